@@ -1,0 +1,52 @@
+//! Loading specs for a command: overlays paired with specs, diagnostics printed to stderr.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use cartwright_diag::{Diagnostic, Sources, render_all};
+use cartwright_model::Api;
+use cartwright_spec::LoadOptions;
+
+use crate::SpecArgs;
+
+/// The overlay for the i-th spec: given explicitly, or `NAME.overlay.yaml` beside `NAME.yaml`.
+pub fn overlay_for(args: &SpecArgs, index: usize, spec: &Path) -> Option<PathBuf> {
+    if !args.overlay.is_empty() {
+        return args.overlay.get(index).cloned();
+    }
+    let stem = spec.file_stem()?.to_str()?;
+    let ext = spec.extension()?.to_str()?;
+    let candidate = spec.with_file_name(format!("{stem}.overlay.{ext}"));
+    candidate.is_file().then_some(candidate)
+}
+
+/// Loads every spec; on failure, prints the diagnostics and returns `None`.
+pub fn load_all(args: &SpecArgs, quiet: bool) -> Option<Vec<Api>> {
+    let mut apis = Vec::new();
+    let mut failed = false;
+    for (i, spec) in args.specs.iter().enumerate() {
+        let mut sources = Sources::new();
+        let options = LoadOptions { overlay: overlay_for(args, i, spec), lenient: args.lenient };
+        match cartwright_spec::load(spec, &options, &mut sources) {
+            Ok(loaded) => {
+                let shown: Vec<Diagnostic> = loaded.diagnostics.into_iter().filter(|d| d.is_error() || !quiet).collect();
+                print(&shown, &sources);
+                apis.push(loaded.api);
+            }
+            Err(diags) => {
+                print(&diags, &sources);
+                failed = true;
+            }
+        }
+    }
+    (!failed).then_some(apis)
+}
+
+/// Prints diagnostics to stderr, coloured on a terminal.
+pub fn print(diags: &[Diagnostic], sources: &Sources) {
+    if diags.is_empty() {
+        return;
+    }
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    eprintln!("{}", render_all(diags, sources, color));
+}

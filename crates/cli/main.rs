@@ -1,0 +1,53 @@
+//! `cartwright`: a validating, stateful mock server and contract tester for storefront APIs.
+//!
+//! The binary is glue: argument parsing here, the work in the library crates. Exit codes
+//! follow hurl's: 0 success, 1 check failures, 2 invalid spec or usage, 3 runtime or I/O.
+
+mod lint;
+mod load;
+mod mock;
+mod watch;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Contract testing and a validating mock server for storefront (e-commerce) APIs.
+#[derive(Debug, Parser)]
+#[command(name = "cartwright", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve a validating mock of one or more OpenAPI documents.
+    Mock(mock::MockArgs),
+    /// Check OpenAPI documents and print every finding with file:line:col (exit 2 on errors).
+    Lint(lint::LintArgs),
+}
+
+/// Options shared by everything that loads specs.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SpecArgs {
+    /// OpenAPI 3.0 or 3.1 documents, YAML or JSON.
+    #[arg(required = true, value_name = "SPEC")]
+    pub specs: Vec<PathBuf>,
+    /// OpenAPI Overlay 1.0 files, applied to the specs in order (the first to the first spec).
+    /// Without it, `NAME.overlay.yaml` beside `NAME.yaml` is applied when present.
+    #[arg(long, value_name = "FILE")]
+    pub overlay: Vec<PathBuf>,
+    /// Serve every sound operation of a spec with errors, and list what was skipped.
+    #[arg(long)]
+    pub lenient: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Mock(args) => mock::run(args),
+        Command::Lint(args) => lint::run(&args),
+    }
+}

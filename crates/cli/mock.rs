@@ -1,0 +1,132 @@
+//! `cartwright mock`: serve specs on a port, with a route table, request logs and `--watch`.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use cartwright_mock::{Config, ErrorStyle, Mock};
+use cartwright_model::Api;
+
+use crate::SpecArgs;
+use crate::load::load_all;
+
+/// Arguments of `cartwright mock`.
+#[derive(Debug, clap::Args)]
+pub struct MockArgs {
+    #[command(flatten)]
+    spec: SpecArgs,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, short, default_value_t = 4010)]
+    port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Seed for generated values: the same seed gives the same responses.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Reload the specs when they change; a broken edit keeps the running version.
+    #[arg(long)]
+    watch: bool,
+    /// Print neither the route table nor a line per request.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Allowed browser origins (repeatable); others get 401. Without it, origins are not checked.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    allow_origins: Vec<String>,
+    /// The correlation header echoed on every response.
+    #[arg(long, default_value = "X-Correlation-ID", value_name = "NAME")]
+    correlation_header: String,
+    /// Render errors as problem+json, or in the API's own declared error shape where it has one.
+    #[arg(long, value_enum, default_value_t = ErrorsArg::Problem)]
+    errors: ErrorsArg,
+    /// Largest accepted request body, in bytes.
+    #[arg(long, default_value_t = 1024 * 1024, value_name = "BYTES")]
+    body_limit: usize,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ErrorsArg {
+    /// RFC 7807 application/problem+json.
+    Problem,
+    /// The operation's own declared error schema (e.g. an `errorCode` envelope).
+    Api,
+}
+
+/// Runs the mock until Ctrl-C.
+pub fn run(args: MockArgs) -> ExitCode {
+    let started = Instant::now();
+    init_logging(args.quiet);
+    let Some(apis) = load_all(&args.spec, args.quiet) else {
+        return ExitCode::from(2);
+    };
+    let config = Config {
+        seed: args.seed,
+        allow_origins: (!args.allow_origins.is_empty()).then(|| args.allow_origins.clone()),
+        correlation_header: args.correlation_header.to_ascii_lowercase(),
+        body_limit: args.body_limit,
+        error_style: match args.errors {
+            ErrorsArg::Problem => ErrorStyle::Problem,
+            ErrorsArg::Api => ErrorStyle::Api,
+        },
+        log_requests: !args.quiet,
+        ..Config::default()
+    };
+    if !args.quiet {
+        print_routes(&apis);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    runtime.block_on(serve(args, Arc::new(Mock::new(apis, config)), started))
+}
+
+async fn serve(args: MockArgs, mock: Arc<Mock>, started: Instant) -> ExitCode {
+    let listener = match tokio::net::TcpListener::bind((args.host.as_str(), args.port)).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: cannot listen on {}:{}: {e}", args.host, args.port);
+            return ExitCode::from(3);
+        }
+    };
+    let signal = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let running = match cartwright_mock::serve(mock.clone(), listener, signal) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    let _watcher = if args.watch { crate::watch::start(args.spec.clone(), mock.clone()) } else { None };
+    println!("listening on http://{} (ready in {} ms; admin at /__cartwright/health)", running.addr, started.elapsed().as_millis());
+    running.wait().await;
+    if !args.quiet {
+        eprintln!("stopped");
+    }
+    ExitCode::SUCCESS
+}
+
+fn init_logging(quiet: bool) {
+    let level = if quiet { "warn" } else { "info" };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CARTWRIGHT_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).without_time().with_writer(std::io::stderr).try_init();
+}
+
+/// The route table printed on start.
+fn print_routes(apis: &[Api]) {
+    for api in apis {
+        println!("{} {} ({}): {} operations", api.title, api.version, api.source, api.operations.len());
+        let base = api.base_paths.first().map_or("", String::as_str);
+        for op in &api.operations {
+            println!("  {:<7} {base}{:<48} {}", op.method.as_str(), op.path, op.id);
+        }
+        for s in &api.skipped {
+            println!("  skipped {}: {}", s.operation, s.reason);
+        }
+    }
+}

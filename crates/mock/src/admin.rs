@@ -1,0 +1,63 @@
+//! The admin API under `/__cartwright/`: health, reset, the loaded operations, the journal.
+//! The prefix is reserved so it can never collide with a storefront route.
+
+use http::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::problem::Problem;
+use crate::{Incoming, Mock, Outgoing};
+
+/// The reserved prefix.
+pub const PREFIX: &str = "/__cartwright";
+
+const ENDPOINTS: &[&str] = &["GET /__cartwright/health", "POST /__cartwright/reset", "GET /__cartwright/operations", "GET /__cartwright/journal?limit=N"];
+
+/// Whether a path belongs to the admin API.
+pub fn is_admin(path: &str) -> bool {
+    path == PREFIX || path.starts_with("/__cartwright/")
+}
+
+/// Answers an admin request.
+pub fn handle(mock: &Mock, req: &Incoming) -> Result<Outgoing, Problem> {
+    let path = req.path.trim_end_matches('/');
+    let ok = |v: Value| Ok(Outgoing::json(StatusCode::OK, "application/json", &v));
+    match (&req.method, path.strip_prefix(PREFIX).unwrap_or("")) {
+        (&Method::GET, "/health") => ok(health(mock)),
+        (&Method::POST, "/reset") => {
+            mock.journal().clear();
+            ok(json!({"reset": true}))
+        }
+        (&Method::GET, "/operations") => ok(operations(mock)),
+        (&Method::GET, "/journal") => {
+            let limit = query_usize(req, "limit").unwrap_or(100);
+            ok(json!({"entries": mock.journal().recent(limit)}))
+        }
+        _ => Err(Problem::new(StatusCode::NOT_FOUND, "admin-not-found", "No Such Admin Endpoint", format!("{} {} is not part of the admin API", req.method, req.path))
+            .with("endpoints", json!(ENDPOINTS))),
+    }
+}
+
+fn health(mock: &Mock) -> Value {
+    let apis: Vec<Value> = mock
+        .apis()
+        .iter()
+        .map(|a| json!({"title": a.title, "version": a.version, "source": a.source, "operations": a.operations.len(), "skipped": a.skipped.iter().map(|s| json!({"operation": s.operation, "reason": s.reason})).collect::<Vec<_>>()}))
+        .collect();
+    json!({"status": "ok", "apis": apis})
+}
+
+fn operations(mock: &Mock) -> Value {
+    let mut out = Vec::new();
+    for api in mock.apis().iter() {
+        for op in &api.operations {
+            let security: Vec<Vec<&str>> = op.security.iter().map(|r| r.schemes.iter().map(|(n, _)| n.as_str()).collect()).collect();
+            out.push(json!({"api": api.title, "id": op.id, "method": op.method.as_str(), "path": op.path, "base_paths": api.base_paths, "security": security}));
+        }
+    }
+    json!({"operations": out})
+}
+
+fn query_usize(req: &Incoming, name: &str) -> Option<usize> {
+    let q = req.query.as_deref()?;
+    form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == name).and_then(|(_, v)| v.parse().ok())
+}

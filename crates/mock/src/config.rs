@@ -1,0 +1,47 @@
+//! Mock configuration: everything has a default, so `cartwright mock spec.yaml` needs none.
+
+/// How validation and routing errors are rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ErrorStyle {
+    /// RFC 7807 `application/problem+json`, listing every violation.
+    #[default]
+    Problem,
+    /// The API's own declared error shape (e.g. an `errorCode` envelope), where it declares one.
+    Api,
+}
+
+/// Settings of a mock instance.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Seed for generated values; the same seed gives the same bodies.
+    pub seed: u64,
+    /// Allowed browser origins; `None` means origins are not checked.
+    pub allow_origins: Option<Vec<String>>,
+    /// The correlation header echoed on every response.
+    pub correlation_header: String,
+    /// Largest accepted request body in bytes (413 above).
+    pub body_limit: usize,
+    /// Deepest accepted JSON nesting (400 above).
+    pub depth_limit: usize,
+    /// How errors are rendered.
+    pub error_style: ErrorStyle,
+    /// How many requests the journal keeps.
+    pub journal_size: usize,
+    /// Log one line per request.
+    pub log_requests: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            seed: 0,
+            allow_origins: None,
+            correlation_header: "x-correlation-id".to_owned(),
+            body_limit: 1024 * 1024,
+            depth_limit: 64,
+            error_style: ErrorStyle::Problem,
+            journal_size: 1000,
+            log_requests: true,
+        }
+    }
+}

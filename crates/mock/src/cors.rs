@@ -1,0 +1,79 @@
+//! CORS: preflights answered from the operations a path has, an optional allow-list of
+//! origins (outside it: 401, as Centra documents), and CORS headers on every answer.
+
+use cartwright_model::{Lookup, Method};
+use http::StatusCode;
+
+use crate::problem::Problem;
+use crate::{Config, Incoming, Mock, Outgoing};
+
+/// Whether the request's `Origin` may call: always, when no allow-list is configured.
+pub fn origin_allowed(config: &Config, origin: &str) -> bool {
+    config.allow_origins.as_ref().is_none_or(|list| list.iter().any(|o| o == "*" || o.eq_ignore_ascii_case(origin)))
+}
+
+/// 401 for a request from an origin outside the allow-list.
+pub fn check_origin(config: &Config, req: &Incoming) -> Result<(), Problem> {
+    match req.header("origin") {
+        Some(origin) if !origin_allowed(config, origin) => Err(Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "origin-not-allowed",
+            "Origin Not Allowed",
+            format!("origin `{origin}` is not in the allowed origins"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Answers a preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`).
+/// `None` when the request is not a preflight or its path has no operations.
+pub fn preflight(mock: &Mock, req: &Incoming) -> Option<Result<Outgoing, Problem>> {
+    if req.method != http::Method::OPTIONS {
+        return None;
+    }
+    let origin = req.header("origin")?;
+    req.header("access-control-request-method")?;
+    let methods = methods_of(mock, &req.path);
+    if methods.is_empty() {
+        return None;
+    }
+    if let Err(p) = check_origin(mock.config(), req) {
+        return Some(Err(p));
+    }
+    let mut out = Outgoing::empty(StatusCode::NO_CONTENT);
+    out.set("access-control-allow-origin", origin);
+    out.set("access-control-allow-methods", &methods.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", "));
+    if let Some(h) = req.header("access-control-request-headers") {
+        out.set("access-control-allow-headers", h);
+    }
+    out.set("access-control-allow-credentials", "true");
+    out.set("access-control-max-age", "600");
+    out.set("vary", "Origin");
+    Some(Ok(out))
+}
+
+/// Every method the path has, across the loaded APIs.
+pub fn methods_of(mock: &Mock, path: &str) -> Vec<Method> {
+    let mut methods = Vec::new();
+    for api in mock.apis().iter() {
+        let Some(rest) = api.strip_base(path) else { continue };
+        for m in Method::ALL {
+            if matches!(api.router.lookup(m, rest), Lookup::Found(_)) && !methods.contains(&m) {
+                methods.push(m);
+            }
+        }
+    }
+    methods
+}
+
+/// Adds CORS headers to an answer for a cross-origin request.
+pub fn decorate(config: &Config, req: &Incoming, out: &mut Outgoing) {
+    let Some(origin) = req.header("origin") else { return };
+    if !origin_allowed(config, origin) || out.headers.contains_key("access-control-allow-origin") {
+        return;
+    }
+    out.set("access-control-allow-origin", origin);
+    out.set("access-control-allow-credentials", "true");
+    out.set("access-control-expose-headers", "*");
+    out.set("vary", "Origin");
+}

@@ -1,0 +1,80 @@
+//! The mock's own request and response types: hyper's are converted at the edge, so the
+//! pipeline is plain data and tests can drive it without a socket.
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+
+/// A buffered request.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    /// The method.
+    pub method: Method,
+    /// The raw path, still percent-encoded.
+    pub path: String,
+    /// The raw query string, without `?`.
+    pub query: Option<String>,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Bytes,
+}
+
+impl Incoming {
+    /// A request with no headers and no body (for tests).
+    pub fn new(method: Method, path_and_query: &str) -> Self {
+        let (path, query) = match path_and_query.split_once('?') {
+            Some((p, q)) => (p.to_owned(), Some(q.to_owned())),
+            None => (path_and_query.to_owned(), None),
+        };
+        Incoming { method, path, query, headers: HeaderMap::new(), body: Bytes::new() }
+    }
+
+    /// A header's value as text, if present and visible ASCII.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// A response ready to be sent.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    /// The status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Bytes,
+}
+
+impl Outgoing {
+    /// A response with a body of the given content type.
+    pub fn new(status: StatusCode, content_type: &str, body: impl Into<Bytes>) -> Self {
+        let mut headers = HeaderMap::new();
+        if let Ok(v) = HeaderValue::from_str(content_type) {
+            headers.insert(http::header::CONTENT_TYPE, v);
+        }
+        Outgoing { status, headers, body: body.into() }
+    }
+
+    /// A response without a body.
+    pub fn empty(status: StatusCode) -> Self {
+        Outgoing { status, headers: HeaderMap::new(), body: Bytes::new() }
+    }
+
+    /// A JSON response.
+    pub fn json(status: StatusCode, content_type: &str, value: &serde_json::Value) -> Self {
+        Outgoing::new(status, content_type, serde_json::to_vec(value).unwrap_or_default())
+    }
+
+    /// Sets a header, ignoring names or values that HTTP cannot carry.
+    pub fn set(&mut self, name: &str, value: &str) {
+        if let (Ok(n), Ok(v)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+            self.headers.insert(n, v);
+        }
+    }
+
+    /// The body parsed as JSON, for tests.
+    pub fn json_body(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+}

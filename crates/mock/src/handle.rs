@@ -1,0 +1,171 @@
+//! The request pipeline, from a buffered request to an answer, with its journal entry.
+
+use std::time::Instant;
+
+use cartwright_model::{Api, Lookup, Match, Method, Operation, StatusKey};
+use http::StatusCode;
+use serde_json::json;
+
+use crate::journal::{Entry, now_ms};
+use crate::negotiate::prefer;
+use crate::params::Raw;
+use crate::problem::{Issue, Problem};
+use crate::{Incoming, Mock, Outgoing, admin, body, cors, params, respond, security};
+
+/// What the journal and the log learn about a request while it is handled.
+#[derive(Default)]
+struct Note {
+    operation: Option<String>,
+    validation: &'static str,
+    violations: usize,
+}
+
+impl Mock {
+    /// Handles one buffered request. Never panics on any input: every failure is an answer.
+    pub fn handle(&self, req: Incoming) -> Outgoing {
+        let start = Instant::now();
+        let mut note = Note { validation: "valid", ..Note::default() };
+        let out = self.dispatch(&req, &mut note);
+        self.finish(&req, out, note, start)
+    }
+
+    /// Answers a request whose body exceeded the limit (the server stops reading it).
+    pub fn too_large(&self, req: Incoming) -> Outgoing {
+        let problem = Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "too-large", "Payload Too Large", format!("the body exceeds {} bytes", self.config().body_limit));
+        let note = Note { validation: "too-large", ..Note::default() };
+        self.finish(&req, problem.render(self.config().error_style, None, None, self.config().seed), note, Instant::now())
+    }
+
+    fn finish(&self, req: &Incoming, mut out: Outgoing, note: Note, start: Instant) -> Outgoing {
+        let config = self.config();
+        if let Some(id) = req.headers.get(config.correlation_header.as_str())
+            && let Ok(name) = http::HeaderName::from_bytes(config.correlation_header.as_bytes())
+        {
+            out.headers.insert(name, id.clone());
+        }
+        cors::decorate(config, req, &mut out);
+        if admin::is_admin(&req.path) {
+            return out;
+        }
+        let micros = start.elapsed().as_micros();
+        if config.log_requests {
+            tracing::info!(target: "cartwright::request", "{} {} {} {} {:.1}ms", req.method, req.path, note.operation.as_deref().unwrap_or("-"), out.status.as_u16(), micros as f64 / 1000.0);
+        }
+        let path = match &req.query {
+            Some(q) => format!("{}?{q}", req.path),
+            None => req.path.clone(),
+        };
+        self.journal().push(Entry { at_ms: now_ms(), method: req.method.to_string(), path, operation: note.operation, validation: note.validation, violations: note.violations, status: out.status.as_u16(), micros });
+        out
+    }
+
+    fn dispatch(&self, req: &Incoming, note: &mut Note) -> Outgoing {
+        let config = self.config();
+        let plain = |p: Problem| p.render(config.error_style, None, None, config.seed);
+        if admin::is_admin(&req.path) {
+            return admin::handle(self, req).unwrap_or_else(plain);
+        }
+        if let Some(answer) = cors::preflight(self, req) {
+            note.validation = "preflight";
+            return answer.unwrap_or_else(plain);
+        }
+        if let Err(p) = cors::check_origin(config, req) {
+            note.validation = "origin-not-allowed";
+            return plain(p);
+        }
+        let apis = self.apis();
+        let (api, m) = match route(&apis, req) {
+            Ok(found) => found,
+            Err(p) => {
+                note.validation = "not-routed";
+                let allow = p.extra.get("allow").and_then(|a| a.as_str()).map(str::to_owned);
+                let mut out = plain(p);
+                if let Some(allow) = allow {
+                    out.set("allow", &allow);
+                }
+                return out;
+            }
+        };
+        let op = &api.operations[m.operation];
+        note.operation = Some(op.id.clone());
+        let render = |p: Problem| p.render(config.error_style, Some(api), Some(op), config.seed);
+        let raw = Raw::new(req, &m.params);
+        if let Err((problem, challenges)) = security::check(api, op, &raw, self.authenticator.as_ref()) {
+            note.validation = "unauthorized";
+            let mut out = render(problem);
+            out.set("www-authenticate", &challenges.join(", "));
+            return out;
+        }
+        let mut issues: Vec<Issue> = Vec::new();
+        params::validate(op, &raw, &mut issues, &api.source);
+        if let Err(p) = body::validate(op, req, config, &mut issues, &api.source, &api.document) {
+            note.validation = "unreadable";
+            return render(p);
+        }
+        if !issues.is_empty() {
+            note.validation = "invalid";
+            note.violations = issues.len();
+            return render(invalid(op, issues));
+        }
+        respond::respond(api, op, req, &prefer(req.header("prefer")), config).unwrap_or_else(render)
+    }
+}
+
+/// A validation failure: the spec's declared 400 if it has one, else 422.
+fn invalid(op: &Operation, issues: Vec<Issue>) -> Problem {
+    let status = if op.responses.iter().any(|r| r.status == StatusKey::Code(400)) { StatusCode::BAD_REQUEST } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let n = issues.len();
+    let mut p = Problem::new(status, "validation", "Request Validation Failed", format!("{n} violation{} of {}", if n == 1 { "" } else { "s" }, op.signature()));
+    p.issues = issues;
+    p.with("operation", json!(op.id))
+}
+
+/// The API and operation for a request, or the 400/404/405 that explains why there is none.
+fn route<'a>(apis: &'a [std::sync::Arc<Api>], req: &Incoming) -> Result<(&'a Api, Match), Problem> {
+    let Some(method) = Method::parse(req.method.as_str()) else {
+        return Err(Problem::new(StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "Method Not Allowed", format!("{} is not an OpenAPI method", req.method)));
+    };
+    let mut allowed: Option<Vec<Method>> = None;
+    for api in apis {
+        let Some(rest) = api.strip_base(&req.path) else { continue };
+        match api.router.lookup(method, rest) {
+            Lookup::Found(m) => return Ok((api, m)),
+            Lookup::MethodNotAllowed(a) => {
+                allowed.get_or_insert(a);
+            }
+            Lookup::BadEncoding => {
+                return Err(Problem::new(StatusCode::BAD_REQUEST, "bad-encoding", "Bad Path Encoding", "a path segment's percent-encoding is not UTF-8"));
+            }
+            Lookup::NotFound => {}
+        }
+    }
+    if let Some(allowed) = allowed {
+        let list = allowed.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", ");
+        return Err(Problem::new(StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "Method Not Allowed", format!("{} {} is not declared; the path allows {list}", req.method, req.path))
+            .with("allow", json!(list)));
+    }
+    let mut p = Problem::new(StatusCode::NOT_FOUND, "not-found", "No Such Operation", format!("no operation matches {} {}", req.method, req.path));
+    if let Some((api, op)) = closest(apis, method, &req.path) {
+        let base = api.base_paths.first().map_or("", String::as_str);
+        p = p.with("closest", json!(format!("{} {base}{} ({})", op.method.as_str(), op.path, op.id)));
+        p.detail.push_str(&format!("; closest is {} {base}{}", op.method.as_str(), op.path));
+    }
+    Err(p)
+}
+
+/// The operation whose full path reads most like the request's, preferring the same method.
+fn closest<'a>(apis: &'a [std::sync::Arc<Api>], method: Method, path: &str) -> Option<(&'a Api, &'a Operation)> {
+    let mut best: Option<(f64, &Api, &Operation)> = None;
+    let path: String = path.chars().take(512).collect();
+    for api in apis {
+        let base = api.base_paths.first().map_or("", String::as_str);
+        for op in &api.operations {
+            let full = format!("{base}{}", op.path);
+            let score = strsim::normalized_levenshtein(&path, &full) + if op.method == method { 0.05 } else { 0.0 };
+            if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
+                best = Some((score, api, op));
+            }
+        }
+    }
+    best.map(|(_, a, o)| (a, o))
+}

@@ -1,0 +1,71 @@
+//! The request journal: the last N requests, for the admin API and for debugging a frontend.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+
+/// One journaled request.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    /// Milliseconds since the Unix epoch when the request arrived.
+    pub at_ms: u128,
+    /// The method.
+    pub method: String,
+    /// The raw path and query.
+    pub path: String,
+    /// The matched operation's id, if any.
+    pub operation: Option<String>,
+    /// `valid`, `invalid`, `unauthorized`, `not-found`, ...
+    pub validation: &'static str,
+    /// How many violations validation found.
+    pub violations: usize,
+    /// The status sent.
+    pub status: u16,
+    /// Time spent handling, in microseconds.
+    pub micros: u128,
+}
+
+/// A bounded ring of entries.
+#[derive(Debug)]
+pub struct Journal {
+    capacity: usize,
+    entries: Mutex<VecDeque<Entry>>,
+}
+
+impl Journal {
+    /// A journal keeping the last `capacity` entries.
+    pub fn new(capacity: usize) -> Self {
+        Journal { capacity, entries: Mutex::new(VecDeque::with_capacity(capacity.min(4096))) }
+    }
+
+    /// Records an entry, dropping the oldest beyond capacity.
+    pub fn push(&self, entry: Entry) {
+        if self.capacity == 0 {
+            return;
+        }
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() == self.capacity {
+            entries.pop_front();
+        }
+        entries.push_back(entry);
+    }
+
+    /// The newest `limit` entries, oldest first.
+    pub fn recent(&self, limit: usize) -> Vec<Entry> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let skip = entries.len().saturating_sub(limit);
+        entries.iter().skip(skip).cloned().collect()
+    }
+
+    /// Forgets everything.
+    pub fn clear(&self) {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+}
+
+/// Now, in milliseconds since the epoch.
+pub fn now_ms() -> u128 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis())
+}

@@ -1,0 +1,84 @@
+//! The validating mock server: every request is routed, checked against the spec and
+//! answered from the spec, with errors that say where and why.
+//!
+//! [`Mock`] holds the loaded APIs behind an atomic swap, so `--watch` can replace them
+//! between requests without dropping a connection, and a failed reload keeps the old ones.
+//! [`Mock::handle`] is the whole request pipeline on a buffered request, so tests drive it
+//! in process; [`serve`] puts it on a socket with hyper.
+//!
+//! Per request: admin prefix → CORS preflight → origin check → route (404/405) → security
+//! (401) → parameters and body (422 or the spec's 400) → response (status, media type,
+//! example or generated body, declared headers). Every answer carries the correlation ID.
+
+mod admin;
+mod body;
+mod config;
+mod cors;
+mod exchange;
+mod handle;
+mod journal;
+mod negotiate;
+mod params;
+mod problem;
+mod respond;
+mod security;
+mod server;
+
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+use cartwright_model::Api;
+
+pub use config::{Config, ErrorStyle};
+pub use exchange::{Incoming, Outgoing};
+pub use journal::{Entry, Journal};
+pub use security::{AcceptWellFormed, Authenticator, Credential};
+pub use server::{Running, serve};
+
+/// The mock: loaded APIs, configuration, and what it has seen.
+pub struct Mock {
+    apis: ArcSwap<Vec<Arc<Api>>>,
+    config: Config,
+    journal: Journal,
+    authenticator: Box<dyn Authenticator>,
+}
+
+impl Mock {
+    /// A mock serving `apis` with `config`, accepting any well-formed credential.
+    pub fn new(apis: Vec<Api>, config: Config) -> Self {
+        let journal = Journal::new(config.journal_size);
+        Mock {
+            apis: ArcSwap::from_pointee(apis.into_iter().map(Arc::new).collect()),
+            config,
+            journal,
+            authenticator: Box::new(AcceptWellFormed),
+        }
+    }
+
+    /// Replaces how credential values are judged (the seam for sessions and token expiry).
+    #[must_use]
+    pub fn with_authenticator(mut self, authenticator: impl Authenticator + 'static) -> Self {
+        self.authenticator = Box::new(authenticator);
+        self
+    }
+
+    /// Swaps in freshly loaded APIs; requests in flight finish on the old ones.
+    pub fn reload(&self, apis: Vec<Api>) {
+        self.apis.store(Arc::new(apis.into_iter().map(Arc::new).collect()));
+    }
+
+    /// The APIs being served now.
+    pub fn apis(&self) -> Arc<Vec<Arc<Api>>> {
+        self.apis.load_full()
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The request journal.
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+}

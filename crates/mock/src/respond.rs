@@ -1,0 +1,112 @@
+//! Successful answers: the status, the media type by `Accept`, the body from a named
+//! example, the example, or values generated from the schema, and the declared headers.
+
+use cartwright_data::{Direction, Generator, Mode};
+use cartwright_model::{Api, Operation, Response, StatusKey};
+use http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::negotiate::{Prefer, response_media};
+use crate::problem::Problem;
+use crate::{Config, Incoming, Outgoing};
+
+/// The answer for a valid request.
+pub fn respond(api: &Api, op: &Operation, req: &Incoming, prefer: &Prefer, config: &Config) -> Result<Outgoing, Problem> {
+    let (status, response) = choose_status(op, prefer.code)?;
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    let Some(response) = response else { return Ok(Outgoing::empty(status)) };
+    let declared: Vec<&str> = response.content.iter().map(|m| m.media_type.as_str()).collect();
+    let chosen = response_media(&declared, req.header("accept")).map_err(|()| {
+        Problem::new(StatusCode::NOT_ACCEPTABLE, "not-acceptable", "Not Acceptable", format!("nothing acceptable; this response is available as: {}", declared.join(", ")))
+            .with("available", json!(declared))
+    })?;
+    let seed = prefer.seed.unwrap_or(config.seed);
+    let mode = if prefer.dynamic == Some(true) { Mode::Dynamic } else { Mode::Static };
+    let mut out = match chosen.and_then(|c| response.content.iter().find(|m| m.media_type == c)) {
+        None => Outgoing::empty(status),
+        Some(media) => {
+            let value = if let Some(name) = &prefer.example {
+                let found = media.examples.iter().find(|e| &e.name == name);
+                let names: Vec<&str> = media.examples.iter().map(|e| e.name.as_str()).collect();
+                found.map(|e| e.value.clone()).ok_or_else(|| {
+                    Problem::new(StatusCode::NOT_FOUND, "no-example", "No Such Example", format!("no example named `{name}` for {status} {}", media.media_type))
+                        .with("examples", json!(names))
+                })?
+            } else {
+                match (mode, media.examples.first(), &media.schema) {
+                    (Mode::Static, Some(e), _) => e.value.clone(),
+                    (_, _, Some(schema)) => generate(api, &schema.pointer, seed, mode),
+                    (_, Some(e), None) => e.value.clone(),
+                    (_, None, None) => Value::Null,
+                }
+            };
+            body(status, &media.media_type, &value)
+        }
+    };
+    headers(api, response, seed, &mut out);
+    Ok(out)
+}
+
+/// `Prefer: code=N` if declared, else the lowest declared 2xx, else the first declared response.
+fn choose_status(op: &Operation, code: Option<u16>) -> Result<(u16, Option<&Response>), Problem> {
+    if let Some(code) = code {
+        return match op.response_for(code) {
+            Some(r) => Ok((code, Some(r))),
+            None => Err(Problem::new(StatusCode::NOT_FOUND, "no-response", "No Such Response", format!("{} declares no response for status {code}", op.signature()))
+                .with("declared", json!(op.responses.iter().map(|r| key_name(r.status)).collect::<Vec<_>>()))),
+        };
+    }
+    let success = op.responses.iter().filter_map(|r| match r.status {
+        StatusKey::Code(c) if (200..300).contains(&c) => Some((c, r)),
+        _ => None,
+    });
+    if let Some((c, r)) = success.min_by_key(|(c, _)| *c) {
+        return Ok((c, Some(r)));
+    }
+    let fallback = op.responses.iter().find(|r| r.status == StatusKey::Range(2)).or_else(|| op.responses.iter().find(|r| r.status == StatusKey::Default));
+    match fallback.or_else(|| op.responses.first()) {
+        Some(r) => Ok((r.status.status(200), Some(r))),
+        None => Ok((200, None)),
+    }
+}
+
+fn key_name(k: StatusKey) -> String {
+    match k {
+        StatusKey::Code(c) => c.to_string(),
+        StatusKey::Range(d) => format!("{d}XX"),
+        StatusKey::Default => "default".to_owned(),
+    }
+}
+
+/// A value generated for the schema at `pointer`.
+pub fn generate(api: &Api, pointer: &str, seed: u64, mode: Mode) -> Value {
+    Generator::new(&api.document, seed, mode).value(&json!({"$ref": format!("#{pointer}")}), Direction::Response)
+}
+
+/// Serialises a value for a media type: JSON for JSON types, text as-is for text types.
+fn body(status: StatusCode, media_type: &str, value: &Value) -> Outgoing {
+    let concrete = if media_type.contains('*') { "application/json" } else { media_type };
+    match value {
+        Value::String(s) if !concrete.contains("json") => Outgoing::new(status, concrete, s.clone()),
+        _ => Outgoing::json(status, concrete, value),
+    }
+}
+
+/// Every declared header, from its example or generated from its schema.
+fn headers(api: &Api, response: &Response, seed: u64, out: &mut Outgoing) {
+    for h in &response.headers {
+        if h.name.eq_ignore_ascii_case("content-type") {
+            continue;
+        }
+        let value = match (&h.example, &h.schema) {
+            (Some(e), _) => e.clone(),
+            (None, Some(s)) => generate(api, &s.pointer, seed, Mode::Static),
+            (None, None) => Value::String("x".to_owned()),
+        };
+        let text = match value {
+            Value::String(s) => s,
+            other => other.to_string(),
+        };
+        out.set(&h.name, &text);
+    }
+}

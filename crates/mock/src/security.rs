@@ -1,0 +1,117 @@
+//! Security requirements: credentials must be present and well-formed. Whether a token's
+//! *value* is good (sessions, expiry, revocation) is an [`Authenticator`]'s call, the seam
+//! where stateful behaviours plug in.
+
+use base64::Engine;
+use cartwright_model::{Api, Operation, SchemeKind, SecurityScheme};
+use http::StatusCode;
+
+use crate::Incoming;
+use crate::params::Raw;
+use crate::problem::{Issue, Problem};
+
+/// A credential as found in a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential<'r> {
+    /// A bearer token (also oauth2 / openIdConnect).
+    Bearer(&'r str),
+    /// Basic user and password.
+    Basic(String, String),
+    /// An API key's value.
+    ApiKey(&'r str),
+    /// An `Authorization` header of another scheme.
+    Other(&'r str),
+}
+
+/// Judges credential values once their presence and form are checked.
+pub trait Authenticator: Send + Sync {
+    /// Whether the credential for scheme `name` is accepted.
+    fn accept(&self, name: &str, scheme: &SecurityScheme, credential: &Credential<'_>) -> bool;
+}
+
+/// Accepts every well-formed credential: the spec says how credentials look, not which are valid.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AcceptWellFormed;
+
+impl Authenticator for AcceptWellFormed {
+    fn accept(&self, _: &str, _: &SecurityScheme, _: &Credential<'_>) -> bool {
+        true
+    }
+}
+
+/// Checks the operation's requirements: any alternative (OR) whose schemes all hold (AND).
+pub fn check(api: &Api, op: &Operation, raw: &Raw<'_>, auth: &dyn Authenticator) -> Result<(), (Problem, Vec<String>)> {
+    if op.security.is_empty() || op.security.iter().any(|r| r.schemes.is_empty()) {
+        return Ok(());
+    }
+    let mut issues = Vec::new();
+    for req in &op.security {
+        let failures: Vec<Issue> = req
+            .schemes
+            .iter()
+            .filter_map(|(name, _)| {
+                let scheme = api.security_scheme(name)?;
+                credential(scheme, raw)
+                    .and_then(|c| if auth.accept(name, scheme, &c) { Ok(()) } else { Err("the credential was not accepted".to_owned()) })
+                    .err()
+                    .map(|message| Issue { pointer: pointer_of(scheme), schema: Some(format!("{}#/components/securitySchemes/{name}", api.source)), message })
+            })
+            .collect();
+        if failures.is_empty() {
+            return Ok(());
+        }
+        issues.extend(failures);
+    }
+    issues.dedup();
+    let challenges: Vec<String> = op
+        .security
+        .iter()
+        .flat_map(|r| r.schemes.iter())
+        .filter_map(|(name, _)| api.security_scheme(name))
+        .map(|s| s.challenge(&api.title))
+        .collect();
+    let mut problem = Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", "Unauthorized", "missing or malformed credentials");
+    problem.issues = issues;
+    Err((problem, challenges))
+}
+
+fn pointer_of(scheme: &SecurityScheme) -> String {
+    match &scheme.kind {
+        SchemeKind::ApiKeyHeader(n) => format!("/header/{n}"),
+        SchemeKind::ApiKeyQuery(n) => format!("/query/{n}"),
+        SchemeKind::ApiKeyCookie(n) => format!("/cookie/{n}"),
+        _ => "/header/Authorization".to_owned(),
+    }
+}
+
+/// The credential a scheme asks for, or why it is missing or malformed.
+fn credential<'r>(scheme: &SecurityScheme, raw: &'r Raw<'r>) -> Result<Credential<'r>, String> {
+    let req: &Incoming = raw.request;
+    let authorization = || req.header("authorization").ok_or_else(|| "the `Authorization` header is missing".to_owned());
+    match &scheme.kind {
+        SchemeKind::ApiKeyHeader(n) => req.header(n).filter(|v| !v.is_empty()).map(Credential::ApiKey).ok_or_else(|| format!("the `{n}` header is missing")),
+        SchemeKind::ApiKeyQuery(n) => raw.query.iter().find(|(k, _)| k == n).filter(|(_, v)| !v.is_empty()).map(|(_, v)| Credential::ApiKey(v)).ok_or_else(|| format!("the `{n}` query parameter is missing")),
+        SchemeKind::ApiKeyCookie(n) => raw.cookies.iter().find(|(k, _)| k == n).filter(|(_, v)| !v.is_empty()).map(|(_, v)| Credential::ApiKey(v)).ok_or_else(|| format!("the `{n}` cookie is missing")),
+        SchemeKind::Bearer => {
+            let h = authorization()?;
+            match h.split_once(' ') {
+                Some((s, token)) if s.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => Ok(Credential::Bearer(token.trim())),
+                _ => Err("`Authorization` must be `Bearer <token>`".to_owned()),
+            }
+        }
+        SchemeKind::Basic => {
+            let h = authorization()?;
+            let encoded = h.split_once(' ').filter(|(s, _)| s.eq_ignore_ascii_case("basic")).map(|(_, e)| e.trim());
+            let decoded = encoded.and_then(|e| base64::engine::general_purpose::STANDARD.decode(e).ok()).and_then(|b| String::from_utf8(b).ok());
+            match decoded.as_deref().and_then(|d| d.split_once(':')) {
+                Some((u, p)) => Ok(Credential::Basic(u.to_owned(), p.to_owned())),
+                None => Err("`Authorization` must be `Basic base64(user:password)`".to_owned()),
+            }
+        }
+        SchemeKind::OtherHttp(s) => {
+            let h = authorization()?;
+            if h.get(..s.len()).is_some_and(|p| p.eq_ignore_ascii_case(s)) { Ok(Credential::Other(h)) } else { Err(format!("`Authorization` must use the `{s}` scheme")) }
+        }
+        SchemeKind::Unchecked => Ok(Credential::Other("")),
+    }
+}

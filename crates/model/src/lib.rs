@@ -1,0 +1,22 @@
+//! The immutable, indexed API model that every other part of cartwright reads.
+//!
+//! An [`Api`] is built once by the `spec` crate (load, resolve, overlay, compile) and then
+//! only looked up: the mock server matches a request to an [`Operation`] through the
+//! [`Router`], validates it with the operation's compiled [`Schema`]s, and answers from its
+//! declared [`Response`]s. Nothing here does I/O, parses YAML or speaks HTTP, so the same
+//! model serves the mock, the scenario runner and the verifier.
+
+mod api;
+mod operation;
+mod route;
+mod schema;
+mod security;
+
+pub use api::{Api, Skipped};
+pub use operation::{
+    Example, Header, MediaType, Method, Operation, ParamLocation, ParamStyle, Parameter,
+    RequestBody, Response, StatusKey,
+};
+pub use route::{Lookup, Match, Part, RouteError, Router, Segment, Template};
+pub use schema::{Schema, Violation};
+pub use security::{Requirement, SchemeKind, SecurityScheme};

@@ -1,0 +1,350 @@
+//! Route templates and the router that matches request paths to operations.
+//!
+//! A request path is split on `/` *first* and each segment percent-decoded *after*, so an
+//! encoded `/` (`%2F`) or `..` stays inside one parameter value and can never climb into
+//! another route (`DELETE /vouchers/..%2Fadmin` binds `voucher = "../admin"`). Literal
+//! segments are tried before templated ones, so `/products/featured` wins over
+//! `/products/{id}`, and a method that does not fit one candidate falls through to the next.
+
+use std::collections::HashMap;
+
+use crate::Method;
+
+/// One segment of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    /// A literal segment (`vouchers`).
+    Literal(String),
+    /// A whole-segment parameter (`{voucher}`).
+    Param(String),
+    /// Literal text mixed with parameters (`{id}.json`, `order-{id}`).
+    Mixed(Vec<Part>),
+}
+
+/// A piece of a mixed segment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// Literal text.
+    Text(String),
+    /// A parameter.
+    Param(String),
+}
+
+/// A parsed path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    /// Its segments, without the leading empty one.
+    pub segments: Vec<Segment>,
+}
+
+/// Why a template could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteError(pub String);
+
+impl Template {
+    /// Parses `/a/{b}/c.{d}`.
+    pub fn parse(path: &str) -> Result<Template, RouteError> {
+        let trimmed = path.strip_prefix('/').ok_or_else(|| RouteError(format!("path `{path}` must start with `/`")))?;
+        let segments = split(trimmed).map(parse_segment).collect::<Result<_, _>>()?;
+        Ok(Template { segments })
+    }
+
+    /// Names of the parameters, in order.
+    pub fn params(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        for s in &self.segments {
+            match s {
+                Segment::Param(p) => out.push(p.as_str()),
+                Segment::Mixed(parts) => out.extend(parts.iter().filter_map(|p| match p {
+                    Part::Param(n) => Some(n.as_str()),
+                    Part::Text(_) => None,
+                })),
+                Segment::Literal(_) => {}
+            }
+        }
+        out
+    }
+}
+
+/// Splits a path into segments, ignoring one trailing slash.
+fn split(path: &str) -> impl Iterator<Item = &str> {
+    let path = path.strip_suffix('/').unwrap_or(path);
+    path.split('/').filter(move |_| !path.is_empty())
+}
+
+fn parse_segment(seg: &str) -> Result<Segment, RouteError> {
+    if !seg.contains('{') {
+        return Ok(Segment::Literal(decode(seg).unwrap_or_else(|| seg.to_owned())));
+    }
+    let mut parts = Vec::new();
+    let mut rest = seg;
+    while let Some(open) = rest.find('{') {
+        if open > 0 {
+            parts.push(Part::Text(rest[..open].to_owned()));
+        }
+        let close = rest[open..].find('}').ok_or_else(|| RouteError(format!("unclosed `{{` in segment `{seg}`")))?;
+        let name = &rest[open + 1..open + close];
+        if name.is_empty() {
+            return Err(RouteError(format!("empty parameter name in segment `{seg}`")));
+        }
+        parts.push(Part::Param(name.to_owned()));
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(Part::Text(rest.to_owned()));
+    }
+    Ok(match parts.as_slice() {
+        [Part::Param(p)] => Segment::Param(p.clone()),
+        _ => Segment::Mixed(parts),
+    })
+}
+
+/// Percent-decodes one segment; `None` if the result is not UTF-8.
+fn decode(seg: &str) -> Option<String> {
+    percent_encoding::percent_decode_str(seg).decode_utf8().ok().map(|c| c.into_owned())
+}
+
+/// A successful match: the operation index and the decoded path parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Match {
+    /// Index into `Api::operations`.
+    pub operation: usize,
+    /// Path parameters, decoded, in template order.
+    pub params: Vec<(String, String)>,
+}
+
+/// What the router found for a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// An operation matched.
+    Found(Match),
+    /// The path exists, but not with this method: the methods it has.
+    MethodNotAllowed(Vec<Method>),
+    /// No template fits the path.
+    NotFound,
+    /// A segment's percent-encoding does not decode to UTF-8.
+    BadEncoding,
+}
+
+#[derive(Debug, Default)]
+struct Node {
+    literals: HashMap<String, Node>,
+    /// Mixed segments before plain parameters: they are more specific.
+    templated: Vec<(Segment, Node)>,
+    endpoints: Vec<(Method, usize)>,
+}
+
+/// Routes request paths (base path already stripped) to operations.
+#[derive(Debug, Default)]
+pub struct Router {
+    root: Node,
+    depth: usize,
+}
+
+impl Router {
+    /// An empty router.
+    pub fn new() -> Self {
+        Router::default()
+    }
+
+    /// Adds an operation's route. A duplicate method on the same template keeps the first.
+    pub fn insert(&mut self, template: &Template, method: Method, operation: usize) {
+        let mut node = &mut self.root;
+        for seg in &template.segments {
+            node = match seg {
+                Segment::Literal(l) => node.literals.entry(l.clone()).or_default(),
+                other => {
+                    let at = node.templated.iter().position(|(s, _)| same_shape(s, other));
+                    let idx = match at {
+                        Some(i) => i,
+                        None => {
+                            node.templated.push((other.clone(), Node::default()));
+                            node.templated.sort_by_key(|(s, _)| matches!(s, Segment::Param(_)));
+                            node.templated.iter().position(|(s, _)| same_shape(s, other)).unwrap_or(0)
+                        }
+                    };
+                    &mut node.templated[idx].1
+                }
+            };
+        }
+        self.depth = self.depth.max(template.segments.len());
+        if !node.endpoints.iter().any(|(m, _)| *m == method) {
+            node.endpoints.push((method, operation));
+        }
+    }
+
+    /// Finds the operation for a raw (still percent-encoded) request path and method.
+    pub fn lookup(&self, method: Method, raw_path: &str) -> Lookup {
+        let raw = raw_path.strip_prefix('/').unwrap_or(raw_path);
+        let raw_segments: Vec<&str> = split(raw).collect();
+        if raw_segments.len() > self.depth {
+            return Lookup::NotFound;
+        }
+        let mut segments = Vec::with_capacity(raw_segments.len());
+        for s in raw_segments {
+            match decode(s) {
+                Some(d) => segments.push(d),
+                None => return Lookup::BadEncoding,
+            }
+        }
+        let mut first_path: Option<Vec<Method>> = None;
+        let mut params = Vec::new();
+        let found = walk(&self.root, &segments, &mut params, &mut |node, params| {
+            if let Some((_, op)) = node.endpoints.iter().find(|(m, _)| *m == method) {
+                return Some(Match { operation: *op, params: params.to_vec() });
+            }
+            if first_path.is_none() && !node.endpoints.is_empty() {
+                first_path = Some(node.endpoints.iter().map(|(m, _)| *m).collect());
+            }
+            None
+        });
+        match (found, first_path) {
+            (Some(m), _) => Lookup::Found(m),
+            (None, Some(mut allowed)) => {
+                allowed.sort();
+                Lookup::MethodNotAllowed(allowed)
+            }
+            (None, None) => Lookup::NotFound,
+        }
+    }
+}
+
+type Visit<'a> = dyn FnMut(&Node, &[(String, String)]) -> Option<Match> + 'a;
+
+/// Depth-first, literals first, so the most specific template that has the method wins.
+fn walk(node: &Node, rest: &[String], params: &mut Vec<(String, String)>, visit: &mut Visit<'_>) -> Option<Match> {
+    let Some((head, tail)) = rest.split_first() else {
+        return visit(node, params);
+    };
+    if let Some(next) = node.literals.get(head.as_str())
+        && let Some(m) = walk(next, tail, params, visit)
+    {
+        return Some(m);
+    }
+    for (seg, next) in &node.templated {
+        let mark = params.len();
+        if bind(seg, head, params)
+            && let Some(m) = walk(next, tail, params, visit)
+        {
+            return Some(m);
+        }
+        params.truncate(mark);
+    }
+    None
+}
+
+fn same_shape(a: &Segment, b: &Segment) -> bool {
+    match (a, b) {
+        (Segment::Param(_), Segment::Param(_)) => true,
+        _ => a == b,
+    }
+}
+
+/// Binds a decoded segment to a templated segment, pushing the parameter values.
+fn bind(seg: &Segment, value: &str, params: &mut Vec<(String, String)>) -> bool {
+    match seg {
+        Segment::Literal(l) => l == value,
+        Segment::Param(p) => {
+            if value.is_empty() {
+                return false;
+            }
+            params.push((p.clone(), value.to_owned()));
+            true
+        }
+        Segment::Mixed(parts) => bind_mixed(parts, value, params),
+    }
+}
+
+/// Left to right: text must match exactly; a parameter takes everything up to the next text.
+fn bind_mixed(parts: &[Part], mut value: &str, params: &mut Vec<(String, String)>) -> bool {
+    for (i, part) in parts.iter().enumerate() {
+        match part {
+            Part::Text(t) => match value.strip_prefix(t.as_str()) {
+                Some(rest) => value = rest,
+                None => return false,
+            },
+            Part::Param(p) => {
+                let end = match parts.get(i + 1) {
+                    Some(Part::Text(next)) => match value.rfind(next.as_str()) {
+                        Some(e) if parts.len() == i + 2 => e,
+                        _ => match value.find(next.as_str()) {
+                            Some(e) => e,
+                            None => return false,
+                        },
+                    },
+                    _ => value.len(),
+                };
+                if end == 0 {
+                    return false;
+                }
+                params.push((p.clone(), value[..end].to_owned()));
+                value = &value[end..];
+            }
+        }
+    }
+    value.is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn router(paths: &[(&str, Method)]) -> Router {
+        let mut r = Router::new();
+        for (i, (p, m)) in paths.iter().enumerate() {
+            r.insert(&Template::parse(p).expect("template"), *m, i);
+        }
+        r
+    }
+
+    #[test]
+    fn encoded_slash_and_dots_stay_in_the_parameter() {
+        let r = router(&[("/vouchers/{voucher}", Method::Delete), ("/admin/{x}", Method::Delete)]);
+        let Lookup::Found(m) = r.lookup(Method::Delete, "/vouchers/..%2Fadmin%2Ffoo") else {
+            panic!("no match")
+        };
+        assert_eq!(m.operation, 0);
+        assert_eq!(m.params, vec![("voucher".into(), "../admin/foo".into())]);
+        let Lookup::Found(m) = r.lookup(Method::Delete, "/vouchers/TEST%2BCODE") else {
+            panic!("no match")
+        };
+        assert_eq!(m.params[0].1, "TEST+CODE");
+    }
+
+    #[test]
+    fn literal_beats_template_and_method_falls_through() {
+        let r = router(&[
+            ("/products/{id}", Method::Get),
+            ("/products/featured", Method::Get),
+            ("/products/{id}", Method::Delete),
+        ]);
+        assert!(matches!(r.lookup(Method::Get, "/products/featured"), Lookup::Found(Match { operation: 1, .. })));
+        assert!(matches!(r.lookup(Method::Get, "/products/7"), Lookup::Found(Match { operation: 0, .. })));
+        assert!(matches!(r.lookup(Method::Delete, "/products/featured"), Lookup::Found(Match { operation: 2, .. })));
+    }
+
+    #[test]
+    fn wrong_method_lists_allowed_and_unknown_is_not_found() {
+        let r = router(&[("/selection", Method::Get), ("/selection", Method::Put)]);
+        assert_eq!(r.lookup(Method::Post, "/selection"), Lookup::MethodNotAllowed(vec![Method::Get, Method::Put]));
+        assert_eq!(r.lookup(Method::Get, "/nothing"), Lookup::NotFound);
+        assert_eq!(r.lookup(Method::Get, &"/a".repeat(1000)), Lookup::NotFound);
+        assert_eq!(r.lookup(Method::Get, "/selection/"), r.lookup(Method::Get, "/selection"));
+    }
+
+    #[test]
+    fn mixed_segments_bind_around_text() {
+        let r = router(&[("/files/{name}.json", Method::Get), ("/orders/order-{id}-{part}", Method::Get)]);
+        let Lookup::Found(m) = r.lookup(Method::Get, "/files/a.b.json") else { panic!() };
+        assert_eq!(m.params[0].1, "a.b");
+        let Lookup::Found(m) = r.lookup(Method::Get, "/orders/order-12-x") else { panic!() };
+        assert_eq!(m.params, vec![("id".into(), "12".into()), ("part".into(), "x".into())]);
+        assert_eq!(r.lookup(Method::Get, "/files/.json"), Lookup::NotFound);
+    }
+
+    #[test]
+    fn invalid_utf8_encoding_is_reported() {
+        let r = router(&[("/v/{x}", Method::Get)]);
+        assert_eq!(r.lookup(Method::Get, "/v/%FF%FE"), Lookup::BadEncoding);
+    }
+}

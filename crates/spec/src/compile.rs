@@ -1,0 +1,98 @@
+//! Schema compilation: every schema is compiled once, at load, against one registry that holds
+//! the whole normalised document, so `$ref`s (cyclic ones too) resolve by pointer.
+
+use std::collections::HashMap;
+
+use cartwright_diag::Diagnostic;
+use cartwright_model::Schema;
+use jsonschema::{Draft, Registry};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use serde_json::{Value, json};
+
+/// The URI the document is registered under.
+const DOC_URI: &str = "urn:cartwright:doc";
+
+/// Characters a JSON pointer may hold that a URI fragment may not.
+const FRAGMENT: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').add(b'`').add(b'{').add(b'}').add(b'%').add(b'|').add(b'\\').add(b'^').add(b'#').add(b'[').add(b']');
+
+/// Compiles schemas at pointers of one document, caching by pointer.
+pub struct Compiler<'d> {
+    doc: &'d Value,
+    registry: Registry<'d>,
+    cache: HashMap<String, Schema>,
+}
+
+impl<'d> Compiler<'d> {
+    /// Registers the document. Fails only if the registry rejects it.
+    pub fn new(doc: &'d Value) -> Result<Self, Diagnostic> {
+        let registry = Registry::new()
+            .draft(Draft::Draft202012)
+            .add(DOC_URI, Draft::Draft202012.create_resource_ref(doc))
+            .and_then(|b| b.prepare())
+            .map_err(|e| Diagnostic::error("schema-registry", format!("the document's schemas cannot be indexed: {e}")))?;
+        Ok(Compiler { doc, registry, cache: HashMap::new() })
+    }
+
+    /// The compiled schema at `pointer`. A bare `$ref` compiles (and caches) its target instead.
+    pub fn compile(&mut self, pointer: &str) -> Result<Schema, Diagnostic> {
+        let target = match self.doc.pointer(pointer) {
+            Some(Value::Object(m)) if m.len() == 1 => match m.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+                Some(frag) => crate::pointer::unescape_fragment(frag),
+                None => pointer.to_owned(),
+            },
+            Some(_) => pointer.to_owned(),
+            None => return Err(Diagnostic::error("schema-missing", "schema not found").with_pointer(pointer)),
+        };
+        if let Some(s) = self.cache.get(&target) {
+            return Ok(s.clone());
+        }
+        let reference = json!({ "$ref": format!("{DOC_URI}#{}", utf8_percent_encode(&target, FRAGMENT)) });
+        let validator = jsonschema::options()
+            .with_draft(Draft::Draft202012)
+            .with_registry(&self.registry)
+            .should_validate_formats(true)
+            .build(&reference)
+            .map_err(|e| {
+                Diagnostic::error("schema-invalid", format!("the schema cannot be compiled: {}", one_line(&e.to_string())))
+                    .with_pointer(target.clone())
+            })?;
+        let schema = Schema::new(target.clone(), validator);
+        self.cache.insert(target, schema.clone());
+        Ok(schema)
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.lines().next().unwrap_or(s).chars().take(200).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compiles_cyclic_refs_and_reports_violations_with_locations() {
+        let doc = json!({"components": {"schemas": {
+            "Node": {"type": "object", "required": ["name"], "properties": {
+                "name": {"type": "string", "minLength": 2},
+                "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}}}}},
+            "paths": {"/a{b}": {"x": {"$ref": "#/components/schemas/Node"}}}});
+        let mut c = Compiler::new(&doc).expect("registry");
+        let s = c.compile("/paths/~1a{b}/x").expect("compiles");
+        assert_eq!(s.pointer, "/components/schemas/Node");
+        assert!(s.is_valid(&json!({"name": "ab", "children": [{"name": "cd"}]})));
+        let v = s.violations(&json!({"name": "ab", "children": [{"name": "c"}]}));
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].instance, "/children/0/name");
+        assert_eq!(v[0].schema, "/components/schemas/Node/properties/name/minLength");
+    }
+
+    #[test]
+    fn formats_are_checked() {
+        let doc = json!({"s": {"type": "string", "format": "uuid"}});
+        let mut c = Compiler::new(&doc).expect("registry");
+        let s = c.compile("/s").expect("compiles");
+        assert!(!s.is_valid(&json!("nope")));
+        assert!(s.is_valid(&json!("0b9c4e4e-6a8e-4f61-9a7a-3f5f3f1f2e11")));
+    }
+}

@@ -1,0 +1,45 @@
+//! Loading OpenAPI 3.0 and 3.1 documents (YAML or JSON) into a [`cartwright_model::Api`].
+//!
+//! The pipeline is: read → apply the overlay → bundle `$ref`s → check the version →
+//! normalise schemas to JSON Schema 2020-12 → structural checks → compile and index.
+//! Every finding is a [`Diagnostic`] placed at `file:line:col`; positions are computed only
+//! for the findings, by re-scanning the source ([`locate`]), so a clean load pays nothing.
+//! Lenient loading serves every operation that no error touches and lists the others.
+
+mod build;
+mod bundle;
+mod check;
+mod compile;
+pub mod locate;
+mod load;
+mod normalize;
+pub mod overlay;
+mod place;
+mod pointer;
+mod source;
+mod unsound;
+
+use std::path::PathBuf;
+
+use cartwright_diag::Diagnostic;
+use cartwright_model::Api;
+
+pub use load::{lint, load, load_str};
+
+/// How to load.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// An OpenAPI Overlay 1.0 document applied before anything else.
+    pub overlay: Option<PathBuf>,
+    /// Serve what is sound instead of refusing a document with errors.
+    pub lenient: bool,
+}
+
+/// A loaded API with the warnings (and, when lenient, the errors) found on the way.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The model.
+    pub api: Api,
+    /// Findings that did not stop the load.
+    pub diagnostics: Vec<Diagnostic>,
+}

@@ -1,0 +1,33 @@
+//! Turns diagnostics' JSON pointers into `file:line:col` spans.
+
+use cartwright_diag::{Diagnostic, Position, Sources, Span};
+
+use crate::bundle::FilePart;
+use crate::locate::locate;
+
+/// Gives every diagnostic with a pointer (into the bundled document) a span in its own file,
+/// and rewrites the pointer to be relative to that file.
+pub fn place(diags: &mut [Diagnostic], files: &[FilePart], sources: &Sources) {
+    for d in diags.iter_mut() {
+        if d.span.is_some() {
+            continue;
+        }
+        let Some(pointer) = d.pointer.clone() else { continue };
+        let part = files
+            .iter()
+            .filter(|f| pointer.starts_with(&f.prefix))
+            .max_by_key(|f| f.prefix.len());
+        let Some(part) = part else { continue };
+        let local = pointer[part.prefix.len()..].to_owned();
+        d.span = span_of(&part.file, &local, sources);
+        d.pointer = Some(local);
+    }
+}
+
+/// The span of a pointer in a file, pointing at the key unless the node is a `$ref` string.
+pub fn span_of(file: &str, pointer: &str, sources: &Sources) -> Option<Span> {
+    let text = sources.get(file)?;
+    let key = !pointer.ends_with("/$ref") && !pointer.is_empty();
+    let (at, _) = locate(text, pointer, key)?;
+    Some(Span { file: file.to_owned(), start: Position { line: at.line, column: at.column }, len: at.len.max(1) })
+}

@@ -1,0 +1,62 @@
+//! Reading a document: YAML or JSON text into a JSON value, with positioned parse errors.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use cartwright_diag::{Diagnostic, Position, Sources, Span};
+use serde_json::Value;
+
+/// One parsed file: its display name, text and value.
+#[derive(Debug, Clone)]
+pub struct SourceDoc {
+    /// The file name as shown in diagnostics.
+    pub file: String,
+    /// The text, kept so diagnostics can quote it.
+    pub text: Arc<str>,
+    /// The parsed document.
+    pub value: Value,
+}
+
+/// Reads and parses a file, registering its text with `sources`.
+pub fn read(path: &Path, sources: &mut Sources) -> Result<SourceDoc, Diagnostic> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error("io", format!("cannot read `{file}`: {e}"))
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Diagnostic::error(
+            "encoding",
+            format!("`{file}` is not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+        )
+    })?;
+    parse(&file, text, sources)
+}
+
+/// Parses text as JSON (by extension or a leading `{`) or YAML.
+pub fn parse(file: &str, text: String, sources: &mut Sources) -> Result<SourceDoc, Diagnostic> {
+    let text: Arc<str> = Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text));
+    sources.add(file, text.clone());
+    let looks_json = file.ends_with(".json") || text.trim_start().starts_with('{');
+    let value = if looks_json {
+        serde_json::from_str::<Value>(&text).map_err(|e| {
+            at(file, e.line(), e.column(), Diagnostic::error("syntax", format!("invalid JSON: {e}")))
+        })?
+    } else {
+        serde_saphyr::from_str::<Value>(&text).map_err(|e| {
+            let (line, col) = e.location().map_or((0, 0), |l| (l.line() as usize, l.column() as usize));
+            at(file, line, col, Diagnostic::error("syntax", format!("invalid YAML: {}", first_line(&e.to_string()))))
+        })?
+    };
+    Ok(SourceDoc { file: file.to_owned(), text, value })
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
+}
+
+fn at(file: &str, line: usize, column: usize, diag: Diagnostic) -> Diagnostic {
+    if line == 0 {
+        return diag;
+    }
+    diag.with_span(Span { file: file.to_owned(), start: Position { line, column: column.max(1) }, len: 1 })
+}
