@@ -1,0 +1,36 @@
+//! The baseline for the benchmark: hyper answering every request with the same fixed bytes,
+//! on the same runtime settings as the mock, so the ratio measures only what the mock adds.
+//!
+//! Usage: `cartwright-bench-plain PORT BODY_FILE`
+
+use std::convert::Infallible;
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let port: u16 = args.next().and_then(|p| p.parse().ok()).unwrap_or(4020);
+    let body = Bytes::from(args.next().map(std::fs::read).transpose()?.unwrap_or_else(|| b"{}".to_vec()));
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    loop {
+        let (stream, _) = listener.accept().await?;
+        let _ = stream.set_nodelay(true);
+        let body = body.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |_req| {
+                let body = body.clone();
+                async move {
+                    let mut res = hyper::Response::new(Full::new(body));
+                    res.headers_mut().insert("content-type", hyper::header::HeaderValue::from_static("application/json"));
+                    Ok::<_, Infallible>(res)
+                }
+            });
+            let _ = auto::Builder::new(TokioExecutor::new()).serve_connection(TokioIo::new(stream), service).await;
+        });
+    }
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Throughput, latency, startup and memory of `cartwright mock`, as ratios to a plain hyper
+# server answering the same bytes, measured in one run on this machine. See bench/README.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+cargo build --release -q -p cartwright -p cartwright-bench-plain
+bin=target/release
+dur=${DUR:-10s} conn=${CONN:-64} threads=${THREADS:-2}
+spec=crates/mock/tests/fixtures/shop.yaml
+tmp=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
+
+wait_up() { for _ in $(seq 1 500); do curl -fs -o /dev/null "$1" && return 0; sleep 0.01; done; echo "not up: $1" >&2; return 1; }
+rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
+p99() { awk '$1 == "99%" {print $2}' "$1"; }
+
+"$bin/cartwright" mock "$spec" --port 4711 --quiet & mock=$!
+wait_up http://127.0.0.1:4711/__cartwright/health
+curl -fs http://127.0.0.1:4711/api/shop/products/featured > "$tmp/get.json"
+"$bin/cartwright-bench-plain" 4712 "$tmp/get.json" & plain=$!
+wait_up http://127.0.0.1:4712/
+echo '{"currency":"EUR","items":[{"product":1,"quantity":2}]}' > "$tmp/valid.json"
+echo '{"currency":"NOK","items":[{"product":"x","quantity":0}]}' > "$tmp/invalid.json"
+
+load() { wrk -t"$threads" -c"$conn" -d"$dur" --latency "$@"; }
+load http://127.0.0.1:4712/ > "$tmp/plain.txt"
+load http://127.0.0.1:4711/api/shop/products/featured > "$tmp/get.txt"
+BODY_FILE="$tmp/valid.json" load -s bench/post.lua http://127.0.0.1:4711/api/shop/cart > "$tmp/post.txt"
+BODY_FILE="$tmp/invalid.json" load -s bench/post.lua http://127.0.0.1:4711/api/shop/cart > "$tmp/invalid.txt"
+rss=$(awk '/VmHWM/ {print $2}' "/proc/$mock/status")
+
+base=$(rps "$tmp/plain.txt")
+printf '%-34s %12s %8s %10s\n' "case (wrk -t$threads -c$conn -d$dur)" "requests/s" "ratio" "p99"
+for case in plain get post invalid; do
+  r=$(rps "$tmp/$case.txt")
+  printf '%-34s %12s %8.2f %10s\n' "$case" "$r" "$(awk -v a="$r" -v b="$base" 'BEGIN {print a / b}')" "$(p99 "$tmp/$case.txt")"
+done
+echo "peak resident memory under load: $((rss / 1024)) MiB"
+for s in specs/centra-checkout.yaml tests/corpus/medusa-store-v2.full.yaml; do
+  ms=$(python3 bench/startup.py 5 http://127.0.0.1:4713/__cartwright/health -- "$bin/cartwright" mock "$s" --port 4713 --quiet)
+  echo "startup to first served request, $s: $ms ms (best of 5)"
+done

@@ -1,0 +1,100 @@
+//! Every mocked response conforms to the spec: one valid request to every operation of every
+//! spec in `specs/` and `tests/corpus/`, over HTTP, and each answer is checked against the
+//! operation's declared status, media type, headers and body schema.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use cartwright_model::{Api, Operation};
+use support::request::build;
+
+fn specs() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for dir in ["specs", "tests/corpus"] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let spec_like = [".yaml", ".yml", ".json"].iter().any(|x| name.ends_with(x)) && !name.contains(".overlay.");
+            if spec_like {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// What is wrong with an answer, or `None` when it conforms.
+fn nonconformance(op: &Operation, status: u16, content_type: Option<&str>, headers: &reqwest::header::HeaderMap, body: &[u8]) -> Option<String> {
+    let Some(response) = op.response_for(status) else {
+        return Some(format!("status {status} is not declared"));
+    };
+    for h in response.headers.iter().filter(|h| h.required) {
+        if !headers.contains_key(h.name.as_str()) {
+            return Some(format!("required header {} is missing", h.name));
+        }
+    }
+    if response.content.is_empty() {
+        return None;
+    }
+    let ct = content_type.unwrap_or("");
+    let essence = ct.split(';').next().unwrap_or("").trim();
+    let media = response.content.iter().find(|m| m.media_type == essence).or_else(|| response.content.iter().find(|m| m.media_type.contains('*')));
+    let Some(media) = media else {
+        return Some(format!("content type {ct:?} is not declared"));
+    };
+    let Some(schema) = &media.schema else { return None };
+    if !essence.contains("json") {
+        return None;
+    }
+    let value: serde_json::Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        Err(e) => return Some(format!("body is not JSON: {e}")),
+    };
+    let v = schema.violations(&value);
+    (!v.is_empty()).then(|| format!("{} violations, first: {} at {} ({})", v.len(), v[0].message, v[0].instance, v[0].schema))
+}
+
+async fn check_api(api: Api, failures: &mut Vec<String>) -> usize {
+    let server = support::serve(api).await;
+    let api = server.api();
+    let mut checked = 0;
+    for op in &api.operations {
+        let req = build(&api, op, &server.base, 1);
+        let res = match server.client.execute(req.try_into_reqwest(&server.client)).await {
+            Ok(r) => r,
+            Err(e) => {
+                failures.push(format!("{} {}: request failed: {e}", api.source, op.signature()));
+                continue;
+            }
+        };
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let ct = headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let body = res.bytes().await.unwrap_or_default();
+        if (400..500).contains(&status) && !op.responses.iter().any(|r| r.status.covers(status) && r.status != cartwright_model::StatusKey::Default) {
+            failures.push(format!("{} {}: the generated request was refused with {status}: {}", api.source, op.signature(), String::from_utf8_lossy(&body)));
+            continue;
+        }
+        if let Some(why) = nonconformance(op, status, ct.as_deref(), &headers, &body) {
+            failures.push(format!("{} {}: {why}", api.source, op.signature()));
+        }
+        checked += 1;
+    }
+    checked
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_operation_of_every_spec_answers_conforming_responses() {
+    let mut failures = Vec::new();
+    let mut total = 0;
+    for path in specs() {
+        let api = support::load_lenient(&path);
+        total += check_api(api, &mut failures).await;
+    }
+    assert!(total > 300, "only {total} operations checked");
+    assert!(failures.is_empty(), "{} of {total} nonconforming:\n{}", failures.len(), failures.join("\n"));
+}

@@ -1,0 +1,45 @@
+//! Shared by the workspace-level tests: loading, serving on port 0, building requests.
+#![allow(dead_code)]
+
+pub mod request;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use cartwright_diag::{Sources, render_all};
+use cartwright_mock::{Config, Mock, Running};
+use cartwright_model::Api;
+use cartwright_spec::LoadOptions;
+
+/// Loads a spec leniently, panicking with rendered diagnostics if even that fails.
+pub fn load_lenient(path: &Path) -> Api {
+    let mut sources = Sources::new();
+    match cartwright_spec::load(path, &LoadOptions { lenient: true, ..LoadOptions::default() }, &mut sources) {
+        Ok(l) => l.api,
+        Err(d) => panic!("{} does not load:\n{}", path.display(), render_all(&d, &sources, false)),
+    }
+}
+
+/// A mock serving one API on 127.0.0.1:0.
+pub struct Served {
+    pub running: Running,
+    pub base: String,
+    pub client: reqwest::Client,
+    pub mock: Arc<Mock>,
+}
+
+impl Served {
+    /// The API being served.
+    pub fn api(&self) -> Arc<Api> {
+        self.mock.apis()[0].clone()
+    }
+}
+
+/// Serves `api` with the default configuration.
+pub async fn serve(api: Api) -> Served {
+    let mock = Arc::new(Mock::new(vec![api], Config { log_requests: false, ..Config::default() }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let running = cartwright_mock::serve(mock.clone(), listener, std::future::pending()).expect("serve");
+    let base = format!("http://{}", running.addr);
+    Served { running, base, client: reqwest::Client::new(), mock }
+}
