@@ -11,8 +11,6 @@ use serde_json::Value;
 pub struct SourceDoc {
     /// The file name as shown in diagnostics.
     pub file: String,
-    /// The text, kept so diagnostics can quote it.
-    pub text: Arc<str>,
     /// The parsed document.
     pub value: Value,
 }
@@ -47,7 +45,7 @@ pub fn parse(file: &str, text: String, sources: &mut Sources) -> Result<SourceDo
             at(file, line, col, Diagnostic::error("syntax", format!("invalid YAML: {}", first_line(&e.to_string()))))
         })?
     };
-    Ok(SourceDoc { file: file.to_owned(), text, value })
+    Ok(SourceDoc { file: file.to_owned(), value })
 }
 
 fn first_line(s: &str) -> &str {

@@ -1,0 +1,141 @@
+//! The `cartwright` binary end to end: lint output and exit codes, the mock's start-up,
+//! hot reload with `--watch`, and graceful shutdown on Ctrl-C.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_cartwright"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1");
+    c
+}
+
+fn case(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli").join(name)
+}
+
+#[test]
+fn lint_reports_place_line_caret_and_suggestion_with_exit_2() {
+    let out = bin().args(["lint", "tests/cli/broken-ref.yaml"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let expected = std::fs::read_to_string(case("broken-ref.stderr")).expect("expected output");
+    assert_eq!(stderr.trim_end(), expected.trim_end());
+}
+
+#[test]
+fn lint_passes_a_sound_spec_with_exit_0() {
+    let out = bin().args(["lint", "tests/cli/sound.yaml"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "tests/cli/sound.yaml: ok");
+}
+
+#[test]
+fn mock_refuses_a_broken_spec_unless_lenient() {
+    let out = bin().args(["mock", "tests/cli/broken-ref.yaml", "--port", "0"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ref-not-found"));
+}
+
+/// A running `cartwright mock` and the URL it printed.
+struct Running {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(args: &[&str]) -> Running {
+    let mut child = bin().arg("mock").args(args).args(["--port", "0"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawns");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let mut printed = Vec::new();
+    while let Some(Ok(line)) = lines.next() {
+        if let Some(rest) = line.strip_prefix("listening on ") {
+            let url = rest.split_whitespace().next().unwrap_or("").to_owned();
+            std::thread::spawn(move || lines.for_each(drop));
+            return Running { child, url };
+        }
+        printed.push(line);
+    }
+    panic!("no URL printed; stdout was:\n{}", printed.join("\n"));
+}
+
+fn get(url: &str) -> (u16, String) {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    rt.block_on(async {
+        let res = reqwest::get(url).await.expect("request");
+        let status = res.status().as_u16();
+        (status, res.text().await.unwrap_or_default())
+    })
+}
+
+#[test]
+fn mock_serves_lenient_specs_and_lists_what_it_skipped() {
+    let r = start(&["tests/cli/broken-ref.yaml", "--lenient"]);
+    let (status, body) = get(&format!("{}/__cartwright/health", r.url));
+    assert_eq!(status, 200);
+    assert!(body.contains("\"skipped\":[{\"operation\":\"GET /broken\""), "{body}");
+    assert_eq!(get(&format!("{}/fine", r.url)).0, 200);
+    assert_eq!(get(&format!("{}/broken", r.url)).0, 404);
+}
+
+#[test]
+fn watch_reloads_good_edits_and_keeps_serving_through_bad_ones() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = dir.path().join("shop.yaml");
+    let sound = std::fs::read_to_string(case("sound.yaml")).expect("fixture");
+    std::fs::write(&spec, &sound).expect("write");
+    let r = start(&[spec.to_str().expect("utf-8"), "--watch", "--quiet"]);
+    let url = format!("{}/fine", r.url);
+    assert_eq!(get(&url).0, 200);
+
+    std::fs::write(&spec, "openapi: 3.0.3\npaths: [broken").expect("write");
+    std::thread::sleep(Duration::from_millis(600));
+    assert_eq!(get(&url).0, 200, "a broken edit keeps the running version");
+
+    std::fs::write(&spec, sound.replace("/fine", "/renamed")).expect("write");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while get(&format!("{}/renamed", r.url)).0 != 200 {
+        assert!(Instant::now() < deadline, "reload did not happen");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(get(&url).0, 404);
+}
+
+#[test]
+fn ctrl_c_shuts_down_gracefully() {
+    let mut r = start(&["tests/cli/sound.yaml"]);
+    assert_eq!(get(&format!("{}/fine", r.url)).0, 200);
+    let pid = r.child.id().to_string();
+    let killed = Command::new("kill").args(["-INT", &pid]).status().expect("kill runs");
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = r.child.try_wait().expect("wait") {
+            assert!(status.success(), "{status:?}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "did not stop");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn help_is_complete() {
+    let out = bin().arg("--help").output().expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("mock") && text.contains("lint"), "{text}");
+    let out = bin().args(["mock", "--help"]).output().expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for flag in ["--port", "--host", "--overlay", "--seed", "--lenient", "--watch", "--quiet", "--allow-origin", "--correlation-header", "--errors"] {
+        assert!(text.contains(flag), "mock --help lacks {flag}");
+    }
+}
