@@ -72,11 +72,15 @@ fn extract(p: &Parameter, raw: &Raw<'_>) -> Option<Result<Value, String>> {
     let text: String = match p.location {
         ParamLocation::Path => raw.path.iter().find(|(k, _)| *k == p.name)?.1.clone(),
         ParamLocation::Header => {
-            let values: Vec<&str> = raw.request.headers.get_all(p.name.as_str()).iter().filter_map(|v| v.to_str().ok()).collect();
-            if values.is_empty() {
+            let raw_values: Vec<&[u8]> = raw.request.headers.get_all(p.name.as_str()).iter().map(|v| v.as_bytes()).collect();
+            if raw_values.is_empty() {
                 return None;
             }
-            values.join(",")
+            let values: Result<Vec<&str>, _> = raw_values.into_iter().map(std::str::from_utf8).collect();
+            match values {
+                Ok(values) => values.join(","),
+                Err(e) => return Some(Err(format!("the `{}` header is not UTF-8 text (invalid byte at {})", p.name, e.valid_up_to()))),
+            }
         }
         ParamLocation::Cookie => raw.cookies.iter().find(|(k, _)| *k == p.name)?.1.clone(),
         ParamLocation::Query => return query_value(p, raw),

@@ -40,7 +40,7 @@ impl Schema {
         self.validator
             .iter_errors(value)
             .map(|e| Violation {
-                instance: e.instance_path().to_string(),
+                instance: instance_of(&e),
                 schema: e
                     .absolute_keyword_location()
                     .and_then(|u| u.fragment().map(|f| decode_fragment(f.as_str())))
@@ -48,6 +48,18 @@ impl Schema {
                 message: e.to_string(),
             })
             .collect()
+    }
+}
+
+/// Where the violation is in the value; a missing required property points where it belongs.
+fn instance_of(e: &jsonschema::ValidationError<'_>) -> String {
+    let at = e.instance_path().to_string();
+    match e.kind() {
+        jsonschema::error::ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or_default().replace('~', "~0").replace('/', "~1");
+            format!("{at}/{name}")
+        }
+        _ => at,
     }
 }
 

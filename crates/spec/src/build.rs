@@ -27,7 +27,8 @@ pub struct Site<'d> {
 }
 
 /// Builds one operation, or the diagnostics that make it unsound.
-pub fn operation(doc: &Value, c: &mut Compiler<'_>, site: &Site<'_>, schemes: &[String]) -> Result<Operation, Vec<Diagnostic>> {
+/// Warnings (such as examples that break their schema) go to `warnings` either way.
+pub fn operation(doc: &Value, c: &mut Compiler<'_>, site: &Site<'_>, schemes: &[String], warnings: &mut Vec<Diagnostic>) -> Result<Operation, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let parameters = parameters(doc, c, site, &mut errors);
     let body = site
@@ -36,9 +37,9 @@ pub fn operation(doc: &Value, c: &mut Compiler<'_>, site: &Site<'_>, schemes: &[
         .and_then(|b| deref(doc, b, &join(&site.op_at, "requestBody")))
         .map(|(b, at)| RequestBody {
             required: b.get("required").and_then(Value::as_bool).unwrap_or(false),
-            content: content(doc, c, b, &at, &mut errors),
+            content: content(doc, c, b, &at, &mut errors, warnings),
         });
-    let responses = responses(doc, c, site, &mut errors);
+    let responses = responses(doc, c, site, &mut errors, warnings);
     let security = security(doc, site, schemes, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
@@ -115,7 +116,7 @@ fn parameter(doc: &Value, c: &mut Compiler<'_>, p: &Value, at: &str, errors: &mu
 }
 
 /// The media types of a request body or response.
-fn content(doc: &Value, c: &mut Compiler<'_>, holder: &Value, at: &str, errors: &mut Vec<Diagnostic>) -> Vec<MediaType> {
+fn content(doc: &Value, c: &mut Compiler<'_>, holder: &Value, at: &str, errors: &mut Vec<Diagnostic>, warnings: &mut Vec<Diagnostic>) -> Vec<MediaType> {
     let mut out = Vec::new();
     let content_at = join(at, "content");
     for (media_type, m) in holder.get("content").and_then(Value::as_object).into_iter().flatten() {
@@ -130,7 +131,21 @@ fn content(doc: &Value, c: &mut Compiler<'_>, holder: &Value, at: &str, errors: 
             .flatten()
             .filter_map(|v| v.as_str().map(str::to_owned))
             .collect();
-        out.push(MediaType { media_type: media_type.clone(), schema, examples: examples(doc, m, &m_at), required_fields });
+        let mut examples = examples(doc, m, &m_at);
+        if let Some(schema) = &schema {
+            // An example that breaks its own schema would make the mock answer out of contract.
+            examples.retain(|e| {
+                let ok = schema.is_valid(&e.value);
+                if !ok {
+                    warnings.push(
+                        Diagnostic::warning("example-invalid", format!("example `{}` does not conform to its schema; generated values are served instead", e.name))
+                            .with_pointer(if e.name == "example" { join(&m_at, "example") } else { join(&join(&m_at, "examples"), &e.name) }),
+                    );
+                }
+                ok
+            });
+        }
+        out.push(MediaType { media_type: media_type.clone(), schema, examples, required_fields });
     }
     out
 }
@@ -150,7 +165,7 @@ fn examples(doc: &Value, m: &Value, at: &str) -> Vec<Example> {
     out
 }
 
-fn responses(doc: &Value, c: &mut Compiler<'_>, site: &Site<'_>, errors: &mut Vec<Diagnostic>) -> Vec<Response> {
+fn responses(doc: &Value, c: &mut Compiler<'_>, site: &Site<'_>, errors: &mut Vec<Diagnostic>, warnings: &mut Vec<Diagnostic>) -> Vec<Response> {
     let mut out = Vec::new();
     let at = join(&site.op_at, "responses");
     for (key, r) in site.op.get("responses").and_then(Value::as_object).into_iter().flatten() {
@@ -166,7 +181,7 @@ fn responses(doc: &Value, c: &mut Compiler<'_>, site: &Site<'_>, errors: &mut Ve
             let example = h.get("example").cloned().or_else(|| h.get("schema").and_then(|s| deref(doc, s, "")).and_then(|(s, _)| s.get("example").cloned()));
             headers.push(Header { name: name.clone(), required: h.get("required").and_then(Value::as_bool).unwrap_or(false), schema, example });
         }
-        out.push(Response { status, headers, content: content(doc, c, r, &r_at, errors) });
+        out.push(Response { status, headers, content: content(doc, c, r, &r_at, errors, warnings) });
     }
     out
 }

@@ -94,6 +94,7 @@ fn build_api(file: &str, value: Value, diags: &mut Vec<Diagnostic>) -> Result<Ap
     let names: Vec<String> = schemes.iter().map(|(n, _)| n.clone()).collect();
     let mut compiler = Compiler::new(doc).map_err(|d| vec![d])?;
     let (mut operations, mut skipped, mut router) = (Vec::new(), Vec::new(), Router::new());
+    let mut warnings = Vec::new();
     for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
         let Ok(template) = Template::parse(path) else { continue };
         let Some((item, item_at)) = deref(doc, item, &join("/paths", path)) else { continue };
@@ -106,7 +107,7 @@ fn build_api(file: &str, value: Value, diags: &mut Vec<Diagnostic>) -> Result<Ap
                 skipped.push(Skipped { operation: signature, reason });
                 continue;
             }
-            match operation(doc, &mut compiler, &site, &names) {
+            match operation(doc, &mut compiler, &site, &names, &mut warnings) {
                 Ok(mut op) => {
                     if operations.iter().any(|o: &cartwright_model::Operation| o.id == op.id) {
                         op.id = signature;
@@ -122,6 +123,7 @@ fn build_api(file: &str, value: Value, diags: &mut Vec<Diagnostic>) -> Result<Ap
         }
     }
     drop(compiler);
+    diags.extend(warnings);
     Ok(Api {
         source: file.to_owned(),
         title: doc.pointer("/info/title").and_then(Value::as_str).unwrap_or("untitled").to_owned(),

@@ -15,9 +15,13 @@ use cartwright_spec::LoadOptions;
 
 /// A running mock of the fixture shop and a client for it.
 pub struct Server {
+    /// The server, bound to a free port.
     pub running: Running,
+    /// `http://127.0.0.1:PORT`.
     pub base: String,
+    /// A client for it.
     pub client: reqwest::Client,
+    /// The mock behind it, for looking at its journal.
     pub mock: Arc<Mock>,
 }
 
@@ -28,6 +32,7 @@ impl Server {
     }
 }
 
+/// The fixture spec.
 pub const SHOP: &str = include_str!("../fixtures/shop.yaml");
 
 /// Starts a mock of `spec` with `config`.

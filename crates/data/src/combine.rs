@@ -1,0 +1,115 @@
+//! `allOf` is merged into one schema before generating; `oneOf`/`anyOf` pick one branch,
+//! merged with the keywords beside it, and a discriminator property gets its mapped value.
+
+use rand::Rng;
+use serde_json::{Map, Value};
+
+use crate::{Generator, Mode};
+
+/// The schema with its `allOf` folded in, or `None` when it has none.
+pub fn merged(g: &Generator<'_>, schema: &Value) -> Option<Value> {
+    let parts = schema.get("allOf")?.as_array()?;
+    let mut out = without(schema, &["allOf"]);
+    for part in parts {
+        let Some(part) = g.resolve(part) else { continue };
+        let part = match merged(g, part) {
+            Some(m) => m,
+            None => part.clone(),
+        };
+        merge_into(&mut out, &part);
+    }
+    Some(Value::Object(out))
+}
+
+/// One branch of `oneOf`/`anyOf`, merged with the keywords beside it, or `None` without either.
+pub fn branch(g: &mut Generator<'_>, schema: &Value) -> Option<Value> {
+    let (key, options) = ["oneOf", "anyOf"].iter().find_map(|k| schema.get(*k).and_then(Value::as_array).map(|o| (*k, o)))?;
+    if options.is_empty() {
+        return Some(Value::Object(without(schema, &[key])));
+    }
+    let index = choose(g, options);
+    let chosen = &options[index];
+    let mut out = without(schema, &[key, "discriminator"]);
+    let resolved = g.resolve(chosen).cloned().unwrap_or(Value::Null);
+    let resolved = merged(g, &resolved).unwrap_or(resolved);
+    merge_into(&mut out, &resolved);
+    if let Some(prop) = schema.pointer("/discriminator/propertyName").and_then(Value::as_str) {
+        let value = discriminator_value(schema, chosen);
+        pin(&mut out, prop, value);
+    }
+    Some(Value::Object(out))
+}
+
+/// Static mode takes the first branch that is not just `null`; dynamic mode any branch.
+fn choose(g: &mut Generator<'_>, options: &[Value]) -> usize {
+    let is_null = |o: &Value| g.resolve(o).and_then(|s| s.get("type")).and_then(Value::as_str) == Some("null");
+    let candidates: Vec<usize> = (0..options.len()).filter(|i| !is_null(&options[*i])).collect();
+    match (g.mode, candidates.as_slice()) {
+        (_, []) => 0,
+        (Mode::Static, [first, ..]) => *first,
+        (Mode::Dynamic, many) => many[g.rng.random_range(0..many.len())],
+    }
+}
+
+/// The mapping key that names the chosen branch, else the branch's schema name.
+fn discriminator_value(schema: &Value, chosen: &Value) -> String {
+    let target = chosen.get("$ref").and_then(Value::as_str).unwrap_or("");
+    let mapped = schema
+        .pointer("/discriminator/mapping")
+        .and_then(Value::as_object)
+        .and_then(|m| m.iter().find(|(_, v)| v.as_str() == Some(target)).map(|(k, _)| k.clone()));
+    mapped.unwrap_or_else(|| target.rsplit('/').next().unwrap_or("").to_owned())
+}
+
+/// Makes a property a required constant.
+fn pin(schema: &mut Map<String, Value>, prop: &str, value: String) {
+    if value.is_empty() {
+        return;
+    }
+    let props = schema.entry("properties").or_insert_with(|| Value::Object(Map::new()));
+    if let Some(props) = props.as_object_mut() {
+        props.insert(prop.to_owned(), serde_json::json!({"const": value}));
+    }
+}
+
+fn without(schema: &Value, keys: &[&str]) -> Map<String, Value> {
+    let mut out = schema.as_object().cloned().unwrap_or_default();
+    for k in keys {
+        out.remove(*k);
+    }
+    out
+}
+
+/// Merges one schema's keywords into another: properties and required are unioned, a
+/// property in both becomes the `allOf` of the two, other keywords keep the first value.
+fn merge_into(out: &mut Map<String, Value>, part: &Value) {
+    let Some(part) = part.as_object() else { return };
+    for (k, v) in part {
+        match (k.as_str(), out.get_mut(k)) {
+            ("properties", Some(Value::Object(existing))) => {
+                for (name, s) in v.as_object().into_iter().flatten() {
+                    match existing.get(name) {
+                        Some(prev) if prev != s => {
+                            let both = serde_json::json!({"allOf": [prev.clone(), s.clone()]});
+                            existing.insert(name.clone(), both);
+                        }
+                        _ => {
+                            existing.insert(name.clone(), s.clone());
+                        }
+                    }
+                }
+            }
+            ("required", Some(Value::Array(existing))) => {
+                for r in v.as_array().into_iter().flatten() {
+                    if !existing.contains(r) {
+                        existing.push(r.clone());
+                    }
+                }
+            }
+            (_, Some(_)) => {}
+            (_, None) => {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+    }
+}
