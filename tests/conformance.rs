@@ -37,14 +37,14 @@ fn nonconformance(op: &Operation, status: u16, content_type: Option<&str>, heade
             return Some(format!("required header {} is missing", h.name));
         }
     }
-    if response.content.is_empty() {
+    if response.content.is_empty() || status == 204 || status == 304 {
         return None;
     }
     let ct = content_type.unwrap_or("");
     let essence = ct.split(';').next().unwrap_or("").trim();
     let media = response.content.iter().find(|m| m.media_type == essence).or_else(|| response.content.iter().find(|m| m.media_type.contains('*')));
     let Some(media) = media else {
-        return Some(format!("content type {ct:?} is not declared"));
+        return Some(format!("content type {ct:?} is not declared: {}", String::from_utf8_lossy(&body[..body.len().min(600)])));
     };
     let Some(schema) = &media.schema else { return None };
     if !essence.contains("json") {
@@ -56,6 +56,28 @@ fn nonconformance(op: &Operation, status: u16, content_type: Option<&str>, heade
     };
     let v = schema.violations(&value);
     (!v.is_empty()).then(|| format!("{} violations, first: {} at {} ({})", v.len(), v[0].message, v[0].instance, v[0].schema))
+}
+
+/// Operations whose declared request schema no request can satisfy: the mock must refuse
+/// them, and does. Each entry says why, so the list cannot hide a regression.
+const UNSATISFIABLE: &[(&str, &str, &str)] = &[
+    ("shopware-store-api.json", "GET /product/{productId}", "pattern `^[0-9a-f]{32}$'` has a quote after `$`"),
+    ("shopware-store-api.json", "POST /product/{productId}", "pattern `^[0-9a-f]{32}$'` has a quote after `$`"),
+];
+
+/// Operations whose declared success body no value can satisfy: served, but not checked.
+const UNSATISFIABLE_RESPONSES: &[(&str, &str, &str)] = &[(
+    "shopware-store-api.json",
+    "POST /checkout/order",
+    "Order.price is `$ref: CalculatedPrice` (requiring `calculatedTaxes` as an array) beside `properties` declaring it an object",
+)];
+
+fn listed(list: &[(&str, &str, &str)], api: &Api, op: &Operation) -> bool {
+    list.iter().any(|(file, sig, _)| api.source.ends_with(file) && op.signature() == *sig)
+}
+
+fn unsatisfiable(api: &Api, op: &Operation) -> bool {
+    listed(UNSATISFIABLE, api, op)
 }
 
 async fn check_api(api: Api, failures: &mut Vec<String>) -> usize {
@@ -75,8 +97,20 @@ async fn check_api(api: Api, failures: &mut Vec<String>) -> usize {
         let headers = res.headers().clone();
         let ct = headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
         let body = res.bytes().await.unwrap_or_default();
+        if unsatisfiable(&api, op) {
+            if status != 422 {
+                failures.push(format!("{} {}: expected the unsatisfiable request to be refused, got {status}", api.source, op.signature()));
+            }
+            continue;
+        }
         if (400..500).contains(&status) && !op.responses.iter().any(|r| r.status.covers(status) && r.status != cartwright_model::StatusKey::Default) {
             failures.push(format!("{} {}: the generated request was refused with {status}: {}", api.source, op.signature(), String::from_utf8_lossy(&body)));
+            continue;
+        }
+        if listed(UNSATISFIABLE_RESPONSES, &api, op) {
+            if status != 200 {
+                failures.push(format!("{} {}: expected 200 for a spec-defective response, got {status}", api.source, op.signature()));
+            }
             continue;
         }
         if let Some(why) = nonconformance(op, status, ct.as_deref(), &headers, &body) {
@@ -95,6 +129,6 @@ async fn every_operation_of_every_spec_answers_conforming_responses() {
         let api = support::load_lenient(&path);
         total += check_api(api, &mut failures).await;
     }
+    assert!(failures.is_empty(), "{} nonconforming ({total} conformed):\n{}", failures.len(), failures.join("\n"));
     assert!(total > 300, "only {total} operations checked");
-    assert!(failures.is_empty(), "{} of {total} nonconforming:\n{}", failures.len(), failures.join("\n"));
 }

@@ -4,7 +4,7 @@
 
 use base64::Engine;
 use cartwright_data::{Direction, Generator, Mode};
-use cartwright_model::{Api, Operation, ParamLocation, ParamStyle, Parameter, SchemeKind};
+use cartwright_model::{Api, Operation, ParamLocation, ParamStyle, Parameter, Schema, SchemeKind};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value, json};
 
@@ -39,12 +39,19 @@ fn text(v: &Value) -> String {
     }
 }
 
-fn generate(api: &Api, pointer: &str, seed: u64) -> Value {
-    Generator::new(&api.document, seed, Mode::Static).value(&json!({"$ref": format!("#{pointer}")}), Direction::Request)
+fn value_of(api: &Api, p: &Parameter, seed: u64) -> Value {
+    p.schema.as_ref().map_or(json!("x"), |s| valid_value(api, s, seed))
 }
 
-fn value_of(api: &Api, p: &Parameter, seed: u64) -> Value {
-    p.schema.as_ref().map_or(json!("x"), |s| generate(api, &s.pointer, seed))
+/// The static value if it validates, else the minimal one, else the first valid value of a
+/// few seeded dynamic draws: generation proposes, the compiled schema decides.
+fn valid_value(api: &Api, schema: &Schema, seed: u64) -> Value {
+    let with = |mode: Mode, seed: u64| Generator::new(&api.document, seed, mode).value(&json!({"$ref": format!("#{}", schema.pointer)}), Direction::Request);
+    let first = with(Mode::Static, seed);
+    if schema.is_valid(&first) {
+        return first;
+    }
+    std::iter::once(with(Mode::Minimal, seed)).chain((0..32).map(|s| with(Mode::Dynamic, seed + s))).find(|v| schema.is_valid(v)).unwrap_or(first)
 }
 
 /// A valid request for `op` against a server at `base`.
@@ -53,8 +60,13 @@ pub fn build(api: &Api, op: &Operation, base: &str, seed: u64) -> Req {
     let mut query: Vec<(String, String)> = Vec::new();
     let mut headers: Vec<(String, String)> = Vec::new();
     let mut cookies: Vec<String> = Vec::new();
+    // Credentials first: a spec may also declare `Authorization` as a header parameter.
+    credentials(api, op, &mut headers, &mut query, &mut cookies);
     for p in &op.parameters {
         if p.location != ParamLocation::Path && !p.required {
+            continue;
+        }
+        if p.location == ParamLocation::Header && headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(&p.name)) {
             continue;
         }
         let v = value_of(api, p, seed);
@@ -66,7 +78,6 @@ pub fn build(api: &Api, op: &Operation, base: &str, seed: u64) -> Req {
             ParamLocation::Query => query_pairs(p, &v, &mut query),
         }
     }
-    credentials(api, op, &mut headers, &mut query, &mut cookies);
     if !cookies.is_empty() {
         headers.push(("cookie".into(), cookies.join("; ")));
     }
@@ -121,7 +132,7 @@ fn body(api: &Api, op: &Operation, seed: u64) -> Option<(String, Vec<u8>)> {
         .find(|m| m.media_type.contains("json"))
         .or_else(|| body.content.iter().find(|m| m.media_type == "application/x-www-form-urlencoded"))
         .or_else(|| body.content.first())?;
-    let value = media.schema.as_ref().map_or(json!({}), |s| generate(api, &s.pointer, seed));
+    let value = media.schema.as_ref().map_or(json!({}), |s| valid_value(api, s, seed));
     let ct = if media.media_type.contains('*') { "application/json".to_owned() } else { media.media_type.clone() };
     if ct == "application/x-www-form-urlencoded" {
         let pairs: Vec<(String, String)> = value.as_object().into_iter().flatten().map(|(k, v)| (k.clone(), text(v))).collect();

@@ -7,18 +7,22 @@ use serde_json::{Map, Value};
 use crate::{Generator, Mode};
 
 /// The schema with its `allOf` folded in, or `None` when it has none.
-pub fn merged(g: &Generator<'_>, schema: &Value) -> Option<Value> {
+pub fn merged(g: &Generator<'_>, schema: &Value) -> Option<Map<String, Value>> {
     let parts = schema.get("allOf")?.as_array()?;
     let mut out = without(schema, &["allOf"]);
     for part in parts {
-        let Some(part) = g.resolve(part) else { continue };
-        let part = match merged(g, part) {
-            Some(m) => m,
-            None => part.clone(),
+        let expanded = crate::ref_with_siblings(part);
+        let part = match &expanded {
+            Some(both) => both,
+            None => match g.resolve(part) {
+                Some(p) => p,
+                None => continue,
+            },
         };
+        let part = merged(g, part).map_or_else(|| part.clone(), Value::Object);
         merge_into(&mut out, &part);
     }
-    Some(Value::Object(out))
+    Some(out)
 }
 
 /// One branch of `oneOf`/`anyOf`, merged with the keywords beside it, or `None` without either.
@@ -31,7 +35,7 @@ pub fn branch(g: &mut Generator<'_>, schema: &Value) -> Option<Value> {
     let chosen = &options[index];
     let mut out = without(schema, &[key, "discriminator"]);
     let resolved = g.resolve(chosen).cloned().unwrap_or(Value::Null);
-    let resolved = merged(g, &resolved).unwrap_or(resolved);
+    let resolved = merged(g, &resolved).map_or(resolved, Value::Object);
     merge_into(&mut out, &resolved);
     if let Some(prop) = schema.pointer("/discriminator/propertyName").and_then(Value::as_str) {
         let value = discriminator_value(schema, chosen);
@@ -46,7 +50,7 @@ fn choose(g: &mut Generator<'_>, options: &[Value]) -> usize {
     let candidates: Vec<usize> = (0..options.len()).filter(|i| !is_null(&options[*i])).collect();
     match (g.mode, candidates.as_slice()) {
         (_, []) => 0,
-        (Mode::Static, [first, ..]) => *first,
+        (Mode::Static | Mode::Minimal, [first, ..]) => *first,
         (Mode::Dynamic, many) => many[g.rng.random_range(0..many.len())],
     }
 }
@@ -104,6 +108,21 @@ fn merge_into(out: &mut Map<String, Value>, part: &Value) {
                     if !existing.contains(r) {
                         existing.push(r.clone());
                     }
+                }
+            }
+            ("items" | "additionalProperties" | "not", Some(existing)) if existing.is_object() && v.is_object() && existing != v => {
+                *existing = serde_json::json!({"allOf": [existing.clone(), v.clone()]});
+            }
+            ("enum" | "type", Some(existing)) => {
+                // Both parts constrain the value: only what both allow is allowed.
+                let as_list = |v: &Value| match v {
+                    Value::Array(a) => a.clone(),
+                    other => vec![other.clone()],
+                };
+                let theirs = as_list(v);
+                let both: Vec<Value> = as_list(existing).into_iter().filter(|x| theirs.contains(x)).collect();
+                if !both.is_empty() {
+                    *existing = if k == "type" && both.len() == 1 { both[0].clone() } else { Value::Array(both) };
                 }
             }
             (_, Some(_)) => {}

@@ -12,6 +12,9 @@ pub fn fits(g: &Generator<'_>, v: &Value, schema: &Value) -> bool {
 }
 
 fn fits_at(g: &Generator<'_>, v: &Value, schema: &Value, depth: usize) -> bool {
+    if schema.get("$ref").is_some() && schema.as_object().is_some_and(|o| o.len() > 1) {
+        return false;
+    }
     let Some(schema) = g.resolve(schema) else { return false };
     if depth > 8 || !schema.is_object() {
         return true;

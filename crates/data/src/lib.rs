@@ -36,6 +36,9 @@ pub enum Mode {
     Static,
     /// Draw values from the seeded generator (Prism's dynamic mode).
     Dynamic,
+    /// The smallest valid value: required properties only, the fewest items, otherwise as
+    /// static. A fallback when a schema's optional parts cannot be satisfied.
+    Minimal,
 }
 
 /// Past this depth, only required properties and the fewest items are generated.
@@ -77,6 +80,9 @@ impl<'a> Generator<'a> {
 
     /// The core: `hint` is the property name the value is for, used for plausible strings.
     fn produce(&mut self, schema: &Value, dir: Direction, depth: usize, hint: Option<&str>) -> Value {
+        if let Some(both) = ref_with_siblings(schema) {
+            return self.produce(&both, dir, depth, hint);
+        }
         let Some(schema) = self.resolve(schema) else { return Value::Null };
         let schema = match schema {
             Value::Bool(true) => return json!("value"),
@@ -88,7 +94,7 @@ impl<'a> Generator<'a> {
             return minimal(schema);
         }
         if let Some(merged) = combine::merged(self, schema) {
-            return self.produce(&merged, dir, depth, hint);
+            return self.produce(&Value::Object(merged), dir, depth, hint);
         }
         if let Some(branch) = combine::branch(self, schema) {
             return self.produce(&branch, dir, depth, hint);
@@ -96,7 +102,7 @@ impl<'a> Generator<'a> {
         if let Some(v) = schema.get("const") {
             return v.clone();
         }
-        if self.mode == Mode::Static
+        if self.mode != Mode::Dynamic
             && let Some(v) = self.documented(schema)
         {
             return v;
@@ -106,7 +112,7 @@ impl<'a> Generator<'a> {
         }
         match self.kind(schema) {
             "null" => Value::Null,
-            "boolean" => Value::Bool(self.mode == Mode::Static || rand::Rng::random_bool(&mut self.rng, 0.5)),
+            "boolean" => Value::Bool(self.mode != Mode::Dynamic || rand::Rng::random_bool(&mut self.rng, 0.5)),
             "integer" => numbers::integer(self, schema),
             "number" => numbers::number(self, schema),
             "array" => objects::array(self, schema, dir, depth),
@@ -125,7 +131,7 @@ impl<'a> Generator<'a> {
         let non_null: Vec<&Value> = options.iter().filter(|v| !v.is_null()).collect();
         match (self.mode, non_null.is_empty()) {
             (_, true) => options.first().cloned().unwrap_or(Value::Null),
-            (Mode::Static, false) => non_null[0].clone(),
+            (Mode::Static | Mode::Minimal, false) => non_null[0].clone(),
             (Mode::Dynamic, false) => non_null[rand::Rng::random_range(&mut self.rng, 0..non_null.len())].clone(),
         }
     }
@@ -139,13 +145,26 @@ impl<'a> Generator<'a> {
                 let non_null: Vec<&str> = names.iter().copied().filter(|t| *t != "null").collect();
                 match (self.mode, non_null.as_slice()) {
                     (_, []) => "null",
-                    (Mode::Static, [first, ..]) => first,
+                    (Mode::Static | Mode::Minimal, [first, ..]) => first,
                     (Mode::Dynamic, many) => many[rand::Rng::random_range(&mut self.rng, 0..many.len())],
                 }
             }
             _ => infer(schema),
         }
     }
+}
+
+/// In 2020-12 a `$ref` beside other keywords applies both: generate from their `allOf`.
+pub(crate) fn ref_with_siblings(schema: &Value) -> Option<Value> {
+    let obj = schema.as_object()?;
+    let target = obj.get("$ref")?;
+    let annotation = |k: &str| matches!(k, "$ref" | "description" | "summary" | "title" | "deprecated" | "example" | "examples") || k.starts_with("x-");
+    if obj.keys().all(|k| annotation(k)) {
+        return None;
+    }
+    let mut rest = obj.clone();
+    rest.remove("$ref");
+    Some(json!({"allOf": [{"$ref": target}, Value::Object(rest)]}))
 }
 
 /// The type a schema without `type` implies by its keywords.

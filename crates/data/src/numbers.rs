@@ -30,8 +30,8 @@ pub fn integer(g: &mut Generator<'_>, schema: &Value) -> Value {
     let hi = hi.map(|h| if hi_excl { h.ceil() - 1.0 } else { h.floor() }).unwrap_or(fmt_hi).min(fmt_hi);
     let (lo, hi) = (lo as i64, (hi as i64).max(lo as i64));
     let pick = match g.mode {
-        Mode::Static if lo > -9_000_000_000_000_000 => lo.max(1.min(hi)),
-        Mode::Static => 1.clamp(lo, hi),
+        Mode::Static | Mode::Minimal if lo > -9_000_000_000_000_000 => lo.max(1.min(hi)),
+        Mode::Static | Mode::Minimal => 1.clamp(lo, hi),
         Mode::Dynamic => {
             let low = if lo < -1_000_000 { 0.max(lo).min(hi) } else { lo };
             let high = hi.min(low.saturating_add(1000));
@@ -55,7 +55,7 @@ pub fn number(g: &mut Generator<'_>, schema: &Value) -> Value {
     let low = lo.unwrap_or(if hi.is_some_and(|h| h < 0.0) { hi.unwrap_or(0.0) - 100.0 } else { 0.0 });
     let high = hi.unwrap_or(low + 1000.0);
     let mut x = match g.mode {
-        Mode::Static => {
+        Mode::Static | Mode::Minimal => {
             let preferred = 1.5_f64;
             if preferred > low && preferred < high { preferred } else { (low + high) / 2.0 }
         }

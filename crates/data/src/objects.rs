@@ -15,7 +15,9 @@ pub fn object(g: &mut Generator<'_>, schema: &Value, dir: Direction, depth: usiz
     let props = schema.get("properties").and_then(Value::as_object).unwrap_or(&empty);
     for (name, prop) in props {
         let is_required = required.contains(&name.as_str());
-        if !is_required && (depth >= SHALLOW || out.len() >= max || (g.mode == Mode::Dynamic && g.rng.random_bool(0.3))) {
+        // `not` usually forbids a combination of optional properties: leave them all out.
+        let sparse = g.mode == Mode::Minimal || depth >= SHALLOW || schema.get("not").is_some();
+        if !is_required && (sparse || out.len() >= max || (g.mode == Mode::Dynamic && g.rng.random_bool(0.3))) {
             continue;
         }
         let resolved = g.resolve(prop).unwrap_or(prop);
@@ -62,6 +64,7 @@ pub fn array(g: &mut Generator<'_>, schema: &Value, dir: Direction, depth: usize
     let prefix: Vec<Value> = schema.get("prefixItems").and_then(Value::as_array).cloned().unwrap_or_default();
     let wanted = match g.mode {
         _ if depth >= SHALLOW => min,
+        Mode::Minimal => min,
         Mode::Static => min.max(1),
         Mode::Dynamic => min + g.rng.random_range(0..3),
     };

@@ -12,7 +12,7 @@ pub fn string(g: &mut Generator<'_>, schema: &Value, hint: Option<&str>) -> Valu
     let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
     let max = schema.get("maxLength").and_then(Value::as_u64).map(|m| m as usize);
     if let Some(p) = schema.get("pattern").and_then(Value::as_str)
-        && let Some(s) = pattern::generate(&mut g.rng, p, g.mode == Mode::Static, min, max)
+        && let Some(s) = pattern::generate(&mut g.rng, p, g.mode != Mode::Dynamic, min, max)
     {
         return Value::String(s);
     }
@@ -26,7 +26,7 @@ fn fit(g: &mut Generator<'_>, mut s: String, min: usize, max: Option<usize>) -> 
     let len = s.chars().count();
     if len < min {
         let fill = min.min(10_000) - len;
-        s.extend((0..fill).map(|_| if g.mode == Mode::Static { 'x' } else { char::from(b'a' + g.rng.random_range(0..26)) }));
+        s.extend((0..fill).map(|_| if g.mode != Mode::Dynamic { 'x' } else { char::from(b'a' + g.rng.random_range(0..26)) }));
     }
     if let Some(max) = max {
         s = s.chars().take(max).collect();
@@ -36,7 +36,7 @@ fn fit(g: &mut Generator<'_>, mut s: String, min: usize, max: Option<usize>) -> 
 
 fn plain(g: &mut Generator<'_>) -> String {
     match g.mode {
-        Mode::Static => "string".to_owned(),
+        Mode::Static | Mode::Minimal => "string".to_owned(),
         Mode::Dynamic => {
             let n = g.rng.random_range(5..12);
             (0..n).map(|_| char::from(b'a' + g.rng.random_range(0..26))).collect()
@@ -54,20 +54,20 @@ fn uuid(g: &mut Generator<'_>) -> String {
 
 fn date(g: &mut Generator<'_>) -> (u32, u32, u32) {
     match g.mode {
-        Mode::Static => (2024, 5, 17),
+        Mode::Static | Mode::Minimal => (2024, 5, 17),
         Mode::Dynamic => (g.rng.random_range(2015..2030), g.rng.random_range(1..13), g.rng.random_range(1..29)),
     }
 }
 
 fn time(g: &mut Generator<'_>) -> (u32, u32, u32) {
     match g.mode {
-        Mode::Static => (10, 30, 0),
+        Mode::Static | Mode::Minimal => (10, 30, 0),
         Mode::Dynamic => (g.rng.random_range(0..24), g.rng.random_range(0..60), g.rng.random_range(0..60)),
     }
 }
 
 fn word(g: &mut Generator<'_>, words: &[&str]) -> String {
-    let i = if g.mode == Mode::Static { 0 } else { g.rng.random_range(0..words.len()) };
+    let i = if g.mode != Mode::Dynamic { 0 } else { g.rng.random_range(0..words.len()) };
     words[i].to_owned()
 }
 
@@ -92,7 +92,7 @@ fn format(g: &mut Generator<'_>, format: &str) -> Option<String> {
         "uri-reference" | "iri-reference" => format!("/{}", word(g, &["products/61", "checkout"])),
         "uri-template" => "https://example.com/{id}".to_owned(),
         "hostname" | "idn-hostname" => word(g, &["shop.example.com", "api.example.com"]),
-        "ipv4" => if g.mode == Mode::Static { "192.0.2.1".to_owned() } else { format!("192.0.2.{}", g.rng.random_range(1..255)) },
+        "ipv4" => if g.mode != Mode::Dynamic { "192.0.2.1".to_owned() } else { format!("192.0.2.{}", g.rng.random_range(1..255)) },
         "ipv6" => "2001:db8::1".to_owned(),
         "byte" => base64::engine::general_purpose::STANDARD.encode(plain(g)),
         "binary" => "binary".to_owned(),

@@ -15,6 +15,12 @@ pub fn respond(api: &Api, op: &Operation, req: &Incoming, prefer: &Prefer, confi
     let (status, response) = choose_status(op, prefer.code)?;
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
     let Some(response) = response else { return Ok(Outgoing::empty(status)) };
+    if !carries_body(status) {
+        // HTTP forbids a body here whatever the spec declares; headers still apply.
+        let mut out = Outgoing::empty(status);
+        headers(api, response, config.seed, &mut out);
+        return Ok(out);
+    }
     let declared: Vec<&str> = response.content.iter().map(|m| m.media_type.as_str()).collect();
     let chosen = response_media(&declared, req.header("accept")).map_err(|()| {
         Problem::new(StatusCode::NOT_ACCEPTABLE, "not-acceptable", "Not Acceptable", format!("nothing acceptable; this response is available as: {}", declared.join(", ")))
@@ -35,7 +41,7 @@ pub fn respond(api: &Api, op: &Operation, req: &Incoming, prefer: &Prefer, confi
             } else {
                 match (mode, media.examples.first(), &media.schema) {
                     (Mode::Static, Some(e), _) => e.value.clone(),
-                    (_, _, Some(schema)) => generate(api, &schema.pointer, seed, mode),
+                    (_, _, Some(schema)) => conforming(api, schema, seed, mode),
                     (_, Some(e), None) => e.value.clone(),
                     (_, None, None) => Value::Null,
                 }
@@ -76,6 +82,26 @@ fn key_name(k: StatusKey) -> String {
         StatusKey::Range(d) => format!("{d}XX"),
         StatusKey::Default => "default".to_owned(),
     }
+}
+
+/// Whether a status may carry a body (not 1xx, 204 or 304).
+fn carries_body(status: StatusCode) -> bool {
+    !(status.is_informational() || status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED)
+}
+
+/// A generated body that conforms: if the preferred value breaks the schema (specs can make
+/// optional parts unsatisfiable), the smallest value is tried before giving up.
+fn conforming(api: &Api, schema: &cartwright_model::Schema, seed: u64, mode: Mode) -> Value {
+    let value = generate(api, &schema.pointer, seed, mode);
+    if schema.is_valid(&value) {
+        return value;
+    }
+    let minimal = generate(api, &schema.pointer, seed, Mode::Minimal);
+    if schema.is_valid(&minimal) {
+        return minimal;
+    }
+    tracing::warn!("no value conforming to {}#{} could be generated", api.source, schema.pointer);
+    value
 }
 
 /// A value generated for the schema at `pointer`.

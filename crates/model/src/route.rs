@@ -131,7 +131,9 @@ struct Node {
     literals: HashMap<String, Node>,
     /// Mixed segments before plain parameters: they are more specific.
     templated: Vec<(Segment, Node)>,
-    endpoints: Vec<(Method, usize)>,
+    /// Method, operation, and that template's own parameter names: templates share nodes
+    /// (`/carts/{id}` and `/carts/{cart_id}/items`), so names belong to the endpoint.
+    endpoints: Vec<(Method, usize, Vec<String>)>,
 }
 
 /// Routes request paths (base path already stripped) to operations.
@@ -168,8 +170,9 @@ impl Router {
             };
         }
         self.depth = self.depth.max(template.segments.len());
-        if !node.endpoints.iter().any(|(m, _)| *m == method) {
-            node.endpoints.push((method, operation));
+        if !node.endpoints.iter().any(|(m, _, _)| *m == method) {
+            let names = template.params().into_iter().map(str::to_owned).collect();
+            node.endpoints.push((method, operation, names));
         }
     }
 
@@ -190,11 +193,12 @@ impl Router {
         let mut first_path: Option<Vec<Method>> = None;
         let mut params = Vec::new();
         let found = walk(&self.root, &segments, &mut params, &mut |node, params| {
-            if let Some((_, op)) = node.endpoints.iter().find(|(m, _)| *m == method) {
-                return Some(Match { operation: *op, params: params.to_vec() });
+            if let Some((_, op, names)) = node.endpoints.iter().find(|(m, _, _)| *m == method) {
+                let params = names.iter().cloned().zip(params.iter().cloned()).collect();
+                return Some(Match { operation: *op, params });
             }
             if first_path.is_none() && !node.endpoints.is_empty() {
-                first_path = Some(node.endpoints.iter().map(|(m, _)| *m).collect());
+                first_path = Some(node.endpoints.iter().map(|(m, _, _)| *m).collect());
             }
             None
         });
@@ -209,10 +213,10 @@ impl Router {
     }
 }
 
-type Visit<'a> = dyn FnMut(&Node, &[(String, String)]) -> Option<Match> + 'a;
+type Visit<'a> = dyn FnMut(&Node, &[String]) -> Option<Match> + 'a;
 
 /// Depth-first, literals first, so the most specific template that has the method wins.
-fn walk(node: &Node, rest: &[String], params: &mut Vec<(String, String)>, visit: &mut Visit<'_>) -> Option<Match> {
+fn walk(node: &Node, rest: &[String], params: &mut Vec<String>, visit: &mut Visit<'_>) -> Option<Match> {
     let Some((head, tail)) = rest.split_first() else {
         return visit(node, params);
     };
@@ -241,14 +245,14 @@ fn same_shape(a: &Segment, b: &Segment) -> bool {
 }
 
 /// Binds a decoded segment to a templated segment, pushing the parameter values.
-fn bind(seg: &Segment, value: &str, params: &mut Vec<(String, String)>) -> bool {
+fn bind(seg: &Segment, value: &str, params: &mut Vec<String>) -> bool {
     match seg {
         Segment::Literal(l) => l == value,
-        Segment::Param(p) => {
+        Segment::Param(_) => {
             if value.is_empty() {
                 return false;
             }
-            params.push((p.clone(), value.to_owned()));
+            params.push(value.to_owned());
             true
         }
         Segment::Mixed(parts) => bind_mixed(parts, value, params),
@@ -256,14 +260,14 @@ fn bind(seg: &Segment, value: &str, params: &mut Vec<(String, String)>) -> bool 
 }
 
 /// Left to right: text must match exactly; a parameter takes everything up to the next text.
-fn bind_mixed(parts: &[Part], mut value: &str, params: &mut Vec<(String, String)>) -> bool {
+fn bind_mixed(parts: &[Part], mut value: &str, params: &mut Vec<String>) -> bool {
     for (i, part) in parts.iter().enumerate() {
         match part {
             Part::Text(t) => match value.strip_prefix(t.as_str()) {
                 Some(rest) => value = rest,
                 None => return false,
             },
-            Part::Param(p) => {
+            Part::Param(_) => {
                 let end = match parts.get(i + 1) {
                     Some(Part::Text(next)) => match value.rfind(next.as_str()) {
                         Some(e) if parts.len() == i + 2 => e,
@@ -277,7 +281,7 @@ fn bind_mixed(parts: &[Part], mut value: &str, params: &mut Vec<(String, String)
                 if end == 0 {
                     return false;
                 }
-                params.push((p.clone(), value[..end].to_owned()));
+                params.push(value[..end].to_owned());
                 value = &value[end..];
             }
         }
@@ -340,6 +344,15 @@ mod tests {
         let Lookup::Found(m) = r.lookup(Method::Get, "/orders/order-12-x") else { panic!() };
         assert_eq!(m.params, vec![("id".into(), "12".into()), ("part".into(), "x".into())]);
         assert_eq!(r.lookup(Method::Get, "/files/.json"), Lookup::NotFound);
+    }
+
+    #[test]
+    fn templates_sharing_a_prefix_keep_their_own_parameter_names() {
+        let r = router(&[("/carts/{id}", Method::Get), ("/carts/{cart_id}/items/{id}", Method::Get)]);
+        let Lookup::Found(m) = r.lookup(Method::Get, "/carts/c1/items/i2") else { panic!() };
+        assert_eq!(m.params, vec![("cart_id".into(), "c1".into()), ("id".into(), "i2".into())]);
+        let Lookup::Found(m) = r.lookup(Method::Get, "/carts/c1") else { panic!() };
+        assert_eq!(m.params, vec![("id".into(), "c1".into())]);
     }
 
     #[test]
