@@ -8,17 +8,23 @@ use std::time::{Duration, Instant};
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_cartwright"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1");
+    c.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1");
     c
 }
 
 fn case(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/cli")
+        .join(name)
 }
 
 #[test]
 fn lint_reports_place_line_caret_and_suggestion_with_exit_2() {
-    let out = bin().args(["lint", "tests/cli/broken-ref.yaml"]).output().expect("runs");
+    let out = bin()
+        .args(["lint", "tests/cli/broken-ref.yaml"])
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     let expected = std::fs::read_to_string(case("broken-ref.stderr")).expect("expected output");
@@ -27,14 +33,28 @@ fn lint_reports_place_line_caret_and_suggestion_with_exit_2() {
 
 #[test]
 fn lint_passes_a_sound_spec_with_exit_0() {
-    let out = bin().args(["lint", "tests/cli/sound.yaml"]).output().expect("runs");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "tests/cli/sound.yaml: ok");
+    let out = bin()
+        .args(["lint", "tests/cli/sound.yaml"])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "tests/cli/sound.yaml: ok"
+    );
 }
 
 #[test]
 fn mock_refuses_a_broken_spec_unless_lenient() {
-    let out = bin().args(["mock", "tests/cli/broken-ref.yaml", "--port", "0"]).output().expect("runs");
+    let out = bin()
+        .args(["mock", "tests/cli/broken-ref.yaml", "--port", "0"])
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("ref-not-found"));
 }
@@ -53,15 +73,27 @@ impl Drop for Running {
 }
 
 fn start(args: &[&str]) -> Running {
-    let mut child = bin().arg("mock").args(args).args(["--port", "0"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawns");
-    let stdout = child.stdout.take().expect("stdout");
+    let child = bin()
+        .arg("mock")
+        .args(args)
+        .args(["--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawns");
+    // Owned by `Running` at once, so it is killed and waited for on every path.
+    let mut running = Running {
+        child,
+        url: String::new(),
+    };
+    let stdout = running.child.stdout.take().expect("stdout");
     let mut lines = BufReader::new(stdout).lines();
     let mut printed = Vec::new();
     while let Some(Ok(line)) = lines.next() {
         if let Some(rest) = line.strip_prefix("listening on ") {
-            let url = rest.split_whitespace().next().unwrap_or("").to_owned();
+            running.url = rest.split_whitespace().next().unwrap_or("").to_owned();
             std::thread::spawn(move || lines.for_each(drop));
-            return Running { child, url };
+            return running;
         }
         printed.push(line);
     }
@@ -69,7 +101,10 @@ fn start(args: &[&str]) -> Running {
 }
 
 fn get(url: &str) -> (u16, String) {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     rt.block_on(async {
         let res = reqwest::get(url).await.expect("request");
         let status = res.status().as_u16();
@@ -82,7 +117,10 @@ fn mock_serves_lenient_specs_and_lists_what_it_skipped() {
     let r = start(&["tests/cli/broken-ref.yaml", "--lenient"]);
     let (status, body) = get(&format!("{}/__cartwright/health", r.url));
     assert_eq!(status, 200);
-    assert!(body.contains("\"skipped\":[{\"operation\":\"GET /broken\""), "{body}");
+    assert!(
+        body.contains("\"skipped\":[{\"operation\":\"GET /broken\""),
+        "{body}"
+    );
     assert_eq!(get(&format!("{}/fine", r.url)).0, 200);
     assert_eq!(get(&format!("{}/broken", r.url)).0, 404);
 }
@@ -115,7 +153,10 @@ fn ctrl_c_shuts_down_gracefully() {
     let mut r = start(&["tests/cli/sound.yaml"]);
     assert_eq!(get(&format!("{}/fine", r.url)).0, 200);
     let pid = r.child.id().to_string();
-    let killed = Command::new("kill").args(["-INT", &pid]).status().expect("kill runs");
+    let killed = Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill runs");
     assert!(killed.success());
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
@@ -135,7 +176,18 @@ fn help_is_complete() {
     assert!(text.contains("mock") && text.contains("lint"), "{text}");
     let out = bin().args(["mock", "--help"]).output().expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
-    for flag in ["--port", "--host", "--overlay", "--seed", "--lenient", "--watch", "--quiet", "--allow-origin", "--correlation-header", "--errors"] {
+    for flag in [
+        "--port",
+        "--host",
+        "--overlay",
+        "--seed",
+        "--lenient",
+        "--watch",
+        "--quiet",
+        "--allow-origin",
+        "--correlation-header",
+        "--errors",
+    ] {
         assert!(text.contains(flag), "mock --help lacks {flag}");
     }
 }

@@ -20,7 +20,10 @@ pub fn run(args: &LintArgs) -> ExitCode {
     let mut errors = 0;
     for (i, spec) in args.spec.specs.iter().enumerate() {
         let mut sources = Sources::new();
-        let options = LoadOptions { overlay: overlay_for(&args.spec, i, spec), lenient: true };
+        let options = LoadOptions {
+            overlay: overlay_for(&args.spec, i, spec),
+            lenient: true,
+        };
         let diags = cartwright_spec::lint(spec, &options, &mut sources);
         errors += diags.iter().filter(|d| d.is_error()).count();
         if diags.is_empty() {
@@ -28,5 +31,9 @@ pub fn run(args: &LintArgs) -> ExitCode {
         }
         print(&diags, &sources);
     }
-    if errors > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS }
+    if errors > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

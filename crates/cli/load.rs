@@ -26,10 +26,17 @@ pub fn load_all(args: &SpecArgs, quiet: bool) -> Option<Vec<Api>> {
     let mut failed = false;
     for (i, spec) in args.specs.iter().enumerate() {
         let mut sources = Sources::new();
-        let options = LoadOptions { overlay: overlay_for(args, i, spec), lenient: args.lenient };
+        let options = LoadOptions {
+            overlay: overlay_for(args, i, spec),
+            lenient: args.lenient,
+        };
         match cartwright_spec::load(spec, &options, &mut sources) {
             Ok(loaded) => {
-                let shown: Vec<Diagnostic> = loaded.diagnostics.into_iter().filter(|d| d.is_error() || !quiet).collect();
+                let shown: Vec<Diagnostic> = loaded
+                    .diagnostics
+                    .into_iter()
+                    .filter(|d| d.is_error() || !quiet)
+                    .collect();
                 print(&shown, &sources);
                 apis.push(loaded.api);
             }

@@ -74,7 +74,10 @@ pub fn run(args: MockArgs) -> ExitCode {
     if !args.quiet {
         print_routes(&apis);
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -102,8 +105,16 @@ async fn serve(args: MockArgs, mock: Arc<Mock>, started: Instant) -> ExitCode {
             return ExitCode::from(3);
         }
     };
-    let _watcher = if args.watch { crate::watch::start(args.spec.clone(), mock.clone()) } else { None };
-    println!("listening on http://{} (ready in {} ms; admin at /__cartwright/health)", running.addr, started.elapsed().as_millis());
+    let _watcher = if args.watch {
+        crate::watch::start(args.spec.clone(), mock.clone())
+    } else {
+        None
+    };
+    println!(
+        "listening on http://{} (ready in {} ms; admin at /__cartwright/health)",
+        running.addr,
+        started.elapsed().as_millis()
+    );
     running.wait().await;
     if !args.quiet {
         eprintln!("stopped");
@@ -113,17 +124,34 @@ async fn serve(args: MockArgs, mock: Arc<Mock>, started: Instant) -> ExitCode {
 
 fn init_logging(quiet: bool) {
     let level = if quiet { "warn" } else { "info" };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("CARTWRIGHT_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).without_time().with_writer(std::io::stderr).try_init();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CARTWRIGHT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .without_time()
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 /// The route table printed on start.
 fn print_routes(apis: &[Api]) {
     for api in apis {
-        println!("{} {} ({}): {} operations", api.title, api.version, api.source, api.operations.len());
+        println!(
+            "{} {} ({}): {} operations",
+            api.title,
+            api.version,
+            api.source,
+            api.operations.len()
+        );
         let base = api.base_paths.first().map_or("", String::as_str);
         for op in &api.operations {
-            println!("  {:<7} {base}{:<48} {}", op.method.as_str(), op.path, op.id);
+            println!(
+                "  {:<7} {base}{:<48} {}",
+                op.method.as_str(),
+                op.path,
+                op.id
+            );
         }
         for s in &api.skipped {
             println!("  skipped {}: {}", s.operation, s.reason);

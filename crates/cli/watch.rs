@@ -26,13 +26,22 @@ pub fn start(args: SpecArgs, mock: Arc<Mock>) -> Option<notify::RecommendedWatch
         files.push(spec.clone());
         files.extend(overlay_for(&args, i, spec));
     }
-    let files: Vec<_> = files.iter().filter_map(|f| std::fs::canonicalize(f).ok()).collect();
+    let files: Vec<_> = files
+        .iter()
+        .filter_map(|f| std::fs::canonicalize(f).ok())
+        .collect();
     for dir in files.iter().filter_map(|f| f.parent()) {
         let _ = watcher.watch(dir, RecursiveMode::NonRecursive);
     }
     std::thread::spawn(move || {
         while let Ok(event) = rx.recv() {
-            let touches = |e: &notify::Event| e.paths.iter().any(|p| files.iter().any(|f| f == p) || p.extension().is_some_and(|x| x == "yaml" || x == "yml" || x == "json"));
+            let touches = |e: &notify::Event| {
+                e.paths.iter().any(|p| {
+                    files.iter().any(|f| f == p)
+                        || p.extension()
+                            .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+                })
+            };
             if !event.as_ref().is_ok_and(touches) {
                 continue;
             }

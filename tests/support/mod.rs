@@ -14,9 +14,20 @@ use cartwright_spec::LoadOptions;
 /// Loads a spec leniently, panicking with rendered diagnostics if even that fails.
 pub fn load_lenient(path: &Path) -> Api {
     let mut sources = Sources::new();
-    match cartwright_spec::load(path, &LoadOptions { lenient: true, ..LoadOptions::default() }, &mut sources) {
+    match cartwright_spec::load(
+        path,
+        &LoadOptions {
+            lenient: true,
+            ..LoadOptions::default()
+        },
+        &mut sources,
+    ) {
         Ok(l) => l.api,
-        Err(d) => panic!("{} does not load:\n{}", path.display(), render_all(&d, &sources, false)),
+        Err(d) => panic!(
+            "{} does not load:\n{}",
+            path.display(),
+            render_all(&d, &sources, false)
+        ),
     }
 }
 
@@ -37,9 +48,23 @@ impl Served {
 
 /// Serves `api` with the default configuration.
 pub async fn serve(api: Api) -> Served {
-    let mock = Arc::new(Mock::new(vec![api], Config { log_requests: false, ..Config::default() }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let running = cartwright_mock::serve(mock.clone(), listener, std::future::pending()).expect("serve");
+    let mock = Arc::new(Mock::new(
+        vec![api],
+        Config {
+            log_requests: false,
+            ..Config::default()
+        },
+    ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let running =
+        cartwright_mock::serve(mock.clone(), listener, std::future::pending()).expect("serve");
     let base = format!("http://{}", running.addr);
-    Served { running, base, client: reqwest::Client::new(), mock }
+    Served {
+        running,
+        base,
+        client: reqwest::Client::new(),
+        mock,
+    }
 }

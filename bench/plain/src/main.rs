@@ -15,7 +15,12 @@ use hyper_util::server::conn::auto;
 async fn main() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
     let port: u16 = args.next().and_then(|p| p.parse().ok()).unwrap_or(4020);
-    let body = Bytes::from(args.next().map(std::fs::read).transpose()?.unwrap_or_else(|| b"{}".to_vec()));
+    let body = Bytes::from(
+        args.next()
+            .map(std::fs::read)
+            .transpose()?
+            .unwrap_or_else(|| b"{}".to_vec()),
+    );
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     loop {
         let (stream, _) = listener.accept().await?;
@@ -26,11 +31,16 @@ async fn main() -> std::io::Result<()> {
                 let body = body.clone();
                 async move {
                     let mut res = hyper::Response::new(Full::new(body));
-                    res.headers_mut().insert("content-type", hyper::header::HeaderValue::from_static("application/json"));
+                    res.headers_mut().insert(
+                        "content-type",
+                        hyper::header::HeaderValue::from_static("application/json"),
+                    );
                     Ok::<_, Infallible>(res)
                 }
             });
-            let _ = auto::Builder::new(TokioExecutor::new()).serve_connection(TokioIo::new(stream), service).await;
+            let _ = auto::Builder::new(TokioExecutor::new())
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
         });
     }
 }

@@ -27,7 +27,9 @@ pub fn merged(g: &Generator<'_>, schema: &Value) -> Option<Map<String, Value>> {
 
 /// One branch of `oneOf`/`anyOf`, merged with the keywords beside it, or `None` without either.
 pub fn branch(g: &mut Generator<'_>, schema: &Value) -> Option<Value> {
-    let (key, options) = ["oneOf", "anyOf"].iter().find_map(|k| schema.get(*k).and_then(Value::as_array).map(|o| (*k, o)))?;
+    let (key, options) = ["oneOf", "anyOf"]
+        .iter()
+        .find_map(|k| schema.get(*k).and_then(Value::as_array).map(|o| (*k, o)))?;
     if options.is_empty() {
         return Some(Value::Object(without(schema, &[key])));
     }
@@ -37,7 +39,10 @@ pub fn branch(g: &mut Generator<'_>, schema: &Value) -> Option<Value> {
     let resolved = g.resolve(chosen).cloned().unwrap_or(Value::Null);
     let resolved = merged(g, &resolved).map_or(resolved, Value::Object);
     merge_into(&mut out, &resolved);
-    if let Some(prop) = schema.pointer("/discriminator/propertyName").and_then(Value::as_str) {
+    if let Some(prop) = schema
+        .pointer("/discriminator/propertyName")
+        .and_then(Value::as_str)
+    {
         let value = discriminator_value(schema, chosen);
         pin(&mut out, prop, value);
     }
@@ -46,8 +51,15 @@ pub fn branch(g: &mut Generator<'_>, schema: &Value) -> Option<Value> {
 
 /// Static mode takes the first branch that is not just `null`; dynamic mode any branch.
 fn choose(g: &mut Generator<'_>, options: &[Value]) -> usize {
-    let is_null = |o: &Value| g.resolve(o).and_then(|s| s.get("type")).and_then(Value::as_str) == Some("null");
-    let candidates: Vec<usize> = (0..options.len()).filter(|i| !is_null(&options[*i])).collect();
+    let is_null = |o: &Value| {
+        g.resolve(o)
+            .and_then(|s| s.get("type"))
+            .and_then(Value::as_str)
+            == Some("null")
+    };
+    let candidates: Vec<usize> = (0..options.len())
+        .filter(|i| !is_null(&options[*i]))
+        .collect();
     match (g.mode, candidates.as_slice()) {
         (_, []) => 0,
         (Mode::Static | Mode::Minimal, [first, ..]) => *first,
@@ -61,7 +73,11 @@ fn discriminator_value(schema: &Value, chosen: &Value) -> String {
     let mapped = schema
         .pointer("/discriminator/mapping")
         .and_then(Value::as_object)
-        .and_then(|m| m.iter().find(|(_, v)| v.as_str() == Some(target)).map(|(k, _)| k.clone()));
+        .and_then(|m| {
+            m.iter()
+                .find(|(_, v)| v.as_str() == Some(target))
+                .map(|(k, _)| k.clone())
+        });
     mapped.unwrap_or_else(|| target.rsplit('/').next().unwrap_or("").to_owned())
 }
 
@@ -70,7 +86,9 @@ fn pin(schema: &mut Map<String, Value>, prop: &str, value: String) {
     if value.is_empty() {
         return;
     }
-    let props = schema.entry("properties").or_insert_with(|| Value::Object(Map::new()));
+    let props = schema
+        .entry("properties")
+        .or_insert_with(|| Value::Object(Map::new()));
     if let Some(props) = props.as_object_mut() {
         props.insert(prop.to_owned(), serde_json::json!({"const": value}));
     }
@@ -110,7 +128,9 @@ fn merge_into(out: &mut Map<String, Value>, part: &Value) {
                     }
                 }
             }
-            ("items" | "additionalProperties" | "not", Some(existing)) if existing.is_object() && v.is_object() && existing != v => {
+            ("items" | "additionalProperties" | "not", Some(existing))
+                if existing.is_object() && v.is_object() && existing != v =>
+            {
                 *existing = serde_json::json!({"allOf": [existing.clone(), v.clone()]});
             }
             ("enum" | "type", Some(existing)) => {
@@ -120,9 +140,16 @@ fn merge_into(out: &mut Map<String, Value>, part: &Value) {
                     other => vec![other.clone()],
                 };
                 let theirs = as_list(v);
-                let both: Vec<Value> = as_list(existing).into_iter().filter(|x| theirs.contains(x)).collect();
+                let both: Vec<Value> = as_list(existing)
+                    .into_iter()
+                    .filter(|x| theirs.contains(x))
+                    .collect();
                 if !both.is_empty() {
-                    *existing = if k == "type" && both.len() == 1 { both[0].clone() } else { Value::Array(both) };
+                    *existing = if k == "type" && both.len() == 1 {
+                        both[0].clone()
+                    } else {
+                        Value::Array(both)
+                    };
                 }
             }
             (_, Some(_)) => {}

@@ -56,7 +56,11 @@ pub struct Generator<'a> {
 impl<'a> Generator<'a> {
     /// A generator resolving `$ref`s in `root`.
     pub fn new(root: &'a Value, seed: u64, mode: Mode) -> Self {
-        Generator { root, rng: ChaCha8Rng::seed_from_u64(seed), mode }
+        Generator {
+            root,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            mode,
+        }
     }
 
     /// A value that validates against `schema`, for the given direction.
@@ -71,7 +75,9 @@ impl<'a> Generator<'a> {
     {
         let mut current = schema;
         for _ in 0..32 {
-            let Some(r) = current.get("$ref").and_then(Value::as_str) else { return Some(current) };
+            let Some(r) = current.get("$ref").and_then(Value::as_str) else {
+                return Some(current);
+            };
             let pointer = r.strip_prefix('#')?;
             current = self.root.pointer(&decode(pointer))?;
         }
@@ -79,11 +85,19 @@ impl<'a> Generator<'a> {
     }
 
     /// The core: `hint` is the property name the value is for, used for plausible strings.
-    fn produce(&mut self, schema: &Value, dir: Direction, depth: usize, hint: Option<&str>) -> Value {
+    fn produce(
+        &mut self,
+        schema: &Value,
+        dir: Direction,
+        depth: usize,
+        hint: Option<&str>,
+    ) -> Value {
         if let Some(both) = ref_with_siblings(schema) {
             return self.produce(&both, dir, depth, hint);
         }
-        let Some(schema) = self.resolve(schema) else { return Value::Null };
+        let Some(schema) = self.resolve(schema) else {
+            return Value::Null;
+        };
         let schema = match schema {
             Value::Bool(true) => return json!("value"),
             Value::Bool(false) | Value::Null => return Value::Null,
@@ -112,7 +126,9 @@ impl<'a> Generator<'a> {
         }
         match self.kind(schema) {
             "null" => Value::Null,
-            "boolean" => Value::Bool(self.mode != Mode::Dynamic || rand::Rng::random_bool(&mut self.rng, 0.5)),
+            "boolean" => Value::Bool(
+                self.mode != Mode::Dynamic || rand::Rng::random_bool(&mut self.rng, 0.5),
+            ),
             "integer" => numbers::integer(self, schema),
             "number" => numbers::number(self, schema),
             "array" => objects::array(self, schema, dir, depth),
@@ -123,8 +139,16 @@ impl<'a> Generator<'a> {
 
     /// The schema's own example, default or first listed example, if it fits the schema.
     fn documented(&self, schema: &Value) -> Option<Value> {
-        let candidates = [schema.get("example"), schema.get("default"), schema.get("examples").and_then(|e| e.get(0))];
-        candidates.into_iter().flatten().find(|v| fits::fits(self, v, schema)).cloned()
+        let candidates = [
+            schema.get("example"),
+            schema.get("default"),
+            schema.get("examples").and_then(|e| e.get(0)),
+        ];
+        candidates
+            .into_iter()
+            .flatten()
+            .find(|v| fits::fits(self, v, schema))
+            .cloned()
     }
 
     fn pick_enum(&mut self, options: &[Value]) -> Value {
@@ -132,7 +156,9 @@ impl<'a> Generator<'a> {
         match (self.mode, non_null.is_empty()) {
             (_, true) => options.first().cloned().unwrap_or(Value::Null),
             (Mode::Static | Mode::Minimal, false) => non_null[0].clone(),
-            (Mode::Dynamic, false) => non_null[rand::Rng::random_range(&mut self.rng, 0..non_null.len())].clone(),
+            (Mode::Dynamic, false) => {
+                non_null[rand::Rng::random_range(&mut self.rng, 0..non_null.len())].clone()
+            }
         }
     }
 
@@ -146,7 +172,9 @@ impl<'a> Generator<'a> {
                 match (self.mode, non_null.as_slice()) {
                     (_, []) => "null",
                     (Mode::Static | Mode::Minimal, [first, ..]) => first,
-                    (Mode::Dynamic, many) => many[rand::Rng::random_range(&mut self.rng, 0..many.len())],
+                    (Mode::Dynamic, many) => {
+                        many[rand::Rng::random_range(&mut self.rng, 0..many.len())]
+                    }
                 }
             }
             _ => infer(schema),
@@ -158,7 +186,12 @@ impl<'a> Generator<'a> {
 pub(crate) fn ref_with_siblings(schema: &Value) -> Option<Value> {
     let obj = schema.as_object()?;
     let target = obj.get("$ref")?;
-    let annotation = |k: &str| matches!(k, "$ref" | "description" | "summary" | "title" | "deprecated" | "example" | "examples") || k.starts_with("x-");
+    let annotation = |k: &str| {
+        matches!(
+            k,
+            "$ref" | "description" | "summary" | "title" | "deprecated" | "example" | "examples"
+        ) || k.starts_with("x-")
+    };
     if obj.keys().all(|k| annotation(k)) {
         return None;
     }
@@ -174,7 +207,12 @@ fn infer(schema: &Value) -> &'static str {
         "object"
     } else if has("items") || has("prefixItems") || has("minItems") {
         "array"
-    } else if has("minimum") || has("maximum") || has("multipleOf") || has("exclusiveMinimum") || has("exclusiveMaximum") {
+    } else if has("minimum")
+        || has("maximum")
+        || has("multipleOf")
+        || has("exclusiveMinimum")
+        || has("exclusiveMaximum")
+    {
         "number"
     } else {
         "string"
@@ -183,7 +221,11 @@ fn infer(schema: &Value) -> &'static str {
 
 /// The smallest value of a schema's type, for cutting recursion.
 fn minimal(schema: &Value) -> Value {
-    let nullable = schema.get("nullable") == Some(&Value::Bool(true)) || schema.get("type").and_then(Value::as_array).is_some_and(|t| t.contains(&json!("null")));
+    let nullable = schema.get("nullable") == Some(&Value::Bool(true))
+        || schema
+            .get("type")
+            .and_then(Value::as_array)
+            .is_some_and(|t| t.contains(&json!("null")));
     if nullable {
         return Value::Null;
     }
@@ -197,7 +239,10 @@ fn minimal(schema: &Value) -> Value {
 }
 
 fn infer_declared(schema: &Value) -> &str {
-    schema.get("type").and_then(Value::as_str).unwrap_or_else(|| infer(schema))
+    schema
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| infer(schema))
 }
 
 /// `$ref` fragments may percent-encode characters that JSON pointers keep literal.
@@ -209,7 +254,10 @@ fn decode(pointer: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
         match (bytes[i], hex) {
             (b'%', Some(b)) => {
                 out.push(b);

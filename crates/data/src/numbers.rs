@@ -26,19 +26,33 @@ pub fn integer(g: &mut Generator<'_>, schema: &Value) -> Value {
         Some("int32") => (f64::from(i32::MIN), f64::from(i32::MAX)),
         _ => (-9.0e15, 9.0e15),
     };
-    let lo = lo.map(|l| if lo_excl { l.floor() + 1.0 } else { l.ceil() }).unwrap_or(fmt_lo).max(fmt_lo);
-    let hi = hi.map(|h| if hi_excl { h.ceil() - 1.0 } else { h.floor() }).unwrap_or(fmt_hi).min(fmt_hi);
+    let lo = lo
+        .map(|l| if lo_excl { l.floor() + 1.0 } else { l.ceil() })
+        .unwrap_or(fmt_lo)
+        .max(fmt_lo);
+    let hi = hi
+        .map(|h| if hi_excl { h.ceil() - 1.0 } else { h.floor() })
+        .unwrap_or(fmt_hi)
+        .min(fmt_hi);
     let (lo, hi) = (lo as i64, (hi as i64).max(lo as i64));
     let pick = match g.mode {
         Mode::Static | Mode::Minimal if lo > -9_000_000_000_000_000 => lo.max(1.min(hi)),
         Mode::Static | Mode::Minimal => 1.clamp(lo, hi),
         Mode::Dynamic => {
-            let low = if lo < -1_000_000 { 0.max(lo).min(hi) } else { lo };
+            let low = if lo < -1_000_000 {
+                0.max(lo).min(hi)
+            } else {
+                lo
+            };
             let high = hi.min(low.saturating_add(1000));
             g.rng.random_range(low..=high)
         }
     };
-    let m = schema.get("multipleOf").and_then(Value::as_f64).filter(|m| *m >= 1.0 && m.fract() == 0.0).map(|m| m as i64);
+    let m = schema
+        .get("multipleOf")
+        .and_then(Value::as_f64)
+        .filter(|m| *m >= 1.0 && m.fract() == 0.0)
+        .map(|m| m as i64);
     let v = match m {
         Some(m) => {
             let up = pick.div_euclid(m) * m + if pick.rem_euclid(m) == 0 { 0 } else { m };
@@ -52,16 +66,28 @@ pub fn integer(g: &mut Generator<'_>, schema: &Value) -> Value {
 /// A number satisfying the schema; whole numbers are written as integers.
 pub fn number(g: &mut Generator<'_>, schema: &Value) -> Value {
     let (lo, lo_excl, hi, hi_excl) = bounds(schema);
-    let low = lo.unwrap_or(if hi.is_some_and(|h| h < 0.0) { hi.unwrap_or(0.0) - 100.0 } else { 0.0 });
+    let low = lo.unwrap_or(if hi.is_some_and(|h| h < 0.0) {
+        hi.unwrap_or(0.0) - 100.0
+    } else {
+        0.0
+    });
     let high = hi.unwrap_or(low + 1000.0);
     let mut x = match g.mode {
         Mode::Static | Mode::Minimal => {
             let preferred = 1.5_f64;
-            if preferred > low && preferred < high { preferred } else { (low + high) / 2.0 }
+            if preferred > low && preferred < high {
+                preferred
+            } else {
+                (low + high) / 2.0
+            }
         }
         Mode::Dynamic => (g.rng.random_range(0.0..1.0) * (high - low) + low).clamp(low, high),
     };
-    if let Some(m) = schema.get("multipleOf").and_then(Value::as_f64).filter(|m| *m > 0.0) {
+    if let Some(m) = schema
+        .get("multipleOf")
+        .and_then(Value::as_f64)
+        .filter(|m| *m > 0.0)
+    {
         let k = (x / m).ceil();
         let decimals = decimals(m);
         x = round(k * m, decimals);
@@ -71,7 +97,9 @@ pub fn number(g: &mut Generator<'_>, schema: &Value) -> Value {
         return to_json(x);
     }
     x = round(x, 2);
-    if lo.is_some_and(|l| x < l || (lo_excl && x <= l)) || hi.is_some_and(|h| x > h || (hi_excl && x >= h)) {
+    if lo.is_some_and(|l| x < l || (lo_excl && x <= l))
+        || hi.is_some_and(|h| x > h || (hi_excl && x >= h))
+    {
         x = (low + high) / 2.0;
     }
     to_json(x)

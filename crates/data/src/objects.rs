@@ -8,16 +8,30 @@ use crate::{Direction, Generator, Mode, SHALLOW};
 
 /// An object satisfying the schema.
 pub fn object(g: &mut Generator<'_>, schema: &Value, dir: Direction, depth: usize) -> Value {
-    let required: Vec<&str> = schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
-    let max = schema.get("maxProperties").and_then(Value::as_u64).map_or(usize::MAX, |m| m as usize);
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let max = schema
+        .get("maxProperties")
+        .and_then(Value::as_u64)
+        .map_or(usize::MAX, |m| m as usize);
     let mut out = Map::new();
     let empty = Map::new();
-    let props = schema.get("properties").and_then(Value::as_object).unwrap_or(&empty);
+    let props = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
     for (name, prop) in props {
         let is_required = required.contains(&name.as_str());
         // `not` usually forbids a combination of optional properties: leave them all out.
         let sparse = g.mode == Mode::Minimal || depth >= SHALLOW || schema.get("not").is_some();
-        if !is_required && (sparse || out.len() >= max || (g.mode == Mode::Dynamic && g.rng.random_bool(0.3))) {
+        if !is_required
+            && (sparse || out.len() >= max || (g.mode == Mode::Dynamic && g.rng.random_bool(0.3)))
+        {
             continue;
         }
         let resolved = g.resolve(prop).unwrap_or(prop);
@@ -38,10 +52,14 @@ pub fn object(g: &mut Generator<'_>, schema: &Value, dir: Direction, depth: usiz
             out.insert(name.to_owned(), v);
         }
     }
-    let min = schema.get("minProperties").and_then(Value::as_u64).unwrap_or(0) as usize;
+    let min = schema
+        .get("minProperties")
+        .and_then(Value::as_u64)
+        .unwrap_or(0) as usize;
     let extra = extra_schema(schema);
     let mut n = 0;
-    while out.len() < min.min(64) && schema.get("additionalProperties") != Some(&Value::Bool(false)) {
+    while out.len() < min.min(64) && schema.get("additionalProperties") != Some(&Value::Bool(false))
+    {
         n += 1;
         let v = g.produce(&extra, dir, depth + 1, None);
         out.insert(format!("property{n}"), v);
@@ -60,8 +78,15 @@ fn extra_schema(schema: &Value) -> Value {
 /// An array satisfying the schema.
 pub fn array(g: &mut Generator<'_>, schema: &Value, dir: Direction, depth: usize) -> Value {
     let min = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0) as usize;
-    let max = schema.get("maxItems").and_then(Value::as_u64).map_or(usize::MAX, |m| m as usize);
-    let prefix: Vec<Value> = schema.get("prefixItems").and_then(Value::as_array).cloned().unwrap_or_default();
+    let max = schema
+        .get("maxItems")
+        .and_then(Value::as_u64)
+        .map_or(usize::MAX, |m| m as usize);
+    let prefix: Vec<Value> = schema
+        .get("prefixItems")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let wanted = match g.mode {
         _ if depth >= SHALLOW => min,
         Mode::Minimal => min,
@@ -77,7 +102,11 @@ pub fn array(g: &mut Generator<'_>, schema: &Value, dir: Direction, depth: usize
         attempts += 1;
         let item_schema = prefix.get(out.len()).unwrap_or(&items);
         // Later items of a unique array vary, even in static mode.
-        let v = if unique && !out.is_empty() { varied(g, item_schema, dir, depth) } else { g.produce(item_schema, dir, depth + 1, None) };
+        let v = if unique && !out.is_empty() {
+            varied(g, item_schema, dir, depth)
+        } else {
+            g.produce(item_schema, dir, depth + 1, None)
+        };
         if unique && out.contains(&v) {
             continue;
         }

@@ -7,8 +7,19 @@ use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// A string matching `pattern` within the length bounds, or `None` if none was found.
 /// `first` takes the first alternative and the fewest repetitions, for stable values.
-pub fn generate(rng: &mut ChaCha8Rng, pattern: &str, first: bool, min: usize, max: Option<usize>) -> Option<String> {
-    let hir = regex_syntax::ParserBuilder::new().unicode(false).utf8(false).build().parse(pattern).ok()?;
+pub fn generate(
+    rng: &mut ChaCha8Rng,
+    pattern: &str,
+    first: bool,
+    min: usize,
+    max: Option<usize>,
+) -> Option<String> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .ok()?;
     let anchored_start = pattern.starts_with('^');
     let anchored_end = pattern.ends_with('$');
     for attempt in 0..16 {
@@ -39,15 +50,25 @@ fn walk(rng: &mut ChaCha8Rng, hir: &Hir, first: bool, out: &mut String, depth: u
         HirKind::Repetition(rep) => {
             let lo = rep.min as usize;
             let hi = rep.max.map_or(lo + 3, |m| (m as usize).min(lo + 8));
-            let n = if first { lo.max(usize::from(hi > 0 && lo == 0 && rep.max.is_none())) } else { rng.random_range(lo..=hi.max(lo)) };
+            let n = if first {
+                lo.max(usize::from(hi > 0 && lo == 0 && rep.max.is_none()))
+            } else {
+                rng.random_range(lo..=hi.max(lo))
+            };
             for _ in 0..n {
                 walk(rng, &rep.sub, first, out, depth + 1);
             }
         }
         HirKind::Capture(cap) => walk(rng, &cap.sub, first, out, depth + 1),
-        HirKind::Concat(parts) => parts.iter().for_each(|p| walk(rng, p, first, out, depth + 1)),
+        HirKind::Concat(parts) => parts
+            .iter()
+            .for_each(|p| walk(rng, p, first, out, depth + 1)),
         HirKind::Alternation(alts) => {
-            let i = if first { 0 } else { rng.random_range(0..alts.len()) };
+            let i = if first {
+                0
+            } else {
+                rng.random_range(0..alts.len())
+            };
             walk(rng, &alts[i], first, out, depth + 1);
         }
     }
@@ -56,15 +77,36 @@ fn walk(rng: &mut ChaCha8Rng, hir: &Hir, first: bool, out: &mut String, depth: u
 /// A printable character of the class (ASCII preferred, so values stay readable).
 fn pick_class(rng: &mut ChaCha8Rng, class: &Class, first: bool) -> char {
     let ranges: Vec<(u32, u32)> = match class {
-        Class::Unicode(c) => c.ranges().iter().map(|r| (r.start() as u32, r.end() as u32)).collect(),
-        Class::Bytes(c) => c.ranges().iter().map(|r| (u32::from(r.start()), u32::from(r.end()))).collect(),
+        Class::Unicode(c) => c
+            .ranges()
+            .iter()
+            .map(|r| (r.start() as u32, r.end() as u32))
+            .collect(),
+        Class::Bytes(c) => c
+            .ranges()
+            .iter()
+            .map(|r| (u32::from(r.start()), u32::from(r.end())))
+            .collect(),
     };
-    let printable: Vec<(u32, u32)> = ranges.iter().filter_map(|&(a, b)| {
-        let (a, b) = (a.max(0x21), b.min(0x7e));
-        (a <= b).then_some((a, b))
-    }).collect();
-    let pool = if printable.is_empty() { &ranges } else { &printable };
-    let Some(&(a, b)) = (if first { pool.first() } else { pool.get(rng.random_range(0..pool.len().max(1))) }) else { return 'x' };
+    let printable: Vec<(u32, u32)> = ranges
+        .iter()
+        .filter_map(|&(a, b)| {
+            let (a, b) = (a.max(0x21), b.min(0x7e));
+            (a <= b).then_some((a, b))
+        })
+        .collect();
+    let pool = if printable.is_empty() {
+        &ranges
+    } else {
+        &printable
+    };
+    let Some(&(a, b)) = (if first {
+        pool.first()
+    } else {
+        pool.get(rng.random_range(0..pool.len().max(1)))
+    }) else {
+        return 'x';
+    };
     let code = if first { a } else { rng.random_range(a..=b) };
     char::from_u32(code).unwrap_or('x')
 }

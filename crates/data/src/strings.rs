@@ -10,14 +10,22 @@ use crate::{Generator, Mode, pattern};
 /// A string satisfying the schema.
 pub fn string(g: &mut Generator<'_>, schema: &Value, hint: Option<&str>) -> Value {
     let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
-    let max = schema.get("maxLength").and_then(Value::as_u64).map(|m| m as usize);
+    let max = schema
+        .get("maxLength")
+        .and_then(Value::as_u64)
+        .map(|m| m as usize);
     if let Some(p) = schema.get("pattern").and_then(Value::as_str)
         && let Some(s) = pattern::generate(&mut g.rng, p, g.mode != Mode::Dynamic, min, max)
     {
         return Value::String(s);
     }
-    let formatted = schema.get("format").and_then(Value::as_str).and_then(|f| format(g, f));
-    let text = formatted.or_else(|| hint.and_then(|h| by_name(g, h))).unwrap_or_else(|| plain(g));
+    let formatted = schema
+        .get("format")
+        .and_then(Value::as_str)
+        .and_then(|f| format(g, f));
+    let text = formatted
+        .or_else(|| hint.and_then(|h| by_name(g, h)))
+        .unwrap_or_else(|| plain(g));
     Value::String(fit(g, text, min, max))
 }
 
@@ -26,7 +34,13 @@ fn fit(g: &mut Generator<'_>, mut s: String, min: usize, max: Option<usize>) -> 
     let len = s.chars().count();
     if len < min {
         let fill = min.min(10_000) - len;
-        s.extend((0..fill).map(|_| if g.mode != Mode::Dynamic { 'x' } else { char::from(b'a' + g.rng.random_range(0..26)) }));
+        s.extend((0..fill).map(|_| {
+            if g.mode != Mode::Dynamic {
+                'x'
+            } else {
+                char::from(b'a' + g.rng.random_range(0..26))
+            }
+        }));
     }
     if let Some(max) = max {
         s = s.chars().take(max).collect();
@@ -39,7 +53,9 @@ fn plain(g: &mut Generator<'_>) -> String {
         Mode::Static | Mode::Minimal => "string".to_owned(),
         Mode::Dynamic => {
             let n = g.rng.random_range(5..12);
-            (0..n).map(|_| char::from(b'a' + g.rng.random_range(0..26))).collect()
+            (0..n)
+                .map(|_| char::from(b'a' + g.rng.random_range(0..26)))
+                .collect()
         }
     }
 }
@@ -48,26 +64,42 @@ fn uuid(g: &mut Generator<'_>) -> String {
     let b: [u8; 16] = g.rng.random();
     let h = |r: std::ops::Range<usize>| b[r].iter().map(|x| format!("{x:02x}")).collect::<String>();
     let version = format!("4{:03x}", u16::from_be_bytes([b[6], b[7]]) & 0x0fff);
-    let variant = format!("{:x}{:03x}", 8 | (b[8] & 3), u16::from_be_bytes([b[8], b[9]]) & 0x0fff);
+    let variant = format!(
+        "{:x}{:03x}",
+        8 | (b[8] & 3),
+        u16::from_be_bytes([b[8], b[9]]) & 0x0fff
+    );
     format!("{}-{}-{version}-{variant}-{}", h(0..4), h(4..6), h(10..16))
 }
 
 fn date(g: &mut Generator<'_>) -> (u32, u32, u32) {
     match g.mode {
         Mode::Static | Mode::Minimal => (2024, 5, 17),
-        Mode::Dynamic => (g.rng.random_range(2015..2030), g.rng.random_range(1..13), g.rng.random_range(1..29)),
+        Mode::Dynamic => (
+            g.rng.random_range(2015..2030),
+            g.rng.random_range(1..13),
+            g.rng.random_range(1..29),
+        ),
     }
 }
 
 fn time(g: &mut Generator<'_>) -> (u32, u32, u32) {
     match g.mode {
         Mode::Static | Mode::Minimal => (10, 30, 0),
-        Mode::Dynamic => (g.rng.random_range(0..24), g.rng.random_range(0..60), g.rng.random_range(0..60)),
+        Mode::Dynamic => (
+            g.rng.random_range(0..24),
+            g.rng.random_range(0..60),
+            g.rng.random_range(0..60),
+        ),
     }
 }
 
 fn word(g: &mut Generator<'_>, words: &[&str]) -> String {
-    let i = if g.mode != Mode::Dynamic { 0 } else { g.rng.random_range(0..words.len()) };
+    let i = if g.mode != Mode::Dynamic {
+        0
+    } else {
+        g.rng.random_range(0..words.len())
+    };
     words[i].to_owned()
 }
 
@@ -87,12 +119,24 @@ fn format(g: &mut Generator<'_>, format: &str) -> Option<String> {
             let (hh, mm, ss) = time(g);
             format!("{hh:02}:{mm:02}:{ss:02}Z")
         }
-        "email" | "idn-email" => format!("{}@example.com", word(g, &["jane.doe", "john.smith", "shopper", "alex"])),
-        "uri" | "url" | "iri" => format!("https://example.com/{}", word(g, &["products/61", "checkout", "cart", "account"])),
+        "email" | "idn-email" => format!(
+            "{}@example.com",
+            word(g, &["jane.doe", "john.smith", "shopper", "alex"])
+        ),
+        "uri" | "url" | "iri" => format!(
+            "https://example.com/{}",
+            word(g, &["products/61", "checkout", "cart", "account"])
+        ),
         "uri-reference" | "iri-reference" => format!("/{}", word(g, &["products/61", "checkout"])),
         "uri-template" => "https://example.com/{id}".to_owned(),
         "hostname" | "idn-hostname" => word(g, &["shop.example.com", "api.example.com"]),
-        "ipv4" => if g.mode != Mode::Dynamic { "192.0.2.1".to_owned() } else { format!("192.0.2.{}", g.rng.random_range(1..255)) },
+        "ipv4" => {
+            if g.mode != Mode::Dynamic {
+                "192.0.2.1".to_owned()
+            } else {
+                format!("192.0.2.{}", g.rng.random_range(1..255))
+            }
+        }
         "ipv6" => "2001:db8::1".to_owned(),
         "byte" => base64::engine::general_purpose::STANDARD.encode(plain(g)),
         "binary" => "binary".to_owned(),

@@ -64,12 +64,22 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error.
     pub fn error(code: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, code: code.into(), message: message.into(), span: None, pointer: None, help: None }
+        Diagnostic {
+            severity: Severity::Error,
+            code: code.into(),
+            message: message.into(),
+            span: None,
+            pointer: None,
+            help: None,
+        }
     }
 
     /// A warning.
     pub fn warning(code: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
     }
 
     /// With a place.
@@ -138,8 +148,15 @@ mod tests {
 
     #[test]
     fn display_is_one_line_with_location() {
-        let d = Diagnostic::error("x", "broken").with_span(Span { file: "a.yaml".into(), start: Position { line: 3, column: 5 }, len: 2 });
+        let d = Diagnostic::error("x", "broken").with_span(Span {
+            file: "a.yaml".into(),
+            start: Position { line: 3, column: 5 },
+            len: 2,
+        });
         assert_eq!(d.to_string(), "a.yaml:3:5: error[x]: broken");
-        assert_eq!(Diagnostic::warning("y", "odd").to_string(), "warning[y]: odd");
+        assert_eq!(
+            Diagnostic::warning("y", "odd").to_string(),
+            "warning[y]: odd"
+        );
     }
 }

@@ -10,7 +10,12 @@ use crate::{Incoming, Mock, Outgoing};
 /// The reserved prefix.
 pub const PREFIX: &str = "/__cartwright";
 
-const ENDPOINTS: &[&str] = &["GET /__cartwright/health", "POST /__cartwright/reset", "GET /__cartwright/operations", "GET /__cartwright/journal?limit=N"];
+const ENDPOINTS: &[&str] = &[
+    "GET /__cartwright/health",
+    "POST /__cartwright/reset",
+    "GET /__cartwright/operations",
+    "GET /__cartwright/journal?limit=N",
+];
 
 /// Whether a path belongs to the admin API.
 pub fn is_admin(path: &str) -> bool {
@@ -32,8 +37,13 @@ pub fn handle(mock: &Mock, req: &Incoming) -> Result<Outgoing, Problem> {
             let limit = query_usize(req, "limit").unwrap_or(100);
             ok(json!({"entries": mock.journal().recent(limit)}))
         }
-        _ => Err(Problem::new(StatusCode::NOT_FOUND, "admin-not-found", "No Such Admin Endpoint", format!("{} {} is not part of the admin API", req.method, req.path))
-            .with("endpoints", json!(ENDPOINTS))),
+        _ => Err(Problem::new(
+            StatusCode::NOT_FOUND,
+            "admin-not-found",
+            "No Such Admin Endpoint",
+            format!("{} {} is not part of the admin API", req.method, req.path),
+        )
+        .with("endpoints", json!(ENDPOINTS))),
     }
 }
 
@@ -50,7 +60,11 @@ fn operations(mock: &Mock) -> Value {
     let mut out = Vec::new();
     for api in mock.apis().iter() {
         for op in &api.operations {
-            let security: Vec<Vec<&str>> = op.security.iter().map(|r| r.schemes.iter().map(|(n, _)| n.as_str()).collect()).collect();
+            let security: Vec<Vec<&str>> = op
+                .security
+                .iter()
+                .map(|r| r.schemes.iter().map(|(n, _)| n.as_str()).collect())
+                .collect();
             out.push(json!({"api": api.title, "id": op.id, "method": op.method.as_str(), "path": op.path, "base_paths": api.base_paths, "security": security}));
         }
     }
@@ -59,5 +73,7 @@ fn operations(mock: &Mock) -> Value {
 
 fn query_usize(req: &Incoming, name: &str) -> Option<usize> {
     let q = req.query.as_deref()?;
-    form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == name).and_then(|(_, v)| v.parse().ok())
+    form_urlencoded::parse(q.as_bytes())
+        .find(|(k, _)| k == name)
+        .and_then(|(_, v)| v.parse().ok())
 }

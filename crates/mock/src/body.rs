@@ -11,18 +11,31 @@ use crate::problem::{Issue, Problem};
 use crate::{Config, Incoming};
 
 /// Checks the body, pushing violations to `issues`; a body that cannot be read at all is a `Problem`.
-pub fn validate(op: &Operation, req: &Incoming, config: &Config, issues: &mut Vec<Issue>, spec: &str, doc: &Value) -> Result<(), Problem> {
+pub fn validate(
+    op: &Operation,
+    req: &Incoming,
+    config: &Config,
+    issues: &mut Vec<Issue>,
+    spec: &str,
+    doc: &Value,
+) -> Result<(), Problem> {
     let Some(body) = &op.body else { return Ok(()) };
     if req.body.is_empty() {
         if body.required {
-            issues.push(Issue { pointer: "/body".into(), schema: Some(format!("{spec}#{}/requestBody", op.pointer)), message: "the request body is required".into() });
+            issues.push(Issue {
+                pointer: "/body".into(),
+                schema: Some(format!("{spec}#{}/requestBody", op.pointer)),
+                message: "the request body is required".into(),
+            });
         }
         return Ok(());
     }
     if body.content.is_empty() {
         return Ok(());
     }
-    let content_type = req.header("content-type").unwrap_or("application/octet-stream");
+    let content_type = req
+        .header("content-type")
+        .unwrap_or("application/octet-stream");
     let declared = body.content.iter().map(|m| m.media_type.as_str());
     let Some(chosen) = request_media(declared.clone(), content_type) else {
         let accepted: Vec<&str> = declared.collect();
@@ -30,20 +43,36 @@ pub fn validate(op: &Operation, req: &Incoming, config: &Config, issues: &mut Ve
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported-media-type",
             "Unsupported Media Type",
-            format!("`{}` is not accepted here; send one of: {}", essence(content_type), accepted.join(", ")),
+            format!(
+                "`{}` is not accepted here; send one of: {}",
+                essence(content_type),
+                accepted.join(", ")
+            ),
         )
         .with("accepted", serde_json::json!(accepted)));
     };
-    let Some(media) = body.content.iter().find(|m| m.media_type == chosen) else { return Ok(()) };
-    let Some(value) = parse(media, content_type, &req.body, config, doc)? else { return Ok(()) };
+    let Some(media) = body.content.iter().find(|m| m.media_type == chosen) else {
+        return Ok(());
+    };
+    let Some(value) = parse(media, content_type, &req.body, config, doc)? else {
+        return Ok(());
+    };
     if let Some(schema) = &media.schema {
         for v in schema.violations(&value) {
-            issues.push(Issue { pointer: format!("/body{}", v.instance), schema: Some(format!("{spec}#{}", v.schema)), message: v.message });
+            issues.push(Issue {
+                pointer: format!("/body{}", v.instance),
+                schema: Some(format!("{spec}#{}", v.schema)),
+                message: v.message,
+            });
         }
     } else {
         for field in &media.required_fields {
             if value.get(field).is_none() {
-                issues.push(Issue { pointer: format!("/body/{field}"), schema: None, message: format!("required part `{field}` is missing") });
+                issues.push(Issue {
+                    pointer: format!("/body/{field}"),
+                    schema: None,
+                    message: format!("required part `{field}` is missing"),
+                });
             }
         }
     }
@@ -51,13 +80,23 @@ pub fn validate(op: &Operation, req: &Incoming, config: &Config, issues: &mut Ve
 }
 
 /// The body as JSON, or `None` for media types cartwright does not look into.
-fn parse(media: &MediaType, content_type: &str, bytes: &[u8], config: &Config, doc: &Value) -> Result<Option<Value>, Problem> {
+fn parse(
+    media: &MediaType,
+    content_type: &str,
+    bytes: &[u8],
+    config: &Config,
+    doc: &Value,
+) -> Result<Option<Value>, Problem> {
     let ct = essence(content_type);
     if ct == "application/json" || ct.ends_with("+json") {
         return json(bytes, config.depth_limit).map(Some);
     }
     if ct == "application/x-www-form-urlencoded" {
-        let mut out = Value::Object(form_urlencoded::parse(bytes).map(|(k, v)| (k.into_owned(), Value::String(v.into_owned()))).collect());
+        let mut out = Value::Object(
+            form_urlencoded::parse(bytes)
+                .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
+                .collect(),
+        );
         if let Some(schema) = media.schema.as_ref().and_then(|s| doc.pointer(&s.pointer)) {
             coerce_form(&mut out, schema);
         }
@@ -67,7 +106,9 @@ fn parse(media: &MediaType, content_type: &str, bytes: &[u8], config: &Config, d
         return multipart(content_type, bytes).map(Some);
     }
     if ct.starts_with("text/") {
-        return Ok(Some(Value::String(String::from_utf8_lossy(bytes).into_owned())));
+        return Ok(Some(Value::String(
+            String::from_utf8_lossy(bytes).into_owned(),
+        )));
     }
     Ok(None)
 }
@@ -75,12 +116,26 @@ fn parse(media: &MediaType, content_type: &str, bytes: &[u8], config: &Config, d
 /// Parses JSON after a cheap scan that refuses nesting deeper than `limit`.
 pub fn json(bytes: &[u8], limit: usize) -> Result<Value, Problem> {
     if let Some(at) = too_deep(bytes, limit) {
-        return Err(Problem::new(StatusCode::BAD_REQUEST, "too-deep", "Body Too Deeply Nested", format!("JSON nesting exceeds {limit} levels at byte {at}")));
+        return Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "too-deep",
+            "Body Too Deeply Nested",
+            format!("JSON nesting exceeds {limit} levels at byte {at}"),
+        ));
     }
     serde_json::from_slice(bytes).map_err(|e| {
         let at = byte_offset(bytes, e.line(), e.column());
-        Problem::new(StatusCode::BAD_REQUEST, "malformed-json", "Malformed JSON", format!("invalid JSON at byte {at} (line {}, column {}): {e}", e.line(), e.column()))
-            .with("position", serde_json::json!(at))
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "malformed-json",
+            "Malformed JSON",
+            format!(
+                "invalid JSON at byte {at} (line {}, column {}): {e}",
+                e.line(),
+                e.column()
+            ),
+        )
+        .with("position", serde_json::json!(at))
     })
 }
 
@@ -126,7 +181,14 @@ fn byte_offset(bytes: &[u8], line: usize, column: usize) -> usize {
 
 /// Multipart bodies: the parts' names with their text (files as their file name).
 fn multipart(content_type: &str, bytes: &[u8]) -> Result<Value, Problem> {
-    let bad = |why: String| Problem::new(StatusCode::BAD_REQUEST, "malformed-multipart", "Malformed Multipart Body", why);
+    let bad = |why: String| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "malformed-multipart",
+            "Malformed Multipart Body",
+            why,
+        )
+    };
     let boundary = multer::parse_boundary(content_type).map_err(|e| bad(e.to_string()))?;
     let data = bytes::Bytes::copy_from_slice(bytes);
     let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(data) });
@@ -148,7 +210,9 @@ fn multipart(content_type: &str, bytes: &[u8]) -> Result<Value, Problem> {
 
 /// Text values of a parsed form, coerced to the types of the schema's properties.
 fn coerce_form(value: &mut Value, schema: &Value) {
-    let (Some(obj), Some(props)) = (value.as_object_mut(), schema.get("properties")) else { return };
+    let (Some(obj), Some(props)) = (value.as_object_mut(), schema.get("properties")) else {
+        return;
+    };
     for (k, v) in obj.iter_mut() {
         if let (Value::String(s), Some(p)) = (&*v, props.get(k)) {
             *v = coerce(s, p);
@@ -171,6 +235,9 @@ mod tests {
     fn malformed_json_reports_byte_position() {
         let p = json(b"{\"a\": 1,\n \"b\": }", 64).expect_err("malformed");
         assert_eq!(p.status, StatusCode::BAD_REQUEST);
-        assert_eq!(p.extra["position"], 15, "the byte offset of the unexpected closing brace");
+        assert_eq!(
+            p.extra["position"], 15,
+            "the byte offset of the unexpected closing brace"
+        );
     }
 }

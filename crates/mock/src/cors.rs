@@ -9,7 +9,10 @@ use crate::{Config, Incoming, Mock, Outgoing};
 
 /// Whether the request's `Origin` may call: always, when no allow-list is configured.
 pub fn origin_allowed(config: &Config, origin: &str) -> bool {
-    config.allow_origins.as_ref().is_none_or(|list| list.iter().any(|o| o == "*" || o.eq_ignore_ascii_case(origin)))
+    config.allow_origins.as_ref().is_none_or(|list| {
+        list.iter()
+            .any(|o| o == "*" || o.eq_ignore_ascii_case(origin))
+    })
 }
 
 /// 401 for a request from an origin outside the allow-list.
@@ -42,7 +45,14 @@ pub fn preflight(mock: &Mock, req: &Incoming) -> Option<Result<Outgoing, Problem
     }
     let mut out = Outgoing::empty(StatusCode::NO_CONTENT);
     out.set("access-control-allow-origin", origin);
-    out.set("access-control-allow-methods", &methods.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", "));
+    out.set(
+        "access-control-allow-methods",
+        &methods
+            .iter()
+            .map(|m| m.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
     if let Some(h) = req.header("access-control-request-headers") {
         out.set("access-control-allow-headers", h);
     }
@@ -56,7 +66,9 @@ pub fn preflight(mock: &Mock, req: &Incoming) -> Option<Result<Outgoing, Problem
 pub fn methods_of(mock: &Mock, path: &str) -> Vec<Method> {
     let mut methods = Vec::new();
     for api in mock.apis().iter() {
-        let Some(rest) = api.strip_base(path) else { continue };
+        let Some(rest) = api.strip_base(path) else {
+            continue;
+        };
         for m in Method::ALL {
             if matches!(api.router.lookup(m, rest), Lookup::Found(_)) && !methods.contains(&m) {
                 methods.push(m);
@@ -68,7 +80,9 @@ pub fn methods_of(mock: &Mock, path: &str) -> Vec<Method> {
 
 /// Adds CORS headers to an answer for a cross-origin request.
 pub fn decorate(config: &Config, req: &Incoming, out: &mut Outgoing) {
-    let Some(origin) = req.header("origin") else { return };
+    let Some(origin) = req.header("origin") else {
+        return;
+    };
     if !origin_allowed(config, origin) || out.headers.contains_key("access-control-allow-origin") {
         return;
     }

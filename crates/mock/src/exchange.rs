@@ -26,7 +26,13 @@ impl Incoming {
             Some((p, q)) => (p.to_owned(), Some(q.to_owned())),
             None => (path_and_query.to_owned(), None),
         };
-        Incoming { method, path, query, headers: HeaderMap::new(), body: Bytes::new() }
+        Incoming {
+            method,
+            path,
+            query,
+            headers: HeaderMap::new(),
+            body: Bytes::new(),
+        }
     }
 
     /// A header's value as text, if present and visible ASCII.
@@ -53,22 +59,37 @@ impl Outgoing {
         if let Ok(v) = HeaderValue::from_str(content_type) {
             headers.insert(http::header::CONTENT_TYPE, v);
         }
-        Outgoing { status, headers, body: body.into() }
+        Outgoing {
+            status,
+            headers,
+            body: body.into(),
+        }
     }
 
     /// A response without a body.
     pub fn empty(status: StatusCode) -> Self {
-        Outgoing { status, headers: HeaderMap::new(), body: Bytes::new() }
+        Outgoing {
+            status,
+            headers: HeaderMap::new(),
+            body: Bytes::new(),
+        }
     }
 
     /// A JSON response.
     pub fn json(status: StatusCode, content_type: &str, value: &serde_json::Value) -> Self {
-        Outgoing::new(status, content_type, serde_json::to_vec(value).unwrap_or_default())
+        Outgoing::new(
+            status,
+            content_type,
+            serde_json::to_vec(value).unwrap_or_default(),
+        )
     }
 
     /// Sets a header, ignoring names or values that HTTP cannot carry.
     pub fn set(&mut self, name: &str, value: &str) {
-        if let (Ok(n), Ok(v)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+        if let (Ok(n), Ok(v)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
             self.headers.insert(n, v);
         }
     }

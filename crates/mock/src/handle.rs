@@ -24,16 +24,32 @@ impl Mock {
     /// Handles one buffered request. Never panics on any input: every failure is an answer.
     pub fn handle(&self, req: Incoming) -> Outgoing {
         let start = Instant::now();
-        let mut note = Note { validation: "valid", ..Note::default() };
+        let mut note = Note {
+            validation: "valid",
+            ..Note::default()
+        };
         let out = self.dispatch(&req, &mut note);
         self.finish(&req, out, note, start)
     }
 
     /// Answers a request whose body exceeded the limit (the server stops reading it).
     pub fn too_large(&self, req: Incoming) -> Outgoing {
-        let problem = Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "too-large", "Payload Too Large", format!("the body exceeds {} bytes", self.config().body_limit));
-        let note = Note { validation: "too-large", ..Note::default() };
-        self.finish(&req, problem.render(self.config().error_style, None, None, self.config().seed), note, Instant::now())
+        let problem = Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+            "Payload Too Large",
+            format!("the body exceeds {} bytes", self.config().body_limit),
+        );
+        let note = Note {
+            validation: "too-large",
+            ..Note::default()
+        };
+        self.finish(
+            &req,
+            problem.render(self.config().error_style, None, None, self.config().seed),
+            note,
+            Instant::now(),
+        )
     }
 
     fn finish(&self, req: &Incoming, mut out: Outgoing, note: Note, start: Instant) -> Outgoing {
@@ -55,7 +71,16 @@ impl Mock {
             Some(q) => format!("{}?{q}", req.path),
             None => req.path.clone(),
         };
-        self.journal().push(Entry { at_ms: now_ms(), method: req.method.to_string(), path, operation: note.operation, validation: note.validation, violations: note.violations, status: out.status.as_u16(), micros });
+        self.journal().push(Entry {
+            at_ms: now_ms(),
+            method: req.method.to_string(),
+            path,
+            operation: note.operation,
+            validation: note.validation,
+            violations: note.violations,
+            status: out.status.as_u16(),
+            micros,
+        });
         out
     }
 
@@ -78,7 +103,11 @@ impl Mock {
             Ok(found) => found,
             Err(p) => {
                 note.validation = "not-routed";
-                let allow = p.extra.get("allow").and_then(|a| a.as_str()).map(str::to_owned);
+                let allow = p
+                    .extra
+                    .get("allow")
+                    .and_then(|a| a.as_str())
+                    .map(str::to_owned);
                 let mut out = plain(p);
                 if let Some(allow) = allow {
                     out.set("allow", &allow);
@@ -90,7 +119,9 @@ impl Mock {
         note.operation = Some(op.id.clone());
         let render = |p: Problem| p.render(config.error_style, Some(api), Some(op), config.seed);
         let raw = Raw::new(req, &m.params);
-        if let Err((problem, challenges)) = security::check(api, op, &raw, self.authenticator.as_ref()) {
+        if let Err((problem, challenges)) =
+            security::check(api, op, &raw, self.authenticator.as_ref())
+        {
             note.validation = "unauthorized";
             let mut out = render(problem);
             out.set("www-authenticate", &challenges.join(", "));
@@ -113,9 +144,26 @@ impl Mock {
 
 /// A validation failure: the spec's declared 400 if it has one, else 422.
 fn invalid(op: &Operation, issues: Vec<Issue>) -> Problem {
-    let status = if op.responses.iter().any(|r| r.status == StatusKey::Code(400)) { StatusCode::BAD_REQUEST } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if op
+        .responses
+        .iter()
+        .any(|r| r.status == StatusKey::Code(400))
+    {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let n = issues.len();
-    let mut p = Problem::new(status, "validation", "Request Validation Failed", format!("{n} violation{} of {}", if n == 1 { "" } else { "s" }, op.signature()));
+    let mut p = Problem::new(
+        status,
+        "validation",
+        "Request Validation Failed",
+        format!(
+            "{n} violation{} of {}",
+            if n == 1 { "" } else { "s" },
+            op.signature()
+        ),
+    );
     p.issues = issues;
     p.with("operation", json!(op.id))
 }
@@ -123,45 +171,91 @@ fn invalid(op: &Operation, issues: Vec<Issue>) -> Problem {
 /// The API and operation for a request, or the 400/404/405 that explains why there is none.
 fn route<'a>(apis: &'a [std::sync::Arc<Api>], req: &Incoming) -> Result<(&'a Api, Match), Problem> {
     let Some(method) = Method::parse(req.method.as_str()) else {
-        return Err(Problem::new(StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "Method Not Allowed", format!("{} is not an OpenAPI method", req.method)));
+        return Err(Problem::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
+            "Method Not Allowed",
+            format!("{} is not an OpenAPI method", req.method),
+        ));
     };
     let mut allowed: Option<Vec<Method>> = None;
     for api in apis {
-        let Some(rest) = api.strip_base(&req.path) else { continue };
+        let Some(rest) = api.strip_base(&req.path) else {
+            continue;
+        };
         match api.router.lookup(method, rest) {
             Lookup::Found(m) => return Ok((api, m)),
             Lookup::MethodNotAllowed(a) => {
                 allowed.get_or_insert(a);
             }
             Lookup::BadEncoding => {
-                return Err(Problem::new(StatusCode::BAD_REQUEST, "bad-encoding", "Bad Path Encoding", "a path segment's percent-encoding is not UTF-8"));
+                return Err(Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    "bad-encoding",
+                    "Bad Path Encoding",
+                    "a path segment's percent-encoding is not UTF-8",
+                ));
             }
             Lookup::NotFound => {}
         }
     }
     if let Some(allowed) = allowed {
-        let list = allowed.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", ");
-        return Err(Problem::new(StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "Method Not Allowed", format!("{} {} is not declared; the path allows {list}", req.method, req.path))
-            .with("allow", json!(list)));
+        let list = allowed
+            .iter()
+            .map(|m| m.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(Problem::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
+            "Method Not Allowed",
+            format!(
+                "{} {} is not declared; the path allows {list}",
+                req.method, req.path
+            ),
+        )
+        .with("allow", json!(list)));
     }
-    let mut p = Problem::new(StatusCode::NOT_FOUND, "not-found", "No Such Operation", format!("no operation matches {} {}", req.method, req.path));
+    let mut p = Problem::new(
+        StatusCode::NOT_FOUND,
+        "not-found",
+        "No Such Operation",
+        format!("no operation matches {} {}", req.method, req.path),
+    );
     if let Some((api, op)) = closest(apis, method, &req.path) {
         let base = api.base_paths.first().map_or("", String::as_str);
-        p = p.with("closest", json!(format!("{} {base}{} ({})", op.method.as_str(), op.path, op.id)));
-        p.detail.push_str(&format!("; closest is {} {base}{}", op.method.as_str(), op.path));
+        p = p.with(
+            "closest",
+            json!(format!(
+                "{} {base}{} ({})",
+                op.method.as_str(),
+                op.path,
+                op.id
+            )),
+        );
+        p.detail.push_str(&format!(
+            "; closest is {} {base}{}",
+            op.method.as_str(),
+            op.path
+        ));
     }
     Err(p)
 }
 
 /// The operation whose full path reads most like the request's, preferring the same method.
-fn closest<'a>(apis: &'a [std::sync::Arc<Api>], method: Method, path: &str) -> Option<(&'a Api, &'a Operation)> {
+fn closest<'a>(
+    apis: &'a [std::sync::Arc<Api>],
+    method: Method,
+    path: &str,
+) -> Option<(&'a Api, &'a Operation)> {
     let mut best: Option<(f64, &Api, &Operation)> = None;
     let path: String = path.chars().take(512).collect();
     for api in apis {
         let base = api.base_paths.first().map_or("", String::as_str);
         for op in &api.operations {
             let full = format!("{base}{}", op.path);
-            let score = strsim::normalized_levenshtein(&path, &full) + if op.method == method { 0.05 } else { 0.0 };
+            let score = strsim::normalized_levenshtein(&path, &full)
+                + if op.method == method { 0.05 } else { 0.0 };
             if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
                 best = Some((score, api, op));
             }

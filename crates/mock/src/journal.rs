@@ -37,7 +37,10 @@ pub struct Journal {
 impl Journal {
     /// A journal keeping the last `capacity` entries.
     pub fn new(capacity: usize) -> Self {
-        Journal { capacity, entries: Mutex::new(VecDeque::with_capacity(capacity.min(4096))) }
+        Journal {
+            capacity,
+            entries: Mutex::new(VecDeque::with_capacity(capacity.min(4096))),
+        }
     }
 
     /// Records an entry, dropping the oldest beyond capacity.
@@ -61,11 +64,16 @@ impl Journal {
 
     /// Forgets everything.
     pub fn clear(&self) {
-        self.entries.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
     }
 }
 
 /// Now, in milliseconds since the epoch.
 pub fn now_ms() -> u128 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis())
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis())
 }

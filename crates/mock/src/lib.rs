@@ -64,7 +64,8 @@ impl Mock {
 
     /// Swaps in freshly loaded APIs; requests in flight finish on the old ones.
     pub fn reload(&self, apis: Vec<Api>) {
-        self.apis.store(Arc::new(apis.into_iter().map(Arc::new).collect()));
+        self.apis
+            .store(Arc::new(apis.into_iter().map(Arc::new).collect()));
     }
 
     /// The APIs being served now.

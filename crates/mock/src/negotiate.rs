@@ -3,7 +3,12 @@
 
 /// The essence of a media type: `type/subtype`, lower-cased, parameters dropped.
 pub fn essence(media_type: &str) -> String {
-    media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
 }
 
 /// Whether a range (`*/*`, `application/*`, `application/json`) covers a concrete type.
@@ -19,9 +24,15 @@ pub fn covers(range: &str, concrete: &str) -> bool {
 }
 
 /// The declared request media type that a `Content-Type` selects: exact first, then ranges.
-pub fn request_media<'a>(declared: impl Iterator<Item = &'a str> + Clone, content_type: &str) -> Option<&'a str> {
+pub fn request_media<'a>(
+    declared: impl Iterator<Item = &'a str> + Clone,
+    content_type: &str,
+) -> Option<&'a str> {
     let ct = essence(content_type);
-    declared.clone().find(|d| essence(d) == ct).or_else(|| declared.into_iter().find(|d| covers(d, &ct)))
+    declared
+        .clone()
+        .find(|d| essence(d) == ct)
+        .or_else(|| declared.into_iter().find(|d| covers(d, &ct)))
 }
 
 /// One `Accept` entry.
@@ -48,15 +59,25 @@ fn parse_accept(accept: &str) -> Vec<Accepted> {
 
 /// Chooses among declared response media types by `Accept`. `Ok(None)` when nothing is
 /// declared; `Err(())` when something is declared but nothing is acceptable (406).
-pub fn response_media<'a>(declared: &[&'a str], accept: Option<&str>) -> Result<Option<&'a str>, ()> {
-    let Some(first) = declared.first() else { return Ok(None) };
-    let Some(accept) = accept.filter(|a| !a.trim().is_empty()) else { return Ok(Some(first)) };
+pub fn response_media<'a>(
+    declared: &[&'a str],
+    accept: Option<&str>,
+) -> Result<Option<&'a str>, ()> {
+    let Some(first) = declared.first() else {
+        return Ok(None);
+    };
+    let Some(accept) = accept.filter(|a| !a.trim().is_empty()) else {
+        return Ok(Some(first));
+    };
     let mut ranges = parse_accept(accept);
     ranges.retain(|a| a.q > 0.0);
     ranges.sort_by(|a, b| b.q.total_cmp(&a.q));
     for a in &ranges {
         // A declared concrete type the client accepts; a declared range (`*/*`) accepts anything.
-        if let Some(d) = declared.iter().find(|d| covers(&a.range, d) || covers(d, &a.range)) {
+        if let Some(d) = declared
+            .iter()
+            .find(|d| covers(&a.range, d) || covers(d, &a.range))
+        {
             return Ok(Some(d));
         }
     }
@@ -80,7 +101,9 @@ pub struct Prefer {
 pub fn prefer(header: Option<&str>) -> Prefer {
     let mut p = Prefer::default();
     for item in header.into_iter().flat_map(|h| h.split([',', ';'])) {
-        let Some((k, v)) = item.split_once('=') else { continue };
+        let Some((k, v)) = item.split_once('=') else {
+            continue;
+        };
         let v = v.trim().trim_matches('"');
         match k.trim().to_ascii_lowercase().as_str() {
             "code" => p.code = v.parse().ok(),
@@ -100,10 +123,22 @@ mod tests {
     #[test]
     fn accept_negotiation() {
         let declared = ["application/json", "application/xml"];
-        assert_eq!(response_media(&declared, None), Ok(Some("application/json")));
-        assert_eq!(response_media(&declared, Some("application/xml")), Ok(Some("application/xml")));
-        assert_eq!(response_media(&declared, Some("text/html;q=0.9, application/*;q=0.5")), Ok(Some("application/json")));
-        assert_eq!(response_media(&declared, Some("*/*; api-token=abc")), Ok(Some("application/json")));
+        assert_eq!(
+            response_media(&declared, None),
+            Ok(Some("application/json"))
+        );
+        assert_eq!(
+            response_media(&declared, Some("application/xml")),
+            Ok(Some("application/xml"))
+        );
+        assert_eq!(
+            response_media(&declared, Some("text/html;q=0.9, application/*;q=0.5")),
+            Ok(Some("application/json"))
+        );
+        assert_eq!(
+            response_media(&declared, Some("*/*; api-token=abc")),
+            Ok(Some("application/json"))
+        );
         assert_eq!(response_media(&declared, Some("text/html")), Err(()));
         assert_eq!(response_media(&["*/*"], Some("text/html")), Ok(Some("*/*")));
         assert_eq!(response_media(&[], Some("text/html")), Ok(None));
@@ -112,15 +147,29 @@ mod tests {
     #[test]
     fn content_type_matching_prefers_exact() {
         let declared = ["application/*", "application/json"];
-        assert_eq!(request_media(declared.iter().copied(), "application/json; charset=utf-8"), Some("application/json"));
-        assert_eq!(request_media(declared.iter().copied(), "application/xml"), Some("application/*"));
+        assert_eq!(
+            request_media(declared.iter().copied(), "application/json; charset=utf-8"),
+            Some("application/json")
+        );
+        assert_eq!(
+            request_media(declared.iter().copied(), "application/xml"),
+            Some("application/*")
+        );
         assert_eq!(request_media(declared.iter().copied(), "text/plain"), None);
     }
 
     #[test]
     fn prefer_header() {
         let p = prefer(Some("code=404, example=missing, dynamic=true, seed=7"));
-        assert_eq!(p, Prefer { code: Some(404), example: Some("missing".into()), dynamic: Some(true), seed: Some(7) });
+        assert_eq!(
+            p,
+            Prefer {
+                code: Some(404),
+                example: Some("missing".into()),
+                dynamic: Some(true),
+                seed: Some(7)
+            }
+        );
         assert_eq!(prefer(Some("respond-async")), Prefer::default());
     }
 }

@@ -25,43 +25,79 @@ pub struct Raw<'r> {
 impl<'r> Raw<'r> {
     /// Parses the query string and cookies of a request.
     pub fn new(request: &'r Incoming, path: &'r [(String, String)]) -> Self {
-        let query = request.query.as_deref().map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default();
+        let query = request
+            .query
+            .as_deref()
+            .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+            .unwrap_or_default();
         let cookies = request
             .headers
             .get_all(http::header::COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(';'))
-            .filter_map(|c| c.split_once('=').map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())))
+            .filter_map(|c| {
+                c.split_once('=')
+                    .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+            })
             .collect();
-        Raw { path, query, cookies, request }
+        Raw {
+            path,
+            query,
+            cookies,
+            request,
+        }
     }
 
     fn query_values(&self, name: &str) -> Vec<&str> {
-        self.query.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
+        self.query
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 }
 
 /// Validates every parameter of the operation, pushing one issue per violation.
 pub fn validate(op: &Operation, raw: &Raw<'_>, issues: &mut Vec<Issue>, spec: &str) {
     for p in &op.parameters {
-        let pointer = format!("/{}/{}", p.location.as_str(), p.name.replace('~', "~0").replace('/', "~1"));
+        let pointer = format!(
+            "/{}/{}",
+            p.location.as_str(),
+            p.name.replace('~', "~0").replace('/', "~1")
+        );
         let Some(value) = extract(p, raw) else {
             if p.required {
-                issues.push(Issue { pointer, schema: Some(format!("{spec}#{}", p.pointer)), message: format!("required {} parameter `{}` is missing", p.location.as_str(), p.name) });
+                issues.push(Issue {
+                    pointer,
+                    schema: Some(format!("{spec}#{}", p.pointer)),
+                    message: format!(
+                        "required {} parameter `{}` is missing",
+                        p.location.as_str(),
+                        p.name
+                    ),
+                });
             }
             continue;
         };
         let value = match value {
             Ok(v) => v,
             Err(message) => {
-                issues.push(Issue { pointer, schema: Some(format!("{spec}#{}", p.pointer)), message });
+                issues.push(Issue {
+                    pointer,
+                    schema: Some(format!("{spec}#{}", p.pointer)),
+                    message,
+                });
                 continue;
             }
         };
         if let Some(schema) = &p.schema {
             for v in schema.violations(&value) {
-                issues.push(Issue { pointer: format!("{pointer}{}", v.instance), schema: Some(format!("{spec}#{}", v.schema)), message: v.message });
+                issues.push(Issue {
+                    pointer: format!("{pointer}{}", v.instance),
+                    schema: Some(format!("{spec}#{}", v.schema)),
+                    message: v.message,
+                });
             }
         }
     }
@@ -72,21 +108,36 @@ fn extract(p: &Parameter, raw: &Raw<'_>) -> Option<Result<Value, String>> {
     let text: String = match p.location {
         ParamLocation::Path => raw.path.iter().find(|(k, _)| *k == p.name)?.1.clone(),
         ParamLocation::Header => {
-            let raw_values: Vec<&[u8]> = raw.request.headers.get_all(p.name.as_str()).iter().map(|v| v.as_bytes()).collect();
+            let raw_values: Vec<&[u8]> = raw
+                .request
+                .headers
+                .get_all(p.name.as_str())
+                .iter()
+                .map(|v| v.as_bytes())
+                .collect();
             if raw_values.is_empty() {
                 return None;
             }
-            let values: Result<Vec<&str>, _> = raw_values.into_iter().map(std::str::from_utf8).collect();
+            let values: Result<Vec<&str>, _> =
+                raw_values.into_iter().map(std::str::from_utf8).collect();
             match values {
                 Ok(values) => values.join(","),
-                Err(e) => return Some(Err(format!("the `{}` header is not UTF-8 text (invalid byte at {})", p.name, e.valid_up_to()))),
+                Err(e) => {
+                    return Some(Err(format!(
+                        "the `{}` header is not UTF-8 text (invalid byte at {})",
+                        p.name,
+                        e.valid_up_to()
+                    )));
+                }
             }
         }
         ParamLocation::Cookie => raw.cookies.iter().find(|(k, _)| *k == p.name)?.1.clone(),
         ParamLocation::Query => return query_value(p, raw),
     };
     if p.json_content {
-        return Some(serde_json::from_str(&text).map_err(|e| format!("`{}` is not JSON: {e}", p.name)));
+        return Some(
+            serde_json::from_str(&text).map_err(|e| format!("`{}` is not JSON: {e}", p.name)),
+        );
     }
     Some(Ok(shape(p, &text)))
 }
@@ -106,7 +157,9 @@ fn query_value(p: &Parameter, raw: &Raw<'_>) -> Option<Result<Value, String>> {
     }
     if kind == "array" && p.explode && matches!(p.style, ParamStyle::Form) {
         let items = item_shape(&p.shape);
-        return Some(Ok(Value::Array(values.iter().map(|v| coerce(v, items)).collect())));
+        return Some(Ok(Value::Array(
+            values.iter().map(|v| coerce(v, items)).collect(),
+        )));
     }
     Some(Ok(shape(p, values[values.len() - 1])))
 }
@@ -117,7 +170,11 @@ fn deep_or_exploded_object(p: &Parameter, raw: &Raw<'_>) -> Option<Value> {
     let mut out = Map::new();
     for (k, v) in &raw.query {
         let key = if p.style == ParamStyle::DeepObject {
-            match k.strip_prefix(p.name.as_str()).and_then(|r| r.strip_prefix('[')).and_then(|r| r.strip_suffix(']')) {
+            match k
+                .strip_prefix(p.name.as_str())
+                .and_then(|r| r.strip_prefix('['))
+                .and_then(|r| r.strip_suffix(']'))
+            {
                 Some(key) => key,
                 None => continue,
             }
@@ -138,7 +195,12 @@ fn shape(p: &Parameter, text: &str) -> Value {
     let name_prefix = format!(";{}=", p.name);
     match p.style {
         ParamStyle::Label => text = text.strip_prefix('.').unwrap_or(text),
-        ParamStyle::Matrix => text = text.strip_prefix(name_prefix.as_str()).or_else(|| text.strip_prefix(';')).unwrap_or(text),
+        ParamStyle::Matrix => {
+            text = text
+                .strip_prefix(name_prefix.as_str())
+                .or_else(|| text.strip_prefix(';'))
+                .unwrap_or(text)
+        }
         _ => {}
     }
     let sep = match (p.style, p.explode) {
@@ -149,7 +211,11 @@ fn shape(p: &Parameter, text: &str) -> Value {
         _ => ",",
     };
     match kind_of(&p.shape) {
-        "array" => Value::Array(text.split(sep).map(|item| coerce(item, item_shape(&p.shape))).collect()),
+        "array" => Value::Array(
+            text.split(sep)
+                .map(|item| coerce(item, item_shape(&p.shape)))
+                .collect(),
+        ),
         "object" => object_from(text, sep, p.explode, &p.shape),
         _ => coerce(text, &p.shape),
     }
@@ -160,13 +226,21 @@ fn object_from(text: &str, sep: &str, explode: bool, schema: &Value) -> Value {
     let props = schema.get("properties");
     let mut out = Map::new();
     let pairs: Vec<(&str, &str)> = if explode {
-        text.split(sep).filter_map(|kv| kv.split_once('=')).collect()
+        text.split(sep)
+            .filter_map(|kv| kv.split_once('='))
+            .collect()
     } else {
         let parts: Vec<&str> = text.split(',').collect();
-        parts.chunks(2).filter_map(|c| Some((*c.first()?, *c.get(1)?))).collect()
+        parts
+            .chunks(2)
+            .filter_map(|c| Some((*c.first()?, *c.get(1)?)))
+            .collect()
     };
     for (k, v) in pairs {
-        out.insert(k.to_owned(), coerce(v, props.and_then(|ps| ps.get(k)).unwrap_or(&Value::Null)));
+        out.insert(
+            k.to_owned(),
+            coerce(v, props.and_then(|ps| ps.get(k)).unwrap_or(&Value::Null)),
+        );
     }
     Value::Object(out)
 }
@@ -175,7 +249,11 @@ fn object_from(text: &str, sep: &str, explode: bool, schema: &Value) -> Value {
 pub fn kind_of(schema: &Value) -> &str {
     match schema.get("type") {
         Some(Value::String(t)) => t,
-        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).find(|t| *t != "null").unwrap_or("string"),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null")
+            .unwrap_or("string"),
         _ if schema.get("properties").is_some() => "object",
         _ if schema.get("items").is_some() => "array",
         _ => "string",
@@ -196,9 +274,16 @@ pub fn coerce(text: &str, schema: &Value) -> Value {
     for kind in &kinds {
         let parsed = match *kind {
             "integer" => text.parse::<i64>().ok().map(Value::from),
-            "number" => text.parse::<f64>().ok().filter(|f| f.is_finite()).and_then(|f| {
-                text.parse::<i64>().ok().map(Value::from).or_else(|| serde_json::Number::from_f64(f).map(Value::Number))
-            }),
+            "number" => text
+                .parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite())
+                .and_then(|f| {
+                    text.parse::<i64>()
+                        .ok()
+                        .map(Value::from)
+                        .or_else(|| serde_json::Number::from_f64(f).map(Value::Number))
+                }),
             "boolean" => match text {
                 "true" => Some(Value::Bool(true)),
                 "false" => Some(Value::Bool(false)),
@@ -220,27 +305,70 @@ mod tests {
     use serde_json::json;
 
     fn param(style: ParamStyle, explode: bool, shape: Value) -> Parameter {
-        Parameter { name: "id".into(), location: ParamLocation::Query, required: false, style, explode, json_content: false, schema: None, shape, pointer: String::new() }
+        Parameter {
+            name: "id".into(),
+            location: ParamLocation::Query,
+            required: false,
+            style,
+            explode,
+            json_content: false,
+            schema: None,
+            shape,
+            pointer: String::new(),
+        }
     }
 
     #[test]
     fn styles_parse_arrays_and_objects() {
         let ints = json!({"type": "array", "items": {"type": "integer"}});
-        assert_eq!(shape(&param(ParamStyle::Form, false, ints.clone()), "3,4"), json!([3, 4]));
-        assert_eq!(shape(&param(ParamStyle::PipeDelimited, false, ints.clone()), "3|4"), json!([3, 4]));
-        assert_eq!(shape(&param(ParamStyle::SpaceDelimited, false, ints.clone()), "3 4"), json!([3, 4]));
-        assert_eq!(shape(&param(ParamStyle::Label, true, ints.clone()), ".3.4"), json!([3, 4]));
-        assert_eq!(shape(&param(ParamStyle::Matrix, true, ints), ";id=3;id=4"), json!([3, 4]));
+        assert_eq!(
+            shape(&param(ParamStyle::Form, false, ints.clone()), "3,4"),
+            json!([3, 4])
+        );
+        assert_eq!(
+            shape(
+                &param(ParamStyle::PipeDelimited, false, ints.clone()),
+                "3|4"
+            ),
+            json!([3, 4])
+        );
+        assert_eq!(
+            shape(
+                &param(ParamStyle::SpaceDelimited, false, ints.clone()),
+                "3 4"
+            ),
+            json!([3, 4])
+        );
+        assert_eq!(
+            shape(&param(ParamStyle::Label, true, ints.clone()), ".3.4"),
+            json!([3, 4])
+        );
+        assert_eq!(
+            shape(&param(ParamStyle::Matrix, true, ints), ";id=3;id=4"),
+            json!([3, 4])
+        );
         let obj = json!({"type": "object", "properties": {"R": {"type": "integer"}}});
-        assert_eq!(shape(&param(ParamStyle::Simple, false, obj.clone()), "R,100,G,200"), json!({"R": 100, "G": "200"}));
-        assert_eq!(shape(&param(ParamStyle::Simple, true, obj), "R=100,G=200"), json!({"R": 100, "G": "200"}));
+        assert_eq!(
+            shape(
+                &param(ParamStyle::Simple, false, obj.clone()),
+                "R,100,G,200"
+            ),
+            json!({"R": 100, "G": "200"})
+        );
+        assert_eq!(
+            shape(&param(ParamStyle::Simple, true, obj), "R=100,G=200"),
+            json!({"R": 100, "G": "200"})
+        );
     }
 
     #[test]
     fn coercion_keeps_text_that_does_not_fit() {
         assert_eq!(coerce("12", &json!({"type": "integer"})), json!(12));
         assert_eq!(coerce("12x", &json!({"type": "integer"})), json!("12x"));
-        assert_eq!(coerce("1.5", &json!({"type": ["number", "null"]})), json!(1.5));
+        assert_eq!(
+            coerce("1.5", &json!({"type": ["number", "null"]})),
+            json!(1.5)
+        );
         assert_eq!(coerce("true", &json!({"type": "boolean"})), json!(true));
     }
 }

@@ -39,8 +39,20 @@ pub struct Problem {
 
 impl Problem {
     /// A problem without issues.
-    pub fn new(status: StatusCode, kind: &'static str, title: impl Into<String>, detail: impl Into<String>) -> Self {
-        Problem { status, kind, title: title.into(), detail: detail.into(), issues: Vec::new(), extra: serde_json::Map::new() }
+    pub fn new(
+        status: StatusCode,
+        kind: &'static str,
+        title: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> Self {
+        Problem {
+            status,
+            kind,
+            title: title.into(),
+            detail: detail.into(),
+            issues: Vec::new(),
+            extra: serde_json::Map::new(),
+        }
     }
 
     /// Adds an extra member.
@@ -60,7 +72,10 @@ impl Problem {
         });
         if let Some(obj) = doc.as_object_mut() {
             if !self.issues.is_empty() {
-                obj.insert("errors".to_owned(), serde_json::to_value(&self.issues).unwrap_or(Value::Null));
+                obj.insert(
+                    "errors".to_owned(),
+                    serde_json::to_value(&self.issues).unwrap_or(Value::Null),
+                );
             }
             obj.extend(self.extra.clone());
         }
@@ -68,7 +83,13 @@ impl Problem {
     }
 
     /// Renders in the configured style; the API's own shape needs an operation that declares one.
-    pub fn render(&self, style: ErrorStyle, api: Option<&Api>, op: Option<&Operation>, seed: u64) -> Outgoing {
+    pub fn render(
+        &self,
+        style: ErrorStyle,
+        api: Option<&Api>,
+        op: Option<&Operation>,
+        seed: u64,
+    ) -> Outgoing {
         if style == ErrorStyle::Api
             && let (Some(api), Some(op)) = (api, op)
             && let Some(body) = api_shaped(self, api, op, seed)
@@ -83,15 +104,29 @@ impl Problem {
 /// Falls back to `None` (problem+json) when nothing is declared or the filled body would not conform.
 fn api_shaped(problem: &Problem, api: &Api, op: &Operation, seed: u64) -> Option<Value> {
     let response = op.response_for(problem.status.as_u16())?;
-    let media = response.content.iter().find(|m| m.media_type.contains("json"))?;
+    let media = response
+        .content
+        .iter()
+        .find(|m| m.media_type.contains("json"))?;
     let schema = media.schema.as_ref()?;
-    let base = media.examples.first().map(|e| e.value.clone()).unwrap_or_else(|| {
-        Generator::new(&api.document, seed, Mode::Static).value(&json!({"$ref": format!("#{}", schema.pointer)}), Direction::Response)
-    });
+    let base = media
+        .examples
+        .first()
+        .map(|e| e.value.clone())
+        .unwrap_or_else(|| {
+            Generator::new(&api.document, seed, Mode::Static).value(
+                &json!({"$ref": format!("#{}", schema.pointer)}),
+                Direction::Response,
+            )
+        });
     let messages: Vec<String> = if problem.issues.is_empty() {
         vec![problem.detail.clone()]
     } else {
-        problem.issues.iter().map(|i| format!("{}: {}", i.pointer, i.message)).collect()
+        problem
+            .issues
+            .iter()
+            .map(|i| format!("{}: {}", i.pointer, i.message))
+            .collect()
     };
     let mut filled = base.clone();
     fill(&mut filled, problem, &messages, 0);
@@ -112,12 +147,21 @@ fn fill(v: &mut Value, problem: &Problem, messages: &[String], depth: usize) {
     let Some(obj) = v.as_object_mut() else { return };
     for (k, field) in obj.iter_mut() {
         match (k.to_ascii_lowercase().as_str(), &field) {
-            ("message" | "detail" | "error_description" | "description" | "title", Value::String(_)) => {
+            (
+                "message" | "detail" | "error_description" | "description" | "title",
+                Value::String(_),
+            ) => {
                 *field = Value::String(messages.join("; "));
             }
-            ("errorcode" | "code" | "error_code", Value::String(_)) => *field = Value::String(problem.kind.to_ascii_uppercase().replace('-', "_")),
-            ("status" | "statuscode" | "status_code", Value::Number(_)) => *field = json!(problem.status.as_u16()),
-            ("errors" | "details" | "messages", Value::Array(items)) if items.iter().all(Value::is_string) => {
+            ("errorcode" | "code" | "error_code", Value::String(_)) => {
+                *field = Value::String(problem.kind.to_ascii_uppercase().replace('-', "_"))
+            }
+            ("status" | "statuscode" | "status_code", Value::Number(_)) => {
+                *field = json!(problem.status.as_u16())
+            }
+            ("errors" | "details" | "messages", Value::Array(items))
+                if items.iter().all(Value::is_string) =>
+            {
                 *field = json!(messages);
             }
             (_, Value::Object(_)) => fill(field, problem, messages, depth + 1),

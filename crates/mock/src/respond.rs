@@ -11,23 +11,47 @@ use crate::problem::Problem;
 use crate::{Config, Incoming, Outgoing};
 
 /// The answer for a valid request.
-pub fn respond(api: &Api, op: &Operation, req: &Incoming, prefer: &Prefer, config: &Config) -> Result<Outgoing, Problem> {
+pub fn respond(
+    api: &Api,
+    op: &Operation,
+    req: &Incoming,
+    prefer: &Prefer,
+    config: &Config,
+) -> Result<Outgoing, Problem> {
     let (status, response) = choose_status(op, prefer.code)?;
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-    let Some(response) = response else { return Ok(Outgoing::empty(status)) };
+    let Some(response) = response else {
+        return Ok(Outgoing::empty(status));
+    };
     if !carries_body(status) {
         // HTTP forbids a body here whatever the spec declares; headers still apply.
         let mut out = Outgoing::empty(status);
         headers(api, response, config.seed, &mut out);
         return Ok(out);
     }
-    let declared: Vec<&str> = response.content.iter().map(|m| m.media_type.as_str()).collect();
+    let declared: Vec<&str> = response
+        .content
+        .iter()
+        .map(|m| m.media_type.as_str())
+        .collect();
     let chosen = response_media(&declared, req.header("accept")).map_err(|()| {
-        Problem::new(StatusCode::NOT_ACCEPTABLE, "not-acceptable", "Not Acceptable", format!("nothing acceptable; this response is available as: {}", declared.join(", ")))
-            .with("available", json!(declared))
+        Problem::new(
+            StatusCode::NOT_ACCEPTABLE,
+            "not-acceptable",
+            "Not Acceptable",
+            format!(
+                "nothing acceptable; this response is available as: {}",
+                declared.join(", ")
+            ),
+        )
+        .with("available", json!(declared))
     })?;
     let seed = prefer.seed.unwrap_or(config.seed);
-    let mode = if prefer.dynamic == Some(true) { Mode::Dynamic } else { Mode::Static };
+    let mode = if prefer.dynamic == Some(true) {
+        Mode::Dynamic
+    } else {
+        Mode::Static
+    };
     let mut out = match chosen.and_then(|c| response.content.iter().find(|m| m.media_type == c)) {
         None => Outgoing::empty(status),
         Some(media) => {
@@ -35,8 +59,16 @@ pub fn respond(api: &Api, op: &Operation, req: &Incoming, prefer: &Prefer, confi
                 let found = media.examples.iter().find(|e| &e.name == name);
                 let names: Vec<&str> = media.examples.iter().map(|e| e.name.as_str()).collect();
                 found.map(|e| e.value.clone()).ok_or_else(|| {
-                    Problem::new(StatusCode::NOT_FOUND, "no-example", "No Such Example", format!("no example named `{name}` for {status} {}", media.media_type))
-                        .with("examples", json!(names))
+                    Problem::new(
+                        StatusCode::NOT_FOUND,
+                        "no-example",
+                        "No Such Example",
+                        format!(
+                            "no example named `{name}` for {status} {}",
+                            media.media_type
+                        ),
+                    )
+                    .with("examples", json!(names))
                 })?
             } else {
                 match (mode, media.examples.first(), &media.schema) {
@@ -58,8 +90,21 @@ fn choose_status(op: &Operation, code: Option<u16>) -> Result<(u16, Option<&Resp
     if let Some(code) = code {
         return match op.response_for(code) {
             Some(r) => Ok((code, Some(r))),
-            None => Err(Problem::new(StatusCode::NOT_FOUND, "no-response", "No Such Response", format!("{} declares no response for status {code}", op.signature()))
-                .with("declared", json!(op.responses.iter().map(|r| key_name(r.status)).collect::<Vec<_>>()))),
+            None => Err(Problem::new(
+                StatusCode::NOT_FOUND,
+                "no-response",
+                "No Such Response",
+                format!("{} declares no response for status {code}", op.signature()),
+            )
+            .with(
+                "declared",
+                json!(
+                    op.responses
+                        .iter()
+                        .map(|r| key_name(r.status))
+                        .collect::<Vec<_>>()
+                ),
+            )),
         };
     }
     let success = op.responses.iter().filter_map(|r| match r.status {
@@ -69,7 +114,11 @@ fn choose_status(op: &Operation, code: Option<u16>) -> Result<(u16, Option<&Resp
     if let Some((c, r)) = success.min_by_key(|(c, _)| *c) {
         return Ok((c, Some(r)));
     }
-    let fallback = op.responses.iter().find(|r| r.status == StatusKey::Range(2)).or_else(|| op.responses.iter().find(|r| r.status == StatusKey::Default));
+    let fallback = op
+        .responses
+        .iter()
+        .find(|r| r.status == StatusKey::Range(2))
+        .or_else(|| op.responses.iter().find(|r| r.status == StatusKey::Default));
     match fallback.or_else(|| op.responses.first()) {
         Some(r) => Ok((r.status.status(200), Some(r))),
         None => Ok((200, None)),
@@ -86,7 +135,9 @@ fn key_name(k: StatusKey) -> String {
 
 /// Whether a status may carry a body (not 1xx, 204 or 304).
 fn carries_body(status: StatusCode) -> bool {
-    !(status.is_informational() || status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED)
+    !(status.is_informational()
+        || status == StatusCode::NO_CONTENT
+        || status == StatusCode::NOT_MODIFIED)
 }
 
 /// A generated body that conforms: if the preferred value breaks the schema (specs can make
@@ -100,20 +151,31 @@ fn conforming(api: &Api, schema: &cartwright_model::Schema, seed: u64, mode: Mod
     if schema.is_valid(&minimal) {
         return minimal;
     }
-    tracing::warn!("no value conforming to {}#{} could be generated", api.source, schema.pointer);
+    tracing::warn!(
+        "no value conforming to {}#{} could be generated",
+        api.source,
+        schema.pointer
+    );
     value
 }
 
 /// A value generated for the schema at `pointer`.
 pub fn generate(api: &Api, pointer: &str, seed: u64, mode: Mode) -> Value {
-    Generator::new(&api.document, seed, mode).value(&json!({"$ref": format!("#{pointer}")}), Direction::Response)
+    Generator::new(&api.document, seed, mode)
+        .value(&json!({"$ref": format!("#{pointer}")}), Direction::Response)
 }
 
 /// Serialises a value for a media type: JSON for JSON types, text as-is for text types.
 fn body(status: StatusCode, media_type: &str, value: &Value) -> Outgoing {
-    let concrete = if media_type.contains('*') { "application/json" } else { media_type };
+    let concrete = if media_type.contains('*') {
+        "application/json"
+    } else {
+        media_type
+    };
     match value {
-        Value::String(s) if !concrete.contains("json") => Outgoing::new(status, concrete, s.clone()),
+        Value::String(s) if !concrete.contains("json") => {
+            Outgoing::new(status, concrete, s.clone())
+        }
         _ => Outgoing::json(status, concrete, value),
     }
 }

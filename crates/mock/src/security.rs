@@ -40,7 +40,12 @@ impl Authenticator for AcceptWellFormed {
 }
 
 /// Checks the operation's requirements: any alternative (OR) whose schemes all hold (AND).
-pub fn check(api: &Api, op: &Operation, raw: &Raw<'_>, auth: &dyn Authenticator) -> Result<(), (Problem, Vec<String>)> {
+pub fn check(
+    api: &Api,
+    op: &Operation,
+    raw: &Raw<'_>,
+    auth: &dyn Authenticator,
+) -> Result<(), (Problem, Vec<String>)> {
     if op.security.is_empty() || op.security.iter().any(|r| r.schemes.is_empty()) {
         return Ok(());
     }
@@ -52,9 +57,19 @@ pub fn check(api: &Api, op: &Operation, raw: &Raw<'_>, auth: &dyn Authenticator)
             .filter_map(|(name, _)| {
                 let scheme = api.security_scheme(name)?;
                 credential(scheme, raw)
-                    .and_then(|c| if auth.accept(name, scheme, &c) { Ok(()) } else { Err("the credential was not accepted".to_owned()) })
+                    .and_then(|c| {
+                        if auth.accept(name, scheme, &c) {
+                            Ok(())
+                        } else {
+                            Err("the credential was not accepted".to_owned())
+                        }
+                    })
                     .err()
-                    .map(|message| Issue { pointer: pointer_of(scheme), schema: Some(format!("{}#/components/securitySchemes/{name}", api.source)), message })
+                    .map(|message| Issue {
+                        pointer: pointer_of(scheme),
+                        schema: Some(format!("{}#/components/securitySchemes/{name}", api.source)),
+                        message,
+                    })
             })
             .collect();
         if failures.is_empty() {
@@ -70,7 +85,12 @@ pub fn check(api: &Api, op: &Operation, raw: &Raw<'_>, auth: &dyn Authenticator)
         .filter_map(|(name, _)| api.security_scheme(name))
         .map(|s| s.challenge(&api.title))
         .collect();
-    let mut problem = Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", "Unauthorized", "missing or malformed credentials");
+    let mut problem = Problem::new(
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+        "Unauthorized",
+        "missing or malformed credentials",
+    );
     problem.issues = issues;
     Err((problem, challenges))
 }
@@ -87,22 +107,50 @@ fn pointer_of(scheme: &SecurityScheme) -> String {
 /// The credential a scheme asks for, or why it is missing or malformed.
 fn credential<'r>(scheme: &SecurityScheme, raw: &'r Raw<'r>) -> Result<Credential<'r>, String> {
     let req: &Incoming = raw.request;
-    let authorization = || req.header("authorization").ok_or_else(|| "the `Authorization` header is missing".to_owned());
+    let authorization = || {
+        req.header("authorization")
+            .ok_or_else(|| "the `Authorization` header is missing".to_owned())
+    };
     match &scheme.kind {
-        SchemeKind::ApiKeyHeader(n) => req.header(n).filter(|v| !v.is_empty()).map(Credential::ApiKey).ok_or_else(|| format!("the `{n}` header is missing")),
-        SchemeKind::ApiKeyQuery(n) => raw.query.iter().find(|(k, _)| k == n).filter(|(_, v)| !v.is_empty()).map(|(_, v)| Credential::ApiKey(v)).ok_or_else(|| format!("the `{n}` query parameter is missing")),
-        SchemeKind::ApiKeyCookie(n) => raw.cookies.iter().find(|(k, _)| k == n).filter(|(_, v)| !v.is_empty()).map(|(_, v)| Credential::ApiKey(v)).ok_or_else(|| format!("the `{n}` cookie is missing")),
+        SchemeKind::ApiKeyHeader(n) => req
+            .header(n)
+            .filter(|v| !v.is_empty())
+            .map(Credential::ApiKey)
+            .ok_or_else(|| format!("the `{n}` header is missing")),
+        SchemeKind::ApiKeyQuery(n) => raw
+            .query
+            .iter()
+            .find(|(k, _)| k == n)
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(_, v)| Credential::ApiKey(v))
+            .ok_or_else(|| format!("the `{n}` query parameter is missing")),
+        SchemeKind::ApiKeyCookie(n) => raw
+            .cookies
+            .iter()
+            .find(|(k, _)| k == n)
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(_, v)| Credential::ApiKey(v))
+            .ok_or_else(|| format!("the `{n}` cookie is missing")),
         SchemeKind::Bearer => {
             let h = authorization()?;
             match h.split_once(' ') {
-                Some((s, token)) if s.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => Ok(Credential::Bearer(token.trim())),
+                Some((s, token))
+                    if s.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+                {
+                    Ok(Credential::Bearer(token.trim()))
+                }
                 _ => Err("`Authorization` must be `Bearer <token>`".to_owned()),
             }
         }
         SchemeKind::Basic => {
             let h = authorization()?;
-            let encoded = h.split_once(' ').filter(|(s, _)| s.eq_ignore_ascii_case("basic")).map(|(_, e)| e.trim());
-            let decoded = encoded.and_then(|e| base64::engine::general_purpose::STANDARD.decode(e).ok()).and_then(|b| String::from_utf8(b).ok());
+            let encoded = h
+                .split_once(' ')
+                .filter(|(s, _)| s.eq_ignore_ascii_case("basic"))
+                .map(|(_, e)| e.trim());
+            let decoded = encoded
+                .and_then(|e| base64::engine::general_purpose::STANDARD.decode(e).ok())
+                .and_then(|b| String::from_utf8(b).ok());
             match decoded.as_deref().and_then(|d| d.split_once(':')) {
                 Some((u, p)) => Ok(Credential::Basic(u.to_owned(), p.to_owned())),
                 None => Err("`Authorization` must be `Basic base64(user:password)`".to_owned()),
@@ -110,7 +158,11 @@ fn credential<'r>(scheme: &SecurityScheme, raw: &'r Raw<'r>) -> Result<Credentia
         }
         SchemeKind::OtherHttp(s) => {
             let h = authorization()?;
-            if h.get(..s.len()).is_some_and(|p| p.eq_ignore_ascii_case(s)) { Ok(Credential::Other(h)) } else { Err(format!("`Authorization` must use the `{s}` scheme")) }
+            if h.get(..s.len()).is_some_and(|p| p.eq_ignore_ascii_case(s)) {
+                Ok(Credential::Other(h))
+            } else {
+                Err(format!("`Authorization` must use the `{s}` scheme"))
+            }
         }
         SchemeKind::Unchecked => Ok(Credential::Other("")),
     }

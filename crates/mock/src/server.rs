@@ -44,7 +44,11 @@ impl Running {
 }
 
 /// Serves `mock` on `listener` until `signal` completes or [`Running::shutdown`] is called.
-pub fn serve(mock: Arc<Mock>, listener: TcpListener, signal: impl Future<Output = ()> + Send + 'static) -> std::io::Result<Running> {
+pub fn serve(
+    mock: Arc<Mock>,
+    listener: TcpListener,
+    signal: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<Running> {
     let addr = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -78,7 +82,11 @@ pub fn serve(mock: Arc<Mock>, listener: TcpListener, signal: impl Future<Output 
         drop(listener);
         let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
     });
-    Ok(Running { addr, stop: Some(stop), task })
+    Ok(Running {
+        addr,
+        stop: Some(stop),
+        task,
+    })
 }
 
 /// Converts at the edge: hyper request in, buffered under the body limit, hyper response out.
@@ -92,7 +100,9 @@ async fn answer(mock: &Mock, req: Request<Body>) -> hyper::Response<Full<Bytes>>
         body: Bytes::new(),
     };
     let limit = mock.config().body_limit;
-    let declared = incoming.header("content-length").and_then(|l| l.parse::<usize>().ok());
+    let declared = incoming
+        .header("content-length")
+        .and_then(|l| l.parse::<usize>().ok());
     let out = if declared.is_some_and(|l| l > limit) {
         mock.too_large(incoming)
     } else {
@@ -101,7 +111,12 @@ async fn answer(mock: &Mock, req: Request<Body>) -> hyper::Response<Full<Bytes>>
                 incoming.body = collected.to_bytes();
                 mock.handle(incoming)
             }
-            Err(e) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => mock.too_large(incoming),
+            Err(e)
+                if e.downcast_ref::<http_body_util::LengthLimitError>()
+                    .is_some() =>
+            {
+                mock.too_large(incoming)
+            }
             Err(_) => mock.handle(incoming),
         }
     };

@@ -247,9 +247,20 @@ impl Operation {
 
     /// The response declared for an exact status: an exact code first, then its class, then `default`.
     pub fn response_for(&self, status: u16) -> Option<&Response> {
-        let exact = self.responses.iter().find(|r| r.status == StatusKey::Code(status));
+        let exact = self
+            .responses
+            .iter()
+            .find(|r| r.status == StatusKey::Code(status));
         exact
-            .or_else(|| self.responses.iter().find(|r| matches!(r.status, StatusKey::Range(_)) && r.status.covers(status)))
-            .or_else(|| self.responses.iter().find(|r| r.status == StatusKey::Default))
+            .or_else(|| {
+                self.responses
+                    .iter()
+                    .find(|r| matches!(r.status, StatusKey::Range(_)) && r.status.covers(status))
+            })
+            .or_else(|| {
+                self.responses
+                    .iter()
+                    .find(|r| r.status == StatusKey::Default)
+            })
     }
 }

@@ -44,8 +44,12 @@ pub struct RouteError(pub String);
 impl Template {
     /// Parses `/a/{b}/c.{d}`.
     pub fn parse(path: &str) -> Result<Template, RouteError> {
-        let trimmed = path.strip_prefix('/').ok_or_else(|| RouteError(format!("path `{path}` must start with `/`")))?;
-        let segments = split(trimmed).map(parse_segment).collect::<Result<_, _>>()?;
+        let trimmed = path
+            .strip_prefix('/')
+            .ok_or_else(|| RouteError(format!("path `{path}` must start with `/`")))?;
+        let segments = split(trimmed)
+            .map(parse_segment)
+            .collect::<Result<_, _>>()?;
         Ok(Template { segments })
     }
 
@@ -74,7 +78,9 @@ fn split(path: &str) -> impl Iterator<Item = &str> {
 
 fn parse_segment(seg: &str) -> Result<Segment, RouteError> {
     if !seg.contains('{') {
-        return Ok(Segment::Literal(decode(seg).unwrap_or_else(|| seg.to_owned())));
+        return Ok(Segment::Literal(
+            decode(seg).unwrap_or_else(|| seg.to_owned()),
+        ));
     }
     let mut parts = Vec::new();
     let mut rest = seg;
@@ -82,10 +88,14 @@ fn parse_segment(seg: &str) -> Result<Segment, RouteError> {
         if open > 0 {
             parts.push(Part::Text(rest[..open].to_owned()));
         }
-        let close = rest[open..].find('}').ok_or_else(|| RouteError(format!("unclosed `{{` in segment `{seg}`")))?;
+        let close = rest[open..]
+            .find('}')
+            .ok_or_else(|| RouteError(format!("unclosed `{{` in segment `{seg}`")))?;
         let name = &rest[open + 1..open + close];
         if name.is_empty() {
-            return Err(RouteError(format!("empty parameter name in segment `{seg}`")));
+            return Err(RouteError(format!(
+                "empty parameter name in segment `{seg}`"
+            )));
         }
         parts.push(Part::Param(name.to_owned()));
         rest = &rest[open + close + 1..];
@@ -101,7 +111,10 @@ fn parse_segment(seg: &str) -> Result<Segment, RouteError> {
 
 /// Percent-decodes one segment; `None` if the result is not UTF-8.
 fn decode(seg: &str) -> Option<String> {
-    percent_encoding::percent_decode_str(seg).decode_utf8().ok().map(|c| c.into_owned())
+    percent_encoding::percent_decode_str(seg)
+        .decode_utf8()
+        .ok()
+        .map(|c| c.into_owned())
 }
 
 /// A successful match: the operation index and the decoded path parameters.
@@ -156,13 +169,20 @@ impl Router {
             node = match seg {
                 Segment::Literal(l) => node.literals.entry(l.clone()).or_default(),
                 other => {
-                    let at = node.templated.iter().position(|(s, _)| same_shape(s, other));
+                    let at = node
+                        .templated
+                        .iter()
+                        .position(|(s, _)| same_shape(s, other));
                     let idx = match at {
                         Some(i) => i,
                         None => {
                             node.templated.push((other.clone(), Node::default()));
-                            node.templated.sort_by_key(|(s, _)| matches!(s, Segment::Param(_)));
-                            node.templated.iter().position(|(s, _)| same_shape(s, other)).unwrap_or(0)
+                            node.templated
+                                .sort_by_key(|(s, _)| matches!(s, Segment::Param(_)));
+                            node.templated
+                                .iter()
+                                .position(|(s, _)| same_shape(s, other))
+                                .unwrap_or(0)
                         }
                     };
                     &mut node.templated[idx].1
@@ -195,7 +215,10 @@ impl Router {
         let found = walk(&self.root, &segments, &mut params, &mut |node, params| {
             if let Some((_, op, names)) = node.endpoints.iter().find(|(m, _, _)| *m == method) {
                 let params = names.iter().cloned().zip(params.iter().cloned()).collect();
-                return Some(Match { operation: *op, params });
+                return Some(Match {
+                    operation: *op,
+                    params,
+                });
             }
             if first_path.is_none() && !node.endpoints.is_empty() {
                 first_path = Some(node.endpoints.iter().map(|(m, _, _)| *m).collect());
@@ -216,7 +239,12 @@ impl Router {
 type Visit<'a> = dyn FnMut(&Node, &[String]) -> Option<Match> + 'a;
 
 /// Depth-first, literals first, so the most specific template that has the method wins.
-fn walk(node: &Node, rest: &[String], params: &mut Vec<String>, visit: &mut Visit<'_>) -> Option<Match> {
+fn walk(
+    node: &Node,
+    rest: &[String],
+    params: &mut Vec<String>,
+    visit: &mut Visit<'_>,
+) -> Option<Match> {
     let Some((head, tail)) = rest.split_first() else {
         return visit(node, params);
     };
@@ -303,7 +331,10 @@ mod tests {
 
     #[test]
     fn encoded_slash_and_dots_stay_in_the_parameter() {
-        let r = router(&[("/vouchers/{voucher}", Method::Delete), ("/admin/{x}", Method::Delete)]);
+        let r = router(&[
+            ("/vouchers/{voucher}", Method::Delete),
+            ("/admin/{x}", Method::Delete),
+        ]);
         let Lookup::Found(m) = r.lookup(Method::Delete, "/vouchers/..%2Fadmin%2Ffoo") else {
             panic!("no match")
         };
@@ -322,36 +353,71 @@ mod tests {
             ("/products/featured", Method::Get),
             ("/products/{id}", Method::Delete),
         ]);
-        assert!(matches!(r.lookup(Method::Get, "/products/featured"), Lookup::Found(Match { operation: 1, .. })));
-        assert!(matches!(r.lookup(Method::Get, "/products/7"), Lookup::Found(Match { operation: 0, .. })));
-        assert!(matches!(r.lookup(Method::Delete, "/products/featured"), Lookup::Found(Match { operation: 2, .. })));
+        assert!(matches!(
+            r.lookup(Method::Get, "/products/featured"),
+            Lookup::Found(Match { operation: 1, .. })
+        ));
+        assert!(matches!(
+            r.lookup(Method::Get, "/products/7"),
+            Lookup::Found(Match { operation: 0, .. })
+        ));
+        assert!(matches!(
+            r.lookup(Method::Delete, "/products/featured"),
+            Lookup::Found(Match { operation: 2, .. })
+        ));
     }
 
     #[test]
     fn wrong_method_lists_allowed_and_unknown_is_not_found() {
         let r = router(&[("/selection", Method::Get), ("/selection", Method::Put)]);
-        assert_eq!(r.lookup(Method::Post, "/selection"), Lookup::MethodNotAllowed(vec![Method::Get, Method::Put]));
+        assert_eq!(
+            r.lookup(Method::Post, "/selection"),
+            Lookup::MethodNotAllowed(vec![Method::Get, Method::Put])
+        );
         assert_eq!(r.lookup(Method::Get, "/nothing"), Lookup::NotFound);
         assert_eq!(r.lookup(Method::Get, &"/a".repeat(1000)), Lookup::NotFound);
-        assert_eq!(r.lookup(Method::Get, "/selection/"), r.lookup(Method::Get, "/selection"));
+        assert_eq!(
+            r.lookup(Method::Get, "/selection/"),
+            r.lookup(Method::Get, "/selection")
+        );
     }
 
     #[test]
     fn mixed_segments_bind_around_text() {
-        let r = router(&[("/files/{name}.json", Method::Get), ("/orders/order-{id}-{part}", Method::Get)]);
-        let Lookup::Found(m) = r.lookup(Method::Get, "/files/a.b.json") else { panic!() };
+        let r = router(&[
+            ("/files/{name}.json", Method::Get),
+            ("/orders/order-{id}-{part}", Method::Get),
+        ]);
+        let Lookup::Found(m) = r.lookup(Method::Get, "/files/a.b.json") else {
+            panic!()
+        };
         assert_eq!(m.params[0].1, "a.b");
-        let Lookup::Found(m) = r.lookup(Method::Get, "/orders/order-12-x") else { panic!() };
-        assert_eq!(m.params, vec![("id".into(), "12".into()), ("part".into(), "x".into())]);
+        let Lookup::Found(m) = r.lookup(Method::Get, "/orders/order-12-x") else {
+            panic!()
+        };
+        assert_eq!(
+            m.params,
+            vec![("id".into(), "12".into()), ("part".into(), "x".into())]
+        );
         assert_eq!(r.lookup(Method::Get, "/files/.json"), Lookup::NotFound);
     }
 
     #[test]
     fn templates_sharing_a_prefix_keep_their_own_parameter_names() {
-        let r = router(&[("/carts/{id}", Method::Get), ("/carts/{cart_id}/items/{id}", Method::Get)]);
-        let Lookup::Found(m) = r.lookup(Method::Get, "/carts/c1/items/i2") else { panic!() };
-        assert_eq!(m.params, vec![("cart_id".into(), "c1".into()), ("id".into(), "i2".into())]);
-        let Lookup::Found(m) = r.lookup(Method::Get, "/carts/c1") else { panic!() };
+        let r = router(&[
+            ("/carts/{id}", Method::Get),
+            ("/carts/{cart_id}/items/{id}", Method::Get),
+        ]);
+        let Lookup::Found(m) = r.lookup(Method::Get, "/carts/c1/items/i2") else {
+            panic!()
+        };
+        assert_eq!(
+            m.params,
+            vec![("cart_id".into(), "c1".into()), ("id".into(), "i2".into())]
+        );
+        let Lookup::Found(m) = r.lookup(Method::Get, "/carts/c1") else {
+            panic!()
+        };
         assert_eq!(m.params, vec![("id".into(), "c1".into())]);
     }
 

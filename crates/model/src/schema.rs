@@ -56,7 +56,11 @@ fn instance_of(e: &jsonschema::ValidationError<'_>) -> String {
     let at = e.instance_path().to_string();
     match e.kind() {
         jsonschema::error::ValidationErrorKind::Required { property } => {
-            let name = property.as_str().unwrap_or_default().replace('~', "~0").replace('/', "~1");
+            let name = property
+                .as_str()
+                .unwrap_or_default()
+                .replace('~', "~0")
+                .replace('/', "~1");
             format!("{at}/{name}")
         }
         _ => at,
@@ -72,7 +76,9 @@ fn decode_fragment(fragment: &str) -> String {
 
 impl std::fmt::Debug for Schema {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Schema").field("pointer", &self.pointer).finish()
+        f.debug_struct("Schema")
+            .field("pointer", &self.pointer)
+            .finish()
     }
 }
 

@@ -32,7 +32,9 @@ impl SecurityScheme {
         match &self.kind {
             SchemeKind::Basic => format!("Basic realm=\"{realm}\""),
             SchemeKind::OtherHttp(s) => format!("{s} realm=\"{realm}\""),
-            SchemeKind::ApiKeyHeader(n) | SchemeKind::ApiKeyQuery(n) | SchemeKind::ApiKeyCookie(n) => {
+            SchemeKind::ApiKeyHeader(n)
+            | SchemeKind::ApiKeyQuery(n)
+            | SchemeKind::ApiKeyCookie(n) => {
                 format!("ApiKey realm=\"{realm}\", name=\"{n}\"")
             }
             SchemeKind::Bearer | SchemeKind::Unchecked => format!("Bearer realm=\"{realm}\""),

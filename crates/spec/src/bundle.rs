@@ -45,28 +45,45 @@ struct Loader<'s> {
 
 /// Bundles `root` (read from `path`) with every file it references, transitively.
 pub fn bundle(path: &Path, root: SourceDoc, sources: &mut Sources) -> Bundle {
-    let mut loader = Loader { sources, docs: vec![(path.to_path_buf(), root)], by_path: HashMap::new(), diagnostics: Vec::new() };
+    let mut loader = Loader {
+        sources,
+        docs: vec![(path.to_path_buf(), root)],
+        by_path: HashMap::new(),
+        diagnostics: Vec::new(),
+    };
     loader.by_path.insert(canonical(path), 0);
     let mut i = 0;
     while i < loader.docs.len() {
         let mut value = std::mem::take(&mut loader.docs[i].1.value);
         let base = loader.docs[i].0.clone();
         let file = loader.docs[i].1.file.clone();
-        rewrite(&mut value, &mut String::new(), &mut |ptr, r| loader.rewrite_ref(&base, &file, i, ptr, r));
+        rewrite(&mut value, &mut String::new(), &mut |ptr, r| {
+            loader.rewrite_ref(&base, &file, i, ptr, r)
+        });
         loader.docs[i].1.value = value;
         i += 1;
     }
     let mut docs = loader.docs.into_iter();
     let mut files = Vec::new();
     let Some((_, root)) = docs.next() else {
-        return Bundle { doc: Value::Null, files, diagnostics: loader.diagnostics };
+        return Bundle {
+            doc: Value::Null,
+            files,
+            diagnostics: loader.diagnostics,
+        };
     };
-    files.push(FilePart { file: root.file.clone(), prefix: String::new() });
+    files.push(FilePart {
+        file: root.file.clone(),
+        prefix: String::new(),
+    });
     let mut doc = root.value;
     let externals: serde_json::Map<String, Value> = docs
         .enumerate()
         .map(|(n, (_, d))| {
-            files.push(FilePart { file: d.file, prefix: format!("/{BUNDLE_KEY}/{}", n + 1) });
+            files.push(FilePart {
+                file: d.file,
+                prefix: format!("/{BUNDLE_KEY}/{}", n + 1),
+            });
             ((n + 1).to_string(), d.value)
         })
         .collect();
@@ -77,7 +94,11 @@ pub fn bundle(path: &Path, root: SourceDoc, sources: &mut Sources) -> Bundle {
     }
     let mut diagnostics = loader.diagnostics;
     check_targets(&doc, &files, &mut diagnostics);
-    Bundle { doc, files, diagnostics }
+    Bundle {
+        doc,
+        files,
+        diagnostics,
+    }
 }
 
 fn canonical(path: &Path) -> PathBuf {
@@ -85,12 +106,23 @@ fn canonical(path: &Path) -> PathBuf {
 }
 
 fn prefix_of(index: usize) -> String {
-    if index == 0 { String::new() } else { format!("/{BUNDLE_KEY}/{index}") }
+    if index == 0 {
+        String::new()
+    } else {
+        format!("/{BUNDLE_KEY}/{index}")
+    }
 }
 
 impl Loader<'_> {
     /// Rewrites one `$ref` of document `doc` to a local pointer, loading its file if needed.
-    fn rewrite_ref(&mut self, base: &Path, file: &str, doc: usize, at: &str, reference: &str) -> Option<String> {
+    fn rewrite_ref(
+        &mut self,
+        base: &Path,
+        file: &str,
+        doc: usize,
+        at: &str,
+        reference: &str,
+    ) -> Option<String> {
         let (target, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         if !fragment.is_empty() && !fragment.starts_with('/') {
             self.diagnostics.push(
@@ -134,7 +166,14 @@ impl Loader<'_> {
             }
             Err(d) => {
                 let msg = format!("{} (referenced from {from})", d.message);
-                self.diagnostics.push(Diagnostic { message: msg, span: None, ..d }.with_pointer(at));
+                self.diagnostics.push(
+                    Diagnostic {
+                        message: msg,
+                        span: None,
+                        ..d
+                    }
+                    .with_pointer(at),
+                );
                 None
             }
         }
@@ -181,16 +220,29 @@ fn check_targets(doc: &Value, files: &[FilePart], out: &mut Vec<Diagnostic>) {
     let mut refs = Vec::new();
     collect_refs(doc, &mut String::new(), &mut refs);
     for (at, reference) in refs {
-        let Some(fragment) = reference.strip_prefix('#') else { continue };
+        let Some(fragment) = reference.strip_prefix('#') else {
+            continue;
+        };
         let pointer = unescape_fragment(fragment);
         if doc.pointer(&pointer).is_some() {
             continue;
         }
         let (parent, name) = pointer.rsplit_once('/').unwrap_or(("", &pointer));
-        let mut diag = Diagnostic::error("ref-not-found", format!("$ref target does not exist: {}", display_ref(&reference, files)))
-            .with_pointer(format!("{at}/$ref"));
+        let mut diag = Diagnostic::error(
+            "ref-not-found",
+            format!(
+                "$ref target does not exist: {}",
+                display_ref(&reference, files)
+            ),
+        )
+        .with_pointer(format!("{at}/$ref"));
         let siblings = doc.pointer(parent).and_then(Value::as_object);
-        if let Some(best) = siblings.and_then(|s| did_you_mean(&crate::pointer::unescape(name), s.keys().map(String::as_str))) {
+        if let Some(best) = siblings.and_then(|s| {
+            did_you_mean(
+                &crate::pointer::unescape(name),
+                s.keys().map(String::as_str),
+            )
+        }) {
             diag = diag.with_help(format!("did you mean `{best}`?"));
         }
         out.push(diag);

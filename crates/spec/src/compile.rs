@@ -13,7 +13,21 @@ use serde_json::{Value, json};
 const DOC_URI: &str = "urn:cartwright:doc";
 
 /// Characters a JSON pointer may hold that a URI fragment may not.
-const FRAGMENT: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').add(b'`').add(b'{').add(b'}').add(b'%').add(b'|').add(b'\\').add(b'^').add(b'#').add(b'[').add(b']');
+const FRAGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'%')
+    .add(b'|')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'#')
+    .add(b'[')
+    .add(b']');
 
 /// Compiles schemas at pointers of one document, caching by pointer.
 pub struct Compiler<'d> {
@@ -29,32 +43,56 @@ impl<'d> Compiler<'d> {
             .draft(Draft::Draft202012)
             .add(DOC_URI, Draft::Draft202012.create_resource_ref(doc))
             .and_then(|b| b.prepare())
-            .map_err(|e| Diagnostic::error("schema-registry", format!("the document's schemas cannot be indexed: {e}")))?;
-        Ok(Compiler { doc, registry, cache: HashMap::new() })
+            .map_err(|e| {
+                Diagnostic::error(
+                    "schema-registry",
+                    format!("the document's schemas cannot be indexed: {e}"),
+                )
+            })?;
+        Ok(Compiler {
+            doc,
+            registry,
+            cache: HashMap::new(),
+        })
     }
 
     /// The compiled schema at `pointer`. A bare `$ref` compiles (and caches) its target instead.
     pub fn compile(&mut self, pointer: &str) -> Result<Schema, Diagnostic> {
         let target = match self.doc.pointer(pointer) {
-            Some(Value::Object(m)) if m.len() == 1 => match m.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+            Some(Value::Object(m)) if m.len() == 1 => match m
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix('#'))
+            {
                 Some(frag) => crate::pointer::unescape_fragment(frag),
                 None => pointer.to_owned(),
             },
             Some(_) => pointer.to_owned(),
-            None => return Err(Diagnostic::error("schema-missing", "schema not found").with_pointer(pointer)),
+            None => {
+                return Err(
+                    Diagnostic::error("schema-missing", "schema not found").with_pointer(pointer)
+                );
+            }
         };
         if let Some(s) = self.cache.get(&target) {
             return Ok(s.clone());
         }
-        let reference = json!({ "$ref": format!("{DOC_URI}#{}", utf8_percent_encode(&target, FRAGMENT)) });
+        let reference =
+            json!({ "$ref": format!("{DOC_URI}#{}", utf8_percent_encode(&target, FRAGMENT)) });
         let validator = jsonschema::options()
             .with_draft(Draft::Draft202012)
             .with_registry(&self.registry)
             .should_validate_formats(true)
             .build(&reference)
             .map_err(|e| {
-                Diagnostic::error("schema-invalid", format!("the schema cannot be compiled: {}", one_line(&e.to_string())))
-                    .with_pointer(target.clone())
+                Diagnostic::error(
+                    "schema-invalid",
+                    format!(
+                        "the schema cannot be compiled: {}",
+                        one_line(&e.to_string())
+                    ),
+                )
+                .with_pointer(target.clone())
             })?;
         let schema = Schema::new(target.clone(), validator);
         self.cache.insert(target, schema.clone());
@@ -84,7 +122,10 @@ mod tests {
         let v = s.violations(&json!({"name": "ab", "children": [{"name": "c"}]}));
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].instance, "/children/0/name");
-        assert_eq!(v[0].schema, "/components/schemas/Node/properties/name/minLength");
+        assert_eq!(
+            v[0].schema,
+            "/components/schemas/Node/properties/name/minLength"
+        );
     }
 
     #[test]

@@ -20,27 +20,44 @@ use crate::{LoadOptions, Loaded, overlay};
 
 /// Loads a spec file. `Err` holds the diagnostics when the document cannot be served
 /// (any error without `lenient`; only document-wide errors with it).
-pub fn load(path: &Path, options: &LoadOptions, sources: &mut Sources) -> Result<Loaded, Vec<Diagnostic>> {
+pub fn load(
+    path: &Path,
+    options: &LoadOptions,
+    sources: &mut Sources,
+) -> Result<Loaded, Vec<Diagnostic>> {
     let doc = source::read(path, sources).map_err(|d| vec![d])?;
     load_doc(path, doc, options, sources)
 }
 
 /// Loads a spec from text (for tests and tools); `name` is used in diagnostics.
-pub fn load_str(name: &str, text: &str, options: &LoadOptions, sources: &mut Sources) -> Result<Loaded, Vec<Diagnostic>> {
+pub fn load_str(
+    name: &str,
+    text: &str,
+    options: &LoadOptions,
+    sources: &mut Sources,
+) -> Result<Loaded, Vec<Diagnostic>> {
     let doc = source::parse(name, text.to_owned(), sources).map_err(|d| vec![d])?;
     load_doc(Path::new(name), doc, options, sources)
 }
 
 /// Every finding of a spec, errors and warnings alike, without building a server.
 pub fn lint(path: &Path, options: &LoadOptions, sources: &mut Sources) -> Vec<Diagnostic> {
-    let lenient = LoadOptions { lenient: true, ..options.clone() };
+    let lenient = LoadOptions {
+        lenient: true,
+        ..options.clone()
+    };
     match load(path, &lenient, sources) {
         Ok(loaded) => loaded.diagnostics,
         Err(diags) => diags,
     }
 }
 
-fn load_doc(path: &Path, mut doc: SourceDoc, options: &LoadOptions, sources: &mut Sources) -> Result<Loaded, Vec<Diagnostic>> {
+fn load_doc(
+    path: &Path,
+    mut doc: SourceDoc,
+    options: &LoadOptions,
+    sources: &mut Sources,
+) -> Result<Loaded, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     if let Some(overlay_path) = &options.overlay {
         diags.extend(apply_overlay(&mut doc.value, overlay_path, sources)?);
@@ -66,13 +83,24 @@ fn load_doc(path: &Path, mut doc: SourceDoc, options: &LoadOptions, sources: &mu
         return Err(fatal(diags, &files));
     }
     place(&mut diags, &files, sources);
-    Ok(Loaded { api, diagnostics: diags })
+    Ok(Loaded {
+        api,
+        diagnostics: diags,
+    })
 }
 
-fn apply_overlay(doc: &mut Value, path: &Path, sources: &mut Sources) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+fn apply_overlay(
+    doc: &mut Value,
+    path: &Path,
+    sources: &mut Sources,
+) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     let ov = source::read(path, sources).map_err(|d| vec![d])?;
     let to_diag = |issue: overlay::OverlayIssue| {
-        let d = if issue.is_error { Diagnostic::error("overlay", issue.message) } else { Diagnostic::warning("overlay", issue.message) };
+        let d = if issue.is_error {
+            Diagnostic::error("overlay", issue.message)
+        } else {
+            Diagnostic::warning("overlay", issue.message)
+        };
         let d = d.with_pointer(issue.pointer.clone());
         match span_of(&ov.file, &issue.pointer, sources) {
             Some(span) => d.with_span(span),
@@ -86,37 +114,75 @@ fn apply_overlay(doc: &mut Value, path: &Path, sources: &mut Sources) -> Result<
 }
 
 /// Builds every operation that no error touches; errors from building are added to `diags`.
-fn build_api(file: &str, value: Value, diags: &mut Vec<Diagnostic>) -> Result<Api, Vec<Diagnostic>> {
+fn build_api(
+    file: &str,
+    value: Value,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Api, Vec<Diagnostic>> {
     let doc = &value;
-    let errors: Vec<String> = diags.iter().filter(|d| d.is_error()).filter_map(|d| d.pointer.clone()).collect();
+    let errors: Vec<String> = diags
+        .iter()
+        .filter(|d| d.is_error())
+        .filter_map(|d| d.pointer.clone())
+        .collect();
     let errors: Vec<&str> = errors.iter().map(String::as_str).collect();
     let schemes = security_schemes(doc);
     let names: Vec<String> = schemes.iter().map(|(n, _)| n.clone()).collect();
     let mut compiler = Compiler::new(doc).map_err(|d| vec![d])?;
     let (mut operations, mut skipped, mut router) = (Vec::new(), Vec::new(), Router::new());
     let mut warnings = Vec::new();
-    for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
-        let Ok(template) = Template::parse(path) else { continue };
-        let Some((item, item_at)) = deref(doc, item, &join("/paths", path)) else { continue };
+    for (path, item) in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let Ok(template) = Template::parse(path) else {
+            continue;
+        };
+        let Some((item, item_at)) = deref(doc, item, &join("/paths", path)) else {
+            continue;
+        };
         for (key, op) in item.as_object().into_iter().flatten() {
-            let Some(method) = Method::parse(key).filter(|_| op.is_object()) else { continue };
-            let site = Site { path, method, item, item_at: item_at.clone(), op, op_at: join(&item_at, key) };
+            let Some(method) = Method::parse(key).filter(|_| op.is_object()) else {
+                continue;
+            };
+            let site = Site {
+                path,
+                method,
+                item,
+                item_at: item_at.clone(),
+                op,
+                op_at: join(&item_at, key),
+            };
             let signature = format!("{} {path}", method.as_str());
             if let Some(e) = touched(doc, &site.op_at, &item_at, &errors) {
-                let reason = diags.iter().find(|d| d.pointer.as_deref() == Some(e.as_str())).map_or(e.clone(), |d| d.message.clone());
-                skipped.push(Skipped { operation: signature, reason });
+                let reason = diags
+                    .iter()
+                    .find(|d| d.pointer.as_deref() == Some(e.as_str()))
+                    .map_or(e.clone(), |d| d.message.clone());
+                skipped.push(Skipped {
+                    operation: signature,
+                    reason,
+                });
                 continue;
             }
             match operation(doc, &mut compiler, &site, &names, &mut warnings) {
                 Ok(mut op) => {
-                    if operations.iter().any(|o: &cartwright_model::Operation| o.id == op.id) {
+                    if operations
+                        .iter()
+                        .any(|o: &cartwright_model::Operation| o.id == op.id)
+                    {
                         op.id = signature;
                     }
                     router.insert(&template, method, operations.len());
                     operations.push(op);
                 }
                 Err(errs) => {
-                    skipped.push(Skipped { operation: signature, reason: errs[0].message.clone() });
+                    skipped.push(Skipped {
+                        operation: signature,
+                        reason: errs[0].message.clone(),
+                    });
                     diags.extend(errs);
                 }
             }
@@ -126,9 +192,21 @@ fn build_api(file: &str, value: Value, diags: &mut Vec<Diagnostic>) -> Result<Ap
     diags.extend(warnings);
     Ok(Api {
         source: file.to_owned(),
-        title: doc.pointer("/info/title").and_then(Value::as_str).unwrap_or("untitled").to_owned(),
-        version: doc.pointer("/info/version").and_then(Value::as_str).unwrap_or("").to_owned(),
-        openapi: doc.get("openapi").and_then(Value::as_str).unwrap_or("").to_owned(),
+        title: doc
+            .pointer("/info/title")
+            .and_then(Value::as_str)
+            .unwrap_or("untitled")
+            .to_owned(),
+        version: doc
+            .pointer("/info/version")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned(),
+        openapi: doc
+            .get("openapi")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned(),
         base_paths: base_paths(doc),
         operations,
         router,
@@ -141,10 +219,22 @@ fn build_api(file: &str, value: Value, diags: &mut Vec<Diagnostic>) -> Result<Ap
 /// Base paths from `servers` (variables take their defaults); `""` when one serves at the root.
 fn base_paths(doc: &Value) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for server in doc.get("servers").and_then(Value::as_array).into_iter().flatten() {
-        let Some(url) = server.get("url").and_then(Value::as_str) else { continue };
+    for server in doc
+        .get("servers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Some(url) = server.get("url").and_then(Value::as_str) else {
+            continue;
+        };
         let mut url = url.to_owned();
-        for (name, var) in server.get("variables").and_then(Value::as_object).into_iter().flatten() {
+        for (name, var) in server
+            .get("variables")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             let default = var.get("default").and_then(Value::as_str).unwrap_or("");
             url = url.replace(&format!("{{{name}}}"), default);
         }
@@ -152,7 +242,12 @@ fn base_paths(doc: &Value) -> Vec<String> {
             Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]).to_owned(),
             None => url,
         };
-        let path = path.split(['?', '#']).next().unwrap_or("").trim_end_matches('/').to_owned();
+        let path = path
+            .split(['?', '#'])
+            .next()
+            .unwrap_or("")
+            .trim_end_matches('/')
+            .to_owned();
         if !out.contains(&path) {
             out.push(path);
         }
@@ -165,8 +260,15 @@ fn base_paths(doc: &Value) -> Vec<String> {
 
 fn security_schemes(doc: &Value) -> Vec<(String, SecurityScheme)> {
     let mut out = Vec::new();
-    for (name, s) in doc.pointer("/components/securitySchemes").and_then(Value::as_object).into_iter().flatten() {
-        let Some((s, _)) = deref(doc, s, "") else { continue };
+    for (name, s) in doc
+        .pointer("/components/securitySchemes")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let Some((s, _)) = deref(doc, s, "") else {
+            continue;
+        };
         let field = |k: &str| s.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
         let kind = match (field("type").as_str(), field("in").as_str()) {
             ("apiKey", "header") => SchemeKind::ApiKeyHeader(field("name")),

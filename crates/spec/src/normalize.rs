@@ -15,11 +15,26 @@ use crate::pointer::{deref, join, unescape_fragment};
 
 /// Keywords whose value is one subschema.
 const ONE: &[&str] = &[
-    "additionalProperties", "items", "not", "if", "then", "else", "contains", "propertyNames",
-    "unevaluatedProperties", "unevaluatedItems", "additionalItems",
+    "additionalProperties",
+    "items",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "additionalItems",
 ];
 /// Keywords whose value is a map of subschemas.
-const MAP: &[&str] = &["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
+const MAP: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+];
 /// Keywords whose value is a list of subschemas.
 const LIST: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
 
@@ -35,19 +50,27 @@ pub fn schema_pointers(doc: &Value) -> BTreeSet<String> {
 /// Where OpenAPI places schemas, before following references.
 fn roots(doc: &Value) -> Vec<String> {
     let mut out = Vec::new();
-    if let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) {
+    if let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
         out.extend(schemas.keys().map(|k| join("/components/schemas", k)));
     }
     let mut holders = Vec::new();
     for section in ["parameters", "headers", "requestBodies", "responses"] {
-        if let Some(m) = doc.pointer(&format!("/components/{section}")).and_then(Value::as_object) {
+        if let Some(m) = doc
+            .pointer(&format!("/components/{section}"))
+            .and_then(Value::as_object)
+        {
             holders.extend(m.keys().map(|k| join(&format!("/components/{section}"), k)));
         }
     }
     if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
         for (p, item) in paths {
             let base = join("/paths", p);
-            let Some(item) = item.as_object() else { continue };
+            let Some(item) = item.as_object() else {
+                continue;
+            };
             for (k, _) in item {
                 holders.push(join(&base, k));
             }
@@ -78,8 +101,13 @@ fn schemas_in_holder(v: &Value, at: &str, depth: usize, out: &mut Vec<String>) {
         let ptr = join(at, k);
         match k.as_str() {
             "schema" => out.push(ptr),
-            "parameters" | "content" | "headers" | "requestBody" | "responses" => schemas_in_holder(child, &ptr, depth + 1, out),
-            _ if at.ends_with("/content") || at.ends_with("/headers") || at.ends_with("/responses") => {
+            "parameters" | "content" | "headers" | "requestBody" | "responses" => {
+                schemas_in_holder(child, &ptr, depth + 1, out)
+            }
+            _ if at.ends_with("/content")
+                || at.ends_with("/headers")
+                || at.ends_with("/responses") =>
+            {
                 schemas_in_holder(child, &ptr, depth + 1, out)
             }
             _ if at.ends_with("/parameters") => schemas_in_holder(child, &ptr, depth + 1, out),
@@ -92,7 +120,9 @@ fn visit(doc: &Value, at: &str, found: &mut BTreeSet<String>) {
     if !found.insert(at.to_owned()) {
         return;
     }
-    let Some(schema) = doc.pointer(at).and_then(Value::as_object) else { return };
+    let Some(schema) = doc.pointer(at).and_then(Value::as_object) else {
+        return;
+    };
     if let Some(r) = schema.get("$ref").and_then(Value::as_str)
         && let Some(frag) = r.strip_prefix('#')
     {
@@ -102,11 +132,15 @@ fn visit(doc: &Value, at: &str, found: &mut BTreeSet<String>) {
         let k = k.as_str();
         if ONE.contains(&k) && v.is_object() {
             visit(doc, &join(at, k), found);
-        } else if MAP.contains(&k) && let Some(m) = v.as_object() {
+        } else if MAP.contains(&k)
+            && let Some(m) = v.as_object()
+        {
             for name in m.keys() {
                 visit(doc, &join(&join(at, k), name), found);
             }
-        } else if LIST.contains(&k) && let Some(items) = v.as_array() {
+        } else if LIST.contains(&k)
+            && let Some(items) = v.as_array()
+        {
             for i in 0..items.len() {
                 visit(doc, &format!("{}/{i}", join(at, k)), found);
             }
@@ -123,11 +157,16 @@ pub fn normalize(doc: &mut Value, legacy: bool) -> Vec<Diagnostic> {
     ordered.sort_by_key(|p| std::cmp::Reverse(p.matches('/').count()));
     for at in ordered {
         let drop_required = read_write_only(doc, at);
-        let Some(Value::Object(schema)) = doc.pointer_mut(at) else { continue };
+        let Some(Value::Object(schema)) = doc.pointer_mut(at) else {
+            continue;
+        };
         if !drop_required.is_empty()
             && let Some(Value::Array(req)) = schema.get_mut("required")
         {
-            req.retain(|r| r.as_str().is_none_or(|r| !drop_required.iter().any(|d| d == r)));
+            req.retain(|r| {
+                r.as_str()
+                    .is_none_or(|r| !drop_required.iter().any(|d| d == r))
+            });
         }
         if legacy {
             legacy_bounds(schema, at, &mut diagnostics);
@@ -142,14 +181,21 @@ pub fn normalize(doc: &mut Value, legacy: bool) -> Vec<Diagnostic> {
 /// Properties that are readOnly or writeOnly: they may be absent in one direction, so the
 /// shared validator must not require them.
 fn read_write_only(doc: &Value, at: &str) -> Vec<String> {
-    let Some(props) = doc.pointer(at).and_then(|s| s.get("properties")).and_then(Value::as_object) else {
+    let Some(props) = doc
+        .pointer(at)
+        .and_then(|s| s.get("properties"))
+        .and_then(Value::as_object)
+    else {
         return Vec::new();
     };
     props
         .iter()
         .filter(|(name, p)| {
             let resolved = deref(doc, p, &join(&join(at, "properties"), name)).map(|(v, _)| v);
-            resolved.is_some_and(|v| v.get("readOnly") == Some(&Value::Bool(true)) || v.get("writeOnly") == Some(&Value::Bool(true)))
+            resolved.is_some_and(|v| {
+                v.get("readOnly") == Some(&Value::Bool(true))
+                    || v.get("writeOnly") == Some(&Value::Bool(true))
+            })
         })
         .map(|(n, _)| n.clone())
         .collect()
@@ -157,8 +203,13 @@ fn read_write_only(doc: &Value, at: &str) -> Vec<String> {
 
 /// Draft 4's boolean `exclusiveMinimum`/`exclusiveMaximum` become 2020-12 numbers.
 fn legacy_bounds(schema: &mut Map<String, Value>, at: &str, out: &mut Vec<Diagnostic>) {
-    for (excl, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
-        let Some(Value::Bool(flag)) = schema.get(excl).cloned() else { continue };
+    for (excl, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        let Some(Value::Bool(flag)) = schema.get(excl).cloned() else {
+            continue;
+        };
         schema.remove(excl);
         match schema.get(bound).cloned() {
             Some(limit) if flag => {
@@ -195,7 +246,10 @@ fn legacy_nullable(schema: &mut Map<String, Value>) -> Option<Map<String, Value>
         None if schema.contains_key("$ref") || LIST.iter().any(|k| schema.contains_key(*k)) => {
             let inner = std::mem::take(schema);
             let mut wrapped = Map::new();
-            wrapped.insert("anyOf".to_owned(), json!([{"type": "null"}, Value::Object(inner)]));
+            wrapped.insert(
+                "anyOf".to_owned(),
+                json!([{"type": "null"}, Value::Object(inner)]),
+            );
             Some(wrapped)
         }
         None => None,
@@ -226,10 +280,16 @@ mod tests {
         assert_eq!(pet["required"], json!(["name"]));
         assert_eq!(pet["properties"]["name"]["type"], json!(["string", "null"]));
         assert_eq!(pet["properties"]["name"]["enum"], json!(["a", null]));
-        assert_eq!(pet["properties"]["owner"]["anyOf"][0], json!({"type": "null"}));
+        assert_eq!(
+            pet["properties"]["owner"]["anyOf"][0],
+            json!({"type": "null"})
+        );
         let param = &doc["paths"]["/a"]["get"]["parameters"][0]["schema"];
         assert_eq!(param, &json!({"type": "integer", "exclusiveMinimum": 1}));
         assert_eq!(diags.len(), 1);
-        assert_eq!(diags[0].pointer.as_deref(), Some("/components/schemas/Bad/exclusiveMaximum"));
+        assert_eq!(
+            diags[0].pointer.as_deref(),
+            Some("/components/schemas/Bad/exclusiveMaximum")
+        );
     }
 }

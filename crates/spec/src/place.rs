@@ -12,7 +12,9 @@ pub fn place(diags: &mut [Diagnostic], files: &[FilePart], sources: &Sources) {
         if d.span.is_some() {
             continue;
         }
-        let Some(pointer) = d.pointer.clone() else { continue };
+        let Some(pointer) = d.pointer.clone() else {
+            continue;
+        };
         let part = files
             .iter()
             .filter(|f| pointer.starts_with(&f.prefix))
@@ -29,5 +31,12 @@ pub fn span_of(file: &str, pointer: &str, sources: &Sources) -> Option<Span> {
     let text = sources.get(file)?;
     let key = !pointer.ends_with("/$ref") && !pointer.is_empty();
     let (at, _) = locate(text, pointer, key)?;
-    Some(Span { file: file.to_owned(), start: Position { line: at.line, column: at.column }, len: at.len.max(1) })
+    Some(Span {
+        file: file.to_owned(),
+        start: Position {
+            line: at.line,
+            column: at.column,
+        },
+        len: at.len.max(1),
+    })
 }

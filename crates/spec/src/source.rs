@@ -18,13 +18,15 @@ pub struct SourceDoc {
 /// Reads and parses a file, registering its text with `sources`.
 pub fn read(path: &Path, sources: &mut Sources) -> Result<SourceDoc, Diagnostic> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error("io", format!("cannot read `{file}`: {e}"))
-    })?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error("io", format!("cannot read `{file}`: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         Diagnostic::error(
             "encoding",
-            format!("`{file}` is not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+            format!(
+                "`{file}` is not UTF-8 (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
         )
     })?;
     parse(&file, text, sources)
@@ -37,15 +39,33 @@ pub fn parse(file: &str, text: String, sources: &mut Sources) -> Result<SourceDo
     let looks_json = file.ends_with(".json") || text.trim_start().starts_with('{');
     let value = if looks_json {
         serde_json::from_str::<Value>(&text).map_err(|e| {
-            at(file, e.line(), e.column(), Diagnostic::error("syntax", format!("invalid JSON: {e}")))
+            at(
+                file,
+                e.line(),
+                e.column(),
+                Diagnostic::error("syntax", format!("invalid JSON: {e}")),
+            )
         })?
     } else {
         serde_saphyr::from_str::<Value>(&text).map_err(|e| {
-            let (line, col) = e.location().map_or((0, 0), |l| (l.line() as usize, l.column() as usize));
-            at(file, line, col, Diagnostic::error("syntax", format!("invalid YAML: {}", first_line(&e.to_string()))))
+            let (line, col) = e
+                .location()
+                .map_or((0, 0), |l| (l.line() as usize, l.column() as usize));
+            at(
+                file,
+                line,
+                col,
+                Diagnostic::error(
+                    "syntax",
+                    format!("invalid YAML: {}", first_line(&e.to_string())),
+                ),
+            )
         })?
     };
-    Ok(SourceDoc { file: file.to_owned(), value })
+    Ok(SourceDoc {
+        file: file.to_owned(),
+        value,
+    })
 }
 
 fn first_line(s: &str) -> &str {
@@ -56,5 +76,12 @@ fn at(file: &str, line: usize, column: usize, diag: Diagnostic) -> Diagnostic {
     if line == 0 {
         return diag;
     }
-    diag.with_span(Span { file: file.to_owned(), start: Position { line, column: column.max(1) }, len: 1 })
+    diag.with_span(Span {
+        file: file.to_owned(),
+        start: Position {
+            line,
+            column: column.max(1),
+        },
+        len: 1,
+    })
 }

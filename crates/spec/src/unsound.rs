@@ -27,14 +27,23 @@ pub fn touched(doc: &Value, op_at: &str, item_at: &str, errors: &[&str]) -> Opti
     }
     errors
         .iter()
-        .find(|e| reach.iter().any(|r| e.as_bytes().starts_with(r.as_bytes()) && (e.len() == r.len() || e.as_bytes()[r.len()] == b'/')))
+        .find(|e| {
+            reach.iter().any(|r| {
+                e.as_bytes().starts_with(r.as_bytes())
+                    && (e.len() == r.len() || e.as_bytes()[r.len()] == b'/')
+            })
+        })
         .map(|e| (*e).to_owned())
 }
 
 fn refs(v: &Value, f: &mut dyn FnMut(&str)) {
     match v {
         Value::Object(m) => {
-            if let Some(frag) = m.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+            if let Some(frag) = m
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix('#'))
+            {
                 f(&unescape_fragment(frag));
             }
             m.values().for_each(|c| refs(c, f));

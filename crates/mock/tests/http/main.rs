@@ -38,12 +38,28 @@ pub const SHOP: &str = include_str!("../fixtures/shop.yaml");
 /// Starts a mock of `spec` with `config`.
 pub async fn start_with(spec: &str, config: Config) -> Server {
     let mut sources = Sources::new();
-    let loaded = cartwright_spec::load_str("shop.yaml", spec, &LoadOptions::default(), &mut sources).expect("fixture loads");
-    let mock = Arc::new(Mock::new(vec![loaded.api], Config { log_requests: false, ..config }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let running = cartwright_mock::serve(mock.clone(), listener, std::future::pending()).expect("serve");
+    let loaded =
+        cartwright_spec::load_str("shop.yaml", spec, &LoadOptions::default(), &mut sources)
+            .expect("fixture loads");
+    let mock = Arc::new(Mock::new(
+        vec![loaded.api],
+        Config {
+            log_requests: false,
+            ..config
+        },
+    ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let running =
+        cartwright_mock::serve(mock.clone(), listener, std::future::pending()).expect("serve");
     let base = format!("http://{}", running.addr);
-    Server { running, base, client: reqwest::Client::new(), mock }
+    Server {
+        running,
+        base,
+        client: reqwest::Client::new(),
+        mock,
+    }
 }
 
 /// Starts a mock of the fixture shop with the default configuration.

@@ -5,38 +5,90 @@ use crate::{json, start};
 #[tokio::test]
 async fn lowest_2xx_with_example_and_declared_headers() {
     let s = start().await;
-    let res = s.client.get(s.url("/products/1")).send().await.expect("send");
+    let res = s
+        .client
+        .get(s.url("/products/1"))
+        .send()
+        .await
+        .expect("send");
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["x-rate-limit"], "100");
     assert!(res.headers().contains_key("etag"));
-    assert_eq!(json(res).await, json!({"id": 1, "name": "Cheap", "price": 1.5}));
+    assert_eq!(
+        json(res).await,
+        json!({"id": 1, "name": "Cheap", "price": 1.5})
+    );
 
-    let res = s.client.post(s.url("/cart")).header("x-api-key", "k").json(&json!({"currency": "EUR", "items": []})).send().await.expect("send");
+    let res = s
+        .client
+        .post(s.url("/cart"))
+        .header("x-api-key", "k")
+        .json(&json!({"currency": "EUR", "items": []}))
+        .send()
+        .await
+        .expect("send");
     assert_eq!(res.status(), 200, "200 is the lowest declared 2xx");
 }
 
 #[tokio::test]
 async fn accept_negotiation_and_406() {
     let s = start().await;
-    let res = s.client.get(s.url("/products/1")).header("accept", "application/xml").send().await.expect("send");
+    let res = s
+        .client
+        .get(s.url("/products/1"))
+        .header("accept", "application/xml")
+        .send()
+        .await
+        .expect("send");
     assert_eq!(res.headers()["content-type"], "application/xml");
     assert_eq!(res.text().await.expect("text"), "<product id='1'/>");
-    let res = s.client.get(s.url("/products/1")).header("accept", "text/html").send().await.expect("send");
+    let res = s
+        .client
+        .get(s.url("/products/1"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("send");
     assert_eq!(res.status(), 406);
 }
 
 #[tokio::test]
 async fn prefer_selects_code_example_and_dynamic_seeded_values() {
     let s = start().await;
-    let res = s.client.get(s.url("/products/1")).header("prefer", "example=dear").send().await.expect("send");
+    let res = s
+        .client
+        .get(s.url("/products/1"))
+        .header("prefer", "example=dear")
+        .send()
+        .await
+        .expect("send");
     assert_eq!(json(res).await["name"], "Dear");
-    let res = s.client.get(s.url("/products/1")).header("prefer", "code=404").send().await.expect("send");
+    let res = s
+        .client
+        .get(s.url("/products/1"))
+        .header("prefer", "code=404")
+        .send()
+        .await
+        .expect("send");
     assert_eq!(res.status(), 404);
     assert!(json(res).await["message"].is_string());
-    let res = s.client.get(s.url("/products/1")).header("prefer", "code=418").send().await.expect("send");
-    assert_eq!(res.status(), 404, "an undeclared code is refused, naming what is declared");
+    let res = s
+        .client
+        .get(s.url("/products/1"))
+        .header("prefer", "code=418")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        res.status(),
+        404,
+        "an undeclared code is refused, naming what is declared"
+    );
     let get = |seed: u64| {
-        let req = s.client.get(s.url("/products/1")).header("prefer", format!("dynamic=true, seed={seed}"));
+        let req = s
+            .client
+            .get(s.url("/products/1"))
+            .header("prefer", format!("dynamic=true, seed={seed}"));
         async move { json(req.send().await.expect("send")).await }
     };
     let (a, b, c) = (get(7).await, get(7).await, get(8).await);
@@ -49,7 +101,14 @@ async fn prefer_selects_code_example_and_dynamic_seeded_values() {
 async fn generated_bodies_omit_write_only_and_follow_cycles() {
     let s = start().await;
     let order = json!({"reference": "0b9c4e4e-6a8e-4f61-9a7a-3f5f3f1f2e11", "lines": [{"sku": "A", "qty": 2}]});
-    let res = s.client.post(s.url("/orders")).header("authorization", "Bearer t").json(&order).send().await.expect("send");
+    let res = s
+        .client
+        .post(s.url("/orders"))
+        .header("authorization", "Bearer t")
+        .json(&order)
+        .send()
+        .await
+        .expect("send");
     assert_eq!(res.status(), 201);
     assert!(res.headers().contains_key("location"));
     let body = json(res).await;
