@@ -191,3 +191,39 @@ fn help_is_complete() {
         assert!(text.contains(flag), "mock --help lacks {flag}");
     }
 }
+
+#[test]
+fn overlays_apply_explicitly_or_beside_the_spec() {
+    let r = start(&["tests/cli/sound.yaml", "--overlay", "tests/cli/flip.yaml"]);
+    assert_eq!(get(&format!("{}/fine", r.url)).1, r#"{"ok":false}"#);
+    drop(r);
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(case("sound.yaml"), dir.path().join("shop.yaml")).expect("copy");
+    std::fs::copy(case("flip.yaml"), dir.path().join("shop.overlay.yaml")).expect("copy");
+    let r = start(&[dir.path().join("shop.yaml").to_str().expect("utf-8")]);
+    assert_eq!(get(&format!("{}/fine", r.url)).1, r#"{"ok":false}"#);
+}
+
+#[test]
+fn a_broken_overlay_is_refused_with_its_place() {
+    let out = bin()
+        .args([
+            "lint",
+            "tests/cli/sound.yaml",
+            "--overlay",
+            "tests/cli/bad-overlay.yaml",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("error[overlay]: `$.paths[?` is not a JSONPath expression"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--> tests/cli/bad-overlay.yaml:6:5"),
+        "{stderr}"
+    );
+}
