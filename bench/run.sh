@@ -37,7 +37,7 @@ for case in plain get post invalid; do
   printf '%-34s %12s %8.2f %10s\n' "$case" "$r" "$(awk -v a="$r" -v b="$base" 'BEGIN {print a / b}')" "$(p99 "$tmp/$case.txt")"
 done
 echo "peak resident memory under load: $((rss / 1024)) MiB"
-for s in specs/centra-checkout.yaml tests/corpus/medusa-store-v2.full.yaml; do
+for s in "$spec" $(ls specs/*.yaml 2>/dev/null | grep -v overlay) tests/corpus/medusa-store-v2.full.yaml; do
   ms=$(python3 bench/startup.py 5 http://127.0.0.1:4713/__cartwright/health -- "$bin/cartwright" mock "$s" --port 4713 --quiet)
   echo "startup to first served request, $s: $ms ms (best of 5)"
 done

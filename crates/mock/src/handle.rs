@@ -138,7 +138,15 @@ impl Mock {
             note.violations = issues.len();
             return render(invalid(op, issues));
         }
-        respond::respond(api, op, req, &prefer(req.header("prefer")), config).unwrap_or_else(render)
+        respond::respond(
+            api,
+            op,
+            req,
+            &prefer(req.header("prefer")),
+            config,
+            &self.bodies,
+        )
+        .unwrap_or_else(render)
     }
 }
 

@@ -12,6 +12,7 @@
 
 mod admin;
 mod body;
+mod cache;
 mod config;
 mod cors;
 mod exchange;
@@ -40,6 +41,7 @@ pub struct Mock {
     apis: ArcSwap<Vec<Arc<Api>>>,
     config: Config,
     journal: Journal,
+    bodies: cache::BodyCache,
     authenticator: Box<dyn Authenticator>,
 }
 
@@ -51,6 +53,7 @@ impl Mock {
             apis: ArcSwap::from_pointee(apis.into_iter().map(Arc::new).collect()),
             config,
             journal,
+            bodies: cache::BodyCache::default(),
             authenticator: Box::new(AcceptWellFormed),
         }
     }
@@ -66,6 +69,7 @@ impl Mock {
     pub fn reload(&self, apis: Vec<Api>) {
         self.apis
             .store(Arc::new(apis.into_iter().map(Arc::new).collect()));
+        self.bodies.clear();
     }
 
     /// The APIs being served now.

@@ -1,22 +1,25 @@
 //! Successful answers: the status, the media type by `Accept`, the body from a named
 //! example, the example, or values generated from the schema, and the declared headers.
 
+use bytes::Bytes;
 use cartwright_data::{Direction, Generator, Mode};
-use cartwright_model::{Api, Operation, Response, StatusKey};
+use cartwright_model::{Api, MediaType, Operation, Response, StatusKey};
 use http::StatusCode;
 use serde_json::{Value, json};
 
+use crate::cache::{BodyCache, BodyKey};
 use crate::negotiate::{Prefer, response_media};
 use crate::problem::Problem;
 use crate::{Config, Incoming, Outgoing};
 
-/// The answer for a valid request.
+/// The answer for a valid request; bodies come from `cache` when this answer was given before.
 pub fn respond(
     api: &Api,
     op: &Operation,
     req: &Incoming,
     prefer: &Prefer,
     config: &Config,
+    cache: &BodyCache,
 ) -> Result<Outgoing, Problem> {
     let (status, response) = choose_status(op, prefer.code)?;
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
@@ -55,34 +58,64 @@ pub fn respond(
     let mut out = match chosen.and_then(|c| response.content.iter().find(|m| m.media_type == c)) {
         None => Outgoing::empty(status),
         Some(media) => {
-            let value = if let Some(name) = &prefer.example {
-                let found = media.examples.iter().find(|e| &e.name == name);
-                let names: Vec<&str> = media.examples.iter().map(|e| e.name.as_str()).collect();
-                found.map(|e| e.value.clone()).ok_or_else(|| {
-                    Problem::new(
-                        StatusCode::NOT_FOUND,
-                        "no-example",
-                        "No Such Example",
-                        format!(
-                            "no example named `{name}` for {status} {}",
-                            media.media_type
-                        ),
-                    )
-                    .with("examples", json!(names))
-                })?
-            } else {
-                match (mode, media.examples.first(), &media.schema) {
-                    (Mode::Static, Some(e), _) => e.value.clone(),
-                    (_, _, Some(schema)) => conforming(api, schema, seed, mode),
-                    (_, Some(e), None) => e.value.clone(),
-                    (_, None, None) => Value::Null,
-                }
+            let key = BodyKey {
+                operation: format!("{}#{}", api.source, op.pointer),
+                status: status.as_u16(),
+                media: media.media_type.clone(),
+                example: prefer.example.clone(),
+                dynamic: mode == Mode::Dynamic,
+                seed,
             };
-            body(status, &media.media_type, &value)
+            let concrete = if media.media_type.contains('*') {
+                "application/json"
+            } else {
+                media.media_type.as_str()
+            };
+            let bytes = cache.get_or_try(key, || {
+                body_value(api, media, prefer, status, seed, mode).map(|v| serialise(concrete, &v))
+            })?;
+            Outgoing::new(status, concrete, bytes)
         }
     };
     headers(api, response, seed, &mut out);
     Ok(out)
+}
+
+/// The body's value: a named example, the first example, or generated from the schema.
+fn body_value(
+    api: &Api,
+    media: &MediaType,
+    prefer: &Prefer,
+    status: StatusCode,
+    seed: u64,
+    mode: Mode,
+) -> Result<Value, Problem> {
+    if let Some(name) = &prefer.example {
+        let names: Vec<&str> = media.examples.iter().map(|e| e.name.as_str()).collect();
+        return media
+            .examples
+            .iter()
+            .find(|e| &e.name == name)
+            .map(|e| e.value.clone())
+            .ok_or_else(|| {
+                Problem::new(
+                    StatusCode::NOT_FOUND,
+                    "no-example",
+                    "No Such Example",
+                    format!(
+                        "no example named `{name}` for {status} {}",
+                        media.media_type
+                    ),
+                )
+                .with("examples", json!(names))
+            });
+    }
+    Ok(match (mode, media.examples.first(), &media.schema) {
+        (Mode::Static, Some(e), _) => e.value.clone(),
+        (_, _, Some(schema)) => conforming(api, schema, seed, mode),
+        (_, Some(e), None) => e.value.clone(),
+        (_, None, None) => Value::Null,
+    })
 }
 
 /// `Prefer: code=N` if declared, else the lowest declared 2xx, else the first declared response.
@@ -165,18 +198,11 @@ pub fn generate(api: &Api, pointer: &str, seed: u64, mode: Mode) -> Value {
         .value(&json!({"$ref": format!("#{pointer}")}), Direction::Response)
 }
 
-/// Serialises a value for a media type: JSON for JSON types, text as-is for text types.
-fn body(status: StatusCode, media_type: &str, value: &Value) -> Outgoing {
-    let concrete = if media_type.contains('*') {
-        "application/json"
-    } else {
-        media_type
-    };
+/// Serialises a value for a media type: text as-is for non-JSON types, JSON otherwise.
+fn serialise(media_type: &str, value: &Value) -> Bytes {
     match value {
-        Value::String(s) if !concrete.contains("json") => {
-            Outgoing::new(status, concrete, s.clone())
-        }
-        _ => Outgoing::json(status, concrete, value),
+        Value::String(s) if !media_type.contains("json") => Bytes::from(s.clone()),
+        _ => Bytes::from(serde_json::to_vec(value).unwrap_or_default()),
     }
 }
 

@@ -12,7 +12,7 @@ use crate::bundle::{FilePart, bundle};
 use crate::check::{Version, check, version};
 use crate::compile::Compiler;
 use crate::normalize::normalize;
-use crate::place::{place, span_of};
+use crate::place::{place, span_of, tidy};
 use crate::pointer::{deref, join};
 use crate::source::{self, SourceDoc};
 use crate::unsound::touched;
@@ -69,6 +69,7 @@ fn load_doc(
     diags.extend(b.diagnostics);
     let fatal = |mut d: Vec<Diagnostic>, files: &[FilePart]| {
         place(&mut d, files, sources);
+        tidy(&mut d);
         d
     };
     let v = version(&value).map_err(|d| fatal(vec![d], &files))?;

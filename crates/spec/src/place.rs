@@ -26,6 +26,28 @@ pub fn place(diags: &mut [Diagnostic], files: &[FilePart], sources: &Sources) {
     }
 }
 
+/// Drops repeated findings (a shared schema is reached by several operations) and orders
+/// the rest by place, so a user reads a file top to bottom.
+pub fn tidy(diags: &mut Vec<Diagnostic>) {
+    let mut seen = std::collections::HashSet::new();
+    diags.retain(|d| {
+        seen.insert((
+            d.code.clone(),
+            d.pointer.clone(),
+            d.span.clone(),
+            d.message.clone(),
+        ))
+    });
+    diags.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            d.span
+                .as_ref()
+                .map(|s| (s.file.clone(), s.start.line, s.start.column))
+        };
+        key(a).cmp(&key(b))
+    });
+}
+
 /// The span of a pointer in a file, pointing at the key unless the node is a `$ref` string.
 pub fn span_of(file: &str, pointer: &str, sources: &Sources) -> Option<Span> {
     let text = sources.get(file)?;

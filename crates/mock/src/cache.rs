@@ -1,0 +1,68 @@
+//! Response bodies are deterministic for a given operation, status, media type, example
+//! choice, mode and seed, so each is generated and serialised once, not per request.
+//!
+//! The seed comes from clients (`Prefer: seed=N`), so the cache is bounded: when full it
+//! starts over, which costs one regeneration per body, never correctness.
+
+use std::collections::HashMap;
+use std::sync::RwLock;
+
+use bytes::Bytes;
+
+/// What a cached body depends on.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct BodyKey {
+    /// Pointer of the operation in its document, with the API's source (unique across APIs).
+    pub operation: String,
+    /// The status answered.
+    pub status: u16,
+    /// The declared media type chosen.
+    pub media: String,
+    /// The named example asked for, if any.
+    pub example: Option<String>,
+    /// Generated dynamically.
+    pub dynamic: bool,
+    /// The seed.
+    pub seed: u64,
+}
+
+/// A bounded map from [`BodyKey`] to serialised bodies.
+#[derive(Debug, Default)]
+pub struct BodyCache {
+    bodies: RwLock<HashMap<BodyKey, Bytes>>,
+}
+
+const CAPACITY: usize = 4096;
+
+impl BodyCache {
+    /// The cached body, or `make`'s, which is cached when it succeeds.
+    pub fn get_or_try<E>(
+        &self,
+        key: BodyKey,
+        make: impl FnOnce() -> Result<Bytes, E>,
+    ) -> Result<Bytes, E> {
+        if let Some(b) = self
+            .bodies
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+        {
+            return Ok(b.clone());
+        }
+        let body = make()?;
+        let mut bodies = self.bodies.write().unwrap_or_else(|p| p.into_inner());
+        if bodies.len() >= CAPACITY {
+            bodies.clear();
+        }
+        bodies.insert(key, body.clone());
+        Ok(body)
+    }
+
+    /// Forgets every body (after a reload the operations may differ).
+    pub fn clear(&self) {
+        self.bodies
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+}
