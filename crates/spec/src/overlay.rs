@@ -60,7 +60,7 @@ pub fn apply(doc: &mut Value, overlay: &Value) -> Result<Vec<OverlayIssue>, Vec<
         if a.remove {
             // Deepest and highest index first, so earlier removals never shift later ones.
             let mut pointers = pointers;
-            pointers.sort_by(|x, y| order(y).cmp(&order(x)));
+            pointers.sort_by_key(|p| std::cmp::Reverse(order(p)));
             pointers.iter().for_each(|p| remove(&mut result, p));
         } else if let Some(update) = a.update {
             for p in &pointers {

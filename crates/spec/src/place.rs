@@ -38,13 +38,10 @@ pub fn tidy(diags: &mut Vec<Diagnostic>) {
             d.message.clone(),
         ))
     });
-    diags.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
-            d.span
-                .as_ref()
-                .map(|s| (s.file.clone(), s.start.line, s.start.column))
-        };
-        key(a).cmp(&key(b))
+    diags.sort_by_key(|d| {
+        d.span
+            .as_ref()
+            .map(|s| (s.file.clone(), s.start.line, s.start.column))
     });
 }
 
