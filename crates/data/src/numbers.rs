@@ -66,10 +66,10 @@ pub fn integer(g: &mut Generator<'_>, schema: &Value) -> Value {
 /// A number satisfying the schema; whole numbers are written as integers.
 pub fn number(g: &mut Generator<'_>, schema: &Value) -> Value {
     let (lo, lo_excl, hi, hi_excl) = bounds(schema);
-    let low = lo.unwrap_or(if hi.is_some_and(|h| h < 0.0) {
-        hi.unwrap_or(0.0) - 100.0
-    } else {
-        0.0
+    // Without a lower bound, start at zero unless the upper bound forbids it.
+    let low = lo.unwrap_or(match hi {
+        Some(h) if h <= 0.0 => h - 100.0,
+        _ => 0.0,
     });
     let high = hi.unwrap_or(low + 1000.0);
     let mut x = match g.mode {
