@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::{Operation, Router, SecurityScheme};
+use crate::{Behaviours, Operation, Router, SecurityScheme};
 
 /// One loaded API document, ready for lookups.
 #[derive(Debug)]
@@ -28,6 +28,8 @@ pub struct Api {
     /// The resolved, normalised document: schemas here are JSON Schema 2020-12 and every
     /// `$ref` is local, so value generators can follow references with a JSON pointer.
     pub document: Arc<Value>,
+    /// The document-level `x-cartwright` declarations.
+    pub behaviours: Behaviours,
     /// Operations left out because they were unsound (only with lenient loading).
     pub skipped: Vec<Skipped>,
 }

@@ -7,12 +7,19 @@
 //! model serves the mock, the scenario runner and the verifier.
 
 mod api;
+mod behaviour;
+mod expr;
 mod operation;
 mod route;
 mod schema;
 mod security;
 
 pub use api::{Api, Skipped};
+pub use behaviour::{
+    Action, Behaviours, Binding, Carrier, Respond, SecretDef, SessionKind, Shape, Step, TokenFormat,
+    Unknown,
+};
+pub use expr::{Expr, context, iso, random};
 pub use operation::{
     Example, Header, MediaType, Method, Operation, ParamLocation, ParamStyle, Parameter,
     RequestBody, Response, StatusKey,

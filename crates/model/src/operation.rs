@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::{Requirement, Schema};
+use crate::{Binding, Requirement, Schema};
 
 /// The HTTP methods an OpenAPI path item can hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -215,7 +215,7 @@ pub struct Response {
 }
 
 /// One operation: a method on a path template.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Operation {
     /// `operationId`, or `METHOD /path` when the document gives none.
     pub id: String,
@@ -236,7 +236,7 @@ pub struct Operation {
     /// Effective security: the operation's own or the document's; empty means anonymous.
     pub security: Vec<Requirement>,
     /// The `x-cartwright` behaviour binding, for the behaviour layer.
-    pub behaviour: Option<Value>,
+    pub behaviour: Option<std::sync::Arc<Binding>>,
 }
 
 impl Operation {

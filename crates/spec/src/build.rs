@@ -75,7 +75,7 @@ pub fn operation(
         body,
         responses,
         security,
-        behaviour: site.op.get("x-cartwright").cloned(),
+        behaviour: None,
     })
 }
 

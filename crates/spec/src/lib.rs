@@ -6,6 +6,7 @@
 //! for the findings, by re-scanning the source ([`locate`]), so a clean load pays nothing.
 //! Lenient loading serves every operation that no error touches and lists the others.
 
+mod behave;
 mod build;
 mod bundle;
 mod check;

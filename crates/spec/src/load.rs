@@ -129,6 +129,7 @@ fn build_api(
     let errors: Vec<&str> = errors.iter().map(String::as_str).collect();
     let schemes = security_schemes(doc);
     let names: Vec<String> = schemes.iter().map(|(n, _)| n.clone()).collect();
+    let behaviours = crate::behave::root(doc)?;
     let mut compiler = Compiler::new(doc).map_err(|d| vec![d])?;
     let (mut operations, mut skipped, mut router) = (Vec::new(), Vec::new(), Router::new());
     let mut warnings = Vec::new();
@@ -168,7 +169,9 @@ fn build_api(
                 });
                 continue;
             }
-            match operation(doc, &mut compiler, &site, &names, &mut warnings) {
+            let built = operation(doc, &mut compiler, &site, &names, &mut warnings)
+                .and_then(|op| bind(op, &site, &behaviours));
+            match built {
                 Ok(mut op) => {
                     if operations
                         .iter()
@@ -213,8 +216,25 @@ fn build_api(
         router,
         security_schemes: schemes,
         skipped,
+        behaviours,
         document: Arc::new(value),
     })
+}
+
+/// Attaches the operation's `x-cartwright` binding, if it has one.
+fn bind(
+    mut op: cartwright_model::Operation,
+    site: &Site<'_>,
+    behaviours: &cartwright_model::Behaviours,
+) -> Result<cartwright_model::Operation, Vec<Diagnostic>> {
+    if let Some(v) = site.op.get("x-cartwright") {
+        op.behaviour = Some(Arc::new(crate::behave::binding(
+            v,
+            &join(&site.op_at, "x-cartwright"),
+            behaviours,
+        )?));
+    }
+    Ok(op)
 }
 
 /// Base paths from `servers` (variables take their defaults); `""` when one serves at the root.

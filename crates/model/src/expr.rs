@@ -1,0 +1,163 @@
+//! Expressions in behaviour bindings (`state.items | length`, `request.path.country`),
+//! compiled once at load with minijinja's expression language, so a QA engineer writes what
+//! they know from Jinja templates and a request only evaluates.
+//!
+//! All expressions share one environment whose extra functions make mock data:
+//! `token(n)` (n random bytes, base64url, from a CSPRNG), `hex(n)`, `digits(n)`, `uuid()`,
+//! and the filter `iso` (unix seconds to an RFC 3339 UTC timestamp).
+
+use std::sync::LazyLock;
+
+use minijinja::value::Value as JinjaValue;
+use minijinja::{Environment, Error, ErrorKind, Expression};
+use rand::RngCore;
+use serde_json::Value;
+
+static ENV: LazyLock<Environment<'static>> = LazyLock::new(environment);
+
+/// A compiled expression and its source text.
+pub struct Expr {
+    source: String,
+    compiled: Expression<'static, 'static>,
+}
+
+impl std::fmt::Debug for Expr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Expr({:?})", self.source)
+    }
+}
+
+impl Expr {
+    /// Compiles `source`; the error says what is wrong with the syntax.
+    pub fn compile(source: &str) -> Result<Expr, String> {
+        let compiled = ENV
+            .compile_expression_owned(source.to_owned())
+            .map_err(|e| describe(&e))?;
+        Ok(Expr {
+            source: source.to_owned(),
+            compiled,
+        })
+    }
+
+    /// The text it was compiled from.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Evaluates against a context; `None` when the result is undefined or `none`, so a
+    /// binding can say "leave this out" (a token that `API-token: none` suppresses).
+    pub fn eval(&self, ctx: &JinjaValue) -> Result<Option<Value>, String> {
+        let v = self.compiled.eval(ctx).map_err(|e| describe(&e))?;
+        if v.is_undefined() || v.is_none() {
+            return Ok(None);
+        }
+        serde_json::to_value(&v)
+            .map(Some)
+            .map_err(|e| format!("`{}` gave a value JSON cannot hold: {e}", self.source))
+    }
+
+    /// Evaluates to a truth value (undefined is false).
+    pub fn truthy(&self, ctx: &JinjaValue) -> Result<bool, String> {
+        self.compiled
+            .eval(ctx)
+            .map(|v| v.is_true())
+            .map_err(|e| describe(&e))
+    }
+}
+
+/// Converts a JSON context once per request, so each evaluation only looks values up.
+pub fn context(value: &Value) -> JinjaValue {
+    JinjaValue::from_serialize(value)
+}
+
+fn describe(e: &Error) -> String {
+    match e.detail() {
+        Some(d) => format!("{}: {d}", e.kind()),
+        None => e.kind().to_string(),
+    }
+}
+
+fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.add_function("token", |n: Option<usize>| {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random(n.unwrap_or(24)))
+    });
+    env.add_function("hex", |n: Option<usize>| {
+        let n = n.unwrap_or(32);
+        let hex: String = random(n.div_ceil(2)).iter().map(|b| format!("{b:02x}")).collect();
+        hex[..n].to_owned()
+    });
+    env.add_function("digits", |n: Option<usize>| {
+        random(n.unwrap_or(6))
+            .iter()
+            .map(|b| char::from(b'0' + b % 10))
+            .collect::<String>()
+    });
+    env.add_function("uuid", || {
+        let mut b = random(16);
+        b[6] = (b[6] & 0x0f) | 0x40;
+        b[8] = (b[8] & 0x3f) | 0x80;
+        let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+        format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    });
+    env.add_filter("iso", |secs: i64| -> Result<String, Error> {
+        if !(0..=253_402_300_799).contains(&secs) {
+            return Err(Error::new(ErrorKind::InvalidOperation, "timestamp out of range"));
+        }
+        Ok(iso(secs))
+    });
+    env
+}
+
+/// `n` bytes from the thread's CSPRNG (ChaCha, seeded from the operating system).
+pub fn random(n: usize) -> Vec<u8> {
+    let mut b = vec![0u8; n.min(1024)];
+    rand::rng().fill_bytes(&mut b);
+    b
+}
+
+/// Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn iso(secs: i64) -> String {
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's civil-from-days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn evaluates_against_json_and_reports_syntax() {
+        let ctx = context(&json!({"state": {"items": [{"q": 2}, {"q": 3}]}, "p": "CA"}));
+        let e = Expr::compile("state.items | map(attribute='q') | sum").expect("compiles");
+        assert_eq!(e.eval(&ctx), Ok(Some(json!(5))));
+        assert_eq!(Expr::compile("missing").expect("c").eval(&ctx), Ok(None));
+        assert!(Expr::compile("p ==").is_err());
+        let t = Expr::compile("token(16)").expect("c").eval(&ctx).expect("e");
+        assert_eq!(t.and_then(|v| v.as_str().map(str::len)), Some(22));
+    }
+
+    #[test]
+    fn iso_dates() {
+        assert_eq!(iso(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso(1_581_876_572), "2020-02-16T18:09:32Z");
+        assert_eq!(iso(951_782_400), "2000-02-29T00:00:00Z");
+    }
+}
