@@ -42,6 +42,37 @@ pub struct MockArgs {
     /// Largest accepted request body, in bytes.
     #[arg(long, default_value_t = 1024 * 1024, value_name = "BYTES")]
     body_limit: usize,
+    /// A secret the spec's behaviours declare (a shared secret, a JWT signing key), as
+    /// NAME=VALUE (repeatable). Also read from CARTWRIGHT_SECRET_<NAME>. Never printed.
+    #[arg(long = "secret", value_name = "NAME=VALUE", value_parser = parse_secret)]
+    secrets: Vec<(String, String)>,
+    /// Send this one-time code instead of random ones (for local development).
+    #[arg(long, value_name = "CODE", env = "CARTWRIGHT_OTP_CODE")]
+    otp_code: Option<String>,
+}
+
+fn parse_secret(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((n, v)) if !n.is_empty() => Ok((n.to_owned(), v.to_owned())),
+        _ => Err("expected NAME=VALUE".to_owned()),
+    }
+}
+
+/// Secrets from `CARTWRIGHT_SECRET_<NAME>` for every secret the specs declare, then flags.
+fn secrets(apis: &[Api], flags: &[(String, String)]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for api in apis {
+        for def in &api.behaviours.secrets {
+            let var = format!("CARTWRIGHT_SECRET_{}", def.name.to_ascii_uppercase().replace('-', "_"));
+            if let Ok(v) = std::env::var(&var) {
+                out.push((def.name.clone(), v));
+            }
+        }
+    }
+    out.extend(flags.iter().cloned());
+    // Later entries win: a flag overrides the environment.
+    out.reverse();
+    out
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -69,6 +100,8 @@ pub fn run(args: MockArgs) -> ExitCode {
             ErrorsArg::Api => ErrorStyle::Api,
         },
         log_requests: !args.quiet,
+        secrets: secrets(&apis, &args.secrets),
+        otp_code: args.otp_code.clone(),
         ..Config::default()
     };
     if !args.quiet {

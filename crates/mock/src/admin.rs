@@ -15,6 +15,9 @@ const ENDPOINTS: &[&str] = &[
     "POST /__cartwright/reset",
     "GET /__cartwright/operations",
     "GET /__cartwright/journal?limit=N",
+    "GET /__cartwright/clock",
+    "POST /__cartwright/clock {\"advance\": \"31d\"} or {\"reset\": true}",
+    "GET /__cartwright/outbox?to=ADDRESS",
 ];
 
 /// Whether a path belongs to the admin API.
@@ -30,7 +33,17 @@ pub fn handle(mock: &Mock, req: &Incoming) -> Result<Outgoing, Problem> {
         (&Method::GET, "/health") => ok(health(mock)),
         (&Method::POST, "/reset") => {
             mock.journal().clear();
+            mock.behave.reset();
             ok(json!({"reset": true}))
+        }
+        (&Method::GET, "/clock") => ok(clock(mock)),
+        (&Method::POST, "/clock") => {
+            move_clock(mock, req)?;
+            ok(clock(mock))
+        }
+        (&Method::GET, "/outbox") => {
+            let to = query(req, "to");
+            ok(json!({"messages": mock.behave.outbox(to.as_deref())}))
         }
         (&Method::GET, "/operations") => ok(operations(mock)),
         (&Method::GET, "/journal") => {
@@ -72,8 +85,58 @@ fn operations(mock: &Mock) -> Value {
 }
 
 fn query_usize(req: &Incoming, name: &str) -> Option<usize> {
+    query(req, name).and_then(|v| v.parse().ok())
+}
+
+fn query(req: &Incoming, name: &str) -> Option<String> {
     let q = req.query.as_deref()?;
     form_urlencoded::parse(q.as_bytes())
         .find(|(k, _)| k == name)
-        .and_then(|(_, v)| v.parse().ok())
+        .map(|(_, v)| v.into_owned())
+}
+
+fn clock(mock: &Mock) -> Value {
+    let now = mock.behave.clock.now_ms();
+    json!({
+        "now": cartwright_model::iso(now / 1000),
+        "now_ms": now,
+        "offset_ms": mock.behave.clock.offset_ms(),
+    })
+}
+
+/// `{"advance": "31d"}` (or seconds, or a negative amount) moves the clock; `{"reset": true}`
+/// returns it to wall time.
+fn move_clock(mock: &Mock, req: &Incoming) -> Result<(), Problem> {
+    let bad = |detail: String| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "bad-clock",
+            "Bad Clock Request",
+            detail,
+        )
+        .with("example", json!({"advance": "31d"}))
+    };
+    let body: Value =
+        serde_json::from_slice(&req.body).map_err(|e| bad(format!("the body is not JSON: {e}")))?;
+    if body.get("reset").and_then(Value::as_bool) == Some(true) {
+        mock.behave.clock.reset();
+        return Ok(());
+    }
+    let ms = match body.get("advance") {
+        Some(Value::Number(n)) => n.as_f64().map(|s| (s * 1000.0) as i64),
+        Some(Value::String(s)) => {
+            let (neg, s) = s
+                .strip_prefix('-')
+                .map_or((false, s.as_str()), |r| (true, r));
+            cartwright_model::parse_duration(s)
+                .and_then(|secs| i64::try_from(secs).ok())
+                .map(|secs| if neg { -secs * 1000 } else { secs * 1000 })
+        }
+        _ => None,
+    }
+    .ok_or_else(|| {
+        bad("`advance` takes seconds or a duration such as `90s`, `10m`, `1h`, `31d`".into())
+    })?;
+    mock.behave.clock.advance(ms);
+    Ok(())
 }

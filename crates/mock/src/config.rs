@@ -11,7 +11,7 @@ pub enum ErrorStyle {
 }
 
 /// Settings of a mock instance.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Config {
     /// Seed for generated values; the same seed gives the same bodies.
     pub seed: u64,
@@ -29,6 +29,20 @@ pub struct Config {
     pub journal_size: usize,
     /// Log one line per request.
     pub log_requests: bool,
+    /// Secret values by name (shared secrets, signing keys); never logged or shown.
+    pub secrets: Vec<(String, String)>,
+    /// A fixed one-time code for local development instead of random ones.
+    pub otp_code: Option<String>,
+}
+
+impl Config {
+    /// The value of a configured secret.
+    pub fn secret(&self, name: &str) -> Option<&str> {
+        self.secrets
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 impl Default for Config {
@@ -42,6 +56,24 @@ impl Default for Config {
             error_style: ErrorStyle::Problem,
             journal_size: 1000,
             log_requests: true,
+            secrets: Vec::new(),
+            otp_code: None,
         }
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Secret values stay out of every debug print.
+        let names: Vec<&str> = self.secrets.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("Config")
+            .field("seed", &self.seed)
+            .field("allow_origins", &self.allow_origins)
+            .field("correlation_header", &self.correlation_header)
+            .field("body_limit", &self.body_limit)
+            .field("error_style", &self.error_style)
+            .field("secrets", &names)
+            .field("otp_code", &self.otp_code.as_ref().map(|_| "(set)"))
+            .finish_non_exhaustive()
     }
 }

@@ -10,7 +10,7 @@ use crate::journal::{Entry, now_ms};
 use crate::negotiate::prefer;
 use crate::params::Raw;
 use crate::problem::{Issue, Problem};
-use crate::{Incoming, Mock, Outgoing, admin, body, cors, params, respond, security};
+use crate::{Incoming, Mock, Outgoing, admin, behave, body, cors, params, respond, security};
 
 /// What the journal and the log learn about a request while it is handled.
 #[derive(Default)]
@@ -138,15 +138,66 @@ impl Mock {
             note.violations = issues.len();
             return render(invalid(op, issues));
         }
-        respond::respond(
-            api,
-            op,
-            req,
-            &prefer(req.header("prefer")),
-            config,
-            &self.bodies,
-        )
-        .unwrap_or_else(render)
+        if !behave::applies(api, op) {
+            return respond::respond(
+                api,
+                op,
+                req,
+                &prefer(req.header("prefer")),
+                config,
+                &self.bodies,
+            )
+            .unwrap_or_else(render);
+        }
+        note.validation = "behaviour";
+        match self.behave.run(api, op, req, &m.params, config) {
+            Ok(behave::Outcome::Done(out)) => out,
+            Ok(behave::Outcome::Plan(plan)) => {
+                self.planned(api, op, req, plan).unwrap_or_else(render)
+            }
+            Err(p) => render(p),
+        }
+    }
+
+    /// Makes the answer a behaviour planned: the spec's response for the planned status and
+    /// example (a problem when the spec declares none for a refusal), then patched.
+    fn planned(
+        &self,
+        api: &Api,
+        op: &Operation,
+        req: &Incoming,
+        mut plan: behave::Plan<'_>,
+    ) -> Result<Outgoing, Problem> {
+        let config = self.config();
+        let mut pref = prefer(req.header("prefer"));
+        if plan.status.is_some() {
+            pref.code = plan.status;
+        }
+        if let Some(example) = plan.respond.and_then(|r| r.example.clone()) {
+            pref.example = Some(example);
+        }
+        if let Some(code) = plan.status
+            && op.response_for(code).is_none()
+        {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST);
+            let reason = plan
+                .reason
+                .unwrap_or("refused by the operation's behaviour");
+            return Err(Problem::new(
+                status,
+                "refused",
+                status.canonical_reason().unwrap_or("Refused"),
+                reason,
+            ));
+        }
+        let mut out = respond::respond(api, op, req, &pref, config, &self.bodies)?;
+        behave::apply(&mut out, &mut plan)?;
+        if let Some(key) = plan.replay.take()
+            && out.status.is_success()
+        {
+            self.behave.remember(api, key, &out);
+        }
+        Ok(out)
     }
 }
 

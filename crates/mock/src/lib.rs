@@ -11,6 +11,7 @@
 //! example or generated body, declared headers). Every answer carries the correlation ID.
 
 mod admin;
+mod behave;
 mod body;
 mod cache;
 mod config;
@@ -43,6 +44,7 @@ pub struct Mock {
     journal: Journal,
     bodies: cache::BodyCache,
     authenticator: Box<dyn Authenticator>,
+    behave: behave::Behave,
 }
 
 impl Mock {
@@ -55,6 +57,7 @@ impl Mock {
             journal,
             bodies: cache::BodyCache::default(),
             authenticator: Box::new(AcceptWellFormed),
+            behave: behave::Behave::default(),
         }
     }
 

@@ -85,7 +85,10 @@ fn environment() -> Environment<'static> {
     });
     env.add_function("hex", |n: Option<usize>| {
         let n = n.unwrap_or(32);
-        let hex: String = random(n.div_ceil(2)).iter().map(|b| format!("{b:02x}")).collect();
+        let hex: String = random(n.div_ceil(2))
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         hex[..n].to_owned()
     });
     env.add_function("digits", |n: Option<usize>| {
@@ -99,11 +102,21 @@ fn environment() -> Environment<'static> {
         b[6] = (b[6] & 0x0f) | 0x40;
         b[8] = (b[8] & 0x3f) | 0x80;
         let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-        format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+        format!(
+            "{}-{}-{}-{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..32]
+        )
     });
     env.add_filter("iso", |secs: i64| -> Result<String, Error> {
         if !(0..=253_402_300_799).contains(&secs) {
-            return Err(Error::new(ErrorKind::InvalidOperation, "timestamp out of range"));
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                "timestamp out of range",
+            ));
         }
         Ok(iso(secs))
     });
@@ -150,7 +163,10 @@ mod tests {
         assert_eq!(e.eval(&ctx), Ok(Some(json!(5))));
         assert_eq!(Expr::compile("missing").expect("c").eval(&ctx), Ok(None));
         assert!(Expr::compile("p ==").is_err());
-        let t = Expr::compile("token(16)").expect("c").eval(&ctx).expect("e");
+        let t = Expr::compile("token(16)")
+            .expect("c")
+            .eval(&ctx)
+            .expect("e");
         assert_eq!(t.and_then(|v| v.as_str().map(str::len)), Some(22));
     }
 

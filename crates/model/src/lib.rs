@@ -16,8 +16,8 @@ mod security;
 
 pub use api::{Api, Skipped};
 pub use behaviour::{
-    Action, Behaviours, Binding, Carrier, Respond, SecretDef, SessionKind, Shape, Step, TokenFormat,
-    Unknown,
+    Action, Behaviours, Binding, Carrier, Respond, SecretDef, SessionKind, Shape, Step,
+    TokenFormat, Unknown, parse_duration,
 };
 pub use expr::{Expr, context, iso, random};
 pub use operation::{

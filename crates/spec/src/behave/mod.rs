@@ -8,7 +8,7 @@ mod raw;
 use cartwright_diag::{Diagnostic, did_you_mean};
 use cartwright_model::{
     Action, Behaviours, Binding, Carrier, Expr, Respond, SecretDef, SessionKind, Shape, Step,
-    TokenFormat, Unknown,
+    TokenFormat, Unknown, parse_duration,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -91,7 +91,9 @@ fn session(
             errs.push(
                 Diagnostic::error(CODE, "tokens need at least 128 bits")
                     .with_pointer(join(at, "format"))
-                    .with_help("use `random: 16` (bytes) or more, or `hex: 32` (characters) or more"),
+                    .with_help(
+                        "use `random: 16` (bytes) or more, or `hex: 32` (characters) or more",
+                    ),
             );
             TokenFormat::Random { bytes: 24 }
         }
@@ -111,7 +113,9 @@ fn session(
     let refresh = match s.refresh {
         None | Some(raw::Refresh::On(false)) => None,
         Some(raw::Refresh::On(true)) => Some(None),
-        Some(raw::Refresh::With { ttl }) => Some(ttl.and_then(|t| seconds(&t, &join(at, "refresh"), errs))),
+        Some(raw::Refresh::With { ttl }) => {
+            Some(ttl.and_then(|t| seconds(&t, &join(at, "refresh"), errs)))
+        }
     };
     Some(SessionKind {
         ttl: s.ttl.and_then(|t| seconds(&t, &join(at, "ttl"), errs)),
@@ -143,7 +147,11 @@ pub fn binding(v: &Value, at: &str, b: &Behaviours) -> Result<Binding, Vec<Diagn
     let mut steps = Vec::new();
     for (i, s) in raw.steps.into_iter().enumerate() {
         let at = join(&join(at, "steps"), &i.to_string());
-        let session = s.issue.as_ref().map(|i| i.session.clone()).or(s.refresh.as_ref().map(|r| r.session.clone()));
+        let session = s
+            .issue
+            .as_ref()
+            .map(|i| i.session.clone())
+            .or(s.refresh.as_ref().map(|r| r.session.clone()));
         if let Some(k) = session {
             check_kind(&k, &at, &mut errs);
         }
@@ -151,14 +159,20 @@ pub fn binding(v: &Value, at: &str, b: &Behaviours) -> Result<Binding, Vec<Diagn
     }
     let binding = Binding {
         session: raw.session,
-        idempotent: raw.idempotent.map(|e| expr(&e, &join(at, "idempotent"), &mut errs)),
+        idempotent: raw
+            .idempotent
+            .map(|e| expr(&e, &join(at, "idempotent"), &mut errs)),
         steps,
         respond: raw
             .respond
             .map(|r| respond(r, &join(at, "respond"), &mut errs))
             .unwrap_or_default(),
     };
-    if errs.is_empty() { Ok(binding) } else { Err(errs) }
+    if errs.is_empty() {
+        Ok(binding)
+    } else {
+        Err(errs)
+    }
 }
 
 fn step(s: raw::Step, at: &str, errs: &mut Vec<Diagnostic>) -> Step {
@@ -167,7 +181,13 @@ fn step(s: raw::Step, at: &str, errs: &mut Vec<Diagnostic>) -> Step {
     let mut actions = Vec::new();
     if let Some(set) = s.set {
         let at = join(at, "set");
-        let pairs = set.into_iter().map(|(p, v)| { let a = join(&at, &p); (pointer(p, &a, errs), template(&v, &a, errs)) }).collect();
+        let pairs = set
+            .into_iter()
+            .map(|(p, v)| {
+                let a = join(&at, &p);
+                (pointer(p, &a, errs), template(&v, &a, errs))
+            })
+            .collect();
         actions.push(Action::Set(pairs));
     }
     if let Some(a) = s.append {
@@ -175,7 +195,15 @@ fn step(s: raw::Step, at: &str, errs: &mut Vec<Diagnostic>) -> Step {
         actions.push(Action::Append {
             to: pointer(a.to, &join(&at, "to"), errs),
             value: template(&a.value, &join(&at, "value"), errs),
-            merge: a.merge.map(|m| (pointer(m.key, &join(&at, "merge"), errs), m.add.into_iter().map(|p| pointer(p, &join(&at, "merge"), errs)).collect())),
+            merge: a.merge.map(|m| {
+                (
+                    pointer(m.key, &join(&at, "merge"), errs),
+                    m.add
+                        .into_iter()
+                        .map(|p| pointer(p, &join(&at, "merge"), errs))
+                        .collect(),
+                )
+            }),
         });
     }
     if let Some(r) = s.remove {
@@ -199,7 +227,10 @@ fn step(s: raw::Step, at: &str, errs: &mut Vec<Diagnostic>) -> Step {
         actions.push(Action::OtpSend {
             to: expr(&o.to, &join(&at, "to"), errs),
             digits: o.digits.unwrap_or(6).clamp(4, 12),
-            ttl: o.ttl.and_then(|t| seconds(&t, &join(&at, "ttl"), errs)).unwrap_or(600),
+            ttl: o
+                .ttl
+                .and_then(|t| seconds(&t, &join(&at, "ttl"), errs))
+                .unwrap_or(600),
         });
     }
     if let Some(o) = s.otp_verify {
@@ -328,26 +359,13 @@ fn seconds(d: &raw::Duration, at: &str, errs: &mut Vec<Diagnostic>) -> Option<u6
             errs.push(
                 Diagnostic::error(CODE, format!("`{t}` is not a duration"))
                     .with_pointer(at)
-                    .with_help("write seconds, or a number with s, m, h or d: `90s`, `10m`, `1h`, `31d`"),
+                    .with_help(
+                        "write seconds, or a number with s, m, h or d: `90s`, `10m`, `1h`, `31d`",
+                    ),
             );
             None
         }),
     }
-}
-
-/// `90s`, `10m`, `1h`, `31d` (or plain seconds) in seconds.
-pub fn parse_duration(t: &str) -> Option<u64> {
-    let t = t.trim();
-    let (num, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
-    let n: u64 = num.parse().ok()?;
-    let mult = match unit.trim() {
-        "" | "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        _ => return None,
-    };
-    n.checked_mul(mult)
 }
 
 fn unknown_name(what: &str, name: &str, known: &[&str], at: &str) -> Diagnostic {
@@ -389,9 +407,19 @@ mod tests {
     fn errors_name_the_place() {
         let doc = json!({"x-cartwright": {"sessions": {"cart": {"token": [{"header": "X"}], "ttl": "soon"}}}});
         let e = root(&doc).expect_err("bad ttl");
-        assert_eq!(e[0].pointer.as_deref(), Some("/x-cartwright/sessions/cart/ttl"));
-        let b = root(&json!({"x-cartwright": {"sessions": {"cart": {"token": [{"header": "X"}]}}}})).expect("ok");
-        let e = binding(&json!({"session": "crt"}), "/paths/~1a/get/x-cartwright", &b).expect_err("typo");
+        assert_eq!(
+            e[0].pointer.as_deref(),
+            Some("/x-cartwright/sessions/cart/ttl")
+        );
+        let b =
+            root(&json!({"x-cartwright": {"sessions": {"cart": {"token": [{"header": "X"}]}}}}))
+                .expect("ok");
+        let e = binding(
+            &json!({"session": "crt"}),
+            "/paths/~1a/get/x-cartwright",
+            &b,
+        )
+        .expect_err("typo");
         assert_eq!(e[0].help.as_deref(), Some("did you mean `cart`?"));
         let e = binding(&json!({"steps": [{"set": {"/a": "1 +"}}]}), "/x", &b).expect_err("syntax");
         assert_eq!(e[0].pointer.as_deref(), Some("/x/steps/0/set/~1a"));

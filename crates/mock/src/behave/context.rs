@@ -1,0 +1,214 @@
+//! What expressions see: the request, the session, secrets, `vars` and the time, as one
+//! JSON object converted for evaluation only when a step has changed it.
+
+use cartwright_model::{Carrier, Expr, SecretDef, Shape, context};
+use minijinja::value::Value as Jinja;
+use serde_json::{Map, Value, json};
+
+use super::tokens::same_secret;
+use crate::Incoming;
+
+/// The evaluation context of one request.
+pub struct Ctx {
+    json: Value,
+    jinja: Option<Jinja>,
+}
+
+impl Ctx {
+    /// A context from its JSON.
+    pub fn new(json: Value) -> Ctx {
+        Ctx { json, jinja: None }
+    }
+
+    /// Sets a top-level name.
+    pub fn set(&mut self, name: &str, v: Value) {
+        self.json[name] = v;
+        self.jinja = None;
+    }
+
+    /// A top-level value.
+    pub fn get(&self, name: &str) -> &Value {
+        &self.json[name]
+    }
+
+    fn jinja(&mut self) -> &Jinja {
+        self.jinja.get_or_insert_with(|| context(&self.json))
+    }
+
+    /// Evaluates an expression.
+    pub fn eval(&mut self, e: &Expr) -> Result<Option<Value>, String> {
+        e.eval(self.jinja())
+    }
+
+    /// Whether a condition holds.
+    pub fn holds(&mut self, e: &Expr) -> Result<bool, String> {
+        e.truthy(self.jinja())
+    }
+
+    /// Evaluates a shape; fields whose expression is none are left out.
+    pub fn shape(&mut self, s: &Shape) -> Result<Option<Value>, String> {
+        Ok(match s {
+            Shape::Expr(e) => self.eval(e)?,
+            Shape::Literal(v) => Some(v.clone()),
+            Shape::Object(fields) => {
+                let mut m = Map::new();
+                for (k, s) in fields {
+                    if let Some(v) = self.shape(s)? {
+                        m.insert(k.clone(), v);
+                    }
+                }
+                Some(Value::Object(m))
+            }
+            Shape::Array(items) => {
+                let mut a = Vec::new();
+                for s in items {
+                    a.push(self.shape(s)?.unwrap_or(Value::Null));
+                }
+                Some(Value::Array(a))
+            }
+        })
+    }
+
+    /// Evaluates with an extra name bound (`item`, `this`), restoring it afterwards.
+    pub fn with<T>(&mut self, name: &str, v: Value, f: impl FnOnce(&mut Ctx) -> T) -> T {
+        let old = std::mem::replace(&mut self.json[name], v);
+        self.jinja = None;
+        let out = f(self);
+        self.json[name] = old;
+        self.jinja = None;
+        out
+    }
+}
+
+/// The request as expressions see it: `method`, `path` (decoded parameters), `query`,
+/// `headers` (lower-case names; headers that carry secrets left out) and `body`.
+pub fn request(req: &Incoming, params: &[(String, String)], secrets: &[SecretDef]) -> Value {
+    let path: Map<String, Value> = params.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+    let query: Map<String, Value> = req
+        .query
+        .as_deref()
+        .map(|q| {
+            form_urlencoded::parse(q.as_bytes())
+                .map(|(k, v)| (k.into_owned(), json!(v)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let hidden: Vec<String> = secrets
+        .iter()
+        .flat_map(|s| s.headers.iter().map(|h| h.to_ascii_lowercase()))
+        .collect();
+    let headers: Map<String, Value> = req
+        .headers
+        .iter()
+        .filter(|(n, _)| !hidden.iter().any(|h| h == n.as_str()))
+        .filter_map(|(n, v)| Some((n.as_str().to_owned(), json!(v.to_str().ok()?))))
+        .collect();
+    json!({
+        "method": req.method.as_str(),
+        "path": path,
+        "query": query,
+        "headers": headers,
+        "body": body(req),
+    })
+}
+
+fn body(req: &Incoming) -> Value {
+    let ct = req
+        .header("content-type")
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if req.body.is_empty() {
+        Value::Null
+    } else if ct.contains("x-www-form-urlencoded") {
+        Value::Object(
+            form_urlencoded::parse(&req.body)
+                .map(|(k, v)| (k.into_owned(), json!(v)))
+                .collect(),
+        )
+    } else {
+        serde_json::from_slice(&req.body).unwrap_or(Value::Null)
+    }
+}
+
+/// The token a request carries in the first carrier that has one.
+pub fn token(req: &Incoming, carriers: &[Carrier]) -> Option<String> {
+    carriers
+        .iter()
+        .find_map(|c| match c {
+            Carrier::Header(h) => req.header(h).map(str::to_owned),
+            Carrier::Accept(p) => accept_param(req.header("accept")?, p),
+            Carrier::Bearer => bearer(req.header("authorization")?),
+            Carrier::Cookie(name) => req.header("cookie")?.split(';').find_map(|c| {
+                let (k, v) = c.trim().split_once('=')?;
+                (k == name).then(|| v.to_owned())
+            }),
+            Carrier::Query(q) => form_urlencoded::parse(req.query.as_deref()?.as_bytes())
+                .find(|(k, _)| k == q)
+                .map(|(_, v)| v.into_owned()),
+        })
+        .filter(|t| !t.is_empty())
+}
+
+/// `Bearer xyz` → `xyz`; a bare token is taken as it is (some APIs say "without Bearer").
+fn bearer(h: &str) -> Option<String> {
+    let h = h.trim();
+    match h.split_once(' ') {
+        Some((scheme, t)) if scheme.eq_ignore_ascii_case("bearer") => Some(t.trim().to_owned()),
+        Some(_) => None,
+        None => Some(h.to_owned()),
+    }
+}
+
+/// A parameter of any media range in an `Accept` header (`*/*; api-token=abc`).
+fn accept_param(accept: &str, name: &str) -> Option<String> {
+    accept.split(',').find_map(|range| {
+        range.split(';').skip(1).find_map(|p| {
+            let (k, v) = p.trim().split_once('=')?;
+            k.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| v.trim().trim_matches('"').to_owned())
+        })
+    })
+}
+
+/// Which declared secrets the request carries correctly: `secret.<name>` is true or false.
+pub fn secrets(req: &Incoming, defs: &[SecretDef], values: &[(String, String)]) -> Value {
+    let mut out = Map::new();
+    for def in defs {
+        let expected = values.iter().find(|(n, _)| *n == def.name).map(|(_, v)| v);
+        let given = def.headers.iter().filter_map(|h| req.header(h)).any(|v| {
+            let v = match &def.scheme {
+                Some(s) => v
+                    .trim()
+                    .split_once(' ')
+                    .filter(|(p, _)| p.eq_ignore_ascii_case(s))
+                    .map_or(v, |(_, t)| t),
+                None => v,
+            };
+            expected.is_some_and(|e| same_secret(v.trim(), e))
+        });
+        out.insert(def.name.clone(), json!(given));
+    }
+    Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_parameters_and_bearer() {
+        assert_eq!(
+            accept_param("*/*; api-token=abc", "api-token").as_deref(),
+            Some("abc")
+        );
+        assert_eq!(
+            accept_param("application/json, */*;q=0.5; API-Token=\"x\"", "api-token").as_deref(),
+            Some("x")
+        );
+        assert_eq!(accept_param("*/*", "api-token"), None);
+        assert_eq!(bearer("Bearer t0k").as_deref(), Some("t0k"));
+        assert_eq!(bearer("t0k").as_deref(), Some("t0k"));
+        assert_eq!(bearer("Basic abc"), None);
+    }
+}

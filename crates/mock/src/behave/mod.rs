@@ -1,0 +1,434 @@
+//! The behaviour layer: what `x-cartwright` bindings make an operation do with state —
+//! sessions that start, renew and expire, one-time codes, token pairs, carts, idempotent
+//! retries — before the answer is made from the spec and patched with what the state says.
+//!
+//! One lock guards all state, held only while an operation's steps run (microseconds), so
+//! each operation is atomic. Nothing here knows an API: the bindings say everything.
+
+mod clock;
+mod context;
+mod patch;
+mod steps;
+mod store;
+mod tokens;
+
+use std::sync::{Mutex, MutexGuard};
+
+use cartwright_model::{Api, Operation, Respond, SessionKind, Unknown};
+use http::StatusCode;
+use serde_json::{Value, json};
+
+pub use clock::Clock;
+use context::Ctx;
+use store::{ApiState, World};
+
+use crate::problem::Problem;
+use crate::{Config, Incoming, Outgoing};
+
+/// State, outbox and clock of one mock.
+pub struct Behave {
+    world: Mutex<World>,
+    /// The virtual clock.
+    pub clock: Clock,
+    /// Signs JWTs when no key was configured: random per process, never shown.
+    fallback_key: Vec<u8>,
+}
+
+impl Default for Behave {
+    fn default() -> Self {
+        Behave {
+            world: Mutex::default(),
+            clock: Clock::default(),
+            fallback_key: cartwright_model::random(32),
+        }
+    }
+}
+
+/// What the spec's answer should be made from, once the steps have run.
+pub struct Plan<'a> {
+    /// The status to answer with (`None`: the operation's default).
+    pub status: Option<u16>,
+    /// Why, when the status is a refusal the operation may not declare.
+    pub reason: Option<&'static str>,
+    /// Example and patches.
+    pub respond: Option<&'a Respond>,
+    /// The context the patches are evaluated in.
+    pub ctx: Ctx,
+    /// Where to keep the answer for idempotent repeats.
+    pub replay: Option<(String, String)>,
+}
+
+/// A finished answer or a plan for one.
+pub enum Outcome<'a> {
+    /// Answer with this (an idempotent repeat, or a refusal).
+    Done(Outgoing),
+    /// Make the answer from the spec, then patch it.
+    Plan(Plan<'a>),
+}
+
+/// The session an operation works on.
+pub struct Current {
+    kind: String,
+    token: Option<String>,
+    state: Value,
+    expires: Option<i64>,
+    /// Whether it is saved when the operation ends.
+    keep: bool,
+}
+
+impl Behave {
+    /// Forgets all state and the outbox, and resets the clock.
+    pub fn reset(&self) {
+        *self.lock() = World::default();
+        self.clock.reset();
+    }
+
+    /// The outbox, optionally only the messages to one recipient.
+    pub fn outbox(&self, to: Option<&str>) -> Vec<Value> {
+        self.lock()
+            .outbox
+            .iter()
+            .filter(|m| to.is_none_or(|t| m["to"] == t))
+            .cloned()
+            .collect()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, World> {
+        // A panic while holding the lock cannot leave a half-applied step visible in a way
+        // that matters more than losing all sessions would, so a poisoned lock is reused.
+        self.world
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Runs the API's rules and the operation's binding for a valid request.
+    pub fn run<'a>(
+        &self,
+        api: &Api,
+        op: &'a Operation,
+        req: &Incoming,
+        params: &[(String, String)],
+        config: &Config,
+    ) -> Result<Outcome<'a>, Problem> {
+        let b = &api.behaviours;
+        if req.header("origin").is_some()
+            && let Some(h) = b
+                .browser_forbidden
+                .iter()
+                .find(|h| req.headers.contains_key(h.as_str()))
+        {
+            return Err(Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "browser-secret",
+                "Secret Sent From A Browser",
+                format!("a request with `Origin` must not carry `{h}`: the secret would be public"),
+            ));
+        }
+        let now_ms = self.clock.now_ms();
+        let mut ctx = Ctx::new(json!({
+            "request": context::request(req, params, &b.secrets),
+            "vars": b.vars,
+            "secret": context::secrets(req, &b.secrets, &config.secrets),
+            "now": now_ms / 1000,
+            "state": null, "token": null, "auth": {}, "record": null, "issued": null,
+        }));
+        let mut world = self.lock();
+        let st = world.apis.entry(api.source.clone()).or_default();
+        if let Some(refusal) = self.authenticate(api, op, req, st, now_ms, config, &mut ctx) {
+            return Ok(Outcome::Plan(refusal));
+        }
+        let Some(binding) = op.behaviour.as_deref() else {
+            return Ok(Outcome::Plan(Plan {
+                status: None,
+                reason: None,
+                respond: None,
+                ctx,
+                replay: None,
+            }));
+        };
+        let replay = match &binding.idempotent {
+            Some(e) => ctx
+                .eval(e)
+                .map_err(eval_problem)?
+                .map(|k| (op.id.clone(), k.to_string())),
+            None => None,
+        };
+        if let Some(k) = &replay
+            && let Some(out) = st.replies.get(k)
+        {
+            let mut out = out.clone();
+            out.set("idempotent-replayed", "true");
+            return Ok(Outcome::Done(out));
+        }
+        let mut current = match &binding.session {
+            Some(kind) => match b.session(kind) {
+                Some(kind) => match self.open(kind, req, st, now_ms, &mut ctx, config)? {
+                    Ok(c) => Some(c),
+                    Err(status) => {
+                        return Ok(Outcome::Plan(Plan {
+                            status: Some(status),
+                            reason: Some("unknown or expired session token"),
+                            respond: None,
+                            ctx,
+                            replay: None,
+                        }));
+                    }
+                },
+                None => None,
+            },
+            None => None,
+        };
+        let mut s = steps::Run {
+            api,
+            op,
+            st,
+            now_ms,
+            config,
+            behave: self,
+            outbox: &mut Vec::new(),
+            current: &mut current,
+        };
+        let plan = s.all(binding, ctx, replay)?;
+        let outbox = std::mem::take(s.outbox);
+        if let Some(c) = current.filter(|c| c.keep)
+            && let Some(kind) = b.session(&c.kind)
+            && let Some(token) = &c.token
+        {
+            st.sessions(&kind.name, kind.max).insert(
+                tokens::key(token),
+                store::Session {
+                    state: c.state,
+                    expires: c.expires,
+                },
+            );
+        }
+        for m in outbox {
+            if world.outbox.len() >= store::OUTBOX_MAX {
+                world.outbox.pop_front();
+            }
+            world.outbox.push_back(m);
+        }
+        Ok(Outcome::Plan(plan))
+    }
+
+    /// Keeps an answer for idempotent repeats.
+    pub fn remember(&self, api: &Api, key: (String, String), out: &Outgoing) {
+        let mut world = self.lock();
+        world
+            .apis
+            .entry(api.source.clone())
+            .or_default()
+            .replies
+            .insert(key, out.clone());
+    }
+
+    /// Resolves the operation's session: live, renewed, `none`, or refused with a status.
+    fn open(
+        &self,
+        kind: &SessionKind,
+        req: &Incoming,
+        st: &mut ApiState,
+        now_ms: i64,
+        ctx: &mut Ctx,
+        config: &Config,
+    ) -> Result<Result<Current, u16>, Problem> {
+        let given = context::token(req, &kind.carriers);
+        if let (Some(t), Some(none)) = (&given, &kind.none)
+            && t == none
+        {
+            let state = self.initial(kind, ctx)?;
+            ctx.set("state", state.clone());
+            return Ok(Ok(Current {
+                kind: kind.name.clone(),
+                token: None,
+                state,
+                expires: None,
+                keep: false,
+            }));
+        }
+        if let Some(t) = &given
+            && let Some(s) = st.live(&kind.name, kind.max, &tokens::key(t), now_ms)
+            && self.jwt_ok(kind, t, now_ms, config)
+        {
+            ctx.set("state", s.state.clone());
+            ctx.set("token", json!(t));
+            return Ok(Ok(Current {
+                kind: kind.name.clone(),
+                token: Some(t.clone()),
+                state: s.state,
+                expires: s.expires,
+                keep: true,
+            }));
+        }
+        match kind.unknown {
+            Unknown::Refuse(status) => Ok(Err(status)),
+            Unknown::Renew => {
+                let state = self.initial(kind, ctx)?;
+                let (token, expires) = self.mint(kind, &state, now_ms, ctx, config)?;
+                ctx.set("state", state.clone());
+                ctx.set("token", json!(token));
+                Ok(Ok(Current {
+                    kind: kind.name.clone(),
+                    token: Some(token),
+                    state,
+                    expires,
+                    keep: true,
+                }))
+            }
+        }
+    }
+
+    fn initial(&self, kind: &SessionKind, ctx: &mut Ctx) -> Result<Value, Problem> {
+        match &kind.state {
+            Some(s) => Ok(ctx.shape(s).map_err(eval_problem)?.unwrap_or(json!({}))),
+            None => Ok(json!({})),
+        }
+    }
+
+    /// A new token for a session of `kind` with `state`, and when it expires.
+    pub(crate) fn mint(
+        &self,
+        kind: &SessionKind,
+        state: &Value,
+        now_ms: i64,
+        ctx: &mut Ctx,
+        config: &Config,
+    ) -> Result<(String, Option<i64>), Problem> {
+        let expires = kind.ttl.map(|t| {
+            now_ms.saturating_add(
+                i64::try_from(t)
+                    .unwrap_or(i64::MAX / 2)
+                    .saturating_mul(1000),
+            )
+        });
+        let token = match &kind.format {
+            cartwright_model::TokenFormat::Jwt { key, subject } => {
+                let secret = self.key(key, config);
+                let sub = match subject {
+                    Some(e) => {
+                        let e = cartwright_model::Expr::compile(e).map_err(eval_problem)?;
+                        ctx.with("state", state.clone(), |c| c.eval(&e))
+                            .map_err(eval_problem)?
+                    }
+                    None => None,
+                };
+                let sub = sub.map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned));
+                tokens::make(
+                    &kind.format,
+                    Some((
+                        &secret,
+                        sub.as_deref(),
+                        now_ms / 1000,
+                        expires.map(|e| e / 1000),
+                    )),
+                )
+            }
+            f => tokens::make(f, None),
+        };
+        Ok((token, expires))
+    }
+
+    /// The signing key of that name, or the per-process fallback when none was configured.
+    fn key(&self, name: &str, config: &Config) -> Vec<u8> {
+        config
+            .secret(name)
+            .map_or_else(|| self.fallback_key.clone(), |v| v.as_bytes().to_vec())
+    }
+
+    fn jwt_ok(&self, kind: &SessionKind, token: &str, now_ms: i64, config: &Config) -> bool {
+        match &kind.format {
+            cartwright_model::TokenFormat::Jwt { key, .. } => {
+                tokens::verify(&self.key(key, config), token, now_ms / 1000).is_ok()
+            }
+            _ => true,
+        }
+    }
+
+    /// Checks tokens of kinds bound to a security scheme, and fills `auth` in the context.
+    #[allow(clippy::too_many_arguments)]
+    fn authenticate<'a>(
+        &self,
+        api: &Api,
+        op: &Operation,
+        req: &Incoming,
+        st: &mut ApiState,
+        now_ms: i64,
+        config: &Config,
+        ctx: &mut Ctx,
+    ) -> Option<Plan<'a>> {
+        let mut auth = serde_json::Map::new();
+        for kind in &api.behaviours.sessions {
+            let live = context::token(req, &kind.carriers).and_then(|t| {
+                let s = st.live(&kind.name, kind.max, &tokens::key(&t), now_ms)?;
+                self.jwt_ok(kind, &t, now_ms, config).then_some((t, s))
+            });
+            let required = kind.scheme.as_ref().is_some_and(|scheme| {
+                !op.security.is_empty()
+                    && op
+                        .security
+                        .iter()
+                        .all(|r| r.schemes.iter().any(|(n, _)| n == scheme))
+            });
+            match live {
+                Some((t, s)) => {
+                    auth.insert(kind.name.clone(), json!({"token": t, "state": s.state}));
+                }
+                None if required => {
+                    ctx.set("auth", Value::Object(auth));
+                    return Some(Plan {
+                        status: Some(401),
+                        reason: Some("the token is unknown, revoked or expired"),
+                        respond: None,
+                        ctx: Ctx::new(Value::Null),
+                        replay: None,
+                    });
+                }
+                None => {}
+            }
+        }
+        ctx.set("auth", Value::Object(auth));
+        None
+    }
+}
+
+fn eval_problem(e: String) -> Problem {
+    Problem::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "behaviour",
+        "Behaviour Failed",
+        format!("an x-cartwright expression failed: {e}"),
+    )
+}
+
+/// Whether an operation needs the behaviour layer at all.
+pub fn applies(api: &Api, op: &Operation) -> bool {
+    op.behaviour.is_some()
+        || !api.behaviours.sessions.is_empty()
+        || !api.behaviours.browser_forbidden.is_empty()
+}
+
+/// Patches an answer made from the spec with the plan's body values and headers.
+pub fn apply(out: &mut Outgoing, plan: &mut Plan<'_>) -> Result<(), Problem> {
+    let Some(r) = plan.respond else {
+        return Ok(());
+    };
+    if !r.body.is_empty()
+        && let Ok(mut body) = serde_json::from_slice::<Value>(&out.body)
+    {
+        for (ptr, shape) in &r.body {
+            patch::patch(&mut body, ptr, shape, &mut plan.ctx).map_err(eval_problem)?;
+        }
+        out.body = serde_json::to_vec(&body).unwrap_or_default().into();
+    }
+    for (name, e) in &r.headers {
+        if let Some(v) = plan.ctx.eval(e).map_err(eval_problem)? {
+            out.set(
+                name,
+                v.as_str()
+                    .map_or_else(|| v.to_string(), str::to_owned)
+                    .as_str(),
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,149 @@
+//! Writing into JSON at pointers: state changes (`set`, `append`) and response patches,
+//! where a `*` segment stands for every element of an array or value of an object.
+
+use cartwright_model::Shape;
+use serde_json::Value;
+
+use super::context::Ctx;
+
+/// The unescaped segments of a JSON pointer.
+pub fn segments(pointer: &str) -> Vec<String> {
+    pointer
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
+/// Sets `v` at `pointer`, creating objects on the way; `None` removes the field.
+pub fn put(root: &mut Value, pointer: &str, v: Option<Value>) {
+    let segs = segments(pointer);
+    let Some((last, parents)) = segs.split_last() else {
+        if let Some(v) = v {
+            *root = v;
+        }
+        return;
+    };
+    let mut at = root;
+    for s in parents {
+        if !at.is_object() && !at.is_array() {
+            *at = Value::Object(serde_json::Map::new());
+        }
+        at = match at {
+            Value::Array(a) => match s.parse::<usize>().ok().and_then(|i| a.get_mut(i)) {
+                Some(x) => x,
+                None => return,
+            },
+            Value::Object(m) => m.entry(s.clone()).or_insert(Value::Null),
+            _ => return,
+        };
+    }
+    if !at.is_object() && !at.is_array() {
+        *at = Value::Object(serde_json::Map::new());
+    }
+    match (at, v) {
+        (Value::Object(m), Some(v)) => {
+            m.insert(last.clone(), v);
+        }
+        (Value::Object(m), None) => {
+            m.shift_remove(last);
+        }
+        (Value::Array(a), Some(v)) => match last.parse::<usize>() {
+            Ok(i) if i < a.len() => a[i] = v,
+            _ if last == "-" => a.push(v),
+            _ => {}
+        },
+        _ => {}
+    }
+}
+
+/// Applies a response patch: evaluates `shape` for every place `pointer` names, with `this`
+/// bound to the element a `*` stands for.
+pub fn patch(body: &mut Value, pointer: &str, shape: &Shape, ctx: &mut Ctx) -> Result<(), String> {
+    walk(body, &segments(pointer), shape, ctx, &Value::Null)
+}
+
+fn walk(
+    at: &mut Value,
+    segs: &[String],
+    shape: &Shape,
+    ctx: &mut Ctx,
+    this: &Value,
+) -> Result<(), String> {
+    match segs {
+        [] => {
+            let v = ctx.with("this", this.clone(), |c| c.shape(shape))?;
+            *at = v.unwrap_or(Value::Null);
+            Ok(())
+        }
+        [star, rest @ ..] if star == "*" => {
+            let children: Vec<&mut Value> = match at {
+                Value::Array(a) => a.iter_mut().collect(),
+                Value::Object(m) => m.values_mut().collect(),
+                _ => Vec::new(),
+            };
+            for child in children {
+                let this = child.clone();
+                walk(child, rest, shape, ctx, &this)?;
+            }
+            Ok(())
+        }
+        [last] => {
+            let v = ctx.with("this", this.clone(), |c| c.shape(shape))?;
+            let ptr = format!("/{}", last.replace('~', "~0").replace('/', "~1"));
+            put(at, &ptr, v);
+            Ok(())
+        }
+        [seg, rest @ ..] => {
+            if !at.is_object() && !at.is_array() {
+                *at = Value::Object(serde_json::Map::new());
+            }
+            let next = match at {
+                Value::Array(a) => seg.parse::<usize>().ok().and_then(|i| a.get_mut(i)),
+                Value::Object(m) => Some(m.entry(seg.clone()).or_insert(Value::Null)),
+                _ => None,
+            };
+            match next {
+                Some(n) => walk(n, rest, shape, ctx, this),
+                None => Ok(()),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn put_creates_and_removes() {
+        let mut v = json!({});
+        put(&mut v, "/location/country", Some(json!("CA")));
+        put(&mut v, "/items", Some(json!([1])));
+        put(&mut v, "/items/-", Some(json!(2)));
+        assert_eq!(v, json!({"location": {"country": "CA"}, "items": [1, 2]}));
+        put(&mut v, "/location", None);
+        assert_eq!(v, json!({"items": [1, 2]}));
+    }
+
+    #[test]
+    fn star_patches_every_element_with_this() {
+        let mut body =
+            json!({"products": [{"product": "1", "price": "3"}, {"product": "2", "price": "4"}]});
+        let mut ctx = Ctx::new(json!({"vars": {"p": {"1": "a", "2": "b"}}}));
+        let e = |s: &str| Shape::Expr(cartwright_model::Expr::compile(s).expect("compiles"));
+        patch(
+            &mut body,
+            "/products/*/prices",
+            &e("vars.p[this.product]"),
+            &mut ctx,
+        )
+        .expect("ok");
+        patch(&mut body, "/products/*/price", &e("none"), &mut ctx).expect("ok");
+        assert_eq!(
+            body,
+            json!({"products": [{"product": "1", "prices": "a"}, {"product": "2", "prices": "b"}]})
+        );
+    }
+}

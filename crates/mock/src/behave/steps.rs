@@ -1,0 +1,332 @@
+//! The built-in actions, run in order against the operation's session.
+
+use cartwright_model::{Action, Api, Binding, Operation, Respond, SessionKind, iso, random};
+use serde_json::{Value, json};
+
+use super::context::Ctx;
+use super::patch::put;
+use super::store::{ApiState, Session};
+use super::{Behave, Current, Plan, eval_problem, tokens};
+use crate::Config;
+use crate::problem::Problem;
+
+/// One operation's run: where state lives and what it has done so far.
+pub struct Run<'r> {
+    pub api: &'r Api,
+    pub op: &'r Operation,
+    pub st: &'r mut ApiState,
+    pub now_ms: i64,
+    pub config: &'r Config,
+    pub behave: &'r Behave,
+    pub outbox: &'r mut Vec<Value>,
+    pub current: &'r mut Option<Current>,
+}
+
+/// How a step ended.
+enum Flow<'a> {
+    Next,
+    Answer(Option<&'a Respond>, Option<u16>, &'static str),
+}
+
+impl Run<'_> {
+    /// Runs every step; the first that answers ends the operation.
+    pub fn all<'a>(
+        &mut self,
+        b: &'a Binding,
+        mut ctx: Ctx,
+        replay: Option<(String, String)>,
+    ) -> Result<Plan<'a>, Problem> {
+        for step in &b.steps {
+            if let Some(w) = &step.when
+                && !ctx.holds(w).map_err(eval_problem)?
+            {
+                continue;
+            }
+            match self.action(&step.action, &mut ctx)? {
+                Flow::Next => {}
+                Flow::Answer(respond, status, reason) => {
+                    // A refusal is not a result to replay: the client may fix and retry.
+                    return Ok(Plan {
+                        status: respond.and_then(|r| r.status).or(status),
+                        reason: Some(reason),
+                        respond,
+                        ctx,
+                        replay: None,
+                    });
+                }
+            }
+            if let Some(r) = &step.respond {
+                return Ok(Plan {
+                    status: r.status,
+                    reason: None,
+                    respond: Some(r),
+                    ctx,
+                    replay,
+                });
+            }
+        }
+        Ok(Plan {
+            status: b.respond.status,
+            reason: None,
+            respond: Some(&b.respond),
+            ctx,
+            replay,
+        })
+    }
+
+    fn action<'a>(&mut self, a: &'a Action, ctx: &mut Ctx) -> Result<Flow<'a>, Problem> {
+        let e = |r: Result<Option<Value>, String>| r.map_err(eval_problem);
+        match a {
+            Action::Nothing => {}
+            Action::Set(pairs) => {
+                for (ptr, shape) in pairs {
+                    let v = e(ctx.shape(shape))?;
+                    self.change(ctx, |state| put(state, ptr, v));
+                }
+            }
+            Action::Append { to, value, merge } => {
+                let v = e(ctx.shape(value))?.unwrap_or(Value::Null);
+                self.change(ctx, |state| append(state, to, v, merge.as_ref()));
+            }
+            Action::Remove {
+                from,
+                when,
+                missing,
+            } => {
+                let items = ctx
+                    .get("state")
+                    .pointer(from)
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                let mut keep = Vec::new();
+                for item in items.iter() {
+                    if !ctx
+                        .with("item", item.clone(), |c| c.holds(when))
+                        .map_err(eval_problem)?
+                    {
+                        keep.push(item.clone());
+                    }
+                }
+                if keep.len() == items.len() {
+                    if let Some(m) = missing {
+                        return Ok(Flow::Answer(Some(m), Some(404), "nothing to remove"));
+                    }
+                } else {
+                    self.change(ctx, |state| put(state, from, Some(Value::Array(keep))));
+                }
+            }
+            Action::Record { store, key, init } => {
+                let k = text(e(ctx.eval(key))?);
+                let found = self
+                    .st
+                    .records
+                    .entry(store.clone())
+                    .or_default()
+                    .get(&k)
+                    .cloned();
+                let rec = match (found, init) {
+                    (Some(r), _) => r,
+                    (None, Some(init)) => {
+                        let r = e(ctx.shape(init))?.unwrap_or(json!({}));
+                        self.st
+                            .records
+                            .entry(store.clone())
+                            .or_default()
+                            .insert(k, r.clone());
+                        r
+                    }
+                    (None, None) => Value::Null,
+                };
+                ctx.set("record", rec);
+            }
+            Action::OtpSend { to, digits, ttl } => {
+                let to = text(e(ctx.eval(to))?);
+                let code = self.config.otp_code.clone().unwrap_or_else(|| {
+                    random(*digits)
+                        .iter()
+                        .map(|b| char::from(b'0' + b % 10))
+                        .collect()
+                });
+                let expires = self.now_ms + i64::try_from(*ttl).unwrap_or(i64::MAX / 2_000) * 1000;
+                self.st.codes.insert(to.clone(), (code.clone(), expires));
+                self.outbox.push(json!({"to": to, "code": code, "at": iso(self.now_ms / 1000), "api": self.api.title, "operation": self.op.id}));
+            }
+            Action::OtpVerify { to, code, fail } => {
+                let to = text(e(ctx.eval(to))?);
+                let given = text(e(ctx.eval(code))?);
+                let ok = match self.st.codes.get(&to) {
+                    Some((c, exp)) => *exp > self.now_ms && tokens::same_secret(c, &given),
+                    None => false,
+                };
+                if !ok {
+                    return Ok(Flow::Answer(
+                        fail.as_ref(),
+                        Some(self.refusal(&[401, 422, 400, 403])),
+                        "the code is wrong, used or expired",
+                    ));
+                }
+                // One code, one use.
+                self.st.codes.remove(&to);
+            }
+            Action::Issue { session, state } => {
+                let kind = kind(self.api, session)?;
+                let state = match state {
+                    Some(s) => e(ctx.shape(s))?.unwrap_or(json!({})),
+                    None => json!({}),
+                };
+                self.issue(kind, state, ctx)?;
+            }
+            Action::Refresh {
+                session,
+                token,
+                fail,
+            } => {
+                let kind = kind(self.api, session)?;
+                let given = text(e(ctx.eval(token))?);
+                let k = tokens::key(&given);
+                let live = self
+                    .st
+                    .refresh(&kind.name, kind.max)
+                    .remove(&k)
+                    .filter(|s| s.expires.is_none_or(|x| x > self.now_ms));
+                let Some(old) = live else {
+                    return Ok(Flow::Answer(
+                        fail.as_ref(),
+                        Some(self.refusal(&[401, 400, 422, 403])),
+                        "the refresh token is unknown, used, revoked or expired",
+                    ));
+                };
+                self.issue(kind, old.state, ctx)?;
+            }
+            Action::Revoke { token } => {
+                let k = tokens::key(&text(e(ctx.eval(token))?));
+                for kind in &self.api.behaviours.sessions {
+                    self.st.sessions(&kind.name, kind.max).remove(&k);
+                    self.st.refresh(&kind.name, kind.max).remove(&k);
+                }
+            }
+            Action::End => {
+                if let Some(c) = self.current.as_mut() {
+                    c.keep = false;
+                    if let (Some(t), Some(kind)) = (&c.token, self.api.behaviours.session(&c.kind))
+                    {
+                        self.st
+                            .sessions(&kind.name, kind.max)
+                            .remove(&tokens::key(t));
+                    }
+                }
+            }
+        }
+        Ok(Flow::Next)
+    }
+
+    /// Changes the current session's state and shows the change to later expressions.
+    fn change(&mut self, ctx: &mut Ctx, f: impl FnOnce(&mut Value)) {
+        let mut state = ctx.get("state").clone();
+        f(&mut state);
+        if let Some(c) = self.current.as_mut() {
+            c.state = state.clone();
+        }
+        ctx.set("state", state);
+    }
+
+    /// Starts a session (and a refresh token) and makes it the current one: `issued`.
+    fn issue(&mut self, kind: &SessionKind, state: Value, ctx: &mut Ctx) -> Result<(), Problem> {
+        let (token, expires) = self
+            .behave
+            .mint(kind, &state, self.now_ms, ctx, self.config)?;
+        self.st.sessions(&kind.name, kind.max).insert(
+            tokens::key(&token),
+            Session {
+                state: state.clone(),
+                expires,
+            },
+        );
+        let mut issued = json!({
+            "token": token,
+            "token_type": "Bearer",
+            "created_at": self.now_ms / 1000,
+            "expires_in": kind.ttl,
+        });
+        if let Some(ttl) = kind.refresh {
+            let refresh = tokens::make(&cartwright_model::TokenFormat::Random { bytes: 32 }, None);
+            let expires =
+                ttl.map(|t| self.now_ms + i64::try_from(t).unwrap_or(i64::MAX / 2_000) * 1000);
+            self.st.refresh(&kind.name, kind.max).insert(
+                tokens::key(&refresh),
+                Session {
+                    state: state.clone(),
+                    expires,
+                },
+            );
+            issued["refresh_token"] = json!(refresh);
+        }
+        *self.current = Some(Current {
+            kind: kind.name.clone(),
+            token: Some(token.clone()),
+            state: state.clone(),
+            expires,
+            keep: true,
+        });
+        ctx.set("issued", issued);
+        ctx.set("state", state);
+        ctx.set("token", json!(token));
+        Ok(())
+    }
+
+    /// The first of `preferred` that the operation declares, else the first of them.
+    fn refusal(&self, preferred: &[u16]) -> u16 {
+        preferred
+            .iter()
+            .copied()
+            .find(|c| self.op.response_for(*c).is_some())
+            .unwrap_or(preferred[0])
+    }
+}
+
+/// A session kind the loader has checked exists.
+fn kind<'k>(api: &'k Api, name: &str) -> Result<&'k SessionKind, Problem> {
+    api.behaviours
+        .session(name)
+        .ok_or_else(|| eval_problem(format!("no session kind `{name}`")))
+}
+
+/// A value as text: strings as they are, anything else as JSON.
+fn text(v: Option<Value>) -> String {
+    match v {
+        Some(Value::String(s)) => s,
+        Some(v) => v.to_string(),
+        None => String::new(),
+    }
+}
+
+fn append(state: &mut Value, to: &str, v: Value, merge: Option<&(String, Vec<String>)>) {
+    if state.pointer(to).and_then(Value::as_array).is_none() {
+        put(state, to, Some(json!([])));
+    }
+    let Some(list) = state.pointer_mut(to).and_then(Value::as_array_mut) else {
+        return;
+    };
+    if let Some((key, add)) = merge
+        && let Some(existing) = list
+            .iter_mut()
+            .find(|x| x.pointer(key).is_some() && x.pointer(key) == v.pointer(key))
+    {
+        for field in add {
+            let sum = existing
+                .pointer(field)
+                .and_then(Value::as_f64)
+                .unwrap_or(0.0)
+                + v.pointer(field).and_then(Value::as_f64).unwrap_or(0.0);
+            let sum = if sum.fract() == 0.0 {
+                json!(sum as i64)
+            } else {
+                json!(sum)
+            };
+            put(existing, field, Some(sum));
+        }
+        return;
+    }
+    list.push(v);
+}

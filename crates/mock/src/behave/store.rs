@@ -1,0 +1,163 @@
+//! The state behaviours keep: sessions by kind, refresh tokens, records, one-time codes and
+//! idempotent answers — in memory, bounded, and all behind one lock per mock so that an
+//! operation's read-modify-write is atomic (100 concurrent adds to one cart lose none).
+
+use std::collections::{HashMap, VecDeque};
+
+use serde_json::Value;
+
+use super::tokens::Key;
+use crate::Outgoing;
+
+/// Every API's state, the outbox, and the clock offset.
+#[derive(Default)]
+pub struct World {
+    /// State per API source file.
+    pub apis: HashMap<String, ApiState>,
+    /// Messages "sent" (one-time codes), newest last.
+    pub outbox: VecDeque<Value>,
+}
+
+/// The most messages the outbox keeps.
+pub const OUTBOX_MAX: usize = 1000;
+/// The most records, codes or idempotent answers kept per API.
+pub const OTHER_MAX: usize = 10_000;
+
+/// One API's state.
+#[derive(Default)]
+pub struct ApiState {
+    /// Sessions by kind name.
+    pub sessions: HashMap<String, Sessions>,
+    /// Refresh tokens by kind name.
+    pub refresh: HashMap<String, Sessions>,
+    /// Records by store name, then key.
+    pub records: HashMap<String, Bounded<String, Value>>,
+    /// One-time codes by recipient: the code and when it expires (virtual ms).
+    pub codes: Bounded<String, (String, i64)>,
+    /// First answers by operation and client reference.
+    pub replies: Bounded<(String, String), Outgoing>,
+}
+
+/// A live session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// Its state.
+    pub state: Value,
+    /// When it expires (virtual ms).
+    pub expires: Option<i64>,
+}
+
+/// Sessions of one kind.
+pub type Sessions = Bounded<Key, Session>;
+
+/// A map that forgets its oldest entries beyond a bound.
+pub struct Bounded<K, V> {
+    map: HashMap<K, V>,
+    order: VecDeque<K>,
+    max: usize,
+}
+
+impl<K, V> Default for Bounded<K, V> {
+    fn default() -> Self {
+        Bounded {
+            map: HashMap::new(),
+            order: VecDeque::new(),
+            max: OTHER_MAX,
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Clone, V> Bounded<K, V> {
+    /// An empty map keeping at most `max` entries.
+    pub fn with_max(max: usize) -> Self {
+        Bounded {
+            max: max.max(1),
+            ..Bounded::default()
+        }
+    }
+
+    /// The value for `k`.
+    pub fn get(&self, k: &K) -> Option<&V> {
+        self.map.get(k)
+    }
+
+    /// Inserts, evicting the oldest entries when full.
+    pub fn insert(&mut self, k: K, v: V) {
+        if self.map.insert(k.clone(), v).is_none() {
+            self.order.push_back(k);
+        }
+        while self.map.len() > self.max {
+            match self.order.pop_front() {
+                Some(old) => {
+                    self.map.remove(&old);
+                }
+                None => break,
+            }
+        }
+        // Keys removed by `remove` linger in `order`; compact when they dominate.
+        if self.order.len() > 2 * self.max {
+            let map = &self.map;
+            self.order.retain(|k| map.contains_key(k));
+        }
+    }
+
+    /// Removes and returns the value for `k`.
+    pub fn remove(&mut self, k: &K) -> Option<V> {
+        self.map.remove(k)
+    }
+
+    /// How many entries there are.
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+}
+
+impl ApiState {
+    /// The sessions of a kind, created with its bound on first use.
+    pub fn sessions(&mut self, kind: &str, max: usize) -> &mut Sessions {
+        self.sessions
+            .entry(kind.to_owned())
+            .or_insert_with(|| Bounded::with_max(max))
+    }
+
+    /// The refresh tokens of a kind.
+    pub fn refresh(&mut self, kind: &str, max: usize) -> &mut Sessions {
+        self.refresh
+            .entry(kind.to_owned())
+            .or_insert_with(|| Bounded::with_max(max))
+    }
+
+    /// A live session (expired ones are dropped on sight).
+    pub fn live(&mut self, kind: &str, max: usize, key: &Key, now: i64) -> Option<Session> {
+        let sessions = self.sessions(kind, max);
+        match sessions.get(key) {
+            Some(s) if s.expires.is_none_or(|e| e > now) => Some(s.clone()),
+            Some(_) => {
+                sessions.remove(key);
+                None
+            }
+            None => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounded_evicts_oldest() {
+        let mut b: Bounded<u32, u32> = Bounded::with_max(3);
+        for i in 0..5 {
+            b.insert(i, i);
+        }
+        assert_eq!(b.len(), 3);
+        assert!(b.get(&0).is_none() && b.get(&1).is_none() && b.get(&4).is_some());
+        b.remove(&4);
+        for i in 10..100 {
+            b.insert(i, i);
+        }
+        assert_eq!(b.len(), 3);
+    }
+}
