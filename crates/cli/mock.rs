@@ -63,7 +63,10 @@ fn secrets(apis: &[Api], flags: &[(String, String)]) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for api in apis {
         for def in &api.behaviours.secrets {
-            let var = format!("CARTWRIGHT_SECRET_{}", def.name.to_ascii_uppercase().replace('-', "_"));
+            let var = format!(
+                "CARTWRIGHT_SECRET_{}",
+                def.name.to_ascii_uppercase().replace('-', "_")
+            );
             if let Ok(v) = std::env::var(&var) {
                 out.push((def.name.clone(), v));
             }

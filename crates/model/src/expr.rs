@@ -4,7 +4,8 @@
 //!
 //! All expressions share one environment whose extra functions make mock data:
 //! `token(n)` (n random bytes, base64url, from a CSPRNG), `hex(n)`, `digits(n)`, `uuid()`,
-//! and the filter `iso` (unix seconds to an RFC 3339 UTC timestamp).
+//! and the filters `iso` (unix seconds to an RFC 3339 UTC timestamp) and `fixed(n)` (a
+//! number as text with n decimals, for money: `3 | fixed` is `"3.00"`).
 
 use std::sync::LazyLock;
 
@@ -111,6 +112,9 @@ fn environment() -> Environment<'static> {
             &h[20..32]
         )
     });
+    env.add_filter("fixed", |x: f64, decimals: Option<usize>| {
+        format!("{x:.*}", decimals.unwrap_or(2).min(12))
+    });
     env.add_filter("iso", |secs: i64| -> Result<String, Error> {
         if !(0..=253_402_300_799).contains(&secs) {
             return Err(Error::new(
@@ -163,6 +167,15 @@ mod tests {
         assert_eq!(e.eval(&ctx), Ok(Some(json!(5))));
         assert_eq!(Expr::compile("missing").expect("c").eval(&ctx), Ok(None));
         assert!(Expr::compile("p ==").is_err());
+        let e = Expr::compile("(state['items'] | map(attribute='q') | sum) | fixed ~ ' USD'");
+        assert_eq!(e.expect("c").eval(&ctx), Ok(Some(json!("5.00 USD"))));
+        let e = Expr::compile("request.body.quantity | default(1)").expect("c");
+        assert_eq!(
+            e.eval(&context(&json!({"request": {"body": null}}))),
+            Ok(Some(json!(1)))
+        );
+        let e = Expr::compile("'61-2' | split('-') | first").expect("c");
+        assert_eq!(e.eval(&ctx), Ok(Some(json!("61"))));
         let t = Expr::compile("token(16)")
             .expect("c")
             .eval(&ctx)

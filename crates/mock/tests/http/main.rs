@@ -2,9 +2,11 @@
 
 mod admin_cors;
 mod bad_input;
+mod centra;
 mod responses;
 mod routing;
 mod security;
+mod stateful;
 mod validation;
 
 use std::sync::Arc;
@@ -71,3 +73,46 @@ pub async fn start() -> Server {
 pub async fn json(res: reqwest::Response) -> serde_json::Value {
     res.json().await.expect("JSON body")
 }
+
+/// Starts a mock of one of the project's specs (`specs/NAME.yaml`) with `config`; its
+/// responses are checked against the spec by [`Stateful::send`].
+pub async fn start_spec(name: &str, config: Config) -> Stateful {
+    let path = format!("{}/../../specs/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("spec readable");
+    let mut sources = Sources::new();
+    let loaded = cartwright_spec::load_str(&path, &text, &LoadOptions::default(), &mut sources)
+        .expect("spec loads");
+    let base_path = loaded.api.base_paths.first().cloned().unwrap_or_default();
+    let server = start_api(loaded.api, config).await;
+    let api = server.mock.apis()[0].clone();
+    Stateful {
+        base: format!("{}{base_path}", server.base),
+        server,
+        api,
+    }
+}
+
+/// Starts a mock of a loaded API.
+pub async fn start_api(api: cartwright_model::Api, config: Config) -> Server {
+    let mock = Arc::new(Mock::new(
+        vec![api],
+        Config {
+            log_requests: false,
+            ..config
+        },
+    ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let running =
+        cartwright_mock::serve(mock.clone(), listener, std::future::pending()).expect("serve");
+    let base = format!("http://{}", running.addr);
+    Server {
+        running,
+        base,
+        client: reqwest::Client::new(),
+        mock,
+    }
+}
+
+pub use stateful::Stateful;

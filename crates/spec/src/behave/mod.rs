@@ -376,9 +376,27 @@ fn unknown_name(what: &str, name: &str, known: &[&str], at: &str) -> Diagnostic 
     }
 }
 
+/// Removes `x-` keys (notes such as `x-cartwright-source`) everywhere but under `vars`.
+fn strip_notes(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.retain(|k, _| !k.starts_with("x-"));
+            for (k, child) in m.iter_mut() {
+                if k != "vars" {
+                    strip_notes(child);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(strip_notes),
+        _ => {}
+    }
+}
+
 /// Deserialises with the path of the first problem as a pointer.
 fn shape<T: DeserializeOwned>(v: &Value, at: &str) -> Result<T, Diagnostic> {
-    serde_path_to_error::deserialize(v).map_err(|e| {
+    let mut v = v.clone();
+    strip_notes(&mut v);
+    serde_path_to_error::deserialize(&v).map_err(|e| {
         let mut ptr = at.to_owned();
         for seg in e.path().iter() {
             match seg {
