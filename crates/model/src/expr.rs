@@ -48,7 +48,10 @@ impl Expr {
     /// Evaluates against a context; `None` when the result is undefined or `none`, so a
     /// binding can say "leave this out" (a token that `API-token: none` suppresses).
     pub fn eval(&self, ctx: &JinjaValue) -> Result<Option<Value>, String> {
-        let v = self.compiled.eval(ctx).map_err(|e| describe(&e))?;
+        let v = self
+            .compiled
+            .eval(ctx)
+            .map_err(|e| format!("`{}`: {}", self.source, describe(&e)))?;
         if v.is_undefined() || v.is_none() {
             return Ok(None);
         }
@@ -62,7 +65,7 @@ impl Expr {
         self.compiled
             .eval(ctx)
             .map(|v| v.is_true())
-            .map_err(|e| describe(&e))
+            .map_err(|e| format!("`{}`: {}", self.source, describe(&e)))
     }
 }
 
@@ -80,6 +83,8 @@ fn describe(e: &Error) -> String {
 
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
+    // `auth.user.state.email` is simply undefined when nobody is signed in.
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
     env.add_function("token", |n: Option<usize>| {
         use base64::Engine;
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random(n.unwrap_or(24)))
@@ -174,6 +179,9 @@ mod tests {
             e.eval(&context(&json!({"request": {"body": null}}))),
             Ok(Some(json!(1)))
         );
+        let deep = context(&json!({"items": [{"a": {"q": 2}}, {"a": {"q": 5}}]}));
+        let e = Expr::compile("items | map(attribute='a.q') | sum").expect("c");
+        assert_eq!(e.eval(&deep), Ok(Some(json!(7))));
         let e = Expr::compile("'61-2' | split('-') | first").expect("c");
         assert_eq!(e.eval(&ctx), Ok(Some(json!("61"))));
         let t = Expr::compile("token(16)")

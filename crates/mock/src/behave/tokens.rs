@@ -24,8 +24,11 @@ pub fn same_secret(a: &str, b: &str) -> bool {
     a.ct_eq(&b).into()
 }
 
-/// A new token of the format; a JWT needs its key, subject and times (unix seconds).
-pub fn make(format: &TokenFormat, jwt: Option<(&[u8], Option<&str>, i64, Option<i64>)>) -> String {
+/// What a JWT is signed with and says: key, subject, issued-at and expiry (unix seconds).
+pub type JwtParts<'a> = (&'a [u8], Option<&'a str>, i64, Option<i64>);
+
+/// A new token of the format; a JWT needs its [`JwtParts`].
+pub fn make(format: &TokenFormat, jwt: Option<JwtParts<'_>>) -> String {
     match (format, jwt) {
         (TokenFormat::Random { bytes }, _) => B64.encode(random(*bytes)),
         (TokenFormat::Hex { chars }, _) => {

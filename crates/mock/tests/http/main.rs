@@ -8,6 +8,7 @@ mod routing;
 mod security;
 mod stateful;
 mod validation;
+mod vendo;
 
 use std::sync::Arc;
 
