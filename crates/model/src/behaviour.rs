@@ -141,14 +141,14 @@ pub enum Action {
     /// Sets values in the session state at JSON pointers.
     Set(Vec<(String, Shape)>),
     /// Appends to an array in the state; with `merge`, an element with the same key instead
-    /// has its numeric fields increased.
+    /// has its `add` fields increased and its `replace` fields overwritten.
     Append {
         /// Pointer to the array.
         to: String,
         /// The new element.
         value: Shape,
-        /// Key pointer and the pointers of fields to add up.
-        merge: Option<(String, Vec<String>)>,
+        /// How an element with the same key is updated instead.
+        merge: Option<Merge>,
     },
     /// Removes the elements of an array for which `when` holds (`item` is the element).
     Remove {
@@ -209,6 +209,17 @@ pub enum Action {
     },
     /// Ends the current session: its token no longer opens it.
     End,
+}
+
+/// How `append` updates an element that has the same key.
+#[derive(Debug, Default)]
+pub struct Merge {
+    /// Pointer (within an element) to the key.
+    pub key: String,
+    /// Pointers to numeric fields to add up.
+    pub add: Vec<String>,
+    /// Pointers to fields the new value overwrites.
+    pub replace: Vec<String>,
 }
 
 /// How an answer is made: the spec's response for a status (and example), then patched.

@@ -3,7 +3,7 @@
 //! they know from Jinja templates and a request only evaluates.
 //!
 //! All expressions share one environment whose extra functions make mock data:
-//! `token(n)` (n random bytes, base64url, from a CSPRNG), `hex(n)`, `digits(n)`, `uuid()`,
+//! `random_token(n)` (n random bytes, base64url, from a CSPRNG), `hex(n)`, `digits(n)`, `uuid()`,
 //! and the filters `iso` (unix seconds to an RFC 3339 UTC timestamp) and `fixed(n)` (a
 //! number as text with n decimals, for money: `3 | fixed` is `"3.00"`).
 
@@ -85,7 +85,7 @@ fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     // `auth.user.state.email` is simply undefined when nobody is signed in.
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
-    env.add_function("token", |n: Option<usize>| {
+    env.add_function("random_token", |n: Option<usize>| {
         use base64::Engine;
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random(n.unwrap_or(24)))
     });
@@ -184,7 +184,7 @@ mod tests {
         assert_eq!(e.eval(&deep), Ok(Some(json!(7))));
         let e = Expr::compile("'61-2' | split('-') | first").expect("c");
         assert_eq!(e.eval(&ctx), Ok(Some(json!("61"))));
-        let t = Expr::compile("token(16)")
+        let t = Expr::compile("random_token(16)")
             .expect("c")
             .eval(&ctx)
             .expect("e");

@@ -16,7 +16,7 @@ mod security;
 
 pub use api::{Api, Skipped};
 pub use behaviour::{
-    Action, Behaviours, Binding, Carrier, Respond, SecretDef, SessionKind, Shape, Step,
+    Action, Behaviours, Binding, Carrier, Merge, Respond, SecretDef, SessionKind, Shape, Step,
     TokenFormat, Unknown, parse_duration,
 };
 pub use expr::{Expr, context, iso, random};

@@ -1,6 +1,6 @@
 //! The built-in actions, run in order against the operation's session.
 
-use cartwright_model::{Action, Api, Binding, Operation, Respond, SessionKind, iso, random};
+use cartwright_model::{Action, Api, Binding, Merge, Operation, Respond, SessionKind, iso, random};
 use serde_json::{Value, json};
 
 use super::context::Ctx;
@@ -301,18 +301,21 @@ fn text(v: Option<Value>) -> String {
     }
 }
 
-fn append(state: &mut Value, to: &str, v: Value, merge: Option<&(String, Vec<String>)>) {
+fn append(state: &mut Value, to: &str, v: Value, merge: Option<&Merge>) {
     if state.pointer(to).and_then(Value::as_array).is_none() {
         put(state, to, Some(json!([])));
     }
     let Some(list) = state.pointer_mut(to).and_then(Value::as_array_mut) else {
         return;
     };
-    if let Some((key, add)) = merge
+    if let Some(Merge { key, add, replace }) = merge
         && let Some(existing) = list
             .iter_mut()
             .find(|x| x.pointer(key).is_some() && x.pointer(key) == v.pointer(key))
     {
+        for field in replace {
+            put(existing, field, v.pointer(field).cloned());
+        }
         for field in add {
             let sum = existing
                 .pointer(field)

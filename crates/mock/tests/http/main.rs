@@ -9,6 +9,7 @@ mod security;
 mod stateful;
 mod validation;
 mod vendo;
+mod websale;
 
 use std::sync::Arc;
 

@@ -196,13 +196,15 @@ fn step(s: raw::Step, at: &str, errs: &mut Vec<Diagnostic>) -> Step {
             to: pointer(a.to, &join(&at, "to"), errs),
             value: template(&a.value, &join(&at, "value"), errs),
             merge: a.merge.map(|m| {
-                (
-                    pointer(m.key, &join(&at, "merge"), errs),
-                    m.add
-                        .into_iter()
-                        .map(|p| pointer(p, &join(&at, "merge"), errs))
-                        .collect(),
-                )
+                let at = join(&at, "merge");
+                let list = |ps: Vec<String>, errs: &mut Vec<Diagnostic>| -> Vec<String> {
+                    ps.into_iter().map(|p| pointer(p, &at, errs)).collect()
+                };
+                cartwright_model::Merge {
+                    key: pointer(m.key.clone(), &at, errs),
+                    add: list(m.add, errs),
+                    replace: list(m.replace, errs),
+                }
             }),
         });
     }

@@ -168,6 +168,8 @@ pub struct Merge {
     pub key: String,
     #[serde(default)]
     pub add: Vec<String>,
+    #[serde(default)]
+    pub replace: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
