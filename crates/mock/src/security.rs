@@ -139,6 +139,11 @@ fn credential<'r>(scheme: &SecurityScheme, raw: &'r Raw<'r>) -> Result<Credentia
                 {
                     Ok(Credential::Bearer(token.trim()))
                 }
+                // Some APIs document JWTs sent bare ("Token only! Please use without Bearer
+                // tag/prefix"); a value shaped like a JWT is taken as one.
+                None if h.split('.').count() == 3 && !h.contains(char::is_whitespace) => {
+                    Ok(Credential::Bearer(h))
+                }
                 _ => Err("`Authorization` must be `Bearer <token>`".to_owned()),
             }
         }

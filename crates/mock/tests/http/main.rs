@@ -3,6 +3,7 @@
 mod admin_cors;
 mod bad_input;
 mod centra;
+mod jwt;
 mod responses;
 mod routing;
 mod security;
