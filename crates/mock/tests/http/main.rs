@@ -7,6 +7,7 @@ mod jwt;
 mod responses;
 mod routing;
 mod security;
+mod spree;
 mod stateful;
 mod validation;
 mod vendo;
