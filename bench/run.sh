@@ -28,11 +28,15 @@ load http://127.0.0.1:4712/ > "$tmp/plain.txt"
 load http://127.0.0.1:4711/api/shop/products/featured > "$tmp/get.txt"
 BODY_FILE="$tmp/valid.json" load -s bench/post.lua http://127.0.0.1:4711/api/shop/cart > "$tmp/post.txt"
 BODY_FILE="$tmp/invalid.json" load -s bench/post.lua http://127.0.0.1:4711/api/shop/cart > "$tmp/invalid.txt"
+"$bin/cartwright" mock specs/vendo-storefront.yaml --port 4714 --quiet & stateful=$!
+wait_up http://127.0.0.1:4714/__cartwright/health
+token=$(curl -fs -X POST http://127.0.0.1:4714/api/v2/storefront/cart | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["attributes"]["token"])')
+ORDER_TOKEN="$token" load -s bench/stateful.lua http://127.0.0.1:4714 > "$tmp/stateful.txt"
 rss=$(awk '/VmHWM/ {print $2}' "/proc/$mock/status")
 
 base=$(rps "$tmp/plain.txt")
 printf '%-34s %12s %8s %10s\n' "case (wrk -t$threads -c$conn -d$dur)" "requests/s" "ratio" "p99"
-for case in plain get post invalid; do
+for case in plain get post invalid stateful; do
   r=$(rps "$tmp/$case.txt")
   printf '%-34s %12s %8.2f %10s\n' "$case" "$r" "$(awk -v a="$r" -v b="$base" 'BEGIN {print a / b}')" "$(p99 "$tmp/$case.txt")"
 done

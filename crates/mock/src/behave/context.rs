@@ -2,7 +2,7 @@
 //! JSON object converted for evaluation only when a step has changed it.
 
 use cartwright_model::{Carrier, Expr, SecretDef, Shape, context};
-use minijinja::value::Value as Jinja;
+use minijinja::value::{Value as Jinja, merge_maps};
 use serde_json::{Map, Value, json};
 
 use super::tokens::same_secret;
@@ -69,13 +69,17 @@ impl Ctx {
         })
     }
 
-    /// Evaluates with an extra name bound (`item`, `this`), restoring it afterwards.
+    /// Evaluates with an extra name bound (`item`, `this`). The name is layered over the
+    /// converted context rather than converting it again, which keeps per-element patches
+    /// cheap; `f` only evaluates.
     pub fn with<T>(&mut self, name: &str, v: Value, f: impl FnOnce(&mut Ctx) -> T) -> T {
-        let old = std::mem::replace(&mut self.json[name], v);
-        self.jinja = None;
+        let base = self.jinja().clone();
+        let mut one = Map::new();
+        one.insert(name.to_owned(), v);
+        let layer = Jinja::from_serialize(Value::Object(one));
+        let saved = self.jinja.replace(merge_maps([base, layer]));
         let out = f(self);
-        self.json[name] = old;
-        self.jinja = None;
+        self.jinja = saved;
         out
     }
 }
@@ -210,5 +214,23 @@ mod tests {
         assert_eq!(bearer("Bearer t0k").as_deref(), Some("t0k"));
         assert_eq!(bearer("t0k").as_deref(), Some("t0k"));
         assert_eq!(bearer("Basic abc"), None);
+    }
+}
+
+#[cfg(test)]
+mod with_tests {
+    use super::*;
+
+    #[test]
+    fn with_layers_a_name_over_the_context() {
+        let mut ctx = Ctx::new(json!({"state": null, "vars": {"a": 1}}));
+        let e = Expr::compile("state.email").expect("compiles");
+        let v = ctx.with("state", json!({"email": "x@example.com"}), |c| c.eval(&e));
+        assert_eq!(v, Ok(Some(json!("x@example.com"))));
+        let e = Expr::compile("vars.a + this").expect("compiles");
+        assert_eq!(
+            ctx.with("this", json!(2), |c| c.eval(&e)),
+            Ok(Some(json!(3)))
+        );
     }
 }

@@ -60,7 +60,15 @@ pub fn put(root: &mut Value, pointer: &str, v: Option<Value>) {
 /// Applies a response patch: evaluates `shape` for every place `pointer` names, with `this`
 /// bound to the element a `*` stands for.
 pub fn patch(body: &mut Value, pointer: &str, shape: &Shape, ctx: &mut Ctx) -> Result<(), String> {
-    walk(body, &segments(pointer), shape, ctx, &Value::Null)
+    walk(body, &segments(pointer), shape, ctx, None)
+}
+
+/// The value of `shape`, with `this` bound when a `*` gave one.
+fn value(shape: &Shape, ctx: &mut Ctx, this: Option<&Value>) -> Result<Option<Value>, String> {
+    match this {
+        Some(t) => ctx.with("this", t.clone(), |c| c.shape(shape)),
+        None => ctx.shape(shape),
+    }
 }
 
 fn walk(
@@ -68,12 +76,11 @@ fn walk(
     segs: &[String],
     shape: &Shape,
     ctx: &mut Ctx,
-    this: &Value,
+    this: Option<&Value>,
 ) -> Result<(), String> {
     match segs {
         [] => {
-            let v = ctx.with("this", this.clone(), |c| c.shape(shape))?;
-            *at = v.unwrap_or(Value::Null);
+            *at = value(shape, ctx, this)?.unwrap_or(Value::Null);
             Ok(())
         }
         [star, rest @ ..] if star == "*" => {
@@ -84,12 +91,12 @@ fn walk(
             };
             for child in children {
                 let this = child.clone();
-                walk(child, rest, shape, ctx, &this)?;
+                walk(child, rest, shape, ctx, Some(&this))?;
             }
             Ok(())
         }
         [last] => {
-            let v = ctx.with("this", this.clone(), |c| c.shape(shape))?;
+            let v = value(shape, ctx, this)?;
             let ptr = format!("/{}", last.replace('~', "~0").replace('/', "~1"));
             put(at, &ptr, v);
             Ok(())
