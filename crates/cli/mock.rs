@@ -43,7 +43,7 @@ pub struct MockArgs {
     #[arg(long, default_value_t = 1024 * 1024, value_name = "BYTES")]
     body_limit: usize,
     /// A secret the spec's behaviours declare (a shared secret, a JWT signing key), as
-    /// NAME=VALUE (repeatable). Also read from CARTWRIGHT_SECRET_<NAME>. Never printed.
+    /// NAME=VALUE (repeatable). Also read from `CARTWRIGHT_SECRET_<NAME>`. Never printed.
     #[arg(long = "secret", value_name = "NAME=VALUE", value_parser = parse_secret)]
     secrets: Vec<(String, String)>,
     /// Send this one-time code instead of random ones (for local development).

@@ -5,9 +5,10 @@
 //! starts over, which costs one regeneration per body, never correctness.
 
 use std::collections::HashMap;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use bytes::Bytes;
+use serde_json::Value;
 
 /// What a cached body depends on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -26,10 +27,12 @@ pub struct BodyKey {
     pub seed: u64,
 }
 
-/// A bounded map from [`BodyKey`] to serialised bodies.
+/// A bounded map from [`BodyKey`] to serialised bodies, and from bodies to their parsed
+/// JSON (behaviours patch the parsed form of a cached body on every request).
 #[derive(Debug, Default)]
 pub struct BodyCache {
     bodies: RwLock<HashMap<BodyKey, Bytes>>,
+    parsed: RwLock<HashMap<Bytes, Arc<Value>>>,
 }
 
 const CAPACITY: usize = 4096;
@@ -58,9 +61,32 @@ impl BodyCache {
         Ok(body)
     }
 
+    /// The body parsed as JSON, parsed once per distinct body.
+    pub fn parsed(&self, body: &Bytes) -> Option<Arc<Value>> {
+        if let Some(v) = self
+            .parsed
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(body)
+        {
+            return Some(v.clone());
+        }
+        let v: Arc<Value> = Arc::new(serde_json::from_slice(body).ok()?);
+        let mut parsed = self.parsed.write().unwrap_or_else(|p| p.into_inner());
+        if parsed.len() >= CAPACITY {
+            parsed.clear();
+        }
+        parsed.insert(body.clone(), v.clone());
+        Some(v)
+    }
+
     /// Forgets every body (after a reload the operations may differ).
     pub fn clear(&self) {
         self.bodies
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+        self.parsed
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .clear();

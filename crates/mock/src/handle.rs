@@ -191,7 +191,7 @@ impl Mock {
             ));
         }
         let mut out = respond::respond(api, op, req, &pref, config, &self.bodies)?;
-        behave::apply(&mut out, &mut plan)?;
+        behave::apply(&mut out, &mut plan, &self.bodies)?;
         if let Some(key) = plan.replay.take()
             && out.status.is_success()
         {

@@ -14,12 +14,15 @@ use minijinja::{Environment, Error, ErrorKind, Expression};
 use rand::RngCore;
 use serde_json::Value;
 
+use crate::fast::{Fast, recognise};
+
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(environment);
 
 /// A compiled expression and its source text.
 pub struct Expr {
     source: String,
     compiled: Expression<'static, 'static>,
+    fast: Option<Fast>,
 }
 
 impl std::fmt::Debug for Expr {
@@ -37,7 +40,13 @@ impl Expr {
         Ok(Expr {
             source: source.to_owned(),
             compiled,
+            fast: recognise(source),
         })
+    }
+
+    /// The expression as a plain path or literal, when it is one.
+    pub fn fast(&self) -> Option<&Fast> {
+        self.fast.as_ref()
     }
 
     /// The text it was compiled from.

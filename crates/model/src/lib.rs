@@ -9,10 +9,12 @@
 mod api;
 mod behaviour;
 mod expr;
+mod fast;
 mod operation;
 mod route;
 mod schema;
 mod security;
+mod view;
 
 pub use api::{Api, Skipped};
 pub use behaviour::{
@@ -20,6 +22,7 @@ pub use behaviour::{
     TokenFormat, Unknown, parse_duration,
 };
 pub use expr::{Expr, context, iso, random};
+pub use fast::{Fast, Key, follow, truthy};
 pub use operation::{
     Example, Header, MediaType, Method, Operation, ParamLocation, ParamStyle, Parameter,
     RequestBody, Response, StatusKey,
@@ -27,3 +30,4 @@ pub use operation::{
 pub use route::{Lookup, Match, Part, RouteError, Router, Segment, Template};
 pub use schema::{Schema, Violation};
 pub use security::{Requirement, SchemeKind, SecurityScheme};
+pub use view::view;

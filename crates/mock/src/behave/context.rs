@@ -1,7 +1,9 @@
 //! What expressions see: the request, the session, secrets, `vars` and the time, as one
 //! JSON object converted for evaluation only when a step has changed it.
 
-use cartwright_model::{Carrier, Expr, SecretDef, Shape, context};
+use std::sync::Arc;
+
+use cartwright_model::{Carrier, Expr, Fast, SecretDef, Shape, follow, truthy, view};
 use minijinja::value::{Value as Jinja, merge_maps};
 use serde_json::{Map, Value, json};
 
@@ -10,20 +12,25 @@ use crate::Incoming;
 
 /// The evaluation context of one request.
 pub struct Ctx {
-    json: Value,
-    jinja: Option<Jinja>,
+    /// Shared with minijinja's view of it while an expression runs; copied on write only if
+    /// a view were still alive.
+    json: Arc<Value>,
+    /// Names bound for a moment (`item`, `this`), innermost last.
+    layers: Vec<(String, Value)>,
 }
 
 impl Ctx {
     /// A context from its JSON.
     pub fn new(json: Value) -> Ctx {
-        Ctx { json, jinja: None }
+        Ctx {
+            json: Arc::new(json),
+            layers: Vec::new(),
+        }
     }
 
     /// Sets a top-level name.
     pub fn set(&mut self, name: &str, v: Value) {
-        self.json[name] = v;
-        self.jinja = None;
+        Arc::make_mut(&mut self.json)[name] = v;
     }
 
     /// A top-level value.
@@ -31,18 +38,46 @@ impl Ctx {
         &self.json[name]
     }
 
-    fn jinja(&mut self) -> &Jinja {
-        self.jinja.get_or_insert_with(|| context(&self.json))
+    fn jinja(&self) -> Jinja {
+        let base = view(self.json.clone());
+        if self.layers.is_empty() {
+            return base;
+        }
+        let mut top = Map::new();
+        for (k, v) in &self.layers {
+            top.insert(k.clone(), v.clone());
+        }
+        merge_maps([base, view(Arc::new(Value::Object(top)))])
+    }
+
+    /// The value of a plain path or literal, without minijinja.
+    fn lookup(&self, f: &Fast) -> Option<Value> {
+        match f {
+            Fast::Literal(v) => v.clone(),
+            Fast::Path(name, keys) => {
+                let start = match self.layers.iter().rev().find(|(k, _)| k == name) {
+                    Some((_, v)) => Some(v),
+                    None => self.json.get(name),
+                };
+                follow(start, keys).cloned()
+            }
+        }
     }
 
     /// Evaluates an expression.
     pub fn eval(&mut self, e: &Expr) -> Result<Option<Value>, String> {
-        e.eval(self.jinja())
+        match e.fast() {
+            Some(f) => Ok(self.lookup(f)),
+            None => e.eval(&self.jinja()),
+        }
     }
 
     /// Whether a condition holds.
     pub fn holds(&mut self, e: &Expr) -> Result<bool, String> {
-        e.truthy(self.jinja())
+        match e.fast() {
+            Some(f) => Ok(truthy(self.lookup(f).as_ref())),
+            None => e.truthy(&self.jinja()),
+        }
     }
 
     /// Evaluates a shape; fields whose expression is none are left out.
@@ -69,17 +104,11 @@ impl Ctx {
         })
     }
 
-    /// Evaluates with an extra name bound (`item`, `this`). The name is layered over the
-    /// converted context rather than converting it again, which keeps per-element patches
-    /// cheap; `f` only evaluates.
+    /// Evaluates with an extra name bound (`item`, `this`); `f` only evaluates.
     pub fn with<T>(&mut self, name: &str, v: Value, f: impl FnOnce(&mut Ctx) -> T) -> T {
-        let base = self.jinja().clone();
-        let mut one = Map::new();
-        one.insert(name.to_owned(), v);
-        let layer = Jinja::from_serialize(Value::Object(one));
-        let saved = self.jinja.replace(merge_maps([base, layer]));
+        self.layers.push((name.to_owned(), v));
         let out = f(self);
-        self.jinja = saved;
+        self.layers.pop();
         out
     }
 }

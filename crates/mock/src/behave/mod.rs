@@ -22,6 +22,7 @@ pub use clock::Clock;
 use context::Ctx;
 use store::{ApiState, World};
 
+use crate::cache::BodyCache;
 use crate::problem::Problem;
 use crate::{Config, Incoming, Outgoing};
 
@@ -408,13 +409,14 @@ pub fn applies(api: &Api, op: &Operation) -> bool {
 }
 
 /// Patches an answer made from the spec with the plan's body values and headers.
-pub fn apply(out: &mut Outgoing, plan: &mut Plan<'_>) -> Result<(), Problem> {
+pub fn apply(out: &mut Outgoing, plan: &mut Plan<'_>, cache: &BodyCache) -> Result<(), Problem> {
     let Some(r) = plan.respond else {
         return Ok(());
     };
     if !r.body.is_empty()
-        && let Ok(mut body) = serde_json::from_slice::<Value>(&out.body)
+        && let Some(parsed) = cache.parsed(&out.body)
     {
+        let mut body = Value::clone(&parsed);
         for (ptr, shape) in &r.body {
             patch::patch(&mut body, ptr, shape, &mut plan.ctx).map_err(eval_problem)?;
         }

@@ -1,23 +1,34 @@
 //! Writing into JSON at pointers: state changes (`set`, `append`) and response patches,
 //! where a `*` segment stands for every element of an array or value of an object.
 
+use std::borrow::Cow;
+
 use cartwright_model::Shape;
 use serde_json::Value;
 
 use super::context::Ctx;
 
 /// The unescaped segments of a JSON pointer.
-pub fn segments(pointer: &str) -> Vec<String> {
+pub fn segments(pointer: &str) -> Vec<Cow<'_, str>> {
     pointer
         .split('/')
         .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .map(|s| {
+            if s.contains('~') {
+                Cow::Owned(s.replace("~1", "/").replace("~0", "~"))
+            } else {
+                Cow::Borrowed(s)
+            }
+        })
         .collect()
 }
 
 /// Sets `v` at `pointer`, creating objects on the way; `None` removes the field.
 pub fn put(root: &mut Value, pointer: &str, v: Option<Value>) {
-    let segs = segments(pointer);
+    put_at(root, &segments(pointer), v);
+}
+
+fn put_at(root: &mut Value, segs: &[Cow<'_, str>], v: Option<Value>) {
     let Some((last, parents)) = segs.split_last() else {
         if let Some(v) = v {
             *root = v;
@@ -34,7 +45,7 @@ pub fn put(root: &mut Value, pointer: &str, v: Option<Value>) {
                 Some(x) => x,
                 None => return,
             },
-            Value::Object(m) => m.entry(s.clone()).or_insert(Value::Null),
+            Value::Object(m) => m.entry(s.as_ref()).or_insert(Value::Null),
             _ => return,
         };
     }
@@ -43,14 +54,14 @@ pub fn put(root: &mut Value, pointer: &str, v: Option<Value>) {
     }
     match (at, v) {
         (Value::Object(m), Some(v)) => {
-            m.insert(last.clone(), v);
+            m.insert(last.to_string(), v);
         }
         (Value::Object(m), None) => {
-            m.shift_remove(last);
+            m.shift_remove(last.as_ref());
         }
         (Value::Array(a), Some(v)) => match last.parse::<usize>() {
             Ok(i) if i < a.len() => a[i] = v,
-            _ if last == "-" => a.push(v),
+            _ if last.as_ref() == "-" => a.push(v),
             _ => {}
         },
         _ => {}
@@ -73,7 +84,7 @@ fn value(shape: &Shape, ctx: &mut Ctx, this: Option<&Value>) -> Result<Option<Va
 
 fn walk(
     at: &mut Value,
-    segs: &[String],
+    segs: &[Cow<'_, str>],
     shape: &Shape,
     ctx: &mut Ctx,
     this: Option<&Value>,
@@ -83,7 +94,7 @@ fn walk(
             *at = value(shape, ctx, this)?.unwrap_or(Value::Null);
             Ok(())
         }
-        [star, rest @ ..] if star == "*" => {
+        [star, rest @ ..] if star.as_ref() == "*" => {
             let children: Vec<&mut Value> = match at {
                 Value::Array(a) => a.iter_mut().collect(),
                 Value::Object(m) => m.values_mut().collect(),
@@ -97,8 +108,7 @@ fn walk(
         }
         [last] => {
             let v = value(shape, ctx, this)?;
-            let ptr = format!("/{}", last.replace('~', "~0").replace('/', "~1"));
-            put(at, &ptr, v);
+            put_at(at, std::slice::from_ref(last), v);
             Ok(())
         }
         [seg, rest @ ..] => {
@@ -107,7 +117,7 @@ fn walk(
             }
             let next = match at {
                 Value::Array(a) => seg.parse::<usize>().ok().and_then(|i| a.get_mut(i)),
-                Value::Object(m) => Some(m.entry(seg.clone()).or_insert(Value::Null)),
+                Value::Object(m) => Some(m.entry(seg.as_ref()).or_insert(Value::Null)),
                 _ => None,
             };
             match next {
