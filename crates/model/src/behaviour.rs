@@ -2,6 +2,8 @@
 //! with it, compiled at load. The vocabulary is documented for users in docs/behaviours.md;
 //! nothing here knows a particular API.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use crate::Expr;
@@ -9,8 +11,9 @@ use crate::Expr;
 /// The document-level `x-cartwright`: constants, session kinds, secrets, browser rules.
 #[derive(Debug, Default)]
 pub struct Behaviours {
-    /// Constants visible to every expression as `vars`.
-    pub vars: Value,
+    /// `{"vars": …}`: the constants every expression sees, shared by all requests rather
+    /// than copied into each one's context.
+    pub globals: Arc<Value>,
     /// Kinds of token-keyed state (a Centra selection, a Vendo user token, an order token).
     pub sessions: Vec<SessionKind>,
     /// Secrets whose values come from flags or the environment, never from the spec.

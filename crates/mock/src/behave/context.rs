@@ -15,15 +15,18 @@ pub struct Ctx {
     /// Shared with minijinja's view of it while an expression runs; copied on write only if
     /// a view were still alive.
     json: Arc<Value>,
+    /// Names that are the same for every request (`vars`), looked up after `json`.
+    globals: Arc<Value>,
     /// Names bound for a moment (`item`, `this`), innermost last.
     layers: Vec<(String, Value)>,
 }
 
 impl Ctx {
-    /// A context from its JSON.
-    pub fn new(json: Value) -> Ctx {
+    /// A context from its JSON and the API's shared names.
+    pub fn new(json: Value, globals: Arc<Value>) -> Ctx {
         Ctx {
             json: Arc::new(json),
+            globals,
             layers: Vec::new(),
         }
     }
@@ -33,21 +36,26 @@ impl Ctx {
         Arc::make_mut(&mut self.json)[name] = v;
     }
 
+    /// A top-level value to change in place.
+    pub fn get_mut(&mut self, name: &str) -> &mut Value {
+        &mut Arc::make_mut(&mut self.json)[name]
+    }
+
     /// A top-level value.
     pub fn get(&self, name: &str) -> &Value {
         &self.json[name]
     }
 
     fn jinja(&self) -> Jinja {
-        let base = view(self.json.clone());
+        let (globals, base) = (view(self.globals.clone()), view(self.json.clone()));
         if self.layers.is_empty() {
-            return base;
+            return merge_maps([globals, base]);
         }
         let mut top = Map::new();
         for (k, v) in &self.layers {
             top.insert(k.clone(), v.clone());
         }
-        merge_maps([base, view(Arc::new(Value::Object(top)))])
+        merge_maps([globals, base, view(Arc::new(Value::Object(top)))])
     }
 
     /// The value of a plain path or literal, without minijinja.
@@ -57,7 +65,7 @@ impl Ctx {
             Fast::Path(name, keys) => {
                 let start = match self.layers.iter().rev().find(|(k, _)| k == name) {
                     Some((_, v)) => Some(v),
-                    None => self.json.get(name),
+                    None => self.json.get(name).or_else(|| self.globals.get(name)),
                 };
                 follow(start, keys).cloned()
             }
@@ -116,13 +124,16 @@ impl Ctx {
 /// The request as expressions see it: `method`, `path` (decoded parameters), `query`,
 /// `headers` (lower-case names; headers that carry secrets left out) and `body`.
 pub fn request(req: &Incoming, params: &[(String, String)], secrets: &[SecretDef]) -> Value {
-    let path: Map<String, Value> = params.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+    let path: Map<String, Value> = params
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+        .collect();
     let query: Map<String, Value> = req
         .query
         .as_deref()
         .map(|q| {
             form_urlencoded::parse(q.as_bytes())
-                .map(|(k, v)| (k.into_owned(), json!(v)))
+                .map(|(k, v)| (k.into_owned(), Value::from(v.into_owned())))
                 .collect()
         })
         .unwrap_or_default();
@@ -134,15 +145,15 @@ pub fn request(req: &Incoming, params: &[(String, String)], secrets: &[SecretDef
         .headers
         .iter()
         .filter(|(n, _)| !hidden.iter().any(|h| h == n.as_str()))
-        .filter_map(|(n, v)| Some((n.as_str().to_owned(), json!(v.to_str().ok()?))))
+        .filter_map(|(n, v)| Some((n.as_str().to_owned(), Value::from(v.to_str().ok()?))))
         .collect();
-    json!({
-        "method": req.method.as_str(),
-        "path": path,
-        "query": query,
-        "headers": headers,
-        "body": body(req),
-    })
+    let mut out = Map::with_capacity(5);
+    out.insert("method".into(), req.method.as_str().into());
+    out.insert("path".into(), Value::Object(path));
+    out.insert("query".into(), Value::Object(query));
+    out.insert("headers".into(), Value::Object(headers));
+    out.insert("body".into(), body(req));
+    Value::Object(out)
 }
 
 fn body(req: &Incoming) -> Value {
@@ -155,7 +166,7 @@ fn body(req: &Incoming) -> Value {
     } else if ct.contains("x-www-form-urlencoded") {
         Value::Object(
             form_urlencoded::parse(&req.body)
-                .map(|(k, v)| (k.into_owned(), json!(v)))
+                .map(|(k, v)| (k.into_owned(), Value::from(v.into_owned())))
                 .collect(),
         )
     } else {
@@ -252,7 +263,7 @@ mod with_tests {
 
     #[test]
     fn with_layers_a_name_over_the_context() {
-        let mut ctx = Ctx::new(json!({"state": null, "vars": {"a": 1}}));
+        let mut ctx = Ctx::new(json!({"state": null}), Arc::new(json!({"vars": {"a": 1}})));
         let e = Expr::compile("state.email").expect("compiles");
         let v = ctx.with("state", json!({"email": "x@example.com"}), |c| c.eval(&e));
         assert_eq!(v, Ok(Some(json!("x@example.com"))));

@@ -67,11 +67,11 @@ pub enum Outcome<'a> {
     Plan(Plan<'a>),
 }
 
-/// The session an operation works on.
+/// The session an operation works on; its state is the context's `state`, so that steps
+/// change one copy.
 pub struct Current {
     kind: String,
     token: Option<String>,
-    state: Value,
     expires: Option<i64>,
     /// Whether it is saved when the operation ends.
     keep: bool,
@@ -126,13 +126,18 @@ impl Behave {
             ));
         }
         let now_ms = self.clock.now_ms();
-        let mut ctx = Ctx::new(json!({
-            "request": context::request(req, params, &b.secrets),
-            "vars": b.vars,
-            "secret": context::secrets(req, &b.secrets, &config.secrets),
-            "now": now_ms / 1000,
-            "state": null, "token": null, "auth": {}, "record": null, "issued": null,
-        }));
+        let mut top = serde_json::Map::with_capacity(8);
+        top.insert("request".into(), context::request(req, params, &b.secrets));
+        top.insert(
+            "secret".into(),
+            context::secrets(req, &b.secrets, &config.secrets),
+        );
+        top.insert("now".into(), (now_ms / 1000).into());
+        top.insert("auth".into(), Value::Object(serde_json::Map::new()));
+        for name in ["state", "token", "record", "issued"] {
+            top.insert(name.into(), Value::Null);
+        }
+        let mut ctx = Ctx::new(Value::Object(top), b.globals.clone());
         let mut world = self.lock();
         let st = world.apis.entry(api.source.clone()).or_default();
         if let Some(refusal) = self.authenticate(api, op, req, st, now_ms, config, &mut ctx) {
@@ -198,7 +203,7 @@ impl Behave {
             st.sessions(&kind.name, kind.max).insert(
                 tokens::key(token),
                 store::Session {
-                    state: c.state,
+                    state: plan.ctx.get("state").clone(),
                     expires: c.expires,
                 },
             );
@@ -238,11 +243,10 @@ impl Behave {
             && t == none
         {
             let state = self.initial(kind, ctx)?;
-            ctx.set("state", state.clone());
+            ctx.set("state", state);
             return Ok(Ok(Current {
                 kind: kind.name.clone(),
                 token: None,
-                state,
                 expires: None,
                 keep: false,
             }));
@@ -251,12 +255,11 @@ impl Behave {
             && let Some(s) = st.live(&kind.name, kind.max, &tokens::key(t), now_ms)
             && self.jwt_ok(kind, t, now_ms, config)
         {
-            ctx.set("state", s.state.clone());
+            ctx.set("state", s.state);
             ctx.set("token", json!(t));
             return Ok(Ok(Current {
                 kind: kind.name.clone(),
                 token: Some(t.clone()),
-                state: s.state,
                 expires: s.expires,
                 keep: true,
             }));
@@ -266,12 +269,11 @@ impl Behave {
             Unknown::Renew => {
                 let state = self.initial(kind, ctx)?;
                 let (token, expires) = self.mint(kind, &state, now_ms, ctx, config)?;
-                ctx.set("state", state.clone());
+                ctx.set("state", state);
                 ctx.set("token", json!(token));
                 Ok(Ok(Current {
                     kind: kind.name.clone(),
                     token: Some(token),
-                    state,
                     expires,
                     keep: true,
                 }))
@@ -380,7 +382,7 @@ impl Behave {
                         status: Some(401),
                         reason: Some("the token is unknown, revoked or expired"),
                         respond: None,
-                        ctx: Ctx::new(Value::Null),
+                        ctx: Ctx::new(Value::Null, api.behaviours.globals.clone()),
                         replay: None,
                     });
                 }

@@ -45,7 +45,7 @@ fn put_at(root: &mut Value, segs: &[Cow<'_, str>], v: Option<Value>) {
                 Some(x) => x,
                 None => return,
             },
-            Value::Object(m) => m.entry(s.as_ref()).or_insert(Value::Null),
+            Value::Object(m) => child(m, s),
             _ => return,
         };
     }
@@ -66,6 +66,15 @@ fn put_at(root: &mut Value, segs: &[Cow<'_, str>], v: Option<Value>) {
         },
         _ => {}
     }
+}
+
+/// The member `key`, made null first if missing; looked up before inserting because
+/// `entry` would allocate the key even when it exists.
+fn child<'v>(m: &'v mut serde_json::Map<String, Value>, key: &str) -> &'v mut Value {
+    if !m.contains_key(key) {
+        m.insert(key.to_owned(), Value::Null);
+    }
+    m.get_mut(key).expect("just inserted")
 }
 
 /// Applies a response patch: evaluates `shape` for every place `pointer` names, with `this`
@@ -117,7 +126,7 @@ fn walk(
             }
             let next = match at {
                 Value::Array(a) => seg.parse::<usize>().ok().and_then(|i| a.get_mut(i)),
-                Value::Object(m) => Some(m.entry(seg.as_ref()).or_insert(Value::Null)),
+                Value::Object(m) => Some(child(m, seg)),
                 _ => None,
             };
             match next {
@@ -132,6 +141,7 @@ fn walk(
 mod tests {
     use super::*;
     use serde_json::json;
+    use std::sync::Arc;
 
     #[test]
     fn put_creates_and_removes() {
@@ -148,7 +158,10 @@ mod tests {
     fn star_patches_every_element_with_this() {
         let mut body =
             json!({"products": [{"product": "1", "price": "3"}, {"product": "2", "price": "4"}]});
-        let mut ctx = Ctx::new(json!({"vars": {"p": {"1": "a", "2": "b"}}}));
+        let mut ctx = Ctx::new(
+            json!({}),
+            Arc::new(json!({"vars": {"p": {"1": "a", "2": "b"}}})),
+        );
         let e = |s: &str| Shape::Expr(cartwright_model::Expr::compile(s).expect("compiles"));
         patch(
             &mut body,

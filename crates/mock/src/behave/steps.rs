@@ -223,12 +223,7 @@ impl Run<'_> {
 
     /// Changes the current session's state and shows the change to later expressions.
     fn change(&mut self, ctx: &mut Ctx, f: impl FnOnce(&mut Value)) {
-        let mut state = ctx.get("state").clone();
-        f(&mut state);
-        if let Some(c) = self.current.as_mut() {
-            c.state = state.clone();
-        }
-        ctx.set("state", state);
+        f(ctx.get_mut("state"));
     }
 
     /// Starts a session (and a refresh token) and makes it the current one: `issued`.
@@ -265,7 +260,6 @@ impl Run<'_> {
         *self.current = Some(Current {
             kind: kind.name.clone(),
             token: Some(token.clone()),
-            state: state.clone(),
             expires,
             keep: true,
         });

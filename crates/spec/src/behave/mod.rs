@@ -46,7 +46,7 @@ pub fn root(doc: &Value) -> Result<Behaviours, Vec<Diagnostic>> {
         return Err(errs);
     }
     Ok(Behaviours {
-        vars: raw.vars.unwrap_or(Value::Null),
+        globals: std::sync::Arc::new(serde_json::json!({"vars": raw.vars.unwrap_or(Value::Null)})),
         sessions,
         secrets,
         browser_forbidden: raw.browser.map(|b| b.forbid_headers).unwrap_or_default(),
