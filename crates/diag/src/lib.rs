@@ -10,13 +10,13 @@ mod suggest;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use render::{render, render_all};
 pub use suggest::did_you_mean;
 
 /// 1-based line and column (column counts chars, not bytes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Position {
     /// Line, from 1.
     pub line: usize,
@@ -25,7 +25,7 @@ pub struct Position {
 }
 
 /// A place in a named source: where it starts and how many chars it covers on that line.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Span {
     /// The file name as the user gave it.
     pub file: String,
