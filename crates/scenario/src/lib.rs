@@ -1,1 +1,15 @@
-//! placeholder
+//! The scenario language: YAML flows with requests, captures, assertions and snapshots,
+//! checked before anything is sent and run against any server.
+//!
+//! Decisions: the AST is serde both ways (so printing is free and a round-trip proptest
+//! guards it); errors carry JSON pointers that are placed at `file:line:col` only when
+//! reported; interpolation is minijinja expressions in `{{ }}`, compiled once per string;
+//! a request path encodes each interpolated value as one segment unless written `raw(x)`,
+//! because path traversal through a variable is the bug storefront tests look for.
+
+pub mod ast;
+pub mod parse;
+pub mod template;
+
+pub use ast::Scenario;
+pub use parse::parse;

@@ -26,6 +26,8 @@ use cartwright_diag::Diagnostic;
 use cartwright_model::Api;
 
 pub use load::{lint, load, load_str};
+pub use place::span_of;
+pub use source::{SourceDoc, parse as parse_source};
 
 /// How to load.
 #[derive(Debug, Clone, Default)]

@@ -1,0 +1,280 @@
+//! The scenario language as data. Every type derives both serde directions, so the parser
+//! is serde (unknown keys and wrong types come back with their path) and the printer is
+//! serde too; a proptest checks that printing and parsing again gives the same scenario.
+//!
+//! Strings may hold `{{ expression }}` interpolations; they are kept as written here and
+//! compiled by [`crate::template`] when the scenario is checked.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A scenario file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Its name, shown in reports.
+    pub name: String,
+    /// What it shows, for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Tags for `--tags`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Variables, overridable by `--env` files and `CARTWRIGHT_VAR_*`.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub vars: IndexMap<String, Value>,
+    /// The steps, in order.
+    pub steps: Vec<Step>,
+}
+
+/// One step: a request to send, a flow to include, or an admin action on the mock.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// Its name in reports (default: `METHOD path`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<Request>,
+    /// Another scenario file's steps, run here with arguments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include: Option<Include>,
+    /// An action on the cartwright mock's admin API (skipped against other servers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mock: Option<MockAction>,
+    /// Values to keep from the answer, by variable name.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub capture: IndexMap<String, Capture>,
+    /// What must hold of the answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assert: Option<Asserts>,
+    /// Compare the normalised answer with a committed snapshot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<Snapshot>,
+    /// Send again until the asserts hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry: Option<Retry>,
+    /// Skip the step when this expression is true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_if: Option<String>,
+    /// Run the step once per element, bound to `item` (and `index`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub each: Option<Value>,
+}
+
+/// An HTTP request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Request {
+    /// The method (`GET` when absent).
+    #[serde(default = "get", skip_serializing_if = "is_get")]
+    pub method: String,
+    /// The path below the target, with `{{ }}` values encoded as one segment each
+    /// (`{{ raw(x) }}` inserts `x` unencoded, for attack payloads).
+    pub path: String,
+    /// Query parameters.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub query: IndexMap<String, Value>,
+    /// Headers.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub headers: IndexMap<String, String>,
+    /// A JSON body (strings interpolated; a string that is one `{{ }}` keeps its type).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub json: Option<Value>,
+    /// A form-urlencoded body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<IndexMap<String, String>>,
+    /// A raw body, sent as written (after interpolation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
+fn get() -> String {
+    "GET".into()
+}
+
+fn is_get(m: &String) -> bool {
+    m == "GET"
+}
+
+/// `include: {file, with}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Include {
+    /// The scenario file, relative to the including one.
+    pub file: String,
+    /// Variables set for the included steps (its captures come back to the caller).
+    #[serde(default, rename = "with", skip_serializing_if = "IndexMap::is_empty")]
+    pub args: IndexMap<String, Value>,
+}
+
+/// What a `mock:` step does on the cartwright mock.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum MockAction {
+    /// Forget all state and reset the clock.
+    Reset,
+    /// Move the virtual clock forward (`31d`, `90m`, `3600`).
+    Advance(String),
+    /// Read the one-time-code outbox (optionally for one recipient); capture from its JSON.
+    Outbox {
+        /// Only messages to this recipient.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<String>,
+    },
+}
+
+/// Where a captured value comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Capture {
+    /// A JSONPath into the body (`$.token`), the common case written short.
+    Path(String),
+    /// The long form.
+    Full(CaptureFull),
+}
+
+/// A capture with its source and options.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaptureFull {
+    /// A JSONPath into the body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jsonpath: Option<String>,
+    /// A response header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
+    /// A cookie set by the response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cookie: Option<String>,
+    /// The status code.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub status: bool,
+    /// A regex over the body (or over the value of the source named above); the first group
+    /// when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regex: Option<String>,
+    /// Mask the value in every output, report and snapshot.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
+}
+
+/// The assertions of a step.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Asserts {
+    /// The status: a code, or a matcher.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Matcher>,
+    /// Header matchers, by name (case-insensitive).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub headers: IndexMap<String, Matcher>,
+    /// Body matchers, by JSONPath.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub body: IndexMap<String, Matcher>,
+    /// `< 500ms`: the answer took less.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<String>,
+    /// The answer conforms to the spec's operation (on by default when a spec is given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<bool>,
+}
+
+/// A matcher: a value (equality) or a map of operators, all of which must hold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Matcher {
+    /// The value must equal this (after interpolation).
+    Ops(Ops),
+    /// Shorthand for `==`.
+    Equals(Value),
+}
+
+/// Operators of a matcher.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ops {
+    /// Equal.
+    #[serde(default, rename = "==", skip_serializing_if = "Option::is_none")]
+    pub eq: Option<Value>,
+    /// Not equal.
+    #[serde(default, rename = "!=", skip_serializing_if = "Option::is_none")]
+    pub ne: Option<Value>,
+    /// Less than (numbers).
+    #[serde(default, rename = "<", skip_serializing_if = "Option::is_none")]
+    pub lt: Option<Value>,
+    /// Greater than (numbers).
+    #[serde(default, rename = ">", skip_serializing_if = "Option::is_none")]
+    pub gt: Option<Value>,
+    /// At most.
+    #[serde(default, rename = "<=", skip_serializing_if = "Option::is_none")]
+    pub le: Option<Value>,
+    /// At least.
+    #[serde(default, rename = ">=", skip_serializing_if = "Option::is_none")]
+    pub ge: Option<Value>,
+    /// A string contains it, an array has it as an element, an object has it as a key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contains: Option<Value>,
+    /// A regex the (string) value matches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matches: Option<String>,
+    /// Whether the value is there at all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exists: Option<bool>,
+    /// Its JSON type: `string`, `number`, `integer`, `boolean`, `array`, `object`, `null`.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Its length (string chars, array elements, object members): a number or a matcher.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub length: Option<Box<Matcher>>,
+    /// Equal to one of these.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_of: Option<Vec<Value>>,
+}
+
+/// `snapshot: name` or the long form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Snapshot {
+    /// Just the name.
+    Name(String),
+    /// With the headers to keep and redactions.
+    Full(SnapshotFull),
+}
+
+/// A snapshot with options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapshotFull {
+    /// The name: the file is `snapshots/<api>/<scenario>__<name>.snap`.
+    pub name: String,
+    /// Response headers to include (lower-case); `content-type` by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers: Option<Vec<String>>,
+    /// JSONPaths whose values are replaced by a typed placeholder.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redact: Vec<String>,
+}
+
+impl Snapshot {
+    /// The snapshot's name.
+    pub fn name(&self) -> &str {
+        match self {
+            Snapshot::Name(n) => n,
+            Snapshot::Full(f) => &f.name,
+        }
+    }
+}
+
+/// `retry: {count, interval}`: send again until the asserts hold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retry {
+    /// Extra attempts after the first.
+    pub count: u32,
+    /// Wait between attempts (`200ms`, `1s`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<String>,
+}

@@ -1,0 +1,265 @@
+//! `{{ expression }}` interpolation. Expressions are minijinja's (`user.email`,
+//! `items[0].id`, `price * 2`, filters), evaluated strictly: an undefined name is an error,
+//! never an empty string that would send a request to the wrong place.
+//!
+//! Where a value lands decides how it is written: in a path each value is percent-encoded
+//! as one segment (`a/b` → `a%2Fb`), unless written `raw(x)`, which inserts it as it is —
+//! the explicit form for path-traversal payloads.
+
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+use minijinja::value::Value as Jinja;
+use minijinja::{Environment, Expression, UndefinedBehavior};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde_json::Value;
+
+/// Everything but RFC 3986 unreserved characters is encoded in a segment.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.add_function("raw", |v: Jinja| Jinja::from_safe_string(text(&v)));
+    env
+});
+
+/// A string with its interpolations compiled.
+pub struct Template {
+    parts: Vec<Part>,
+}
+
+enum Part {
+    Text(String),
+    Expr(Box<Expression<'static, 'static>>, String),
+}
+
+/// What went wrong with a template: the expression and minijinja's reason.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("in `{{{{ {expr} }}}}`: {reason}")]
+pub struct TemplateError {
+    /// The expression as written.
+    pub expr: String,
+    /// Why it failed.
+    pub reason: String,
+}
+
+impl Template {
+    /// Compiles every `{{ }}` of a string.
+    pub fn compile(src: &str) -> Result<Template, TemplateError> {
+        let mut parts = Vec::new();
+        let mut rest = src;
+        while let Some(open) = rest.find("{{") {
+            if open > 0 {
+                parts.push(Part::Text(rest[..open].to_owned()));
+            }
+            let after = &rest[open + 2..];
+            let Some(close) = after.find("}}") else {
+                return Err(TemplateError {
+                    expr: after.trim().to_owned(),
+                    reason: "`{{` without a closing `}}`".into(),
+                });
+            };
+            let expr = after[..close].trim();
+            let compiled = ENV
+                .compile_expression_owned(expr.to_owned())
+                .map_err(|e| TemplateError {
+                    expr: expr.to_owned(),
+                    reason: e.to_string(),
+                })?;
+            parts.push(Part::Expr(Box::new(compiled), expr.to_owned()));
+            rest = &after[close + 2..];
+        }
+        if !rest.is_empty() {
+            parts.push(Part::Text(rest.to_owned()));
+        }
+        Ok(Template { parts })
+    }
+
+    /// Whether the string has any interpolation.
+    pub fn is_plain(&self) -> bool {
+        self.parts.iter().all(|p| matches!(p, Part::Text(_)))
+    }
+
+    /// The top-level names the expressions read.
+    pub fn names(&self) -> BTreeSet<String> {
+        self.parts
+            .iter()
+            .filter_map(|p| match p {
+                Part::Expr(e, _) => Some(e.undeclared_variables(false)),
+                Part::Text(_) => None,
+            })
+            .flatten()
+            .filter(|n| n != "raw")
+            .collect()
+    }
+
+    /// The text, values written as they are.
+    pub fn text(&self, vars: &Jinja) -> Result<String, TemplateError> {
+        self.join(vars, |v| text(v))
+    }
+
+    /// A path: each value percent-encoded as one segment, `raw(x)` as it is.
+    pub fn path(&self, vars: &Jinja) -> Result<String, TemplateError> {
+        self.join(vars, |v| {
+            let t = text(v);
+            if v.is_safe() {
+                t
+            } else {
+                utf8_percent_encode(&t, SEGMENT).to_string()
+            }
+        })
+    }
+
+    /// A JSON value: a string that is exactly one `{{ }}` keeps the value's type.
+    pub fn value(&self, vars: &Jinja) -> Result<Value, TemplateError> {
+        if let [Part::Expr(e, src)] = self.parts.as_slice() {
+            let v = eval(e, src, vars)?;
+            return serde_json::to_value(&v).map_err(|e| TemplateError {
+                expr: src.clone(),
+                reason: e.to_string(),
+            });
+        }
+        self.text(vars).map(Value::String)
+    }
+
+    fn join(&self, vars: &Jinja, write: impl Fn(&Jinja) -> String) -> Result<String, TemplateError> {
+        let mut out = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Text(t) => out.push_str(t),
+                Part::Expr(e, src) => out.push_str(&write(&eval(e, src, vars)?)),
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Evaluates an expression as a condition.
+pub fn truthy(src: &str, vars: &Jinja) -> Result<bool, TemplateError> {
+    let inner = src
+        .trim()
+        .strip_prefix("{{")
+        .and_then(|s| s.strip_suffix("}}"))
+        .unwrap_or(src)
+        .trim();
+    let e = ENV
+        .compile_expression(inner)
+        .map_err(|e| TemplateError {
+            expr: inner.to_owned(),
+            reason: e.to_string(),
+        })?;
+    Ok(eval(&e, inner, vars)?.is_true())
+}
+
+fn eval(e: &Expression<'_, '_>, src: &str, vars: &Jinja) -> Result<Jinja, TemplateError> {
+    let undefined = || TemplateError {
+        expr: src.to_owned(),
+        reason: "a name in it is not defined".into(),
+    };
+    let v = e.eval(vars).map_err(|err| match err.kind() {
+        minijinja::ErrorKind::UndefinedError => undefined(),
+        _ => TemplateError {
+            expr: src.to_owned(),
+            reason: err.to_string(),
+        },
+    })?;
+    // Strict mode only fails when an undefined value is used further; a bare one is caught
+    // here so that `{{ typo }}` never becomes an empty string.
+    if v.is_undefined() {
+        return Err(undefined());
+    }
+    Ok(v)
+}
+
+/// A value as text: strings unquoted, everything else as JSON.
+fn text(v: &Jinja) -> String {
+    if let Some(s) = v.as_str() {
+        return s.to_owned();
+    }
+    match serde_json::to_value(v) {
+        Ok(Value::String(s)) => s,
+        Ok(j) => j.to_string(),
+        Err(_) => v.to_string(),
+    }
+}
+
+/// Interpolates every string inside a JSON value.
+pub fn deep(v: &Value, vars: &Jinja) -> Result<Value, TemplateError> {
+    Ok(match v {
+        Value::String(s) => Template::compile(s)?.value(vars)?,
+        Value::Array(a) => Value::Array(a.iter().map(|x| deep(x, vars)).collect::<Result<_, _>>()?),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, x)| Ok((k.clone(), deep(x, vars)?)))
+                .collect::<Result<_, TemplateError>>()?,
+        ),
+        other => other.clone(),
+    })
+}
+
+/// The names every string inside a JSON value reads.
+pub fn deep_names(v: &Value, out: &mut BTreeSet<String>) -> Result<(), TemplateError> {
+    match v {
+        Value::String(s) => out.extend(Template::compile(s)?.names()),
+        Value::Array(a) => {
+            for x in a {
+                deep_names(x, out)?;
+            }
+        }
+        Value::Object(m) => {
+            for x in m.values() {
+                deep_names(x, out)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn vars() -> Jinja {
+        Jinja::from_serialize(json!({"v": "TEST+CODE", "up": "../admin/x", "n": 3, "o": {"a": [1, 2]}}))
+    }
+
+    #[test]
+    fn paths_encode_each_value_as_one_segment_unless_raw() {
+        let t = Template::compile("/vouchers/{{ v }}").expect("compiles");
+        assert_eq!(t.path(&vars()).expect("renders"), "/vouchers/TEST%2BCODE");
+        let t = Template::compile("/vouchers/{{up}}").expect("compiles");
+        assert_eq!(t.path(&vars()).expect("renders"), "/vouchers/..%2Fadmin%2Fx");
+        let t = Template::compile("/vouchers/{{ raw(up) }}").expect("compiles");
+        assert_eq!(t.path(&vars()).expect("renders"), "/vouchers/../admin/x");
+    }
+
+    #[test]
+    fn a_lone_expression_keeps_its_type() {
+        assert_eq!(Template::compile("{{ n }}").expect("c").value(&vars()).expect("v"), json!(3));
+        assert_eq!(Template::compile("{{ o.a }}").expect("c").value(&vars()).expect("v"), json!([1, 2]));
+        assert_eq!(Template::compile("n={{ n }}").expect("c").value(&vars()).expect("v"), json!("n=3"));
+    }
+
+    #[test]
+    fn undefined_names_and_bad_syntax_are_errors_with_the_expression() {
+        let e = Template::compile("{{ missing }}").expect("c").text(&vars()).expect_err("undefined");
+        assert_eq!(e.expr, "missing");
+        assert!(Template::compile("{{ a + }}").is_err());
+        assert!(Template::compile("{{ a").is_err());
+        let names = Template::compile("{{ a.b }}/{{ raw(c) }}").expect("c").names();
+        assert_eq!(names.into_iter().collect::<Vec<_>>(), ["a", "c"]);
+    }
+
+    #[test]
+    fn conditions() {
+        assert!(truthy("n > 2", &vars()).expect("evaluates"));
+        assert!(!truthy("{{ n > 5 }}", &vars()).expect("evaluates"));
+    }
+}
