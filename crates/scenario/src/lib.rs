@@ -7,8 +7,11 @@
 //! a request path encodes each interpolated value as one segment unless written `raw(x)`,
 //! because path traversal through a variable is the bug storefront tests look for.
 
+pub mod answer;
 pub mod ast;
+pub mod matcher;
 pub mod parse;
+pub mod snapshot;
 pub mod template;
 
 pub use ast::Scenario;
