@@ -5,14 +5,24 @@
 //! guards it); errors carry JSON pointers that are placed at `file:line:col` only when
 //! reported; interpolation is minijinja expressions in `{{ }}`, compiled once per string;
 //! a request path encodes each interpolated value as one segment unless written `raw(x)`,
-//! because path traversal through a variable is the bug storefront tests look for.
+//! because path traversal through a variable is the bug storefront tests look for. Paths are
+//! relative to the API's base path, as in the spec's `paths`, so a scenario reads like its
+//! spec and runs unchanged against any host.
 
 pub mod answer;
 pub mod ast;
+pub mod check;
+pub mod conform;
 pub mod matcher;
 pub mod parse;
+mod raw;
+pub mod run;
+pub mod send;
 pub mod snapshot;
+pub mod step;
 pub mod template;
 
 pub use ast::Scenario;
+pub use check::lint;
 pub use parse::parse;
+pub use run::{Loaded, Options, run};

@@ -98,6 +98,18 @@ impl Template {
             .collect()
     }
 
+    /// The string with each interpolation replaced by `x`: the shape of a path, for
+    /// matching it against the spec's templates without values.
+    pub fn shape(&self) -> String {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                Part::Text(t) => t.as_str(),
+                Part::Expr(..) => "x",
+            })
+            .collect()
+    }
+
     /// The text, values written as they are.
     pub fn text(&self, vars: &Jinja) -> Result<String, TemplateError> {
         self.join(vars, |v| text(v))

@@ -1,0 +1,156 @@
+//! The runner: scenarios in parallel (bounded by `jobs`), steps in order, each step sent,
+//! captured from, asserted, snapshotted and retried, producing an [`outcome::Run`].
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use cartwright_model::Api;
+use cartwright_outcome::{Case, Run, Status};
+use futures_util::StreamExt;
+use serde_json::{Map, Value};
+
+use crate::ast::Scenario;
+use crate::send::Masker;
+use crate::snapshot::Mode;
+use crate::step::Exec;
+
+/// A parsed scenario and what it runs against.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The file, as the user named it.
+    pub file: PathBuf,
+    /// The scenario.
+    pub scenario: Scenario,
+    /// The spec its folder names (`scenarios/<api>/` → `specs/<api>.yaml`) or `--spec` gave.
+    pub api: Option<Arc<Api>>,
+    /// `<api>`: the folder name, for snapshot paths and report suites.
+    pub api_name: String,
+}
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The target's base URL (`http://127.0.0.1:4010`); a path in it replaces the spec's
+    /// base path.
+    pub target: String,
+    /// Variables from `--env`, `CARTWRIGHT_VAR_*` and `--secret` (over scenario defaults).
+    pub vars: Map<String, Value>,
+    /// Values to mask everywhere.
+    pub masker: Masker,
+    /// How snapshot files are written.
+    pub snapshots: Mode,
+    /// The `snapshots/` folder.
+    pub snapshot_root: PathBuf,
+    /// Scenarios at once.
+    pub jobs: usize,
+    /// Longest wait for one answer.
+    pub timeout: Duration,
+}
+
+/// Runs scenarios, calling `progress` as each finishes; cases come back in input order.
+pub async fn run(scenarios: Vec<Loaded>, opts: &Options, progress: impl Fn(&Case)) -> Run {
+    let start = Instant::now();
+    let client = reqwest::Client::builder()
+        .timeout(opts.timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_default();
+    let is_mock = is_cartwright(&client, &opts.target).await;
+    let progress = &progress;
+    let mut cases: Vec<(usize, Case)> = futures_util::stream::iter(scenarios.into_iter().enumerate())
+        .map(|(i, s)| {
+            let client = client.clone();
+            async move {
+                let exec = Exec {
+                    client,
+                    opts,
+                    is_mock,
+                };
+                let case = exec.scenario(&s).await;
+                progress(&case);
+                (i, case)
+            }
+        })
+        .buffer_unordered(opts.jobs.max(1))
+        .collect()
+        .await;
+    cases.sort_by_key(|(i, _)| *i);
+    Run {
+        name: "cartwright run".into(),
+        target: opts.target.clone(),
+        cases: cases.into_iter().map(|(_, c)| c).collect(),
+        duration_ms: ms(start.elapsed()),
+    }
+}
+
+/// Whether the target is a cartwright mock (its admin API answers health).
+async fn is_cartwright(client: &reqwest::Client, target: &str) -> bool {
+    let url = format!("{}/__cartwright/health", origin(target));
+    match client.get(url).send().await {
+        Ok(r) if r.status().is_success() => r
+            .json::<Value>()
+            .await
+            .is_ok_and(|v| v["status"] == "ok" && v["apis"].is_array()),
+        _ => false,
+    }
+}
+
+/// `scheme://host:port` of a URL.
+pub fn origin(url: &str) -> &str {
+    let after = url.find("://").map_or(0, |i| i + 3);
+    match url[after..].find('/') {
+        Some(i) => &url[..after + i],
+        None => url.trim_end_matches('/'),
+    }
+}
+
+/// The base requests go to: the target, plus the spec's base path when the target has none.
+pub fn base_for(target: &str, api: Option<&Api>) -> String {
+    let target = target.trim_end_matches('/');
+    if origin(target) != target {
+        return target.to_owned();
+    }
+    let base = api
+        .and_then(|a| a.base_paths.first())
+        .map_or("", |b| b.trim_end_matches('/'));
+    format!("{target}{base}")
+}
+
+/// Milliseconds, saturating.
+pub fn ms(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Marks a case as stopped before its steps ran out.
+pub fn stopped(mut case: Case, why: String) -> Case {
+    case.error = Some(why);
+    case
+}
+
+/// Whether a case's steps so far all passed or were skipped.
+pub fn going(case: &Case) -> bool {
+    case.error.is_none()
+        && case
+            .steps
+            .iter()
+            .all(|s| matches!(s.status, Status::Passed | Status::Skipped))
+}
+
+/// A path relative to a file's folder.
+pub fn beside(file: &Path, rel: &str) -> PathBuf {
+    file.parent().unwrap_or(Path::new(".")).join(rel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_and_bases() {
+        assert_eq!(origin("http://127.0.0.1:4010"), "http://127.0.0.1:4010");
+        assert_eq!(origin("http://h:1/api/x"), "http://h:1");
+        assert_eq!(base_for("http://h:1/", None), "http://h:1");
+        assert_eq!(base_for("http://h:1/shop", None), "http://h:1/shop");
+    }
+}

@@ -1,0 +1,416 @@
+//! One scenario's steps: skip, repeat per element, include, drive the mock, or send; then
+//! capture, assert, check the contract and the snapshot, retrying while asked to.
+
+use std::future::Future;
+use std::path::Path;
+use std::pin::Pin;
+use std::time::Instant;
+
+use cartwright_diag::{Position, Sources, Span};
+use cartwright_model::Api;
+use cartwright_outcome::{Case, Check, Status, Step as Done};
+use minijinja::value::Value as Jinja;
+use serde_json::{Map, Value, json};
+
+use crate::answer::{Answer, capture};
+use crate::ast::{Capture, MockAction, Scenario, Snapshot, Step};
+use crate::matcher::{check, short};
+use crate::run::{Loaded, Options, base_for, beside, going, ms, origin, stopped};
+use crate::send::{Masker, Ready};
+use crate::snapshot::{Compared, File, normalise};
+use crate::template::{TemplateError, truthy};
+
+/// Includes nest at most this deep (a file including itself stops here).
+const MAX_INCLUDE: usize = 8;
+
+/// What every step of a run shares.
+pub struct Exec<'o> {
+    /// The HTTP client.
+    pub client: reqwest::Client,
+    /// The run's options.
+    pub opts: &'o Options,
+    /// Whether the target is a cartwright mock (mock steps run only then).
+    pub is_mock: bool,
+}
+
+/// One scenario's state while it runs.
+struct Scope<'l> {
+    loaded: &'l Loaded,
+    /// The file whose steps run (the scenario, or an included flow).
+    file: std::path::PathBuf,
+    vars: Map<String, Value>,
+    masker: Masker,
+    case: Case,
+}
+
+impl Exec<'_> {
+    /// Runs a scenario to its end or its first failure.
+    pub async fn scenario(&self, l: &Loaded) -> Case {
+        let start = Instant::now();
+        let mut vars = Map::new();
+        for (k, v) in &l.scenario.vars {
+            vars.insert(k.clone(), v.clone());
+        }
+        vars.extend(self.opts.vars.clone());
+        let mut scope = Scope {
+            loaded: l,
+            file: l.file.clone(),
+            vars,
+            masker: self.opts.masker.clone(),
+            case: Case {
+                name: l.scenario.name.clone(),
+                suite: l.api_name.clone(),
+                file: Some(l.file.display().to_string()),
+                ..Case::default()
+            },
+        };
+        self.steps(&l.scenario, &mut scope, 0).await;
+        scope.case.duration_ms = ms(start.elapsed());
+        scope.case
+    }
+
+    /// Boxed because includes recurse.
+    fn steps<'a, 'l: 'a>(
+        &'a self,
+        s: &'a Scenario,
+        scope: &'a mut Scope<'l>,
+        depth: usize,
+    ) -> Pin<Box<dyn Future<Output = ()> + 'a>> {
+        Box::pin(async move {
+            for (i, step) in s.steps.iter().enumerate() {
+                if !going(&scope.case) {
+                    return;
+                }
+                self.step(step, i, scope, depth).await;
+            }
+        })
+    }
+
+    async fn step(&self, step: &Step, i: usize, scope: &mut Scope<'_>, depth: usize) {
+        let span = span_of(&scope.file, &format!("/steps/{i}"));
+        let name = step_name(step);
+        let jinja = Jinja::from_serialize(&scope.vars);
+        if let Some(cond) = &step.skip_if {
+            match truthy(cond, &jinja) {
+                Ok(true) => return scope.skip(name, span, format!("skip_if `{cond}` holds")),
+                Ok(false) => {}
+                Err(e) => return scope.error(name, span, e.to_string()),
+            }
+        }
+        if let Some(list) = &step.each {
+            let items = match crate::template::deep(list, &jinja) {
+                Ok(Value::Array(a)) => a,
+                Ok(other) => return scope.error(name, span, format!("`each` needs a list, got {}", short(&other))),
+                Err(e) => return scope.error(name, span, e.to_string()),
+            };
+            for (n, item) in items.into_iter().enumerate() {
+                scope.vars.insert("item".into(), item);
+                scope.vars.insert("index".into(), Value::from(n));
+                self.once(step, &format!("{name} [{n}]"), span.clone(), scope, depth).await;
+                if !going(&scope.case) {
+                    break;
+                }
+            }
+            scope.vars.remove("item");
+            scope.vars.remove("index");
+            return;
+        }
+        self.once(step, &name, span, scope, depth).await;
+    }
+
+    async fn once(&self, step: &Step, name: &str, span: Option<Span>, scope: &mut Scope<'_>, depth: usize) {
+        if let Some(inc) = &step.include {
+            return self.include(inc, name, span, scope, depth).await;
+        }
+        if step.mock.is_some() && !self.is_mock {
+            return scope.skip(name.into(), span, "mock-only step: the target is not a cartwright mock".into());
+        }
+        let attempts = 1 + step.retry.as_ref().map_or(0, |r| r.count);
+        let wait = step
+            .retry
+            .as_ref()
+            .and_then(|r| r.interval.as_deref())
+            .and_then(crate::check::duration)
+            .unwrap_or_default();
+        for attempt in 1..=attempts {
+            let last = attempt == attempts;
+            let started = Instant::now();
+            let mut done = Done::new(name);
+            done.span = span.clone();
+            let jinja = Jinja::from_serialize(&scope.vars);
+            let sent = match self.send(step, scope, &jinja).await {
+                Ok(s) => s,
+                Err((status, why)) => {
+                    done.status = status;
+                    done.reason = Some(scope.masker.mask(&why));
+                    done.duration_ms = ms(started.elapsed());
+                    scope.case.steps.push(done);
+                    return;
+                }
+            };
+            let (answer, curl, signature) = sent;
+            let captured = self.captures(step, &answer, scope, &mut done);
+            // Masked after capturing, so a secret this very answer carries is hidden too.
+            done.curl = Some(scope.masker.mask(&curl));
+            done.response_status = Some(answer.status);
+            done.response_body = Some(scope.masker.mask(&cut(&answer.body)));
+            let jinja = Jinja::from_serialize(&scope.vars);
+            self.asserts(step, &answer, &jinja, scope.loaded.api.as_deref(), &signature, &mut done);
+            let ok = done.checks.iter().all(|c| c.passed);
+            if (ok || last)
+                && let Some(snap) = &step.snapshot
+            {
+                done.checks.push(self.snapshot(snap, &answer, scope, &signature));
+            }
+            done.status = if done.checks.iter().all(|c| c.passed) { Status::Passed } else { Status::Failed };
+            done.duration_ms = ms(started.elapsed());
+            if done.status == Status::Passed || last {
+                scope.vars.extend(captured);
+                scope.case.steps.push(done);
+                return;
+            }
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Sends the step's request (or admin call): the answer, the curl line, `METHOD path`.
+    async fn send(
+        &self,
+        step: &Step,
+        scope: &Scope<'_>,
+        vars: &Jinja,
+    ) -> Result<(Answer, String, Option<(String, String)>), (Status, String)> {
+        let invalid = |e: TemplateError| (Status::Errored, e.to_string());
+        if let Some(action) = &step.mock {
+            let admin = format!("{}/__cartwright", origin(&self.opts.target));
+            let (method, path, body) = match action {
+                MockAction::Reset => ("POST", "/reset".to_owned(), None),
+                MockAction::Advance(d) => ("POST", "/clock".to_owned(), Some(json!({"advance": d}))),
+                MockAction::Outbox { to } => {
+                    let q = match to {
+                        Some(t) => {
+                            let t = crate::template::Template::compile(t).map_err(invalid)?.text(vars).map_err(invalid)?;
+                            format!("?to={}", percent_encoding::utf8_percent_encode(&t, percent_encoding::NON_ALPHANUMERIC))
+                        }
+                        None => String::new(),
+                    };
+                    ("GET", format!("/outbox{q}"), None)
+                }
+            };
+            let ready = Ready {
+                method: method.into(),
+                path,
+                headers: Vec::new(),
+                body: body.map(|b| (b.to_string(), "application/json")),
+            };
+            let answer = ready.send(&self.client, &admin).await.map_err(|e| (Status::Errored, e))?;
+            return Ok((answer, ready.curl(&admin), None));
+        }
+        let Some(r) = &step.request else {
+            return Err((Status::Errored, "the step has no request, include or mock".into()));
+        };
+        let ready = Ready::build(r, vars).map_err(invalid)?;
+        let base = base_for(&self.opts.target, scope.loaded.api.as_deref());
+        let answer = ready
+            .send(&self.client, &base)
+            .await
+            .map_err(|e| (Status::Errored, format!("target unreachable: {e}")))?;
+        let curl = ready.curl(&base);
+        Ok((answer, curl, Some((ready.method, ready.path))))
+    }
+
+    fn captures(&self, step: &Step, a: &Answer, scope: &mut Scope<'_>, done: &mut Done) -> Map<String, Value> {
+        let mut out = Map::new();
+        for (name, c) in &step.capture {
+            match capture(c, a) {
+                Ok(Some(v)) => {
+                    if matches!(c, Capture::Full(f) if f.secret) {
+                        scope.masker.add(&text(&v));
+                    }
+                    out.insert(name.clone(), v);
+                }
+                Ok(None) => done.checks.push(Check::fail(format!("capture {name}"), "a value", "absent")),
+                Err(e) => done.checks.push(Check::fail(format!("capture {name}"), "a value", e)),
+            }
+        }
+        // Visible to this step's asserts; kept for later steps only if the step passes.
+        scope.vars.extend(out.clone());
+        out
+    }
+
+    fn asserts(&self, step: &Step, a: &Answer, vars: &Jinja, api: Option<&Api>, sig: &Option<(String, String)>, done: &mut Done) {
+        let asserts = step.assert.clone().unwrap_or_default();
+        if let Some(m) = &asserts.status {
+            done.checks.push(result("status", check(m, Some(&Value::from(a.status)), vars)));
+        }
+        for (h, m) in &asserts.headers {
+            let v = a.header(h).map(Value::from);
+            done.checks.push(result(&format!("header {h}"), check(m, v.as_ref(), vars)));
+        }
+        for (p, m) in &asserts.body {
+            let c = match a.path(p) {
+                Ok(v) => result(&format!("body {p}"), check(m, v.as_ref(), vars)),
+                Err(e) => Check::fail(format!("body {p}"), "a valid JSONPath", e),
+            };
+            done.checks.push(c);
+        }
+        if let Some(d) = &asserts.duration {
+            let limit = d.trim().trim_start_matches('<').trim();
+            match crate::check::duration(limit) {
+                Some(limit) if a.took < limit => done.checks.push(Check::pass(format!("duration < {d}"))),
+                Some(_) => done.checks.push(Check::fail("duration", format!("< {limit:?}"), format!("{:?}", a.took))),
+                None => done.checks.push(Check::fail("duration", "a duration like `< 500ms`", d.clone())),
+            }
+        }
+        if let (Some(api), Some((method, path)), true) = (api, sig, asserts.schema != Some(false)) {
+            let c = match crate::conform::operation(api, method, path) {
+                Ok(op) => {
+                    let v = crate::conform::violations(op, a);
+                    if v.is_empty() {
+                        Check::pass(format!("schema {}", op.id))
+                    } else {
+                        Check::fail(format!("schema {}", op.id), "an answer the spec declares", v[0].clone()).with_detail(v.join("\n"))
+                    }
+                }
+                Err(e) => Check::fail("schema", "an operation of the spec", e),
+            };
+            done.checks.push(c);
+        }
+    }
+
+    fn snapshot(&self, snap: &Snapshot, a: &Answer, scope: &Scope<'_>, sig: &Option<(String, String)>) -> Check {
+        let (headers, redact) = match snap {
+            Snapshot::Name(_) => (vec!["content-type".to_owned()], Vec::new()),
+            Snapshot::Full(f) => (f.headers.clone().unwrap_or_else(|| vec!["content-type".into()]), f.redact.clone()),
+        };
+        let stem = scope.loaded.file.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+        let file = File {
+            path: self.opts.snapshot_root.join(&scope.loaded.api_name).join(format!("{stem}__{}.snap", snap.name())),
+            source: scope.loaded.file.display().to_string(),
+            expression: sig.as_ref().map_or_else(|| "mock admin".to_owned(), |(m, p)| format!("{m} {p}")),
+        };
+        let body = normalise(a, &headers, &redact, scope.masker.values());
+        let name = format!("snapshot {}", snap.name());
+        match file.compare(&body, self.opts.snapshots) {
+            Ok(Compared::Same | Compared::Written) => Check::pass(name),
+            Ok(Compared::Missing(_)) => Check::fail(name, format!("{}", file.path.display()), "no committed snapshot (a .snap.new is written unless CI=true; accept with --update-snapshots)"),
+            Ok(Compared::Differs(d)) => Check::fail(name, "the committed snapshot", "a different answer").with_detail(scope.masker.mask(&d)),
+            Err(e) => Check::fail(name, "a readable snapshot", e.to_string()),
+        }
+    }
+
+    async fn include(&self, inc: &crate::ast::Include, name: &str, span: Option<Span>, scope: &mut Scope<'_>, depth: usize) {
+        if depth >= MAX_INCLUDE {
+            return scope.error(name.into(), span, format!("includes nest deeper than {MAX_INCLUDE} (a cycle?)"));
+        }
+        let path = beside(&scope.file, &inc.file);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => return scope.error(name.into(), span, format!("cannot read include {}: {e}", path.display())),
+        };
+        let mut sources = Sources::new();
+        let flow = match crate::parse::parse(&path.display().to_string(), &text, &mut sources) {
+            Ok(f) => f,
+            Err(d) => return scope.error(name.into(), span, d.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")),
+        };
+        let jinja = Jinja::from_serialize(&scope.vars);
+        let mut args = Map::new();
+        for (k, v) in &flow.vars {
+            args.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        for (k, v) in &inc.args {
+            match crate::template::deep(v, &jinja) {
+                Ok(v) => {
+                    args.insert(k.clone(), v);
+                }
+                Err(e) => return scope.error(name.into(), span, e.to_string()),
+            }
+        }
+        let outer = std::mem::replace(&mut scope.file, path);
+        let saved: Vec<(String, Option<Value>)> = args.keys().map(|k| (k.clone(), scope.vars.get(k).cloned())).collect();
+        scope.vars.extend(args);
+        self.steps(&flow, scope, depth + 1).await;
+        // Arguments are the flow's own; what it captured stays for the caller.
+        for (k, old) in saved {
+            match old {
+                Some(v) => scope.vars.insert(k, v),
+                None => scope.vars.remove(&k),
+            };
+        }
+        scope.file = outer;
+    }
+}
+
+impl Scope<'_> {
+    fn skip(&mut self, name: String, span: Option<Span>, reason: String) {
+        let mut d = Done::new(name);
+        d.status = Status::Skipped;
+        d.reason = Some(reason);
+        d.span = span;
+        self.case.steps.push(d);
+    }
+
+    fn error(&mut self, name: String, span: Option<Span>, reason: String) {
+        let mut d = Done::new(name);
+        d.status = Status::Errored;
+        d.reason = Some(self.masker.mask(&reason));
+        d.span = span;
+        self.case.steps.push(d);
+    }
+}
+
+fn result(name: &str, r: Result<(), crate::matcher::Mismatch>) -> Check {
+    match r {
+        Ok(()) => Check::pass(name),
+        Err(m) => Check::fail(name, m.expected, m.actual),
+    }
+}
+
+/// `METHOD path`, or what the step does.
+pub fn step_name(s: &Step) -> String {
+    if let Some(n) = &s.name {
+        return n.clone();
+    }
+    match (&s.request, &s.include, &s.mock) {
+        (Some(r), _, _) => format!("{} {}", r.method, r.path),
+        (_, Some(i), _) => format!("include {}", i.file),
+        (_, _, Some(MockAction::Reset)) => "mock reset".into(),
+        (_, _, Some(MockAction::Advance(d))) => format!("mock advance {d}"),
+        (_, _, Some(MockAction::Outbox { .. })) => "mock outbox".into(),
+        _ => "step".into(),
+    }
+}
+
+fn span_of(file: &Path, pointer: &str) -> Option<Span> {
+    let text = std::fs::read_to_string(file).ok()?;
+    let (at, _) = cartwright_spec::locate::locate(&text, pointer, false)?;
+    Some(Span {
+        file: file.display().to_string(),
+        start: Position { line: at.line, column: at.column },
+        len: at.len.max(1),
+    })
+}
+
+fn cut(body: &str) -> String {
+    if body.len() > 2000 {
+        let mut end = 2000;
+        while !body.is_char_boundary(end) {
+            end -= 1;
+        }
+        format!("{}… ({} bytes)", &body[..end], body.len())
+    } else {
+        body.to_owned()
+    }
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Stops a case with a reason (used by callers that cannot load a scenario).
+pub fn broken(case: Case, why: String) -> Case {
+    stopped(case, why)
+}

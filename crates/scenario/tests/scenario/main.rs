@@ -1,0 +1,4 @@
+//! The scenario crate from outside: round-trips, and runs over HTTP against a mock.
+
+mod roundtrip;
+mod running;
