@@ -47,7 +47,8 @@ impl Answer {
 
     /// The value at a JSONPath of the body (`None`: absent, or not JSON).
     pub fn path(&self, path: &str) -> Result<Option<Value>, String> {
-        let parsed = JsonPath::parse(path).map_err(|e| format!("invalid JSONPath `{path}`: {e}"))?;
+        let parsed =
+            JsonPath::parse(path).map_err(|e| format!("invalid JSONPath `{path}`: {e}"))?;
         let Some(json) = &self.json else {
             return Ok(None);
         };
@@ -59,7 +60,8 @@ impl Answer {
 /// (`*`, `..`, filters, slices), so `length` and `contains` work on it.
 pub fn select(parsed: &JsonPath, path: &str, json: &Value) -> Option<Value> {
     let nodes = parsed.query(json).all();
-    let many = path.contains('*') || path.contains("..") || path.contains('?') || path.contains(':');
+    let many =
+        path.contains('*') || path.contains("..") || path.contains('?') || path.contains(':');
     if many {
         Some(Value::Array(nodes.into_iter().cloned().collect()))
     } else {
@@ -133,11 +135,20 @@ mod tests {
         assert_eq!(cap(json!("$.token")), Some(json!("t1")));
         assert_eq!(cap(json!("$.items[*].id")), Some(json!([1, 2])));
         assert_eq!(cap(json!("$.missing")), None);
-        assert_eq!(cap(json!({"header": "Location"})), Some(json!("/orders/42")));
+        assert_eq!(
+            cap(json!({"header": "Location"})),
+            Some(json!("/orders/42"))
+        );
         assert_eq!(cap(json!({"cookie": "sid"})), Some(json!("abc")));
         assert_eq!(cap(json!({"status": true})), Some(json!(201)));
-        assert_eq!(cap(json!({"header": "location", "regex": "/orders/(\\d+)"})), Some(json!("42")));
-        assert_eq!(cap(json!({"regex": "\"token\":\"(\\w+)\""})), Some(json!("t1")));
+        assert_eq!(
+            cap(json!({"header": "location", "regex": "/orders/(\\d+)"})),
+            Some(json!("42"))
+        );
+        assert_eq!(
+            cap(json!({"regex": "\"token\":\"(\\w+)\""})),
+            Some(json!("t1"))
+        );
     }
 
     #[test]

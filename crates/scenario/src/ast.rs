@@ -186,9 +186,9 @@ pub struct Asserts {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Matcher {
-    /// The value must equal this (after interpolation).
-    Ops(Ops),
-    /// Shorthand for `==`.
+    /// Operators, all of which must hold (boxed: they are many, equality is common).
+    Ops(Box<Ops>),
+    /// The value must equal this (after interpolation): shorthand for `==`.
     Equals(Value),
 }
 

@@ -57,19 +57,48 @@ pub fn lint(
 }
 
 impl Lint<'_> {
-    fn steps(&mut self, file: &Path, s: &Scenario, defined: &mut BTreeSet<String>, sources: &mut Sources, depth: usize) {
+    fn steps(
+        &mut self,
+        file: &Path,
+        s: &Scenario,
+        defined: &mut BTreeSet<String>,
+        sources: &mut Sources,
+        depth: usize,
+    ) {
         for (i, step) in s.steps.iter().enumerate() {
             self.step(file, step, &format!("/steps/{i}"), defined, sources, depth);
         }
     }
 
-    fn step(&mut self, file: &Path, step: &Step, at: &str, defined: &mut BTreeSet<String>, sources: &mut Sources, depth: usize) {
-        let kinds = [step.request.is_some(), step.include.is_some(), step.mock.is_some()];
+    fn step(
+        &mut self,
+        file: &Path,
+        step: &Step,
+        at: &str,
+        defined: &mut BTreeSet<String>,
+        sources: &mut Sources,
+        depth: usize,
+    ) {
+        let kinds = [
+            step.request.is_some(),
+            step.include.is_some(),
+            step.mock.is_some(),
+        ];
         if kinds.iter().filter(|k| **k).count() != 1 {
-            self.err(at, "a step has exactly one of `request`, `include` and `mock`");
+            self.err(
+                at,
+                "a step has exactly one of `request`, `include` and `mock`",
+            );
         }
         if let Some(c) = &step.skip_if {
-            self.names_in(&format!("{{{{ {} }}}}", c.trim().trim_start_matches("{{").trim_end_matches("}}")), &join(at, "skip_if"), defined);
+            self.names_in(
+                &format!(
+                    "{{{{ {} }}}}",
+                    c.trim().trim_start_matches("{{").trim_end_matches("}}")
+                ),
+                &join(at, "skip_if"),
+                defined,
+            );
         }
         let mut inner = defined.clone();
         if let Some(each) = &step.each {
@@ -80,7 +109,10 @@ impl Lint<'_> {
         if let Some(r) = &step.request {
             let rat = join(at, "request");
             if cartwright_model::Method::parse(&r.method.to_ascii_uppercase()).is_none() {
-                self.err(&join(&rat, "method"), &format!("`{}` is not an HTTP method", r.method));
+                self.err(
+                    &join(&rat, "method"),
+                    &format!("`{}` is not an HTTP method", r.method),
+                );
             }
             self.names_in(&r.path, &join(&rat, "path"), &inner);
             for (k, v) in &r.headers {
@@ -106,7 +138,10 @@ impl Lint<'_> {
         if let Some(MockAction::Advance(d)) = &step.mock
             && cartwright_model::parse_duration(d).is_none()
         {
-            self.err(&join(&join(at, "mock"), "advance"), &format!("`{d}` is not a duration like `31d`, `90m`, `3600`"));
+            self.err(
+                &join(&join(at, "mock"), "advance"),
+                &format!("`{d}` is not a duration like `31d`, `90m`, `3600`"),
+            );
         }
         if let Some(inc) = &step.include {
             self.include(file, inc, at, &mut inner, defined, sources, depth);
@@ -119,18 +154,33 @@ impl Lint<'_> {
         self.asserts(step, at, &inner);
         if let Some(Snapshot::Full(f)) = &step.snapshot {
             for (i, p) in f.redact.iter().enumerate() {
-                self.path(p, &join(&join(&join(at, "snapshot"), "redact"), &i.to_string()));
+                self.path(
+                    p,
+                    &join(&join(&join(at, "snapshot"), "redact"), &i.to_string()),
+                );
             }
         }
         if let Some(iv) = step.retry.as_ref().and_then(|r| r.interval.as_ref())
             && duration(iv).is_none()
         {
-            self.err(&join(&join(at, "retry"), "interval"), &format!("`{iv}` is not a duration like `200ms`"));
+            self.err(
+                &join(&join(at, "retry"), "interval"),
+                &format!("`{iv}` is not a duration like `200ms`"),
+            );
         }
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn include(&mut self, file: &Path, inc: &crate::ast::Include, at: &str, inner: &mut BTreeSet<String>, defined: &mut BTreeSet<String>, sources: &mut Sources, depth: usize) {
+    fn include(
+        &mut self,
+        file: &Path,
+        inc: &crate::ast::Include,
+        at: &str,
+        inner: &mut BTreeSet<String>,
+        defined: &mut BTreeSet<String>,
+        sources: &mut Sources,
+        depth: usize,
+    ) {
         for (k, v) in &inc.args {
             self.value(v, &join(&join(&join(at, "include"), "with"), k), inner);
         }
@@ -145,7 +195,10 @@ impl Lint<'_> {
                 let mut theirs: BTreeSet<String> = defined.clone();
                 theirs.extend(flow.vars.keys().cloned());
                 theirs.extend(inc.args.keys().cloned());
-                let mut sub = Lint { api: self.api, errs: Vec::new() };
+                let mut sub = Lint {
+                    api: self.api,
+                    errs: Vec::new(),
+                };
                 sub.steps(&path, &flow, &mut theirs, sources, depth + 1);
                 place(&mut sub.errs, &name, sources);
                 self.errs.extend(sub.errs);
@@ -177,7 +230,10 @@ impl Lint<'_> {
         if let Some(d) = &a.duration
             && duration(d.trim().trim_start_matches('<')).is_none()
         {
-            self.err(&join(&at, "duration"), &format!("`{d}` is not like `< 500ms`"));
+            self.err(
+                &join(&at, "duration"),
+                &format!("`{d}` is not like `< 500ms`"),
+            );
         }
     }
 
@@ -185,7 +241,10 @@ impl Lint<'_> {
         match m {
             Matcher::Equals(v) => self.value(v, at, vars),
             Matcher::Ops(o) => {
-                for v in [&o.eq, &o.ne, &o.lt, &o.gt, &o.le, &o.ge, &o.contains].into_iter().flatten() {
+                for v in [&o.eq, &o.ne, &o.lt, &o.gt, &o.le, &o.ge, &o.contains]
+                    .into_iter()
+                    .flatten()
+                {
                     self.value(v, at, vars);
                 }
                 for v in o.one_of.iter().flatten() {
@@ -199,11 +258,14 @@ impl Lint<'_> {
                 if let Some(t) = &o.kind
                     && !crate::matcher::TYPES.contains(&t.as_str())
                 {
-                    let d = Diagnostic::error("scenario-value", format!("unknown type `{t}`")).with_pointer(join(at, "type"));
-                    self.errs.push(match did_you_mean(t, crate::matcher::TYPES.iter().copied()) {
-                        Some(n) => d.with_help(format!("did you mean `{n}`?")),
-                        None => d,
-                    });
+                    let d = Diagnostic::error("scenario-value", format!("unknown type `{t}`"))
+                        .with_pointer(join(at, "type"));
+                    self.errs.push(
+                        match did_you_mean(t, crate::matcher::TYPES.iter().copied()) {
+                            Some(n) => d.with_help(format!("did you mean `{n}`?")),
+                            None => d,
+                        },
+                    );
                 }
                 if let Some(l) = &o.length {
                     self.matcher(l, &join(at, "length"), vars);
@@ -216,9 +278,17 @@ impl Lint<'_> {
         match c {
             Capture::Path(p) => self.path(p, at),
             Capture::Full(f) => {
-                let sources = [f.jsonpath.is_some(), f.header.is_some(), f.cookie.is_some(), f.status];
+                let sources = [
+                    f.jsonpath.is_some(),
+                    f.header.is_some(),
+                    f.cookie.is_some(),
+                    f.status,
+                ];
                 if sources.iter().filter(|s| **s).count() > 1 {
-                    self.err(at, "a capture reads one of `jsonpath`, `header`, `cookie`, `status`");
+                    self.err(
+                        at,
+                        "a capture reads one of `jsonpath`, `header`, `cookie`, `status`",
+                    );
                 }
                 if let Some(p) = &f.jsonpath {
                     self.path(p, &join(at, "jsonpath"));
@@ -255,7 +325,11 @@ impl Lint<'_> {
 
     fn defined(&mut self, names: &BTreeSet<String>, at: &str, vars: &BTreeSet<String>) {
         for n in names.difference(vars) {
-            let d = Diagnostic::error("undefined-variable", format!("variable `{n}` is not defined here")).with_pointer(at);
+            let d = Diagnostic::error(
+                "undefined-variable",
+                format!("variable `{n}` is not defined here"),
+            )
+            .with_pointer(at);
             let d = match did_you_mean(n, vars.iter().map(String::as_str)) {
                 Some(near) => d.with_help(format!("did you mean `{near}`?")),
                 None => d.with_help("define it in `vars`, an `--env` file, CARTWRIGHT_VAR_<name>, or capture it in an earlier step"),
@@ -266,21 +340,25 @@ impl Lint<'_> {
 
     fn operation(&mut self, r: &crate::ast::Request, at: &str) {
         let Some(api) = self.api else { return };
-        let Ok(t) = Template::compile(&r.path) else { return };
+        let Ok(t) = Template::compile(&r.path) else {
+            return;
+        };
         let shape = t.shape();
         if let Err(e) = crate::conform::operation(api, &r.method.to_ascii_uppercase(), &shape) {
             let known: Vec<String> = api.operations.iter().map(|o| o.signature()).collect();
             let sig = format!("{} {}", r.method.to_ascii_uppercase(), r.path);
             let d = Diagnostic::error("unknown-operation", e).with_pointer(join(at, "path"));
-            self.errs.push(match did_you_mean(&sig, known.iter().map(String::as_str)) {
-                Some(n) => d.with_help(format!("did you mean `{n}`?")),
-                None => d,
-            });
+            self.errs
+                .push(match did_you_mean(&sig, known.iter().map(String::as_str)) {
+                    Some(n) => d.with_help(format!("did you mean `{n}`?")),
+                    None => d,
+                });
         }
     }
 
     fn err(&mut self, at: &str, msg: &str) {
-        self.errs.push(Diagnostic::error("scenario-value", msg).with_pointer(at));
+        self.errs
+            .push(Diagnostic::error("scenario-value", msg).with_pointer(at));
     }
 }
 
@@ -299,12 +377,20 @@ mod tests {
     fn lint_text(text: &str) -> Vec<Diagnostic> {
         let mut sources = Sources::new();
         let s = crate::parse::parse("t.yaml", text, &mut sources).expect("parses");
-        lint(Path::new("t.yaml"), &s, None, &BTreeSet::new(), &mut sources)
+        lint(
+            Path::new("t.yaml"),
+            &s,
+            None,
+            &BTreeSet::new(),
+            &mut sources,
+        )
     }
 
     #[test]
     fn undefined_variables_are_placed_with_the_nearest_name() {
-        let e = lint_text("name: demo\nvars: {token: a}\nsteps:\n  - request: {path: /a, headers: {X: '{{ tokn }}'}}\n");
+        let e = lint_text(
+            "name: demo\nvars: {token: a}\nsteps:\n  - request: {path: /a, headers: {X: '{{ tokn }}'}}\n",
+        );
         assert_eq!(e.len(), 1, "{e:?}");
         assert_eq!(e[0].help.as_deref(), Some("did you mean `token`?"));
         assert_eq!(e[0].span.as_ref().map(|s| s.start.line), Some(4));
@@ -312,17 +398,26 @@ mod tests {
 
     #[test]
     fn captures_define_names_for_later_steps_only() {
-        let ok = lint_text("name: demo\nsteps:\n  - request: {path: /a}\n    capture: {t: $.t}\n  - request: {path: '/b/{{ t }}'}\n");
+        let ok = lint_text(
+            "name: demo\nsteps:\n  - request: {path: /a}\n    capture: {t: $.t}\n  - request: {path: '/b/{{ t }}'}\n",
+        );
         assert!(ok.is_empty(), "{ok:?}");
-        let bad = lint_text("name: demo\nsteps:\n  - request: {path: '/b/{{ t }}'}\n  - request: {path: /a}\n    capture: {t: $.t}\n");
+        let bad = lint_text(
+            "name: demo\nsteps:\n  - request: {path: '/b/{{ t }}'}\n  - request: {path: /a}\n    capture: {t: $.t}\n",
+        );
         assert_eq!(bad.len(), 1);
     }
 
     #[test]
     fn paths_regexes_types_and_durations_are_checked() {
-        let e = lint_text("name: demo\nsteps:\n  - request: {path: /a}\n    capture: {t: '$['}\n    assert: {body: {$.a: {type: strng, matches: '('}}, duration: soon}\n");
+        let e = lint_text(
+            "name: demo\nsteps:\n  - request: {path: /a}\n    capture: {t: '$['}\n    assert: {body: {$.a: {type: strng, matches: '('}}, duration: soon}\n",
+        );
         let codes: Vec<&str> = e.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(e.len(), 4, "{codes:?}");
-        assert!(e.iter().any(|d| d.help.as_deref() == Some("did you mean `string`?")));
+        assert!(
+            e.iter()
+                .any(|d| d.help.as_deref() == Some("did you mean `string`?"))
+        );
     }
 }

@@ -14,7 +14,11 @@ pub fn operation<'a>(api: &'a Api, method: &str, path: &str) -> Result<&'a Opera
         Lookup::Found(found) => Ok(&api.operations[found.operation]),
         Lookup::MethodNotAllowed(allowed) => Err(format!(
             "`{path}` has no {method} operation in the spec (it has {})",
-            allowed.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", ")
+            allowed
+                .iter()
+                .map(|m| m.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
         Lookup::NotFound => Err(format!("no operation of the spec matches {method} {path}")),
         Lookup::BadEncoding => Err(format!("`{path}` is not valid percent-encoded UTF-8")),
@@ -37,7 +41,8 @@ pub fn violations(op: &Operation, a: &Answer) -> Vec<String> {
             None if h.required => out.push(format!("required header `{}` is missing", h.name)),
             Some(v) => {
                 if let Some(schema) = &h.schema {
-                    let value = serde_json::from_str(v).unwrap_or_else(|_| serde_json::Value::from(v));
+                    let value =
+                        serde_json::from_str(v).unwrap_or_else(|_| serde_json::Value::from(v));
                     if !schema.is_valid(&value) && !schema.is_valid(&serde_json::Value::from(v)) {
                         out.push(format!("header `{}` does not fit its schema", h.name));
                     }
@@ -50,7 +55,10 @@ pub fn violations(op: &Operation, a: &Answer) -> Vec<String> {
         return out;
     }
     if resp.content.is_empty() {
-        out.push(format!("status {} declares no body, but one came", a.status));
+        out.push(format!(
+            "status {} declares no body, but one came",
+            a.status
+        ));
         return out;
     }
     let ct = a
@@ -76,7 +84,11 @@ pub fn violations(op: &Operation, a: &Answer) -> Vec<String> {
         for v in schema.violations(json).into_iter().take(10) {
             out.push(format!(
                 "body at `{}`: {} (schema {})",
-                if v.instance.is_empty() { "/" } else { &v.instance },
+                if v.instance.is_empty() {
+                    "/"
+                } else {
+                    &v.instance
+                },
                 v.message,
                 v.schema
             ));

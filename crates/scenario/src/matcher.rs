@@ -31,10 +31,10 @@ pub fn check(m: &Matcher, actual: Option<&Value>, vars: &Jinja) -> Result<(), Mi
         actual: shown(),
     };
     let want = |v: &Value| deep(v, vars).map_err(|e| fail(format!("a value ({e})")));
-    if let Some(e) = ops.exists {
-        if actual.is_some() != e {
-            return Err(fail(if e { "exists" } else { "absent" }.into()));
-        }
+    if let Some(e) = ops.exists
+        && actual.is_some() != e
+    {
+        return Err(fail(if e { "exists" } else { "absent" }.into()));
     }
     if let Some(e) = &ops.eq {
         let e = want(e)?;
@@ -48,7 +48,12 @@ pub fn check(m: &Matcher, actual: Option<&Value>, vars: &Jinja) -> Result<(), Mi
             return Err(fail(format!("!= {}", short(&e))));
         }
     }
-    for (op, bound) in [("<", &ops.lt), (">", &ops.gt), ("<=", &ops.le), (">=", &ops.ge)] {
+    for (op, bound) in [
+        ("<", &ops.lt),
+        (">", &ops.gt),
+        ("<=", &ops.le),
+        (">=", &ops.ge),
+    ] {
         if let Some(b) = bound {
             let b = want(b)?;
             let ok = match (actual.and_then(number), number(&b)) {
@@ -87,10 +92,10 @@ pub fn check(m: &Matcher, actual: Option<&Value>, vars: &Jinja) -> Result<(), Mi
             return Err(fail(format!("matches /{re}/")));
         }
     }
-    if let Some(t) = &ops.kind {
-        if !actual.is_some_and(|a| type_is(a, t)) {
-            return Err(fail(format!("type {t}")));
-        }
+    if let Some(t) = &ops.kind
+        && !actual.is_some_and(|a| type_is(a, t))
+    {
+        return Err(fail(format!("type {t}")));
     }
     if let Some(l) = &ops.length {
         let len = actual.and_then(length).map(Value::from);
@@ -141,7 +146,9 @@ fn length(v: &Value) -> Option<usize> {
 }
 
 /// The JSON types a `type` matcher names.
-pub const TYPES: &[&str] = &["string", "number", "integer", "boolean", "array", "object", "null"];
+pub const TYPES: &[&str] = &[
+    "string", "number", "integer", "boolean", "array", "object", "null",
+];
 
 fn type_is(v: &Value, t: &str) -> bool {
     match t {
@@ -186,7 +193,10 @@ mod tests {
         assert!(ok(json!("200"), Some(json!(200))).is_ok());
         assert_eq!(
             ok(json!(200), Some(json!(404))).expect_err("differs"),
-            Mismatch { expected: "== 200".into(), actual: "404".into() }
+            Mismatch {
+                expected: "== 200".into(),
+                actual: "404".into()
+            }
         );
         assert!(ok(json!({"!=": "{{ tok }}"}), Some(json!("abc"))).is_err());
         assert!(ok(json!({"<": 3, ">": 1}), Some(json!(2))).is_ok());

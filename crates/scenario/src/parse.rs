@@ -86,8 +86,7 @@ const CAPTURE: &[&str] = &["jsonpath", "header", "cookie", "status", "regex", "s
 const ASSERTS: &[&str] = &["status", "headers", "body", "duration", "schema"];
 /// Matcher operators; a mapping with none of them is a value to compare for equality.
 pub const OPS: &[&str] = &[
-    "==", "!=", "<", ">", "<=", ">=", "contains", "matches", "exists", "type", "length",
-    "one_of",
+    "==", "!=", "<", ">", "<=", ">=", "contains", "matches", "exists", "type", "length", "one_of",
 ];
 const SNAPSHOT: &[&str] = &["name", "headers", "redact"];
 const RETRY: &[&str] = &["count", "interval"];
@@ -130,7 +129,12 @@ fn keys(v: &Value, place: Place, at: &str, errs: &mut Vec<Diagnostic>) {
                 Place::Matcher => "matcher operator",
                 _ => "key",
             };
-            errs.push(unknown(k, did_you_mean(k, names.iter().copied()), what, &here));
+            errs.push(unknown(
+                k,
+                did_you_mean(k, names.iter().copied()),
+                what,
+                &here,
+            ));
             continue;
         }
         if let Some(next) = below(place, k) {
@@ -202,7 +206,10 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(s.steps.len(), 1);
-        assert_eq!(s.steps[0].request.as_ref().map(|r| r.method.as_str()), Some("GET"));
+        assert_eq!(
+            s.steps[0].request.as_ref().map(|r| r.method.as_str()),
+            Some("GET")
+        );
     }
 
     #[test]
@@ -216,10 +223,17 @@ mod tests {
 
     #[test]
     fn misspelt_operators_are_caught_even_though_objects_compare_by_equality() {
-        let e = errors("name: demo\nsteps:\n  - request: {path: /a}\n    assert: {body: {$.a: {exsts: true}}}\n");
-        assert_eq!(e[0].pointer.as_deref(), Some("/steps/0/assert/body/$.a/exsts"));
+        let e = errors(
+            "name: demo\nsteps:\n  - request: {path: /a}\n    assert: {body: {$.a: {exsts: true}}}\n",
+        );
+        assert_eq!(
+            e[0].pointer.as_deref(),
+            Some("/steps/0/assert/body/$.a/exsts")
+        );
         assert_eq!(e[0].help.as_deref(), Some("did you mean `exists`?"));
-        let e = errors("name: demo\nsteps:\n  - request: {path: /a}\n    capture: {t: {jsonpth: $.t}}\n");
+        let e = errors(
+            "name: demo\nsteps:\n  - request: {path: /a}\n    capture: {t: {jsonpth: $.t}}\n",
+        );
         assert_eq!(e[0].help.as_deref(), Some("did you mean `jsonpath`?"));
     }
 

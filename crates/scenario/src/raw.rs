@@ -19,9 +19,9 @@ pub async fn send(
     headers: &[(String, String)],
     body: Option<(&str, &str)>,
 ) -> Result<Raw, String> {
-    let rest = base
-        .strip_prefix("http://")
-        .ok_or_else(|| "a path with dot segments can only be sent as written over http://".to_owned())?;
+    let rest = base.strip_prefix("http://").ok_or_else(|| {
+        "a path with dot segments can only be sent as written over http://".to_owned()
+    })?;
     let (authority, prefix) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
     let stream = TcpStream::connect(authority)
         .await
@@ -44,7 +44,10 @@ pub async fn send(
     }
     let payload = match body {
         Some((b, ct)) => {
-            if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
+            if !headers
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+            {
                 req = req.header("content-type", ct);
             }
             Bytes::from(b.to_owned())
@@ -57,7 +60,12 @@ pub async fn send(
     let hs = res
         .headers()
         .iter()
-        .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(k, v)| {
+            (
+                k.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect();
     let bytes = res
         .into_body()

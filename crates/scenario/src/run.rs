@@ -58,23 +58,24 @@ pub async fn run(scenarios: Vec<Loaded>, opts: &Options, progress: impl Fn(&Case
         .unwrap_or_default();
     let is_mock = is_cartwright(&client, &opts.target).await;
     let progress = &progress;
-    let mut cases: Vec<(usize, Case)> = futures_util::stream::iter(scenarios.into_iter().enumerate())
-        .map(|(i, s)| {
-            let client = client.clone();
-            async move {
-                let exec = Exec {
-                    client,
-                    opts,
-                    is_mock,
-                };
-                let case = exec.scenario(&s).await;
-                progress(&case);
-                (i, case)
-            }
-        })
-        .buffer_unordered(opts.jobs.max(1))
-        .collect()
-        .await;
+    let mut cases: Vec<(usize, Case)> =
+        futures_util::stream::iter(scenarios.into_iter().enumerate())
+            .map(|(i, s)| {
+                let client = client.clone();
+                async move {
+                    let exec = Exec {
+                        client,
+                        opts,
+                        is_mock,
+                    };
+                    let case = exec.scenario(&s).await;
+                    progress(&case);
+                    (i, case)
+                }
+            })
+            .buffer_unordered(opts.jobs.max(1))
+            .collect()
+            .await;
     cases.sort_by_key(|(i, _)| *i);
     Run {
         name: "cartwright run".into(),

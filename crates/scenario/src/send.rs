@@ -82,7 +82,9 @@ impl Ready {
     }
 
     fn has_header(&self, name: &str) -> bool {
-        self.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name))
+        self.headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case(name))
     }
 
     /// Sends it to `base` (which ends without `/`).
@@ -113,7 +115,12 @@ impl Ready {
         let headers = res
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         let bytes = res.bytes().await.map_err(|e| unreachable(&e))?;
         let took = start.elapsed();
@@ -210,8 +217,15 @@ mod tests {
         let ready = Ready::build(&r, &vars).expect("builds");
         assert_eq!(ready.path, "/vouchers/A%2BB?ids=1&ids=2&q=A%2BB");
         assert_eq!(ready.headers, [("API-token".to_owned(), "tok".to_owned())]);
-        assert_eq!(ready.body.as_ref().map(|b| b.0.as_str()), Some(r#"{"qty":2,"note":"x2"}"#));
-        assert!(ready.curl("http://h").starts_with("curl -X POST 'http://h/vouchers/A%2BB?"));
+        assert_eq!(
+            ready.body.as_ref().map(|b| b.0.as_str()),
+            Some(r#"{"qty":2,"note":"x2"}"#)
+        );
+        assert!(
+            ready
+                .curl("http://h")
+                .starts_with("curl -X POST 'http://h/vouchers/A%2BB?")
+        );
     }
 
     #[test]
@@ -220,6 +234,9 @@ mod tests {
         m.add("abc");
         m.add("secret-token");
         m.add("secret");
-        assert_eq!(m.mask("Bearer secret-token and secret abc"), "Bearer **** and **** abc");
+        assert_eq!(
+            m.mask("Bearer secret-token and secret abc"),
+            "Bearer **** and **** abc"
+        );
     }
 }

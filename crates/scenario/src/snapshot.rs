@@ -51,7 +51,10 @@ pub fn normalise(a: &Answer, headers: &[String], redact: &[String], secrets: &[S
     if !hs.is_empty() {
         out.insert("headers".into(), Value::Object(hs));
     }
-    let mut body = a.json.clone().unwrap_or_else(|| Value::from(a.body.clone()));
+    let mut body = a
+        .json
+        .clone()
+        .unwrap_or_else(|| Value::from(a.body.clone()));
     for path in redact {
         if let Ok(p) = JsonPath::parse(path) {
             let at: Vec<String> = p
@@ -230,7 +233,10 @@ mod tests {
             &["s3cr3t".into()],
         );
         assert!(text.contains("\"token\": \"[secret string]\""), "{text}");
-        assert!(text.contains("\"created_at\": \"[redacted string]\""), "{text}");
+        assert!(
+            text.contains("\"created_at\": \"[redacted string]\""),
+            "{text}"
+        );
         assert!(!text.contains("s3cr3t"));
         let a = text.find("\"a\"").expect("a");
         let b = text.find("\"b\"").expect("b");
@@ -246,16 +252,31 @@ mod tests {
             expression: "GET /cart".into(),
         };
         let one = normalise(&answer("t", 5), &[], &[], &[]);
-        assert!(matches!(file.compare(&one, Mode::Locked).expect("io"), Compared::Missing(_)));
+        assert!(matches!(
+            file.compare(&one, Mode::Locked).expect("io"),
+            Compared::Missing(_)
+        ));
         assert!(!pending(&file.path).exists(), "nothing written when locked");
-        assert!(matches!(file.compare(&one, Mode::Review).expect("io"), Compared::Missing(_)));
+        assert!(matches!(
+            file.compare(&one, Mode::Review).expect("io"),
+            Compared::Missing(_)
+        ));
         assert!(pending(&file.path).exists(), "pending written for review");
-        assert_eq!(file.compare(&one, Mode::Update).expect("io"), Compared::Written);
+        assert_eq!(
+            file.compare(&one, Mode::Update).expect("io"),
+            Compared::Written
+        );
         assert!(!pending(&file.path).exists());
-        assert_eq!(file.compare(&one, Mode::Locked).expect("io"), Compared::Same);
+        assert_eq!(
+            file.compare(&one, Mode::Locked).expect("io"),
+            Compared::Same
+        );
         let two = normalise(&answer("t", 6), &[], &[], &[]);
         match file.compare(&two, Mode::Review).expect("io") {
-            Compared::Differs(d) => assert!(d.contains("-    \"total\": 5") && d.contains("+    \"total\": 6"), "{d}"),
+            Compared::Differs(d) => assert!(
+                d.contains("-    \"total\": 5") && d.contains("+    \"total\": 6"),
+                "{d}"
+            ),
             other => panic!("expected a diff, got {other:?}"),
         }
         assert_eq!(pending_under(dir.path()).len(), 1);

@@ -100,13 +100,20 @@ impl Exec<'_> {
         if let Some(list) = &step.each {
             let items = match crate::template::deep(list, &jinja) {
                 Ok(Value::Array(a)) => a,
-                Ok(other) => return scope.error(name, span, format!("`each` needs a list, got {}", short(&other))),
+                Ok(other) => {
+                    return scope.error(
+                        name,
+                        span,
+                        format!("`each` needs a list, got {}", short(&other)),
+                    );
+                }
                 Err(e) => return scope.error(name, span, e.to_string()),
             };
             for (n, item) in items.into_iter().enumerate() {
                 scope.vars.insert("item".into(), item);
                 scope.vars.insert("index".into(), Value::from(n));
-                self.once(step, &format!("{name} [{n}]"), span.clone(), scope, depth).await;
+                self.once(step, &format!("{name} [{n}]"), span.clone(), scope, depth)
+                    .await;
                 if !going(&scope.case) {
                     break;
                 }
@@ -118,12 +125,23 @@ impl Exec<'_> {
         self.once(step, &name, span, scope, depth).await;
     }
 
-    async fn once(&self, step: &Step, name: &str, span: Option<Span>, scope: &mut Scope<'_>, depth: usize) {
+    async fn once(
+        &self,
+        step: &Step,
+        name: &str,
+        span: Option<Span>,
+        scope: &mut Scope<'_>,
+        depth: usize,
+    ) {
         if let Some(inc) = &step.include {
             return self.include(inc, name, span, scope, depth).await;
         }
         if step.mock.is_some() && !self.is_mock {
-            return scope.skip(name.into(), span, "mock-only step: the target is not a cartwright mock".into());
+            return scope.skip(
+                name.into(),
+                span,
+                "mock-only step: the target is not a cartwright mock".into(),
+            );
         }
         let attempts = 1 + step.retry.as_ref().map_or(0, |r| r.count);
         let wait = step
@@ -155,14 +173,26 @@ impl Exec<'_> {
             done.response_status = Some(answer.status);
             done.response_body = Some(scope.masker.mask(&cut(&answer.body)));
             let jinja = Jinja::from_serialize(&scope.vars);
-            self.asserts(step, &answer, &jinja, scope.loaded.api.as_deref(), &signature, &mut done);
+            self.asserts(
+                step,
+                &answer,
+                &jinja,
+                scope.loaded.api.as_deref(),
+                &signature,
+                &mut done,
+            );
             let ok = done.checks.iter().all(|c| c.passed);
             if (ok || last)
                 && let Some(snap) = &step.snapshot
             {
-                done.checks.push(self.snapshot(snap, &answer, scope, &signature));
+                done.checks
+                    .push(self.snapshot(snap, &answer, scope, &signature));
             }
-            done.status = if done.checks.iter().all(|c| c.passed) { Status::Passed } else { Status::Failed };
+            done.status = if done.checks.iter().all(|c| c.passed) {
+                Status::Passed
+            } else {
+                Status::Failed
+            };
             done.duration_ms = ms(started.elapsed());
             if done.status == Status::Passed || last {
                 scope.vars.extend(captured);
@@ -185,12 +215,23 @@ impl Exec<'_> {
             let admin = format!("{}/__cartwright", origin(&self.opts.target));
             let (method, path, body) = match action {
                 MockAction::Reset => ("POST", "/reset".to_owned(), None),
-                MockAction::Advance(d) => ("POST", "/clock".to_owned(), Some(json!({"advance": d}))),
+                MockAction::Advance(d) => {
+                    ("POST", "/clock".to_owned(), Some(json!({"advance": d})))
+                }
                 MockAction::Outbox { to } => {
                     let q = match to {
                         Some(t) => {
-                            let t = crate::template::Template::compile(t).map_err(invalid)?.text(vars).map_err(invalid)?;
-                            format!("?to={}", percent_encoding::utf8_percent_encode(&t, percent_encoding::NON_ALPHANUMERIC))
+                            let t = crate::template::Template::compile(t)
+                                .map_err(invalid)?
+                                .text(vars)
+                                .map_err(invalid)?;
+                            format!(
+                                "?to={}",
+                                percent_encoding::utf8_percent_encode(
+                                    &t,
+                                    percent_encoding::NON_ALPHANUMERIC
+                                )
+                            )
                         }
                         None => String::new(),
                     };
@@ -203,11 +244,17 @@ impl Exec<'_> {
                 headers: Vec::new(),
                 body: body.map(|b| (b.to_string(), "application/json")),
             };
-            let answer = ready.send(&self.client, &admin).await.map_err(|e| (Status::Errored, e))?;
+            let answer = ready
+                .send(&self.client, &admin)
+                .await
+                .map_err(|e| (Status::Errored, e))?;
             return Ok((answer, ready.curl(&admin), None));
         }
         let Some(r) = &step.request else {
-            return Err((Status::Errored, "the step has no request, include or mock".into()));
+            return Err((
+                Status::Errored,
+                "the step has no request, include or mock".into(),
+            ));
         };
         let ready = Ready::build(r, vars).map_err(invalid)?;
         let base = base_for(&self.opts.target, scope.loaded.api.as_deref());
@@ -219,7 +266,13 @@ impl Exec<'_> {
         Ok((answer, curl, Some((ready.method, ready.path))))
     }
 
-    fn captures(&self, step: &Step, a: &Answer, scope: &mut Scope<'_>, done: &mut Done) -> Map<String, Value> {
+    fn captures(
+        &self,
+        step: &Step,
+        a: &Answer,
+        scope: &mut Scope<'_>,
+        done: &mut Done,
+    ) -> Map<String, Value> {
         let mut out = Map::new();
         for (name, c) in &step.capture {
             match capture(c, a) {
@@ -229,8 +282,13 @@ impl Exec<'_> {
                     }
                     out.insert(name.clone(), v);
                 }
-                Ok(None) => done.checks.push(Check::fail(format!("capture {name}"), "a value", "absent")),
-                Err(e) => done.checks.push(Check::fail(format!("capture {name}"), "a value", e)),
+                Ok(None) => {
+                    done.checks
+                        .push(Check::fail(format!("capture {name}"), "a value", "absent"))
+                }
+                Err(e) => done
+                    .checks
+                    .push(Check::fail(format!("capture {name}"), "a value", e)),
             }
         }
         // Visible to this step's asserts; kept for later steps only if the step passes.
@@ -238,14 +296,26 @@ impl Exec<'_> {
         out
     }
 
-    fn asserts(&self, step: &Step, a: &Answer, vars: &Jinja, api: Option<&Api>, sig: &Option<(String, String)>, done: &mut Done) {
+    fn asserts(
+        &self,
+        step: &Step,
+        a: &Answer,
+        vars: &Jinja,
+        api: Option<&Api>,
+        sig: &Option<(String, String)>,
+        done: &mut Done,
+    ) {
         let asserts = step.assert.clone().unwrap_or_default();
         if let Some(m) = &asserts.status {
-            done.checks.push(result("status", check(m, Some(&Value::from(a.status)), vars)));
+            done.checks.push(result(
+                "status",
+                check(m, Some(&Value::from(a.status)), vars),
+            ));
         }
         for (h, m) in &asserts.headers {
             let v = a.header(h).map(Value::from);
-            done.checks.push(result(&format!("header {h}"), check(m, v.as_ref(), vars)));
+            done.checks
+                .push(result(&format!("header {h}"), check(m, v.as_ref(), vars)));
         }
         for (p, m) in &asserts.body {
             let c = match a.path(p) {
@@ -257,9 +327,19 @@ impl Exec<'_> {
         if let Some(d) = &asserts.duration {
             let limit = d.trim().trim_start_matches('<').trim();
             match crate::check::duration(limit) {
-                Some(limit) if a.took < limit => done.checks.push(Check::pass(format!("duration < {d}"))),
-                Some(_) => done.checks.push(Check::fail("duration", format!("< {limit:?}"), format!("{:?}", a.took))),
-                None => done.checks.push(Check::fail("duration", "a duration like `< 500ms`", d.clone())),
+                Some(limit) if a.took < limit => {
+                    done.checks.push(Check::pass(format!("duration < {d}")))
+                }
+                Some(_) => done.checks.push(Check::fail(
+                    "duration",
+                    format!("< {limit:?}"),
+                    format!("{:?}", a.took),
+                )),
+                None => done.checks.push(Check::fail(
+                    "duration",
+                    "a duration like `< 500ms`",
+                    d.clone(),
+                )),
             }
         }
         if let (Some(api), Some((method, path)), true) = (api, sig, asserts.schema != Some(false)) {
@@ -269,7 +349,12 @@ impl Exec<'_> {
                     if v.is_empty() {
                         Check::pass(format!("schema {}", op.id))
                     } else {
-                        Check::fail(format!("schema {}", op.id), "an answer the spec declares", v[0].clone()).with_detail(v.join("\n"))
+                        Check::fail(
+                            format!("schema {}", op.id),
+                            "an answer the spec declares",
+                            v[0].clone(),
+                        )
+                        .with_detail(v.join("\n"))
                     }
                 }
                 Err(e) => Check::fail("schema", "an operation of the spec", e),
@@ -278,40 +363,94 @@ impl Exec<'_> {
         }
     }
 
-    fn snapshot(&self, snap: &Snapshot, a: &Answer, scope: &Scope<'_>, sig: &Option<(String, String)>) -> Check {
+    fn snapshot(
+        &self,
+        snap: &Snapshot,
+        a: &Answer,
+        scope: &Scope<'_>,
+        sig: &Option<(String, String)>,
+    ) -> Check {
         let (headers, redact) = match snap {
             Snapshot::Name(_) => (vec!["content-type".to_owned()], Vec::new()),
-            Snapshot::Full(f) => (f.headers.clone().unwrap_or_else(|| vec!["content-type".into()]), f.redact.clone()),
+            Snapshot::Full(f) => (
+                f.headers
+                    .clone()
+                    .unwrap_or_else(|| vec!["content-type".into()]),
+                f.redact.clone(),
+            ),
         };
-        let stem = scope.loaded.file.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+        let stem = scope
+            .loaded
+            .file
+            .file_stem()
+            .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
         let file = File {
-            path: self.opts.snapshot_root.join(&scope.loaded.api_name).join(format!("{stem}__{}.snap", snap.name())),
+            path: self
+                .opts
+                .snapshot_root
+                .join(&scope.loaded.api_name)
+                .join(format!("{stem}__{}.snap", snap.name())),
             source: scope.loaded.file.display().to_string(),
-            expression: sig.as_ref().map_or_else(|| "mock admin".to_owned(), |(m, p)| format!("{m} {p}")),
+            expression: sig
+                .as_ref()
+                .map_or_else(|| "mock admin".to_owned(), |(m, p)| format!("{m} {p}")),
         };
         let body = normalise(a, &headers, &redact, scope.masker.values());
         let name = format!("snapshot {}", snap.name());
         match file.compare(&body, self.opts.snapshots) {
             Ok(Compared::Same | Compared::Written) => Check::pass(name),
-            Ok(Compared::Missing(_)) => Check::fail(name, format!("{}", file.path.display()), "no committed snapshot (a .snap.new is written unless CI=true; accept with --update-snapshots)"),
-            Ok(Compared::Differs(d)) => Check::fail(name, "the committed snapshot", "a different answer").with_detail(scope.masker.mask(&d)),
+            Ok(Compared::Missing(_)) => Check::fail(
+                name,
+                format!("{}", file.path.display()),
+                "no committed snapshot (a .snap.new is written unless CI=true; accept with --update-snapshots)",
+            ),
+            Ok(Compared::Differs(d)) => {
+                Check::fail(name, "the committed snapshot", "a different answer")
+                    .with_detail(scope.masker.mask(&d))
+            }
             Err(e) => Check::fail(name, "a readable snapshot", e.to_string()),
         }
     }
 
-    async fn include(&self, inc: &crate::ast::Include, name: &str, span: Option<Span>, scope: &mut Scope<'_>, depth: usize) {
+    async fn include(
+        &self,
+        inc: &crate::ast::Include,
+        name: &str,
+        span: Option<Span>,
+        scope: &mut Scope<'_>,
+        depth: usize,
+    ) {
         if depth >= MAX_INCLUDE {
-            return scope.error(name.into(), span, format!("includes nest deeper than {MAX_INCLUDE} (a cycle?)"));
+            return scope.error(
+                name.into(),
+                span,
+                format!("includes nest deeper than {MAX_INCLUDE} (a cycle?)"),
+            );
         }
         let path = beside(&scope.file, &inc.file);
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
-            Err(e) => return scope.error(name.into(), span, format!("cannot read include {}: {e}", path.display())),
+            Err(e) => {
+                return scope.error(
+                    name.into(),
+                    span,
+                    format!("cannot read include {}: {e}", path.display()),
+                );
+            }
         };
         let mut sources = Sources::new();
         let flow = match crate::parse::parse(&path.display().to_string(), &text, &mut sources) {
             Ok(f) => f,
-            Err(d) => return scope.error(name.into(), span, d.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")),
+            Err(d) => {
+                return scope.error(
+                    name.into(),
+                    span,
+                    d.iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                );
+            }
         };
         let jinja = Jinja::from_serialize(&scope.vars);
         let mut args = Map::new();
@@ -327,7 +466,10 @@ impl Exec<'_> {
             }
         }
         let outer = std::mem::replace(&mut scope.file, path);
-        let saved: Vec<(String, Option<Value>)> = args.keys().map(|k| (k.clone(), scope.vars.get(k).cloned())).collect();
+        let saved: Vec<(String, Option<Value>)> = args
+            .keys()
+            .map(|k| (k.clone(), scope.vars.get(k).cloned()))
+            .collect();
         scope.vars.extend(args);
         self.steps(&flow, scope, depth + 1).await;
         // Arguments are the flow's own; what it captured stays for the caller.
@@ -386,7 +528,10 @@ fn span_of(file: &Path, pointer: &str) -> Option<Span> {
     let (at, _) = cartwright_spec::locate::locate(&text, pointer, false)?;
     Some(Span {
         file: file.display().to_string(),
-        start: Position { line: at.line, column: at.column },
+        start: Position {
+            line: at.line,
+            column: at.column,
+        },
         len: at.len.max(1),
     })
 }

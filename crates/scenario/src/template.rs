@@ -65,12 +65,12 @@ impl Template {
                 });
             };
             let expr = after[..close].trim();
-            let compiled = ENV
-                .compile_expression_owned(expr.to_owned())
-                .map_err(|e| TemplateError {
-                    expr: expr.to_owned(),
-                    reason: e.to_string(),
-                })?;
+            let compiled =
+                ENV.compile_expression_owned(expr.to_owned())
+                    .map_err(|e| TemplateError {
+                        expr: expr.to_owned(),
+                        reason: e.to_string(),
+                    })?;
             parts.push(Part::Expr(Box::new(compiled), expr.to_owned()));
             rest = &after[close + 2..];
         }
@@ -112,7 +112,7 @@ impl Template {
 
     /// The text, values written as they are.
     pub fn text(&self, vars: &Jinja) -> Result<String, TemplateError> {
-        self.join(vars, |v| text(v))
+        self.join(vars, text)
     }
 
     /// A path: each value percent-encoded as one segment, `raw(x)` as it is.
@@ -139,7 +139,11 @@ impl Template {
         self.text(vars).map(Value::String)
     }
 
-    fn join(&self, vars: &Jinja, write: impl Fn(&Jinja) -> String) -> Result<String, TemplateError> {
+    fn join(
+        &self,
+        vars: &Jinja,
+        write: impl Fn(&Jinja) -> String,
+    ) -> Result<String, TemplateError> {
         let mut out = String::new();
         for p in &self.parts {
             match p {
@@ -159,12 +163,10 @@ pub fn truthy(src: &str, vars: &Jinja) -> Result<bool, TemplateError> {
         .and_then(|s| s.strip_suffix("}}"))
         .unwrap_or(src)
         .trim();
-    let e = ENV
-        .compile_expression(inner)
-        .map_err(|e| TemplateError {
-            expr: inner.to_owned(),
-            reason: e.to_string(),
-        })?;
+    let e = ENV.compile_expression(inner).map_err(|e| TemplateError {
+        expr: inner.to_owned(),
+        reason: e.to_string(),
+    })?;
     Ok(eval(&e, inner, vars)?.is_true())
 }
 
@@ -239,7 +241,9 @@ mod tests {
     use serde_json::json;
 
     fn vars() -> Jinja {
-        Jinja::from_serialize(json!({"v": "TEST+CODE", "up": "../admin/x", "n": 3, "o": {"a": [1, 2]}}))
+        Jinja::from_serialize(
+            json!({"v": "TEST+CODE", "up": "../admin/x", "n": 3, "o": {"a": [1, 2]}}),
+        )
     }
 
     #[test]
@@ -247,25 +251,51 @@ mod tests {
         let t = Template::compile("/vouchers/{{ v }}").expect("compiles");
         assert_eq!(t.path(&vars()).expect("renders"), "/vouchers/TEST%2BCODE");
         let t = Template::compile("/vouchers/{{up}}").expect("compiles");
-        assert_eq!(t.path(&vars()).expect("renders"), "/vouchers/..%2Fadmin%2Fx");
+        assert_eq!(
+            t.path(&vars()).expect("renders"),
+            "/vouchers/..%2Fadmin%2Fx"
+        );
         let t = Template::compile("/vouchers/{{ raw(up) }}").expect("compiles");
         assert_eq!(t.path(&vars()).expect("renders"), "/vouchers/../admin/x");
     }
 
     #[test]
     fn a_lone_expression_keeps_its_type() {
-        assert_eq!(Template::compile("{{ n }}").expect("c").value(&vars()).expect("v"), json!(3));
-        assert_eq!(Template::compile("{{ o.a }}").expect("c").value(&vars()).expect("v"), json!([1, 2]));
-        assert_eq!(Template::compile("n={{ n }}").expect("c").value(&vars()).expect("v"), json!("n=3"));
+        assert_eq!(
+            Template::compile("{{ n }}")
+                .expect("c")
+                .value(&vars())
+                .expect("v"),
+            json!(3)
+        );
+        assert_eq!(
+            Template::compile("{{ o.a }}")
+                .expect("c")
+                .value(&vars())
+                .expect("v"),
+            json!([1, 2])
+        );
+        assert_eq!(
+            Template::compile("n={{ n }}")
+                .expect("c")
+                .value(&vars())
+                .expect("v"),
+            json!("n=3")
+        );
     }
 
     #[test]
     fn undefined_names_and_bad_syntax_are_errors_with_the_expression() {
-        let e = Template::compile("{{ missing }}").expect("c").text(&vars()).expect_err("undefined");
+        let e = Template::compile("{{ missing }}")
+            .expect("c")
+            .text(&vars())
+            .expect_err("undefined");
         assert_eq!(e.expr, "missing");
         assert!(Template::compile("{{ a + }}").is_err());
         assert!(Template::compile("{{ a").is_err());
-        let names = Template::compile("{{ a.b }}/{{ raw(c) }}").expect("c").names();
+        let names = Template::compile("{{ a.b }}/{{ raw(c) }}")
+            .expect("c")
+            .names();
         assert_eq!(names.into_iter().collect::<Vec<_>>(), ["a", "c"]);
     }
 

@@ -1,7 +1,9 @@
 //! Parse → print → parse gives the same scenario, for generated scenarios.
 
 use cartwright_diag::Sources;
-use cartwright_scenario::ast::{Asserts, Capture, CaptureFull, Matcher, Ops, Request, Retry, Scenario, Snapshot, Step};
+use cartwright_scenario::ast::{
+    Asserts, Capture, CaptureFull, Matcher, Ops, Request, Retry, Scenario, Snapshot, Step,
+};
 use indexmap::IndexMap;
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -41,14 +43,19 @@ fn matcher() -> impl Strategy<Value = Matcher> {
     prop_oneof![
         any::<i32>().prop_map(|n| Matcher::Equals(json!(n))),
         text().prop_map(|t| Matcher::Equals(json!(t))),
-        (any::<bool>(), prop::option::of(0i64..10), prop::option::of(word())).prop_map(|(e, l, c)| {
-            Matcher::Ops(Ops {
-                exists: Some(e),
-                length: l.map(|l| Box::new(Matcher::Equals(json!(l)))),
-                contains: c.map(Value::from),
-                ..Ops::default()
-            })
-        }),
+        (
+            any::<bool>(),
+            prop::option::of(0i64..10),
+            prop::option::of(word())
+        )
+            .prop_map(|(e, l, c)| {
+                Matcher::Ops(Box::new(Ops {
+                    exists: Some(e),
+                    length: l.map(|l| Box::new(Matcher::Equals(json!(l)))),
+                    contains: c.map(Value::from),
+                    ..Ops::default()
+                }))
+            }),
     ]
 }
 
@@ -64,31 +71,44 @@ fn step() -> impl Strategy<Value = Step> {
         prop::option::of((0u32..5, word())),
         any::<bool>(),
     )
-        .prop_map(|(name, path, json, headers, status, body, retry, secret)| Step {
-            name,
-            request: Some(Request {
-                method: "POST".into(),
-                path,
-                query: IndexMap::new(),
-                headers: headers.into_iter().collect(),
-                json,
-                form: None,
-                body: None,
-            }),
-            capture: [
-                ("a".to_owned(), Capture::Path("$.a".into())),
-                (
-                    "b".to_owned(),
-                    Capture::Full(CaptureFull { header: Some("x-b".into()), secret, ..CaptureFull::default() }),
-                ),
-            ]
-            .into_iter()
-            .collect(),
-            assert: Some(Asserts { status, body: body.into_iter().collect(), ..Asserts::default() }),
-            retry: retry.map(|(count, _)| Retry { count, interval: Some("10ms".into()) }),
-            snapshot: Some(Snapshot::Name("s".into())),
-            ..Step::default()
-        })
+        .prop_map(
+            |(name, path, json, headers, status, body, retry, secret)| Step {
+                name,
+                request: Some(Request {
+                    method: "POST".into(),
+                    path,
+                    query: IndexMap::new(),
+                    headers: headers.into_iter().collect(),
+                    json,
+                    form: None,
+                    body: None,
+                }),
+                capture: [
+                    ("a".to_owned(), Capture::Path("$.a".into())),
+                    (
+                        "b".to_owned(),
+                        Capture::Full(CaptureFull {
+                            header: Some("x-b".into()),
+                            secret,
+                            ..CaptureFull::default()
+                        }),
+                    ),
+                ]
+                .into_iter()
+                .collect(),
+                assert: Some(Asserts {
+                    status,
+                    body: body.into_iter().collect(),
+                    ..Asserts::default()
+                }),
+                retry: retry.map(|(count, _)| Retry {
+                    count,
+                    interval: Some("10ms".into()),
+                }),
+                snapshot: Some(Snapshot::Name("s".into())),
+                ..Step::default()
+            },
+        )
 }
 
 proptest! {

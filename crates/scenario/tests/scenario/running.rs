@@ -14,19 +14,34 @@ use cartwright_scenario::{Loaded, Options};
 use cartwright_spec::LoadOptions;
 use serde_json::Map;
 
-const SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../specs/vendo-storefront.yaml");
+const SPEC: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../specs/vendo-storefront.yaml"
+);
 
 fn api() -> Arc<cartwright_model::Api> {
     let text = std::fs::read_to_string(SPEC).expect("spec");
-    let loaded = cartwright_spec::load_str(SPEC, &text, &LoadOptions::default(), &mut Sources::new()).expect("loads");
+    let loaded =
+        cartwright_spec::load_str(SPEC, &text, &LoadOptions::default(), &mut Sources::new())
+            .expect("loads");
     Arc::new(loaded.api)
 }
 
 async fn mock() -> (cartwright_mock::Running, String) {
     let text = std::fs::read_to_string(SPEC).expect("spec");
-    let loaded = cartwright_spec::load_str(SPEC, &text, &LoadOptions::default(), &mut Sources::new()).expect("loads");
-    let mock = Arc::new(Mock::new(vec![loaded.api], Config { log_requests: false, ..Config::default() }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let loaded =
+        cartwright_spec::load_str(SPEC, &text, &LoadOptions::default(), &mut Sources::new())
+            .expect("loads");
+    let mock = Arc::new(Mock::new(
+        vec![loaded.api],
+        Config {
+            log_requests: false,
+            ..Config::default()
+        },
+    ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let running = cartwright_mock::serve(mock, listener, std::future::pending()).expect("serve");
     let base = format!("http://{}", running.addr);
     (running, base)
@@ -43,8 +58,15 @@ fn scenarios(dir: &Path, files: &[(&str, &str)]) -> Vec<Loaded> {
         if name.starts_with('_') {
             continue;
         }
-        let scenario = cartwright_scenario::parse(&path.display().to_string(), text, &mut Sources::new()).expect("parses");
-        out.push(Loaded { file: path, scenario, api: Some(api()), api_name: "vendo-storefront".into() });
+        let scenario =
+            cartwright_scenario::parse(&path.display().to_string(), text, &mut Sources::new())
+                .expect("parses");
+        out.push(Loaded {
+            file: path,
+            scenario,
+            api: Some(api()),
+            api_name: "vendo-storefront".into(),
+        });
     }
     out
 }
@@ -123,13 +145,43 @@ async fn a_flow_passes_with_captures_each_include_skip_and_mock_steps() {
     let case = &run.cases[0];
     assert_eq!(case.status(), Status::Passed, "{case:#?}");
     let names: Vec<&str> = case.steps.iter().map(|s| s.name.as_str()).collect();
-    assert_eq!(names.iter().filter(|n| n.starts_with("add each variant")).count(), 2);
-    let skipped = case.steps.iter().find(|s| s.status == Status::Skipped).expect("one skipped");
-    assert!(skipped.reason.as_deref().is_some_and(|r| r.contains("skip_if")));
-    assert!(case.steps.iter().any(|s| s.checks.iter().any(|c| c.name.starts_with("schema getCart") && c.passed)), "contract checked");
+    assert_eq!(
+        names
+            .iter()
+            .filter(|n| n.starts_with("add each variant"))
+            .count(),
+        2
+    );
+    let skipped = case
+        .steps
+        .iter()
+        .find(|s| s.status == Status::Skipped)
+        .expect("one skipped");
+    assert!(
+        skipped
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("skip_if"))
+    );
+    assert!(
+        case.steps.iter().any(|s| s
+            .checks
+            .iter()
+            .any(|c| c.name.starts_with("schema getCart") && c.passed)),
+        "contract checked"
+    );
     let curl = case.steps[1].curl.as_deref().expect("curl");
-    assert!(curl.contains("X-Vendo-Order-Token: ****"), "secret capture masked: {curl}");
-    assert!(!case.steps.iter().any(|s| s.response_body.as_deref().unwrap_or("").contains("token\":\"") && !s.response_body.as_deref().unwrap_or("").contains("****")));
+    assert!(
+        curl.contains("X-Vendo-Order-Token: ****"),
+        "secret capture masked: {curl}"
+    );
+    assert!(!case.steps.iter().any(|s| {
+        s.response_body
+            .as_deref()
+            .unwrap_or("")
+            .contains("token\":\"")
+            && !s.response_body.as_deref().unwrap_or("").contains("****")
+    }));
 }
 
 #[tokio::test]
@@ -137,13 +189,22 @@ async fn a_failing_assertion_says_what_was_expected_and_found() {
     let (_mock, base) = mock().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let text = "name: wrong\nsteps:\n  - request: {method: POST, path: /cart}\n    assert: {status: 200, body: {$.data.type: order}}\n  - request: {path: /never}\n";
-    let run = run(&base, dir.path(), Mode::Locked, scenarios(dir.path(), &[("wrong.yaml", text)])).await;
+    let run = run(
+        &base,
+        dir.path(),
+        Mode::Locked,
+        scenarios(dir.path(), &[("wrong.yaml", text)]),
+    )
+    .await;
     let case = &run.cases[0];
     assert_eq!(case.status(), Status::Failed);
     assert_eq!(case.steps.len(), 1, "stops at the first failure");
     let failed: Vec<_> = case.steps[0].failures().collect();
     assert_eq!(failed.len(), 2);
-    assert_eq!((failed[0].expected.as_deref(), failed[0].actual.as_deref()), (Some("== 200"), Some("201")));
+    assert_eq!(
+        (failed[0].expected.as_deref(), failed[0].actual.as_deref()),
+        (Some("== 200"), Some("201"))
+    );
     assert_eq!(failed[1].actual.as_deref(), Some("\"cart\""));
     let span = case.steps[0].span.as_ref().expect("placed");
     assert_eq!(span.start.line, 3);
@@ -155,26 +216,79 @@ async fn snapshots_are_pending_then_accepted_then_compared() {
     let dir = tempfile::tempdir().expect("tempdir");
     let text = "name: snap\nsteps:\n  - request: {method: POST, path: /cart}\n    snapshot: {name: created, redact: [$.data.id, $.data.attributes.token, $.data.attributes.number, $..created_at, $..updated_at]}\n";
     let files = [("snap.yaml", text)];
-    let snap: PathBuf = dir.path().join("snapshots/vendo-storefront/snap__created.snap");
-    let first = run(&base, dir.path(), Mode::Review, scenarios(dir.path(), &files)).await;
-    assert_eq!(first.cases[0].status(), Status::Failed, "missing snapshot fails");
+    let snap: PathBuf = dir
+        .path()
+        .join("snapshots/vendo-storefront/snap__created.snap");
+    let first = run(
+        &base,
+        dir.path(),
+        Mode::Review,
+        scenarios(dir.path(), &files),
+    )
+    .await;
+    assert_eq!(
+        first.cases[0].status(),
+        Status::Failed,
+        "missing snapshot fails"
+    );
     assert!(PathBuf::from(format!("{}.new", snap.display())).exists());
-    let second = run(&base, dir.path(), Mode::Update, scenarios(dir.path(), &files)).await;
+    let second = run(
+        &base,
+        dir.path(),
+        Mode::Update,
+        scenarios(dir.path(), &files),
+    )
+    .await;
     assert_eq!(second.cases[0].status(), Status::Passed);
     let text = std::fs::read_to_string(&snap).expect("written");
-    assert!(text.starts_with("---\nsource: ") && text.contains("\"token\": \"[redacted string]\""), "{text}");
-    let third = run(&base, dir.path(), Mode::Locked, scenarios(dir.path(), &files)).await;
-    assert_eq!(third.cases[0].status(), Status::Passed, "{:#?}", third.cases[0]);
+    assert!(
+        text.starts_with("---\nsource: ") && text.contains("\"token\": \"[redacted string]\""),
+        "{text}"
+    );
+    let third = run(
+        &base,
+        dir.path(),
+        Mode::Locked,
+        scenarios(dir.path(), &files),
+    )
+    .await;
+    assert_eq!(
+        third.cases[0].status(),
+        Status::Passed,
+        "{:#?}",
+        third.cases[0]
+    );
     std::fs::write(&snap, text.replace("\"cart\"", "\"order\"")).expect("edit");
-    let fourth = run(&base, dir.path(), Mode::Locked, scenarios(dir.path(), &files)).await;
-    let check = fourth.cases[0].steps[0].failures().next().expect("differs").clone();
-    assert!(check.detail.as_deref().is_some_and(|d| d.contains("-      \"type\": \"order\"")), "{check:?}");
-    assert!(!PathBuf::from(format!("{}.new", snap.display())).exists(), "nothing written when locked");
+    let fourth = run(
+        &base,
+        dir.path(),
+        Mode::Locked,
+        scenarios(dir.path(), &files),
+    )
+    .await;
+    let check = fourth.cases[0].steps[0]
+        .failures()
+        .next()
+        .expect("differs")
+        .clone();
+    assert!(
+        check
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.contains("-      \"type\": \"order\"")),
+        "{check:?}"
+    );
+    assert!(
+        !PathBuf::from(format!("{}.new", snap.display())).exists(),
+        "nothing written when locked"
+    );
 }
 
 /// A server that answers every request with `200 {}`: not a cartwright mock.
 async fn plain() -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move {
         while let Ok((mut s, _)) = listener.accept().await {
@@ -195,12 +309,34 @@ async fn mock_steps_are_skipped_against_another_server_and_an_unreachable_target
     let text = "name: both\nsteps:\n  - mock: reset\n  - request: {path: /cart}\n    assert: {status: 200, schema: false}\n";
     let files = [("both.yaml", text)];
     let target = plain().await;
-    let run1 = run(&target, dir.path(), Mode::Locked, scenarios(dir.path(), &files)).await;
+    let run1 = run(
+        &target,
+        dir.path(),
+        Mode::Locked,
+        scenarios(dir.path(), &files),
+    )
+    .await;
     let case = &run1.cases[0];
     assert_eq!(case.status(), Status::Passed, "{case:#?}");
     assert_eq!(case.steps[0].status, Status::Skipped);
-    assert!(case.steps[0].reason.as_deref().is_some_and(|r| r.contains("not a cartwright mock")));
-    let run2 = run("http://127.0.0.1:9", dir.path(), Mode::Locked, scenarios(dir.path(), &files)).await;
+    assert!(
+        case.steps[0]
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("not a cartwright mock"))
+    );
+    let run2 = run(
+        "http://127.0.0.1:9",
+        dir.path(),
+        Mode::Locked,
+        scenarios(dir.path(), &files),
+    )
+    .await;
     assert_eq!(run2.cases[0].status(), Status::Errored);
-    assert!(run2.cases[0].steps[1].reason.as_deref().is_some_and(|r| r.contains("unreachable")));
+    assert!(
+        run2.cases[0].steps[1]
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("unreachable"))
+    );
 }
