@@ -188,6 +188,14 @@ impl Exec<'_> {
                 done.checks
                     .push(self.snapshot(snap, &answer, scope, &signature));
             }
+            for c in &mut done.checks {
+                for text in [&mut c.expected, &mut c.actual, &mut c.detail]
+                    .into_iter()
+                    .flatten()
+                {
+                    *text = scope.masker.mask(text);
+                }
+            }
             done.status = if done.checks.iter().all(|c| c.passed) {
                 Status::Passed
             } else {

@@ -340,3 +340,20 @@ async fn mock_steps_are_skipped_against_another_server_and_an_unreachable_target
             .is_some_and(|r| r.contains("unreachable"))
     );
 }
+
+#[tokio::test]
+async fn secrets_are_masked_in_failed_checks_too() {
+    let (_mock, base) = mock().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "name: leak\nsteps:\n  - request: {method: POST, path: /cart, headers: {Authorization: 'Bearer {{ key }}'}}\n    assert: {body: {$.data.type: '{{ key }}'}}\n";
+    let mut opts = options(&base, dir.path(), Mode::Locked);
+    opts.vars.insert("key".into(), "hunter2-very-secret".into());
+    opts.masker.add("hunter2-very-secret");
+    let run =
+        cartwright_scenario::run(scenarios(dir.path(), &[("leak.yaml", text)]), &opts, |_| {})
+            .await;
+    let json = serde_json::to_string(&run).expect("serialises");
+    assert_eq!(run.cases[0].status(), Status::Failed);
+    assert!(!json.contains("hunter2"), "{json}");
+    assert!(json.contains("== \\\"****\\\""), "{json}");
+}
