@@ -45,3 +45,14 @@ for s in "$spec" $(ls specs/*.yaml 2>/dev/null | grep -v overlay) tests/corpus/m
   ms=$(python3 bench/startup.py 5 http://127.0.0.1:4713/__cartwright/health -- "$bin/cartwright" mock "$s" --port 4713 --quiet)
   echo "startup to first served request, $s: $ms ms (best of 5)"
 done
+
+# Scenario steps per second: two scenarios of 501 steps each, run at once against the mock
+# (each step sent, asserted and checked against the spec).
+"$bin/cartwright" run bench/scenarios --spec specs/vendo-storefront.yaml \
+  --target http://127.0.0.1:4714 --jobs 2 --report-json "$tmp/steps.json" > /dev/null 2>&1 || true
+python3 - "$tmp/steps.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+steps, ms = r["totals"]["steps"], r["run"]["duration_ms"]
+print(f"scenario steps (cartwright run --jobs 2): {steps} steps in {ms} ms = {steps * 1000 / max(ms, 1):.0f} steps/s")
+PY

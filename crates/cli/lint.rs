@@ -11,14 +11,28 @@ use crate::load::{overlay_for, print};
 /// Arguments of `cartwright lint`.
 #[derive(Debug, clap::Args)]
 pub struct LintArgs {
+    /// OpenAPI documents, scenario files, or folders of scenarios.
     #[command(flatten)]
     spec: SpecArgs,
+    /// The spec scenarios are checked against (default: `specs/<folder>.yaml`).
+    #[arg(long = "spec", value_name = "SPEC")]
+    against: Option<std::path::PathBuf>,
 }
 
 /// Runs the lint.
 pub fn run(args: &LintArgs) -> ExitCode {
+    let (specs, others): (Vec<_>, Vec<_>) = args
+        .spec
+        .specs
+        .iter()
+        .cloned()
+        .partition(|p| p.is_file() && crate::scenarios::is_spec(p));
     let mut errors = 0;
-    for (i, spec) in args.spec.specs.iter().enumerate() {
+    if !others.is_empty() {
+        let files = crate::scenarios::files(&others);
+        errors += crate::run::lint_scenarios(&files, args.against.as_deref());
+    }
+    for (i, spec) in specs.iter().enumerate() {
         let mut sources = Sources::new();
         let options = LoadOptions {
             overlay: overlay_for(&args.spec, i, spec),

@@ -6,6 +6,9 @@
 mod lint;
 mod load;
 mod mock;
+mod run;
+mod scenarios;
+mod snapshots;
 mod watch;
 
 use std::path::PathBuf;
@@ -25,8 +28,13 @@ struct Cli {
 enum Command {
     /// Serve a validating mock of one or more OpenAPI documents.
     Mock(mock::MockArgs),
-    /// Check OpenAPI documents and print every finding with file:line:col (exit 2 on errors).
+    /// Check OpenAPI documents and scenarios and print every finding with file:line:col
+    /// (exit 2 on errors).
     Lint(lint::LintArgs),
+    /// Run YAML scenarios against a server, with snapshots and reports.
+    Run(run::RunArgs),
+    /// Review, accept or reject pending snapshots.
+    Snapshots(snapshots::SnapshotArgs),
 }
 
 /// Options shared by everything that loads specs.
@@ -49,5 +57,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Mock(args) => mock::run(args),
         Command::Lint(args) => lint::run(&args),
+        Command::Run(args) => run::run(args),
+        Command::Snapshots(args) => snapshots::run(&args),
     }
 }

@@ -51,7 +51,7 @@ pub struct MockArgs {
     otp_code: Option<String>,
 }
 
-fn parse_secret(s: &str) -> Result<(String, String), String> {
+pub fn parse_secret(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((n, v)) if !n.is_empty() => Ok((n.to_owned(), v.to_owned())),
         _ => Err("expected NAME=VALUE".to_owned()),

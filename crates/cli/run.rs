@@ -1,0 +1,188 @@
+//! `cartwright run`: scenarios against a target, with progress, reports and exit codes
+//! (0 passed, 1 assertion failures, 2 invalid scenario or spec, 3 target unreachable or I/O).
+
+use std::collections::BTreeSet;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use cartwright_diag::{Diagnostic, Sources};
+use cartwright_scenario::send::Masker;
+use cartwright_scenario::snapshot::Mode;
+use cartwright_scenario::{Options, lint};
+use serde_json::{Map, Value};
+
+use crate::load::print;
+use crate::scenarios;
+
+/// Arguments of `cartwright run`.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Scenario files or folders (`scenarios/` runs everything; `_name.yaml` files are
+    /// flows for `include` and are not run on their own).
+    #[arg(required = true, value_name = "SCENARIO")]
+    files: Vec<PathBuf>,
+    /// The server to test (`http://127.0.0.1:4010`); a path in it replaces the spec's base path.
+    #[arg(long, env = "CARTWRIGHT_TARGET", value_name = "URL")]
+    target: Option<String>,
+    /// The spec every scenario is checked against (default: `specs/<folder>.yaml`).
+    #[arg(long, value_name = "SPEC")]
+    spec: Option<PathBuf>,
+    /// A YAML file of variables (and optionally `target`).
+    #[arg(long, value_name = "FILE")]
+    env: Option<PathBuf>,
+    /// Run only scenarios with one of these tags.
+    #[arg(long, value_delimiter = ',', value_name = "TAG")]
+    tags: Vec<String>,
+    /// Scenarios run at once.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    jobs: usize,
+    /// A secret variable, NAME=VALUE (repeatable): usable as `{{ NAME }}`, masked everywhere.
+    #[arg(long = "secret", value_name = "NAME=VALUE", value_parser = crate::mock::parse_secret)]
+    secrets: Vec<(String, String)>,
+    /// Write a JUnit XML report.
+    #[arg(long, value_name = "FILE")]
+    report_junit: Option<PathBuf>,
+    /// Write a JSON report.
+    #[arg(long, value_name = "FILE")]
+    report_json: Option<PathBuf>,
+    /// Accept new and changed snapshots (ignored when CI=true: nothing is written on CI).
+    #[arg(long)]
+    update_snapshots: bool,
+    /// Longest wait for one answer, in seconds.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    timeout: u64,
+}
+
+/// Runs the scenarios.
+pub fn run(args: RunArgs) -> ExitCode {
+    let mut sources = Sources::new();
+    let mut errs: Vec<Diagnostic> = Vec::new();
+    let (mut vars, env_target) = match environment(args.env.as_ref()) {
+        Ok(v) => v,
+        Err(d) => {
+            print(&[d], &sources);
+            return ExitCode::from(2);
+        }
+    };
+    let mut masker = Masker::default();
+    for (k, v) in &args.secrets {
+        masker.add(v);
+        vars.insert(k.clone(), Value::from(v.as_str()));
+    }
+    let files = scenarios::files(&args.files);
+    let mut loaded = scenarios::load(&files, args.spec.as_deref(), &mut sources, &mut errs);
+    let known: BTreeSet<String> = vars.keys().cloned().collect();
+    for l in &loaded {
+        errs.extend(lint(
+            &l.file,
+            &l.scenario,
+            l.api.as_deref(),
+            &known,
+            &mut sources,
+        ));
+    }
+    if errs.iter().any(Diagnostic::is_error) {
+        print(&errs, &sources);
+        return ExitCode::from(2);
+    }
+    if !args.tags.is_empty() {
+        loaded.retain(|l| l.scenario.tags.iter().any(|t| args.tags.contains(t)));
+    }
+    let Some(target) = args.target.or(env_target) else {
+        eprintln!("error: no target: give --target URL, CARTWRIGHT_TARGET, or `target:` in --env");
+        return ExitCode::from(2);
+    };
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    let opts = Options {
+        target,
+        vars,
+        masker,
+        snapshots: match (ci, args.update_snapshots) {
+            (true, _) => Mode::Locked,
+            (false, true) => Mode::Update,
+            (false, false) => Mode::Review,
+        },
+        snapshot_root: scenarios::snapshot_root(&files),
+        jobs: args.jobs,
+        timeout: Duration::from_secs(args.timeout),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let result = runtime.block_on(cartwright_scenario::run(loaded, &opts, |case| {
+        eprintln!("{}", cartwright_report::progress_line(case));
+    }));
+    println!("{}", cartwright_report::terminal(&result, colour));
+    for (path, text) in [
+        (&args.report_junit, cartwright_report::junit(&result)),
+        (&args.report_json, cartwright_report::json(&result)),
+    ] {
+        if let Some(p) = path
+            && let Err(e) = std::fs::write(p, text)
+        {
+            eprintln!("error: cannot write {}: {e}", p.display());
+            return ExitCode::from(3);
+        }
+    }
+    ExitCode::from(u8::try_from(cartwright_report::exit_code(&result)).unwrap_or(3))
+}
+
+/// Variables from an `--env` file, then `CARTWRIGHT_VAR_<name>`; and the file's `target`.
+fn environment(file: Option<&PathBuf>) -> Result<(Map<String, Value>, Option<String>), Diagnostic> {
+    let mut vars = Map::new();
+    let mut target = None;
+    if let Some(f) = file {
+        let mut sources = Sources::new();
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| Diagnostic::error("io", format!("cannot read {}: {e}", f.display())))?;
+        let doc = cartwright_spec::parse_source(&f.display().to_string(), text, &mut sources)?;
+        let Value::Object(m) = doc.value else {
+            return Err(Diagnostic::error(
+                "env-shape",
+                format!("{}: an environment is a mapping of variables", f.display()),
+            ));
+        };
+        for (k, v) in m {
+            if k == "target" {
+                target = v.as_str().map(str::to_owned);
+            } else {
+                vars.insert(k, v);
+            }
+        }
+    }
+    for (k, v) in std::env::vars() {
+        if let Some(name) = k.strip_prefix("CARTWRIGHT_VAR_") {
+            vars.insert(name.to_owned(), Value::from(v));
+        }
+    }
+    Ok((vars, target))
+}
+
+/// Lints scenario files (for `cartwright lint`): the number of errors.
+pub fn lint_scenarios(files: &[PathBuf], spec: Option<&std::path::Path>) -> usize {
+    let mut sources = Sources::new();
+    let mut errs = Vec::new();
+    let loaded = scenarios::load(files, spec, &mut sources, &mut errs);
+    let known: BTreeSet<String> = std::env::vars()
+        .filter_map(|(k, _)| k.strip_prefix("CARTWRIGHT_VAR_").map(str::to_owned))
+        .collect();
+    for l in &loaded {
+        let found = lint(&l.file, &l.scenario, l.api.as_deref(), &known, &mut sources);
+        if found.is_empty() {
+            println!("{}: ok", l.file.display());
+        }
+        errs.extend(found);
+    }
+    print(&errs, &sources);
+    errs.iter().filter(|d| d.is_error()).count()
+}
