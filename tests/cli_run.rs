@@ -25,19 +25,21 @@ impl Drop for Mock {
 }
 
 fn mock() -> Mock {
-    let mut child = bin()
+    let child = bin()
         .args(["mock", "specs/vendo-storefront.yaml", "--port", "0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("spawns");
-    let stdout = child.stdout.take().expect("stdout");
+    // Owned by `Mock` at once, so it is killed and waited for on every path.
+    let mut m = Mock(child, String::new());
+    let stdout = m.0.stdout.take().expect("stdout");
     let mut lines = BufReader::new(stdout).lines();
     while let Some(Ok(line)) = lines.next() {
         if let Some(rest) = line.strip_prefix("listening on ") {
-            let url = rest.split_whitespace().next().unwrap_or("").to_owned();
+            m.1 = rest.split_whitespace().next().unwrap_or("").to_owned();
             std::thread::spawn(move || lines.for_each(drop));
-            return Mock(child, url);
+            return m;
         }
     }
     panic!("the mock printed no URL");
