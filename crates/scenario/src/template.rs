@@ -94,7 +94,7 @@ impl Template {
                 Part::Text(_) => None,
             })
             .flatten()
-            .filter(|n| n != "raw")
+            .filter(|n| !ENV.globals().any(|(g, _)| g == n))
             .collect()
     }
 
