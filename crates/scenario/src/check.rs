@@ -116,6 +116,7 @@ impl Lint<'_> {
             }
             self.names_in(&r.path, &join(&rat, "path"), &inner);
             for (k, v) in &r.headers {
+                self.names_in(k, &join(&join(&rat, "headers"), k), &inner);
                 self.names_in(v, &join(&join(&rat, "headers"), k), &inner);
             }
             for (k, v) in &r.query {
