@@ -43,7 +43,10 @@ impl Ready {
         }
         let mut headers = Vec::new();
         for (k, v) in &r.headers {
-            headers.push((Template::compile(k)?.text(vars)?, Template::compile(v)?.text(vars)?));
+            headers.push((
+                Template::compile(k)?.text(vars)?,
+                Template::compile(v)?.text(vars)?,
+            ));
         }
         let body = if let Some(j) = &r.json {
             Some((deep(j, vars)?.to_string(), "application/json"))

@@ -47,11 +47,21 @@ impl Exec<'_> {
     /// Runs a scenario to its end or its first failure.
     pub async fn scenario(&self, l: &Loaded) -> Case {
         let start = Instant::now();
-        let mut vars = Map::new();
+        // Scenario variables may be computed from earlier ones (`email: "a-{{ uuid() }}@x"`);
+        // `--env` and `CARTWRIGHT_VAR_*` values replace them as given.
+        let mut vars = self.opts.vars.clone();
+        let mut failed = None;
         for (k, v) in &l.scenario.vars {
-            vars.insert(k.clone(), v.clone());
+            if self.opts.vars.contains_key(k) {
+                continue;
+            }
+            match crate::template::deep(v, &Jinja::from_serialize(&vars)) {
+                Ok(v) => {
+                    vars.insert(k.clone(), v);
+                }
+                Err(e) => failed = Some(format!("vars.{k}: {e}")),
+            }
         }
-        vars.extend(self.opts.vars.clone());
         let mut scope = Scope {
             loaded: l,
             file: l.file.clone(),
@@ -64,7 +74,10 @@ impl Exec<'_> {
                 ..Case::default()
             },
         };
-        self.steps(&l.scenario, &mut scope, 0).await;
+        match failed {
+            Some(why) => scope.case.error = Some(why),
+            None => self.steps(&l.scenario, &mut scope, 0).await,
+        }
         scope.case.duration_ms = ms(start.elapsed());
         scope.case
     }
