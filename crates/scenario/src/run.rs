@@ -1,5 +1,5 @@
 //! The runner: scenarios in parallel (bounded by `jobs`), steps in order, each step sent,
-//! captured from, asserted, snapshotted and retried, producing an [`outcome::Run`].
+//! captured from, asserted, snapshotted and retried, producing an [`cartwright_outcome::Run`].
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
