@@ -10,7 +10,7 @@ use cartwright_outcome::{Case, Run, Status};
 use futures_util::StreamExt;
 use serde_json::{Map, Value};
 
-use crate::ast::Scenario;
+use crate::ast::{MockAction, Scenario};
 use crate::send::Masker;
 use crate::snapshot::Mode;
 use crate::step::Exec;
@@ -57,25 +57,21 @@ pub async fn run(scenarios: Vec<Loaded>, opts: &Options, progress: impl Fn(&Case
         .build()
         .unwrap_or_default();
     let is_mock = is_cartwright(&client, &opts.target).await;
-    let progress = &progress;
-    let mut cases: Vec<(usize, Case)> =
-        futures_util::stream::iter(scenarios.into_iter().enumerate())
-            .map(|(i, s)| {
-                let client = client.clone();
-                async move {
-                    let exec = Exec {
-                        client,
-                        opts,
-                        is_mock,
-                    };
-                    let case = exec.scenario(&s).await;
-                    progress(&case);
-                    (i, case)
-                }
-            })
-            .buffer_unordered(opts.jobs.max(1))
-            .collect()
-            .await;
+    // A scenario that moves the mock's clock or resets it would expire or wipe the sessions
+    // of flows running beside it, so those run after the others, one at a time.
+    let (alone, together): (Vec<_>, Vec<_>) = scenarios
+        .into_iter()
+        .enumerate()
+        .partition(|(_, s)| is_mock && moves_the_world(&s.scenario));
+    let mut cases: Vec<(usize, Case)> = Vec::new();
+    for (batch, jobs) in [(together, opts.jobs.max(1)), (alone, 1)] {
+        let exec = Exec {
+            client: client.clone(),
+            opts,
+            is_mock,
+        };
+        cases.extend(batch_of(batch, jobs, &exec, &progress).await);
+    }
     cases.sort_by_key(|(i, _)| *i);
     Run {
         name: "cartwright run".into(),
@@ -83,6 +79,31 @@ pub async fn run(scenarios: Vec<Loaded>, opts: &Options, progress: impl Fn(&Case
         cases: cases.into_iter().map(|(_, c)| c).collect(),
         duration_ms: ms(start.elapsed()),
     }
+}
+
+/// Whether a scenario resets the mock or moves its clock.
+fn moves_the_world(s: &Scenario) -> bool {
+    s.steps
+        .iter()
+        .any(|st| matches!(st.mock, Some(MockAction::Reset | MockAction::Advance(_))))
+}
+
+/// Runs scenarios `jobs` at a time, numbered so the caller can restore their order.
+async fn batch_of(
+    batch: Vec<(usize, Loaded)>,
+    jobs: usize,
+    exec: &Exec<'_>,
+    progress: &impl Fn(&Case),
+) -> Vec<(usize, Case)> {
+    futures_util::stream::iter(batch)
+        .map(|(i, s)| async move {
+            let case = exec.scenario(&s).await;
+            progress(&case);
+            (i, case)
+        })
+        .buffer_unordered(jobs)
+        .collect()
+        .await
 }
 
 /// Whether the target is a cartwright mock (its admin API answers health).
