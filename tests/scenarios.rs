@@ -125,28 +125,17 @@ async fn every_seed_scenario_passes_against_the_mock() {
         jobs: 4,
         timeout: Duration::from_secs(10),
     };
-    // Scenarios that move the clock run after the others, one at a time: the mock has one
-    // clock, and an hour passing would expire the sessions of flows running beside them.
-    let (clock, rest): (Vec<Loaded>, Vec<Loaded>) = loaded
-        .into_iter()
-        .partition(|l| l.scenario.tags.iter().any(|t| t == "clock"));
-    assert!(!clock.is_empty() && !rest.is_empty());
-    let parallel = cartwright_scenario::run(rest, &opts, |_| {}).await;
-    let alone = cartwright_scenario::run(
-        clock,
-        &Options {
-            jobs: 1,
-            ..opts.clone()
-        },
-        |_| {},
-    )
-    .await;
-    for run in [parallel, alone] {
-        let report = cartwright_report::terminal(&run, false);
-        for case in &run.cases {
-            assert_eq!(case.status(), Status::Passed, "{report}");
-        }
+    let run = cartwright_scenario::run(loaded, &opts, |_| {}).await;
+    let report = cartwright_report::terminal(&run, false);
+    for case in &run.cases {
+        assert_eq!(case.status(), Status::Passed, "{report}");
     }
+    assert!(
+        run.cases
+            .iter()
+            .any(|c| c.steps.iter().any(|s| s.name.starts_with("mock advance"))),
+        "clock scenarios ran too"
+    );
     assert!(
         pending_under(&root().join("snapshots")).is_empty(),
         "no snapshot written"
