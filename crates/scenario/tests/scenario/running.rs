@@ -357,3 +357,38 @@ async fn secrets_are_masked_in_failed_checks_too() {
     assert!(!json.contains("hunter2"), "{json}");
     assert!(json.contains("== \\\"****\\\""), "{json}");
 }
+
+#[tokio::test]
+async fn retry_sends_again_until_the_assertions_hold_or_attempts_run_out() {
+    let (_mock, base) = mock().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = |count: u32| {
+        format!(
+            "name: retry {count}\nsteps:\n  - request: {{method: POST, path: /cart}}\n    capture: {{order: $.data.attributes.token}}\n  - request:\n      method: POST\n      path: /cart/add_item\n      headers: {{X-Vendo-Order-Token: '{{{{ order }}}}'}}\n      json: {{variant_id: '1'}}\n    retry: {{count: {count}, interval: 1ms}}\n    assert:\n      body:\n        $.data.attributes.item_count: {{'>=': 3}}\n"
+        )
+    };
+    let enough = text(4);
+    let short = text(1);
+    let run = run(
+        &base,
+        dir.path(),
+        Mode::Locked,
+        scenarios(
+            dir.path(),
+            &[("enough.yaml", &enough), ("short.yaml", &short)],
+        ),
+    )
+    .await;
+    assert_eq!(run.cases[0].status(), Status::Passed, "{:#?}", run.cases[0]);
+    assert_eq!(
+        run.cases[1].status(),
+        Status::Failed,
+        "two attempts reach only 2 items"
+    );
+    let failed = run.cases[1].steps[1]
+        .failures()
+        .next()
+        .expect("a failure")
+        .clone();
+    assert_eq!(failed.actual.as_deref(), Some("2"));
+}
