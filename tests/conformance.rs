@@ -123,7 +123,10 @@ async fn check_api(api: Api, failures: &mut Vec<String>) -> usize {
         let req = build(&api, op, &server.base, 1);
         let res = match server
             .client
-            .execute(req.try_into_reqwest(&server.client))
+            .execute(
+                req.try_into_reqwest(&server.client)
+                    .expect("request builds"),
+            )
             .await
         {
             Ok(r) => r,

@@ -9,6 +9,7 @@ mod mock;
 mod run;
 mod scenarios;
 mod snapshots;
+mod verify;
 mod watch;
 
 use std::path::PathBuf;
@@ -35,6 +36,8 @@ enum Command {
     Run(run::RunArgs),
     /// Review, accept or reject pending snapshots.
     Snapshots(snapshots::SnapshotArgs),
+    /// Verify an implementation against its spec with named checks.
+    Verify(verify::VerifyArgs),
 }
 
 /// Options shared by everything that loads specs.
@@ -59,5 +62,6 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint::run(&args),
         Command::Run(args) => run::run(args),
         Command::Snapshots(args) => snapshots::run(&args),
+        Command::Verify(args) => verify::run(&args),
     }
 }

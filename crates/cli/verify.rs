@@ -1,0 +1,99 @@
+//! `cartwright verify`: requests built from the spec against an implementation, judged by
+//! named checks; reports and exit codes as `cartwright run`.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::SpecArgs;
+use crate::load::load_all;
+
+/// Arguments of `cartwright verify`.
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    spec: SpecArgs,
+    /// The implementation to verify (`http://127.0.0.1:8080`); the spec's base path is added.
+    #[arg(long, env = "CARTWRIGHT_TARGET", value_name = "URL")]
+    target: String,
+    /// Checks to run, by name, or `all`.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "all",
+        value_name = "CHECKS"
+    )]
+    checks: Vec<String>,
+    /// Only these operations: operationId, tag or path (repeatable).
+    #[arg(long, value_name = "OPERATION")]
+    include: Vec<String>,
+    /// Seed of generated values: the same seed sends the same requests.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    seed: u64,
+    /// Write a JUnit XML report.
+    #[arg(long, value_name = "FILE")]
+    report_junit: Option<PathBuf>,
+    /// Write a JSON report.
+    #[arg(long, value_name = "FILE")]
+    report_json: Option<PathBuf>,
+}
+
+/// Runs the verification.
+pub fn run(args: &VerifyArgs) -> ExitCode {
+    let unknown: Vec<&String> = args
+        .checks
+        .iter()
+        .filter(|c| *c != "all" && !cartwright_verify::checks::ALL.contains(&c.as_str()))
+        .collect();
+    if let Some(c) = unknown.first() {
+        let near = cartwright_diag::did_you_mean(c, cartwright_verify::checks::ALL.iter().copied());
+        eprintln!(
+            "error: unknown check `{c}`{}; known: {}",
+            near.map(|n| format!(" (did you mean `{n}`?)"))
+                .unwrap_or_default(),
+            cartwright_verify::checks::ALL.join(", ")
+        );
+        return ExitCode::from(2);
+    }
+    let Some(apis) = load_all(&args.spec, true) else {
+        return ExitCode::from(2);
+    };
+    let opts = cartwright_verify::Options {
+        target: args.target.clone(),
+        checks: (!args.checks.iter().any(|c| c == "all")).then(|| args.checks.clone()),
+        include: args.include.clone(),
+        seed: args.seed,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    let mut run = cartwright_outcome::Run::default();
+    for api in &apis {
+        let one = runtime.block_on(cartwright_verify::verify(api, &opts));
+        run.name = one.name;
+        run.target = one.target;
+        run.duration_ms += one.duration_ms;
+        run.cases.extend(one.cases);
+    }
+    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    println!("{}", cartwright_report::terminal(&run, colour));
+    for (path, text) in [
+        (&args.report_junit, cartwright_report::junit(&run)),
+        (&args.report_json, cartwright_report::json(&run)),
+    ] {
+        if let Some(p) = path
+            && let Err(e) = std::fs::write(p, text)
+        {
+            eprintln!("error: cannot write {}: {e}", p.display());
+            return ExitCode::from(3);
+        }
+    }
+    ExitCode::from(u8::try_from(cartwright_report::exit_code(&run)).unwrap_or(3))
+}

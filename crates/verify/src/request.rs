@@ -1,0 +1,264 @@
+//! A valid request for an operation, built from its declarations: path, required query,
+//! header and cookie parameters, a body of the first JSON (or form) media type, and the
+//! credentials of the first security alternative. Values come from the seeded generator,
+//! which prefers what the spec documents (examples, defaults), and every value is checked
+//! against its compiled schema before it is used: generation proposes, the schema decides.
+
+use base64::Engine;
+use cartwright_data::{Direction, Generator, Mode};
+use cartwright_model::{Api, Operation, ParamLocation, ParamStyle, Parameter, Schema, SchemeKind};
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use serde_json::{Value, json};
+
+/// A request, before it is given to a client.
+#[derive(Debug, Clone)]
+pub struct Req {
+    /// The method.
+    pub method: reqwest::Method,
+    /// The whole URL.
+    pub url: String,
+    /// Headers.
+    pub headers: Vec<(String, String)>,
+    /// Content type and bytes.
+    pub body: Option<(String, Vec<u8>)>,
+}
+
+impl Req {
+    /// The reqwest request.
+    pub fn try_into_reqwest(self, client: &reqwest::Client) -> reqwest::Result<reqwest::Request> {
+        let mut b = client.request(self.method, &self.url);
+        for (k, v) in self.headers {
+            b = b.header(k, v);
+        }
+        if let Some((ct, body)) = self.body {
+            b = b.header("content-type", ct).body(body);
+        }
+        b.build()
+    }
+
+    /// The request as a curl command.
+    pub fn curl(&self) -> String {
+        let mut out = format!("curl -X {} '{}'", self.method, self.url);
+        for (k, v) in &self.headers {
+            out.push_str(&format!(" -H '{k}: {v}'"));
+        }
+        if let Some((ct, body)) = &self.body {
+            out.push_str(&format!(
+                " -H 'content-type: {ct}' --data-raw '{}'",
+                String::from_utf8_lossy(body).replace('\'', "'\\''")
+            ));
+        }
+        out
+    }
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join(","),
+        other => other.to_string(),
+    }
+}
+
+fn value_of(api: &Api, p: &Parameter, seed: u64) -> Value {
+    p.schema
+        .as_ref()
+        .map_or(json!("x"), |s| valid_value(api, s, seed))
+}
+
+/// The static value if it validates, else the minimal one, else the first valid value of a
+/// few seeded dynamic draws: generation proposes, the compiled schema decides.
+fn valid_value(api: &Api, schema: &Schema, seed: u64) -> Value {
+    let with = |mode: Mode, seed: u64| {
+        Generator::new(&api.document, seed, mode).value(
+            &json!({"$ref": format!("#{}", schema.pointer)}),
+            Direction::Request,
+        )
+    };
+    let first = with(Mode::Static, seed);
+    if schema.is_valid(&first) {
+        return first;
+    }
+    std::iter::once(with(Mode::Minimal, seed))
+        .chain((0..32).map(|s| with(Mode::Dynamic, seed + s)))
+        .find(|v| schema.is_valid(v))
+        .unwrap_or(first)
+}
+
+/// A valid request for `op` against a server at `base`.
+pub fn build(api: &Api, op: &Operation, base: &str, seed: u64) -> Req {
+    let mut path = op.path.clone();
+    let mut query: Vec<(String, String)> = Vec::new();
+    let mut headers: Vec<(String, String)> = Vec::new();
+    let mut cookies: Vec<String> = Vec::new();
+    // Credentials first: a spec may also declare `Authorization` as a header parameter.
+    credentials(api, op, &mut headers, &mut query, &mut cookies);
+    for p in &op.parameters {
+        if p.location != ParamLocation::Path && !p.required {
+            continue;
+        }
+        if p.location == ParamLocation::Header
+            && headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(&p.name))
+        {
+            continue;
+        }
+        let v = value_of(api, p, seed);
+        let v = if p.json_content {
+            Value::String(v.to_string())
+        } else {
+            v
+        };
+        match p.location {
+            ParamLocation::Path => {
+                path = path.replace(
+                    &format!("{{{}}}", p.name),
+                    &utf8_percent_encode(&text(&v), NON_ALPHANUMERIC).to_string(),
+                )
+            }
+            ParamLocation::Header => headers.push((p.name.clone(), text(&v))),
+            ParamLocation::Cookie => cookies.push(format!("{}={}", p.name, text(&v))),
+            ParamLocation::Query => query_pairs(p, &v, &mut query),
+        }
+    }
+    if !cookies.is_empty() {
+        headers.push(("cookie".into(), cookies.join("; ")));
+    }
+    let prefix = api.base_paths.first().map_or("", String::as_str);
+    let mut url = format!("{base}{prefix}{path}");
+    if !query.is_empty() {
+        url.push('?');
+        url.push_str(
+            &form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(&query)
+                .finish(),
+        );
+    }
+    Req {
+        method: reqwest::Method::from_bytes(op.method.as_str().as_bytes())
+            .unwrap_or(reqwest::Method::GET),
+        url,
+        headers,
+        body: body(api, op, seed),
+    }
+}
+
+fn query_pairs(p: &Parameter, v: &Value, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::Array(items) if p.explode && p.style == ParamStyle::Form => {
+            out.extend(items.iter().map(|i| (p.name.clone(), text(i))))
+        }
+        Value::Array(items) => {
+            let sep = match p.style {
+                ParamStyle::SpaceDelimited => " ",
+                ParamStyle::PipeDelimited => "|",
+                _ => ",",
+            };
+            out.push((
+                p.name.clone(),
+                items.iter().map(text).collect::<Vec<_>>().join(sep),
+            ));
+        }
+        Value::Object(m) if p.style == ParamStyle::DeepObject => {
+            out.extend(m.iter().map(|(k, x)| (format!("{}[{k}]", p.name), text(x))))
+        }
+        Value::Object(m) if p.explode => out.extend(m.iter().map(|(k, x)| (k.clone(), text(x)))),
+        Value::Object(m) => out.push((
+            p.name.clone(),
+            m.iter()
+                .flat_map(|(k, x)| [k.clone(), text(x)])
+                .collect::<Vec<_>>()
+                .join(","),
+        )),
+        other => out.push((p.name.clone(), text(other))),
+    }
+}
+
+fn credentials(
+    api: &Api,
+    op: &Operation,
+    headers: &mut Vec<(String, String)>,
+    query: &mut Vec<(String, String)>,
+    cookies: &mut Vec<String>,
+) {
+    let Some(req) = op.security.first() else {
+        return;
+    };
+    for (name, _) in &req.schemes {
+        let Some(scheme) = api.security_scheme(name) else {
+            continue;
+        };
+        match &scheme.kind {
+            SchemeKind::ApiKeyHeader(n) => headers.push((n.clone(), "test-key".into())),
+            SchemeKind::ApiKeyQuery(n) => query.push((n.clone(), "test-key".into())),
+            SchemeKind::ApiKeyCookie(n) => cookies.push(format!("{n}=test-key")),
+            SchemeKind::Bearer => {
+                headers.push(("authorization".into(), "Bearer test-token".into()))
+            }
+            SchemeKind::Basic => headers.push((
+                "authorization".into(),
+                format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode("user:pw")
+                ),
+            )),
+            SchemeKind::OtherHttp(s) => headers.push(("authorization".into(), format!("{s} test"))),
+            SchemeKind::Unchecked => {}
+        }
+    }
+}
+
+fn body(api: &Api, op: &Operation, seed: u64) -> Option<(String, Vec<u8>)> {
+    let body = op.body.as_ref()?;
+    let media = body
+        .content
+        .iter()
+        .find(|m| m.media_type.contains("json"))
+        .or_else(|| {
+            body.content
+                .iter()
+                .find(|m| m.media_type == "application/x-www-form-urlencoded")
+        })
+        .or_else(|| body.content.first())?;
+    let value = media
+        .schema
+        .as_ref()
+        .map_or(json!({}), |s| valid_value(api, s, seed));
+    let ct = if media.media_type.contains('*') {
+        "application/json".to_owned()
+    } else {
+        media.media_type.clone()
+    };
+    if ct == "application/x-www-form-urlencoded" {
+        let pairs: Vec<(String, String)> = value
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), text(v)))
+            .collect();
+        return Some((
+            ct,
+            form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(&pairs)
+                .finish()
+                .into_bytes(),
+        ));
+    }
+    if ct == "multipart/form-data" {
+        let mut out = String::new();
+        for (k, v) in value.as_object().into_iter().flatten() {
+            out.push_str(&format!(
+                "--BOUNDARY\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{}\r\n",
+                text(v)
+            ));
+        }
+        out.push_str("--BOUNDARY--\r\n");
+        return Some((
+            "multipart/form-data; boundary=BOUNDARY".into(),
+            out.into_bytes(),
+        ));
+    }
+    if !ct.contains("json") {
+        return Some((ct, text(&value).into_bytes()));
+    }
+    Some((ct, serde_json::to_vec(&value).unwrap_or_default()))
+}

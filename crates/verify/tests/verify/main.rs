@@ -1,0 +1,238 @@
+//! `verify` over HTTP: the mock of every project spec keeps its contract, and each bug of a
+//! deliberately broken server is found by its named check, while its faithful twin passes.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use cartwright_diag::Sources;
+use cartwright_mock::{Config, Mock};
+use cartwright_outcome::Status;
+use cartwright_spec::LoadOptions;
+use cartwright_verify::{Options, verify};
+use http_body_util::Full;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+
+const SPECS: &[&str] = &[
+    "centra-checkout",
+    "vendo-storefront",
+    "websale-storefront",
+    "storefront-v2-jwt",
+];
+
+fn load(name: &str) -> cartwright_model::Api {
+    let path = format!("{}/../../specs/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
+    cartwright_spec::load(
+        std::path::Path::new(&path),
+        &LoadOptions::default(),
+        &mut Sources::new(),
+    )
+    .expect("spec loads")
+    .api
+}
+
+#[tokio::test]
+async fn the_mock_of_every_spec_keeps_its_contract() {
+    for name in SPECS {
+        let config = Config {
+            log_requests: false,
+            secrets: vec![
+                ("shared".into(), "SharedSecretExample1234".into()),
+                ("jwt".into(), "verify-key-0123456789abcdef".into()),
+            ],
+            ..Config::default()
+        };
+        let mock = Arc::new(Mock::new(vec![load(name)], config));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let running =
+            cartwright_mock::serve(mock, listener, std::future::pending()).expect("serve");
+        let api = load(name);
+        let run = verify(
+            &api,
+            &Options {
+                target: format!("http://{}", running.addr),
+                ..Options::default()
+            },
+        )
+        .await;
+        assert_eq!(run.cases.len(), api.operations.len());
+        let report = cartwright_report::terminal(&run, false);
+        assert!(
+            run.cases.iter().all(|c| c.status() == Status::Passed),
+            "{name}:\n{report}"
+        );
+    }
+}
+
+const SPEC: &str = r#"
+openapi: 3.1.0
+info: {title: shop, version: "1"}
+paths:
+  /boundary:
+    get:
+      operationId: boundary
+      parameters: [{name: n, in: query, required: true, schema: {type: integer, minimum: 0, maximum: 10, example: 10}}]
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: object}}}}}
+  /product:
+    get:
+      operationId: product
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {type: object, required: [id, name], properties: {id: {type: integer}, name: {type: string}}}}}
+  /page:
+    get:
+      operationId: page
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: object}}}}}
+  /order:
+    post:
+      operationId: order
+      requestBody: {required: true, content: {application/json: {schema: {type: object}}}}
+      responses:
+        "201": {description: created, headers: {Location: {required: true, schema: {type: string}}}}
+"#;
+
+/// Serves the fixture: `broken` puts one bug on each route.
+async fn server(broken: bool) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let svc = service_fn(
+                    move |req: http::Request<hyper::body::Incoming>| async move {
+                        let (status, ct, body, location) = match (req.uri().path(), broken) {
+                            ("/boundary", true) if req.uri().query() == Some("n=10") => {
+                                (500, "text/plain", "boom", false)
+                            }
+                            ("/product", true) => (200, "application/json", r#"{"id": 1}"#, false),
+                            ("/page", true) => (200, "text/html", "<html></html>", false),
+                            ("/order", true) => (201, "", "", false),
+                            ("/product", false) => (
+                                200,
+                                "application/json",
+                                r#"{"id": 1, "name": "Tee"}"#,
+                                false,
+                            ),
+                            ("/order", false) => (201, "", "", true),
+                            _ => (200, "application/json", "{}", false),
+                        };
+                        let mut res = http::Response::builder().status(status);
+                        if !ct.is_empty() {
+                            res = res.header("content-type", ct);
+                        }
+                        if location {
+                            res = res.header("location", "/order/1");
+                        }
+                        Ok::<_, Infallible>(
+                            res.body(Full::new(Bytes::from(body))).expect("response"),
+                        )
+                    },
+                );
+                let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+                    .serve_connection(TokioIo::new(stream), svc)
+                    .await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+fn fixture() -> cartwright_model::Api {
+    cartwright_spec::load_str(
+        "shop.yaml",
+        SPEC,
+        &LoadOptions::default(),
+        &mut Sources::new(),
+    )
+    .expect("loads")
+    .api
+}
+
+#[tokio::test]
+async fn each_bug_is_found_by_its_named_check_and_the_faithful_twin_passes() {
+    let api = fixture();
+    let faithful = verify(
+        &api,
+        &Options {
+            target: server(false).await,
+            ..Options::default()
+        },
+    )
+    .await;
+    assert!(
+        faithful.cases.iter().all(|c| c.status() == Status::Passed),
+        "{}",
+        cartwright_report::terminal(&faithful, false)
+    );
+    let broken = verify(
+        &api,
+        &Options {
+            target: server(true).await,
+            ..Options::default()
+        },
+    )
+    .await;
+    let failed = |op: &str| -> Vec<String> {
+        broken
+            .cases
+            .iter()
+            .find(|c| c.name.contains(&format!("({op})")))
+            .expect("case")
+            .steps[0]
+            .failures()
+            .map(|c| c.name.clone())
+            .collect()
+    };
+    assert!(
+        failed("boundary").contains(&"not_a_server_error".to_owned()),
+        "{:?}",
+        failed("boundary")
+    );
+    assert_eq!(failed("product"), ["response_schema_conformance"]);
+    assert_eq!(failed("page"), ["content_type_conformance"]);
+    assert_eq!(failed("order"), ["response_headers_conformance"]);
+    assert_eq!(
+        cartwright_report::exit_code(&broken),
+        cartwright_report::FAILED
+    );
+}
+
+#[tokio::test]
+async fn checks_can_be_chosen_and_an_unreachable_target_is_a_runtime_error() {
+    let api = fixture();
+    let only = verify(
+        &api,
+        &Options {
+            target: server(true).await,
+            checks: Some(vec!["content_type_conformance".into()]),
+            ..Options::default()
+        },
+    )
+    .await;
+    let names: Vec<String> = only
+        .cases
+        .iter()
+        .flat_map(|c| c.steps[0].failures().map(|k| k.name.clone()))
+        .collect();
+    assert_eq!(names, ["content_type_conformance"]);
+    let down = verify(
+        &api,
+        &Options {
+            target: "http://127.0.0.1:9".into(),
+            include: vec!["page".into()],
+            ..Options::default()
+        },
+    )
+    .await;
+    assert_eq!(down.cases.len(), 1);
+    assert_eq!(
+        cartwright_report::exit_code(&down),
+        cartwright_report::RUNTIME
+    );
+}
