@@ -8,6 +8,7 @@ use cartwright_scenario::answer::Answer;
 /// Every check this module knows, in the order they run.
 pub const ALL: &[&str] = &[
     "not_a_server_error",
+    "negative_data_rejection",
     "status_code_conformance",
     "content_type_conformance",
     "response_headers_conformance",

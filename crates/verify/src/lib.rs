@@ -11,12 +11,13 @@
 //! and check names.
 
 pub mod checks;
+pub mod negative;
 pub mod request;
 
 use std::time::Instant;
 
 use cartwright_model::Api;
-use cartwright_outcome::{Case, Run, Status, Step};
+use cartwright_outcome::{Case, Check, Run, Status, Step};
 use cartwright_scenario::answer::Answer;
 
 /// How to verify.
@@ -49,29 +50,18 @@ pub async fn verify(api: &Api, opts: &Options) -> Run {
     {
         let began = Instant::now();
         let req = request::build(api, op, target, opts.seed);
-        let mut step = Step::new(format!("{} example", op.signature()));
-        step.curl = Some(req.curl());
-        match send(&client, req).await {
-            Ok(answer) => {
-                step.response_status = Some(answer.status);
-                step.response_body = Some(answer.body.chars().take(2000).collect());
-                step.checks = checks::run(op, &answer, opts.checks.as_deref());
-                if step.checks.iter().any(|c| !c.passed) {
-                    step.status = Status::Failed;
-                }
-            }
-            Err(e) => {
-                step.status = Status::Errored;
-                step.reason = Some(format!("target unreachable: {e}"));
+        let mut steps = vec![example(&client, op, req.clone(), opts).await];
+        if on(opts, "negative_data_rejection") {
+            for (what, bad) in negative::variants(op, &req) {
+                steps.push(rejected(&client, op, &what, bad, opts).await);
             }
         }
-        step.duration_ms = u64::try_from(began.elapsed().as_millis()).unwrap_or(u64::MAX);
         cases.push(Case {
             name: format!("{} ({})", op.signature(), op.id),
             suite: api.title.clone(),
             file: Some(api.source.clone()),
-            steps: vec![step],
-            duration_ms: u64::try_from(began.elapsed().as_millis()).unwrap_or(u64::MAX),
+            steps,
+            duration_ms: ms(began),
             error: None,
         });
     }
@@ -81,6 +71,92 @@ pub async fn verify(api: &Api, opts: &Options) -> Run {
         cases,
         duration_ms: u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
     }
+}
+
+fn on(opts: &Options, check: &str) -> bool {
+    opts.checks
+        .as_ref()
+        .is_none_or(|c| c.iter().any(|x| x == check))
+}
+
+fn ms(since: Instant) -> u64 {
+    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+/// The valid request, judged by the response checks.
+async fn example(
+    client: &reqwest::Client,
+    op: &cartwright_model::Operation,
+    req: request::Req,
+    opts: &Options,
+) -> Step {
+    let began = Instant::now();
+    let mut step = Step::new(format!("{} example", op.signature()));
+    step.curl = Some(req.curl());
+    match send(client, req).await {
+        Ok(answer) => {
+            step.response_status = Some(answer.status);
+            step.response_body = Some(answer.body.chars().take(2000).collect());
+            step.checks = checks::run(op, &answer, opts.checks.as_deref());
+        }
+        Err(e) => {
+            step.status = Status::Errored;
+            step.reason = Some(format!("target unreachable: {e}"));
+        }
+    }
+    if step.checks.iter().any(|c| !c.passed) {
+        step.status = Status::Failed;
+    }
+    step.duration_ms = ms(began);
+    step
+}
+
+/// An invalid variant, which must not be accepted (nor crash the server).
+async fn rejected(
+    client: &reqwest::Client,
+    op: &cartwright_model::Operation,
+    what: &str,
+    req: request::Req,
+    opts: &Options,
+) -> Step {
+    let began = Instant::now();
+    let mut step = Step::new(format!("{} {what}", op.signature()));
+    step.curl = Some(req.curl());
+    match send(client, req).await {
+        Ok(a) => {
+            step.response_status = Some(a.status);
+            step.response_body = Some(a.body.chars().take(2000).collect());
+            step.checks.push(if (200..300).contains(&a.status) {
+                Check::fail(
+                    "negative_data_rejection",
+                    format!("a refusal of a request with {what}"),
+                    a.status.to_string(),
+                )
+            } else {
+                Check::pass("negative_data_rejection")
+            });
+            if on(opts, "not_a_server_error") {
+                step.checks.push(if a.status >= 500 {
+                    Check::fail(
+                        "not_a_server_error",
+                        "a status below 500",
+                        a.status.to_string(),
+                    )
+                } else {
+                    Check::pass("not_a_server_error")
+                });
+            }
+        }
+        Err(e) => {
+            step.status = Status::Errored;
+            step.reason = Some(format!("target unreachable: {e}"));
+        }
+    }
+    if step.checks.iter().any(|c| !c.passed) {
+        step.status = Status::Failed;
+    }
+    step.duration_ms = ms(began);
+    step
 }
 
 fn included(op: &cartwright_model::Operation, include: &[String]) -> bool {

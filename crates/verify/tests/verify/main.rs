@@ -10,7 +10,7 @@ use cartwright_mock::{Config, Mock};
 use cartwright_outcome::Status;
 use cartwright_spec::LoadOptions;
 use cartwright_verify::{Options, verify};
-use http_body_util::Full;
+use http_body_util::{BodyExt, Full};
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 
@@ -75,7 +75,9 @@ paths:
     get:
       operationId: boundary
       parameters: [{name: n, in: query, required: true, schema: {type: integer, minimum: 0, maximum: 10, example: 10}}]
-      responses: {"200": {description: ok, content: {application/json: {schema: {type: object}}}}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object}}}}
+        "422": {description: invalid, content: {application/json: {schema: {type: object}}}}
   /product:
     get:
       operationId: product
@@ -93,6 +95,8 @@ paths:
       requestBody: {required: true, content: {application/json: {schema: {type: object}}}}
       responses:
         "201": {description: created, headers: {Location: {required: true, schema: {type: string}}}}
+        "400": {description: malformed, content: {application/json: {schema: {type: object}}}}
+        "415": {description: unsupported, content: {application/json: {schema: {type: object}}}}
 "#;
 
 /// Serves the fixture: `broken` puts one bug on each route.
@@ -106,9 +110,25 @@ async fn server(broken: bool) -> String {
             tokio::spawn(async move {
                 let svc = service_fn(
                     move |req: http::Request<hyper::body::Incoming>| async move {
-                        let (status, ct, body, location) = match (req.uri().path(), broken) {
-                            ("/boundary", true) if req.uri().query() == Some("n=10") => {
+                        let path = req.uri().path().to_owned();
+                        let query = req.uri().query().unwrap_or("").to_owned();
+                        let json_body = req
+                            .headers()
+                            .get("content-type")
+                            .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+                        let bytes = req
+                            .into_body()
+                            .collect()
+                            .await
+                            .map(|b| b.to_bytes())
+                            .unwrap_or_default();
+                        let parses = serde_json::from_slice::<serde_json::Value>(&bytes).is_ok();
+                        let (status, ct, body, location) = match (path.as_str(), broken) {
+                            ("/boundary", true) if query == "n=10" => {
                                 (500, "text/plain", "boom", false)
+                            }
+                            ("/boundary", false) if !query.starts_with("n=") => {
+                                (422, "application/json", "{}", false)
                             }
                             ("/product", true) => (200, "application/json", r#"{"id": 1}"#, false),
                             ("/page", true) => (200, "text/html", "<html></html>", false),
@@ -119,6 +139,10 @@ async fn server(broken: bool) -> String {
                                 r#"{"id": 1, "name": "Tee"}"#,
                                 false,
                             ),
+                            ("/order", false) if !json_body => {
+                                (415, "application/json", "{}", false)
+                            }
+                            ("/order", false) if !parses => (400, "application/json", "{}", false),
                             ("/order", false) => (201, "", "", true),
                             _ => (200, "application/json", "{}", false),
                         };
@@ -184,8 +208,9 @@ async fn each_bug_is_found_by_its_named_check_and_the_faithful_twin_passes() {
             .iter()
             .find(|c| c.name.contains(&format!("({op})")))
             .expect("case")
-            .steps[0]
-            .failures()
+            .steps
+            .iter()
+            .flat_map(|s| s.failures())
             .map(|c| c.name.clone())
             .collect()
     };
@@ -196,7 +221,15 @@ async fn each_bug_is_found_by_its_named_check_and_the_faithful_twin_passes() {
     );
     assert_eq!(failed("product"), ["response_schema_conformance"]);
     assert_eq!(failed("page"), ["content_type_conformance"]);
-    assert_eq!(failed("order"), ["response_headers_conformance"]);
+    let order = failed("order");
+    assert!(
+        order.contains(&"response_headers_conformance".to_owned()),
+        "{order:?}"
+    );
+    assert!(
+        order.contains(&"negative_data_rejection".to_owned()),
+        "invalid bodies accepted: {order:?}"
+    );
     assert_eq!(
         cartwright_report::exit_code(&broken),
         cartwright_report::FAILED
