@@ -71,7 +71,13 @@ impl Ready {
 
     /// The request as a curl command (not yet masked).
     pub fn curl(&self, base: &str) -> String {
-        let mut out = format!("curl -X {} '{}{}'", self.method, base, self.path);
+        // Without --path-as-is curl would resolve dot segments, as URL libraries do.
+        let as_is = if self.path.contains("/.") {
+            " --path-as-is"
+        } else {
+            ""
+        };
+        let mut out = format!("curl{as_is} -X {} '{}{}'", self.method, base, self.path);
         for (k, v) in &self.headers {
             out.push_str(&format!(" -H '{k}: {}'", v.replace('\'', "'\\''")));
         }
