@@ -1,13 +1,25 @@
-//! Reports of a run, made from [`cartwright_outcome::Run`] alone: a terminal summary, JUnit
-//! XML, JSON, and the exit code.
+//! Reports of a run, made from [`cartwright_outcome::Run`] alone: a terminal summary
+//! ([`terminal`], with [`progress_line`] for each case as it finishes), JUnit XML
+//! ([`junit`]), JSON ([`json`]), and the process exit code ([`exit_code`] and the codes
+//! [`PASSED`], [`FAILED`], [`INVALID`], [`RUNTIME`]).
 //!
-//! Decisions: this crate knows only `outcome`, so a new producer (the scenario runner, the
-//! verifier) never touches it; secrets are masked by producers before anything reaches an
-//! outcome, so no report can leak one; the JUnit shape (one suite per `Case::suite`, one
-//! test case per case, `failure`/`error`/`skipped` children) is what GitLab, Jenkins and
-//! GitHub test reporters read.
+//! Decisions:
+//!
+//! - This crate knows only `outcome` (and `diag`'s `Span`). The scenario runner and the
+//!   verifier produce outcomes; neither is a dependency here, so a new producer gets every
+//!   report without this crate changing, and the reports cannot drift apart between them.
+//! - Secrets are masked by producers before anything is stored in an outcome. Reports print
+//!   what they are given, curl commands and bodies included, and mask nothing themselves.
+//! - The JUnit shape (one `<testsuite>` per `Case::suite`, one `<testcase>` per case, with a
+//!   `<failure>`, `<error>` or `<skipped>` child) is the one GitLab, Jenkins and the GitHub
+//!   test reporters all read; the failure text repeats the place, request and failed checks
+//!   so the CI page is enough to start fixing.
+//! - Every report is a `String`: the caller chooses where it goes (stdout, a file), and tests
+//!   compare text.
 
 mod exit;
+#[cfg(test)]
+mod fixture;
 mod json;
 mod junit;
 mod terminal;
