@@ -30,6 +30,22 @@ pub struct VerifyArgs {
     /// Seed of generated values: the same seed sends the same requests.
     #[arg(long, default_value_t = 0, value_name = "N")]
     seed: u64,
+    /// Generated requests per operation, in each of the valid and invalid runs.
+    #[arg(long, default_value_t = 25, value_name = "N")]
+    max_examples: u32,
+    /// Credentials: `SCHEME=VALUE` for a security scheme of the spec, or `bearer=TOKEN`,
+    /// `basic=USER:PASSWORD`, `header=NAME:VALUE` (repeatable).
+    #[arg(long, value_name = "NAME=VALUE")]
+    auth: Vec<String>,
+    /// Operations verified at once.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    jobs: usize,
+    /// Answers slower than this fail `max_response_time` (milliseconds).
+    #[arg(long, value_name = "MS")]
+    max_response_time: Option<u64>,
+    /// Write each failure as a scenario that `cartwright run` replays.
+    #[arg(long, value_name = "DIR")]
+    write_failures: Option<PathBuf>,
     /// Write a JUnit XML report.
     #[arg(long, value_name = "FILE")]
     report_junit: Option<PathBuf>,
@@ -63,6 +79,10 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
         checks: (!args.checks.iter().any(|c| c == "all")).then(|| args.checks.clone()),
         include: args.include.clone(),
         seed: args.seed,
+        max_examples: args.max_examples,
+        auth: args.auth.clone(),
+        jobs: args.jobs,
+        max_response_time_ms: args.max_response_time,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -75,12 +95,32 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
         }
     };
     let mut run = cartwright_outcome::Run::default();
+    let mut failures = Vec::new();
     for api in &apis {
+        let creds = match cartwright_verify::auth::Credentials::parse(&opts.auth) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        if let Some(name) = creds.unknown(api).first() {
+            let schemes = api.security_schemes.iter().map(|(n, _)| n.as_str());
+            let near = cartwright_diag::did_you_mean(name, schemes);
+            eprintln!(
+                "error: --auth `{name}` is not a security scheme of {}{}",
+                api.source,
+                near.map(|n| format!(" (did you mean `{n}`?)"))
+                    .unwrap_or_default()
+            );
+            return ExitCode::from(2);
+        }
         let one = runtime.block_on(cartwright_verify::verify(api, &opts));
-        run.name = one.name;
-        run.target = one.target;
-        run.duration_ms += one.duration_ms;
-        run.cases.extend(one.cases);
+        run.name = one.run.name;
+        run.target = one.run.target;
+        run.duration_ms += one.run.duration_ms;
+        run.cases.extend(one.run.cases);
+        failures.extend(one.failures);
     }
     let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     println!("{}", cartwright_report::terminal(&run, colour));
@@ -93,6 +133,23 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
         {
             eprintln!("error: cannot write {}: {e}", p.display());
             return ExitCode::from(3);
+        }
+    }
+    if let Some(dir) = &args.write_failures {
+        match cartwright_verify::replay::write(dir, &failures) {
+            Ok(written) if !written.is_empty() => eprintln!(
+                "{} failure scenario(s) in {}; replay with: cartwright run {} --spec {} --target {}",
+                written.len(),
+                dir.display(),
+                dir.display(),
+                apis.first().map_or("SPEC", |a| a.source.as_str()),
+                args.target
+            ),
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("error: cannot write failures to {}: {e}", dir.display());
+                return ExitCode::from(3);
+            }
         }
     }
     ExitCode::from(u8::try_from(cartwright_report::exit_code(&run)).unwrap_or(3))

@@ -1,27 +1,36 @@
 //! Contract verification of any implementation against its spec.
 //!
-//! For every operation a valid request is built from the spec (documented examples and
-//! defaults first, then seeded values that the compiled schema accepts), sent to the target,
-//! and its answer judged by named checks ([`checks::ALL`]). The result is a
+//! For every operation the phases run in turn, each sending through one [`probe::Probe`]:
+//! the examples phase ([`examples`]) sends the documented valid request and invalid variants
+//! of it; the generated phase ([`generated`]) sends property-based requests from the
+//! schemas, valid and invalid, and shrinks a failing one to a minimal request; the security
+//! checks ([`security`]) probe authentication, path encoding, correlation IDs and retries.
+//! Answers are judged by named checks ([`checks::ALL`]). The result is a
 //! [`cartwright_outcome::Run`] with one case per operation, so the `report` crate prints it,
-//! writes JUnit and JSON, and gives the exit code, exactly as for scenarios.
-//!
-//! This is the examples phase; property-based generation of valid and invalid requests,
-//! stateful sequences and the storefront security checks build on the same request builder
-//! and check names.
+//! writes JUnit and JSON, and gives the exit code, exactly as for scenarios; and every
+//! failure is also a scenario ([`replay`]) that `cartwright run` replays.
 
+pub mod auth;
 pub mod checks;
+pub mod examples;
+pub mod generated;
 pub mod negative;
+pub mod probe;
+pub mod replay;
 pub mod request;
+pub mod security;
 
 use std::time::Instant;
 
-use cartwright_model::Api;
-use cartwright_outcome::{Case, Check, Run, Status, Step};
-use cartwright_scenario::answer::Answer;
+use cartwright_model::{Api, Operation};
+use cartwright_outcome::{Case, Run};
+use cartwright_scenario::ast::Scenario;
+use futures_util::StreamExt;
+
+use crate::probe::{Probe, ms};
 
 /// How to verify.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// The implementation's base URL (the spec's base path is added).
     pub target: String,
@@ -29,164 +38,109 @@ pub struct Options {
     pub checks: Option<Vec<String>>,
     /// Operations to include, by operationId, tag or path (`[]`: all).
     pub include: Vec<String>,
-    /// Seed of the generated values.
+    /// Seed of the generated values: the same seed sends the same requests.
     pub seed: u64,
+    /// Generated requests per operation in each of the valid and invalid runs.
+    pub max_examples: u32,
+    /// `--auth NAME=VALUE` items.
+    pub auth: Vec<String>,
+    /// Operations verified at once.
+    pub jobs: usize,
+    /// `max_response_time`: answers slower than this fail (off when `None`).
+    pub max_response_time_ms: Option<u64>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            target: String::new(),
+            checks: None,
+            include: Vec::new(),
+            seed: 0,
+            max_examples: 25,
+            auth: Vec::new(),
+            jobs: 1,
+            max_response_time_ms: None,
+        }
+    }
+}
+
+/// What a verification found: the run for reports, and each failure as a scenario.
+#[derive(Debug, Clone, Default)]
+pub struct Verified {
+    /// The cases, one per operation.
+    pub run: Run,
+    /// One scenario per failure, replaying it.
+    pub failures: Vec<Scenario>,
 }
 
 /// Verifies every included operation of `api` against the target.
-pub async fn verify(api: &Api, opts: &Options) -> Run {
+pub async fn verify(api: &Api, opts: &Options) -> Verified {
     let start = Instant::now();
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(std::time::Duration::from_secs(30))
-        .build()
-        .unwrap_or_default();
-    let target = opts.target.trim_end_matches('/');
-    let mut cases = Vec::new();
-    for op in api
+    let probe = match Probe::new(api, opts) {
+        Ok(p) => p,
+        Err(e) => return broken(api, opts, e),
+    };
+    let ops: Vec<&Operation> = api
         .operations
         .iter()
         .filter(|op| included(op, &opts.include))
-    {
-        let began = Instant::now();
-        let req = request::build(api, op, target, opts.seed);
-        let mut steps = vec![example(&client, op, req.clone(), opts).await];
-        if on(opts, "negative_data_rejection") {
-            for (what, bad) in negative::variants(op, &req) {
-                steps.push(rejected(&client, op, &what, bad, opts).await);
-            }
-        }
-        cases.push(Case {
-            name: format!("{} ({})", op.signature(), op.id),
-            suite: api.title.clone(),
-            file: Some(api.source.clone()),
-            steps,
-            duration_ms: ms(began),
-            error: None,
-        });
-    }
-    Run {
-        name: "cartwright verify".into(),
-        target: opts.target.clone(),
-        cases,
-        duration_ms: u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
+        .collect();
+    // `buffered` keeps the spec's order in the report whatever order answers come in.
+    let cases: Vec<Case> = futures_util::stream::iter(ops)
+        .map(|op| operation(&probe, op))
+        .buffered(opts.jobs.max(1))
+        .collect()
+        .await;
+    Verified {
+        run: Run {
+            name: "cartwright verify".into(),
+            target: opts.target.clone(),
+            cases,
+            duration_ms: ms(start),
+        },
+        failures: probe.replays(),
     }
 }
 
-fn on(opts: &Options, check: &str) -> bool {
-    opts.checks
-        .as_ref()
-        .is_none_or(|c| c.iter().any(|x| x == check))
-}
-
-fn ms(since: Instant) -> u64 {
-    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
-}
-
-/// The valid request, judged by the response checks.
-async fn example(
-    client: &reqwest::Client,
-    op: &cartwright_model::Operation,
-    req: request::Req,
-    opts: &Options,
-) -> Step {
+/// Every phase for one operation, as one case.
+async fn operation(probe: &Probe<'_>, op: &Operation) -> Case {
     let began = Instant::now();
-    let mut step = Step::new(format!("{} example", op.signature()));
-    step.curl = Some(req.curl());
-    match send(client, req).await {
-        Ok(answer) => {
-            step.response_status = Some(answer.status);
-            step.response_body = Some(answer.body.chars().take(2000).collect());
-            step.checks = checks::run(op, &answer, opts.checks.as_deref());
-        }
-        Err(e) => {
-            step.status = Status::Errored;
-            step.reason = Some(format!("target unreachable: {e}"));
-        }
+    let mut steps = examples::run(probe, op).await;
+    steps.extend(generated::run(probe, op).await);
+    steps.extend(security::run(probe, op).await);
+    Case {
+        name: format!("{} ({})", op.signature(), op.id),
+        suite: probe.api.title.clone(),
+        file: Some(probe.api.source.clone()),
+        steps,
+        duration_ms: ms(began),
+        error: None,
     }
-    if step.checks.iter().any(|c| !c.passed) {
-        step.status = Status::Failed;
-    }
-    step.duration_ms = ms(began);
-    step
 }
 
-/// An invalid variant, which must not be accepted (nor crash the server).
-async fn rejected(
-    client: &reqwest::Client,
-    op: &cartwright_model::Operation,
-    what: &str,
-    req: request::Req,
-    opts: &Options,
-) -> Step {
-    let began = Instant::now();
-    let mut step = Step::new(format!("{} {what}", op.signature()));
-    step.curl = Some(req.curl());
-    match send(client, req).await {
-        Ok(a) => {
-            step.response_status = Some(a.status);
-            step.response_body = Some(a.body.chars().take(2000).collect());
-            step.checks.push(if (200..300).contains(&a.status) {
-                Check::fail(
-                    "negative_data_rejection",
-                    format!("a refusal of a request with {what}"),
-                    a.status.to_string(),
-                )
-            } else {
-                Check::pass("negative_data_rejection")
-            });
-            if on(opts, "not_a_server_error") {
-                step.checks.push(if a.status >= 500 {
-                    Check::fail(
-                        "not_a_server_error",
-                        "a status below 500",
-                        a.status.to_string(),
-                    )
-                } else {
-                    Check::pass("not_a_server_error")
-                });
-            }
-        }
-        Err(e) => {
-            step.status = Status::Errored;
-            step.reason = Some(format!("target unreachable: {e}"));
-        }
+/// A run that could not start, as one errored case.
+fn broken(api: &Api, opts: &Options, error: String) -> Verified {
+    Verified {
+        run: Run {
+            name: "cartwright verify".into(),
+            target: opts.target.clone(),
+            cases: vec![Case {
+                name: api.title.clone(),
+                suite: api.title.clone(),
+                file: Some(api.source.clone()),
+                error: Some(error),
+                ..Case::default()
+            }],
+            duration_ms: 0,
+        },
+        failures: Vec::new(),
     }
-    if step.checks.iter().any(|c| !c.passed) {
-        step.status = Status::Failed;
-    }
-    step.duration_ms = ms(began);
-    step
 }
 
-fn included(op: &cartwright_model::Operation, include: &[String]) -> bool {
+fn included(op: &Operation, include: &[String]) -> bool {
     include.is_empty()
         || include
             .iter()
             .any(|i| *i == op.id || *i == op.path || op.tags.iter().any(|t| t == i))
-}
-
-async fn send(client: &reqwest::Client, req: request::Req) -> Result<Answer, String> {
-    let began = Instant::now();
-    let r = req.try_into_reqwest(client).map_err(|e| e.to_string())?;
-    let res = client.execute(r).await.map_err(|e| e.to_string())?;
-    let status = res.status().as_u16();
-    let headers = res
-        .headers()
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_owned(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
-    let bytes = res.bytes().await.map_err(|e| e.to_string())?;
-    Ok(Answer {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-        json: serde_json::from_slice(&bytes).ok(),
-        took: began.elapsed(),
-    })
 }

@@ -4,9 +4,10 @@
 //! which prefers what the spec documents (examples, defaults), and every value is checked
 //! against its compiled schema before it is used: generation proposes, the schema decides.
 
-use base64::Engine;
 use cartwright_data::{Direction, Generator, Mode};
-use cartwright_model::{Api, Operation, ParamLocation, ParamStyle, Parameter, Schema, SchemeKind};
+use cartwright_model::{Api, Operation, ParamLocation, ParamStyle, Parameter, Schema};
+
+use crate::auth::{Credentials, Placed};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value, json};
 
@@ -85,28 +86,71 @@ fn valid_value(api: &Api, schema: &Schema, seed: u64) -> Value {
         .unwrap_or(first)
 }
 
+/// Values for an operation's parameters (by index into `op.parameters`) and body.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Values {
+    /// Parameter values; a parameter without one is not sent.
+    pub params: Vec<(usize, Value)>,
+    /// The body, when one is sent.
+    pub body: Option<Value>,
+}
+
+/// The documented or first valid values: path and required parameters, and the body.
+pub fn defaults(api: &Api, op: &Operation, seed: u64) -> Values {
+    Values {
+        params: op
+            .parameters
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.location == ParamLocation::Path || p.required)
+            .map(|(i, p)| (i, value_of(api, p, seed)))
+            .collect(),
+        body: body_media(op).map(|m| {
+            m.schema
+                .as_ref()
+                .map_or(json!({}), |s| valid_value(api, s, seed))
+        }),
+    }
+}
+
 /// A valid request for `op` against a server at `base`.
-pub fn build(api: &Api, op: &Operation, base: &str, seed: u64) -> Req {
+pub fn build(api: &Api, op: &Operation, base: &str, seed: u64, creds: &Credentials) -> Req {
+    assemble(api, op, base, creds, &defaults(api, op, seed))
+}
+
+/// The request carrying `values`, with the credentials of the first security alternative.
+pub fn assemble(
+    api: &Api,
+    op: &Operation,
+    base: &str,
+    creds: &Credentials,
+    values: &Values,
+) -> Req {
     let mut path = op.path.clone();
     let mut query: Vec<(String, String)> = Vec::new();
     let mut headers: Vec<(String, String)> = Vec::new();
     let mut cookies: Vec<String> = Vec::new();
     // Credentials first: a spec may also declare `Authorization` as a header parameter.
-    credentials(api, op, &mut headers, &mut query, &mut cookies);
-    for p in &op.parameters {
-        if p.location != ParamLocation::Path && !p.required {
-            continue;
+    for placed in credentials(api, op, creds) {
+        match placed {
+            Placed::Header(k, v) => headers.push((k, v)),
+            Placed::Query(k, v) => query.push((k, v)),
+            Placed::Cookie(k, v) => cookies.push(format!("{k}={v}")),
         }
+    }
+    for (i, v) in &values.params {
+        let Some(p) = op.parameters.get(*i) else {
+            continue;
+        };
         if p.location == ParamLocation::Header
             && headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(&p.name))
         {
             continue;
         }
-        let v = value_of(api, p, seed);
         let v = if p.json_content {
             Value::String(v.to_string())
         } else {
-            v
+            v.clone()
         };
         match p.location {
             ParamLocation::Path => {
@@ -138,7 +182,10 @@ pub fn build(api: &Api, op: &Operation, base: &str, seed: u64) -> Req {
             .unwrap_or(reqwest::Method::GET),
         url,
         headers,
-        body: body(api, op, seed),
+        body: values
+            .body
+            .as_ref()
+            .and_then(|v| body_media(op).map(|m| encode_body(&m.media_type, v))),
     }
 }
 
@@ -173,44 +220,21 @@ fn query_pairs(p: &Parameter, v: &Value, out: &mut Vec<(String, String)>) {
     }
 }
 
-fn credentials(
-    api: &Api,
-    op: &Operation,
-    headers: &mut Vec<(String, String)>,
-    query: &mut Vec<(String, String)>,
-    cookies: &mut Vec<String>,
-) {
+/// The credentials of the first security alternative, placeholders where none was given.
+pub fn credentials(api: &Api, op: &Operation, creds: &Credentials) -> Vec<Placed> {
     let Some(req) = op.security.first() else {
-        return;
+        return Vec::new();
     };
-    for (name, _) in &req.schemes {
-        let Some(scheme) = api.security_scheme(name) else {
-            continue;
-        };
-        match &scheme.kind {
-            SchemeKind::ApiKeyHeader(n) => headers.push((n.clone(), "test-key".into())),
-            SchemeKind::ApiKeyQuery(n) => query.push((n.clone(), "test-key".into())),
-            SchemeKind::ApiKeyCookie(n) => cookies.push(format!("{n}=test-key")),
-            SchemeKind::Bearer => {
-                headers.push(("authorization".into(), "Bearer test-token".into()))
-            }
-            SchemeKind::Basic => headers.push((
-                "authorization".into(),
-                format!(
-                    "Basic {}",
-                    base64::engine::general_purpose::STANDARD.encode("user:pw")
-                ),
-            )),
-            SchemeKind::OtherHttp(s) => headers.push(("authorization".into(), format!("{s} test"))),
-            SchemeKind::Unchecked => {}
-        }
-    }
+    req.schemes
+        .iter()
+        .filter_map(|(name, _)| creds.place(api, name, true))
+        .collect()
 }
 
-fn body(api: &Api, op: &Operation, seed: u64) -> Option<(String, Vec<u8>)> {
+/// The media type a request body is sent as: the first JSON one, else form, else the first.
+pub fn body_media(op: &Operation) -> Option<&cartwright_model::MediaType> {
     let body = op.body.as_ref()?;
-    let media = body
-        .content
+    body.content
         .iter()
         .find(|m| m.media_type.contains("json"))
         .or_else(|| {
@@ -218,15 +242,15 @@ fn body(api: &Api, op: &Operation, seed: u64) -> Option<(String, Vec<u8>)> {
                 .iter()
                 .find(|m| m.media_type == "application/x-www-form-urlencoded")
         })
-        .or_else(|| body.content.first())?;
-    let value = media
-        .schema
-        .as_ref()
-        .map_or(json!({}), |s| valid_value(api, s, seed));
-    let ct = if media.media_type.contains('*') {
+        .or_else(|| body.content.first())
+}
+
+/// A body value as the content type and bytes of `media_type`.
+pub fn encode_body(media_type: &str, value: &Value) -> (String, Vec<u8>) {
+    let ct = if media_type.contains('*') {
         "application/json".to_owned()
     } else {
-        media.media_type.clone()
+        media_type.to_owned()
     };
     if ct == "application/x-www-form-urlencoded" {
         let pairs: Vec<(String, String)> = value
@@ -235,13 +259,11 @@ fn body(api: &Api, op: &Operation, seed: u64) -> Option<(String, Vec<u8>)> {
             .flatten()
             .map(|(k, v)| (k.clone(), text(v)))
             .collect();
-        return Some((
-            ct,
-            form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(&pairs)
-                .finish()
-                .into_bytes(),
-        ));
+        let bytes = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&pairs)
+            .finish()
+            .into_bytes();
+        return (ct, bytes);
     }
     if ct == "multipart/form-data" {
         let mut out = String::new();
@@ -252,13 +274,13 @@ fn body(api: &Api, op: &Operation, seed: u64) -> Option<(String, Vec<u8>)> {
             ));
         }
         out.push_str("--BOUNDARY--\r\n");
-        return Some((
+        return (
             "multipart/form-data; boundary=BOUNDARY".into(),
             out.into_bytes(),
-        ));
+        );
     }
     if !ct.contains("json") {
-        return Some((ct, text(&value).into_bytes()));
+        return (ct, text(value).into_bytes());
     }
-    Some((ct, serde_json::to_vec(&value).unwrap_or_default()))
+    (ct, serde_json::to_vec(value).unwrap_or_default())
 }

@@ -57,7 +57,8 @@ async fn the_mock_of_every_spec_keeps_its_contract() {
                 ..Options::default()
             },
         )
-        .await;
+        .await
+        .run;
         assert_eq!(run.cases.len(), api.operations.len());
         let report = cartwright_report::terminal(&run, false);
         assert!(
@@ -188,7 +189,8 @@ async fn each_bug_is_found_by_its_named_check_and_the_faithful_twin_passes() {
             ..Options::default()
         },
     )
-    .await;
+    .await
+    .run;
     assert!(
         faithful.cases.iter().all(|c| c.status() == Status::Passed),
         "{}",
@@ -201,7 +203,8 @@ async fn each_bug_is_found_by_its_named_check_and_the_faithful_twin_passes() {
             ..Options::default()
         },
     )
-    .await;
+    .await
+    .run;
     let failed = |op: &str| -> Vec<String> {
         broken
             .cases
@@ -247,7 +250,8 @@ async fn checks_can_be_chosen_and_an_unreachable_target_is_a_runtime_error() {
             ..Options::default()
         },
     )
-    .await;
+    .await
+    .run;
     let names: Vec<String> = only
         .cases
         .iter()
@@ -262,7 +266,8 @@ async fn checks_can_be_chosen_and_an_unreachable_target_is_a_runtime_error() {
             ..Options::default()
         },
     )
-    .await;
+    .await
+    .run;
     assert_eq!(down.cases.len(), 1);
     assert_eq!(
         cartwright_report::exit_code(&down),

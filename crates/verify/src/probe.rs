@@ -1,0 +1,176 @@
+//! One verification's shared means: the API, the options, an HTTP client, the target, and
+//! the failure scenarios collected so far. Every phase and check sends through here, so each
+//! request becomes a report step the same way and `max_response_time` applies everywhere.
+
+use std::sync::Mutex;
+use std::time::Instant;
+
+use cartwright_model::{Api, Operation};
+use cartwright_outcome::{Check, Status, Step};
+use cartwright_scenario::answer::Answer;
+use cartwright_scenario::ast::Scenario;
+
+use crate::Options;
+use crate::auth::Credentials;
+use crate::replay;
+use crate::request::{self, Req, Values};
+
+/// Shared by every phase of one verification.
+pub struct Probe<'a> {
+    /// The API under test.
+    pub api: &'a Api,
+    /// How to verify.
+    pub opts: &'a Options,
+    /// The credentials from `--auth`.
+    pub creds: Credentials,
+    /// The target without a trailing slash.
+    pub target: String,
+    client: reqwest::Client,
+    replays: Mutex<Vec<Scenario>>,
+}
+
+impl<'a> Probe<'a> {
+    /// A probe for `api`; fails only when `--auth` cannot be read.
+    pub fn new(api: &'a Api, opts: &'a Options) -> Result<Self, String> {
+        let creds = Credentials::parse(&opts.auth)?;
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok(Probe {
+            api,
+            opts,
+            creds,
+            target: opts.target.trim_end_matches('/').to_owned(),
+            client,
+            replays: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Whether a check is selected.
+    pub fn on(&self, check: &str) -> bool {
+        self.opts
+            .checks
+            .as_ref()
+            .is_none_or(|c| c.iter().any(|x| x == check))
+    }
+
+    /// The documented valid request for `op`.
+    pub fn request(&self, op: &Operation) -> Req {
+        request::build(self.api, op, &self.target, self.opts.seed, &self.creds)
+    }
+
+    /// The request for `op` carrying `values`.
+    pub fn assemble(&self, op: &Operation, values: &Values) -> Req {
+        request::assemble(self.api, op, &self.target, &self.creds, values)
+    }
+
+    /// Sends a request and reads the whole answer.
+    pub async fn send(&self, req: &Req) -> Result<Answer, String> {
+        let began = Instant::now();
+        let r = req
+            .clone()
+            .try_into_reqwest(&self.client)
+            .map_err(|e| e.to_string())?;
+        let res = self.client.execute(r).await.map_err(|e| e.to_string())?;
+        let status = res.status().as_u16();
+        let headers = res
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let bytes = res.bytes().await.map_err(|e| e.to_string())?;
+        Ok(Answer {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            json: serde_json::from_slice(&bytes).ok(),
+            took: began.elapsed(),
+        })
+    }
+
+    /// Sends `req` as a report step judged by `judge`; `max_response_time` is added when
+    /// set. An unreachable target makes the step errored. The answer is returned for
+    /// checks that go on from it.
+    pub async fn exchange(
+        &self,
+        name: impl Into<String>,
+        req: &Req,
+        judge: impl FnOnce(&Answer) -> Vec<Check>,
+    ) -> (Step, Option<Answer>) {
+        let began = Instant::now();
+        let mut step = Step::new(name);
+        step.curl = Some(req.curl());
+        let answer = match self.send(req).await {
+            Ok(a) => {
+                step.response_status = Some(a.status);
+                step.response_body = Some(a.body.chars().take(2000).collect());
+                step.checks = judge(&a);
+                if let Some(limit) = self.opts.max_response_time_ms
+                    && self.on("max_response_time")
+                {
+                    let took = a.took.as_millis();
+                    step.checks.push(if took > u128::from(limit) {
+                        Check::fail(
+                            "max_response_time",
+                            format!("< {limit}ms"),
+                            format!("{took}ms"),
+                        )
+                    } else {
+                        Check::pass("max_response_time")
+                    });
+                }
+                Some(a)
+            }
+            Err(e) => {
+                step.status = Status::Errored;
+                step.reason = Some(format!("target unreachable: {e}"));
+                None
+            }
+        };
+        if step.checks.iter().any(|c| !c.passed) {
+            step.status = Status::Failed;
+        }
+        step.duration_ms = ms(began);
+        (step, answer)
+    }
+
+    /// As [`Probe::exchange`], and a failure is kept as a one-request scenario.
+    pub async fn single(
+        &self,
+        name: impl Into<String>,
+        req: &Req,
+        judge: impl FnOnce(&Answer) -> Vec<Check>,
+    ) -> (Step, Option<Answer>) {
+        let (step, answer) = self.exchange(name, req, judge).await;
+        let failed: Vec<&Check> = step.failures().collect();
+        if !failed.is_empty() {
+            let request = replay::request(self.api, &self.target, req);
+            self.keep(replay::single(&step.name, request, &failed));
+        }
+        (step, answer)
+    }
+
+    /// Keeps a failure scenario (for `--write-failures`).
+    pub fn keep(&self, scenario: Scenario) {
+        if let Ok(mut all) = self.replays.lock() {
+            all.push(scenario);
+        }
+    }
+
+    /// The failure scenarios kept so far.
+    pub fn replays(&self) -> Vec<Scenario> {
+        self.replays.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+}
+
+/// Milliseconds since `since`.
+pub fn ms(since: Instant) -> u64 {
+    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
