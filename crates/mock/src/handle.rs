@@ -54,10 +54,25 @@ impl Mock {
 
     fn finish(&self, req: &Incoming, mut out: Outgoing, note: Note, start: Instant) -> Outgoing {
         let config = self.config();
-        if let Some(id) = req.headers.get(config.correlation_header.as_str())
-            && let Ok(name) = http::HeaderName::from_bytes(config.correlation_header.as_bytes())
-        {
-            out.headers.insert(name, id.clone());
+        if let Ok(name) = http::HeaderName::from_bytes(config.correlation_header.as_bytes()) {
+            match req.headers.get(&name) {
+                Some(id) => {
+                    out.headers.insert(name, id.clone());
+                }
+                // Without one in the request, a declared correlation header would carry the
+                // spec's example, the same on every answer; a fresh ID per request is what
+                // a gateway mints, and never looks like an echo of someone else's ID.
+                None if out.headers.contains_key(&name) => {
+                    let id: String = cartwright_model::random(16)
+                        .iter()
+                        .map(|b| format!("{b:02x}"))
+                        .collect();
+                    if let Ok(v) = http::HeaderValue::from_str(&id) {
+                        out.headers.insert(name, v);
+                    }
+                }
+                None => {}
+            }
         }
         cors::decorate(config, req, &mut out);
         if admin::is_admin(&req.path) {

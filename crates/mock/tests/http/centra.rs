@@ -280,6 +280,29 @@ async fn correlation_id_is_echoed_on_stateful_answers() {
     );
 }
 
+/// Without an ID in the request there is nothing to reflect: each answer gets its own,
+/// never the spec's example shared by every answer.
+#[tokio::test]
+async fn without_a_correlation_id_each_answer_gets_its_own() {
+    let c = centra().await;
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let r = c.send(c.req("GET", "/selection")).await;
+        ids.push(
+            r.headers
+                .get("x-correlation-id")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+        );
+    }
+    assert!(
+        ids.iter()
+            .all(|i| i.as_ref().is_some_and(|i| i.len() == 32)),
+        "{ids:?}"
+    );
+    assert_ne!(ids[0], ids[1]);
+}
+
 /// Registration, login and logout follow the session.
 #[tokio::test]
 async fn customers_register_log_in_and_out() {
