@@ -120,7 +120,7 @@ async fn check_api(api: Api, failures: &mut Vec<String>) -> usize {
     let api = server.api();
     let mut checked = 0;
     for op in &api.operations {
-        let req = build(&api, op, &server.base, 1);
+        let req = build(&api, op, &server.base, 1, &Default::default());
         let res = match server
             .client
             .execute(

@@ -6,20 +6,21 @@ use serde_json::{Map, Value};
 
 use crate::{Generator, Mode};
 
-/// The schema with its `allOf` folded in, or `None` when it has none.
-pub fn merged(g: &Generator<'_>, schema: &Value) -> Option<Map<String, Value>> {
+/// The schema with its `allOf` folded in (references resolved in `root`), or `None` when it
+/// has none.
+pub fn merged(root: &Value, schema: &Value) -> Option<Map<String, Value>> {
     let parts = schema.get("allOf")?.as_array()?;
     let mut out = without(schema, &["allOf"]);
     for part in parts {
         let expanded = crate::ref_with_siblings(part);
         let part = match &expanded {
             Some(both) => both,
-            None => match g.resolve(part) {
+            None => match crate::resolve(root, part) {
                 Some(p) => p,
                 None => continue,
             },
         };
-        let part = merged(g, part).map_or_else(|| part.clone(), Value::Object);
+        let part = merged(root, part).map_or_else(|| part.clone(), Value::Object);
         merge_into(&mut out, &part);
     }
     Some(out)
@@ -27,17 +28,45 @@ pub fn merged(g: &Generator<'_>, schema: &Value) -> Option<Map<String, Value>> {
 
 /// One branch of `oneOf`/`anyOf`, merged with the keywords beside it, or `None` without either.
 pub fn branch(g: &mut Generator<'_>, schema: &Value) -> Option<Value> {
-    let (key, options) = ["oneOf", "anyOf"]
-        .iter()
-        .find_map(|k| schema.get(*k).and_then(Value::as_array).map(|o| (*k, o)))?;
+    let (key, options) = alternatives(schema)?;
     if options.is_empty() {
         return Some(Value::Object(without(schema, &[key])));
     }
     let index = choose(g, options);
-    let chosen = &options[index];
+    Some(branch_at(g.root, schema, key, index))
+}
+
+/// Every branch of `oneOf`/`anyOf`, each as [`branch`] would build it, or `None` without
+/// either keyword. For strategies, which offer all branches instead of choosing one.
+pub fn branches(root: &Value, schema: &Value) -> Option<Vec<Value>> {
+    let (key, options) = alternatives(schema)?;
+    if options.is_empty() {
+        return Some(vec![Value::Object(without(schema, &[key]))]);
+    }
+    Some(
+        (0..options.len())
+            .map(|i| branch_at(root, schema, key, i))
+            .collect(),
+    )
+}
+
+/// The keyword offering alternatives and its branches.
+fn alternatives(schema: &Value) -> Option<(&'static str, &Vec<Value>)> {
+    ["oneOf", "anyOf"]
+        .iter()
+        .find_map(|k| schema.get(*k).and_then(Value::as_array).map(|o| (*k, o)))
+}
+
+/// Branch `index` of `schema[key]` merged with the keywords beside it; the caller checked
+/// that the index exists.
+fn branch_at(root: &Value, schema: &Value, key: &str, index: usize) -> Value {
+    let chosen = schema
+        .get(key)
+        .and_then(|o| o.get(index))
+        .unwrap_or(&Value::Null);
     let mut out = without(schema, &[key, "discriminator"]);
-    let resolved = g.resolve(chosen).cloned().unwrap_or(Value::Null);
-    let resolved = merged(g, &resolved).map_or(resolved, Value::Object);
+    let resolved = crate::resolve(root, chosen).cloned().unwrap_or(Value::Null);
+    let resolved = merged(root, &resolved).map_or(resolved, Value::Object);
     merge_into(&mut out, &resolved);
     if let Some(prop) = schema
         .pointer("/discriminator/propertyName")
@@ -46,7 +75,7 @@ pub fn branch(g: &mut Generator<'_>, schema: &Value) -> Option<Value> {
         let value = discriminator_value(schema, chosen);
         pin(&mut out, prop, value);
     }
-    Some(Value::Object(out))
+    Value::Object(out)
 }
 
 /// Static mode takes the first branch that is not just `null`; dynamic mode any branch.

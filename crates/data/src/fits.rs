@@ -4,18 +4,17 @@
 
 use serde_json::Value;
 
-use crate::Generator;
-
-/// Whether `v` plausibly validates against `schema`.
-pub fn fits(g: &Generator<'_>, v: &Value, schema: &Value) -> bool {
-    fits_at(g, v, schema, 0)
+/// Whether `v` plausibly validates against `schema` (references resolved in `root`). `false`
+/// whenever in doubt.
+pub fn fits(root: &Value, v: &Value, schema: &Value) -> bool {
+    fits_at(root, v, schema, 0)
 }
 
-fn fits_at(g: &Generator<'_>, v: &Value, schema: &Value, depth: usize) -> bool {
+fn fits_at(root: &Value, v: &Value, schema: &Value, depth: usize) -> bool {
     if schema.get("$ref").is_some() && schema.as_object().is_some_and(|o| o.len() > 1) {
         return false;
     }
-    let Some(schema) = g.resolve(schema) else {
+    let Some(schema) = crate::resolve(root, schema) else {
         return false;
     };
     if depth > 8 || !schema.is_object() {
@@ -54,7 +53,7 @@ fn fits_at(g: &Generator<'_>, v: &Value, schema: &Value, depth: usize) -> bool {
             within(schema, "minItems", "maxItems", items.len() as f64)
                 && schema
                     .get("items")
-                    .is_none_or(|is| items.iter().all(|i| fits_at(g, i, is, depth + 1)))
+                    .is_none_or(|is| items.iter().all(|i| fits_at(root, i, is, depth + 1)))
         }
         Value::Object(map) => {
             let required = schema
@@ -67,7 +66,7 @@ fn fits_at(g: &Generator<'_>, v: &Value, schema: &Value, depth: usize) -> bool {
             let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
             required.clone().all(|r| map.contains_key(r))
                 && map.iter().all(|(k, x)| match props.and_then(|p| p.get(k)) {
-                    Some(s) => fits_at(g, x, s, depth + 1),
+                    Some(s) => fits_at(root, x, s, depth + 1),
                     None => !closed,
                 })
         }

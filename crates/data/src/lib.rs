@@ -13,6 +13,7 @@ mod fits;
 mod numbers;
 mod objects;
 mod pattern;
+pub mod strategy;
 mod strings;
 
 use rand::SeedableRng;
@@ -73,15 +74,7 @@ impl<'a> Generator<'a> {
     where
         'a: 's,
     {
-        let mut current = schema;
-        for _ in 0..32 {
-            let Some(r) = current.get("$ref").and_then(Value::as_str) else {
-                return Some(current);
-            };
-            let pointer = r.strip_prefix('#')?;
-            current = self.root.pointer(&decode(pointer))?;
-        }
-        None
+        resolve(self.root, schema)
     }
 
     /// The core: `hint` is the property name the value is for, used for plausible strings.
@@ -107,7 +100,7 @@ impl<'a> Generator<'a> {
         if depth > DEEPEST {
             return minimal(schema);
         }
-        if let Some(merged) = combine::merged(self, schema) {
+        if let Some(merged) = combine::merged(self.root, schema) {
             return self.produce(&Value::Object(merged), dir, depth, hint);
         }
         if let Some(branch) = combine::branch(self, schema) {
@@ -147,7 +140,7 @@ impl<'a> Generator<'a> {
         candidates
             .into_iter()
             .flatten()
-            .find(|v| fits::fits(self, v, schema))
+            .find(|v| fits::fits(self.root, v, schema))
             .cloned()
     }
 
@@ -180,6 +173,19 @@ impl<'a> Generator<'a> {
             _ => infer(schema),
         }
     }
+}
+
+/// Follows a `$ref` chain in `root` to the schema it names; `None` for dangling or endless chains.
+fn resolve<'s>(root: &'s Value, schema: &'s Value) -> Option<&'s Value> {
+    let mut current = schema;
+    for _ in 0..32 {
+        let Some(r) = current.get("$ref").and_then(Value::as_str) else {
+            return Some(current);
+        };
+        let pointer = r.strip_prefix('#')?;
+        current = root.pointer(&decode(pointer))?;
+    }
+    None
 }
 
 /// In 2020-12 a `$ref` beside other keywords applies both: generate from their `allOf`.

@@ -9,13 +9,17 @@ use crate::{Generator, Mode};
 /// Lower bound, whether it is exclusive, upper bound, whether it is exclusive.
 pub fn bounds(schema: &Value) -> (Option<f64>, bool, Option<f64>, bool) {
     let num = |k: &str| schema.get(k).and_then(Value::as_f64);
-    let side = |bound: &str, excl: &str| match schema.get(excl) {
-        Some(Value::Number(n)) => (n.as_f64(), true),
+    // 2020-12 allows both `minimum` and a numeric `exclusiveMinimum`: the tighter one binds.
+    let side = |bound: &str, excl: &str, tighter: fn(f64, f64) -> bool| match schema.get(excl) {
+        Some(Value::Number(n)) => match (n.as_f64(), num(bound)) {
+            (Some(e), Some(b)) if tighter(b, e) => (Some(b), false),
+            (e, _) => (e, true),
+        },
         Some(Value::Bool(true)) => (num(bound), true),
         _ => (num(bound), false),
     };
-    let (lo, lo_excl) = side("minimum", "exclusiveMinimum");
-    let (hi, hi_excl) = side("maximum", "exclusiveMaximum");
+    let (lo, lo_excl) = side("minimum", "exclusiveMinimum", |b, e| b > e);
+    let (hi, hi_excl) = side("maximum", "exclusiveMaximum", |b, e| b < e);
     (lo, lo_excl, hi, hi_excl)
 }
 
@@ -105,17 +109,20 @@ pub fn number(g: &mut Generator<'_>, schema: &Value) -> Value {
     to_json(x)
 }
 
-fn decimals(m: f64) -> i32 {
+/// How many decimals `m` is written with, so its multiples can be rounded to them.
+pub fn decimals(m: f64) -> i32 {
     let s = format!("{m}");
     s.split_once('.').map_or(0, |(_, f)| f.len() as i32)
 }
 
-fn round(x: f64, decimals: i32) -> f64 {
+/// `x` rounded to `decimals` places.
+pub fn round(x: f64, decimals: i32) -> f64 {
     let p = 10f64.powi(decimals);
     (x * p).round() / p
 }
 
-fn to_json(x: f64) -> Value {
+/// A number as JSON, whole numbers written as integers.
+pub fn to_json(x: f64) -> Value {
     if x.fract() == 0.0 && x.abs() < 9.0e15 {
         Value::from(x as i64)
     } else {

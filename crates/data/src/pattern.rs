@@ -14,12 +14,7 @@ pub fn generate(
     min: usize,
     max: Option<usize>,
 ) -> Option<String> {
-    let hir = regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(pattern)
-        .ok()?;
+    let hir = parse(pattern)?;
     let anchored_start = pattern.starts_with('^');
     let anchored_end = pattern.ends_with('$');
     for attempt in 0..16 {
@@ -37,6 +32,17 @@ pub fn generate(
         }
     }
     None
+}
+
+/// The syntax tree of `pattern`, ASCII classes (`\d` is `[0-9]`, as in ECMA 262), or `None`
+/// for syntax the parser lacks (look-arounds, back-references).
+pub fn parse(pattern: &str) -> Option<Hir> {
+    regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .ok()
 }
 
 fn walk(rng: &mut ChaCha8Rng, hir: &Hir, first: bool, out: &mut String, depth: usize) {
@@ -76,6 +82,21 @@ fn walk(rng: &mut ChaCha8Rng, hir: &Hir, first: bool, out: &mut String, depth: u
 
 /// A printable character of the class (ASCII preferred, so values stay readable).
 fn pick_class(rng: &mut ChaCha8Rng, class: &Class, first: bool) -> char {
+    let pool = printable(class);
+    let Some(&(a, b)) = (if first {
+        pool.first()
+    } else {
+        pool.get(rng.random_range(0..pool.len().max(1)))
+    }) else {
+        return 'x';
+    };
+    let code = if first { a } else { rng.random_range(a..=b) };
+    char::from_u32(code).unwrap_or('x')
+}
+
+/// The class's code point ranges, cut to printable ASCII when it has any, so values stay
+/// readable.
+pub fn printable(class: &Class) -> Vec<(u32, u32)> {
     let ranges: Vec<(u32, u32)> = match class {
         Class::Unicode(c) => c
             .ranges()
@@ -95,18 +116,9 @@ fn pick_class(rng: &mut ChaCha8Rng, class: &Class, first: bool) -> char {
             (a <= b).then_some((a, b))
         })
         .collect();
-    let pool = if printable.is_empty() {
-        &ranges
+    if printable.is_empty() {
+        ranges
     } else {
-        &printable
-    };
-    let Some(&(a, b)) = (if first {
-        pool.first()
-    } else {
-        pool.get(rng.random_range(0..pool.len().max(1)))
-    }) else {
-        return 'x';
-    };
-    let code = if first { a } else { rng.random_range(a..=b) };
-    char::from_u32(code).unwrap_or('x')
+        printable
+    }
 }

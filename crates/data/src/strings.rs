@@ -104,7 +104,7 @@ fn word(g: &mut Generator<'_>, words: &[&str]) -> String {
 }
 
 /// A value of a known format; `None` for formats that constrain nothing checkable.
-fn format(g: &mut Generator<'_>, format: &str) -> Option<String> {
+pub fn format(g: &mut Generator<'_>, format: &str) -> Option<String> {
     Some(match format {
         "uuid" => uuid(g),
         "date-time" => {
@@ -150,18 +150,22 @@ fn format(g: &mut Generator<'_>, format: &str) -> Option<String> {
 
 /// Plausible values for unconstrained strings named like common storefront fields.
 fn by_name(g: &mut Generator<'_>, name: &str) -> Option<String> {
+    plausible(name).map(|words| word(g, words))
+}
+
+/// The plausible values for a property named `name` (case, `_` and `-` ignored), if known.
+pub fn plausible(name: &str) -> Option<&'static [&'static str]> {
     let n = name.to_ascii_lowercase().replace(['_', '-'], "");
-    let pick = |g: &mut Generator<'_>, words: &[&str]| Some(word(g, words));
-    match n.as_str() {
-        "email" | "emailaddress" => pick(g, &["jane.doe@example.com", "shopper@example.com"]),
-        "firstname" => pick(g, &["Jane", "John", "Alex"]),
-        "lastname" => pick(g, &["Doe", "Smith", "Berg"]),
-        "name" | "title" => pick(g, &["Test Product", "Blue Shirt", "Canvas Tote"]),
-        "currency" | "currencycode" => pick(g, &["USD", "EUR", "SEK"]),
-        "country" | "countrycode" => pick(g, &["US", "SE", "CA"]),
-        "city" => pick(g, &["Stockholm", "Toronto", "Berlin"]),
-        "phone" | "phonenumber" => pick(g, &["+46701234567", "+15551234567"]),
-        "url" | "uri" | "href" => pick(g, &["https://example.com/"]),
-        _ => None,
-    }
+    Some(match n.as_str() {
+        "email" | "emailaddress" => &["jane.doe@example.com", "shopper@example.com"],
+        "firstname" => &["Jane", "John", "Alex"],
+        "lastname" => &["Doe", "Smith", "Berg"],
+        "name" | "title" => &["Test Product", "Blue Shirt", "Canvas Tote"],
+        "currency" | "currencycode" => &["USD", "EUR", "SEK"],
+        "country" | "countrycode" => &["US", "SE", "CA"],
+        "city" => &["Stockholm", "Toronto", "Berlin"],
+        "phone" | "phonenumber" => &["+46701234567", "+15551234567"],
+        "url" | "uri" | "href" => &["https://example.com/"],
+        _ => return None,
+    })
 }

@@ -4,7 +4,8 @@
 //! the examples phase ([`examples`]) sends the documented valid request and invalid variants
 //! of it; the generated phase ([`generated`]) sends property-based requests from the
 //! schemas, valid and invalid, and shrinks a failing one to a minimal request; the security
-//! checks ([`security`]) probe authentication, path encoding, correlation IDs and retries.
+//! checks ([`security`]) probe authentication, path encoding, correlation IDs and retries;
+//! then the stateful phase ([`stateful`]) walks the API with live tokens and ids.
 //! Answers are judged by named checks ([`checks::ALL`]). The result is a
 //! [`cartwright_outcome::Run`] with one case per operation, so the `report` crate prints it,
 //! writes JUnit and JSON, and gives the exit code, exactly as for scenarios; and every
@@ -19,6 +20,7 @@ pub mod probe;
 pub mod replay;
 pub mod request;
 pub mod security;
+pub mod stateful;
 
 use std::time::Instant;
 
@@ -68,7 +70,7 @@ impl Default for Options {
 /// What a verification found: the run for reports, and each failure as a scenario.
 #[derive(Debug, Clone, Default)]
 pub struct Verified {
-    /// The cases, one per operation.
+    /// The cases: one per operation, then the stateful walk.
     pub run: Run,
     /// One scenario per failure, replaying it.
     pub failures: Vec<Scenario>,
@@ -87,11 +89,13 @@ pub async fn verify(api: &Api, opts: &Options) -> Verified {
         .filter(|op| included(op, &opts.include))
         .collect();
     // `buffered` keeps the spec's order in the report whatever order answers come in.
-    let cases: Vec<Case> = futures_util::stream::iter(ops)
+    let mut cases: Vec<Case> = futures_util::stream::iter(ops.iter().copied())
         .map(|op| operation(&probe, op))
         .buffered(opts.jobs.max(1))
         .collect()
         .await;
+    // After the per-operation phases, so their requests cannot disturb the walk's sessions.
+    cases.extend(stateful::run(&probe, &ops).await);
     Verified {
         run: Run {
             name: "cartwright verify".into(),

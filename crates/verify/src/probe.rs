@@ -48,12 +48,12 @@ impl<'a> Probe<'a> {
         })
     }
 
-    /// Whether a check is selected.
+    /// Whether a check is selected (`--checks`, else the default set).
     pub fn on(&self, check: &str) -> bool {
-        self.opts
-            .checks
-            .as_ref()
-            .is_none_or(|c| c.iter().any(|x| x == check))
+        match &self.opts.checks {
+            Some(c) => c.iter().any(|x| x == check),
+            None => crate::checks::DEFAULT.contains(&check),
+        }
     }
 
     /// The documented valid request for `op`.
