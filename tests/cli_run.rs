@@ -1,49 +1,13 @@
 //! `cartwright run`, `lint` of scenarios and `snapshots` end to end: outputs, reports and
 //! exit codes (0 passed, 1 failed, 2 invalid, 3 unreachable).
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_cartwright"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .env("CI", "true")
-        .env_remove("CARTWRIGHT_TARGET");
-    c
-}
+#[path = "cli/spawn.rs"]
+mod spawn;
 
-/// A `cartwright mock` of the Vendo spec on a free port, killed on drop.
-struct Mock(Child, String);
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn mock() -> Mock {
-    let child = bin()
-        .args(["mock", "specs/vendo-storefront.yaml", "--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawns");
-    // Owned by `Mock` at once, so it is killed and waited for on every path.
-    let mut m = Mock(child, String::new());
-    let stdout = m.0.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    while let Some(Ok(line)) = lines.next() {
-        if let Some(rest) = line.strip_prefix("listening on ") {
-            m.1 = rest.split_whitespace().next().unwrap_or("").to_owned();
-            std::thread::spawn(move || lines.for_each(drop));
-            return m;
-        }
-    }
-    panic!("the mock printed no URL");
-}
+use spawn::{bin, mock};
 
 fn run(args: &[&str]) -> Output {
     bin().arg("run").args(args).output().expect("runs")
@@ -59,7 +23,7 @@ fn text(o: &Output) -> String {
 
 #[test]
 fn passing_scenarios_exit_0_and_write_junit_and_json() {
-    let m = mock();
+    let m = mock("specs/vendo-storefront.yaml");
     let dir = tempfile::tempdir().expect("tempdir");
     let junit = dir.path().join("junit.xml");
     let json = dir.path().join("run.json");
@@ -101,7 +65,7 @@ fn passing_scenarios_exit_0_and_write_junit_and_json() {
 
 #[test]
 fn an_unmet_assertion_exits_1_with_the_request_and_expectation() {
-    let m = mock();
+    let m = mock("specs/vendo-storefront.yaml");
     let out = run(&[
         "tests/cli/run/failing",
         "--spec",
