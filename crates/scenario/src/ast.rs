@@ -38,6 +38,9 @@ pub struct Step {
     /// The request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<Request>,
+    /// A GraphQL operation, sent as a `POST` with a JSON body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graphql: Option<GraphQl>,
     /// Another scenario file's steps, run here with arguments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include: Option<Include>,
@@ -97,6 +100,60 @@ fn get() -> String {
 
 fn is_get(m: &String) -> bool {
     m == "GET"
+}
+
+/// `graphql: {query, variables, operation, path, headers}`: a GraphQL operation.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GraphQl {
+    /// The document, sent as written: values go in `variables`, where they keep their types,
+    /// and GraphQL's own braces never meet the `{{ }}` of interpolation.
+    pub query: String,
+    /// Variables (strings interpolated, as in a JSON body).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variables: Option<Value>,
+    /// `operationName`, for a document with several operations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// The endpoint below the target (`/graphql` when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Headers.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub headers: IndexMap<String, String>,
+}
+
+impl GraphQl {
+    /// The HTTP request the operation travels as: `POST` of `{query, variables,
+    /// operationName}`, with the query shielded from interpolation.
+    pub fn request(&self) -> Request {
+        let mut body = serde_json::Map::new();
+        // Only `{{` starts an expression; a query that happens to hold one is sent whole.
+        let query = if self.query.contains("{{") {
+            format!(
+                "{{{{ raw({}) }}}}",
+                serde_json::to_string(&self.query).unwrap_or_default()
+            )
+        } else {
+            self.query.clone()
+        };
+        body.insert("query".into(), Value::String(query));
+        if let Some(v) = &self.variables {
+            body.insert("variables".into(), v.clone());
+        }
+        if let Some(o) = &self.operation {
+            body.insert("operationName".into(), Value::String(o.clone()));
+        }
+        Request {
+            method: "POST".into(),
+            path: self.path.clone().unwrap_or_else(|| "/graphql".into()),
+            query: IndexMap::new(),
+            headers: self.headers.clone(),
+            json: Some(Value::Object(body)),
+            form: None,
+            body: None,
+        }
+    }
 }
 
 /// `include: {file, with}`.

@@ -81,13 +81,14 @@ impl Lint<'_> {
     ) {
         let kinds = [
             step.request.is_some(),
+            step.graphql.is_some(),
             step.include.is_some(),
             step.mock.is_some(),
         ];
         if kinds.iter().filter(|k| **k).count() != 1 {
             self.err(
                 at,
-                "a step has exactly one of `request`, `include` and `mock`",
+                "a step has exactly one of `request`, `graphql`, `include` and `mock`",
             );
         }
         if let Some(c) = &step.skip_if {
@@ -105,6 +106,15 @@ impl Lint<'_> {
             self.value(each, &join(at, "each"), defined);
             inner.insert("item".into());
             inner.insert("index".into());
+        }
+        if let Some(g) = &step.graphql {
+            let gat = join(at, "graphql");
+            for (k, v) in &g.headers {
+                self.names_in(v, &join(&join(&gat, "headers"), k), &inner);
+            }
+            if let Some(v) = &g.variables {
+                self.value(v, &join(&gat, "variables"), &inner);
+            }
         }
         if let Some(r) = &step.request {
             let rat = join(at, "request");

@@ -74,13 +74,15 @@ enum Place {
     Retry,
     Include,
     Mock,
+    GraphQl,
 }
 
 const ROOT: &[&str] = &["name", "description", "tags", "vars", "steps"];
 const STEP: &[&str] = &[
-    "name", "request", "include", "mock", "capture", "assert", "snapshot", "retry", "skip_if",
-    "each",
+    "name", "request", "graphql", "include", "mock", "capture", "assert", "snapshot", "retry",
+    "skip_if", "each",
 ];
+const GRAPHQL: &[&str] = &["query", "variables", "operation", "path", "headers"];
 const REQUEST: &[&str] = &["method", "path", "query", "headers", "json", "form", "body"];
 const CAPTURE: &[&str] = &["jsonpath", "header", "cookie", "status", "regex", "secret"];
 const ASSERTS: &[&str] = &["status", "headers", "body", "duration", "schema"];
@@ -105,6 +107,7 @@ fn known(place: Place) -> &'static [&'static str] {
         Place::Retry => RETRY,
         Place::Include => INCLUDE,
         Place::Mock => MOCK,
+        Place::GraphQl => GRAPHQL,
     }
 }
 
@@ -148,6 +151,7 @@ fn keys(v: &Value, place: Place, at: &str, errs: &mut Vec<Diagnostic>) {
 fn below(place: Place, key: &str) -> Option<Place> {
     Some(match (place, key) {
         (Place::Step, "request") => Place::Request,
+        (Place::Step, "graphql") => Place::GraphQl,
         (Place::Step, "assert") => Place::Asserts,
         (Place::Step, "snapshot") => Place::Snapshot,
         (Place::Step, "retry") => Place::Retry,

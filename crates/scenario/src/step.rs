@@ -271,7 +271,8 @@ impl Exec<'_> {
                 .map_err(|e| (Status::Errored, e))?;
             return Ok((answer, ready.curl(&admin), None));
         }
-        let Some(r) = &step.request else {
+        let graphql = step.graphql.as_ref().map(crate::ast::GraphQl::request);
+        let Some(r) = step.request.as_ref().or(graphql.as_ref()) else {
             return Err((
                 Status::Errored,
                 "the step has no request, include or mock".into(),
@@ -533,6 +534,14 @@ fn result(name: &str, r: Result<(), crate::matcher::Mismatch>) -> Check {
 pub fn step_name(s: &Step) -> String {
     if let Some(n) = &s.name {
         return n.clone();
+    }
+    if let Some(g) = &s.graphql {
+        let first = g.query.split(['{', '(']).next().unwrap_or("").trim();
+        return match (&g.operation, first) {
+            (Some(o), _) => format!("graphql {o}"),
+            (None, "") => "graphql query".into(),
+            (None, head) => format!("graphql {head}"),
+        };
     }
     match (&s.request, &s.include, &s.mock) {
         (Some(r), _, _) => format!("{} {}", r.method, r.path),
