@@ -49,12 +49,21 @@ fn sites(cx: Ctx<'_>, schema: &Value, depth: usize) -> Vec<Broken> {
         out.extend(faults::not_in_enum(&schema));
         return out;
     }
-    match kind(&schema) {
-        Some("integer") => out.extend(faults::range(&schema, true)),
-        Some("number") => out.extend(faults::range(&schema, false)),
-        Some("string") => out.extend(faults::text(&schema)),
-        Some("array") => out.extend(array(cx, &schema, depth)),
-        Some("object") => out.extend(object(cx, &schema, depth)),
+    let Some(kind) = kind(&schema) else {
+        return out;
+    };
+    // Broken values start from valid ones of this kind only (not null where `type` also
+    // allows null: there is nothing to remove from null).
+    let mut narrowed = schema.clone();
+    if narrowed.get("type").is_some_and(Value::is_array) {
+        narrowed["type"] = json!(kind);
+    }
+    match kind.as_str() {
+        "integer" => out.extend(faults::range(&narrowed, true)),
+        "number" => out.extend(faults::range(&narrowed, false)),
+        "string" => out.extend(faults::text(&narrowed)),
+        "array" => out.extend(array(cx, &narrowed, depth)),
+        "object" => out.extend(object(cx, &narrowed, depth)),
         _ => {}
     }
     out
@@ -90,9 +99,9 @@ fn branch_types(cx: Ctx<'_>, schema: &Value) -> Option<Vec<String>> {
 
 /// The one type whose rules apply: declared alone (or beside `null`), else implied by the
 /// keywords (a keyword applies only to values of its type, so breaking it needs that type).
-fn kind(schema: &Value) -> Option<&str> {
+fn kind(schema: &Value) -> Option<String> {
     match schema.get("type") {
-        Some(Value::String(t)) => Some(t),
+        Some(Value::String(t)) => Some(t.clone()),
         Some(Value::Array(ts)) => {
             let non_null: Vec<&str> = ts
                 .iter()
@@ -100,11 +109,11 @@ fn kind(schema: &Value) -> Option<&str> {
                 .filter(|t| *t != "null")
                 .collect();
             match non_null.as_slice() {
-                [one] => Some(one),
+                [one] => Some((*one).to_owned()),
                 _ => None,
             }
         }
-        _ => Some(crate::infer(schema)),
+        _ => Some(crate::infer(schema).to_owned()),
     }
 }
 

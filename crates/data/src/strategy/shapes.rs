@@ -38,7 +38,8 @@ pub(super) fn object(cx: Ctx<'_>, schema: &Value, depth: usize) -> BoxedStrategy
     let mut fields: Vec<BoxedStrategy<Option<Field>>> = Vec::new();
     for (name, prop) in &props {
         let is_required = required.contains(name);
-        if skipped(cx, prop) || (sparse && !is_required) {
+        // A property whose schema is `false` can only be left out.
+        if skipped(cx, prop) || (sparse && !is_required) || *prop == Value::Bool(false) {
             continue;
         }
         let n = name.clone();
