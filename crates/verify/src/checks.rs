@@ -15,6 +15,12 @@ pub const ALL: &[&str] = &[
     "response_headers_conformance",
     "response_schema_conformance",
     "max_response_time",
+    "ignored_auth",
+    "use_after_revoke",
+    "cross_session_isolation",
+    "path_encoding",
+    "correlation_id_echo",
+    "idempotent_retry",
 ];
 
 /// The checks run when none are named. `positive_data_acceptance` is left out, as in
@@ -29,6 +35,12 @@ pub const DEFAULT: &[&str] = &[
     "response_headers_conformance",
     "response_schema_conformance",
     "max_response_time",
+    "ignored_auth",
+    "use_after_revoke",
+    "cross_session_isolation",
+    "path_encoding",
+    "correlation_id_echo",
+    "idempotent_retry",
 ];
 
 /// Runs the selected checks (`None`: all) on an answer.

@@ -1,5 +1,7 @@
-//! The examples phase: the documented valid request, judged by the response checks, and its
-//! invalid variants ([`crate::negative`]), which must be refused without a server error.
+//! The examples phase: the documented valid request, judged by the response checks, then
+//! every request body example the spec declares (each named one on its own), then invalid
+//! variants of the valid request ([`crate::negative`]), which must be refused without a
+//! server error.
 
 use cartwright_model::Operation;
 use cartwright_outcome::{Check, Step};
@@ -7,6 +9,7 @@ use cartwright_outcome::{Check, Step};
 use crate::checks;
 use crate::negative;
 use crate::probe::Probe;
+use crate::request::{self, Values};
 
 /// The steps of the examples phase for `op`.
 pub async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
@@ -18,6 +21,15 @@ pub async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
         })
         .await;
     let mut steps = vec![step];
+    for (name, values) in declared(probe, op) {
+        let req = probe.assemble(op, &values);
+        let (step, _) = probe
+            .single(format!("{} example {name}", op.signature()), &req, |a| {
+                checks::run(op, a, selected)
+            })
+            .await;
+        steps.push(step);
+    }
     if probe.on("negative_data_rejection") {
         for (what, bad) in negative::variants(op, &req) {
             let (step, _) = probe
@@ -29,6 +41,25 @@ pub async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
         }
     }
     steps
+}
+
+/// The declared body examples, each in the otherwise documented request. The builder's
+/// request already carries the first one it accepted, so one that equals it is not sent twice.
+fn declared(probe: &Probe<'_>, op: &Operation) -> Vec<(String, Values)> {
+    let base = request::defaults(probe.api, op, probe.opts.seed);
+    let Some(media) = request::body_media(op) else {
+        return Vec::new();
+    };
+    media
+        .examples
+        .iter()
+        .filter(|e| base.body.as_ref() != Some(&e.value))
+        .map(|e| {
+            let mut v = base.clone();
+            v.body = Some(e.value.clone());
+            (e.name.clone(), v)
+        })
+        .collect()
 }
 
 /// `negative_data_rejection` (and `not_a_server_error`) for an answer to an invalid request.

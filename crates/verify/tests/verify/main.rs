@@ -14,6 +14,8 @@ use http_body_util::{BodyExt, Full};
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 
+mod security;
+
 const SPECS: &[&str] = &[
     "centra-checkout",
     "vendo-storefront",

@@ -1,0 +1,261 @@
+//! `cross_session_isolation`: what one session changes, another must not see. Two sessions
+//! A and B of one kind are obtained (two people, where a login names one); B reads; A makes
+//! a change and reads it; B reads again. Values that A's change brought into A's answer
+//! (an item count, a line, a total) must not appear in B's, where B's first read did not
+//! have them. And when the change created something with an id that a `GET` takes as its
+//! path parameter, B must not be able to read it.
+//!
+//! The change is a `POST`, `PUT` or `PATCH` on the session whose binding appends to or sets
+//! its state (by convention, one requiring the kind's scheme whose path extends the read's);
+//! the read is a `GET` on the same session without path parameters, the one whose path the
+//! change's extends first (`/cart` for `/cart/items`). Once per API, in the change's case.
+
+use std::collections::HashSet;
+
+use cartwright_model::{Action, Api, Method, Operation};
+use cartwright_outcome::{Check, Step};
+use cartwright_scenario::answer::Answer;
+use cartwright_scenario::ast::{Capture, Matcher, Ops};
+use serde_json::Value;
+
+use crate::probe::Probe;
+use crate::security::carry;
+use crate::security::flow::{self, Flow};
+use crate::security::json::{self, Path};
+use crate::security::obtain::obtain;
+use crate::security::session::{self, Kind};
+
+mod by_id;
+
+const CHECK: &str = "cross_session_isolation";
+
+struct Plan<'a> {
+    kind: usize,
+    write: &'a Operation,
+    read: &'a Operation,
+}
+
+fn plan<'a>(api: &'a Api, kinds: &[Kind<'_>]) -> Option<Plan<'a>> {
+    for (i, kind) in kinds.iter().enumerate() {
+        let issuer = |op: &Operation| kind.issuers.iter().any(|x| x.id == op.id);
+        let reads: Vec<&Operation> = api
+            .operations
+            .iter()
+            .filter(|op| {
+                op.method == Method::Get
+                    && session::path_params(op) == 0
+                    && session::uses(op, kind)
+                    && !issuer(op)
+            })
+            .collect();
+        let under = |w: &Operation, r: &Operation| {
+            w.path == r.path
+                || w.path
+                    .starts_with(&format!("{}/", r.path.trim_end_matches('/')))
+        };
+        let rank = |op: &Operation| {
+            let acts: Vec<&Action> = session::actions(op).collect();
+            if acts
+                .iter()
+                .any(|a| matches!(a, Action::Revoke { .. } | Action::End))
+            {
+                None
+            } else if acts.iter().any(|a| matches!(a, Action::Append { .. })) {
+                Some(0)
+            } else if acts.iter().any(|a| matches!(a, Action::Set(_))) {
+                Some(1)
+            } else if op.behaviour.is_none() && reads.iter().any(|r| under(op, r)) {
+                Some(2)
+            } else {
+                None
+            }
+        };
+        let mut writes: Vec<(u8, &Operation)> = api
+            .operations
+            .iter()
+            .filter(|op| {
+                matches!(op.method, Method::Post | Method::Put | Method::Patch)
+                    && session::uses(op, kind)
+                    && !issuer(op)
+            })
+            .filter_map(|op| rank(op).map(|r| (r, op)))
+            .collect();
+        writes.sort_by_key(|(r, _)| *r);
+        for (_, w) in writes {
+            let read = reads
+                .iter()
+                .find(|r| under(w, r))
+                .or_else(|| reads.first().filter(|_| w.behaviour.is_some()));
+            if let Some(read) = read {
+                return Some(Plan {
+                    kind: i,
+                    write: w,
+                    read,
+                });
+            }
+        }
+    }
+    None
+}
+
+/// The `cross_session_isolation` steps, in the case of the planned change.
+pub async fn run(probe: &Probe<'_>, op: &Operation, kinds: &[Kind<'_>]) -> Vec<Step> {
+    let Some(plan) = plan(probe.api, kinds).filter(|p| p.write.id == op.id) else {
+        return Vec::new();
+    };
+    let Some(kind) = kinds.get(plan.kind).filter(|_| probe.on(CHECK)) else {
+        return Vec::new();
+    };
+    let (w, r) = (plan.write, plan.read);
+    let name = format!(
+        "{} with session b after session a's {}",
+        r.signature(),
+        w.signature()
+    );
+    let mut flow = Flow::new(probe);
+    let (Some(a), Some(b)) = (
+        obtain(&mut flow, kind, "a").await,
+        obtain(&mut flow, kind, "b").await,
+    ) else {
+        flow.skip(
+            name,
+            format!("two {} sessions could not be obtained", kind.name),
+        );
+        return flow.report;
+    };
+    if a.principal.is_some() && a.principal == b.principal {
+        flow.skip(name, "both sessions belong to the same person");
+        return flow.report;
+    }
+    let read = |m: &str| carry::carry(probe, r, kind, Some(m));
+    let b0 = flow
+        .setup(
+            format!("{} with session b", r.signature()),
+            &read(&b.marker),
+        )
+        .await;
+    let a0 = flow
+        .setup(
+            format!("{} with session a", r.signature()),
+            &read(&a.marker),
+        )
+        .await;
+    let change = carry::carry(probe, w, kind, Some(&a.marker));
+    let made = flow
+        .setup(format!("{} with session a", w.signature()), &change)
+        .await;
+    let at_write = flow.steps.len().saturating_sub(1);
+    let a1 = flow
+        .setup(
+            format!("{} with session a after its change", r.signature()),
+            &read(&a.marker),
+        )
+        .await;
+    let at_a1 = flow.steps.len().saturating_sub(1);
+    let (Some(b0), Some(a0), Some(made), Some(a1)) = (b0, a0, made, a1) else {
+        flow.skip(name, "the target did not answer");
+        return flow.report;
+    };
+    if ![&b0, &a0, &made, &a1].iter().all(|x| flow::ok(x.status)) {
+        flow.skip(name, "a read or the change did not succeed");
+        return flow.report;
+    }
+    let b1 = flow
+        .send(name.clone(), &read(&b.marker), |x| {
+            judge(&leaks(&a0, &a1, &b0, x))
+        })
+        .await;
+    let leaked = b1.map(|x| leaks(&a0, &a1, &b0, &x)).unwrap_or_default();
+    for (n, (path, _)) in leaked.iter().take(5).enumerate() {
+        let var = format!("leak_{n}");
+        let jp = json::jsonpath(path);
+        if let Some(s) = flow.steps.get_mut(at_a1) {
+            s.capture.insert(var.clone(), Capture::Path(jp.clone()));
+        }
+        flow.assert(|x| {
+            x.body.insert(
+                jp,
+                Matcher::Ops(Box::new(Ops {
+                    ne: Some(Value::String(format!("{{{{ {var} }}}}"))),
+                    ..Ops::default()
+                })),
+            );
+        });
+    }
+    let change = by_id::Change {
+        request: &change,
+        answer: &made,
+        before: &a0,
+        step: at_write,
+    };
+    by_id::run(&mut flow, kind, change, &a.marker, &b.marker).await;
+    flow.keep_if_failed(&name, CHECK);
+    flow.report
+}
+
+/// Values A's change brought into A's answer that B's answer now holds at the same place
+/// while B's first read did not.
+fn leaks(a0: &Answer, a1: &Answer, b0: &Answer, b1: &Answer) -> Vec<(Path, Value)> {
+    if !flow::ok(b1.status) {
+        return Vec::new();
+    }
+    let set = |a: &Answer| -> HashSet<(Path, String)> {
+        a.json
+            .as_ref()
+            .map(json::leaves)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(p, v)| !private(p, v))
+            .map(|(p, v)| (p, v.to_string()))
+            .collect()
+    };
+    let (before, b_before, b_after) = (set(a0), set(b0), set(b1));
+    let mut out: Vec<(Path, Value)> = a1
+        .json
+        .as_ref()
+        .map(json::leaves)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(p, v)| {
+            let key = (p.clone(), v.to_string());
+            !private(p, v)
+                && !before.contains(&key)
+                && b_after.contains(&key)
+                && !b_before.contains(&key)
+        })
+        .collect();
+    out.sort_by(|x, y| x.0.cmp(&y.0));
+    out
+}
+
+/// A session's own token, and times, which differ between any two answers.
+fn private(path: &Path, v: &Value) -> bool {
+    let timeish = |k: &str| {
+        let l = k.to_ascii_lowercase();
+        l.ends_with("_at") || k.ends_with("At") || l.contains("time") || l.contains("date")
+    };
+    let stamp = v.as_str().is_some_and(|s| {
+        let b = s.as_bytes();
+        b.len() >= 19 && b.get(4) == Some(&b'-') && b.get(10) == Some(&b'T')
+    });
+    stamp || path.iter().any(|k| json::tokenish(k) || timeish(k))
+}
+
+fn judge(leaked: &[(Path, Value)]) -> Vec<Check> {
+    if leaked.is_empty() {
+        return vec![Check::pass(CHECK)];
+    }
+    let detail: Vec<String> = leaked
+        .iter()
+        .take(10)
+        .map(|(p, v)| format!("{} = {v}", json::jsonpath(p)))
+        .collect();
+    vec![
+        Check::fail(
+            CHECK,
+            "session b's own state, without session a's change",
+            format!("{} value(s) of session a's change", leaked.len()),
+        )
+        .with_detail(detail.join("\n")),
+    ]
+}

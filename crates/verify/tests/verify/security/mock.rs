@@ -1,0 +1,133 @@
+//! Against the mock of every project spec, each check reaches what it checks (tokens from
+//! every kind of behaviour: a one-time code, a registration, a renewing session, a created
+//! cart) and passes.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use cartwright_diag::Sources;
+use cartwright_mock::{Config, Mock};
+use cartwright_outcome::Status;
+use cartwright_spec::LoadOptions;
+use cartwright_verify::verify;
+
+use super::{CHECKS, options, ran};
+
+fn spec(name: &str) -> cartwright_model::Api {
+    let path = format!("{}/../../specs/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
+    cartwright_spec::load(
+        std::path::Path::new(&path),
+        &LoadOptions::default(),
+        &mut Sources::new(),
+    )
+    .expect("spec loads")
+    .api
+}
+
+async fn mock(name: &str) -> cartwright_mock::Running {
+    let config = Config {
+        log_requests: false,
+        secrets: vec![
+            ("shared".into(), "SharedSecretExample1234".into()),
+            ("jwt".into(), "verify-key-0123456789abcdef".into()),
+        ],
+        ..Config::default()
+    };
+    let mock = Arc::new(Mock::new(vec![spec(name)], config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    cartwright_mock::serve(mock, listener, std::future::pending()).expect("serve")
+}
+
+#[tokio::test]
+async fn against_the_mock_the_checks_reach_what_they_check_and_pass() {
+    let mut seen: HashMap<&str, Vec<(String, Status)>> = HashMap::new();
+    for name in [
+        "centra-checkout",
+        "vendo-storefront",
+        "websale-storefront",
+        "storefront-v2-jwt",
+    ] {
+        let running = mock(name).await;
+        let verified = verify(&spec(name), &options(format!("http://{}", running.addr))).await;
+        let report = cartwright_report::terminal(&verified.run, false);
+        assert!(
+            verified
+                .run
+                .cases
+                .iter()
+                .all(|c| c.status() != Status::Failed),
+            "{name}:\n{report}"
+        );
+        assert!(
+            verified.failures.is_empty(),
+            "{name}: {:?}",
+            verified.failures
+        );
+        for check in CHECKS {
+            seen.entry(check).or_default().extend(
+                ran(&verified.run, check)
+                    .into_iter()
+                    .map(|(s, st)| (format!("{name}: {s}"), st)),
+            );
+        }
+    }
+    let has = |check: &str, needle: &str| {
+        seen[check]
+            .iter()
+            .any(|(s, st)| s.contains(needle) && *st == Status::Passed)
+    };
+    // Tokens from each kind of behaviour: a one-time code (Vendo), a registration (JWT),
+    // a renewing session (Centra), a created cart (Vendo).
+    assert!(
+        has(
+            "use_after_revoke",
+            "vendo-storefront: GET /account after DELETE /auth/{token}"
+        ),
+        "{:?}",
+        seen["use_after_revoke"]
+    );
+    assert!(
+        has(
+            "ignored_auth",
+            "vendo-storefront: GET /account with mangled bearerAuth"
+        ),
+        "{:?}",
+        seen["ignored_auth"]
+    );
+    assert!(
+        has(
+            "ignored_auth",
+            "storefront-v2-jwt: GET /basket with mangled jwt"
+        ),
+        "{:?}",
+        seen["ignored_auth"]
+    );
+    for (spec, read) in [
+        ("centra-checkout", "GET /selection"),
+        ("vendo-storefront", "GET /cart"),
+        ("storefront-v2-jwt", "GET /basket"),
+    ] {
+        assert!(
+            has(
+                "cross_session_isolation",
+                &format!("{spec}: {read} with session b")
+            ),
+            "{:?}",
+            seen["cross_session_isolation"]
+        );
+    }
+    assert!(has(
+        "path_encoding",
+        "centra-checkout: DELETE /vouchers/{voucher} voucher=..%2Fx"
+    ));
+    assert!(has(
+        "correlation_id_echo",
+        "centra-checkout: GET /selection with X-Correlation-ID"
+    ));
+    assert!(has(
+        "idempotent_retry",
+        "storefront-v2-jwt: POST /orders/guest retried"
+    ));
+}
