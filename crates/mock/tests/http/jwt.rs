@@ -122,6 +122,27 @@ async fn expired_or_tampered_jwts_are_refused_in_the_envelope() {
     );
 }
 
+/// A reference de-duplicates one customer's retries; another customer who sends the same
+/// reference places their own order and never sees the first one's.
+#[tokio::test]
+async fn a_reference_is_the_callers_own() {
+    let s = shop().await;
+    let mut orders = Vec::new();
+    for email in ["ann@example.com", "bob@example.com"] {
+        let jwt = register(&s, email).await;
+        let auth = |m: &str, p: &str| s.req(m, p).bearer_auth(&jwt);
+        s.send(auth("POST", "/basket/items").json(&json!({"productId": "P-100", "quantity": 1})))
+            .await;
+        let r = s
+            .send(auth("POST", "/orders").json(&json!({"reference": "7a1e0c52-9d3b-4f6a-8c21-5e4d3b2a1f00"})))
+            .await;
+        assert_eq!(r.status, 201, "{email}: {:?}", r.body);
+        assert!(r.headers.get("idempotent-replayed").is_none(), "{email}");
+        orders.push(r.body["orderId"].clone());
+    }
+    assert_ne!(orders[0], orders[1]);
+}
+
 /// "when retrying order or payment requests, reuse the same client-generated reference so the
 /// server can de-duplicate": the same answer, one order, one charge.
 #[tokio::test]
