@@ -27,7 +27,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Serve a validating mock of one or more OpenAPI documents.
+    /// Serve a validating mock of one or more OpenAPI documents, or of a GraphQL schema.
     Mock(mock::MockArgs),
     /// Check OpenAPI documents and scenarios and print every finding with file:line:col
     /// (exit 2 on errors).
@@ -43,7 +43,7 @@ enum Command {
 /// Options shared by everything that loads specs.
 #[derive(Debug, Clone, clap::Args)]
 pub struct SpecArgs {
-    /// OpenAPI 3.0 or 3.1 documents, YAML or JSON.
+    /// OpenAPI 3.0 or 3.1 documents, YAML or JSON; or one GraphQL schema (`.graphql`).
     #[arg(required = true, value_name = "SPEC")]
     pub specs: Vec<PathBuf>,
     /// OpenAPI Overlay 1.0 files, applied to the specs in order (the first to the first spec).

@@ -90,6 +90,14 @@ enum ErrorsArg {
 pub fn run(args: MockArgs) -> ExitCode {
     let started = Instant::now();
     init_logging(args.quiet);
+    if args
+        .spec
+        .specs
+        .iter()
+        .any(|p| cartwright_graphql::is_schema_path(p))
+    {
+        return graphql::run(args, started);
+    }
     let Some(apis) = load_all(&args.spec, args.quiet) else {
         return ExitCode::from(2);
     };
@@ -193,5 +201,147 @@ fn print_routes(apis: &[Api]) {
         for s in &api.skipped {
             println!("  skipped {}: {}", s.operation, s.reason);
         }
+    }
+}
+
+/// `cartwright mock schema.graphql`: a GraphQL schema is served by `cartwright-graphql`, with
+/// the same port, seed, secrets, correlation header and body limit flags.
+mod graphql {
+    use std::path::{Path, PathBuf};
+    use std::process::ExitCode;
+    use std::sync::Arc;
+    use std::time::Instant;
+
+    use cartwright_graphql::{Config, Fixtures, GraphqlMock, TOKENS};
+
+    use super::MockArgs;
+
+    /// Serves the one GraphQL schema in `args` until Ctrl-C.
+    pub fn run(args: MockArgs, started: Instant) -> ExitCode {
+        let [schema] = &args.spec.specs[..] else {
+            eprintln!("error: a GraphQL schema is served on its own: give one .graphql file");
+            return ExitCode::from(2);
+        };
+        let mock = match load(&args, schema) {
+            Ok(mock) => mock,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(2);
+            }
+        };
+        if args.watch {
+            eprintln!("note: --watch does not reload GraphQL schemas yet");
+        }
+        if !args.quiet {
+            print_tokens(&mock, &args.secrets);
+        }
+        match tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(runtime) => runtime.block_on(serve(&args, Arc::new(mock), started)),
+            Err(e) => {
+                eprintln!("error: cannot start the runtime: {e}");
+                ExitCode::from(3)
+            }
+        }
+    }
+
+    /// Fixtures from `--overlay FILE`, else `NAME.fixtures.yaml` (or `.json`) beside the schema.
+    fn fixtures_path(args: &MockArgs, schema: &Path) -> Option<PathBuf> {
+        if let Some(p) = args.spec.overlay.first() {
+            return Some(p.clone());
+        }
+        ["yaml", "yml", "json"]
+            .iter()
+            .map(|ext| schema.with_extension(format!("fixtures.{ext}")))
+            .find(|p| p.is_file())
+    }
+
+    fn load(args: &MockArgs, schema: &Path) -> Result<GraphqlMock, String> {
+        let read =
+            |p: &Path| std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()));
+        let fixtures = match fixtures_path(args, schema) {
+            Some(p) => Some(
+                Fixtures::from_str(&p.display().to_string(), &read(&p)?)
+                    .map_err(|e| e.to_string())?,
+            ),
+            None => None,
+        };
+        // The environment first, then flags, which win.
+        let mut secrets: Vec<(String, String)> = TOKENS
+            .iter()
+            .filter_map(|(name, _)| {
+                let var = format!("CARTWRIGHT_SECRET_{}", name.to_ascii_uppercase());
+                std::env::var(var).ok().map(|v| ((*name).to_owned(), v))
+            })
+            .collect();
+        secrets.extend(args.secrets.iter().cloned());
+        secrets.reverse();
+        let config = Config {
+            seed: args.seed,
+            secrets,
+            correlation_header: args.correlation_header.to_ascii_lowercase(),
+            body_limit: args.body_limit,
+            log_requests: !args.quiet,
+            ..Config::default()
+        };
+        GraphqlMock::new(
+            &schema.display().to_string(),
+            &read(schema)?,
+            fixtures,
+            config,
+        )
+        .map_err(|e| e.to_string())
+    }
+
+    /// Which tokens to send; defaults are shown, configured values never are.
+    fn print_tokens(mock: &GraphqlMock, flags: &[(String, String)]) {
+        if !mock.has_modes() {
+            return;
+        }
+        println!("operating modes on: send `Authorization: Bearer <token>`");
+        for (name, default) in TOKENS {
+            let set = flags.iter().any(|(n, _)| n == name)
+                || std::env::var(format!("CARTWRIGHT_SECRET_{}", name.to_ascii_uppercase()))
+                    .is_ok();
+            let shown = if set {
+                "(set)".to_owned()
+            } else {
+                format!("{default} (default)")
+            };
+            println!("  {name:<22} {shown}");
+        }
+    }
+
+    async fn serve(args: &MockArgs, mock: Arc<GraphqlMock>, started: Instant) -> ExitCode {
+        let listener = match tokio::net::TcpListener::bind((args.host.as_str(), args.port)).await {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("error: cannot listen on {}:{}: {e}", args.host, args.port);
+                return ExitCode::from(3);
+            }
+        };
+        let signal = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        let running = match cartwright_graphql::serve(mock, listener, signal) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(3);
+            }
+        };
+        println!(
+            "listening on http://{}{} (ready in {} ms; admin at /__cartwright/health)",
+            running.addr,
+            cartwright_graphql::ENDPOINT,
+            started.elapsed().as_millis()
+        );
+        running.wait().await;
+        if !args.quiet {
+            eprintln!("stopped");
+        }
+        ExitCode::SUCCESS
     }
 }

@@ -1,0 +1,207 @@
+//! The mock as a value: the executable schema, the state its resolvers share, and
+//! [`GraphqlMock::execute`], which runs one request with the access its headers give.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::dynamic::Schema;
+use http::{HeaderMap, StatusCode};
+use serde_json::{Value as Json, json};
+
+use crate::centra::{Centra, Fixtures};
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::error::LoadError;
+use crate::index::Index;
+use crate::scope::Access;
+use crate::sdl;
+
+/// Values for fields the mock has no value of its own for, by type then field.
+#[derive(Debug, Default)]
+pub struct Overrides(HashMap<String, serde_json::Map<String, Json>>);
+
+impl Overrides {
+    /// The configured value of `owner.field`.
+    pub fn get(&self, owner: &str, field: &str) -> Option<&Json> {
+        self.0.get(owner)?.get(field)
+    }
+}
+
+/// What every resolver shares.
+#[derive(Debug)]
+pub struct Engine {
+    /// The schema as lookups.
+    pub index: Index,
+    /// The seed of generated values.
+    pub seed: u64,
+    /// Fixture values by type and field.
+    pub overrides: Overrides,
+    /// The Centra behaviour, when the schema declares the operating modes.
+    pub centra: Option<Centra>,
+    /// The virtual clock.
+    pub clock: Clock,
+}
+
+impl Engine {
+    /// Whether the request's session has a logged-in customer.
+    pub fn logged_in(&self, access: &Access) -> bool {
+        self.centra.as_ref().is_some_and(|c| c.logged_in(access))
+    }
+}
+
+/// Per-request data the resolvers read.
+#[derive(Debug)]
+pub struct RequestState {
+    /// What the request may do.
+    pub access: Access,
+}
+
+/// One GraphQL answer: the HTTP status and the `{data, errors, extensions}` body.
+#[derive(Debug)]
+pub struct Answer {
+    /// 200, or 401 when no usable credentials were sent.
+    pub status: StatusCode,
+    /// The response body.
+    pub body: Json,
+}
+
+/// A GraphQL mock of one schema.
+pub struct GraphqlMock {
+    schema: Schema,
+    engine: Arc<Engine>,
+    config: Config,
+    source: String,
+}
+
+impl std::fmt::Debug for GraphqlMock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GraphqlMock")
+            .field("source", &self.source)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GraphqlMock {
+    /// Loads `sdl` (named `source_name` in errors) with optional fixtures.
+    pub fn new(
+        source_name: &str,
+        sdl: &str,
+        fixtures: Option<Fixtures>,
+        config: Config,
+    ) -> Result<GraphqlMock, LoadError> {
+        let doc = sdl::parse(source_name, sdl)?;
+        let index = Index::new(&doc)?;
+        let mut fixtures = fixtures.unwrap_or_default();
+        let overrides = Overrides(std::mem::take(&mut fixtures.types));
+        let centra = if index.modes {
+            Some(Centra::new(fixtures, config.seed, |name| {
+                config.secret(name).map(str::to_owned)
+            })?)
+        } else {
+            None
+        };
+        let engine = Arc::new(Engine {
+            index,
+            seed: config.seed,
+            overrides,
+            centra,
+            clock: Clock::default(),
+        });
+        let schema = sdl::build(&doc, &engine)?
+            .limit_depth(config.max_depth)
+            // The parser's guard against stack exhaustion stays above the depth limit, so a
+            // deep query is told about the depth limit, which a user can change.
+            .limit_recursive_depth(config.max_depth.saturating_mul(2).max(32))
+            .limit_complexity(config.max_complexity)
+            .extension(crate::paths::ErrorPaths)
+            .finish()
+            .map_err(|e| LoadError::Invalid(format!("{source_name}: {}", e.0)))?;
+        Ok(GraphqlMock {
+            schema,
+            engine,
+            config,
+            source: source_name.to_owned(),
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Whether the schema declares Centra's operating modes (tokens are then required).
+    pub fn has_modes(&self) -> bool {
+        self.engine.centra.is_some()
+    }
+
+    /// Runs one request; `trace_id` is echoed in `extensions.traceId`.
+    pub async fn execute(
+        &self,
+        headers: &HeaderMap,
+        request: async_graphql::Request,
+        trace_id: &str,
+    ) -> Answer {
+        let access = match &self.engine.centra {
+            Some(c) => c.authenticate(headers),
+            None => Access::Open,
+        };
+        let token = match &access {
+            Access::Session { token, .. } => Some(token.clone()),
+            _ => None,
+        };
+        let refused = matches!(access, Access::Refused(_));
+        let response = self
+            .schema
+            .execute(request.data(RequestState { access }))
+            .await;
+        let unauthenticated = refused
+            && response.errors.iter().any(|e| {
+                e.extensions
+                    .as_ref()
+                    .and_then(|x| x.get("code"))
+                    .is_some_and(|c| c.to_string() == "\"UNAUTHENTICATED\"")
+            });
+        let mut body = serde_json::to_value(&response).unwrap_or_else(
+            |e| json!({"errors": [{"message": format!("the answer could not be written: {e}")}]}),
+        );
+        if let Some(obj) = body.as_object_mut() {
+            let ext = obj.entry("extensions").or_insert_with(|| json!({}));
+            if let Some(token) = token {
+                ext["token"] = json!(token);
+            }
+            ext["traceId"] = json!(trace_id);
+        }
+        Answer {
+            status: if unauthenticated {
+                StatusCode::UNAUTHORIZED
+            } else {
+                StatusCode::OK
+            },
+            body,
+        }
+    }
+
+    /// Forgets every session and returns the clock to wall time.
+    pub fn reset(&self) {
+        if let Some(c) = &self.engine.centra {
+            c.reset();
+        }
+        self.engine.clock.reset();
+    }
+
+    /// The virtual clock.
+    pub fn clock(&self) -> &Clock {
+        &self.engine.clock
+    }
+
+    /// What `/__cartwright/health` reports.
+    pub fn health(&self) -> Json {
+        json!({
+            "status": "ok",
+            "schema": self.source,
+            "types": self.engine.index.types.len(),
+            "modes": self.has_modes(),
+            "sessions": self.engine.centra.as_ref().map_or(0, Centra::sessions),
+        })
+    }
+}

@@ -1,0 +1,59 @@
+//! A GraphQL mock server: an SDL schema in, validated answers out, with the Centra
+//! Storefront API's four operating modes and its stateful selection.
+//!
+//! # Why `async-graphql`
+//!
+//! The schema is parsed with `async-graphql`'s parser and turned into its *dynamic* schema
+//! (`sdl` builds every type, field, argument, default, description and deprecation of the
+//! document), so the well-kept engine does what a mock must not get wrong: query parsing,
+//! validation against the schema (unknown fields, wrong variable types, fragments) with
+//! `locations` in every error, depth and complexity limits, and introspection that GraphiQL
+//! and code generators read. `apollo-compiler` validates as well but executes nothing and
+//! answers no introspection query; with it the mock would have to write an executor.
+//!
+//! # How a field is answered
+//!
+//! Every field has the same resolver (`resolve`): it checks the field's operating mode,
+//! then reads the value from its parent's JSON, built by the stateful behaviour (the session,
+//! the selection, the catalog) or given in a fixture file; what neither has is generated from
+//! the field's type, deterministic by `--seed`.
+//!
+//! # Operating modes
+//!
+//! A schema that declares `enum SCOPE { LOGGED_IN NO_SESSION SESSION SHARED_SECRET }` turns
+//! on the modes (`scope`): requests need `Authorization: Bearer <token>`, and fields whose
+//! scope requires a mode are refused outside it with an error naming the mode. The tokens,
+//! the session hand-over in `extensions.token` and the catalog are the Centra behaviour
+//! (`centra`); docs/graphql.md describes them for users.
+
+mod admin;
+mod centra;
+mod clock;
+mod config;
+mod convert;
+mod engine;
+mod error;
+mod generate;
+mod index;
+mod modes;
+mod paths;
+mod request;
+mod resolve;
+mod scope;
+mod sdl;
+mod server;
+
+pub use centra::{Fixtures, TOKENS};
+pub use clock::Clock;
+pub use config::Config;
+pub use engine::{Answer, GraphqlMock};
+pub use error::LoadError;
+pub use server::{ENDPOINT, Running, serve};
+
+/// Whether a path names a GraphQL schema (`.graphql`, `.graphqls`, `.gql`).
+pub fn is_schema_path(path: &std::path::Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("graphql" | "graphqls" | "gql")
+    )
+}

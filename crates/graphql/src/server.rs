@@ -1,0 +1,244 @@
+//! The socket side: hyper (HTTP/1 and HTTP/2), body limits, CORS, correlation IDs, one log
+//! line per request, graceful shutdown. Every failure is an answer; nothing a client sends
+//! stops the server.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::{HeaderValue, Method, Request, Response, StatusCode, header};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use serde_json::{Value as Json, json};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::{GraphqlMock, admin, generate, request};
+
+/// The GraphQL endpoint's path.
+pub const ENDPOINT: &str = "/graphql";
+
+/// A server started by [`serve`]: its address, and a way to stop it.
+pub struct Running {
+    /// The bound address (useful with port 0).
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<()>,
+}
+
+impl Running {
+    /// Stops accepting, lets requests in flight finish (up to 5 s), and waits.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = self.task.await;
+    }
+
+    /// Waits until the server stops (after the signal future completes).
+    pub async fn wait(self) {
+        let _ = self.task.await;
+    }
+}
+
+/// Serves `mock` on `listener` until `signal` completes or [`Running::shutdown`] is called.
+pub fn serve(
+    mock: Arc<GraphqlMock>,
+    listener: TcpListener,
+    signal: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<Running> {
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let builder = auto::Builder::new(TokioExecutor::new());
+        let graceful = GracefulShutdown::new();
+        tokio::pin!(signal);
+        tokio::pin!(stopped);
+        loop {
+            tokio::select! {
+                accepted = listener.accept() => {
+                    let Ok((stream, _)) = accepted else {
+                        // Out of file descriptors and the like: back off instead of spinning.
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                        continue;
+                    };
+                    let _ = stream.set_nodelay(true);
+                    let mock = mock.clone();
+                    let service = service_fn(move |req| {
+                        let mock = mock.clone();
+                        async move { Ok::<_, Infallible>(answer(&mock, req).await) }
+                    });
+                    let conn = graceful.watch(builder.serve_connection(TokioIo::new(stream), service).into_owned());
+                    tokio::spawn(async move {
+                        let _ = conn.await;
+                    });
+                }
+                _ = &mut signal => break,
+                _ = &mut stopped => break,
+            }
+        }
+        drop(listener);
+        let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
+    });
+    Ok(Running {
+        addr,
+        stop: Some(stop),
+        task,
+    })
+}
+
+/// A fresh correlation ID when the request has none.
+fn fresh_id() -> String {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    format!(
+        "{:016x}",
+        generate::mix(nanos, N.fetch_add(1, Ordering::Relaxed))
+    )
+}
+
+async fn answer(mock: &GraphqlMock, req: Request<Incoming>) -> Response<Full<Bytes>> {
+    let start = Instant::now();
+    let (parts, body) = req.into_parts();
+    let config = mock.config();
+    let correlation = parts
+        .headers
+        .get(config.correlation_header.as_str())
+        .and_then(|v| v.to_str().ok())
+        .map_or_else(fresh_id, str::to_owned);
+    let path = parts.uri.path().to_owned();
+    let (status, out) = match Limited::new(body, config.body_limit).collect().await {
+        Err(_) => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Out::Json(
+                json!({"errors": [{"message": format!("the body exceeds {} bytes", config.body_limit), "extensions": {"code": "BAD_REQUEST"}}]}),
+            ),
+        ),
+        Ok(collected) => route(mock, &parts, &path, &collected.to_bytes(), &correlation).await,
+    };
+    let (bytes, media) = match out {
+        Out::Json(json) => (Bytes::from(json.to_string()), "application/json"),
+        Out::Html(html) => (Bytes::from(html), "text/html; charset=utf-8"),
+        Out::Empty => (Bytes::new(), "text/plain"),
+    };
+    let mut res = Response::new(Full::new(bytes));
+    *res.status_mut() = status;
+    let headers = res.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
+    cors(headers, &parts.headers);
+    if let (Ok(name), Ok(value)) = (
+        http::HeaderName::from_bytes(config.correlation_header.as_bytes()),
+        HeaderValue::from_str(&correlation),
+    ) {
+        headers.insert(name, value);
+    }
+    if config.log_requests && !admin::is_admin(&path) {
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
+        tracing::info!(target: "cartwright::request", "{} {} {} {ms:.1}ms", parts.method, path, status.as_u16());
+    }
+    res
+}
+
+/// A response body.
+enum Out {
+    Json(Json),
+    Html(String),
+    Empty,
+}
+
+async fn route(
+    mock: &GraphqlMock,
+    parts: &http::request::Parts,
+    path: &str,
+    body: &[u8],
+    correlation: &str,
+) -> (StatusCode, Out) {
+    if admin::is_admin(path) {
+        let (status, json) = admin::handle(mock, &parts.method, path, body);
+        return (status, Out::Json(json));
+    }
+    if path.trim_end_matches('/') != ENDPOINT {
+        let message = format!("no route for {path}: GraphQL is served at POST {ENDPOINT}");
+        return (
+            StatusCode::NOT_FOUND,
+            Out::Json(json!({"errors": [{"message": message}]})),
+        );
+    }
+    match parts.method {
+        Method::OPTIONS => return (StatusCode::NO_CONTENT, Out::Empty),
+        Method::GET if wants_graphiql(parts) => return (StatusCode::OK, Out::Html(graphiql())),
+        Method::GET | Method::POST => {}
+        _ => {
+            let message = format!(
+                "{} is not served: use POST (or GET for queries)",
+                parts.method
+            );
+            return (
+                StatusCode::METHOD_NOT_ALLOWED,
+                Out::Json(json!({"errors": [{"message": message}]})),
+            );
+        }
+    }
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    match request::read(&parts.method, parts.uri.query(), content_type, body) {
+        Ok(req) => {
+            let answer = mock.execute(&parts.headers, req, correlation).await;
+            (answer.status, Out::Json(answer.body))
+        }
+        Err(refusal) => (refusal.status, Out::Json(refusal.body)),
+    }
+}
+
+/// A browser opening the endpoint without a query gets GraphiQL.
+fn wants_graphiql(parts: &http::request::Parts) -> bool {
+    let html = parts
+        .headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    let has_query = parts
+        .uri
+        .query()
+        .is_some_and(|q| form_urlencoded::parse(q.as_bytes()).any(|(k, _)| k == "query"));
+    html && !has_query
+}
+
+/// The GraphiQL page (its scripts load from a CDN in the browser).
+fn graphiql() -> String {
+    async_graphql::http::GraphiQLSource::build()
+        .endpoint(ENDPOINT)
+        .title("cartwright GraphQL mock")
+        .finish()
+}
+
+/// Browsers (GraphiQL, a storefront on another port) may call the mock from any origin.
+fn cors(headers: &mut http::HeaderMap, request: &http::HeaderMap) {
+    let origin = request
+        .get(header::ORIGIN)
+        .cloned()
+        .unwrap_or(HeaderValue::from_static("*"));
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("authorization, content-type, x-shared-secret, x-correlation-id"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("GET, POST, OPTIONS"),
+    );
+    headers.insert(header::VARY, HeaderValue::from_static("origin"));
+}
