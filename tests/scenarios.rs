@@ -14,6 +14,9 @@ use cartwright_scenario::{Loaded, Options};
 use cartwright_spec::LoadOptions;
 use serde_json::{Map, Value};
 
+/// The folder of the GraphQL API's scenarios (`specs/centra-storefront.graphql`).
+const GRAPHQL: &str = "centra-storefront";
+
 /// The shared secret the Centra scenarios send (their `shared_secret` variable's default).
 const SHARED: &str = "SharedSecretExample1234";
 
@@ -53,6 +56,8 @@ fn api(name: &str) -> Arc<cartwright_model::Api> {
 async fn every_seed_scenario_passes_against_the_mock() {
     let mut files = Vec::new();
     yaml_files(&root().join("scenarios"), &mut files);
+    // The GraphQL API's flows run against the GraphQL mock, below.
+    files.retain(|f| !f.starts_with(root().join("scenarios").join(GRAPHQL)));
     assert!(files.len() >= 6, "the seed flows are there: {files:?}");
     let mut loaded = Vec::new();
     let mut apis = Vec::new();
@@ -140,4 +145,68 @@ async fn every_seed_scenario_passes_against_the_mock() {
         pending_under(&root().join("snapshots")).is_empty(),
         "no snapshot written"
     );
+}
+
+/// The Centra Storefront (GraphQL) flows pass against the GraphQL mock of its schema, with
+/// its default tokens, which are the scenarios' own defaults.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_graphql_scenario_passes_against_the_graphql_mock() {
+    let mut files = Vec::new();
+    yaml_files(&root().join("scenarios").join(GRAPHQL), &mut files);
+    assert!(
+        files.len() >= 5,
+        "each mode, the hand-over and the selection: {files:?}"
+    );
+    let mut loaded = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("readable");
+        let mut sources = Sources::new();
+        let scenario = cartwright_scenario::parse(&file.display().to_string(), &text, &mut sources)
+            .unwrap_or_else(|d| panic!("{}", cartwright_diag::render_all(&d, &sources, false)));
+        let found =
+            cartwright_scenario::lint(file, &scenario, None, &Default::default(), &mut sources);
+        assert!(
+            found.is_empty(),
+            "{}",
+            cartwright_diag::render_all(&found, &sources, false)
+        );
+        loaded.push(Loaded {
+            file: file.clone(),
+            scenario,
+            api: None,
+            api_name: GRAPHQL.into(),
+        });
+    }
+    let path = root().join("specs").join(format!("{GRAPHQL}.graphql"));
+    let sdl = std::fs::read_to_string(&path).expect("schema");
+    let mock = cartwright_graphql::GraphqlMock::new(
+        &path.display().to_string(),
+        &sdl,
+        None,
+        cartwright_graphql::Config {
+            log_requests: false,
+            ..cartwright_graphql::Config::default()
+        },
+    )
+    .expect("schema loads");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let running =
+        cartwright_graphql::serve(Arc::new(mock), listener, std::future::pending()).expect("serve");
+    let opts = Options {
+        target: format!("http://{}", running.addr),
+        vars: Map::new(),
+        masker: Masker::default(),
+        snapshots: Mode::Locked,
+        snapshot_root: root().join("snapshots"),
+        jobs: 4,
+        timeout: Duration::from_secs(10),
+    };
+    let run = cartwright_scenario::run(loaded, &opts, |_| {}).await;
+    let report = cartwright_report::terminal(&run, false);
+    assert_eq!(run.cases.len(), files.len());
+    for case in &run.cases {
+        assert_eq!(case.status(), Status::Passed, "{report}");
+    }
 }

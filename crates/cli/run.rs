@@ -32,7 +32,7 @@ pub struct RunArgs {
     /// A YAML file of variables (and optionally `target`).
     #[arg(long, value_name = "FILE")]
     env: Option<PathBuf>,
-    /// Run only scenarios with one of these tags.
+    /// Run only scenarios with one of these tags; `!TAG` leaves out those that have it.
     #[arg(long, value_delimiter = ',', value_name = "TAG")]
     tags: Vec<String>,
     /// Scenarios run at once.
@@ -87,9 +87,15 @@ pub fn run(args: RunArgs) -> ExitCode {
         print(&errs, &sources);
         return ExitCode::from(2);
     }
-    if !args.tags.is_empty() {
-        loaded.retain(|l| l.scenario.tags.iter().any(|t| args.tags.contains(t)));
-    }
+    let (without, with): (Vec<&str>, Vec<&str>) = args
+        .tags
+        .iter()
+        .map(String::as_str)
+        .partition(|t| t.starts_with('!'));
+    loaded.retain(|l| {
+        let has = |t: &str| l.scenario.tags.iter().any(|x| x == t);
+        (with.is_empty() || with.iter().any(|t| has(t))) && !without.iter().any(|t| has(&t[1..]))
+    });
     let Some(target) = args.target.or(env_target) else {
         eprintln!("error: no target: give --target URL, CARTWRIGHT_TARGET, or `target:` in --env");
         return ExitCode::from(2);

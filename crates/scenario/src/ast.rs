@@ -240,13 +240,30 @@ pub struct Asserts {
 }
 
 /// A matcher: a value (equality) or a map of operators, all of which must hold.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Matcher {
     /// Operators, all of which must hold (boxed: they are many, equality is common).
     Ops(Box<Ops>),
     /// The value must equal this (after interpolation): shorthand for `==`.
     Equals(Value),
+}
+
+/// A mapping with an operator key is operators; anything else is a value to equal. Written
+/// by hand because serde's untagged choice would read a list `[a, b]` as the operators
+/// struct, field by field (`== a`, `!= b`).
+impl<'de> Deserialize<'de> for Matcher {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Value::deserialize(d)?;
+        match &v {
+            Value::Object(m) if m.keys().any(|k| crate::parse::OPS.contains(&k.as_str())) => {
+                serde_json::from_value::<Ops>(v)
+                    .map(|o| Matcher::Ops(Box::new(o)))
+                    .map_err(serde::de::Error::custom)
+            }
+            _ => Ok(Matcher::Equals(v)),
+        }
+    }
 }
 
 /// Operators of a matcher.

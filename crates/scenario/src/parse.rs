@@ -249,4 +249,19 @@ mod tests {
         let e = errors("name: demo\nsteps: [\n");
         assert!(e[0].span.is_some(), "{:?}", e[0]);
     }
+
+    #[test]
+    fn a_list_is_a_value_to_equal_not_operators() {
+        let s = parse(
+            "t.yaml",
+            "name: t\nsteps:\n  - request: {path: /x}\n    assert: {body: {$.a: [x, y]}}\n",
+            &mut Sources::new(),
+        )
+        .expect("valid");
+        let body = &s.steps[0].assert.as_ref().expect("assert").body;
+        assert_eq!(
+            body.get("$.a"),
+            Some(&crate::ast::Matcher::Equals(serde_json::json!(["x", "y"])))
+        );
+    }
 }
