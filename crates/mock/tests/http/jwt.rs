@@ -134,7 +134,10 @@ async fn a_reference_is_the_callers_own() {
         s.send(auth("POST", "/basket/items").json(&json!({"productId": "P-100", "quantity": 1})))
             .await;
         let r = s
-            .send(auth("POST", "/orders").json(&json!({"reference": "7a1e0c52-9d3b-4f6a-8c21-5e4d3b2a1f00"})))
+            .send(
+                auth("POST", "/orders")
+                    .json(&json!({"reference": "7a1e0c52-9d3b-4f6a-8c21-5e4d3b2a1f00"})),
+            )
             .await;
         assert_eq!(r.status, 201, "{email}: {:?}", r.body);
         assert!(r.headers.get("idempotent-replayed").is_none(), "{email}");
