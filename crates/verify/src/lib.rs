@@ -15,6 +15,7 @@ pub mod auth;
 pub mod checks;
 pub mod examples;
 pub mod generated;
+pub mod links;
 pub mod negative;
 pub mod probe;
 pub mod replay;

@@ -8,7 +8,7 @@ use cartwright_data::{Direction, Generator, Mode};
 use cartwright_model::{Api, Operation, ParamLocation, ParamStyle, Parameter, Schema};
 
 use crate::auth::{Credentials, Placed};
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value, json};
 
 /// A request, before it is given to a client.
@@ -154,10 +154,7 @@ pub fn assemble(
         };
         match p.location {
             ParamLocation::Path => {
-                path = path.replace(
-                    &format!("{{{}}}", p.name),
-                    &utf8_percent_encode(&text(&v), NON_ALPHANUMERIC).to_string(),
-                )
+                path = path.replace(&format!("{{{}}}", p.name), &segment(&text(&v)))
             }
             ParamLocation::Header => headers.push((p.name.clone(), text(&v))),
             ParamLocation::Cookie => cookies.push(format!("{}={}", p.name, text(&v))),
@@ -187,6 +184,22 @@ pub fn assemble(
             .as_ref()
             .and_then(|v| body_media(op).map(|m| encode_body(&m.media_type, v))),
     }
+}
+
+/// What a path segment must encode: everything but RFC 3986's unreserved characters.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A value as one path segment. `.` and `..` alone are encoded whole, or a URL parser
+/// would resolve them as dot segments.
+pub fn segment(value: &str) -> String {
+    if matches!(value, "." | "..") {
+        return utf8_percent_encode(value, NON_ALPHANUMERIC).to_string();
+    }
+    utf8_percent_encode(value, SEGMENT).to_string()
 }
 
 fn query_pairs(p: &Parameter, v: &Value, out: &mut Vec<(String, String)>) {

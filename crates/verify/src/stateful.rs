@@ -1,6 +1,6 @@
 //! The stateful phase: one walk through the API in which every request uses what earlier
 //! answers gave — session tokens where the `x-cartwright` bindings say they are issued and
-//! carried, ids by parameter name, and OpenAPI `links` — so operations behind a session or
+//! carried, OpenAPI `links` ([`crate::links`]), and ids by parameter name — so operations behind a session or
 //! an id are reached with live values (create a cart → add items → read it → check out).
 //!
 //! The order is by what an operation does: those that issue sessions first, then creations,
@@ -26,6 +26,8 @@ struct Found {
     key: String,
     value: Value,
     var: String,
+    /// Set for a value an OpenAPI link hands to one operation's parameter.
+    link: Option<(String, String)>,
 }
 
 /// The walk as a case, or `None` when fewer than two operations take part.
@@ -85,6 +87,26 @@ pub async fn run(probe: &Probe<'_>, ops: &[&Operation]) -> Option<Case> {
         {
             learn(probe.api, op, body, &mut found, &mut tokens, &mut line);
         }
+        if (200..300).contains(&answer.status) {
+            for l in crate::links::follow(probe.api, op, answer.status, &answer) {
+                // A value read elsewhere than the body (a header, a constant) has no capture:
+                // the replay sends it as written.
+                let var = match &l.pointer {
+                    Some(p) => {
+                        let var = format!("link{}_{}", found.len(), norm(&l.param));
+                        line.capture.insert(var.clone(), Capture::Path(jsonpath(p)));
+                        var
+                    }
+                    None => String::new(),
+                };
+                found.push(Found {
+                    key: l.param.clone(),
+                    value: l.value,
+                    var,
+                    link: Some((l.operation, l.param)),
+                });
+            }
+        }
         script.push(line);
     }
     Some(Case {
@@ -126,7 +148,28 @@ fn rank(op: &Operation) -> u8 {
 /// The documented values, with path parameters taken from earlier answers by name.
 fn fill(probe: &Probe<'_>, op: &Operation, found: &[Found]) -> crate::request::Values {
     let mut values = crate::request::defaults(probe.api, op, probe.opts.seed);
+    // What a link hands to this operation comes first, for any parameter it names.
+    for f in found
+        .iter()
+        .filter(|f| f.link.as_ref().is_some_and(|(target, _)| *target == op.id))
+    {
+        let Some((_, name)) = &f.link else { continue };
+        let Some(i) = op.parameters.iter().position(|p| p.name == *name) else {
+            continue;
+        };
+        values.params.retain(|(j, _)| *j != i);
+        values.params.push((i, f.value.clone()));
+    }
+    let linked: Vec<usize> = found
+        .iter()
+        .filter_map(|f| f.link.as_ref())
+        .filter(|(target, _)| *target == op.id)
+        .filter_map(|(_, name)| op.parameters.iter().position(|p| p.name == *name))
+        .collect();
     for (i, v) in values.params.iter_mut() {
+        if linked.contains(i) {
+            continue;
+        }
         let Some(p) = op.parameters.get(*i) else {
             continue;
         };
@@ -134,7 +177,7 @@ fn fill(probe: &Probe<'_>, op: &Operation, found: &[Found]) -> crate::request::V
             continue;
         }
         let want = norm(&p.name);
-        let hit = found.iter().rev().find(|f| {
+        let hit = found.iter().rev().filter(|f| f.link.is_none()).find(|f| {
             let key = norm(&f.key);
             key == want
                 || (want.ends_with("id") && key == "id" && want.len() > 2)
@@ -230,7 +273,12 @@ fn learn(
         }
         line.capture
             .insert(var.clone(), Capture::Path(jsonpath(&pointer)));
-        found.push(Found { key, value, var });
+        found.push(Found {
+            key,
+            value,
+            var,
+            link: None,
+        });
     }
 }
 
@@ -331,6 +379,7 @@ fn templated(
                 .rev()
                 .find(|f| {
                     !seg.is_empty()
+                        && !f.var.is_empty()
                         && match &f.value {
                             Value::String(s) => *s == decoded,
                             Value::Number(n) => n.to_string() == decoded,

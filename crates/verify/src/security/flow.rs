@@ -10,7 +10,6 @@ use cartwright_outcome::{Check, Status, Step};
 use cartwright_scenario::answer::Answer;
 use cartwright_scenario::ast::{self, Asserts, Capture, CaptureFull, MockAction, Scenario};
 use indexmap::IndexMap;
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
 
 use crate::probe::Probe;
@@ -86,10 +85,9 @@ impl<'p, 'a> Flow<'p, 'a> {
     pub fn fill(&self, req: &Req) -> Req {
         let mut out = req.clone();
         for s in &self.slots {
-            out.url = out.url.replace(
-                &s.marker,
-                &utf8_percent_encode(&s.value, NON_ALPHANUMERIC).to_string(),
-            );
+            out.url = out
+                .url
+                .replace(&s.marker, &crate::request::segment(&s.value));
             for (_, v) in &mut out.headers {
                 *v = v.replace(&s.marker, &s.value);
             }

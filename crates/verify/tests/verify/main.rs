@@ -285,3 +285,84 @@ async fn checks_can_be_chosen_and_an_unreachable_target_is_a_runtime_error() {
         cartwright_report::RUNTIME
     );
 }
+
+const LINKED: &str = r##"
+openapi: 3.1.0
+info: {title: linked, version: "1"}
+paths:
+  /carts:
+    post:
+      operationId: createCart
+      responses:
+        "201":
+          description: created
+          content:
+            application/json:
+              schema: {type: object, required: [ref], properties: {ref: {type: string}}}
+              example: {ref: c-42}
+          links:
+            GetCart: {$ref: "#/components/links/GetCart"}
+  /carts/{cartRef}:
+    get:
+      operationId: getCart
+      parameters:
+        - {name: cartRef, in: path, required: true, schema: {type: string, example: unknown}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object}}}}
+components:
+  links:
+    GetCart:
+      operationId: getCart
+      parameters: {path.cartRef: "$response.body#/ref"}
+"##;
+
+/// The stateful walk follows an OpenAPI link (here through `components/links`): the cart
+/// is read by the reference the creation answered with, not by the documented example.
+#[tokio::test]
+async fn the_stateful_walk_follows_openapi_links() {
+    let load = || {
+        cartwright_spec::load_str(
+            "linked.yaml",
+            LINKED,
+            &LoadOptions::default(),
+            &mut Sources::new(),
+        )
+        .expect("loads")
+        .api
+    };
+    let api = load();
+    let mock = Arc::new(Mock::new(
+        vec![load()],
+        Config {
+            log_requests: false,
+            ..Config::default()
+        },
+    ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let running = cartwright_mock::serve(mock, listener, std::future::pending()).expect("serve");
+    let run = verify(
+        &api,
+        &Options {
+            target: format!("http://{}", running.addr),
+            max_examples: 0,
+            ..Options::default()
+        },
+    )
+    .await
+    .run;
+    let walk = run
+        .cases
+        .iter()
+        .find(|c| c.name == "stateful walk")
+        .expect("a walk");
+    let read = walk
+        .steps
+        .iter()
+        .find(|s| s.name.contains("GET /carts/{cartRef}"))
+        .expect("the read");
+    let curl = read.curl.as_deref().unwrap_or("");
+    assert!(curl.contains("/carts/c-42"), "{curl}");
+    assert_eq!(read.response_status, Some(200));
+}
