@@ -1,30 +1,14 @@
 //! Proptest strategies: valid values validate (jsonschema, formats on), invalid ones never
 //! do and say what they broke where, failures shrink to the boundary, seeds replay.
 
+mod support;
+
 use cartwright_data::Direction;
 use cartwright_data::strategy::{Mutation, invalid, valid};
 use proptest::strategy::{BoxedStrategy, Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
 use serde_json::{Value, json};
-
-/// Compiles `schema` as a subschema of `root`, so its `#/components/...` references resolve.
-fn validator(root: &Value, schema: &Value) -> jsonschema::Validator {
-    let mut doc = root.clone();
-    doc["x-case"] = schema.clone();
-    let registry = jsonschema::Registry::new()
-        .add(
-            "urn:root",
-            jsonschema::Draft::Draft202012.create_resource(doc),
-        )
-        .and_then(|b| b.prepare())
-        .expect("registry");
-    jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft202012)
-        .with_registry(&registry)
-        .should_validate_formats(true)
-        .build(&json!({"$ref": "urn:root#/x-case"}))
-        .expect("compiles")
-}
+use support::validator;
 
 fn runner(seed: u8) -> TestRunner {
     let config = Config {

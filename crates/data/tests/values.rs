@@ -1,29 +1,12 @@
 //! Every generated value validates against its schema (checked by jsonschema, formats on),
 //! in every mode, for hand-picked tricky schemas and for random ones.
 
+mod support;
+
 use cartwright_data::{Direction, Generator, Mode};
 use proptest::prelude::*;
 use serde_json::{Value, json};
-
-/// Compiles `schema` as a subschema of `root`, so its `#/components/...` references resolve
-/// wherever they are nested.
-fn validator(root: &Value, schema: &Value) -> jsonschema::Validator {
-    let mut doc = root.clone();
-    doc["x-case"] = schema.clone();
-    let registry = jsonschema::Registry::new()
-        .add(
-            "urn:root",
-            jsonschema::Draft::Draft202012.create_resource(doc),
-        )
-        .and_then(|b| b.prepare())
-        .expect("registry");
-    jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft202012)
-        .with_registry(&registry)
-        .should_validate_formats(true)
-        .build(&json!({"$ref": "urn:root#/x-case"}))
-        .expect("compiles")
-}
+use support::validator;
 
 fn root() -> Value {
     json!({"components": {"schemas": {

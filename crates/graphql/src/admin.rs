@@ -46,7 +46,7 @@ pub fn handle(mock: &GraphqlMock, method: &Method, path: &str, body: &[u8]) -> (
 
 fn clock(mock: &GraphqlMock) -> Json {
     let c = mock.clock();
-    json!({"now": c.iso(), "now_ms": c.now_ms(), "offset_ms": c.offset_ms()})
+    json!({"now": iso(c.now_ms()), "now_ms": c.now_ms(), "offset_ms": c.offset_ms()})
 }
 
 /// `{"advance": "31d"}` (or seconds, or a negative amount) moves the clock; `{"reset": true}`
@@ -95,4 +95,17 @@ mod tests {
         assert_eq!(duration_ms("-90s"), Some(-90_000));
         assert_eq!(duration_ms("3 weeks"), None);
     }
+}
+
+/// Unix milliseconds as ISO 8601 (`2026-03-01T12:00:00+00:00`), as `DateTimeTz` values read.
+fn iso(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    format!(
+        "{}T{:02}:{:02}:{:02}+00:00",
+        crate::generate::civil(days),
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
 }

@@ -9,12 +9,12 @@ use http::{HeaderMap, StatusCode};
 use serde_json::{Value as Json, json};
 
 use crate::centra::{Centra, Fixtures};
-use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::LoadError;
 use crate::index::Index;
 use crate::scope::Access;
 use crate::sdl;
+use cartwright_mock::Clock;
 
 /// Values for fields the mock has no value of its own for, by type then field.
 #[derive(Debug, Default)]

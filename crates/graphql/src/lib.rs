@@ -28,7 +28,6 @@
 
 mod admin;
 mod centra;
-mod clock;
 mod config;
 mod convert;
 mod engine;
@@ -43,8 +42,8 @@ mod scope;
 mod sdl;
 mod server;
 
+pub use cartwright_mock::Clock;
 pub use centra::{Fixtures, TOKENS};
-pub use clock::Clock;
 pub use config::Config;
 pub use engine::{Answer, GraphqlMock};
 pub use error::LoadError;

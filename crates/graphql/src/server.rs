@@ -2,97 +2,35 @@
 //! line per request, graceful shutdown. Every failure is an answer; nothing a client sends
 //! stops the server.
 
-use std::convert::Infallible;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use bytes::Bytes;
 use http::{HeaderValue, Method, Request, Response, StatusCode, header};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper::service::service_fn;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
 use serde_json::{Value as Json, json};
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+
+pub use cartwright_mock::Running;
 
 use crate::{GraphqlMock, admin, generate, request};
 
 /// The GraphQL endpoint's path.
 pub const ENDPOINT: &str = "/graphql";
 
-/// A server started by [`serve`]: its address, and a way to stop it.
-pub struct Running {
-    /// The bound address (useful with port 0).
-    pub addr: SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
-    task: JoinHandle<()>,
-}
-
-impl Running {
-    /// Stops accepting, lets requests in flight finish (up to 5 s), and waits.
-    pub async fn shutdown(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        let _ = self.task.await;
-    }
-
-    /// Waits until the server stops (after the signal future completes).
-    pub async fn wait(self) {
-        let _ = self.task.await;
-    }
-}
-
-/// Serves `mock` on `listener` until `signal` completes or [`Running::shutdown`] is called.
+/// Serves `mock` on `listener` until `signal` completes or [`Running::shutdown`] is called;
+/// the accept loop is the REST mock's.
 pub fn serve(
     mock: Arc<GraphqlMock>,
     listener: TcpListener,
     signal: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<Running> {
-    let addr = listener.local_addr()?;
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let builder = auto::Builder::new(TokioExecutor::new());
-        let graceful = GracefulShutdown::new();
-        tokio::pin!(signal);
-        tokio::pin!(stopped);
-        loop {
-            tokio::select! {
-                accepted = listener.accept() => {
-                    let Ok((stream, _)) = accepted else {
-                        // Out of file descriptors and the like: back off instead of spinning.
-                        tokio::time::sleep(Duration::from_millis(20)).await;
-                        continue;
-                    };
-                    let _ = stream.set_nodelay(true);
-                    let mock = mock.clone();
-                    let service = service_fn(move |req| {
-                        let mock = mock.clone();
-                        async move { Ok::<_, Infallible>(answer(&mock, req).await) }
-                    });
-                    let conn = graceful.watch(builder.serve_connection(TokioIo::new(stream), service).into_owned());
-                    tokio::spawn(async move {
-                        let _ = conn.await;
-                    });
-                }
-                _ = &mut signal => break,
-                _ = &mut stopped => break,
-            }
-        }
-        drop(listener);
-        let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
-    });
-    Ok(Running {
-        addr,
-        stop: Some(stop),
-        task,
+    cartwright_mock::serve_with(listener, signal, move |req| {
+        let mock = mock.clone();
+        async move { answer(&mock, req).await }
     })
 }
 

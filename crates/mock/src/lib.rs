@@ -31,11 +31,12 @@ use std::sync::Arc;
 use arc_swap::ArcSwap;
 use cartwright_model::Api;
 
+pub use behave::Clock;
 pub use config::{Config, ErrorStyle};
 pub use exchange::{Incoming, Outgoing};
 pub use journal::{Entry, Journal};
 pub use security::{AcceptWellFormed, Authenticator, Credential};
-pub use server::{Running, serve};
+pub use server::{Running, serve, serve_with};
 
 /// The mock: loaded APIs, configuration, and what it has seen.
 pub struct Mock {

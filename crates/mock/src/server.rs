@@ -49,6 +49,24 @@ pub fn serve(
     listener: TcpListener,
     signal: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<Running> {
+    serve_with(listener, signal, move |req| {
+        let mock = mock.clone();
+        async move { answer(&mock, req).await }
+    })
+}
+
+/// The accept loop every cartwright server shares (the REST mock, the GraphQL mock): each
+/// connection served by `handle` over HTTP/1 or HTTP/2, graceful shutdown on `signal` or
+/// [`Running::shutdown`]. A failed accept (out of descriptors) backs off instead of spinning.
+pub fn serve_with<H, F>(
+    listener: TcpListener,
+    signal: impl Future<Output = ()> + Send + 'static,
+    handle: H,
+) -> std::io::Result<Running>
+where
+    H: Fn(Request<Body>) -> F + Clone + Send + Sync + 'static,
+    F: Future<Output = hyper::Response<Full<Bytes>>> + Send + 'static,
+{
     let addr = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -60,15 +78,14 @@ pub fn serve(
             tokio::select! {
                 accepted = listener.accept() => {
                     let Ok((stream, _)) = accepted else {
-                        // Out of file descriptors and the like: back off instead of spinning.
                         tokio::time::sleep(Duration::from_millis(20)).await;
                         continue;
                     };
                     let _ = stream.set_nodelay(true);
-                    let mock = mock.clone();
+                    let handle = handle.clone();
                     let service = service_fn(move |req| {
-                        let mock = mock.clone();
-                        async move { Ok::<_, Infallible>(answer(&mock, req).await) }
+                        let answer = handle(req);
+                        async move { Ok::<_, Infallible>(answer.await) }
                     });
                     let conn = graceful.watch(builder.serve_connection(TokioIo::new(stream), service).into_owned());
                     tokio::spawn(async move {

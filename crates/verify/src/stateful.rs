@@ -149,23 +149,21 @@ fn rank(op: &Operation) -> u8 {
 fn fill(probe: &Probe<'_>, op: &Operation, found: &[Found]) -> crate::request::Values {
     let mut values = crate::request::defaults(probe.api, op, probe.opts.seed);
     // What a link hands to this operation comes first, for any parameter it names.
-    for f in found
-        .iter()
-        .filter(|f| f.link.as_ref().is_some_and(|(target, _)| *target == op.id))
-    {
-        let Some((_, name)) = &f.link else { continue };
+    let mut linked = Vec::new();
+    for f in found {
+        let Some((target, name)) = &f.link else {
+            continue;
+        };
         let Some(i) = op.parameters.iter().position(|p| p.name == *name) else {
             continue;
         };
+        if *target != op.id {
+            continue;
+        }
         values.params.retain(|(j, _)| *j != i);
         values.params.push((i, f.value.clone()));
+        linked.push(i);
     }
-    let linked: Vec<usize> = found
-        .iter()
-        .filter_map(|f| f.link.as_ref())
-        .filter(|(target, _)| *target == op.id)
-        .filter_map(|(_, name)| op.parameters.iter().position(|p| p.name == *name))
-        .collect();
     for (i, v) in values.params.iter_mut() {
         if linked.contains(i) {
             continue;

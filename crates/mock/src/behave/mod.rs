@@ -154,17 +154,18 @@ impl Behave {
         };
         // A reference is the caller's own: keyed by the session token the operation works
         // on too, so another customer reusing it gets their own order, never this one.
-        let caller = binding
-            .session
-            .as_deref()
-            .and_then(|kind| b.session(kind))
-            .and_then(|kind| context::token(req, &kind.carriers))
-            .unwrap_or_default();
         let replay = match &binding.idempotent {
-            Some(e) => ctx
-                .eval(e)
-                .map_err(eval_problem)?
-                .map(|k| (op.id.clone(), format!("{caller}\u{0}{k}"))),
+            Some(e) => {
+                let caller = binding
+                    .session
+                    .as_deref()
+                    .and_then(|kind| b.session(kind))
+                    .and_then(|kind| context::token(req, &kind.carriers))
+                    .unwrap_or_default();
+                ctx.eval(e)
+                    .map_err(eval_problem)?
+                    .map(|k| (op.id.clone(), format!("{caller}\u{0}{k}")))
+            }
             None => None,
         };
         if let Some(k) = &replay

@@ -23,7 +23,8 @@ const SPECS: &[&str] = &[
     "storefront-v2-jwt",
 ];
 
-fn load(name: &str) -> cartwright_model::Api {
+/// A spec of the project, by name.
+pub fn load(name: &str) -> cartwright_model::Api {
     let path = format!("{}/../../specs/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
     cartwright_spec::load(
         std::path::Path::new(&path),
@@ -34,23 +35,27 @@ fn load(name: &str) -> cartwright_model::Api {
     .api
 }
 
+/// The mock of `api`, with the secrets the project's specs need, on a free port.
+pub async fn serve_mock(api: cartwright_model::Api) -> cartwright_mock::Running {
+    let config = Config {
+        log_requests: false,
+        secrets: vec![
+            ("shared".into(), "SharedSecretExample1234".into()),
+            ("jwt".into(), "verify-key-0123456789abcdef".into()),
+        ],
+        ..Config::default()
+    };
+    let mock = Arc::new(Mock::new(vec![api], config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    cartwright_mock::serve(mock, listener, std::future::pending()).expect("serve")
+}
+
 #[tokio::test]
 async fn the_mock_of_every_spec_keeps_its_contract() {
     for name in SPECS {
-        let config = Config {
-            log_requests: false,
-            secrets: vec![
-                ("shared".into(), "SharedSecretExample1234".into()),
-                ("jwt".into(), "verify-key-0123456789abcdef".into()),
-            ],
-            ..Config::default()
-        };
-        let mock = Arc::new(Mock::new(vec![load(name)], config));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let running =
-            cartwright_mock::serve(mock, listener, std::future::pending()).expect("serve");
+        let running = serve_mock(load(name)).await;
         let api = load(name);
         let run = verify(
             &api,
@@ -331,17 +336,7 @@ async fn the_stateful_walk_follows_openapi_links() {
         .api
     };
     let api = load();
-    let mock = Arc::new(Mock::new(
-        vec![load()],
-        Config {
-            log_requests: false,
-            ..Config::default()
-        },
-    ));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let running = cartwright_mock::serve(mock, listener, std::future::pending()).expect("serve");
+    let running = serve_mock(load()).await;
     let run = verify(
         &api,
         &Options {

@@ -3,42 +3,12 @@
 //! cart) and passes.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use cartwright_diag::Sources;
-use cartwright_mock::{Config, Mock};
 use cartwright_outcome::Status;
-use cartwright_spec::LoadOptions;
 use cartwright_verify::verify;
 
 use super::{CHECKS, options, ran};
-
-fn spec(name: &str) -> cartwright_model::Api {
-    let path = format!("{}/../../specs/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
-    cartwright_spec::load(
-        std::path::Path::new(&path),
-        &LoadOptions::default(),
-        &mut Sources::new(),
-    )
-    .expect("spec loads")
-    .api
-}
-
-async fn mock(name: &str) -> cartwright_mock::Running {
-    let config = Config {
-        log_requests: false,
-        secrets: vec![
-            ("shared".into(), "SharedSecretExample1234".into()),
-            ("jwt".into(), "verify-key-0123456789abcdef".into()),
-        ],
-        ..Config::default()
-    };
-    let mock = Arc::new(Mock::new(vec![spec(name)], config));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    cartwright_mock::serve(mock, listener, std::future::pending()).expect("serve")
-}
+use crate::{load as spec, serve_mock};
 
 #[tokio::test]
 async fn against_the_mock_the_checks_reach_what_they_check_and_pass() {
@@ -49,7 +19,7 @@ async fn against_the_mock_the_checks_reach_what_they_check_and_pass() {
         "websale-storefront",
         "storefront-v2-jwt",
     ] {
-        let running = mock(name).await;
+        let running = serve_mock(spec(name)).await;
         let verified = verify(&spec(name), &options(format!("http://{}", running.addr))).await;
         let report = cartwright_report::terminal(&verified.run, false);
         assert!(
