@@ -85,18 +85,6 @@ fn duration_ms(s: &str) -> Option<i64> {
     Some(if neg { -ms } else { ms })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::duration_ms;
-
-    #[test]
-    fn durations() {
-        assert_eq!(duration_ms("31d"), Some(31 * 86_400_000));
-        assert_eq!(duration_ms("-90s"), Some(-90_000));
-        assert_eq!(duration_ms("3 weeks"), None);
-    }
-}
-
 /// Unix milliseconds as ISO 8601 (`2026-03-01T12:00:00+00:00`), as `DateTimeTz` values read.
 fn iso(ms: i64) -> String {
     let secs = ms.div_euclid(1000);
@@ -108,4 +96,16 @@ fn iso(ms: i64) -> String {
         rest % 3600 / 60,
         rest % 60
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::duration_ms;
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration_ms("31d"), Some(31 * 86_400_000));
+        assert_eq!(duration_ms("-90s"), Some(-90_000));
+        assert_eq!(duration_ms("3 weeks"), None);
+    }
 }
