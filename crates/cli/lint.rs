@@ -17,6 +17,10 @@ pub struct LintArgs {
     /// The spec scenarios are checked against (default: `specs/<folder>.yaml`).
     #[arg(long = "spec", value_name = "SPEC")]
     against: Option<std::path::PathBuf>,
+    /// Also print the resources inferred from each spec: collections, their operations,
+    /// id places, parent arrays and session carriers.
+    #[arg(long)]
+    resources: bool,
 }
 
 /// Runs the lint.
@@ -44,6 +48,11 @@ pub fn run(args: &LintArgs) -> ExitCode {
             println!("{}: ok", spec.display());
         }
         print(&diags, &sources);
+        if args.resources
+            && let Ok(loaded) = cartwright_spec::load(spec, &options, &mut Sources::new())
+        {
+            print!("{}", crate::load::resource_map(&loaded.api));
+        }
     }
     if errors > 0 {
         ExitCode::from(2)

@@ -57,3 +57,8 @@ pub fn print(diags: &[Diagnostic], sources: &Sources) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     eprintln!("{}", render_all(diags, sources, color));
 }
+
+/// The inferred resource map of one API, under a heading naming its file.
+pub fn resource_map(api: &cartwright_model::Api) -> String {
+    format!("resources of {}\n{}", api.source, api.resources.render(api))
+}

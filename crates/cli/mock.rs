@@ -49,6 +49,14 @@ pub struct MockArgs {
     /// Send this one-time code instead of random ones (for local development).
     #[arg(long, value_name = "CODE", env = "CARTWRIGHT_OTP_CODE")]
     otp_code: Option<String>,
+    /// Keep no state for resources inferred from the spec: every answer comes from the
+    /// spec's examples or schemas, as Prism answers.
+    #[arg(long)]
+    stateless: bool,
+    /// Print the resources inferred from each spec (collections, ids, parent arrays,
+    /// carriers) and exit.
+    #[arg(long)]
+    resources: bool,
 }
 
 pub fn parse_secret(s: &str) -> Result<(String, String), String> {
@@ -101,6 +109,12 @@ pub fn run(args: MockArgs) -> ExitCode {
     let Some(apis) = load_all(&args.spec, args.quiet) else {
         return ExitCode::from(2);
     };
+    if args.resources {
+        for api in &apis {
+            print!("{}", crate::load::resource_map(api));
+        }
+        return ExitCode::SUCCESS;
+    }
     let config = Config {
         seed: args.seed,
         allow_origins: (!args.allow_origins.is_empty()).then(|| args.allow_origins.clone()),
@@ -113,6 +127,7 @@ pub fn run(args: MockArgs) -> ExitCode {
         log_requests: !args.quiet,
         secrets: secrets(&apis, &args.secrets),
         otp_code: args.otp_code.clone(),
+        stateless: args.stateless,
         ..Config::default()
     };
     if !args.quiet {

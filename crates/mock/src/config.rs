@@ -33,6 +33,8 @@ pub struct Config {
     pub secrets: Vec<(String, String)>,
     /// A fixed one-time code for local development instead of random ones.
     pub otp_code: Option<String>,
+    /// Answer from the spec alone, keeping no state for inferred resources (Prism-like).
+    pub stateless: bool,
 }
 
 impl Config {
@@ -58,6 +60,7 @@ impl Default for Config {
             log_requests: true,
             secrets: Vec::new(),
             otp_code: None,
+            stateless: false,
         }
     }
 }
@@ -74,6 +77,7 @@ impl std::fmt::Debug for Config {
             .field("error_style", &self.error_style)
             .field("secrets", &names)
             .field("otp_code", &self.otp_code.as_ref().map(|_| "(set)"))
+            .field("stateless", &self.stateless)
             .finish_non_exhaustive()
     }
 }

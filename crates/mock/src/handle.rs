@@ -16,6 +16,7 @@ use crate::{Incoming, Mock, Outgoing, admin, behave, body, cors, params, respond
 #[derive(Default)]
 struct Note {
     operation: Option<String>,
+    resource: Option<String>,
     validation: &'static str,
     violations: usize,
 }
@@ -91,6 +92,7 @@ impl Mock {
             method: req.method.to_string(),
             path,
             operation: note.operation,
+            resource: note.resource,
             validation: note.validation,
             violations: note.violations,
             status: out.status.as_u16(),
@@ -154,6 +156,14 @@ impl Mock {
             return render(invalid(op, issues));
         }
         if !behave::applies(api, op) {
+            if !config.stateless
+                && let Some((out, touched)) =
+                    crate::resources::answer(self, api, m.operation, req, &m.params)
+            {
+                note.validation = "resource";
+                note.resource = touched;
+                return out.unwrap_or_else(render);
+            }
             return respond::respond(
                 api,
                 op,

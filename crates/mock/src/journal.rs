@@ -17,6 +17,9 @@ pub struct Entry {
     pub path: String,
     /// The matched operation's id, if any.
     pub operation: Option<String>,
+    /// The inferred resource and id the request touched (`carts cart_01…`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
     /// `valid`, `invalid`, `unauthorized`, `not-found`, ...
     pub validation: &'static str,
     /// How many violations validation found.

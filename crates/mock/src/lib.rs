@@ -22,6 +22,7 @@ mod journal;
 mod negotiate;
 mod params;
 mod problem;
+mod resources;
 mod respond;
 mod security;
 mod server;

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::{Behaviours, Operation, Router, SecurityScheme};
+use crate::{Behaviours, Operation, Resources, Router, SecurityScheme};
 
 /// One loaded API document, ready for lookups.
 #[derive(Debug)]
@@ -32,6 +32,8 @@ pub struct Api {
     pub behaviours: Behaviours,
     /// Operations left out because they were unsound (only with lenient loading).
     pub skipped: Vec<Skipped>,
+    /// Resources inferred from the paths and schemas (see [`Resources::infer`]).
+    pub resources: Resources,
 }
 
 /// An operation that lenient loading left out, and why.

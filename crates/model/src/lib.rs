@@ -11,6 +11,7 @@ mod behaviour;
 mod expr;
 mod fast;
 mod operation;
+mod resource;
 mod route;
 mod schema;
 mod security;
@@ -26,6 +27,10 @@ pub use fast::{Fast, Key, follow, truthy};
 pub use operation::{
     Example, Header, MediaType, Method, Operation, ParamLocation, ParamStyle, Parameter,
     RequestBody, Response, StatusKey,
+};
+pub use resource::{
+    Action as ResourceAction, Collection, Parent, Place, Resources, Role, SessionCarrier, field_schema,
+    fields, fold, name_key, same_name,
 };
 pub use route::{Lookup, Match, Part, RouteError, Router, Segment, Template};
 pub use schema::{Schema, Violation};

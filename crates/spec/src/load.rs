@@ -194,7 +194,7 @@ fn build_api(
     }
     drop(compiler);
     diags.extend(warnings);
-    Ok(Api {
+    let mut api = Api {
         source: file.to_owned(),
         title: doc
             .pointer("/info/title")
@@ -218,7 +218,16 @@ fn build_api(
         skipped,
         behaviours,
         document: Arc::new(value),
-    })
+        resources: cartwright_model::Resources::default(),
+    };
+    api.resources = cartwright_model::Resources::infer(&api);
+    for (pointer, why) in &api.resources.problems {
+        diags.push(
+            Diagnostic::error("resource", format!("x-cartwright-resource: {why}"))
+                .with_pointer(pointer.clone()),
+        );
+    }
+    Ok(api)
 }
 
 /// Attaches the operation's `x-cartwright` binding, if it has one.

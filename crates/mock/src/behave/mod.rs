@@ -94,6 +94,18 @@ impl Behave {
             .collect()
     }
 
+    /// Runs `f` on an API's inferred items under the state lock, so a read-modify-write
+    /// of one item is atomic like a behaviour's steps.
+    pub fn with_items<R>(
+        &self,
+        api: &Api,
+        f: impl FnOnce(&mut std::collections::HashMap<usize, crate::resources::Items>) -> R,
+    ) -> R {
+        let mut world = self.lock();
+        let st = world.apis.entry(api.source.clone()).or_default();
+        f(&mut st.items)
+    }
+
     fn lock(&self) -> MutexGuard<'_, World> {
         // A panic while holding the lock cannot leave a half-applied step visible in a way
         // that matters more than losing all sessions would, so a poisoned lock is reused.

@@ -36,6 +36,8 @@ pub struct ApiState {
     pub codes: Bounded<String, (String, i64)>,
     /// First answers by operation and client reference.
     pub replies: Bounded<(String, String), Outgoing>,
+    /// Items of inferred collections, by collection index.
+    pub items: HashMap<usize, crate::resources::Items>,
 }
 
 /// A live session.

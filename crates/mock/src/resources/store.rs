@@ -1,0 +1,38 @@
+//! Items of inferred collections, kept in insertion order so a list answers in the order
+//! things were made, bounded like every other store.
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+/// The most items one collection keeps; the oldest are forgotten first.
+pub const ITEMS_MAX: usize = 10_000;
+
+/// One collection's items by id.
+#[derive(Default)]
+pub struct Items {
+    /// Items by id, oldest first.
+    pub map: IndexMap<String, Value>,
+    /// Whether a collection no operation creates in has been filled with generated items.
+    pub seeded: bool,
+    /// How many ids were handed out (integer ids count up from it).
+    pub next: u64,
+}
+
+impl Items {
+    /// Keeps an item under its id, forgetting the oldest beyond the bound.
+    pub fn put(&mut self, id: String, item: Value) {
+        self.map.insert(id, item);
+        while self.map.len() > ITEMS_MAX {
+            self.map.shift_remove_index(0);
+        }
+    }
+}
+
+/// The text form of an id value (`7` and `"7"` address the same item in a path).
+pub fn id_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
