@@ -7,7 +7,7 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use cartwright_model::{Api, Operation};
-use support::request::build;
+use support::request::assemble;
 
 fn specs() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -119,8 +119,11 @@ async fn check_api(api: Api, failures: &mut Vec<String>) -> usize {
     let server = support::serve(api).await;
     let api = server.api();
     let mut checked = 0;
-    for op in &api.operations {
-        let req = build(&api, op, &server.base, 1, &Default::default());
+    for (index, op) in api.operations.iter().enumerate() {
+        // Items the request names are made first, so stateful answers are checked too.
+        let live = support::live::params(&server, &api, index).await;
+        let values = support::live::with(&api, index, &live);
+        let req = assemble(&api, op, &server.base, &Default::default(), &values);
         let res = match server
             .client
             .execute(

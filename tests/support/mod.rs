@@ -1,6 +1,7 @@
 //! Shared by the workspace-level tests: loading, serving on port 0, building requests.
 #![allow(dead_code)]
 
+pub mod live;
 pub mod request;
 
 use std::path::Path;

@@ -29,8 +29,8 @@ pub use operation::{
     RequestBody, Response, StatusKey,
 };
 pub use resource::{
-    Action as ResourceAction, Collection, Parent, Place, Resources, Role, SessionCarrier, field_schema,
-    fields, fold, name_key, same_name,
+    Action as ResourceAction, Collection, Parent, Place, Resources, Role, SessionCarrier,
+    field_schema, fields, fold, name_key, same_name,
 };
 pub use route::{Lookup, Match, Part, RouteError, Router, Segment, Template};
 pub use schema::{Schema, Violation};

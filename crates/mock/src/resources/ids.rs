@@ -19,8 +19,7 @@ pub fn fresh(doc: &Value, sample: &Value, schema: Option<&Value>, n: u64, name: 
     if text.len() == 32 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return json!(bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
     }
-    if let Some(schema) = schema.filter(|s| s.get("pattern").is_some() || s.get("enum").is_some())
-    {
+    if let Some(schema) = schema.filter(|s| s.get("pattern").is_some() || s.get("enum").is_some()) {
         return Generator::new(doc, n, Mode::Dynamic).value(schema, Direction::Response);
     }
     let prefix = cartwright_model::name_key(name);
@@ -65,9 +64,21 @@ mod tests {
     fn ids_keep_the_shape_of_the_sample() {
         let doc = json!({});
         assert_eq!(fresh(&doc, &json!(3), None, 9, "carts"), json!(9));
-        let u = fresh(&doc, &json!("3fa85f64-5717-4562-b3fc-2c963f66afa6"), None, 1, "x");
+        let u = fresh(
+            &doc,
+            &json!("3fa85f64-5717-4562-b3fc-2c963f66afa6"),
+            None,
+            1,
+            "x",
+        );
         assert!(looks_like_uuid(u.as_str().expect("text")));
-        let h = fresh(&doc, &json!("0123456789abcdef0123456789abcdef"), None, 1, "x");
+        let h = fresh(
+            &doc,
+            &json!("0123456789abcdef0123456789abcdef"),
+            None,
+            1,
+            "x",
+        );
         assert_eq!(h.as_str().map(str::len), Some(32));
         let p = fresh(&doc, &json!("string"), None, 1, "line-items");
         assert!(p.as_str().expect("text").starts_with("lineitem_"));

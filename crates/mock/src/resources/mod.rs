@@ -76,7 +76,8 @@ pub fn answer(
     if pref.code.is_some() || pref.example.is_some() {
         return None;
     }
-    if api.resources.lineage(role.collection).len() > 2 {
+    let top = api.resources.lineage(role.collection);
+    if top.len() > 2 || !enumerable(api, top[0]) {
         return None;
     }
     let col = &api.resources.collections[role.collection];
@@ -135,9 +136,14 @@ pub fn answer(
 fn run(ctx: &Ctx<'_>, items: &mut HashMap<usize, Items>, body: &mut Value, out: &Outgoing) -> Done {
     let r = &ctx.api.resources;
     let top = r.lineage(ctx.role.collection)[0];
-    seed(ctx, top, items.entry(top).or_default());
+    seed(ctx, top, items.entry(top).or_default(), body, out);
     match &ctx.col.parent {
-        None => own(ctx, items.entry(ctx.role.collection).or_default(), body, out),
+        None => own(
+            ctx,
+            items.entry(ctx.role.collection).or_default(),
+            body,
+            out,
+        ),
         Some(p) => {
             let Some(pid) = ctx.param(Some(&p.param)).map(str::to_owned) else {
                 return Done::Ok(None);
@@ -480,7 +486,7 @@ fn deleted(body: &mut Value, id: &str) {
 }
 
 /// Fills a catalog (a collection nothing creates in) once, from its item schema.
-fn seed(ctx: &Ctx<'_>, c: usize, store: &mut Items) {
+fn seed(ctx: &Ctx<'_>, c: usize, store: &mut Items, body: &Value, out: &Outgoing) {
     if store.seeded {
         return;
     }
@@ -494,9 +500,14 @@ fn seed(ctx: &Ctx<'_>, c: usize, store: &mut Items) {
         return;
     };
     for k in 0..CATALOG {
-        let mut item = generate(ctx.api, schema, ctx.config.seed.wrapping_add(k), Mode::Static);
+        let seed = ctx.config.seed.wrapping_add(k);
+        let mut item = generate(ctx.api, schema, seed, Mode::Static);
         if !item.is_object() {
             return;
+        }
+        if !fits(ctx, c, body, out, &item) {
+            // Specs can make optional parts unsatisfiable: the smallest item, as answers do.
+            item = generate(ctx.api, schema, seed, Mode::Minimal);
         }
         store.next += 1;
         let id = match item.get(&col.id).filter(|_| natural(col)) {
@@ -509,6 +520,24 @@ fn seed(ctx: &Ctx<'_>, c: usize, store: &mut Items) {
             store.put(id, item);
         }
     }
+}
+
+/// Whether an item of collection `c` fits the answer being made (judged only where the
+/// answer holds such items).
+fn fits(ctx: &Ctx<'_>, c: usize, body: &Value, out: &Outgoing, item: &Value) -> bool {
+    if ctx.role.collection != c {
+        return true;
+    }
+    let Some(schema) = answer_schema(ctx.op, out) else {
+        return true;
+    };
+    let mut trial = body.clone();
+    match &ctx.role.answer {
+        Place::Item(p) => put(&mut trial, p, item.clone()),
+        Place::List { array, .. } => put(&mut trial, array, json!([item])),
+        _ => return true,
+    }
+    schema.is_valid(&trial)
 }
 
 /// Gives objects in the item's arrays fresh ids of their own (a product's variants), so
@@ -527,6 +556,17 @@ fn fresh_nested(ctx: &Ctx<'_>, item: &mut Value, k: u64) {
             }
         }
     }
+}
+
+/// Whether a client can learn the collection's ids from the API: something creates or
+/// lists its items. Where nothing does, every id is as good as another, so reads answer
+/// from the spec rather than 404 for ids no client could have known.
+fn enumerable(api: &Api, c: usize) -> bool {
+    let r = &api.resources;
+    r.roles
+        .iter()
+        .flatten()
+        .any(|x| x.collection == c && matches!(x.action, Action::Create | Action::List))
 }
 
 /// Whether items are named by a property of their own (`code`, `iso`, `handle`) rather
@@ -557,7 +597,11 @@ fn not_found(
     what: &str,
     id: &str,
 ) -> Result<Outgoing, Problem> {
-    if ctx.op.response_for(404).is_some_and(|r| r.status != cartwright_model::StatusKey::Default) {
+    if ctx
+        .op
+        .response_for(404)
+        .is_some_and(|r| r.status != cartwright_model::StatusKey::Default)
+    {
         let mut pref = prefer(req.header("prefer"));
         pref.code = Some(404);
         return respond(ctx.api, ctx.op, req, &pref, ctx.config, &mock.bodies);

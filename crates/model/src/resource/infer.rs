@@ -20,6 +20,11 @@ const COUNTS: [&str; 7] = [
     "size",
 ];
 
+/// Folded names that list answers commonly hold their items under (JSON:API's `data` first).
+const LIST_NAMES: [&str; 8] = [
+    "data", "elements", "items", "results", "records", "content", "entries", "hits",
+];
+
 /// Infers collections, roles and carriers.
 pub fn infer(api: &Api) -> Resources {
     let doc = api.document.as_ref();
@@ -41,7 +46,13 @@ pub fn infer(api: &Api) -> Resources {
         });
     }
     for (i, op) in api.operations.iter().enumerate() {
-        r.roles[i] = role_of(&r, op);
+        r.roles[i] = role_of(&r, op).map(|mut role| {
+            // A POST that answers a list is a search (`POST /product` with criteria).
+            if role.action == Action::Create && lists_something(api, op) && !answers_item(api, op) {
+                role.action = Action::List;
+            }
+            role
+        });
     }
     for c in 0..r.collections.len() {
         item_schema(doc, api, &mut r, c);
@@ -58,7 +69,7 @@ pub fn infer(api: &Api) -> Resources {
             r.collections[c].schema = Some(items);
         }
     }
-    drop_unreachable(&mut r);
+
     for (i, op) in api.operations.iter().enumerate() {
         if let Some(mut role) = r.roles[i].take() {
             role.answer = answer_place(doc, &r, op, &role);
@@ -75,6 +86,7 @@ pub fn infer(api: &Api) -> Resources {
         }
     }
     lists_by_schema(doc, api, &mut r);
+    drop_unreachable(doc, &mut r);
     r.carriers = carriers(doc, api);
     r
 }
@@ -197,15 +209,26 @@ fn item_schema(doc: &Value, api: &Api, r: &mut Resources, c: usize) {
     }
 }
 
-/// Leaves stateless the collections whose items can never exist: nothing creates, lists or
-/// reads them (`POST /auth/customer/{provider}` is not an update of a stored item).
-fn drop_unreachable(r: &mut Resources) {
+/// Leaves stateless the collections whose items no client can address: no answer hands
+/// out their ids (a create that answers the item, a `Location`, a link, or a list), or
+/// their items have no id property at all (`POST /auth/customer/{provider}` is not an
+/// update of a stored item; a password reset's token travels by e-mail).
+fn drop_unreachable(doc: &Value, r: &mut Resources) {
     for c in 0..r.collections.len() {
-        let reachable = r.collections[c].parent.is_some()
-            || r.roles.iter().flatten().any(|x| {
-                x.collection == c && matches!(x.action, Action::Create | Action::List | Action::Read)
-            });
-        if !reachable {
+        let col = &r.collections[c];
+        let has_id = col
+            .schema
+            .as_deref()
+            .is_none_or(|s| super::fields(doc, s).contains(&col.id));
+        let exposed = r.roles.iter().flatten().any(|x| {
+            x.collection == c
+                && match x.action {
+                    Action::List => true,
+                    Action::Create => x.answer != Place::Spec || x.id_at.is_some() || x.location,
+                    _ => false,
+                }
+        });
+        if !(has_id && exposed) {
             for role in r.roles.iter_mut() {
                 if role.as_ref().is_some_and(|x| x.collection == c) {
                     *role = None;
@@ -223,6 +246,11 @@ fn link_parent(doc: &Value, api: &Api, r: &mut Resources, c: usize) {
     let Some((prefix, _)) = split_last(&path) else {
         return;
     };
+    // A read-only list under an item (`/product/{id}/cross-selling`) answers a shape of its
+    // own; only what is created or addressed under an item lives in the item's array.
+    if r.collections[c].item_path.is_none() && !r.creates(c) {
+        return;
+    }
     let Some(pc) = r
         .collections
         .iter()
@@ -233,7 +261,11 @@ fn link_parent(doc: &Value, api: &Api, r: &mut Resources, c: usize) {
     let Some(param) = last_param(prefix) else {
         return;
     };
-    let Some(parent) = r.collections[pc].schema.as_deref().and_then(|p| shape::at(doc, p)) else {
+    let Some(parent) = r.collections[pc]
+        .schema
+        .as_deref()
+        .and_then(|p| shape::at(doc, p))
+    else {
         return;
     };
     let sent = sent_fields(doc, api, r, c);
@@ -321,7 +353,11 @@ fn answer_place(doc: &Value, r: &Resources, op: &Operation, role: &Role) -> Plac
     {
         return Place::Parent(ptr.clone());
     }
-    if let Some(ptr) = c.schema.as_deref().and_then(|s| shape::find(doc, &answer, s, 2)) {
+    if let Some(ptr) = c
+        .schema
+        .as_deref()
+        .and_then(|s| shape::find(doc, &answer, s, 2))
+    {
         return Place::Item(ptr);
     }
     if matches!(role.action, Action::Delete | Action::Act(_)) || c.schema.is_some() {
@@ -342,10 +378,7 @@ fn request_place(doc: &Value, op: &Operation, c: &Collection) -> String {
         return "/data/attributes".to_owned();
     }
     let props = shape::properties(doc, &body);
-    if props.len() == 1
-        && names::same(&props[0].0, &c.name)
-        && shape::is_object(doc, &props[0].1)
-    {
+    if props.len() == 1 && names::same(&props[0].0, &c.name) && shape::is_object(doc, &props[0].1) {
         return format!("/{}", shape::escape(&props[0].0));
     }
     String::new()
@@ -364,20 +397,19 @@ fn item_place<'d>(doc: &'d Value, s: &Owned<'d>, name: &str) -> Option<(String, 
     {
         return Some(("/data".to_owned(), data.clone()));
     }
-    if shape::id_field(doc, s, name).is_some() {
-        return Some((String::new(), s.clone()));
-    }
     let objects: Vec<&(String, Owned<'d>)> = props
         .iter()
         .filter(|(_, p)| !shape::is_array(p) && shape::is_object(doc, p))
-        .collect();
-    let named = objects.iter().find(|(n, _)| names::same(n, name));
-    let only = (objects.len() == 1).then(|| objects[0]);
-    named
-        .copied()
-        .or(only)
         .filter(|(_, p)| shape::id_field(doc, p, name).is_some())
-        .map(|(n, p)| (format!("/{}", shape::escape(n)), p.clone()))
+        .collect();
+    let wrapped = |(n, p): &(String, Owned<'d>)| (format!("/{}", shape::escape(n)), p.clone());
+    if let Some(named) = objects.iter().find(|(n, _)| names::same(n, name)) {
+        return Some(wrapped(named));
+    }
+    if shape::id_field(doc, s, name).is_some() {
+        return Some((String::new(), s.clone()));
+    }
+    (objects.len() == 1).then(|| wrapped(objects[0]))
 }
 
 /// Where a list sits in an answer: the array, its item schema, and the count fields beside it.
@@ -393,7 +425,11 @@ fn list_place<'d>(doc: &'d Value, s: &Owned<'d>, name: &str) -> Option<ListPlace
     let chosen = arrays
         .iter()
         .find(|(n, _)| names::same(n, name))
-        .or_else(|| arrays.iter().find(|(n, _)| n == "data"))
+        .or_else(|| {
+            LIST_NAMES
+                .iter()
+                .find_map(|l| arrays.iter().find(|(n, _)| names::fold(n) == *l))
+        })
         .or_else(|| (arrays.len() == 1).then(|| &arrays[0]))?;
     let items = shape::items(doc, &chosen.1)?;
     let counts = props
@@ -408,7 +444,12 @@ fn list_place<'d>(doc: &'d Value, s: &Owned<'d>, name: &str) -> Option<ListPlace
 /// (`POST /account/list-address` answering addresses): the same schema is the same resource.
 fn lists_by_schema(doc: &Value, api: &Api, r: &mut Resources) {
     for (i, op) in api.operations.iter().enumerate() {
-        if r.roles[i].is_some() || op.parameters.iter().any(|p| p.location == ParamLocation::Path) {
+        if r.roles[i].is_some()
+            || op
+                .parameters
+                .iter()
+                .any(|p| p.location == ParamLocation::Path)
+        {
             continue;
         }
         let Some(answer) = answer_schema(doc, op) else {
@@ -455,7 +496,9 @@ fn linked_id(doc: &Value, api: &Api, op: &Operation, c: &Collection) -> Option<S
         if target.is_some_and(|t| t.path != item_path) {
             continue;
         }
-        let expr = link.v.pointer(&format!("/parameters/{}", shape::escape(param)));
+        let expr = link
+            .v
+            .pointer(&format!("/parameters/{}", shape::escape(param)));
         if let Some(ptr) = expr
             .and_then(Value::as_str)
             .and_then(|e| e.strip_prefix("$response.body#"))

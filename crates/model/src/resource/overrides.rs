@@ -64,7 +64,8 @@ fn operation_level(r: &mut Resources, i: usize, path: &str, v: &Value, at: &str)
         return;
     }
     let Some(obj) = v.as_object() else {
-        r.problems.push((at.to_owned(), "expected `false` or an object".to_owned()));
+        r.problems
+            .push((at.to_owned(), "expected `false` or an object".to_owned()));
         return;
     };
     let collection = match obj.get("collection").and_then(Value::as_str) {
@@ -102,9 +103,7 @@ fn operation_level(r: &mut Resources, i: usize, path: &str, v: &Value, at: &str)
         Some("update") => Action::Update,
         Some("delete") => Action::Delete,
         Some(other) => Action::Act(other.to_owned()),
-        None => previous
-            .as_ref()
-            .map_or(Action::Read, |p| p.action.clone()),
+        None => previous.as_ref().map_or(Action::Read, |p| p.action.clone()),
     };
     let answer = match obj.get("answer").and_then(Value::as_str) {
         Some(ptr) if action == Action::List => Place::List {
@@ -112,9 +111,7 @@ fn operation_level(r: &mut Resources, i: usize, path: &str, v: &Value, at: &str)
             counts: Vec::new(),
         },
         Some(ptr) => Place::Item(ptr.to_owned()),
-        None => previous
-            .as_ref()
-            .map_or(Place::Spec, |p| p.answer.clone()),
+        None => previous.as_ref().map_or(Place::Spec, |p| p.answer.clone()),
     };
     let request = obj
         .get("request")

@@ -66,13 +66,12 @@ fn collect<'d>(doc: &'d Value, s: &Owned<'d>, out: &mut Vec<(String, Owned<'d>)>
             out.push((name.clone(), resolve(doc, p, ptr)));
         }
     }
-    for (i, branch) in s
-        .v
-        .get("allOf")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
+    for (i, branch) in
+        s.v.get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
     {
         let b = resolve(doc, branch, format!("{}/allOf/{i}", s.at));
         collect(doc, &b, out, depth + 1);
@@ -99,9 +98,12 @@ pub fn is_object(doc: &Value, s: &Owned<'_>) -> bool {
 
 fn types(v: &Value) -> impl Iterator<Item = &str> {
     let t = v.get("type");
-    t.and_then(Value::as_str)
-        .into_iter()
-        .chain(t.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str))
+    t.and_then(Value::as_str).into_iter().chain(
+        t.and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str),
+    )
 }
 
 /// The item schema of an array schema, resolved.
