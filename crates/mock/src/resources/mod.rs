@@ -73,7 +73,8 @@ pub fn answer(
 ) -> Option<(Result<Outgoing, Problem>, Option<String>)> {
     let role = api.resources.role(index)?;
     let pref = prefer(req.header("prefer"));
-    if pref.code.is_some() || pref.example.is_some() {
+    if pref.code.is_some() || pref.example.is_some() || pref.dynamic.is_some() || pref.seed.is_some()
+    {
         return None;
     }
     let top = api.resources.lineage(role.collection);
@@ -496,6 +497,9 @@ fn seed(ctx: &Ctx<'_>, c: usize, store: &mut Items, body: &Value, out: &Outgoing
     if r.creates(c) || col.parent.is_some() {
         return;
     }
+    if documented(ctx, c, body, store) {
+        return;
+    }
     let Some(schema) = col.schema.as_deref() else {
         return;
     };
@@ -520,6 +524,37 @@ fn seed(ctx: &Ctx<'_>, c: usize, store: &mut Items, body: &Value, out: &Outgoing
             store.put(id, item);
         }
     }
+}
+
+/// Fills a catalog with the items the answer being made documents, ids and all, when its
+/// media type declares examples: a documented `GET /products/1` keeps answering product 1.
+fn documented(ctx: &Ctx<'_>, c: usize, body: &Value, store: &mut Items) -> bool {
+    if ctx.role.collection != c {
+        return false;
+    }
+    let declared = ctx.op.responses.iter().any(|r| {
+        r.status.covers(200) && r.content.iter().any(|m| !m.examples.is_empty())
+    });
+    if !declared {
+        return false;
+    }
+    let found: Vec<Value> = match &ctx.role.answer {
+        Place::Item(p) => body.pointer(p).into_iter().cloned().collect(),
+        Place::List { array, .. } => body
+            .pointer(array)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let mut kept = false;
+    for item in found {
+        if let Some(key) = item.get(&ctx.col.id).and_then(id_text) {
+            store.put(key, item);
+            kept = true;
+        }
+    }
+    kept
 }
 
 /// Whether an item of collection `c` fits the answer being made (judged only where the

@@ -48,7 +48,13 @@ pub fn infer(api: &Api) -> Resources {
     for (i, op) in api.operations.iter().enumerate() {
         r.roles[i] = role_of(&r, op).map(|mut role| {
             // A POST that answers a list is a search (`POST /product` with criteria).
-            if role.action == Action::Create && lists_something(api, op) && !answers_item(api, op) {
+            let top_level =
+                split_last(&op.path).is_none_or(|(prefix, _)| !prefix.contains('{'));
+            if role.action == Action::Create
+                && top_level
+                && lists_something(api, op)
+                && !answers_item(api, op)
+            {
                 role.action = Action::List;
             }
             role
@@ -432,11 +438,24 @@ fn list_place<'d>(doc: &'d Value, s: &Owned<'d>, name: &str) -> Option<ListPlace
         })
         .or_else(|| (arrays.len() == 1).then(|| &arrays[0]))?;
     let items = shape::items(doc, &chosen.1)?;
-    let counts = props
+    let mut counts: Vec<(String, String)> = props
         .iter()
         .filter(|(n, _)| COUNTS.contains(&names::fold(n).as_str()))
         .map(|(n, _)| (names::fold(n), format!("/{}", shape::escape(n))))
         .collect();
+    // JSON:API and paginated APIs keep their counts one level down (`meta.count`).
+    for (holder, h) in props.iter().filter(|(n, _)| {
+        ["meta", "pagination", "pageinfo"].contains(&names::fold(n).as_str())
+    }) {
+        for (n, _) in shape::properties(doc, h) {
+            if COUNTS.contains(&names::fold(&n).as_str()) {
+                counts.push((
+                    names::fold(&n),
+                    format!("/{}/{}", shape::escape(holder), shape::escape(&n)),
+                ));
+            }
+        }
+    }
     Some((format!("/{}", shape::escape(&chosen.0)), items, counts))
 }
 
@@ -452,13 +471,21 @@ fn lists_by_schema(doc: &Value, api: &Api, r: &mut Resources) {
         {
             continue;
         }
+        // Only what is named a listing lists everything: `/products/featured` is a subset.
+        let named = last_literal(&op.path)
+            .map(names::fold)
+            .is_some_and(|n| n.contains("list") || n.contains("search"));
+        if !named {
+            continue;
+        }
         let Some(answer) = answer_schema(doc, op) else {
             continue;
         };
         let Some(c) = r.collections.iter().position(|c| {
             c.parent.is_none()
                 && c.schema.as_deref().is_some_and(|s| {
-                    list_place(doc, &answer, &c.name).is_some_and(|(_, item, _)| item.at == s)
+                    list_place(doc, &answer, &c.name)
+                        .is_some_and(|(_, item, _)| same_schema(doc, &item.at, s))
                 })
         }) else {
             continue;
@@ -476,6 +503,22 @@ fn lists_by_schema(doc: &Value, api: &Api, r: &mut Resources) {
             corrected: false,
         });
     }
+}
+
+/// Whether two schemas are one resource: the same pointer, or one is an `allOf` that
+/// extends the other by `$ref` (`allOf: [CustomerAddress, CustomerAddressRead]`).
+fn same_schema(doc: &Value, a: &str, b: &str) -> bool {
+    let extends = |x: &str, y: &str| {
+        doc.pointer(x)
+            .and_then(|v| v.get("allOf"))
+            .and_then(Value::as_array)
+            .is_some_and(|all| {
+                all.iter().any(|br| {
+                    br.get("$ref").and_then(Value::as_str) == Some(format!("#{y}").as_str())
+                })
+            })
+    };
+    a == b || extends(a, b) || extends(b, a)
 }
 
 /// The new id's place in a create's answer, from a link to the item's read:
