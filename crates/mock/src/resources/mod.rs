@@ -73,7 +73,10 @@ pub fn answer(
 ) -> Option<(Result<Outgoing, Problem>, Option<String>)> {
     let role = api.resources.role(index)?;
     let pref = prefer(req.header("prefer"));
-    if pref.code.is_some() || pref.example.is_some() || pref.dynamic.is_some() || pref.seed.is_some()
+    if pref.code.is_some()
+        || pref.example.is_some()
+        || pref.dynamic.is_some()
+        || pref.seed.is_some()
     {
         return None;
     }
@@ -82,6 +85,10 @@ pub fn answer(
         return None;
     }
     let col = &api.resources.collections[role.collection];
+    // Under an item but not kept in it (a read-only list per product): nothing to keep.
+    if col.parent.is_none() && col.path.contains('{') {
+        return None;
+    }
     let fields = serde_json::from_slice::<Value>(&req.body)
         .ok()
         .and_then(|v| v.pointer(&role.request).cloned())
@@ -512,6 +519,11 @@ fn seed(ctx: &Ctx<'_>, c: usize, store: &mut Items, body: &Value, out: &Outgoing
         if !fits(ctx, c, body, out, &item) {
             // Specs can make optional parts unsatisfiable: the smallest item, as answers do.
             item = generate(ctx.api, schema, seed, Mode::Minimal);
+            if !fits(ctx, c, body, out, &item) {
+                // Nothing generated fits this answer: keep what the answer itself holds.
+                taken(ctx, body, store);
+                return;
+            }
         }
         store.next += 1;
         let id = match item.get(&col.id).filter(|_| natural(col)) {
@@ -532,12 +544,16 @@ fn documented(ctx: &Ctx<'_>, c: usize, body: &Value, store: &mut Items) -> bool 
     if ctx.role.collection != c {
         return false;
     }
-    let declared = ctx.op.responses.iter().any(|r| {
-        r.status.covers(200) && r.content.iter().any(|m| !m.examples.is_empty())
-    });
-    if !declared {
-        return false;
-    }
+    let declared = ctx
+        .op
+        .responses
+        .iter()
+        .any(|r| r.status.covers(200) && r.content.iter().any(|m| !m.examples.is_empty()));
+    declared && taken(ctx, body, store)
+}
+
+/// Keeps the items the answer being made holds, under their own ids.
+fn taken(ctx: &Ctx<'_>, body: &Value, store: &mut Items) -> bool {
     let found: Vec<Value> = match &ctx.role.answer {
         Place::Item(p) => body.pointer(p).into_iter().cloned().collect(),
         Place::List { array, .. } => body

@@ -48,13 +48,7 @@ pub fn infer(api: &Api) -> Resources {
     for (i, op) in api.operations.iter().enumerate() {
         r.roles[i] = role_of(&r, op).map(|mut role| {
             // A POST that answers a list is a search (`POST /product` with criteria).
-            let top_level =
-                split_last(&op.path).is_none_or(|(prefix, _)| !prefix.contains('{'));
-            if role.action == Action::Create
-                && top_level
-                && lists_something(api, op)
-                && !answers_item(api, op)
-            {
+            if role.action == Action::Create && lists_something(api, op) && !answers_item(api, op) {
                 role.action = Action::List;
             }
             role
@@ -444,9 +438,10 @@ fn list_place<'d>(doc: &'d Value, s: &Owned<'d>, name: &str) -> Option<ListPlace
         .map(|(n, _)| (names::fold(n), format!("/{}", shape::escape(n))))
         .collect();
     // JSON:API and paginated APIs keep their counts one level down (`meta.count`).
-    for (holder, h) in props.iter().filter(|(n, _)| {
-        ["meta", "pagination", "pageinfo"].contains(&names::fold(n).as_str())
-    }) {
+    for (holder, h) in props
+        .iter()
+        .filter(|(n, _)| ["meta", "pagination", "pageinfo"].contains(&names::fold(n).as_str()))
+    {
         for (n, _) in shape::properties(doc, h) {
             if COUNTS.contains(&names::fold(&n).as_str()) {
                 counts.push((
