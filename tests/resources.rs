@@ -118,7 +118,7 @@ components:
           type: array
           items:
             type: object
-            properties: {id: {type: string}, productId: {type: string}, quantity: {type: integer}}
+            properties: {itemId: {type: string}, productId: {type: string}, quantity: {type: integer}}
 "##;
 
 #[test]
@@ -133,6 +133,14 @@ fn plain_ids_links_location_sub_resource_arrays_actions_and_header_carriers() {
     let baskets = &r.collections[create.collection];
     assert_eq!(baskets.id, "basketId");
     assert_eq!(baskets.param.as_deref(), Some("basketId"));
+    let add = role(&api, "addItem");
+    assert_eq!(add.action, Action::Create);
+    let items = &r.collections[add.collection];
+    let parent = items.parent.as_ref().expect("a parent");
+    assert_eq!(parent.array, "productItems");
+    assert_eq!(items.id, "itemId");
+    assert_eq!(add.answer, Place::Parent(String::new()));
+    assert_eq!(role(&api, "removeItem").action, Action::Delete);
     assert_eq!(role(&api, "submit").action, Action::Act("submit".into()));
     assert_eq!(r.carriers.len(), 1, "{:?}", r.carriers);
     assert_eq!(r.carriers[0].header, "sw-context-token");

@@ -112,20 +112,7 @@ fn environment() -> Environment<'static> {
             .map(|b| char::from(b'0' + b % 10))
             .collect::<String>()
     });
-    env.add_function("uuid", || {
-        let mut b = random(16);
-        b[6] = (b[6] & 0x0f) | 0x40;
-        b[8] = (b[8] & 0x3f) | 0x80;
-        let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-        format!(
-            "{}-{}-{}-{}-{}",
-            &h[0..8],
-            &h[8..12],
-            &h[12..16],
-            &h[16..20],
-            &h[20..32]
-        )
-    });
+    env.add_function("uuid", uuid);
     env.add_filter("fixed", |x: f64, decimals: Option<usize>| {
         format!("{x:.*}", decimals.unwrap_or(2).min(12))
     });
@@ -146,6 +133,22 @@ pub fn random(n: usize) -> Vec<u8> {
     let mut b = vec![0u8; n.min(1024)];
     rand::rng().fill_bytes(&mut b);
     b
+}
+
+/// A random version-4 UUID from the CSPRNG: the one builder tokens, references and ids share.
+pub fn uuid() -> String {
+    let mut b = random(16);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }
 
 /// Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`.

@@ -22,7 +22,7 @@ pub use behaviour::{
     Action, Behaviours, Binding, Carrier, Merge, Respond, SecretDef, SessionKind, Shape, Step,
     TokenFormat, Unknown, parse_duration,
 };
-pub use expr::{Expr, context, iso, random};
+pub use expr::{Expr, context, iso, random, uuid};
 pub use fast::{Fast, Key, follow, truthy};
 pub use operation::{
     Example, Header, MediaType, Method, Operation, ParamLocation, ParamStyle, Parameter,

@@ -26,18 +26,7 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.add_function("raw", |v: Jinja| Jinja::from_safe_string(text(&v)));
     // Fresh per call: client references and e-mail addresses that no earlier run used.
-    env.add_function("uuid", || {
-        let b = cartwright_model::random(16);
-        let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-        format!(
-            "{}-{}-4{}-a{}-{}",
-            &h[0..8],
-            &h[8..12],
-            &h[13..16],
-            &h[17..20],
-            &h[20..32]
-        )
-    });
+    env.add_function("uuid", cartwright_model::uuid);
     env
 });
 

@@ -8,25 +8,22 @@ use serde_json::{Value, json};
 /// A fresh id for an item whose generated id was `sample`; `schema` is the id property's.
 pub fn fresh(doc: &Value, sample: &Value, schema: Option<&Value>, n: u64, name: &str) -> Value {
     let format = schema.and_then(|s| s.get("format")).and_then(Value::as_str);
-    let bytes = cartwright_model::random(16);
     if sample.is_i64() || sample.is_u64() {
         return json!(n);
     }
     let text = sample.as_str().unwrap_or_default();
     if format == Some("uuid") || looks_like_uuid(text) {
-        return json!(uuid(&bytes));
+        return json!(cartwright_model::uuid());
     }
     if text.len() == 32 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return json!(bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        return json!(cartwright_model::uuid().replace('-', ""));
     }
     if let Some(schema) = schema.filter(|s| s.get("pattern").is_some() || s.get("enum").is_some()) {
         return Generator::new(doc, n, Mode::Dynamic).value(schema, Direction::Response);
     }
     let prefix = cartwright_model::name_key(name);
-    let tail: String = bytes
+    let tail: String = cartwright_model::random(26)
         .iter()
-        .chain(cartwright_model::random(10).iter())
-        .take(26)
         .map(|b| char::from(b"0123456789ABCDEFGHJKMNPQRSTVWXYZ"[usize::from(b % 32)]))
         .collect();
     json!(format!("{prefix}_{tail}"))
@@ -38,22 +35,6 @@ fn looks_like_uuid(s: &str) -> bool {
         && parts
             .iter()
             .all(|p| p.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-/// A version 4 UUID from 16 random bytes.
-fn uuid(b: &[u8]) -> String {
-    let mut b: [u8; 16] = std::array::from_fn(|i| b.get(i).copied().unwrap_or(0));
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
 }
 
 #[cfg(test)]

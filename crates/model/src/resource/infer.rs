@@ -43,12 +43,13 @@ pub fn infer(api: &Api) -> Resources {
             schema: None,
             id: "id".to_owned(),
             parent: None,
+            fields: Vec::new(),
         });
     }
     for (i, op) in api.operations.iter().enumerate() {
         r.roles[i] = role_of(&r, op).map(|mut role| {
             // A POST that answers a list is a search (`POST /product` with criteria).
-            if role.action == Action::Create && lists_something(api, op) && !answers_item(api, op) {
+            if role.action == Action::Create && searches(api, op) && !answers_item(api, op) {
                 role.action = Action::List;
             }
             role
@@ -87,6 +88,13 @@ pub fn infer(api: &Api) -> Resources {
     }
     lists_by_schema(doc, api, &mut r);
     drop_unreachable(doc, &mut r);
+    for c in &mut r.collections {
+        c.fields = c
+            .schema
+            .as_deref()
+            .map(|s| super::fields(doc, s))
+            .unwrap_or_default();
+    }
     r.carriers = carriers(doc, api);
     r
 }
@@ -157,10 +165,11 @@ fn role_of(r: &Resources, op: &Operation) -> Option<Role> {
     if verb.starts_with('{') {
         return None;
     }
-    let owner = r
-        .collections
-        .iter()
-        .position(|c| c.item_path.as_deref() == Some(prefix))?;
+    let owner = r.collections.iter().position(|c| {
+        c.item_path
+            .as_deref()
+            .is_some_and(|i| same_template(i, prefix))
+    })?;
     Some(role(owner, Action::Act(verb.to_owned())))
 }
 
@@ -212,8 +221,12 @@ fn item_schema(doc: &Value, api: &Api, r: &mut Resources, c: usize) {
 /// Leaves stateless the collections whose items no client can address: no answer hands
 /// out their ids (a create that answers the item, a `Location`, a link, or a list), or
 /// their items have no id property at all (`POST /auth/customer/{provider}` is not an
-/// update of a stored item; a password reset's token travels by e-mail).
+/// update of a stored item; a password reset's token travels by e-mail). So are those
+/// under a parent that is itself stateless, those nested deeper than one parent, and lists
+/// under an item that are not kept in it (`/product/{id}/cross-selling`).
 fn drop_unreachable(doc: &Value, r: &mut Resources) {
+    let mut live = vec![false; r.collections.len()];
+    // Collections are in path order, so a parent is judged before its sub-resources.
     for c in 0..r.collections.len() {
         let col = &r.collections[c];
         let has_id = col
@@ -228,12 +241,15 @@ fn drop_unreachable(doc: &Value, r: &mut Resources) {
                     _ => false,
                 }
         });
-        if !(has_id && exposed) {
-            for role in r.roles.iter_mut() {
-                if role.as_ref().is_some_and(|x| x.collection == c) {
-                    *role = None;
-                }
-            }
+        let placed = match &col.parent {
+            None => !col.path.contains('{'),
+            Some(p) => live[p.collection] && r.collections[p.collection].parent.is_none(),
+        };
+        live[c] = has_id && exposed && placed;
+    }
+    for role in r.roles.iter_mut() {
+        if role.as_ref().is_some_and(|x| !live[x.collection]) {
+            *role = None;
         }
     }
 }
@@ -251,11 +267,11 @@ fn link_parent(doc: &Value, api: &Api, r: &mut Resources, c: usize) {
     if r.collections[c].item_path.is_none() && !r.creates(c) {
         return;
     }
-    let Some(pc) = r
-        .collections
-        .iter()
-        .position(|p| p.item_path.as_deref() == Some(prefix))
-    else {
+    let Some(pc) = r.collections.iter().position(|p| {
+        p.item_path
+            .as_deref()
+            .is_some_and(|i| same_template(i, prefix))
+    }) else {
         return;
     };
     let Some(param) = last_param(prefix) else {
@@ -287,15 +303,22 @@ fn link_parent(doc: &Value, api: &Api, r: &mut Resources, c: usize) {
         } else {
             0.0
         };
-        if own.as_deref() == Some(items.at.as_str()) {
-            score += 3.0;
+        let own_item = own.as_deref().filter(|o| !same_schema(doc, o, &parent.at));
+        match own_item {
+            Some(o) if same_schema(doc, o, &items.at) => score += 3.0,
+            // Answers that hold an item of their own kind (a payment session) are kept in
+            // an array of that kind, or in one of exactly their name; nothing less.
+            Some(_) if pk != name => continue,
+            _ => {}
         }
         let fields: Vec<String> = shape::properties(doc, &items)
             .into_iter()
             .map(|(n, _)| n)
             .collect();
-        if !sent.is_empty() {
-            let hit = sent.iter().filter(|s| fields.contains(s)).count();
+        // Shape alone is evidence only when several sent fields agree: one shared `code`
+        // does not make discount codes a cart's warnings.
+        let hit = sent.iter().filter(|s| fields.contains(s)).count();
+        if hit >= 2 || (hit == 1 && score > 0.0) {
             score += hit as f64 / sent.len() as f64;
         }
         if score >= 1.0 && best.as_ref().is_none_or(|(s, _, _)| score > *s) {
@@ -339,9 +362,19 @@ fn answer_place(doc: &Value, r: &Resources, op: &Operation, role: &Role) -> Plac
     };
     let c = &r.collections[role.collection];
     if role.action == Action::List {
-        return list_place(doc, &answer, &c.name).map_or(Place::Spec, |(array, _, counts)| {
-            Place::List { array, counts }
-        });
+        return match list_place(doc, &answer, &c.name) {
+            // A list of something else than what the collection keeps answers as the spec says.
+            Some((_, item, _))
+                if !shape::properties(doc, &item).is_empty()
+                    && c.schema
+                        .as_deref()
+                        .is_some_and(|s| !same_schema(doc, &item.at, s)) =>
+            {
+                Place::Spec
+            }
+            Some((array, _, counts)) => Place::List { array, counts },
+            None => Place::Spec,
+        };
     }
     let parent_at = c
         .parent
@@ -615,6 +648,22 @@ fn lists_something(api: &Api, op: &Operation) -> bool {
     answer_schema(doc, op).is_some_and(|a| list_place(doc, &a, name).is_some())
 }
 
+/// Whether a POST answers a list as a search does: the list is the answer itself or under
+/// a generic name (`elements`), not the parent's array named for the resource (an add to
+/// `/baskets/{id}/productItems` that answers the basket with its `productItems`).
+fn searches(api: &Api, op: &Operation) -> bool {
+    let doc = api.document.as_ref();
+    let name = last_literal(&op.path).unwrap_or_default();
+    answer_schema(doc, op)
+        .and_then(|a| list_place(doc, &a, name))
+        .is_some_and(|(array, _, _)| {
+            !array
+                .rsplit('/')
+                .next()
+                .is_some_and(|n| names::same(n, name))
+        })
+}
+
 /// Whether an answer holds an item with an id.
 fn answers_item(api: &Api, op: &Operation) -> bool {
     let doc = api.document.as_ref();
@@ -657,6 +706,23 @@ fn request_schema<'d>(doc: &'d Value, op: &Operation) -> Option<Owned<'d>> {
         .iter()
         .find(|m| m.media_type.contains("json"))?;
     shape::at(doc, &media.schema.as_ref()?.pointer)
+}
+
+/// Whether two templates route alike, whatever their parameters are called
+/// (`/carts/{id}` and `/carts/{cart_id}` name one item).
+fn same_template(a: &str, b: &str) -> bool {
+    let shape = |p: &str| -> Vec<String> {
+        p.split('/')
+            .map(|seg| {
+                if seg.starts_with('{') {
+                    "{}".to_owned()
+                } else {
+                    seg.to_owned()
+                }
+            })
+            .collect()
+    };
+    shape(a) == shape(b)
 }
 
 /// The path without its last segment, and that segment.

@@ -46,6 +46,9 @@ pub struct Collection {
     pub id: String,
     /// The parent, for a sub-resource.
     pub parent: Option<Parent>,
+    /// The item schema's property names: the request fields a create or update writes in
+    /// (computed once, so a request only looks them up).
+    pub fields: Vec<String>,
 }
 
 /// Where a sub-resource lives in its parent.

@@ -80,6 +80,7 @@ fn operation_level(r: &mut Resources, i: usize, path: &str, v: &Value, at: &str)
                     schema: None,
                     id: "id".to_owned(),
                     parent: None,
+                    fields: Vec::new(),
                 });
                 r.collections.len() - 1
             }

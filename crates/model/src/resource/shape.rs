@@ -116,12 +116,22 @@ pub fn items<'d>(doc: &'d Value, s: &Owned<'d>) -> Option<Owned<'d>> {
 pub fn id_field(doc: &Value, s: &Owned<'_>, name: &str) -> Option<String> {
     let props = properties(doc, s);
     let own = format!("{}id", names::key(name));
-    ["id", own.as_str(), "uuid"].into_iter().find_map(|want| {
-        props
-            .iter()
-            .find(|(n, _)| names::fold(n) == want)
-            .map(|(n, _)| n.clone())
-    })
+    ["id", own.as_str(), "uuid"]
+        .into_iter()
+        .find_map(|want| {
+            props
+                .iter()
+                .find(|(n, _)| names::fold(n) == want)
+                .map(|(n, _)| n.clone())
+        })
+        .or_else(|| {
+            // `itemId` for `productItems`: the end of the resource's name, then `id`.
+            props
+                .iter()
+                .map(|(n, _)| (n, names::fold(n)))
+                .find(|(_, f)| f.len() > 2 && f.ends_with("id") && own.ends_with(f.as_str()))
+                .map(|(n, _)| n.clone())
+        })
 }
 
 /// Where the schema `target` (a pointer) sits in values of `s`: `""` for `s` itself, else

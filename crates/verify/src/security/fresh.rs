@@ -13,21 +13,7 @@ pub fn nonce() -> String {
 }
 
 /// A random version-4 UUID, for references a schema wants as `format: uuid`.
-pub fn uuid() -> String {
-    let mut b = cartwright_model::random(16);
-    b.resize(16, 0);
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
-}
+pub use cartwright_model::uuid;
 
 /// A fresh e-mail address, lower case as the specs keep addresses.
 pub fn email() -> String {

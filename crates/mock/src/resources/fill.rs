@@ -1,0 +1,183 @@
+//! Writing into answers and items: request fields merged into an item (and reverted where
+//! they would break the answer's schema), items and lists put in place, deletions marked.
+
+use serde_json::{Value, json};
+
+use cartwright_model::{Operation, Place};
+
+use super::catalog::natural;
+use super::{Ctx, escape, put};
+use crate::Outgoing;
+
+/// Checks a changed element inside its parent against the answer, reverting fields that break it.
+pub(super) fn guard_element(
+    ctx: &Ctx<'_>,
+    parent: &Value,
+    array: &str,
+    element: &mut Value,
+    changes: &[(String, Option<Value>)],
+    body: &Value,
+    out: &Outgoing,
+) {
+    if changes.is_empty() {
+        return;
+    }
+    let Place::Parent(p) = &ctx.role.answer else {
+        return;
+    };
+    let mut whole = parent.clone();
+    let index = match whole[array].as_array_mut() {
+        Some(a) => {
+            a.push(element.clone());
+            a.len() - 1
+        }
+        None => return,
+    };
+    let mut trial = body.clone();
+    put(&mut trial, p, whole);
+    let prefix = format!("{p}/{}/{index}", escape(array));
+    revert(ctx, &trial, &prefix, element, changes, out);
+}
+
+/// Puts an item into the answer at `at`, reverting request fields that break the schema.
+pub(super) fn place(
+    ctx: &Ctx<'_>,
+    body: &mut Value,
+    at: Option<&str>,
+    item: &mut Value,
+    changes: &[(String, Option<Value>)],
+    out: &Outgoing,
+) {
+    let Some(at) = at else {
+        return;
+    };
+    if !changes.is_empty() {
+        let mut trial = body.clone();
+        put(&mut trial, at, item.clone());
+        revert(ctx, &trial, at, item, changes, out);
+    }
+    put(body, at, item.clone());
+}
+
+/// Restores changed fields that the answer's schema refuses (violations under `prefix/field`).
+pub(super) fn revert(
+    ctx: &Ctx<'_>,
+    trial: &Value,
+    prefix: &str,
+    item: &mut Value,
+    changes: &[(String, Option<Value>)],
+    out: &Outgoing,
+) {
+    let Some(schema) = answer_schema(ctx.op, out) else {
+        return;
+    };
+    let violations = schema.violations(trial);
+    for (field, old) in changes {
+        let at = format!("{prefix}/{}", escape(field));
+        let broken = violations
+            .iter()
+            .any(|v| v.instance == at || v.instance.starts_with(&format!("{at}/")));
+        if broken && let Some(obj) = item.as_object_mut() {
+            match old {
+                Some(old) => obj.insert(field.clone(), old.clone()),
+                None => obj.remove(field),
+            };
+        }
+    }
+}
+
+/// The compiled schema of the media type the answer was made in.
+pub(super) fn answer_schema<'o>(
+    op: &'o Operation,
+    out: &Outgoing,
+) -> Option<&'o cartwright_model::Schema> {
+    let resp = op.response_for(out.status.as_u16())?;
+    let ct = out
+        .headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    resp.content
+        .iter()
+        .find(|m| ct.starts_with(m.media_type.as_str()))
+        .or_else(|| resp.content.first())?
+        .schema
+        .as_ref()
+}
+
+/// Writes the request's fields into the item's properties of the same name (objects merged),
+/// returning each written field with its old value.
+pub(super) fn merge(ctx: &Ctx<'_>, item: &mut Value) -> Vec<(String, Option<Value>)> {
+    let Some(fields) = ctx.fields.as_ref().and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let Some(obj) = item.as_object_mut() else {
+        return Vec::new();
+    };
+    let mut changes = Vec::new();
+    for (k, v) in fields {
+        if k == &ctx.col.id && !natural(ctx.col) {
+            continue;
+        }
+        let known = obj.contains_key(k) || ctx.col.fields.contains(k);
+        if !known {
+            continue;
+        }
+        let old = obj.get(k).cloned();
+        let new = match (&old, v) {
+            (Some(Value::Object(o)), Value::Object(n)) => {
+                let mut m = o.clone();
+                m.extend(n.iter().map(|(a, b)| (a.clone(), b.clone())));
+                Value::Object(m)
+            }
+            _ => v.clone(),
+        };
+        obj.insert(k.clone(), new);
+        changes.push((k.clone(), old));
+    }
+    changes
+}
+
+/// Fills a list answer: the page asked for (`offset`, `limit`) and the counts beside it.
+pub(super) fn list(ctx: &Ctx<'_>, body: &mut Value, all: Vec<Value>) {
+    let Place::List { array, counts } = &ctx.role.answer else {
+        return;
+    };
+    let number = |name: &str| {
+        ctx.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .and_then(|(_, v)| v.parse::<usize>().ok())
+    };
+    let total = all.len();
+    let offset = number("offset").unwrap_or(0);
+    let limit = number("limit");
+    let page: Vec<Value> = all
+        .into_iter()
+        .skip(offset)
+        .take(limit.unwrap_or(usize::MAX))
+        .collect();
+    put(body, array, Value::Array(page));
+    for (name, at) in counts {
+        let v = match name.as_str() {
+            "offset" => json!(offset),
+            "limit" => json!(limit.unwrap_or(total.max(1))),
+            _ => json!(total),
+        };
+        if body.pointer(at).is_some() {
+            put(body, at, v);
+        }
+    }
+}
+
+/// Marks a deletion answer: its `id` is the removed one, `deleted` is true, where declared.
+pub(super) fn deleted(body: &mut Value, id: &str) {
+    if let Some(obj) = body.as_object_mut() {
+        if obj.get("id").is_some_and(Value::is_string) {
+            obj.insert("id".into(), json!(id));
+        }
+        if obj.contains_key("deleted") {
+            obj.insert("deleted".into(), json!(true));
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! What each action does to the stored items: on a top-level collection's own store, and
+//! on a sub-resource's parent array.
+
+use cartwright_model::{Place, ResourceAction as Action};
+use serde_json::{Value, json};
+
+use super::catalog::{generated, natural, new_id};
+use super::fill::{deleted, guard_element, list, merge, place};
+use super::store::{Items, id_text};
+use super::{Ctx, Done, item_at};
+
+use crate::Outgoing;
+
+/// A top-level collection's operations.
+pub(super) fn own(ctx: &Ctx<'_>, store: &mut Items, body: &mut Value, out: &Outgoing) -> Done {
+    let col = ctx.col;
+    let id = ctx.param(col.param.as_deref()).map(str::to_owned);
+    match &ctx.role.action {
+        Action::Create => {
+            let mut item = match &ctx.role.answer {
+                Place::Item(p) => body.pointer(p).cloned().filter(Value::is_object),
+                _ => None,
+            }
+            .or_else(|| generated(ctx, col.schema.as_deref()))
+            .unwrap_or_else(|| json!({}));
+            for child in &ctx.api.resources.collections {
+                if let Some(p) = child
+                    .parent
+                    .as_ref()
+                    .filter(|p| p.collection == ctx.role.collection)
+                    && let Some(a) = item.get_mut(&p.array)
+                    && a.is_array()
+                {
+                    *a = json!([]);
+                }
+            }
+            let changes = merge(ctx, &mut item);
+            store.next += 1;
+            let given = item.get(&col.id).and_then(id_text);
+            let id = match given.filter(|g| natural(col) && !store.map.contains_key(g)) {
+                Some(g) => g,
+                None => {
+                    let new_id = new_id(ctx, &item, col, col.schema.as_deref(), store.next);
+                    item[&col.id] = new_id.clone();
+                    id_text(&new_id).unwrap_or_default()
+                }
+            };
+            let at = item_at(&ctx.role.answer);
+            place(ctx, body, at.as_deref(), &mut item, &changes, out);
+            store.put(id.clone(), item);
+            Done::Ok(Some(id))
+        }
+        Action::List => {
+            let all: Vec<Value> = store.map.values().cloned().collect();
+            list(ctx, body, all);
+            Done::Ok(None)
+        }
+        action => {
+            let Some(id) = id else {
+                return Done::Ok(None);
+            };
+            let Some(mut item) = store.map.get(&id).cloned() else {
+                return Done::Missing(col.name.clone(), id);
+            };
+            match action {
+                Action::Delete => {
+                    store.map.shift_remove(&id);
+                    deleted(body, &id);
+                }
+                Action::Update => {
+                    let changes = merge(ctx, &mut item);
+                    let at = item_at(&ctx.role.answer);
+                    place(ctx, body, at.as_deref(), &mut item, &changes, out);
+                    store.map.insert(id.clone(), item);
+                }
+                _ => {
+                    let at = item_at(&ctx.role.answer);
+                    place(ctx, body, at.as_deref(), &mut item, &[], out);
+                }
+            }
+            Done::Ok(Some(id))
+        }
+    }
+}
+
+/// A sub-resource's operations, on its parent's array.
+pub(super) fn nested(
+    ctx: &Ctx<'_>,
+    parent: &mut Value,
+    array: &str,
+    items_schema: &str,
+    body: &mut Value,
+    out: &Outgoing,
+) -> Done {
+    let col = ctx.col;
+    if !parent.get(array).is_some_and(Value::is_array) {
+        parent[array] = json!([]);
+    }
+    let id = ctx.param(col.param.as_deref()).map(str::to_owned);
+    let position = |parent: &Value, id: &str| {
+        parent[array].as_array().and_then(|a| {
+            a.iter()
+                .position(|e| e.get(&col.id).and_then(id_text).as_deref() == Some(id))
+        })
+    };
+    let touched = match (&ctx.role.action, &id) {
+        (Action::Create, _) => {
+            let mut element = generated(ctx, Some(items_schema)).unwrap_or_else(|| json!({}));
+            let changes = merge(ctx, &mut element);
+            let n = parent[array].as_array().map_or(0, Vec::len) as u64 + 1;
+            let new_id = new_id(ctx, &element, col, Some(items_schema), n);
+            element[&col.id] = new_id.clone();
+            guard_element(ctx, parent, array, &mut element, &changes, body, out);
+            if let Some(a) = parent[array].as_array_mut() {
+                a.push(element);
+            }
+            id_text(&new_id)
+        }
+        (Action::List, _) => {
+            let all = parent[array].as_array().cloned().unwrap_or_default();
+            list(ctx, body, all);
+            return Done::Ok(None);
+        }
+        (action, Some(id)) => {
+            let Some(i) = position(parent, id) else {
+                return Done::Missing(col.name.clone(), id.clone());
+            };
+            match action {
+                Action::Delete => {
+                    if let Some(a) = parent[array].as_array_mut() {
+                        a.remove(i);
+                    }
+                    deleted(body, id);
+                }
+                Action::Update => {
+                    let mut element = parent[array][i].clone();
+                    let changes = merge(ctx, &mut element);
+                    guard_element(ctx, parent, array, &mut element, &changes, body, out);
+                    parent[array][i] = element;
+                }
+                _ => {}
+            }
+            Some(id.clone())
+        }
+        (_, None) => None,
+    };
+    match &ctx.role.answer {
+        Place::Parent(p) => {
+            let mut whole = parent.clone();
+            place(ctx, body, Some(p), &mut whole, &[], out);
+        }
+        Place::Item(p) => {
+            if let Some(e) = touched
+                .as_deref()
+                .and_then(|id| position(parent, id))
+                .map(|i| parent[array][i].clone())
+            {
+                let mut e = e;
+                place(ctx, body, Some(p), &mut e, &[], out);
+            }
+        }
+        _ => {}
+    }
+    Done::Ok(touched)
+}
