@@ -246,6 +246,34 @@ fn a_correction_in_the_spec_wins_and_a_wrong_one_is_an_error() {
         found.pointer.as_deref(),
         Some("/paths/~1carts~1{id}/get/x-cartwright-resource")
     );
+    let typo = WRAPPED.replace(
+        "      operationId: getCart\n",
+        "      operationId: getCart\n      x-cartwright-resource: {action: reed}\n",
+    );
+    let loaded = cartwright_spec::load_str("t.yaml", &typo, &LoadOptions::default(), &mut sources)
+        .expect("loads, with the correction refused");
+    let found = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("unknown action"))
+        .expect("the typo is reported");
+    assert!(
+        found.message.contains("did you mean `read`"),
+        "{}",
+        found.message
+    );
+    assert_eq!(
+        found.pointer.as_deref(),
+        Some("/paths/~1carts~1{id}/get/x-cartwright-resource/action")
+    );
+    let corrected = WRAPPED.replace(
+        "      operationId: listCarts\n",
+        "      operationId: listCarts\n      x-cartwright-resource: {answer: /carts}\n",
+    );
+    let api = load_str(&corrected);
+    let list = role(&api, "listCarts");
+    assert!(list.corrected);
+    assert!(api.resources.render(&api).contains("corrected"));
 }
 
 /// Sends a request and returns the status and JSON body (null when there is none).

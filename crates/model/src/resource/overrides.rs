@@ -2,6 +2,7 @@
 //! operation (`false` to leave it stateless, or `{collection, action, answer, request}`) or
 //! on a path item (`{id, array}` for the collection that path names).
 
+use cartwright_diag::did_you_mean;
 use serde_json::Value;
 
 use super::shape::escape;
@@ -32,7 +33,35 @@ pub fn apply(api: &Api, r: &mut Resources) {
     }
 }
 
+/// The keys an operation's correction takes.
+const OPERATION_KEYS: [&str; 4] = ["collection", "action", "answer", "request"];
+/// The keys a path item's correction takes.
+const PATH_KEYS: [&str; 2] = ["id", "array"];
+/// The actions a correction can name besides an action on the item named by the path.
+const ACTIONS: [&str; 5] = ["create", "read", "list", "update", "delete"];
+
+/// Why an object has a key outside `known`, with a did-you-mean; `None` when it has none.
+fn unknown_key(obj: &serde_json::Map<String, Value>, known: &[&str]) -> Option<String> {
+    let key = obj.keys().find(|k| !known.contains(&k.as_str()))?;
+    let hint = did_you_mean(key, known.iter().copied())
+        .map(|m| format!("; did you mean `{m}`?"))
+        .unwrap_or_default();
+    Some(format!(
+        "unknown key `{key}`: expected {}{hint}",
+        known.join(", ")
+    ))
+}
+
 fn path_level(r: &mut Resources, path: &str, v: &Value, at: &str) {
+    let Some(obj) = v.as_object() else {
+        r.problems
+            .push((at.to_owned(), format!("expected an object, found `{v}`")));
+        return;
+    };
+    if let Some(why) = unknown_key(obj, &PATH_KEYS) {
+        r.problems.push((at.to_owned(), why));
+        return;
+    }
     let Some(c) = r
         .collections
         .iter_mut()
@@ -64,10 +93,35 @@ fn operation_level(r: &mut Resources, i: usize, path: &str, v: &Value, at: &str)
         return;
     }
     let Some(obj) = v.as_object() else {
-        r.problems
-            .push((at.to_owned(), "expected `false` or an object".to_owned()));
+        r.problems.push((
+            at.to_owned(),
+            format!("expected `false` or an object, found `{v}`"),
+        ));
         return;
     };
+    if let Some(why) = unknown_key(obj, &OPERATION_KEYS) {
+        r.problems.push((at.to_owned(), why));
+        return;
+    }
+    let verb = path.rsplit('/').next().unwrap_or_default();
+    if let Some(word) = obj.get("action").and_then(Value::as_str)
+        && !ACTIONS.contains(&word)
+        && word != verb
+    {
+        let mut known: Vec<&str> = ACTIONS.to_vec();
+        known.push(verb);
+        let hint = did_you_mean(word, known)
+            .map(|m| format!("; did you mean `{m}`?"))
+            .unwrap_or_default();
+        r.problems.push((
+            format!("{at}/action"),
+            format!(
+                "unknown action `{word}`: one of {}, or `{verb}` (the path's last segment){hint}",
+                ACTIONS.join(", ")
+            ),
+        ));
+        return;
+    }
     let collection = match obj.get("collection").and_then(Value::as_str) {
         Some(p) => match r.collections.iter().position(|c| c.path == p) {
             Some(c) => c,
