@@ -68,6 +68,8 @@ pub enum Carrier {
     Cookie(String),
     /// A query parameter.
     Query(String),
+    /// A path parameter: the session is named in the URL (`/baskets/{basketId}`).
+    Path(String),
 }
 
 /// How tokens are made.

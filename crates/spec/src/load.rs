@@ -237,13 +237,57 @@ fn bind(
     behaviours: &cartwright_model::Behaviours,
 ) -> Result<cartwright_model::Operation, Vec<Diagnostic>> {
     if let Some(v) = site.op.get("x-cartwright") {
-        op.behaviour = Some(Arc::new(crate::behave::binding(
-            v,
-            &join(&site.op_at, "x-cartwright"),
-            behaviours,
-        )?));
+        let at = join(&site.op_at, "x-cartwright");
+        let binding = crate::behave::binding(v, &at, behaviours)?;
+        path_carriers(&op, &binding, behaviours, &at)?;
+        op.behaviour = Some(Arc::new(binding));
     }
     Ok(op)
+}
+
+/// A session named in the URL needs that path parameter on every operation working on it.
+fn path_carriers(
+    op: &cartwright_model::Operation,
+    binding: &cartwright_model::Binding,
+    behaviours: &cartwright_model::Behaviours,
+    at: &str,
+) -> Result<(), Vec<Diagnostic>> {
+    let Some(kind) = binding
+        .session
+        .as_deref()
+        .and_then(|k| behaviours.session(k))
+    else {
+        return Ok(());
+    };
+    let in_path: Vec<&str> = kind
+        .carriers
+        .iter()
+        .filter_map(|c| match c {
+            cartwright_model::Carrier::Path(p) => Some(p.as_str()),
+            _ => None,
+        })
+        .collect();
+    let carried_otherwise = in_path.len() < kind.carriers.len();
+    let has = |name: &str| {
+        op.parameters
+            .iter()
+            .any(|p| p.location == cartwright_model::ParamLocation::Path && p.name == name)
+    };
+    if in_path.is_empty() || carried_otherwise || in_path.iter().any(|p| has(p)) {
+        return Ok(());
+    }
+    Err(vec![
+        Diagnostic::error(
+            "behaviour",
+            format!(
+                "session `{}` travels in path parameter `{}`, which {} does not have",
+                kind.name,
+                in_path.join("` or `"),
+                op.signature()
+            ),
+        )
+        .with_pointer(join(at, "session")),
+    ])
 }
 
 /// Base paths from `servers` (variables take their defaults); `""` when one serves at the root.

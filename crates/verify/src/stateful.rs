@@ -225,6 +225,8 @@ fn carry(api: &Api, op: &Operation, tokens: &IndexMap<String, String>, req: &mut
         Carrier::Bearer => set(req, "authorization", format!("Bearer {token}")),
         Carrier::Accept(param) => set(req, "accept", format!("*/*; {param}={token}")),
         Carrier::Cookie(c) => set(req, "cookie", format!("{c}={token}")),
+        // A path value is chosen before the request is built; nothing to put afterwards.
+        Carrier::Path(_) => {}
         Carrier::Query(q) => {
             let sep = if req.url.contains('?') { '&' } else { '?' };
             req.url = format!(

@@ -174,8 +174,9 @@ fn body(req: &Incoming) -> Value {
     }
 }
 
-/// The token a request carries in the first carrier that has one.
-pub fn token(req: &Incoming, carriers: &[Carrier]) -> Option<String> {
+/// The token a request carries in the first carrier that has one; `params` are the
+/// request's path parameters, for sessions named in the URL.
+pub fn token(req: &Incoming, params: &[(String, String)], carriers: &[Carrier]) -> Option<String> {
     carriers
         .iter()
         .find_map(|c| match c {
@@ -189,6 +190,7 @@ pub fn token(req: &Incoming, carriers: &[Carrier]) -> Option<String> {
             Carrier::Query(q) => form_urlencoded::parse(req.query.as_deref()?.as_bytes())
                 .find(|(k, _)| k == q)
                 .map(|(_, v)| v.into_owned()),
+            Carrier::Path(p) => params.iter().find(|(k, _)| k == p).map(|(_, v)| v.clone()),
         })
         .filter(|t| !t.is_empty())
 }

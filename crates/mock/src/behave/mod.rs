@@ -26,6 +26,9 @@ use crate::cache::BodyCache;
 use crate::problem::Problem;
 use crate::{Config, Incoming, Outgoing};
 
+/// A request with its path parameters: where session tokens are read from.
+type Sent<'r> = (&'r Incoming, &'r [(String, String)]);
+
 /// State, outbox and clock of one mock.
 pub struct Behave {
     world: Mutex<World>,
@@ -152,7 +155,9 @@ impl Behave {
         let mut ctx = Ctx::new(Value::Object(top), b.globals.clone());
         let mut world = self.lock();
         let st = world.apis.entry(api.source.clone()).or_default();
-        if let Some(refusal) = self.authenticate(api, op, req, st, now_ms, config, &mut ctx) {
+        if let Some(refusal) =
+            self.authenticate(api, op, (req, params), st, now_ms, config, &mut ctx)
+        {
             return Ok(Outcome::Plan(refusal));
         }
         let Some(binding) = op.behaviour.as_deref() else {
@@ -172,7 +177,7 @@ impl Behave {
                     .session
                     .as_deref()
                     .and_then(|kind| b.session(kind))
-                    .and_then(|kind| context::token(req, &kind.carriers))
+                    .and_then(|kind| context::token(req, params, &kind.carriers))
                     .unwrap_or_default();
                 ctx.eval(e)
                     .map_err(eval_problem)?
@@ -189,7 +194,7 @@ impl Behave {
         }
         let mut current = match &binding.session {
             Some(kind) => match b.session(kind) {
-                Some(kind) => match self.open(kind, req, st, now_ms, &mut ctx, config)? {
+                Some(kind) => match self.open(kind, (req, params), st, now_ms, &mut ctx, config)? {
                     Ok(c) => Some(c),
                     Err(status) => {
                         return Ok(Outcome::Plan(Plan {
@@ -253,13 +258,13 @@ impl Behave {
     fn open(
         &self,
         kind: &SessionKind,
-        req: &Incoming,
+        (req, params): Sent<'_>,
         st: &mut ApiState,
         now_ms: i64,
         ctx: &mut Ctx,
         config: &Config,
     ) -> Result<Result<Current, u16>, Problem> {
-        let given = context::token(req, &kind.carriers);
+        let given = context::token(req, params, &kind.carriers);
         if let (Some(t), Some(none)) = (&given, &kind.none)
             && t == none
         {
@@ -374,7 +379,7 @@ impl Behave {
         &self,
         api: &Api,
         op: &Operation,
-        req: &Incoming,
+        (req, params): Sent<'_>,
         st: &mut ApiState,
         now_ms: i64,
         config: &Config,
@@ -382,7 +387,7 @@ impl Behave {
     ) -> Option<Plan<'a>> {
         let mut auth = serde_json::Map::new();
         for kind in &api.behaviours.sessions {
-            let live = context::token(req, &kind.carriers).and_then(|t| {
+            let live = context::token(req, params, &kind.carriers).and_then(|t| {
                 let s = st.live(&kind.name, kind.max, &tokens::key(&t), now_ms)?;
                 self.jwt_ok(kind, &t, now_ms, config).then_some((t, s))
             });

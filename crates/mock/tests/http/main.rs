@@ -4,6 +4,7 @@ mod admin_cors;
 mod bad_input;
 mod centra;
 mod jwt;
+mod path_session;
 mod responses;
 mod routing;
 mod security;

@@ -69,6 +69,7 @@ fn session(
             raw::Carrier::Bearer(on) => on.then_some(Carrier::Bearer),
             raw::Carrier::Cookie(c) => Some(Carrier::Cookie(c)),
             raw::Carrier::Query(q) => Some(Carrier::Query(q)),
+            raw::Carrier::Path(p) => Some(Carrier::Path(p)),
         })
         .collect();
     let format = match s.format {

@@ -65,6 +65,7 @@ pub enum Carrier {
     Bearer(bool),
     Cookie(String),
     Query(String),
+    Path(String),
 }
 
 #[derive(Debug, Deserialize)]

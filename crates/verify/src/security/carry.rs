@@ -68,6 +68,7 @@ fn is_carrier(c: &Carrier, at: ParamLocation, name: &str) -> bool {
         Carrier::Header(h) => at == ParamLocation::Header && h.eq_ignore_ascii_case(name),
         Carrier::Cookie(k) => at == ParamLocation::Cookie && k == name,
         Carrier::Query(q) => at == ParamLocation::Query && q == name,
+        Carrier::Path(p) => at == ParamLocation::Path && p == name,
         Carrier::Bearer | Carrier::Accept(_) => false,
     }
 }
@@ -102,6 +103,9 @@ pub fn put(req: &mut Req, c: &Carrier, token: &str) {
                 None => req.headers.push(("cookie".into(), pair)),
             }
         }
+        // A path carrier travels as the path value, which `values` already set; an operation
+        // without that parameter cannot carry it.
+        Carrier::Path(_) => {}
         Carrier::Query(q) => {
             let sep = if req.url.contains('?') { '&' } else { '?' };
             let pair: String = form_urlencoded::Serializer::new(String::new())
