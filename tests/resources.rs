@@ -448,3 +448,34 @@ async fn shopware_addresses_are_made_listed_changed_and_deleted() {
     .await;
     assert_eq!(list["elements"], json!([]));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_inferred_header_carrier_comes_back_or_is_made_fresh() {
+    let s = support::serve(corpus("shopware-store-api.json")).await;
+    let patch = |token: Option<&'static str>| {
+        let mut req = s
+            .client
+            .patch(format!("{}/store-api/context", s.base))
+            .header("sw-access-key", "SWSC0000")
+            .json(&json!({}));
+        if let Some(t) = token {
+            req = req.header("sw-context-token", t);
+        }
+        async move {
+            let res = req.send().await.expect("answer");
+            assert_eq!(res.status(), 200);
+            res.headers()
+                .get("sw-context-token")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+                .expect("the answer carries the token")
+        }
+    };
+    assert_eq!(patch(Some("ctx-mine")).await, "ctx-mine");
+    let (a, b) = (patch(None).await, patch(None).await);
+    assert_ne!(
+        a, b,
+        "each new client gets its own token, not the spec's example"
+    );
+    assert_eq!(a.len(), 32);
+}

@@ -156,23 +156,25 @@ impl Mock {
             return render(invalid(op, issues));
         }
         if !behave::applies(api, op) {
-            if !config.stateless
-                && let Some((out, touched)) =
-                    crate::resources::answer(self, api, m.operation, req, &m.params)
-            {
-                note.validation = "resource";
-                note.resource = touched;
-                return out.unwrap_or_else(render);
+            let pref = prefer(req.header("prefer"));
+            let stateful = if config.stateless {
+                None
+            } else {
+                crate::resources::answer(self, api, m.operation, req, &m.params, &pref)
+            };
+            let out = match stateful {
+                Some((out, touched)) => {
+                    note.validation = "resource";
+                    note.resource = touched;
+                    out
+                }
+                None => respond::respond(api, op, req, &pref, config, &self.bodies),
+            };
+            let mut out = out.unwrap_or_else(render);
+            if !config.stateless {
+                crate::resources::carry(api, op, req, &mut out);
             }
-            return respond::respond(
-                api,
-                op,
-                req,
-                &prefer(req.header("prefer")),
-                config,
-                &self.bodies,
-            )
-            .unwrap_or_else(render);
+            return out;
         }
         note.validation = "behaviour";
         match self.behave.run(api, op, req, &m.params, config) {

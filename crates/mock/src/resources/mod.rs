@@ -8,6 +8,7 @@
 //! Every stateful answer is checked against the operation's response schema before it is
 //! stored: a request field whose shape breaks the answer is left out rather than served.
 
+mod carry;
 mod catalog;
 mod fill;
 mod ids;
@@ -20,10 +21,11 @@ use cartwright_model::{Api, Collection, Operation, Place, ResourceAction as Acti
 use http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::negotiate::prefer;
+use crate::negotiate::{Prefer, prefer};
 use crate::problem::Problem;
 use crate::respond::respond;
 use crate::{Config, Incoming, Mock, Outgoing};
+pub use carry::carry;
 use catalog::seed;
 use ops::{nested, own};
 pub use store::Items;
@@ -70,9 +72,9 @@ pub fn answer(
     index: usize,
     req: &Incoming,
     params: &[(String, String)],
+    pref: &Prefer,
 ) -> Option<(Result<Outgoing, Problem>, Option<String>)> {
     let role = api.resources.role(index)?;
-    let pref = prefer(req.header("prefer"));
     if pref.code.is_some()
         || pref.example.is_some()
         || pref.dynamic.is_some()
@@ -95,7 +97,7 @@ pub fn answer(
         query: query(req.query.as_deref()),
         config: mock.config(),
     };
-    let skeleton = match respond(api, ctx.op, req, &pref, ctx.config, &mock.bodies) {
+    let skeleton = match respond(api, ctx.op, req, pref, ctx.config, &mock.bodies) {
         Ok(s) if s.status.is_success() => s,
         other => return Some((other, None)),
     };

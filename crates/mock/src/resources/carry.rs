@@ -1,0 +1,36 @@
+//! Session carriers the spec returns and accepts back without a binding (Shopware's
+//! `sw-context-token`): an answer that declares the header hands back the request's value,
+//! so a client keeps its session, or a fresh token when the request brought none — never the
+//! spec's example, which would give every client the same session.
+
+use cartwright_model::{Api, Operation};
+
+use crate::{Incoming, Outgoing};
+
+/// Sets each inferred header carrier the answer declares: the request's value, else a new one.
+pub fn carry(api: &Api, op: &Operation, req: &Incoming, out: &mut Outgoing) {
+    let carriers = &api.resources.carriers;
+    if carriers.is_empty() {
+        return;
+    }
+    let Some(declared) = op.response_for(out.status.as_u16()) else {
+        return;
+    };
+    for c in carriers.iter().filter(|c| !c.cookie) {
+        let Some(name) = c.returned.strip_prefix("header ") else {
+            continue;
+        };
+        if !declared
+            .headers
+            .iter()
+            .any(|h| h.name.eq_ignore_ascii_case(name))
+        {
+            continue;
+        }
+        let value = req
+            .header(&c.header)
+            .filter(|v| !v.is_empty())
+            .map_or_else(|| cartwright_model::uuid().replace('-', ""), str::to_owned);
+        out.set(name, &value);
+    }
+}
