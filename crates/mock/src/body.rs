@@ -10,7 +10,8 @@ use crate::params::coerce;
 use crate::problem::{Issue, Problem};
 use crate::{Config, Incoming};
 
-/// Checks the body, pushing violations to `issues`; a body that cannot be read at all is a `Problem`.
+/// Checks the body, pushing violations to `issues`; a body that cannot be read at all is a
+/// `Problem`. Returns the parsed body, so what follows does not parse it again.
 pub fn validate(
     op: &Operation,
     req: &Incoming,
@@ -18,8 +19,10 @@ pub fn validate(
     issues: &mut Vec<Issue>,
     spec: &str,
     doc: &Value,
-) -> Result<(), Problem> {
-    let Some(body) = &op.body else { return Ok(()) };
+) -> Result<Option<Value>, Problem> {
+    let Some(body) = &op.body else {
+        return Ok(None);
+    };
     if req.body.is_empty() {
         if body.required {
             issues.push(Issue {
@@ -28,10 +31,10 @@ pub fn validate(
                 message: "the request body is required".into(),
             });
         }
-        return Ok(());
+        return Ok(None);
     }
     if body.content.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let content_type = req
         .header("content-type")
@@ -52,10 +55,10 @@ pub fn validate(
         .with("accepted", serde_json::json!(accepted)));
     };
     let Some(media) = body.content.iter().find(|m| m.media_type == chosen) else {
-        return Ok(());
+        return Ok(None);
     };
     let Some(value) = parse(media, content_type, &req.body, config, doc)? else {
-        return Ok(());
+        return Ok(None);
     };
     if let Some(schema) = &media.schema {
         for v in schema.violations(&value) {
@@ -76,7 +79,7 @@ pub fn validate(
             }
         }
     }
-    Ok(())
+    Ok(Some(value))
 }
 
 /// The body as JSON, or `None` for media types cartwright does not look into.

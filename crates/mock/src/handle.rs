@@ -146,10 +146,14 @@ impl Mock {
         }
         let mut issues: Vec<Issue> = Vec::new();
         params::validate(op, &raw, &mut issues, &api.source);
-        if let Err(p) = body::validate(op, req, config, &mut issues, &api.source, &api.document) {
-            note.validation = "unreadable";
-            return render(p);
-        }
+        let parsed = match body::validate(op, req, config, &mut issues, &api.source, &api.document)
+        {
+            Ok(parsed) => parsed,
+            Err(p) => {
+                note.validation = "unreadable";
+                return render(p);
+            }
+        };
         if !issues.is_empty() {
             note.validation = "invalid";
             note.violations = issues.len();
@@ -160,7 +164,14 @@ impl Mock {
             let stateful = if config.stateless {
                 None
             } else {
-                crate::resources::answer(self, api, m.operation, req, &m.params, &pref)
+                crate::resources::answer(
+                    self,
+                    api,
+                    m.operation,
+                    (req, parsed.as_ref()),
+                    &m.params,
+                    &pref,
+                )
             };
             let out = match stateful {
                 Some((out, touched)) => {

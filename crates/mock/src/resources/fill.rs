@@ -25,17 +25,20 @@ pub(super) fn guard_element(
     let Place::Parent(p) = &ctx.role.answer else {
         return;
     };
-    let mut whole = parent.clone();
-    let index = match whole[array].as_array_mut() {
-        Some(a) => {
-            a.push(element.clone());
-            a.len() - 1
-        }
-        None => return,
+    // The parent without its other elements: what the element is judged in, at the cost
+    // of the element rather than of the whole cart.
+    let Some(fields) = parent.as_object() else {
+        return;
     };
+    let mut whole: serde_json::Map<String, Value> = fields
+        .iter()
+        .filter(|(k, _)| *k != array)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    whole.insert(array.to_owned(), json!([element.clone()]));
     let mut trial = body.clone();
-    put(&mut trial, p, whole);
-    let prefix = format!("{p}/{}/{index}", escape(array));
+    put(&mut trial, p, Value::Object(whole));
+    let prefix = format!("{p}/{}/0", escape(array));
     revert(ctx, &trial, &prefix, element, changes, out);
 }
 
@@ -51,15 +54,14 @@ pub(super) fn place(
     let Some(at) = at else {
         return;
     };
-    if !changes.is_empty() {
-        let mut trial = body.clone();
-        put(&mut trial, at, item.clone());
-        revert(ctx, &trial, at, item, changes, out);
-    }
     put(body, at, item.clone());
+    if !changes.is_empty() && revert(ctx, body, at, item, changes, out) {
+        put(body, at, item.clone());
+    }
 }
 
-/// Restores changed fields that the answer's schema refuses (violations under `prefix/field`).
+/// Restores changed fields that the answer's schema refuses (violations under
+/// `prefix/field`); whether any was restored.
 pub(super) fn revert(
     ctx: &Ctx<'_>,
     trial: &Value,
@@ -67,11 +69,15 @@ pub(super) fn revert(
     item: &mut Value,
     changes: &[(String, Option<Value>)],
     out: &Outgoing,
-) {
+) -> bool {
     let Some(schema) = answer_schema(ctx.op, out) else {
-        return;
+        return false;
     };
+    if schema.is_valid(trial) {
+        return false;
+    }
     let violations = schema.violations(trial);
+    let mut restored = false;
     for (field, old) in changes {
         let at = format!("{prefix}/{}", escape(field));
         let broken = violations
@@ -82,8 +88,10 @@ pub(super) fn revert(
                 Some(old) => obj.insert(field.clone(), old.clone()),
                 None => obj.remove(field),
             };
+            restored = true;
         }
     }
+    restored
 }
 
 /// The compiled schema of the media type the answer was made in.

@@ -26,7 +26,7 @@ use crate::problem::Problem;
 use crate::respond::respond;
 use crate::{Config, Incoming, Mock, Outgoing};
 pub use carry::carry;
-use catalog::seed;
+use catalog::{generated, seed};
 use ops::{nested, own};
 pub use store::Items;
 
@@ -65,12 +65,13 @@ impl Ctx<'_> {
 }
 
 /// Answers an operation that has an inferred role; `None` leaves it to the stateless path.
-/// An explicit `Prefer: code=` or `example=` is a request for the spec's own answer.
+/// `sent` is the request body as validation parsed it. An explicit `Prefer` (`code`,
+/// `example`, `dynamic`, `seed`) is a request for the spec's own answer.
 pub fn answer(
     mock: &Mock,
     api: &Api,
     index: usize,
-    req: &Incoming,
+    (req, sent): (&Incoming, Option<&Value>),
     params: &[(String, String)],
     pref: &Prefer,
 ) -> Option<(Result<Outgoing, Problem>, Option<String>)> {
@@ -83,8 +84,7 @@ pub fn answer(
         return None;
     }
     let col = &api.resources.collections[role.collection];
-    let fields = serde_json::from_slice::<Value>(&req.body)
-        .ok()
+    let fields = sent
         .and_then(|v| v.pointer(&role.request).cloned())
         .filter(Value::is_object);
     let ctx = Ctx {
@@ -150,15 +150,20 @@ fn run(ctx: &Ctx<'_>, items: &mut HashMap<usize, Items>, body: &mut Value, out: 
             let Some(pid) = ctx.param(Some(&p.param)).map(str::to_owned) else {
                 return Done::Ok(None);
             };
+            // A new element starts from the items schema's value, generated once.
+            let template = (ctx.role.action == Action::Create).then(|| {
+                let own = items.entry(ctx.role.collection).or_default();
+                own.template
+                    .get_or_insert_with(|| {
+                        generated(ctx, Some(&p.items)).unwrap_or_else(|| serde_json::json!({}))
+                    })
+                    .clone()
+            });
             let store = items.entry(p.collection).or_default();
-            let Some(mut parent) = store.map.get(&pid).cloned() else {
+            let Some(parent) = store.map.get_mut(&pid) else {
                 return Done::Missing(r.collections[p.collection].name.clone(), pid);
             };
-            let done = nested(ctx, &mut parent, &p.array, &p.items, body, out);
-            if matches!(done, Done::Ok(_)) {
-                store.map.insert(pid, parent);
-            }
-            done
+            nested(ctx, parent, (&p.array, &p.items), template, body, out)
         }
     }
 }

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::catalog::{generated, natural, new_id};
 use super::fill::{deleted, guard_element, list, merge, place};
 use super::store::{Items, id_text};
-use super::{Ctx, Done, item_at};
+use super::{Ctx, Done, item_at, put};
 
 use crate::Outgoing;
 
@@ -59,23 +59,28 @@ pub(super) fn own(ctx: &Ctx<'_>, store: &mut Items, body: &mut Value, out: &Outg
             let Some(id) = id else {
                 return Done::Ok(None);
             };
-            let Some(mut item) = store.map.get(&id).cloned() else {
-                return Done::Missing(col.name.clone(), id);
-            };
+            let at = item_at(&ctx.role.answer);
             match action {
                 Action::Delete => {
-                    store.map.shift_remove(&id);
+                    if store.map.shift_remove(&id).is_none() {
+                        return Done::Missing(col.name.clone(), id);
+                    }
                     deleted(body, &id);
                 }
                 Action::Update => {
-                    let changes = merge(ctx, &mut item);
-                    let at = item_at(&ctx.role.answer);
-                    place(ctx, body, at.as_deref(), &mut item, &changes, out);
-                    store.map.insert(id.clone(), item);
+                    let Some(item) = store.map.get_mut(&id) else {
+                        return Done::Missing(col.name.clone(), id);
+                    };
+                    let changes = merge(ctx, item);
+                    place(ctx, body, at.as_deref(), item, &changes, out);
                 }
                 _ => {
-                    let at = item_at(&ctx.role.answer);
-                    place(ctx, body, at.as_deref(), &mut item, &[], out);
+                    let Some(item) = store.map.get(&id) else {
+                        return Done::Missing(col.name.clone(), id);
+                    };
+                    if let Some(at) = &at {
+                        put(body, at, item.clone());
+                    }
                 }
             }
             Done::Ok(Some(id))
@@ -87,8 +92,8 @@ pub(super) fn own(ctx: &Ctx<'_>, store: &mut Items, body: &mut Value, out: &Outg
 pub(super) fn nested(
     ctx: &Ctx<'_>,
     parent: &mut Value,
-    array: &str,
-    items_schema: &str,
+    (array, items_schema): (&str, &str),
+    template: Option<Value>,
     body: &mut Value,
     out: &Outgoing,
 ) -> Done {
@@ -105,7 +110,7 @@ pub(super) fn nested(
     };
     let touched = match (&ctx.role.action, &id) {
         (Action::Create, _) => {
-            let mut element = generated(ctx, Some(items_schema)).unwrap_or_else(|| json!({}));
+            let mut element = template.unwrap_or_else(|| json!({}));
             let changes = merge(ctx, &mut element);
             let n = parent[array].as_array().map_or(0, Vec::len) as u64 + 1;
             let new_id = new_id(ctx, &element, col, Some(items_schema), n);
@@ -145,18 +150,10 @@ pub(super) fn nested(
         (_, None) => None,
     };
     match &ctx.role.answer {
-        Place::Parent(p) => {
-            let mut whole = parent.clone();
-            place(ctx, body, Some(p), &mut whole, &[], out);
-        }
+        Place::Parent(p) => put(body, p, parent.clone()),
         Place::Item(p) => {
-            if let Some(e) = touched
-                .as_deref()
-                .and_then(|id| position(parent, id))
-                .map(|i| parent[array][i].clone())
-            {
-                let mut e = e;
-                place(ctx, body, Some(p), &mut e, &[], out);
+            if let Some(i) = touched.as_deref().and_then(|id| position(parent, id)) {
+                put(body, p, parent[array][i].clone());
             }
         }
         _ => {}

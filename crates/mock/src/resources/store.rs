@@ -16,6 +16,9 @@ pub struct Items {
     pub seeded: bool,
     /// How many ids were handed out (integer ids count up from it).
     pub next: u64,
+    /// A sub-resource's new element before the request's fields: generated once (the
+    /// generator is deterministic), then copied.
+    pub template: Option<Value>,
 }
 
 impl Items {
