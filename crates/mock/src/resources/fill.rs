@@ -1,11 +1,14 @@
 //! Writing into answers and items: request fields merged into an item (and reverted where
 //! they would break the answer's schema), items and lists put in place, deletions marked.
 
+use std::sync::Arc;
+
 use serde_json::{Value, json};
 
 use cartwright_model::{Operation, Place};
 
 use super::catalog::natural;
+use super::splice::{Answer, Part};
 use super::{Ctx, escape, put};
 use crate::Outgoing;
 
@@ -147,7 +150,7 @@ pub(super) fn merge(ctx: &Ctx<'_>, item: &mut Value) -> Vec<(String, Option<Valu
 }
 
 /// Fills a list answer: the page asked for (`offset`, `limit`) and the counts beside it.
-pub(super) fn list(ctx: &Ctx<'_>, body: &mut Value, all: Vec<Value>) {
+pub(super) fn list(ctx: &Ctx<'_>, answer: &mut Answer, all: Vec<Arc<Value>>) {
     let Place::List { array, counts } = &ctx.role.answer else {
         return;
     };
@@ -160,12 +163,13 @@ pub(super) fn list(ctx: &Ctx<'_>, body: &mut Value, all: Vec<Value>) {
     let total = all.len();
     let offset = number("offset").unwrap_or(0);
     let limit = number("limit");
-    let page: Vec<Value> = all
+    let page: Vec<Arc<Value>> = all
         .into_iter()
         .skip(offset)
         .take(limit.unwrap_or(usize::MAX))
         .collect();
-    put(body, array, Value::Array(page));
+    answer.splice(array, Part::Many(page));
+    let body = &mut answer.body;
     for (name, at) in counts {
         let v = match name.as_str() {
             "offset" => json!(offset),

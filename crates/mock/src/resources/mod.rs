@@ -13,9 +13,11 @@ mod catalog;
 mod fill;
 mod ids;
 mod ops;
+mod splice;
 mod store;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use cartwright_model::{Api, Collection, Operation, Place, ResourceAction as Action, Role};
 use http::StatusCode;
@@ -28,6 +30,7 @@ use crate::{Config, Incoming, Mock, Outgoing};
 pub use carry::carry;
 use catalog::{generated, seed};
 use ops::{nested, own};
+use splice::{Answer, Part};
 pub use store::Items;
 
 /// What one request works on, gathered before the state lock is taken.
@@ -101,7 +104,7 @@ pub fn answer(
         Ok(s) if s.status.is_success() => s,
         other => return Some((other, None)),
     };
-    let mut body = if skeleton.body.is_empty() {
+    let body = if skeleton.body.is_empty() {
         Value::Null
     } else {
         match mock.bodies.parsed(&skeleton.body) {
@@ -109,9 +112,10 @@ pub fn answer(
             None => return Some((Ok(skeleton), None)),
         }
     };
+    let mut answer = Answer::new(body);
     let done = mock
         .behave
-        .with_items(api, |items| run(&ctx, items, &mut body, &skeleton));
+        .with_items(api, |items| run(&ctx, items, &mut answer, &skeleton));
     let touched = |id: Option<&str>| Some(format!("{} {}", col.name, id.unwrap_or("*")));
     match done {
         Done::Missing(what, id) => {
@@ -120,8 +124,9 @@ pub fn answer(
         }
         Done::Ok(id) => {
             let mut out = skeleton;
-            if !body.is_null() {
-                out.body = serde_json::to_vec(&body).unwrap_or_default().into();
+            // Written after the state lock is released, from the stored items themselves.
+            if !answer.body.is_null() {
+                out.body = answer.to_vec().into();
             }
             if role.location
                 && role.action == Action::Create
@@ -135,15 +140,20 @@ pub fn answer(
 }
 
 /// Changes the state and fills the answer's body, under the state lock.
-fn run(ctx: &Ctx<'_>, items: &mut HashMap<usize, Items>, body: &mut Value, out: &Outgoing) -> Done {
+fn run(
+    ctx: &Ctx<'_>,
+    items: &mut HashMap<usize, Items>,
+    answer: &mut Answer,
+    out: &Outgoing,
+) -> Done {
     let r = &ctx.api.resources;
     let top = r.lineage(ctx.role.collection)[0];
-    seed(ctx, top, items.entry(top).or_default(), body, out);
+    seed(ctx, top, items.entry(top).or_default(), &answer.body, out);
     match &ctx.col.parent {
         None => own(
             ctx,
             items.entry(ctx.role.collection).or_default(),
-            body,
+            answer,
             out,
         ),
         Some(p) => {
@@ -160,10 +170,16 @@ fn run(ctx: &Ctx<'_>, items: &mut HashMap<usize, Items>, body: &mut Value, out: 
                     .clone()
             });
             let store = items.entry(p.collection).or_default();
-            let Some(parent) = store.map.get_mut(&pid) else {
+            let Some(stored) = store.map.get_mut(&pid) else {
                 return Done::Missing(r.collections[p.collection].name.clone(), pid);
             };
-            nested(ctx, parent, (&p.array, &p.items), template, body, out)
+            // Copy-on-write: an answer still being written keeps the old version.
+            let parent = Arc::make_mut(stored);
+            let done = nested(ctx, parent, (&p.array, &p.items), template, answer, out);
+            if let (Done::Ok(_), Place::Parent(at)) = (&done, &ctx.role.answer) {
+                answer.splice(at, Part::One(stored.clone()));
+            }
+            done
         }
     }
 }

@@ -1,24 +1,27 @@
 //! What each action does to the stored items: on a top-level collection's own store, and
 //! on a sub-resource's parent array.
 
+use std::sync::Arc;
+
 use cartwright_model::{Place, ResourceAction as Action};
 use serde_json::{Value, json};
 
 use super::catalog::{generated, natural, new_id};
 use super::fill::{deleted, guard_element, list, merge, place};
+use super::splice::{Answer, Part};
 use super::store::{Items, id_text};
 use super::{Ctx, Done, item_at, put};
-
 use crate::Outgoing;
 
 /// A top-level collection's operations.
-pub(super) fn own(ctx: &Ctx<'_>, store: &mut Items, body: &mut Value, out: &Outgoing) -> Done {
+pub(super) fn own(ctx: &Ctx<'_>, store: &mut Items, answer: &mut Answer, out: &Outgoing) -> Done {
     let col = ctx.col;
     let id = ctx.param(col.param.as_deref()).map(str::to_owned);
+    let at = item_at(&ctx.role.answer);
     match &ctx.role.action {
         Action::Create => {
             let mut item = match &ctx.role.answer {
-                Place::Item(p) => body.pointer(p).cloned().filter(Value::is_object),
+                Place::Item(p) => answer.body.pointer(p).cloned().filter(Value::is_object),
                 _ => None,
             }
             .or_else(|| generated(ctx, col.schema.as_deref()))
@@ -45,41 +48,47 @@ pub(super) fn own(ctx: &Ctx<'_>, store: &mut Items, body: &mut Value, out: &Outg
                     id_text(&new_id).unwrap_or_default()
                 }
             };
-            let at = item_at(&ctx.role.answer);
-            place(ctx, body, at.as_deref(), &mut item, &changes, out);
+            place(
+                ctx,
+                &mut answer.body,
+                at.as_deref(),
+                &mut item,
+                &changes,
+                out,
+            );
             store.put(id.clone(), item);
             Done::Ok(Some(id))
         }
         Action::List => {
-            let all: Vec<Value> = store.map.values().cloned().collect();
-            list(ctx, body, all);
+            list(ctx, answer, store.map.values().cloned().collect());
             Done::Ok(None)
         }
         action => {
             let Some(id) = id else {
                 return Done::Ok(None);
             };
-            let at = item_at(&ctx.role.answer);
             match action {
                 Action::Delete => {
                     if store.map.shift_remove(&id).is_none() {
                         return Done::Missing(col.name.clone(), id);
                     }
-                    deleted(body, &id);
+                    deleted(&mut answer.body, &id);
                 }
                 Action::Update => {
                     let Some(item) = store.map.get_mut(&id) else {
                         return Done::Missing(col.name.clone(), id);
                     };
+                    // Copy-on-write: an answer still being written keeps the old version.
+                    let item = Arc::make_mut(item);
                     let changes = merge(ctx, item);
-                    place(ctx, body, at.as_deref(), item, &changes, out);
+                    place(ctx, &mut answer.body, at.as_deref(), item, &changes, out);
                 }
                 _ => {
                     let Some(item) = store.map.get(&id) else {
                         return Done::Missing(col.name.clone(), id);
                     };
                     if let Some(at) = &at {
-                        put(body, at, item.clone());
+                        answer.splice(at, Part::One(item.clone()));
                     }
                 }
             }
@@ -88,13 +97,14 @@ pub(super) fn own(ctx: &Ctx<'_>, store: &mut Items, body: &mut Value, out: &Outg
     }
 }
 
-/// A sub-resource's operations, on its parent's array.
+/// A sub-resource's operations, on its parent's array. A `Parent` answer is filled by the
+/// caller, which holds the parent as stored.
 pub(super) fn nested(
     ctx: &Ctx<'_>,
     parent: &mut Value,
     (array, items_schema): (&str, &str),
     template: Option<Value>,
-    body: &mut Value,
+    answer: &mut Answer,
     out: &Outgoing,
 ) -> Done {
     let col = ctx.col;
@@ -115,15 +125,23 @@ pub(super) fn nested(
             let n = parent[array].as_array().map_or(0, Vec::len) as u64 + 1;
             let new_id = new_id(ctx, &element, col, Some(items_schema), n);
             element[&col.id] = new_id.clone();
-            guard_element(ctx, parent, array, &mut element, &changes, body, out);
+            guard_element(
+                ctx,
+                parent,
+                array,
+                &mut element,
+                &changes,
+                &answer.body,
+                out,
+            );
             if let Some(a) = parent[array].as_array_mut() {
                 a.push(element);
             }
             id_text(&new_id)
         }
         (Action::List, _) => {
-            let all = parent[array].as_array().cloned().unwrap_or_default();
-            list(ctx, body, all);
+            let all = parent[array].as_array().into_iter().flatten();
+            list(ctx, answer, all.cloned().map(Arc::new).collect());
             return Done::Ok(None);
         }
         (action, Some(id)) => {
@@ -135,12 +153,20 @@ pub(super) fn nested(
                     if let Some(a) = parent[array].as_array_mut() {
                         a.remove(i);
                     }
-                    deleted(body, id);
+                    deleted(&mut answer.body, id);
                 }
                 Action::Update => {
                     let mut element = parent[array][i].clone();
                     let changes = merge(ctx, &mut element);
-                    guard_element(ctx, parent, array, &mut element, &changes, body, out);
+                    guard_element(
+                        ctx,
+                        parent,
+                        array,
+                        &mut element,
+                        &changes,
+                        &answer.body,
+                        out,
+                    );
                     parent[array][i] = element;
                 }
                 _ => {}
@@ -149,14 +175,10 @@ pub(super) fn nested(
         }
         (_, None) => None,
     };
-    match &ctx.role.answer {
-        Place::Parent(p) => put(body, p, parent.clone()),
-        Place::Item(p) => {
-            if let Some(i) = touched.as_deref().and_then(|id| position(parent, id)) {
-                put(body, p, parent[array][i].clone());
-            }
-        }
-        _ => {}
+    if let Place::Item(p) = &ctx.role.answer
+        && let Some(i) = touched.as_deref().and_then(|id| position(parent, id))
+    {
+        put(&mut answer.body, p, parent[array][i].clone());
     }
     Done::Ok(touched)
 }

@@ -1,6 +1,8 @@
 //! Items of inferred collections, kept in insertion order so a list answers in the order
 //! things were made, bounded like every other store.
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 use serde_json::Value;
 
@@ -10,8 +12,8 @@ pub const ITEMS_MAX: usize = 10_000;
 /// One collection's items by id.
 #[derive(Default)]
 pub struct Items {
-    /// Items by id, oldest first.
-    pub map: IndexMap<String, Value>,
+    /// Items by id, oldest first; shared with the answers being written from them.
+    pub map: IndexMap<String, Arc<Value>>,
     /// Whether a collection no operation creates in has been filled with generated items.
     pub seeded: bool,
     /// How many ids were handed out (integer ids count up from it).
@@ -24,7 +26,7 @@ pub struct Items {
 impl Items {
     /// Keeps an item under its id, forgetting the oldest beyond the bound.
     pub fn put(&mut self, id: String, item: Value) {
-        self.map.insert(id, item);
+        self.map.insert(id, Arc::new(item));
         while self.map.len() > ITEMS_MAX {
             self.map.shift_remove_index(0);
         }
