@@ -1,28 +1,19 @@
--- Inferred state on the unmodified Medusa store spec: each connection makes a cart, then
--- alternately adds a line item and reads the cart; after 50 items it starts a new cart, so
--- a cart stays the size a shopper's would (the mock keeps every item it is given).
-local cart = nil
-local adds = 0
+-- Inferred state on the unmodified Medusa store spec: alternately adds a line item to a cart
+-- and reads that cart back, round-robin over the carts made before the run (CARTS, comma
+-- separated), so each cart grows by a few items only, as a shopper's would.
+local carts = {}
+for id in string.gmatch(os.getenv("CARTS") or "", "[^,]+") do
+  carts[#carts + 1] = id
+end
 local n = 0
-local json = "application/json"
+local body = '{"variant_id":"variant_1","quantity":1}'
 
 request = function()
-  if cart == nil or adds >= 50 then
-    cart = nil
-    adds = 0
-    return wrk.format("POST", "/store/carts", {["Content-Type"] = json}, '{"region_id":"reg_1"}')
-  end
   n = n + 1
+  local cart = carts[(math.floor(n / 2) % #carts) + 1]
   if n % 2 == 0 then
-    adds = adds + 1
     return wrk.format("POST", "/store/carts/" .. cart .. "/line-items",
-      {["Content-Type"] = json}, '{"variant_id":"variant_1","quantity":1}')
+      {["Content-Type"] = "application/json"}, body)
   end
   return wrk.format("GET", "/store/carts/" .. cart)
-end
-
-response = function(status, headers, body)
-  if cart == nil and status == 200 then
-    cart = string.match(body, '"id":"(cart_[0-9A-Z]+)"')
-  end
 end

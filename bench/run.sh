@@ -32,14 +32,29 @@ BODY_FILE="$tmp/invalid.json" load -s bench/post.lua http://127.0.0.1:4711/api/s
 wait_up http://127.0.0.1:4714/__cartwright/health
 token=$(curl -fs -X POST http://127.0.0.1:4714/api/v2/storefront/cart | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["attributes"]["token"])')
 ORDER_TOKEN="$token" load -s bench/stateful.lua http://127.0.0.1:4714 > "$tmp/stateful.txt"
+# Inferred state (no x-cartwright): the unmodified Medusa spec, carts made first.
+"$bin/cartwright" mock tests/corpus/medusa-store-v2.full.yaml --port 4715 --quiet & inferred=$!
+wait_up http://127.0.0.1:4715/__cartwright/health
+carts=$(python3 - <<'PY'
+import json, urllib.request
+ids = []
+for _ in range(500):
+    req = urllib.request.Request("http://127.0.0.1:4715/store/carts", data=b'{"region_id":"reg_1"}',
+                                 headers={"content-type": "application/json"})
+    ids.append(json.load(urllib.request.urlopen(req))["cart"]["id"])
+print(",".join(ids))
+PY
+)
+CARTS="$carts" load -s bench/inferred.lua http://127.0.0.1:4715 > "$tmp/inferred.txt"
 rss=$(awk '/VmHWM/ {print $2}' "/proc/$mock/status")
 
 base=$(rps "$tmp/plain.txt")
 printf '%-34s %12s %8s %10s\n' "case (wrk -t$threads -c$conn -d$dur)" "requests/s" "ratio" "p99"
-for case in plain get post invalid stateful; do
+for case in plain get post invalid stateful inferred; do
   r=$(rps "$tmp/$case.txt")
   printf '%-34s %12s %8.2f %10s\n' "$case" "$r" "$(awk -v a="$r" -v b="$base" 'BEGIN {print a / b}')" "$(p99 "$tmp/$case.txt")"
 done
+awk '/Requests\/sec/ {r = $2} /Transfer\/sec/ {t = $2; u = $2; sub(/[0-9.]+/, "", u); m = (u == "MB") ? 1048576 : (u == "KB" ? 1024 : 1); gsub(/[A-Za-z]/, "", t)} END {printf "inferred: %.0f bytes per answer on average\n", t * m / r}' "$tmp/inferred.txt"
 echo "peak resident memory under load: $((rss / 1024)) MiB"
 for s in "$spec" $(ls specs/*.yaml 2>/dev/null | grep -v overlay) tests/corpus/medusa-store-v2.full.yaml; do
   ms=$(python3 bench/startup.py 5 http://127.0.0.1:4713/__cartwright/health -- "$bin/cartwright" mock "$s" --port 4713 --quiet)

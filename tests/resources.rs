@@ -479,3 +479,47 @@ async fn an_inferred_header_carrier_comes_back_or_is_made_fresh() {
     );
     assert_eq!(a.len(), 32);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_parent_array_is_bounded_and_a_full_one_is_a_conflict_that_loses_nothing() {
+    let s = support::serve(load_str(PLAIN)).await;
+    let (st, made) = call(
+        &s,
+        "POST",
+        "/baskets",
+        &[],
+        Some(json!({"currency": "EUR"})),
+    )
+    .await;
+    assert_eq!(st, 201, "{made}");
+    let id = made["basketId"].as_str().expect("an id").to_owned();
+    let add = format!("/baskets/{id}/productItems");
+    for i in 0..1000 {
+        let (st, _) = call(
+            &s,
+            "POST",
+            &add,
+            &[],
+            Some(json!({"productId": format!("p{i}")})),
+        )
+        .await;
+        assert_eq!(st, 200, "add {i}");
+    }
+    let (st, full) = call(
+        &s,
+        "POST",
+        &add,
+        &[],
+        Some(json!({"productId": "one-too-many"})),
+    )
+    .await;
+    assert_eq!(st, 409, "{full}");
+    assert!(
+        full["detail"].as_str().is_some_and(|d| d.contains("1000")),
+        "{full}"
+    );
+    let (_, basket) = call(&s, "GET", &format!("/baskets/{id}"), &[], None).await;
+    let items = basket["productItems"].as_array().expect("items");
+    assert_eq!(items.len(), 1000);
+    assert_eq!(items[999]["productId"], "p999");
+}

@@ -51,6 +51,8 @@ enum Done {
     Ok(Option<String>),
     /// No item (or parent) with this id.
     Missing(String, String),
+    /// The parent's array holds as many elements as the mock keeps.
+    Full(String),
 }
 
 impl Ctx<'_> {
@@ -121,6 +123,23 @@ pub fn answer(
         Done::Missing(what, id) => {
             let out = not_found(mock, &ctx, req, &what, &id);
             Some((out, touched(Some(&id))))
+        }
+        Done::Full(array) => {
+            let out = Err(Problem::new(
+                StatusCode::CONFLICT,
+                "full",
+                "Too Many Elements",
+                format!(
+                    "`{array}` holds {} elements, the most the mock keeps in one {}",
+                    store::ELEMENTS_MAX,
+                    api.resources.collections[col
+                        .parent
+                        .as_ref()
+                        .map_or(role.collection, |p| p.collection)]
+                    .name
+                ),
+            ));
+            Some((out, touched(None)))
         }
         Done::Ok(id) => {
             let mut out = skeleton;

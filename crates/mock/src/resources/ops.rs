@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::catalog::{generated, natural, new_id};
 use super::fill::{deleted, guard_element, list, merge, place};
 use super::splice::{Answer, Part};
-use super::store::{Items, id_text};
+use super::store::{ELEMENTS_MAX, Items, id_text};
 use super::{Ctx, Done, item_at, put};
 use crate::Outgoing;
 
@@ -120,6 +120,12 @@ pub(super) fn nested(
     };
     let touched = match (&ctx.role.action, &id) {
         (Action::Create, _) => {
+            if parent[array]
+                .as_array()
+                .is_some_and(|a| a.len() >= ELEMENTS_MAX)
+            {
+                return Done::Full(array.to_owned());
+            }
             let mut element = template.unwrap_or_else(|| json!({}));
             let changes = merge(ctx, &mut element);
             let n = parent[array].as_array().map_or(0, Vec::len) as u64 + 1;

@@ -6,8 +6,11 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 use serde_json::Value;
 
-/// The most items one collection keeps; the oldest are forgotten first.
-pub const ITEMS_MAX: usize = 10_000;
+/// The most items one collection keeps; the oldest are forgotten first. Items can be large
+/// (a cart with its lines), so fewer than the sessions' 10,000.
+pub const ITEMS_MAX: usize = 1_000;
+/// The most elements a parent's array keeps for a sub-resource (lines in one cart).
+pub const ELEMENTS_MAX: usize = 1_000;
 
 /// One collection's items by id.
 #[derive(Default)]

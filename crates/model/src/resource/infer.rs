@@ -221,7 +221,8 @@ fn item_schema(doc: &Value, api: &Api, r: &mut Resources, c: usize) {
 /// Leaves stateless the collections whose items no client can address: no answer hands
 /// out their ids (a create that answers the item, a `Location`, a link, or a list), or
 /// their items have no id property at all (`POST /auth/customer/{provider}` is not an
-/// update of a stored item; a password reset's token travels by e-mail). So are those
+/// update of a stored item; a password reset's token travels by e-mail), or nothing reads
+/// what is stored. So are those
 /// under a parent that is itself stateless, those nested deeper than one parent, and lists
 /// under an item that are not kept in it (`/product/{id}/cross-selling`).
 fn drop_unreachable(doc: &Value, r: &mut Resources) {
@@ -241,11 +242,21 @@ fn drop_unreachable(doc: &Value, r: &mut Resources) {
                     _ => false,
                 }
         });
+        // A collection only created in, never read, listed, changed or parent to anything,
+        // keeps nothing anyone could see (`POST /cart` with no `/cart/{id}`).
+        let observed = r
+            .roles
+            .iter()
+            .flatten()
+            .any(|x| x.collection == c && x.action != Action::Create)
+            || r.collections
+                .iter()
+                .any(|s| s.parent.as_ref().is_some_and(|p| p.collection == c));
         let placed = match &col.parent {
             None => !col.path.contains('{'),
             Some(p) => live[p.collection] && r.collections[p.collection].parent.is_none(),
         };
-        live[c] = has_id && exposed && placed;
+        live[c] = has_id && exposed && observed && placed;
     }
     for role in r.roles.iter_mut() {
         if role.as_ref().is_some_and(|x| !live[x.collection]) {
