@@ -384,6 +384,18 @@ async fn spree_v3_wishlists_are_made_read_listed_changed_and_deleted() {
     assert_eq!(st, 404);
     let (_, list) = call(&s, "GET", base, &auth, None).await;
     assert_eq!(list["data"].as_array().map(Vec::len), Some(1));
+    let journal = s.mock.journal().recent(20);
+    assert!(
+        journal
+            .iter()
+            .any(|e| e.resource.as_deref() == Some(&format!("wishlists {id}"))),
+        "the journal names the resource and id touched"
+    );
+    let later = second["id"].as_str().expect("an id").to_owned();
+    let (st, _) = call(&s, "POST", "/__cartwright/reset", &[], None).await;
+    assert!((200..300).contains(&st));
+    let (st, _) = call(&s, "GET", &format!("{base}/{later}"), &auth, None).await;
+    assert_eq!(st, 404, "reset forgets inferred state too");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
