@@ -164,3 +164,26 @@ fn pending_snapshots_are_reviewed_accepted_and_rejected() {
     assert_eq!(reject.status.code(), Some(0));
     assert!(!Path::new(&snaps.join("b__y.snap.new")).exists());
 }
+
+#[test]
+fn tags_that_select_no_scenario_are_a_usage_error_not_a_pass() {
+    let out = run(&[
+        "tests/cli/run/scenarios",
+        "--spec",
+        "specs/vendo-storefront.yaml",
+        "--target",
+        "http://127.0.0.1:9",
+        "--env",
+        "tests/cli/run/env.yaml",
+        "--tags",
+        "no-such-tag",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains(
+            "--tags no-such-tag matches none of the scenarios in tests/cli/run/scenarios"
+        ),
+        "{}",
+        text(&out)
+    );
+}

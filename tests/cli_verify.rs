@@ -140,3 +140,24 @@ fn unknown_checks_and_auth_schemes_are_usage_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("NAME=VALUE"), "{}", text(&out));
 }
+
+#[test]
+fn an_include_that_selects_nothing_is_a_usage_error_not_a_pass() {
+    let out = bin()
+        .args([
+            "verify",
+            SPEC,
+            "--target",
+            "http://127.0.0.1:9",
+            "--include",
+            "noSuchOperation",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("--include noSuchOperation matches no operation"),
+        "{}",
+        text(&out)
+    );
+}

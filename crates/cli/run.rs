@@ -96,6 +96,19 @@ pub fn run(args: RunArgs) -> ExitCode {
         let has = |t: &str| l.scenario.tags.iter().any(|x| x == t);
         (with.is_empty() || with.iter().any(|t| has(t))) && !without.iter().any(|t| has(&t[1..]))
     });
+    if loaded.is_empty() {
+        // A CI job that tests nothing must not pass.
+        if args.tags.is_empty() {
+            eprintln!("error: no scenario to run in {}", shown(&args.files));
+        } else {
+            eprintln!(
+                "error: no scenario to run: --tags {} matches none of the scenarios in {}",
+                args.tags.join(", "),
+                shown(&args.files)
+            );
+        }
+        return ExitCode::from(2);
+    }
     let Some(target) = args.target.or(env_target) else {
         eprintln!("error: no target: give --target URL, CARTWRIGHT_TARGET, or `target:` in --env");
         return ExitCode::from(2);
@@ -191,4 +204,13 @@ pub fn lint_scenarios(files: &[PathBuf], spec: Option<&std::path::Path>) -> usiz
     }
     print(&errs, &sources);
     errs.iter().filter(|d| d.is_error()).count()
+}
+
+/// The paths given, for a message.
+fn shown(paths: &[std::path::PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

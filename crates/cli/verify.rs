@@ -76,6 +76,23 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
     let Some(apis) = load_all(&args.spec, true) else {
         return ExitCode::from(2);
     };
+    // A CI job that verifies nothing must not pass.
+    let selected: usize = apis
+        .iter()
+        .map(|api| {
+            api.operations
+                .iter()
+                .filter(|op| cartwright_verify::included(op, &args.include))
+                .count()
+        })
+        .sum();
+    if selected == 0 {
+        eprintln!(
+            "error: nothing to verify: --include {} matches no operation (by operationId, path or tag)",
+            args.include.join(", ")
+        );
+        return ExitCode::from(2);
+    }
     let opts = cartwright_verify::Options {
         target: args.target.clone(),
         checks: if args.checks.iter().any(|c| c == "all") {

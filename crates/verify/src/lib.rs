@@ -143,7 +143,8 @@ fn broken(api: &Api, opts: &Options, error: String) -> Verified {
     }
 }
 
-fn included(op: &Operation, include: &[String]) -> bool {
+/// Whether `--include` selects the operation: by operationId, path or tag (`[]`: all).
+pub fn included(op: &Operation, include: &[String]) -> bool {
     include.is_empty()
         || include
             .iter()
