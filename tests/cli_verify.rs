@@ -161,3 +161,18 @@ fn an_include_that_selects_nothing_is_a_usage_error_not_a_pass() {
         text(&out)
     );
 }
+
+#[test]
+fn a_target_that_is_not_a_url_is_a_one_line_usage_error() {
+    let out = bin()
+        .args(["verify", SPEC, "--target", "not-a-url"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("`not-a-url` is not an http:// or https:// URL"),
+        "{err}"
+    );
+    assert!(err.lines().count() <= 4, "{err}");
+}

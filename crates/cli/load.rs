@@ -62,3 +62,17 @@ pub fn print(diags: &[Diagnostic], sources: &Sources) {
 pub fn resource_map(api: &cartwright_model::Api) -> String {
     format!("resources of {}\n{}", api.source, api.resources.render(api))
 }
+
+/// A target as clap checks it: an `http://` or `https://` URL with a host, so a typo is a
+/// one-line usage error (exit 2) rather than a run of unreachable requests.
+pub fn target_url(s: &str) -> Result<String, String> {
+    let rest = s
+        .strip_prefix("http://")
+        .or_else(|| s.strip_prefix("https://"))
+        .ok_or_else(|| format!("`{s}` is not an http:// or https:// URL"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if host.is_empty() || host.starts_with(':') {
+        return Err(format!("`{s}` names no host"));
+    }
+    Ok(s.to_owned())
+}

@@ -24,7 +24,7 @@ pub struct RunArgs {
     #[arg(required = true, value_name = "SCENARIO")]
     files: Vec<PathBuf>,
     /// The server to test (`http://127.0.0.1:4010`); a path in it replaces the spec's base path.
-    #[arg(long, env = "CARTWRIGHT_TARGET", value_name = "URL")]
+    #[arg(long, env = "CARTWRIGHT_TARGET", value_name = "URL", value_parser = crate::load::target_url)]
     target: Option<String>,
     /// The spec every scenario is checked against (default: `specs/<folder>.yaml`).
     #[arg(long, value_name = "SPEC")]

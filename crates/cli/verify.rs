@@ -14,7 +14,7 @@ pub struct VerifyArgs {
     #[command(flatten)]
     spec: SpecArgs,
     /// The implementation to verify (`http://127.0.0.1:8080`); the spec's base path is added.
-    #[arg(long, env = "CARTWRIGHT_TARGET", value_name = "URL")]
+    #[arg(long, env = "CARTWRIGHT_TARGET", value_name = "URL", value_parser = crate::load::target_url)]
     target: String,
     /// Checks to run, by name, or `all`; the default leaves out `positive_data_acceptance`.
     #[arg(
