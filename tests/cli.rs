@@ -227,3 +227,32 @@ fn a_broken_overlay_is_refused_with_its_place() {
         "{stderr}"
     );
 }
+
+#[test]
+fn lint_of_a_folder_reads_specs_as_specs_and_graphql_as_graphql() {
+    let out = bin()
+        .args(["lint", "specs/", "specs/centra-storefront.graphql"])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(!stderr.contains("unknown key"), "{stderr}");
+    for spec in [
+        "specs/centra-checkout.yaml: ok",
+        "specs/vendo-storefront.yaml: ok",
+        "specs/centra-storefront.graphql: ok",
+    ] {
+        assert!(stdout.contains(spec), "{spec} missing:\n{stdout}");
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    let bad = dir.path().join("bad.graphql");
+    std::fs::write(&bad, "type Query { a: Nope }\n").expect("written");
+    let out = bin().arg("lint").arg(&bad).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("\"Nope\" not found"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

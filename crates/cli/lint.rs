@@ -25,16 +25,21 @@ pub struct LintArgs {
 
 /// Runs the lint.
 pub fn run(args: &LintArgs) -> ExitCode {
-    let (specs, others): (Vec<_>, Vec<_>) = args
-        .spec
-        .specs
-        .iter()
-        .cloned()
-        .partition(|p| p.is_file() && crate::scenarios::is_spec(p));
+    // Folders are walked first, so `cartwright lint specs/` lints the specs in it as specs
+    // and leaves overlays to the spec they are found beside.
+    let (schemas, files): (Vec<_>, Vec<_>) = crate::scenarios::files(&args.spec.specs)
+        .into_iter()
+        .filter(|p| !crate::scenarios::is_overlay(p))
+        .partition(|p| cartwright_graphql::is_schema_path(p));
+    let (specs, others): (Vec<_>, Vec<_>) = files
+        .into_iter()
+        .partition(|p| crate::scenarios::is_spec(p));
     let mut errors = 0;
+    for schema in &schemas {
+        errors += usize::from(!lint_graphql(schema));
+    }
     if !others.is_empty() {
-        let files = crate::scenarios::files(&others);
-        errors += crate::run::lint_scenarios(&files, args.against.as_deref());
+        errors += crate::run::lint_scenarios(&others, args.against.as_deref());
     }
     for (i, spec) in specs.iter().enumerate() {
         let mut sources = Sources::new();
@@ -58,5 +63,27 @@ pub fn run(args: &LintArgs) -> ExitCode {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// Loads a GraphQL schema as the mock would; whether it loads (the error is printed).
+fn lint_graphql(path: &std::path::Path) -> bool {
+    let name = path.display().to_string();
+    let loaded = std::fs::read_to_string(path)
+        .map_err(|e| format!("{name}: {e}"))
+        .and_then(|sdl| {
+            cartwright_graphql::GraphqlMock::new(&name, &sdl, None, Default::default())
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        });
+    match loaded {
+        Ok(()) => {
+            println!("{name}: ok");
+            true
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            false
+        }
     }
 }

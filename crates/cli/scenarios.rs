@@ -48,6 +48,11 @@ pub fn is_spec(path: &Path) -> bool {
     })
 }
 
+/// Whether a file is an OpenAPI Overlay (applied with its spec, not read on its own).
+pub fn is_overlay(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|t| t.lines().any(|l| l.starts_with("overlay:")))
+}
+
 /// `<api>`: the name of the scenario's folder.
 pub fn api_name(file: &Path) -> String {
     file.parent().and_then(|p| p.file_name()).map_or_else(
