@@ -34,6 +34,10 @@ pub fn run(args: &LintArgs) -> ExitCode {
     let (specs, others): (Vec<_>, Vec<_>) = files
         .into_iter()
         .partition(|p| crate::scenarios::is_spec(p));
+    if schemas.is_empty() && specs.is_empty() && others.is_empty() {
+        eprintln!("error: nothing to lint: no spec, schema or scenario in the paths given");
+        return ExitCode::from(2);
+    }
     let mut errors = 0;
     for schema in &schemas {
         errors += usize::from(!lint_graphql(schema));
