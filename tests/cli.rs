@@ -245,6 +245,15 @@ fn lint_of_a_folder_reads_specs_as_specs_and_graphql_as_graphql() {
     ] {
         assert!(stdout.contains(spec), "{spec} missing:\n{stdout}");
     }
+    let nothing = bin()
+        .args(["lint", "specs/overlays/"])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        nothing.status.code(),
+        Some(2),
+        "a folder of overlays alone lints nothing"
+    );
     let dir = tempfile::tempdir().expect("tmp");
     let bad = dir.path().join("bad.graphql");
     std::fs::write(&bad, "type Query { a: Nope }\n").expect("written");
