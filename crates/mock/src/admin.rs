@@ -36,10 +36,10 @@ pub fn handle(mock: &Mock, req: &Incoming) -> Result<Outgoing, Problem> {
             mock.behave.reset();
             ok(json!({"reset": true}))
         }
-        (&Method::GET, "/clock") => ok(clock(mock)),
+        (&Method::GET, "/clock") => ok(mock.behave.clock.view()),
         (&Method::POST, "/clock") => {
-            move_clock(mock, req)?;
-            ok(clock(mock))
+            mock.behave.clock.command(&req.body).map_err(bad_clock)?;
+            ok(mock.behave.clock.view())
         }
         (&Method::GET, "/outbox") => {
             let to = query(req, "to");
@@ -95,48 +95,13 @@ fn query(req: &Incoming, name: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-fn clock(mock: &Mock) -> Value {
-    let now = mock.behave.clock.now_ms();
-    json!({
-        "now": cartwright_model::iso(now / 1000),
-        "now_ms": now,
-        "offset_ms": mock.behave.clock.offset_ms(),
-    })
-}
-
-/// `{"advance": "31d"}` (or seconds, or a negative amount) moves the clock; `{"reset": true}`
-/// returns it to wall time.
-fn move_clock(mock: &Mock, req: &Incoming) -> Result<(), Problem> {
-    let bad = |detail: String| {
-        Problem::new(
-            StatusCode::BAD_REQUEST,
-            "bad-clock",
-            "Bad Clock Request",
-            detail,
-        )
-        .with("example", json!({"advance": "31d"}))
-    };
-    let body: Value =
-        serde_json::from_slice(&req.body).map_err(|e| bad(format!("the body is not JSON: {e}")))?;
-    if body.get("reset").and_then(Value::as_bool) == Some(true) {
-        mock.behave.clock.reset();
-        return Ok(());
-    }
-    let ms = match body.get("advance") {
-        Some(Value::Number(n)) => n.as_f64().map(|s| (s * 1000.0) as i64),
-        Some(Value::String(s)) => {
-            let (neg, s) = s
-                .strip_prefix('-')
-                .map_or((false, s.as_str()), |r| (true, r));
-            cartwright_model::parse_duration(s)
-                .and_then(|secs| i64::try_from(secs).ok())
-                .map(|secs| if neg { -secs * 1000 } else { secs * 1000 })
-        }
-        _ => None,
-    }
-    .ok_or_else(|| {
-        bad("`advance` takes seconds or a duration such as `90s`, `10m`, `1h`, `31d`".into())
-    })?;
-    mock.behave.clock.advance(ms);
-    Ok(())
+/// A clock body the clock cannot follow, as a problem with an example of one it can.
+fn bad_clock(e: crate::behave::ClockError) -> Problem {
+    Problem::new(
+        StatusCode::BAD_REQUEST,
+        "bad-clock",
+        "Bad Clock Request",
+        e.to_string(),
+    )
+    .with("example", json!({"advance": "31d"}))
 }

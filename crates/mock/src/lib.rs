@@ -32,7 +32,7 @@ use std::sync::Arc;
 use arc_swap::ArcSwap;
 use cartwright_model::Api;
 
-pub use behave::Clock;
+pub use behave::{Clock, ClockError};
 pub use config::{Config, ErrorStyle};
 pub use exchange::{Incoming, Outgoing};
 pub use journal::{Entry, Journal};

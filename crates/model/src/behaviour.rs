@@ -253,18 +253,3 @@ pub enum Shape {
     /// An array of templates.
     Array(Vec<Shape>),
 }
-
-/// `90s`, `10m`, `1h`, `31d` (or plain seconds) in seconds.
-pub fn parse_duration(t: &str) -> Option<u64> {
-    let t = t.trim();
-    let (num, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
-    let n: u64 = num.parse().ok()?;
-    let mult = match unit.trim() {
-        "" | "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        _ => return None,
-    };
-    n.checked_mul(mult)
-}

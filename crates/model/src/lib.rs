@@ -15,14 +15,15 @@ mod resource;
 mod route;
 mod schema;
 mod security;
+mod time;
 mod view;
 
 pub use api::{Api, Skipped};
 pub use behaviour::{
     Action, Behaviours, Binding, Carrier, Merge, Respond, SecretDef, SessionKind, Shape, Step,
-    TokenFormat, Unknown, parse_duration,
+    TokenFormat, Unknown,
 };
-pub use expr::{Expr, context, iso, random, uuid};
+pub use expr::{Expr, context, random, uuid};
 pub use fast::{Fast, Key, follow, truthy};
 pub use operation::{
     Example, Header, MediaType, Method, Operation, ParamLocation, ParamStyle, Parameter,
@@ -35,4 +36,5 @@ pub use resource::{
 pub use route::{Lookup, Match, Part, RouteError, Router, Segment, Template};
 pub use schema::{Schema, Violation};
 pub use security::{Requirement, SchemeKind, SecurityScheme};
+pub use time::{Bare, DurationError, civil, duration, duration_ms, iso, parse_duration};
 pub use view::view;

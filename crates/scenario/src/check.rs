@@ -15,20 +15,10 @@ use crate::ast::{Capture, Matcher, MockAction, Scenario, Snapshot, Step};
 use crate::parse::{join, place};
 use crate::template::{Template, deep_names};
 
-/// Reads `500ms`, `2s`, `1m` or a number of milliseconds.
+/// Reads a scenario timing (`500ms`, `2s`, `1m`; a bare number is milliseconds) in the one
+/// duration grammar of cartwright.
 pub fn duration(s: &str) -> Option<Duration> {
-    let s = s.trim();
-    let (n, unit) = s
-        .find(|c: char| !c.is_ascii_digit() && c != '.')
-        .map_or((s, "ms"), |i| (&s[..i], s[i..].trim()));
-    let n: f64 = n.parse().ok()?;
-    let ms = match unit {
-        "ms" => n,
-        "s" => n * 1000.0,
-        "m" => n * 60_000.0,
-        _ => return None,
-    };
-    Some(Duration::from_secs_f64(ms / 1000.0))
+    cartwright_model::duration(s, cartwright_model::Bare::Millis).ok()
 }
 
 struct Lint<'a> {
@@ -147,12 +137,9 @@ impl Lint<'_> {
             self.names_in(t, &join(&join(at, "mock"), "outbox"), &inner);
         }
         if let Some(MockAction::Advance(d)) = &step.mock
-            && cartwright_model::parse_duration(d).is_none()
+            && let Err(e) = cartwright_model::duration_ms(d, cartwright_model::Bare::Seconds)
         {
-            self.err(
-                &join(&join(at, "mock"), "advance"),
-                &format!("`{d}` is not a duration like `31d`, `90m`, `3600`"),
-            );
+            self.err(&join(&join(at, "mock"), "advance"), &e.to_string());
         }
         if let Some(inc) = &step.include {
             self.include(file, inc, at, &mut inner, defined, sources, depth);
@@ -172,12 +159,9 @@ impl Lint<'_> {
             }
         }
         if let Some(iv) = step.retry.as_ref().and_then(|r| r.interval.as_ref())
-            && duration(iv).is_none()
+            && let Err(e) = cartwright_model::duration(iv, cartwright_model::Bare::Millis)
         {
-            self.err(
-                &join(&join(at, "retry"), "interval"),
-                &format!("`{iv}` is not a duration like `200ms`"),
-            );
+            self.err(&join(&join(at, "retry"), "interval"), &e.to_string());
         }
     }
 

@@ -18,7 +18,7 @@ use cartwright_model::{Api, Operation, Respond, SessionKind, Unknown};
 use http::StatusCode;
 use serde_json::{Value, json};
 
-pub use clock::Clock;
+pub use clock::{Clock, ClockError};
 use context::Ctx;
 use store::{ApiState, World};
 

@@ -363,7 +363,7 @@ fn seconds(d: &raw::Duration, at: &str, errs: &mut Vec<Diagnostic>) -> Option<u6
                 Diagnostic::error(CODE, format!("`{t}` is not a duration"))
                     .with_pointer(at)
                     .with_help(
-                        "write seconds, or a number with s, m, h or d: `90s`, `10m`, `1h`, `31d`",
+                        "write seconds, or a number with ms, s, m, h or d: `90s`, `10m`, `1h`, `31d`",
                     ),
             );
             None
