@@ -2,7 +2,9 @@
 //! compiled once at load with minijinja's expression language, so a QA engineer writes what
 //! they know from Jinja templates and a request only evaluates.
 //!
-//! All expressions share one environment whose extra functions make mock data:
+//! All expressions share one environment, built by [`environment`] — the one factory that the
+//! scenario runner's templates also start from, so both speak one dialect. Its extra functions
+//! make mock data:
 //! `random_token(n)` (n random bytes, base64url, from a CSPRNG), `hex(n)`, `digits(n)`, `uuid()`,
 //! and the filters `iso` (unix seconds to an RFC 3339 UTC timestamp) and `fixed(n)` (a
 //! number as text with n decimals, for money: `3 | fixed` is `"3.00"`).
@@ -16,7 +18,12 @@ use serde_json::Value;
 
 use crate::fast::{Fast, recognise};
 
-static ENV: LazyLock<Environment<'static>> = LazyLock::new(environment);
+static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = environment();
+    // `auth.user.state.email` is simply undefined when nobody is signed in.
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+    env
+});
 
 /// A compiled expression and its source text.
 pub struct Expr {
@@ -90,10 +97,10 @@ fn describe(e: &Error) -> String {
     }
 }
 
-fn environment() -> Environment<'static> {
+/// A minijinja environment with cartwright's functions and filters; each user sets how
+/// undefined names behave (behaviours chain them, scenarios refuse them).
+pub fn environment() -> Environment<'static> {
     let mut env = Environment::new();
-    // `auth.user.state.email` is simply undefined when nobody is signed in.
-    env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
     env.add_function("random_token", |n: Option<usize>| {
         use base64::Engine;
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random(n.unwrap_or(24)))

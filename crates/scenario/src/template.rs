@@ -22,11 +22,10 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
-    let mut env = Environment::new();
+    // The behaviours' dialect (`uuid()` fresh per call, `random_token`, `iso`, ...) plus `raw`.
+    let mut env = cartwright_model::environment();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.add_function("raw", |v: Jinja| Jinja::from_safe_string(text(&v)));
-    // Fresh per call: client references and e-mail addresses that no earlier run used.
-    env.add_function("uuid", cartwright_model::uuid);
     env
 });
 
@@ -305,5 +304,16 @@ mod tests {
     fn conditions() {
         assert!(truthy("n > 2", &vars()).expect("evaluates"));
         assert!(!truthy("{{ n > 5 }}", &vars()).expect("evaluates"));
+    }
+
+    #[test]
+    fn the_behaviours_dialect_is_spoken_too() {
+        let t = Template::compile("{{ 0 | iso }} {{ 3 | fixed }} {{ digits(4) | length }}");
+        assert_eq!(
+            t.expect("c").text(&vars()).expect("renders"),
+            "1970-01-01T00:00:00Z 3.00 4"
+        );
+        let t = Template::compile("{{ random_token(3) }}").expect("c");
+        assert!(t.names().is_empty(), "functions are not variables");
     }
 }
