@@ -187,3 +187,141 @@ fn tags_that_select_no_scenario_are_a_usage_error_not_a_pass() {
         text(&out)
     );
 }
+
+#[test]
+fn an_invalid_input_still_writes_the_reports_with_the_reason() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (junit, json) = (dir.path().join("junit.xml"), dir.path().join("run.json"));
+    let out = run(&[
+        "tests/cli/run/broken",
+        "--target",
+        "http://127.0.0.1:9",
+        "--report-junit",
+        junit.to_str().expect("utf-8"),
+        "--report-json",
+        json.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let xml = std::fs::read_to_string(&junit).expect("junit written for an invalid input");
+    assert!(xml.contains("errors=\"1\""), "{xml}");
+    assert!(xml.contains("load tests/cli/run/broken"), "{xml}");
+    assert!(xml.contains("<error message="), "{xml}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("json written")).expect("JSON");
+    assert_eq!(report["totals"]["errored"], 1, "{report}");
+}
+
+#[test]
+fn a_terminal_shows_each_scenario_once() {
+    let m = mock("specs/vendo-storefront.yaml");
+    let cmd = format!(
+        "{} run tests/cli/run/scenarios --spec specs/vendo-storefront.yaml --target {} --env tests/cli/run/env.yaml",
+        env!("CARGO_BIN_EXE_cartwright"),
+        m.1
+    );
+    // `script` runs the command on a pseudo-terminal, so stdout and stderr are one screen.
+    let out = std::process::Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("script (util-linux) runs");
+    let t = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{t}");
+    assert!(t.contains("1 scenarios: 1 passed"), "{t}");
+    assert_eq!(t.matches("a cart remembers its items").count(), 1, "{t}");
+    // Piped, the report keeps its line per case (a CI log shows it once too: on stdout).
+    let piped = run(&[
+        "tests/cli/run/scenarios",
+        "--spec",
+        "specs/vendo-storefront.yaml",
+        "--target",
+        &m.1,
+        "--env",
+        "tests/cli/run/env.yaml",
+    ]);
+    let stdout = String::from_utf8_lossy(&piped.stdout);
+    assert_eq!(
+        stdout.matches("a cart remembers its items").count(),
+        1,
+        "{stdout}"
+    );
+}
+
+fn pending(dir: &Path, name: &str, old: Option<&str>, new: &str) {
+    let snap = |body: &str| format!("---\nsource: {name}\nexpression: GET /\n---\n{body}\n");
+    if let Some(o) = old {
+        std::fs::write(dir.join(format!("{name}.snap")), snap(o)).expect("write");
+    }
+    std::fs::write(dir.join(format!("{name}.snap.new")), snap(new)).expect("write");
+}
+
+#[test]
+fn one_snapshot_is_accepted_by_name_or_told_why_not() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    pending(
+        dir.path(),
+        "a__x",
+        Some("{\"status\": 200}"),
+        "{\"status\": 404}",
+    );
+    pending(dir.path(), "b__y", None, "{}");
+    let a = dir.path().join("a__x.snap");
+    let accept = bin()
+        .args(["snapshots", "accept", a.to_str().expect("utf-8")])
+        .output()
+        .expect("runs");
+    assert_eq!(accept.status.code(), Some(0), "{}", text(&accept));
+    assert!(std::fs::read_to_string(&a).expect("read").contains("404"));
+    assert!(
+        dir.path().join("b__y.snap.new").exists(),
+        "only the named one"
+    );
+    let again = bin()
+        .args(["snapshots", "accept", a.to_str().expect("utf-8")])
+        .output()
+        .expect("runs");
+    assert_eq!(again.status.code(), Some(2), "{}", text(&again));
+    assert!(
+        text(&again).contains("a__x.snap has no pending change")
+            && text(&again).contains("it matches its last run"),
+        "{}",
+        text(&again)
+    );
+}
+
+#[test]
+fn review_decides_one_snapshot_at_a_time() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().expect("tempdir");
+    for n in ["a__1", "b__2", "c__3"] {
+        pending(dir.path(), n, Some("{\"v\": 1}"), "{\"v\": 2}");
+    }
+    let mut child = bin()
+        .args(["snapshots", "review", "--interactive"])
+        .arg(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"a\nwhat\nr\ns\n")
+        .expect("answers");
+    let out = child.wait_with_output().expect("ends");
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(1), "one stays pending: {t}");
+    assert!(t.contains("`what` is not one of a, r, s"), "{t}");
+    let read = |f: &str| std::fs::read_to_string(dir.path().join(f)).ok();
+    assert!(
+        read("a__1.snap").is_some_and(|s| s.contains("\"v\": 2")),
+        "accepted"
+    );
+    assert!(
+        read("b__2.snap.new").is_none()
+            && read("b__2.snap").is_some_and(|s| s.contains("\"v\": 1")),
+        "rejected"
+    );
+    assert!(read("c__3.snap.new").is_some(), "skipped");
+}

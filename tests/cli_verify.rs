@@ -176,3 +176,28 @@ fn a_target_that_is_not_a_url_is_a_one_line_usage_error() {
     );
     assert!(err.lines().count() <= 4, "{err}");
 }
+
+#[test]
+fn a_spec_that_does_not_load_still_writes_a_junit_file_with_the_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let junit = dir.path().join("junit.xml");
+    let out = bin()
+        .args([
+            "verify",
+            "tests/cli/broken-ref.yaml",
+            "--target",
+            "http://127.0.0.1:9",
+        ])
+        .arg("--report-junit")
+        .arg(&junit)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let xml = std::fs::read_to_string(&junit).expect("junit written");
+    assert!(xml.contains("load tests/cli/broken-ref.yaml"), "{xml}");
+    assert!(xml.contains("errors=\"1\""), "{xml}");
+    assert!(
+        xml.contains("broken-ref.yaml:"),
+        "the error says where: {xml}"
+    );
+}

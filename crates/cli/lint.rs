@@ -2,6 +2,8 @@
 
 use std::process::ExitCode;
 
+use cartwright_report::Exit;
+
 use cartwright_diag::Sources;
 use cartwright_spec::LoadOptions;
 
@@ -36,7 +38,7 @@ pub fn run(args: &LintArgs) -> ExitCode {
         .partition(|p| crate::scenarios::is_spec(p));
     if schemas.is_empty() && specs.is_empty() && others.is_empty() {
         eprintln!("error: nothing to lint: no spec, schema or scenario in the paths given");
-        return ExitCode::from(2);
+        return Exit::Invalid.into();
     }
     let mut errors = 0;
     for schema in &schemas {
@@ -64,9 +66,9 @@ pub fn run(args: &LintArgs) -> ExitCode {
         }
     }
     if errors > 0 {
-        ExitCode::from(2)
+        Exit::Invalid.into()
     } else {
-        ExitCode::SUCCESS
+        Exit::Passed.into()
     }
 }
 

@@ -20,10 +20,11 @@ pub fn overlay_for(args: &SpecArgs, index: usize, spec: &Path) -> Option<PathBuf
     candidate.is_file().then_some(candidate)
 }
 
-/// Loads every spec; on failure, prints the diagnostics and returns `None`.
-pub fn load_all(args: &SpecArgs, quiet: bool) -> Option<Vec<Api>> {
+/// Loads every spec; on failure, prints the diagnostics and returns them as plain text (for
+/// report files).
+pub fn load_all(args: &SpecArgs, quiet: bool) -> Result<Vec<Api>, String> {
     let mut apis = Vec::new();
-    let mut failed = false;
+    let mut failed = String::new();
     for (i, spec) in args.specs.iter().enumerate() {
         let mut sources = Sources::new();
         let options = LoadOptions {
@@ -42,11 +43,16 @@ pub fn load_all(args: &SpecArgs, quiet: bool) -> Option<Vec<Api>> {
             }
             Err(diags) => {
                 print(&diags, &sources);
-                failed = true;
+                failed += &render_all(&diags, &sources, false);
+                failed.push('\n');
             }
         }
     }
-    (!failed).then_some(apis)
+    if failed.is_empty() {
+        Ok(apis)
+    } else {
+        Err(failed)
+    }
 }
 
 /// Prints diagnostics to stderr, coloured on a terminal.

@@ -6,6 +6,7 @@
 mod lint;
 mod load;
 mod mock;
+mod reports;
 mod run;
 mod scenarios;
 mod snapshots;

@@ -4,6 +4,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
+use cartwright_report::Exit;
+
 use cartwright_mock::{Config, ErrorStyle, Mock};
 use cartwright_model::Api;
 
@@ -106,14 +108,14 @@ pub fn run(args: MockArgs) -> ExitCode {
     {
         return graphql::run(args, started);
     }
-    let Some(apis) = load_all(&args.spec, args.quiet) else {
-        return ExitCode::from(2);
+    let Ok(apis) = load_all(&args.spec, args.quiet) else {
+        return Exit::Invalid.into();
     };
     if args.resources {
         for api in &apis {
             print!("{}", crate::load::resource_map(api));
         }
-        return ExitCode::SUCCESS;
+        return Exit::Passed.into();
     }
     let config = Config {
         seed: args.seed,
@@ -140,7 +142,7 @@ pub fn run(args: MockArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
-            return ExitCode::from(3);
+            return Exit::Runtime.into();
         }
     };
     runtime.block_on(serve(args, Arc::new(Mock::new(apis, config)), started))
@@ -151,7 +153,7 @@ async fn serve(args: MockArgs, mock: Arc<Mock>, started: Instant) -> ExitCode {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: cannot listen on {}:{}: {e}", args.host, args.port);
-            return ExitCode::from(3);
+            return Exit::Runtime.into();
         }
     };
     let signal = async {
@@ -161,7 +163,7 @@ async fn serve(args: MockArgs, mock: Arc<Mock>, started: Instant) -> ExitCode {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(3);
+            return Exit::Runtime.into();
         }
     };
     let _watcher = if args.watch {
@@ -178,7 +180,7 @@ async fn serve(args: MockArgs, mock: Arc<Mock>, started: Instant) -> ExitCode {
     if !args.quiet {
         eprintln!("stopped");
     }
-    ExitCode::SUCCESS
+    Exit::Passed.into()
 }
 
 fn init_logging(quiet: bool) {
@@ -222,6 +224,7 @@ fn print_routes(apis: &[Api]) {
 /// `cartwright mock schema.graphql`: a GraphQL schema is served by `cartwright-graphql`, with
 /// the same port, seed, secrets, correlation header and body limit flags.
 mod graphql {
+    use cartwright_report::Exit;
     use std::path::{Path, PathBuf};
     use std::process::ExitCode;
     use std::sync::Arc;
@@ -235,13 +238,13 @@ mod graphql {
     pub fn run(args: MockArgs, started: Instant) -> ExitCode {
         let [schema] = &args.spec.specs[..] else {
             eprintln!("error: a GraphQL schema is served on its own: give one .graphql file");
-            return ExitCode::from(2);
+            return Exit::Invalid.into();
         };
         let mock = match load(&args, schema) {
             Ok(mock) => mock,
             Err(message) => {
                 eprintln!("error: {message}");
-                return ExitCode::from(2);
+                return Exit::Invalid.into();
             }
         };
         if args.watch {
@@ -257,7 +260,7 @@ mod graphql {
             Ok(runtime) => runtime.block_on(serve(&args, Arc::new(mock), started)),
             Err(e) => {
                 eprintln!("error: cannot start the runtime: {e}");
-                ExitCode::from(3)
+                Exit::Runtime.into()
             }
         }
     }
@@ -334,7 +337,7 @@ mod graphql {
             Ok(l) => l,
             Err(e) => {
                 eprintln!("error: cannot listen on {}:{}: {e}", args.host, args.port);
-                return ExitCode::from(3);
+                return Exit::Runtime.into();
             }
         };
         let signal = async {
@@ -344,7 +347,7 @@ mod graphql {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("error: {e}");
-                return ExitCode::from(3);
+                return Exit::Runtime.into();
             }
         };
         println!(
@@ -357,6 +360,6 @@ mod graphql {
         if !args.quiet {
             eprintln!("stopped");
         }
-        ExitCode::SUCCESS
+        Exit::Passed.into()
     }
 }

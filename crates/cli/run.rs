@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use cartwright_report::Exit;
+
 use cartwright_diag::{Diagnostic, Sources};
 use cartwright_scenario::send::Masker;
 use cartwright_scenario::snapshot::Mode;
@@ -63,7 +65,7 @@ pub fn run(args: RunArgs) -> ExitCode {
         Ok(v) => v,
         Err(d) => {
             print(&[d], &sources);
-            return ExitCode::from(2);
+            return Exit::Invalid.into();
         }
     };
     let mut masker = Masker::default();
@@ -85,7 +87,12 @@ pub fn run(args: RunArgs) -> ExitCode {
     }
     if errs.iter().any(Diagnostic::is_error) {
         print(&errs, &sources);
-        return ExitCode::from(2);
+        let why = cartwright_diag::render_all(&errs, &sources, false);
+        let run = crate::reports::invalid(&shown(&args.files), &why);
+        return crate::reports::write(args.report_junit.as_ref(), args.report_json.as_ref(), &run)
+            .err()
+            .unwrap_or(Exit::Invalid)
+            .into();
     }
     let (without, with): (Vec<&str>, Vec<&str>) = args
         .tags
@@ -107,11 +114,11 @@ pub fn run(args: RunArgs) -> ExitCode {
                 shown(&args.files)
             );
         }
-        return ExitCode::from(2);
+        return Exit::Invalid.into();
     }
     let Some(target) = args.target.or(env_target) else {
         eprintln!("error: no target: give --target URL, CARTWRIGHT_TARGET, or `target:` in --env");
-        return ExitCode::from(2);
+        return Exit::Invalid.into();
     };
     let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
     let opts = Options {
@@ -134,26 +141,32 @@ pub fn run(args: RunArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
-            return ExitCode::from(3);
+            return Exit::Runtime.into();
         }
     };
     let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    // Progress goes to stderr as cases end. When stdout shows on the same screen, the report
+    // leaves out its line per case rather than print each scenario twice.
+    let one_screen = std::io::stderr().is_terminal() && std::io::stdout().is_terminal();
     let result = runtime.block_on(cartwright_scenario::run(loaded, &opts, |case| {
-        eprintln!("{}", cartwright_report::progress_line(case));
+        eprintln!(
+            "{}",
+            cartwright_report::case_line(case, colour && one_screen)
+        );
     }));
-    println!("{}", cartwright_report::terminal(&result, colour));
-    for (path, text) in [
-        (&args.report_junit, cartwright_report::junit(&result)),
-        (&args.report_json, cartwright_report::json(&result)),
-    ] {
-        if let Some(p) = path
-            && let Err(e) = std::fs::write(p, text)
-        {
-            eprintln!("error: cannot write {}: {e}", p.display());
-            return ExitCode::from(3);
-        }
+    if one_screen {
+        println!("{}", cartwright_report::details(&result, colour));
+    } else {
+        println!("{}", cartwright_report::terminal(&result, colour));
     }
-    ExitCode::from(u8::try_from(cartwright_report::exit_code(&result)).unwrap_or(3))
+    if let Err(e) = crate::reports::write(
+        args.report_junit.as_ref(),
+        args.report_json.as_ref(),
+        &result,
+    ) {
+        return e.into();
+    }
+    cartwright_report::exit_code(&result).into()
 }
 
 /// Variables from an `--env` file, then `CARTWRIGHT_VAR_<name>`; and the file's `target`.

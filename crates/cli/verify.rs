@@ -5,6 +5,8 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use cartwright_report::Exit;
+
 use crate::SpecArgs;
 use crate::load::load_all;
 
@@ -71,10 +73,19 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
                 .unwrap_or_default(),
             cartwright_verify::checks::ALL.join(", ")
         );
-        return ExitCode::from(2);
+        return Exit::Invalid.into();
     }
-    let Some(apis) = load_all(&args.spec, true) else {
-        return ExitCode::from(2);
+    let apis = match load_all(&args.spec, true) {
+        Ok(apis) => apis,
+        Err(why) => {
+            let what = args.spec.specs.iter().map(|p| p.display().to_string());
+            let run = crate::reports::invalid(&what.collect::<Vec<_>>().join(", "), &why);
+            let files = (args.report_junit.as_ref(), args.report_json.as_ref());
+            return crate::reports::write(files.0, files.1, &run)
+                .err()
+                .unwrap_or(Exit::Invalid)
+                .into();
+        }
     };
     // A CI job that verifies nothing must not pass.
     let selected: usize = apis
@@ -91,7 +102,7 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
             "error: nothing to verify: --include {} matches no operation (by operationId, path or tag)",
             args.include.join(", ")
         );
-        return ExitCode::from(2);
+        return Exit::Invalid.into();
     }
     let opts = cartwright_verify::Options {
         target: args.target.clone(),
@@ -121,7 +132,7 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
-            return ExitCode::from(3);
+            return Exit::Runtime.into();
         }
     };
     let mut run = cartwright_outcome::Run::default();
@@ -131,7 +142,7 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
             Ok(c) => c,
             Err(e) => {
                 eprintln!("error: {e}");
-                return ExitCode::from(2);
+                return Exit::Invalid.into();
             }
         };
         if let Some(name) = creds.unknown(api).first() {
@@ -143,7 +154,7 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
                 near.map(|n| format!(" (did you mean `{n}`?)"))
                     .unwrap_or_default()
             );
-            return ExitCode::from(2);
+            return Exit::Invalid.into();
         }
         let one = runtime.block_on(cartwright_verify::verify(api, &opts));
         run.name = one.run.name;
@@ -154,16 +165,10 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
     }
     let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     println!("{}", cartwright_report::terminal(&run, colour));
-    for (path, text) in [
-        (&args.report_junit, cartwright_report::junit(&run)),
-        (&args.report_json, cartwright_report::json(&run)),
-    ] {
-        if let Some(p) = path
-            && let Err(e) = std::fs::write(p, text)
-        {
-            eprintln!("error: cannot write {}: {e}", p.display());
-            return ExitCode::from(3);
-        }
+    if let Err(e) =
+        crate::reports::write(args.report_junit.as_ref(), args.report_json.as_ref(), &run)
+    {
+        return e.into();
     }
     if let Some(dir) = &args.write_failures {
         match cartwright_verify::replay::write(dir, &failures) {
@@ -178,9 +183,9 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
             Ok(_) => {}
             Err(e) => {
                 eprintln!("error: cannot write failures to {}: {e}", dir.display());
-                return ExitCode::from(3);
+                return Exit::Runtime.into();
             }
         }
     }
-    ExitCode::from(u8::try_from(cartwright_report::exit_code(&run)).unwrap_or(3))
+    cartwright_report::exit_code(&run).into()
 }

@@ -49,12 +49,12 @@ pub fn start(args: SpecArgs, mock: Arc<Mock>) -> Option<notify::RecommendedWatch
             std::thread::sleep(Duration::from_millis(150));
             while rx.try_recv().is_ok() {}
             match load_all(&args, true) {
-                Some(apis) => {
+                Ok(apis) => {
                     let n: usize = apis.iter().map(|a| a.operations.len()).sum();
                     mock.reload(apis);
                     eprintln!("reloaded: {n} operations");
                 }
-                None => eprintln!("reload failed: still serving the previous version"),
+                Err(_) => eprintln!("reload failed: still serving the previous version"),
             }
         }
     });

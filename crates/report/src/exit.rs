@@ -1,36 +1,55 @@
 //! The process exit code for a run, with the same meanings as hurl's so that scripts and CI
 //! jobs written for one read the other:
 //!
-//! | code | constant    | meaning                                                        |
-//! |------|-------------|----------------------------------------------------------------|
-//! | 0    | [`PASSED`]  | every case passed or was skipped                               |
-//! | 1    | [`FAILED`]  | a check failed, and nothing errored                            |
-//! | 2    | [`INVALID`] | a scenario or spec is invalid; decided by the caller, pre-run  |
-//! | 3    | [`RUNTIME`] | a case could not go on: the target was unreachable, or I/O     |
+//! | code | variant            | meaning                                                        |
+//! |------|--------------------|----------------------------------------------------------------|
+//! | 0    | [`Exit::Passed`]   | every case passed or was skipped                               |
+//! | 1    | [`Exit::Failed`]   | a check failed, and nothing errored                            |
+//! | 2    | [`Exit::Invalid`]  | input is invalid (spec, scenario, usage); decided pre-run      |
+//! | 3    | [`Exit::Runtime`]  | a case could not go on: the target was unreachable, or I/O     |
+//!
+//! Every command of the binary exits through this type, so a code means one thing everywhere.
 
 use cartwright_outcome::{Run, Status};
 
-/// Every case passed or was skipped.
-pub const PASSED: i32 = 0;
-/// A check failed, and no case errored.
-pub const FAILED: i32 = 1;
-/// A scenario or spec is invalid. A run never yields it: the caller decides it while
-/// loading, before anything is sent.
-pub const INVALID: i32 = 2;
-/// A case errored: the target was unreachable, or I/O failed.
-pub const RUNTIME: i32 = 3;
+/// How a command ended, as a process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Exit {
+    /// Every case passed or was skipped.
+    Passed = 0,
+    /// A check failed, and no case errored.
+    Failed = 1,
+    /// The input is invalid: a scenario, a spec, a selection of nothing, a bad argument. A
+    /// run never yields it: the caller decides it while loading, before anything is sent.
+    Invalid = 2,
+    /// A case errored: the target was unreachable, or I/O failed.
+    Runtime = 3,
+}
 
-/// The exit code for a finished run: [`RUNTIME`] if any case errored, else [`FAILED`] if any
-/// failed, else [`PASSED`].
+impl Exit {
+    /// The number the process exits with.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+impl From<Exit> for std::process::ExitCode {
+    fn from(e: Exit) -> Self {
+        std::process::ExitCode::from(e.code())
+    }
+}
+
+/// The exit code for a finished run: [`Exit::Runtime`] if any case errored, else
+/// [`Exit::Failed`] if any failed, else [`Exit::Passed`].
 ///
 /// An error outranks a failure because failures found while the target was going away say
 /// little about the API; the operator should look at the target first.
-pub fn exit_code(run: &Run) -> i32 {
-    let mut code = PASSED;
+pub fn exit_code(run: &Run) -> Exit {
+    let mut code = Exit::Passed;
     for c in &run.cases {
         match c.status() {
-            Status::Errored => return RUNTIME,
-            Status::Failed => code = FAILED,
+            Status::Errored => return Exit::Runtime,
+            Status::Failed => code = Exit::Failed,
             Status::Passed | Status::Skipped => {}
         }
     }
@@ -41,6 +60,7 @@ pub fn exit_code(run: &Run) -> i32 {
 mod tests {
     use super::*;
     use crate::fixture::{self, case, step};
+    use Exit::{Failed as FAILED, Invalid as INVALID, Passed as PASSED, Runtime as RUNTIME};
     use cartwright_outcome::Case;
 
     /// A run with one single-step case per status.
@@ -102,7 +122,6 @@ mod tests {
     #[test]
     fn codes_are_distinct_and_fit_a_process_status() {
         let codes = [PASSED, FAILED, INVALID, RUNTIME];
-        assert_eq!(codes, [0, 1, 2, 3]);
-        assert!(codes.iter().all(|c| u8::try_from(*c).is_ok()));
+        assert_eq!(codes.map(Exit::code), [0, 1, 2, 3]);
     }
 }

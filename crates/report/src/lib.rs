@@ -24,7 +24,7 @@ mod json;
 mod junit;
 mod terminal;
 
-pub use exit::{FAILED, INVALID, PASSED, RUNTIME, exit_code};
+pub use exit::{Exit, exit_code};
 pub use json::json;
 pub use junit::junit;
-pub use terminal::{progress_line, terminal};
+pub use terminal::{case_line, details, progress_line, terminal};

@@ -24,15 +24,22 @@ const BODY_LINES: usize = 12;
 /// PASS  a cart remembers its items (scenarios/cart.yaml) 40 ms — 1 skipped: mock-only step against a real server
 /// ```
 pub fn progress_line(case: &Case) -> String {
+    case_line(case, false)
+}
+
+/// [`progress_line`], coloured when asked: the label is the first five bytes, all ASCII,
+/// and only it takes the colour.
+pub fn case_line(case: &Case, colour: bool) -> String {
     let file = case
         .file
         .as_deref()
         .map(|f| format!(" ({f})"))
         .unwrap_or_default();
     // The label is padded to the longest one (`ERROR`) so names line up in a column.
+    let head = format!("{:<5}", label(case.status()));
     format!(
-        "{:<5} {}{file} {} ms{}",
-        label(case.status()),
+        "{} {}{file} {} ms{}",
+        Paint(colour).status(case.status(), &head),
         case.name,
         case.duration_ms,
         skipped_note(case)
@@ -107,14 +114,18 @@ impl Paint {
 ///
 /// It ends with a totals line and no newline, so it can be printed with `println!`.
 pub fn terminal(run: &Run, colour: bool) -> String {
-    let paint = Paint(colour);
     let mut out = String::new();
     for c in &run.cases {
-        let line = progress_line(c);
-        // The label is the first five bytes, all ASCII; only it takes the colour.
-        let (head, rest) = line.split_at(5);
-        let _ = writeln!(out, "{}{rest}", paint.status(c.status(), head));
+        let _ = writeln!(out, "{}", case_line(c, colour));
     }
+    out + &details(run, colour)
+}
+
+/// The report without its line per case, for a terminal that has just shown those lines as
+/// progress: printing them twice on one screen only pushes the failures up.
+pub fn details(run: &Run, colour: bool) -> String {
+    let paint = Paint(colour);
+    let mut out = String::new();
     for c in run
         .cases
         .iter()

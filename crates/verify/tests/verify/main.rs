@@ -251,7 +251,7 @@ async fn each_bug_is_found_by_its_named_check_and_the_faithful_twin_passes() {
     );
     assert_eq!(
         cartwright_report::exit_code(&broken),
-        cartwright_report::FAILED
+        cartwright_report::Exit::Failed
     );
 }
 
@@ -287,7 +287,7 @@ async fn checks_can_be_chosen_and_an_unreachable_target_is_a_runtime_error() {
     assert_eq!(down.cases.len(), 1);
     assert_eq!(
         cartwright_report::exit_code(&down),
-        cartwright_report::RUNTIME
+        cartwright_report::Exit::Runtime
     );
 }
 
