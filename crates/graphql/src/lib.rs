@@ -40,6 +40,7 @@ mod convert;
 mod engine;
 mod error;
 mod generate;
+mod graphiql;
 mod index;
 mod modes;
 mod paths;
