@@ -8,7 +8,7 @@ use async_graphql::dynamic::Schema;
 use http::{HeaderMap, StatusCode};
 use serde_json::{Value as Json, json};
 
-use crate::centra::{Centra, Fixtures};
+use crate::behaviour::Behaviour;
 use crate::config::Config;
 use crate::error::LoadError;
 use crate::index::Index;
@@ -16,9 +16,12 @@ use crate::scope::Access;
 use crate::sdl;
 use cartwright_mock::Clock;
 
+/// Values for any field of any type, by type then field, as a fixture file gives them.
+pub type Values = HashMap<String, serde_json::Map<String, Json>>;
+
 /// Values for fields the mock has no value of its own for, by type then field.
 #[derive(Debug, Default)]
-pub struct Overrides(HashMap<String, serde_json::Map<String, Json>>);
+pub struct Overrides(Values);
 
 impl Overrides {
     /// The configured value of `owner.field`.
@@ -36,8 +39,8 @@ pub struct Engine {
     pub seed: u64,
     /// Fixture values by type and field.
     pub overrides: Overrides,
-    /// The Centra behaviour, when the schema declares the operating modes.
-    pub centra: Option<Centra>,
+    /// The stateful behaviour plugged in, if any.
+    pub behaviour: Option<Box<dyn Behaviour>>,
     /// The virtual clock.
     pub clock: Clock,
 }
@@ -45,7 +48,7 @@ pub struct Engine {
 impl Engine {
     /// Whether the request's session has a logged-in customer.
     pub fn logged_in(&self, access: &Access) -> bool {
-        self.centra.as_ref().is_some_and(|c| c.logged_in(access))
+        self.behaviour.as_ref().is_some_and(|b| b.logged_in(access))
     }
 }
 
@@ -82,29 +85,23 @@ impl std::fmt::Debug for GraphqlMock {
 }
 
 impl GraphqlMock {
-    /// Loads `sdl` (named `source_name` in errors) with optional fixtures.
-    pub fn new(
+    /// Loads `sdl` (named `source_name` in errors) with `values` for any field; `behaviour`
+    /// sees the schema and the configuration and plugs in the stateful behaviour, if any.
+    pub(crate) fn load(
         source_name: &str,
         sdl: &str,
-        fixtures: Option<Fixtures>,
+        values: Values,
         config: Config,
+        behaviour: impl FnOnce(&Index, &Config) -> Result<Option<Box<dyn Behaviour>>, LoadError>,
     ) -> Result<GraphqlMock, LoadError> {
         let doc = sdl::parse(source_name, sdl)?;
         let index = Index::new(&doc)?;
-        let mut fixtures = fixtures.unwrap_or_default();
-        let overrides = Overrides(std::mem::take(&mut fixtures.types));
-        let centra = if index.modes {
-            Some(Centra::new(fixtures, config.seed, |name| {
-                config.secret(name).map(str::to_owned)
-            })?)
-        } else {
-            None
-        };
+        let behaviour = behaviour(&index, &config)?;
         let engine = Arc::new(Engine {
             index,
             seed: config.seed,
-            overrides,
-            centra,
+            overrides: Overrides(values),
+            behaviour,
             clock: Clock::default(),
         });
         let schema = sdl::build(&doc, &engine)?
@@ -129,9 +126,10 @@ impl GraphqlMock {
         &self.config
     }
 
-    /// Whether the schema declares Centra's operating modes (tokens are then required).
+    /// Whether a stateful behaviour decides access (a schema that declares the operating
+    /// modes: tokens are then required).
     pub fn has_modes(&self) -> bool {
-        self.engine.centra.is_some()
+        self.engine.behaviour.is_some()
     }
 
     /// Runs one request; `trace_id` is echoed in `extensions.traceId`.
@@ -141,8 +139,8 @@ impl GraphqlMock {
         request: async_graphql::Request,
         trace_id: &str,
     ) -> Answer {
-        let access = match &self.engine.centra {
-            Some(c) => c.authenticate(headers),
+        let access = match &self.engine.behaviour {
+            Some(b) => b.authenticate(headers),
             None => Access::Open,
         };
         let token = match &access {
@@ -183,8 +181,8 @@ impl GraphqlMock {
 
     /// Forgets every session and returns the clock to wall time.
     pub fn reset(&self) {
-        if let Some(c) = &self.engine.centra {
-            c.reset();
+        if let Some(b) = &self.engine.behaviour {
+            b.reset();
         }
         self.engine.clock.reset();
     }
@@ -201,7 +199,7 @@ impl GraphqlMock {
             "schema": self.source,
             "types": self.engine.index.types.len(),
             "modes": self.has_modes(),
-            "sessions": self.engine.centra.as_ref().map_or(0, Centra::sessions),
+            "sessions": self.engine.behaviour.as_ref().map_or(0, |b| b.sessions()),
         })
     }
 }

@@ -25,14 +25,22 @@
 //! scope requires a mode are refused outside it with an error naming the mode. The tokens,
 //! the session hand-over in `extensions.token` and the catalog are the Centra behaviour
 //! (`centra`); docs/graphql.md describes them for users.
+//!
+//! # Engine and behaviour
+//!
+//! The engine (schema, resolver, modes, admin API, server) knows no vendor: a stateful
+//! behaviour plugs into it through the `behaviour::Behaviour` trait and uses only what that
+//! module re-exports. [`GraphqlMock::new`], here, is where the Centra behaviour is plugged in.
 
 mod admin;
+mod behaviour;
 mod centra;
 mod config;
 mod convert;
 mod engine;
 mod error;
 mod generate;
+mod graphiql;
 mod index;
 mod modes;
 mod paths;
@@ -55,4 +63,26 @@ pub fn is_schema_path(path: &std::path::Path) -> bool {
         path.extension().and_then(|e| e.to_str()),
         Some("graphql" | "graphqls" | "gql")
     )
+}
+
+impl GraphqlMock {
+    /// Loads `sdl` (named `source_name` in errors) with optional fixtures; a schema that
+    /// declares the operating modes gets the Centra behaviour over the fixtures' catalog.
+    pub fn new(
+        source_name: &str,
+        sdl: &str,
+        fixtures: Option<Fixtures>,
+        config: Config,
+    ) -> Result<GraphqlMock, LoadError> {
+        let mut fixtures = fixtures.unwrap_or_default();
+        let values = std::mem::take(&mut fixtures.types);
+        GraphqlMock::load(source_name, sdl, values, config, |index, config| {
+            if !index.modes {
+                return Ok(None);
+            }
+            let secret = |name: &str| config.secret(name).map(str::to_owned);
+            let centra = centra::Centra::new(fixtures, config.seed, secret)?;
+            Ok(Some(Box::new(centra) as Box<dyn behaviour::Behaviour>))
+        })
+    }
 }

@@ -110,8 +110,8 @@ fn value<'a>(
     modes::check(engine, plan, ctx, access)?;
     if plan.root {
         let key = mix(mix(engine.seed, plan.key), args_key(ctx));
-        let state = match &engine.centra {
-            Some(c) => c.root(engine, plan, ctx, access)?,
+        let state = match &engine.behaviour {
+            Some(b) => b.root(&engine.index, plan, ctx, access)?,
             None => None,
         };
         let json = state
@@ -130,9 +130,9 @@ fn value<'a>(
     };
     let key = || mix(parent_key(engine, plan, ctx, parent), plan.key);
     if let Some(json) = engine
-        .centra
+        .behaviour
         .as_ref()
-        .and_then(|c| c.nested(plan, ctx, parent))
+        .and_then(|b| b.nested(plan, ctx, parent))
     {
         return convert_owned(engine, plan, &plan.ty, json, key());
     }

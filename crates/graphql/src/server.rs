@@ -16,7 +16,7 @@ use tokio::net::TcpListener;
 
 pub use cartwright_mock::Running;
 
-use crate::{GraphqlMock, admin, generate, request};
+use crate::{GraphqlMock, admin, generate, graphiql, request};
 
 /// The GraphQL endpoint's path.
 pub const ENDPOINT: &str = "/graphql";
@@ -65,15 +65,26 @@ async fn answer(mock: &GraphqlMock, req: Request<Incoming>) -> Response<Full<Byt
         ),
         Ok(collected) => route(mock, &parts, &path, &collected.to_bytes(), &correlation).await,
     };
+    let cached = matches!(out, Out::Asset(..));
     let (bytes, media) = match out {
         Out::Json(json) => (Bytes::from(json.to_string()), "application/json"),
-        Out::Html(html) => (Bytes::from(html), "text/html; charset=utf-8"),
+        Out::Html(html) => (
+            Bytes::from_static(html.as_bytes()),
+            "text/html; charset=utf-8",
+        ),
+        Out::Asset(bytes, media) => (Bytes::from_static(bytes), media),
         Out::Empty => (Bytes::new(), "text/plain"),
     };
     let mut res = Response::new(Full::new(bytes));
     *res.status_mut() = status;
     let headers = res.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
+    if cached {
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(graphiql::CACHE_CONTROL),
+        );
+    }
     cors(headers, &parts.headers);
     if let (Ok(name), Ok(value)) = (
         http::HeaderName::from_bytes(config.correlation_header.as_bytes()),
@@ -91,7 +102,9 @@ async fn answer(mock: &GraphqlMock, req: Request<Incoming>) -> Response<Full<Byt
 /// A response body.
 enum Out {
     Json(Json),
-    Html(String),
+    Html(&'static str),
+    /// An embedded file and its media type.
+    Asset(&'static [u8], &'static str),
     Empty,
 }
 
@@ -106,6 +119,11 @@ async fn route(
         let (status, json) = admin::handle(mock, &parts.method, path, body);
         return (status, Out::Json(json));
     }
+    if parts.method == Method::GET
+        && let Some((bytes, media)) = graphiql::asset(path)
+    {
+        return (StatusCode::OK, Out::Asset(bytes, media));
+    }
     if path.trim_end_matches('/') != ENDPOINT {
         let message = format!("no route for {path}: GraphQL is served at POST {ENDPOINT}");
         return (
@@ -115,7 +133,7 @@ async fn route(
     }
     match parts.method {
         Method::OPTIONS => return (StatusCode::NO_CONTENT, Out::Empty),
-        Method::GET if wants_graphiql(parts) => return (StatusCode::OK, Out::Html(graphiql())),
+        Method::GET if wants_graphiql(parts) => return (StatusCode::OK, Out::Html(graphiql::PAGE)),
         Method::GET | Method::POST => {}
         _ => {
             let message = format!(
@@ -153,14 +171,6 @@ fn wants_graphiql(parts: &http::request::Parts) -> bool {
         .query()
         .is_some_and(|q| form_urlencoded::parse(q.as_bytes()).any(|(k, _)| k == "query"));
     html && !has_query
-}
-
-/// The GraphiQL page (its scripts load from a CDN in the browser).
-fn graphiql() -> String {
-    async_graphql::http::GraphiQLSource::build()
-        .endpoint(ENDPOINT)
-        .title("cartwright GraphQL mock")
-        .finish()
 }
 
 /// Browsers (GraphiQL, a storefront on another port) may call the mock from any origin.

@@ -7,8 +7,7 @@ use std::collections::HashMap;
 use super::fixtures::{
     Country, Customer, DisplayItem, Fixtures, Language, Market, Named, Pricelist, Start, Voucher,
 };
-use crate::error::LoadError;
-use crate::generate::{self, mix};
+use crate::behaviour::{LoadError, generated_name, mix, slug};
 
 const DEFAULTS: &str = include_str!("defaults.yaml");
 
@@ -176,7 +175,7 @@ fn generated(id: i64, seed: u64, s: &Shape<'_>) -> DisplayItem {
     let pick = |list: &[Named], salt: u64| {
         (!list.is_empty()).then(|| list[(mix(k, salt) % list.len() as u64) as usize].id)
     };
-    let name = generate::name(k);
+    let name = generated_name(k);
     let translations = s
         .languages
         .iter()
@@ -185,7 +184,7 @@ fn generated(id: i64, seed: u64, s: &Shape<'_>) -> DisplayItem {
         .collect();
     DisplayItem {
         id,
-        uri: format!("{}-{id}", generate::slug(&name)),
+        uri: format!("{}-{id}", slug(&name)),
         brand: pick(s.brands, 1),
         collection: pick(s.collections, 2),
         category: pick(s.categories, 3),

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use crate::error::LoadError;
+use crate::behaviour::LoadError;
 
 /// A fixture file: every section optional; a section given replaces the default one.
 #[derive(Debug, Default, Deserialize)]

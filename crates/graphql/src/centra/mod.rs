@@ -27,9 +27,7 @@ use serde_json::Value as Json;
 
 pub use fixtures::Fixtures;
 
-use crate::engine::Engine;
-use crate::resolve::Plan;
-use crate::scope::Access;
+use crate::behaviour::{Access, Behaviour, Index, LoadError, Plan, slug};
 use catalog::Catalog;
 use store::{Session, Store};
 
@@ -56,7 +54,7 @@ impl Centra {
         fixtures: Fixtures,
         seed: u64,
         secret: impl Fn(&str) -> Option<String>,
-    ) -> Result<Centra, crate::LoadError> {
+    ) -> Result<Centra, LoadError> {
         let token = |i: usize| secret(TOKENS[i].0).unwrap_or_else(|| TOKENS[i].1.to_owned());
         Ok(Centra {
             catalog: Catalog::new(fixtures, seed)?,
@@ -67,8 +65,45 @@ impl Centra {
         })
     }
 
+    /// A new session where the fixtures say sessions start.
+    fn start(&self) -> Session {
+        let cat = &self.catalog;
+        let (market, pricelist) = cat
+            .country(&cat.start.country)
+            .map_or((0, 0), |c| (c.market, c.pricelist));
+        Session {
+            country: cat.start.country.clone(),
+            state: None,
+            language: cat.start.language.clone(),
+            market,
+            pricelist,
+            customer: None,
+            selection_id: String::new(),
+            lines: Vec::new(),
+            vouchers: Vec::new(),
+            address: None,
+            next_line: 0,
+        }
+    }
+
+    /// Runs `f` on the request's session.
+    fn with<R>(
+        &self,
+        token: &str,
+        f: impl FnOnce(&mut Session, &Catalog) -> R,
+    ) -> Result<R, Error> {
+        self.store
+            .with(token, |s| f(s, &self.catalog))
+            .ok_or_else(|| {
+                Error::new("the session was forgotten (reset) while the request ran")
+                    .extend_with(|_, e| e.set("code", "UNAUTHENTICATED"))
+            })
+    }
+}
+
+impl Behaviour for Centra {
     /// Decides a request's access from its headers; a base session token starts a session.
-    pub fn authenticate(&self, headers: &HeaderMap) -> Access {
+    fn authenticate(&self, headers: &HeaderMap) -> Access {
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
         let bearer = header("authorization").and_then(|a| {
             let (scheme, token) = a.trim().split_once(' ')?;
@@ -113,29 +148,8 @@ impl Centra {
         }
     }
 
-    /// A new session where the fixtures say sessions start.
-    fn start(&self) -> Session {
-        let cat = &self.catalog;
-        let (market, pricelist) = cat
-            .country(&cat.start.country)
-            .map_or((0, 0), |c| (c.market, c.pricelist));
-        Session {
-            country: cat.start.country.clone(),
-            state: None,
-            language: cat.start.language.clone(),
-            market,
-            pricelist,
-            customer: None,
-            selection_id: String::new(),
-            lines: Vec::new(),
-            vouchers: Vec::new(),
-            address: None,
-            next_line: 0,
-        }
-    }
-
     /// Whether the request's session has a logged-in customer.
-    pub fn logged_in(&self, access: &Access) -> bool {
+    fn logged_in(&self, access: &Access) -> bool {
         match access {
             Access::Session { token, .. } => self
                 .store
@@ -146,36 +160,35 @@ impl Centra {
     }
 
     /// Forgets every session.
-    pub fn reset(&self) {
+    fn reset(&self) {
         self.store.reset();
     }
 
     /// How many sessions are open.
-    pub fn sessions(&self) -> usize {
+    fn sessions(&self) -> usize {
         self.store.count()
     }
 
     /// The answer of a root field the behaviour knows, as JSON; `None` for the others.
-    pub fn root(
+    fn root(
         &self,
-        engine: &Engine,
+        index: &Index,
         plan: &Plan,
         ctx: &ResolverContext<'_>,
         access: &Access,
     ) -> Result<Option<Json>, Error> {
         // `lookupUri` is a mutation only for its side effects in session mode; it reads.
-        if Some(plan.owner.as_str()) == engine.index.mutation.as_deref() && plan.name != "lookupUri"
-        {
+        if Some(plan.owner.as_str()) == index.mutation.as_deref() && plan.name != "lookupUri" {
             let Access::Session { token, .. } = access else {
                 return Ok(None);
             };
-            return mutation::answer(self, engine, plan, ctx, token);
+            return mutation::answer(self, index, plan, ctx, token);
         }
         Ok(query::answer(self, plan, ctx, access))
     }
 
     /// Values below the root that depend on arguments: `DisplayItemList.filters(keys:)`.
-    pub fn nested(&self, plan: &Plan, ctx: &ResolverContext<'_>, parent: &Json) -> Option<Json> {
+    fn nested(&self, plan: &Plan, ctx: &ResolverContext<'_>, parent: &Json) -> Option<Json> {
         if plan.name != "filters" || plan.owner != "DisplayItemList" {
             return None;
         }
@@ -199,27 +212,8 @@ impl Centra {
                 .collect(),
         ))
     }
-
-    /// Runs `f` on the request's session.
-    fn with<R>(
-        &self,
-        token: &str,
-        f: impl FnOnce(&mut Session, &Catalog) -> R,
-    ) -> Result<R, Error> {
-        self.store
-            .with(token, |s| f(s, &self.catalog))
-            .ok_or_else(|| {
-                Error::new("the session was forgotten (reset) while the request ran")
-                    .extend_with(|_, e| e.set("code", "UNAUTHENTICATED"))
-            })
-    }
 }
 
 fn refused(reason: &str) -> Access {
     Access::Refused(reason.to_owned())
-}
-
-/// A URI slug for a name.
-pub fn slug(name: &str) -> String {
-    crate::generate::slug(name)
 }

@@ -11,9 +11,7 @@ use super::Centra;
 use super::catalog::Catalog;
 use super::selection::{self, user_error};
 use super::store::Session;
-use crate::engine::Engine;
-use crate::index::Kind;
-use crate::resolve::Plan;
+use crate::behaviour::{Index, Kind, Plan};
 
 /// What a mutation did: `Ok` with the line it touched, or a user error.
 type Outcome = Result<Option<String>, Json>;
@@ -21,7 +19,7 @@ type Outcome = Result<Option<String>, Json>;
 /// The payload of a mutation the behaviour knows; `None` for the others (generated).
 pub fn answer(
     c: &Centra,
-    engine: &Engine,
+    index: &Index,
     plan: &Plan,
     ctx: &ResolverContext<'_>,
     token: &str,
@@ -46,11 +44,7 @@ pub fn answer(
             "userErrors": outcome.as_ref().err().map_or_else(Vec::new, |e| vec![e.clone()]),
         })
     })?;
-    if let Some(t) = engine
-        .index
-        .get(&plan.named)
-        .filter(|t| t.kind == Kind::Interface)
-    {
+    if let Some(t) = index.get(&plan.named).filter(|t| t.kind == Kind::Interface) {
         // An interface payload (`SelectionMutationPayload`) answers as its generic object.
         let generic = t
             .possible

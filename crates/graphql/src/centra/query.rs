@@ -10,8 +10,7 @@ use serde_json::{Value as Json, json};
 use super::catalog::Catalog;
 use super::render::{self, View};
 use super::{Centra, listing, selection};
-use crate::resolve::Plan;
-use crate::scope::Access;
+use crate::behaviour::{Access, Plan};
 
 /// Where a request looks from: market, pricelist and language.
 struct Here {

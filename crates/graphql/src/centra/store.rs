@@ -5,7 +5,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
-use crate::generate::mix;
+use crate::behaviour::mix;
 
 /// Sessions kept at most; the oldest is forgotten first (a load test never exhausts memory).
 const MAX_SESSIONS: usize = 50_000;

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod catalog;
+mod graphiql;
 mod modes;
 mod selection;
 mod serve;
