@@ -16,19 +16,31 @@ pub async fn send(client: &reqwest::Client, req: &Request) -> Result<Answer, Err
     if !parsed.as_str().ends_with(req.target()) {
         return crate::raw::send(req).await;
     }
-    let method = http::Method::from_bytes(req.method.as_str().as_bytes())
-        .map_err(|e| Error::transport(&e))?;
-    let mut builder = client.request(method, parsed);
-    for (k, v) in req.wire_headers() {
-        builder = builder.header(k, v);
-    }
-    if let Some(b) = &req.body {
-        builder = builder.body(b.bytes.clone());
-    }
+    let built = req.to_reqwest(client)?;
     let start = Instant::now();
-    let res = builder.send().await.map_err(|e| Error::transport(&e))?;
+    let res = client
+        .execute(built)
+        .await
+        .map_err(|e| Error::transport(&e))?;
     let status = res.status().as_u16();
     let hs = headers(res.headers());
     let bytes = res.bytes().await.map_err(|e| Error::transport(&e))?;
     Ok(Answer::new(status, hs, bytes.to_vec(), start.elapsed()))
+}
+
+impl Request {
+    /// The reqwest request, URL parsed (and so normalised) by reqwest: for callers that
+    /// drive a client themselves. [`send`] keeps the path as written instead.
+    pub fn to_reqwest(&self, client: &reqwest::Client) -> Result<reqwest::Request, Error> {
+        let method = http::Method::from_bytes(self.method.as_str().as_bytes())
+            .map_err(|e| Error::transport(&e))?;
+        let mut builder = client.request(method, self.url.as_str());
+        for (k, v) in self.wire_headers() {
+            builder = builder.header(k, v);
+        }
+        if let Some(b) = &self.body {
+            builder = builder.body(b.bytes.clone());
+        }
+        builder.build().map_err(|e| Error::transport(&e))
+    }
 }
