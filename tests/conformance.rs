@@ -132,10 +132,7 @@ async fn check_api(api: Api, failures: &mut Vec<String>, checked: &mut Checked) 
         let req = assemble(&api, op, &server.base, &Default::default(), &values);
         let res = match server
             .client
-            .execute(
-                req.try_into_reqwest(&server.client)
-                    .expect("request builds"),
-            )
+            .execute(req.to_reqwest(&server.client).expect("request builds"))
             .await
         {
             Ok(r) => r,

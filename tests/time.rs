@@ -45,8 +45,7 @@ fn behaviours_read_the_grammar() {
         &Default::default(),
         &mut sources,
     )
-    .err()
-    .expect("a bad ttl does not load");
+    .expect_err("a bad ttl does not load");
     let text = cartwright_diag::render_all(&errs, &sources, false);
     assert!(text.contains("`3 weeks` is not a duration"), "{text}");
     assert!(text.contains("ms, s, m, h or d"), "{text}");

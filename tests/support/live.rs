@@ -82,7 +82,7 @@ pub async fn send(s: &Served, api: &Api, index: usize, given: &[(String, Value)]
     let req = assemble(api, op, &s.base, &Default::default(), &values);
     let res = s
         .client
-        .execute(req.try_into_reqwest(&s.client).ok()?)
+        .execute(req.to_reqwest(&s.client).ok()?)
         .await
         .ok()?;
     if !res.status().is_success() {

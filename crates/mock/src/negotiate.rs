@@ -1,27 +1,8 @@
 //! Media-type matching: `Content-Type` against declared request media types, `Accept`
-//! against declared response media types, and the `Prefer` header.
+//! against declared response media types, and the `Prefer` header. Range matching itself
+//! is `cartwright_model::media`, shared with the contract judgement of answers.
 
-/// The essence of a media type: `type/subtype`, lower-cased, parameters dropped.
-pub fn essence(media_type: &str) -> String {
-    media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
-}
-
-/// Whether a range (`*/*`, `application/*`, `application/json`) covers a concrete type.
-pub fn covers(range: &str, concrete: &str) -> bool {
-    let (range, concrete) = (essence(range), essence(concrete));
-    if range == "*/*" || range == "*" || range == concrete {
-        return true;
-    }
-    match (range.split_once('/'), concrete.split_once('/')) {
-        (Some((rt, "*")), Some((ct, _))) => rt == ct,
-        _ => false,
-    }
-}
+pub use cartwright_model::media::{covers, essence};
 
 /// The declared request media type that a `Content-Type` selects: exact first, then ranges.
 pub fn request_media<'a>(

@@ -10,6 +10,7 @@ mod api;
 mod behaviour;
 mod expr;
 mod fast;
+pub mod media;
 mod operation;
 mod resource;
 mod route;

@@ -1,7 +1,5 @@
-//! A received answer and the values steps read from it: JSONPath, header, cookie, regex,
-//! status.
-
-use std::time::Duration;
+//! The values steps read from a received answer ([`cartwright_http::Answer`]): JSONPath,
+//! header, cookie, regex, status.
 
 use regex::Regex;
 use serde_json::Value;
@@ -9,44 +7,16 @@ use serde_json_path::JsonPath;
 
 use crate::ast::{Capture, CaptureFull};
 
-/// What came back.
-#[derive(Debug, Clone, Default)]
-pub struct Answer {
-    /// Status code.
-    pub status: u16,
-    /// Headers, names lower-case, in order.
-    pub headers: Vec<(String, String)>,
-    /// The body as text (lossy for binary bodies).
-    pub body: String,
-    /// The body as JSON, when it is JSON.
-    pub json: Option<Value>,
-    /// Time from sending to the whole body.
-    pub took: Duration,
+pub use cartwright_http::Answer;
+
+/// JSONPath reads of an answer's body.
+pub trait Paths {
+    /// The value at a JSONPath of the body (`None`: absent, or not JSON).
+    fn path(&self, path: &str) -> Result<Option<Value>, String>;
 }
 
-impl Answer {
-    /// The first value of a header (case-insensitive).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        let name = name.to_ascii_lowercase();
-        self.headers
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// A cookie the answer sets.
-    pub fn cookie(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .filter(|(n, _)| n == "set-cookie")
-            .find_map(|(_, v)| {
-                let (k, rest) = v.split_once('=')?;
-                (k.trim() == name).then(|| rest.split(';').next().unwrap_or("").trim())
-            })
-    }
-
-    /// The value at a JSONPath of the body (`None`: absent, or not JSON).
-    pub fn path(&self, path: &str) -> Result<Option<Value>, String> {
+impl Paths for Answer {
+    fn path(&self, path: &str) -> Result<Option<Value>, String> {
         let parsed =
             JsonPath::parse(path).map_err(|e| format!("invalid JSONPath `{path}`: {e}"))?;
         let Some(json) = &self.json else {
@@ -91,7 +61,7 @@ pub fn capture(c: &Capture, a: &Answer) -> Result<Option<Value>, String> {
     } else if c.status {
         Some(Value::from(a.status))
     } else {
-        Some(Value::from(a.body.clone()))
+        Some(Value::from(a.text().into_owned()))
     };
     let Some(re) = &c.regex else {
         return Ok(source);
@@ -112,6 +82,7 @@ pub fn capture(c: &Capture, a: &Answer) -> Result<Option<Value>, String> {
 mod tests {
     use super::*;
     use serde_json::json;
+    use std::time::Duration;
 
     fn answer() -> Answer {
         Answer {

@@ -15,7 +15,6 @@ pub mod check;
 pub mod conform;
 pub mod matcher;
 pub mod parse;
-mod raw;
 pub mod run;
 pub mod send;
 pub mod snapshot;

@@ -1,13 +1,12 @@
-//! Requests as they go on the wire: interpolated, sent with reqwest, read back into an
-//! [`Answer`], and shown as a curl command with secrets masked.
+//! A step's request with every interpolation done, turned into the wire request that
+//! `cartwright_http` sends and renders as curl; and the [`Masker`] that hides secrets in
+//! what is reported.
 
-use std::time::Instant;
-
+use cartwright_http::{Body, Method, Request};
 use minijinja::value::Value as Jinja;
 use serde_json::Value;
 
-use crate::answer::Answer;
-use crate::ast::Request;
+use crate::ast::Request as Step;
 use crate::template::{Template, TemplateError, deep};
 
 /// A request with every interpolation done.
@@ -25,7 +24,7 @@ pub struct Ready {
 
 impl Ready {
     /// Interpolates a step's request.
-    pub fn build(r: &Request, vars: &Jinja) -> Result<Ready, TemplateError> {
+    pub fn build(r: &Step, vars: &Jinja) -> Result<Ready, TemplateError> {
         let mut path = Template::compile(&r.path)?.path(vars)?;
         let mut pairs = Vec::new();
         for (k, v) in &r.query {
@@ -69,107 +68,20 @@ impl Ready {
         })
     }
 
-    /// The request as a curl command (not yet masked).
-    pub fn curl(&self, base: &str) -> String {
-        // Without --path-as-is curl would resolve dot segments, as URL libraries do.
-        let as_is = if self.path.contains("/.") {
-            " --path-as-is"
-        } else {
-            ""
-        };
-        let mut out = format!("curl{as_is} -X {} '{}{}'", self.method, base, self.path);
-        for (k, v) in &self.headers {
-            out.push_str(&format!(" -H '{k}: {}'", v.replace('\'', "'\\''")));
-        }
-        if let Some((b, ct)) = &self.body {
-            if !self.has_header("content-type") {
-                out.push_str(&format!(" -H 'Content-Type: {ct}'"));
-            }
-            out.push_str(&format!(" --data-raw '{}'", b.replace('\'', "'\\''")));
-        }
-        out
-    }
-
-    fn has_header(&self, name: &str) -> bool {
-        self.headers
-            .iter()
-            .any(|(k, _)| k.eq_ignore_ascii_case(name))
-    }
-
-    /// Sends it to `base` (which ends without `/`).
-    pub async fn send(&self, client: &reqwest::Client, base: &str) -> Result<Answer, String> {
-        let method = reqwest::Method::from_bytes(self.method.as_bytes())
-            .map_err(|_| format!("`{}` is not an HTTP method", self.method))?;
-        // The path goes out exactly as built: reqwest's URL parser would resolve `..` and
-        // re-encode, so the raw form of attack payloads is kept by building the URL text
-        // and checking it parses without normalising the path away.
-        let url = format!("{base}{}", self.path);
-        let parsed = reqwest::Url::parse(&url).map_err(|e| format!("invalid URL `{url}`: {e}"))?;
-        if !parsed.as_str().ends_with(self.path.as_str()) {
-            return self.send_raw(base).await;
-        }
-        let mut req = client.request(method, parsed);
-        for (k, v) in &self.headers {
-            req = req.header(k.as_str(), v.as_str());
-        }
-        if let Some((b, ct)) = &self.body {
-            if !self.has_header("content-type") {
-                req = req.header("content-type", *ct);
-            }
-            req = req.body(b.clone());
-        }
-        let start = Instant::now();
-        let res = req.send().await.map_err(|e| unreachable(&e))?;
-        let status = res.status().as_u16();
-        let headers = res
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
-        let bytes = res.bytes().await.map_err(|e| unreachable(&e))?;
-        let took = start.elapsed();
-        let body = String::from_utf8_lossy(&bytes).into_owned();
-        let json = serde_json::from_slice(&bytes).ok();
-        Ok(Answer {
-            status,
-            headers,
-            body,
-            json,
-            took,
+    /// The request to send to `base` (which ends without `/`).
+    pub fn request(&self, base: &str) -> Result<Request, String> {
+        let method = Method::parse(&self.method)
+            .ok_or_else(|| format!("`{}` is not an HTTP method", self.method))?;
+        Ok(Request {
+            method,
+            url: format!("{base}{}", self.path),
+            headers: self.headers.clone(),
+            body: self
+                .body
+                .as_ref()
+                .map(|(b, ct)| Body::new(*ct, b.as_bytes())),
         })
     }
-}
-
-impl Ready {
-    async fn send_raw(&self, base: &str) -> Result<Answer, String> {
-        let start = Instant::now();
-        let body = self.body.as_ref().map(|(b, ct)| (b.as_str(), *ct));
-        let (status, headers, bytes) =
-            crate::raw::send(base, &self.method, &self.path, &self.headers, body).await?;
-        Ok(Answer {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-            json: serde_json::from_slice(&bytes).ok(),
-            took: start.elapsed(),
-        })
-    }
-}
-
-fn unreachable(e: &reqwest::Error) -> String {
-    let mut msg = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        source = s.source();
-    }
-    msg
 }
 
 fn text(v: &Value) -> String {
@@ -217,7 +129,7 @@ mod tests {
 
     #[test]
     fn builds_path_query_headers_and_json_with_types_kept() {
-        let r: Request = serde_json::from_value(json!({
+        let r: Step = serde_json::from_value(json!({
             "method": "post", "path": "/vouchers/{{ v }}", "query": {"ids": [1, 2], "q": "{{ v }}"},
             "headers": {"API-token": "{{ t }}"}, "json": {"qty": "{{ n }}", "note": "x{{ n }}"}
         }))
@@ -230,10 +142,9 @@ mod tests {
             ready.body.as_ref().map(|b| b.0.as_str()),
             Some(r#"{"qty":2,"note":"x2"}"#)
         );
+        let request = ready.request("http://h").expect("a method");
         assert!(
-            ready
-                .curl("http://h")
-                .starts_with("curl -X POST 'http://h/vouchers/A%2BB?")
+            cartwright_http::curl(&request).starts_with("curl -X POST 'http://h/vouchers/A%2BB?")
         );
     }
 

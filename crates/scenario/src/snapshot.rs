@@ -54,7 +54,7 @@ pub fn normalise(a: &Answer, headers: &[String], redact: &[String], secrets: &[S
     let mut body = a
         .json
         .clone()
-        .unwrap_or_else(|| Value::from(a.body.clone()));
+        .unwrap_or_else(|| Value::from(a.text().into_owned()));
     for path in redact {
         if let Ok(p) = JsonPath::parse(path) {
             let at: Vec<String> = p
@@ -218,7 +218,7 @@ mod tests {
         Answer {
             status: 200,
             headers: vec![("content-type".into(), "application/json".into())],
-            body: json.to_string(),
+            body: json.to_string().into(),
             json: Some(json),
             ..Answer::default()
         }

@@ -12,7 +12,7 @@ use cartwright_outcome::{Case, Check, Status, Step as Done};
 use minijinja::value::Value as Jinja;
 use serde_json::{Map, Value, json};
 
-use crate::answer::{Answer, capture};
+use crate::answer::{Answer, Paths, capture};
 use crate::ast::{Capture, MockAction, Scenario, Snapshot, Step};
 use crate::matcher::{check, short};
 use crate::run::{Loaded, Options, base_for, beside, going, ms, origin, stopped};
@@ -184,7 +184,7 @@ impl Exec<'_> {
             // Masked after capturing, so a secret this very answer carries is hidden too.
             done.curl = Some(scope.masker.mask(&curl));
             done.response_status = Some(answer.status);
-            done.response_body = Some(scope.masker.mask(&cut(&answer.body)));
+            done.response_body = Some(scope.masker.mask(&cut(&answer.text())));
             let jinja = Jinja::from_serialize(&scope.vars);
             self.asserts(
                 step,
@@ -265,11 +265,11 @@ impl Exec<'_> {
                 headers: Vec::new(),
                 body: body.map(|b| (b.to_string(), "application/json")),
             };
-            let answer = ready
-                .send(&self.client, &admin)
+            let request = ready.request(&admin).map_err(|e| (Status::Errored, e))?;
+            let answer = cartwright_http::send(&self.client, &request)
                 .await
-                .map_err(|e| (Status::Errored, e))?;
-            return Ok((answer, ready.curl(&admin), None));
+                .map_err(|e| (Status::Errored, e.to_string()))?;
+            return Ok((answer, cartwright_http::curl(&request), None));
         }
         let graphql = step.graphql.as_ref().map(crate::ast::GraphQl::request);
         let Some(r) = step.request.as_ref().or(graphql.as_ref()) else {
@@ -280,11 +280,11 @@ impl Exec<'_> {
         };
         let ready = Ready::build(r, vars).map_err(invalid)?;
         let base = base_for(&self.opts.target, scope.loaded.api.as_deref());
-        let answer = ready
-            .send(&self.client, &base)
+        let request = ready.request(&base).map_err(|e| (Status::Errored, e))?;
+        let answer = cartwright_http::send(&self.client, &request)
             .await
             .map_err(|e| (Status::Errored, format!("target unreachable: {e}")))?;
-        let curl = ready.curl(&base);
+        let curl = cartwright_http::curl(&request);
         Ok((answer, curl, Some((ready.method, ready.path))))
     }
 
@@ -374,9 +374,14 @@ impl Exec<'_> {
                         Check::fail(
                             format!("schema {}", op.id),
                             "an answer the spec declares",
-                            v[0].clone(),
+                            v[0].message.clone(),
                         )
-                        .with_detail(v.join("\n"))
+                        .with_detail(
+                            v.iter()
+                                .map(|f| f.message.as_str())
+                                .collect::<Vec<_>>()
+                                .join("\n"),
+                        )
                     }
                 }
                 Err(e) => Check::fail("schema", "an operation of the spec", e),

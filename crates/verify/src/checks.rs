@@ -1,9 +1,10 @@
 //! The named response checks, each judging one answer to one operation. Names are stable:
-//! reports and `--checks` use them.
+//! reports and `--checks` use them. The contract checks read the findings of
+//! `cartwright_http::judge`, the same judgement scenario steps read.
 
+use cartwright_http::{Answer, Aspect, Finding, Kind, judge};
 use cartwright_model::Operation;
 use cartwright_outcome::Check;
-use cartwright_scenario::answer::Answer;
 
 /// Every check there is, in the order they run (`--checks all`).
 pub const ALL: &[&str] = &[
@@ -43,7 +44,9 @@ pub const DEFAULT: &[&str] = &[
     "idempotent_retry",
 ];
 
-/// Runs the selected checks (`None`: all) on an answer.
+/// Runs the selected checks (`None`: all) on an answer. Everything but
+/// `not_a_server_error` reads [`cartwright_http::judge`]: a check runs when its aspect of
+/// the contract was judged, and fails on that aspect's findings.
 pub fn run(op: &Operation, a: &Answer, selected: Option<&[String]>) -> Vec<Check> {
     let on = |name: &str| selected.is_none_or(|s| s.iter().any(|x| x == name));
     let mut out = Vec::new();
@@ -58,104 +61,91 @@ pub fn run(op: &Operation, a: &Answer, selected: Option<&[String]>) -> Vec<Check
             Check::pass("not_a_server_error")
         });
     }
-    let Some(resp) = op.response_for(a.status) else {
-        if on("status_code_conformance") {
+    let judged = judge(op, a);
+    for &aspect in &judged.judged {
+        let name = match aspect {
+            Aspect::Status => "status_code_conformance",
+            Aspect::Headers => "response_headers_conformance",
+            Aspect::ContentType => "content_type_conformance",
+            Aspect::Schema => "response_schema_conformance",
+        };
+        if !on(name) {
+            continue;
+        }
+        let found: Vec<&Finding> = judged.of(aspect).collect();
+        out.push(if found.is_empty() {
+            Check::pass(name)
+        } else {
+            failed(name, op, a, &found)
+        });
+    }
+    out
+}
+
+/// The failed check `name` for the findings of its aspect.
+fn failed(name: &'static str, op: &Operation, a: &Answer, found: &[&Finding]) -> Check {
+    match name {
+        "status_code_conformance" => {
             let declared: Vec<String> = op
                 .responses
                 .iter()
                 .map(|r| format!("{:?}", r.status))
                 .collect();
-            out.push(Check::fail(
-                "status_code_conformance",
+            Check::fail(
+                name,
                 format!("one of {}", declared.join(", ")),
                 a.status.to_string(),
-            ));
-        }
-        return out;
-    };
-    if on("status_code_conformance") {
-        out.push(Check::pass("status_code_conformance"));
-    }
-    if on("response_headers_conformance") {
-        let missing: Vec<&str> = resp
-            .headers
-            .iter()
-            .filter(|h| h.required && a.header(&h.name).is_none())
-            .map(|h| h.name.as_str())
-            .collect();
-        out.push(if missing.is_empty() {
-            Check::pass("response_headers_conformance")
-        } else {
-            Check::fail(
-                "response_headers_conformance",
-                "the required headers",
-                format!("missing {}", missing.join(", ")),
             )
-        });
-    }
-    if resp.content.is_empty() || a.body.is_empty() || a.status == 204 {
-        return out;
-    }
-    let ct = a
-        .header("content-type")
-        .unwrap_or("")
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    let media = resp.content.iter().find(|m| {
-        m.media_type == ct
-            || m.media_type == "*/*"
-            || (m.media_type.ends_with("/*") && ct.starts_with(m.media_type.trim_end_matches('*')))
-    });
-    if on("content_type_conformance") {
-        out.push(match media {
-            Some(_) => Check::pass("content_type_conformance"),
-            None => Check::fail(
-                "content_type_conformance",
-                resp.content
-                    .iter()
-                    .map(|m| m.media_type.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                if ct.is_empty() {
-                    "none".to_owned()
-                } else {
-                    ct.clone()
-                },
-            ),
-        });
-    }
-    if on("response_schema_conformance")
-        && let Some(schema) = media.and_then(|m| m.schema.as_ref())
-        && ct.contains("json")
-    {
-        out.push(match &a.json {
-            None => Check::fail(
-                "response_schema_conformance",
-                "a JSON body",
-                "a body that is not JSON",
-            ),
-            Some(body) => {
-                let v = schema.violations(body);
-                if v.is_empty() {
-                    Check::pass("response_schema_conformance")
-                } else {
-                    let detail: Vec<String> = v
-                        .iter()
-                        .take(10)
-                        .map(|x| format!("{} at `{}` (schema {})", x.message, x.instance, x.schema))
-                        .collect();
-                    Check::fail(
-                        "response_schema_conformance",
-                        "a body the schema accepts",
-                        format!("{} violation(s)", v.len()),
-                    )
-                    .with_detail(detail.join("\n"))
+        }
+        "response_headers_conformance" => {
+            let mut missing = Vec::new();
+            let mut unfit = Vec::new();
+            for f in found {
+                match &f.kind {
+                    Kind::MissingHeader(h) => missing.push(h.as_str()),
+                    _ => unfit.push(f.message.as_str()),
                 }
             }
-        });
+            let mut actual = Vec::new();
+            if !missing.is_empty() {
+                actual.push(format!("missing {}", missing.join(", ")));
+            }
+            actual.extend(unfit.into_iter().map(str::to_owned));
+            Check::fail(name, "the required headers", actual.join("; "))
+        }
+        "content_type_conformance" => {
+            let ct = a.media_type();
+            let declared: Vec<&str> = op
+                .response_for(a.status)
+                .map(|r| r.content.iter().map(|m| m.media_type.as_str()).collect())
+                .unwrap_or_default();
+            Check::fail(
+                name,
+                declared.join(", "),
+                if ct.is_empty() { "none".to_owned() } else { ct },
+            )
+        }
+        _ if found.iter().any(|f| f.kind == Kind::NotJson) => {
+            Check::fail(name, "a JSON body", "a body that is not JSON")
+        }
+        _ => {
+            let detail: Vec<String> = found
+                .iter()
+                .take(10)
+                .filter_map(|f| match &f.kind {
+                    Kind::SchemaViolation { reason, schema } => Some(format!(
+                        "{reason} at `{}` (schema {schema})",
+                        f.pointer.as_deref().unwrap_or("")
+                    )),
+                    _ => None,
+                })
+                .collect();
+            Check::fail(
+                name,
+                "a body the schema accepts",
+                format!("{} violation(s)", found.len()),
+            )
+            .with_detail(detail.join("\n"))
+        }
     }
-    out
 }

@@ -22,7 +22,8 @@ use serde_json::{Value, json};
 use crate::checks;
 use crate::examples::refused;
 use crate::probe::Probe;
-use crate::request::{Req, Values, body_media};
+use crate::request::{Values, body_media};
+use cartwright_http::Request;
 
 /// Shrinking stops after this many extra requests, so one failure cannot stall a run.
 const SHRINK_BUDGET: usize = 200;
@@ -49,7 +50,7 @@ type Drawn = (Values, Option<String>);
 async fn positive(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
     let strat = valid_values(probe, op).prop_map(|v| (v, None)).boxed();
     let selected = probe.opts.checks.as_deref();
-    let judge = |a: &cartwright_scenario::answer::Answer| {
+    let judge = |a: &cartwright_http::Answer| {
         let mut out = checks::run(op, a, selected);
         if probe.on("positive_data_acceptance") {
             out.push(if REFUSALS.contains(&a.status) {
@@ -72,7 +73,7 @@ async fn negative(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
     let Some(strat) = invalid_values(probe, op) else {
         return Vec::new();
     };
-    let judge = |a: &cartwright_scenario::answer::Answer| refused(probe, a.status, "invalid data");
+    let judge = |a: &cartwright_http::Answer| refused(probe, a.status, "invalid data");
     explore(
         probe,
         op,
@@ -92,7 +93,7 @@ async fn explore(
     strat: BoxedStrategy<Drawn>,
     label: &str,
     keep: &dyn Fn(&Drawn) -> bool,
-    judge: &dyn Fn(&cartwright_scenario::answer::Answer) -> Vec<Check>,
+    judge: &dyn Fn(&cartwright_http::Answer) -> Vec<Check>,
 ) -> Vec<Step> {
     let mut runner = runner(probe.opts.seed, &op.id, label);
     let mut sent = 0u32;
@@ -155,7 +156,7 @@ async fn shrink(
     tree: &mut BoxedValueTree,
     mut best: Drawn,
     keep: &dyn Fn(&Drawn) -> bool,
-    judge: &dyn Fn(&cartwright_scenario::answer::Answer) -> Vec<Check>,
+    judge: &dyn Fn(&cartwright_http::Answer) -> Vec<Check>,
     failing: &[String],
 ) -> Drawn {
     let mut budget = SHRINK_BUDGET;
@@ -332,7 +333,7 @@ fn readings(v: &Value) -> Vec<Value> {
 /// parsers remove as dot segments even when encoded (WHATWG reads `%2E` as `.`); and every
 /// scalar parameter must have a scalar value, since an empty list or an object of a wrong
 /// type mutation would simply not be sent.
-fn sendable(probe: &Probe<'_>, op: &Operation, values: &Values) -> Option<Req> {
+fn sendable(probe: &Probe<'_>, op: &Operation, values: &Values) -> Option<Request> {
     let travels = values.params.iter().all(|(i, v)| {
         let Some(p) = op.parameters.get(*i) else {
             return true;

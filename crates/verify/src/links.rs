@@ -3,8 +3,8 @@
 //! `$response.header.Location`, `$statusCode`, or a constant). The stateful walk gives those
 //! values to that operation before anything it would guess by name.
 
+use cartwright_http::Answer;
 use cartwright_model::{Api, Operation};
-use cartwright_scenario::answer::Answer;
 use serde_json::Value;
 
 /// A value a link hands to a parameter of a later operation.

@@ -5,16 +5,22 @@
 use cartwright_model::{Operation, ParamLocation};
 use serde_json::Value;
 
-use crate::request::Req;
+use cartwright_http::{Body, Request};
 
 /// The invalid variants of `valid` for `op`, each with what makes it invalid.
-pub fn variants(op: &Operation, valid: &Req) -> Vec<(String, Req)> {
+pub fn variants(op: &Operation, valid: &Request) -> Vec<(String, Request)> {
     let mut out = Vec::new();
-    if let (Some(body), Some((ct, bytes))) = (&op.body, &valid.body)
+    if let (
+        Some(body),
+        Some(Body {
+            content_type: ct,
+            bytes,
+        }),
+    ) = (&op.body, &valid.body)
         && ct.contains("json")
     {
         let mut malformed = valid.clone();
-        malformed.body = Some((ct.clone(), b"{\"unclosed\": ".to_vec()));
+        malformed.body = Some(Body::new(ct.clone(), b"{\"unclosed\": ".to_vec()));
         out.push(("malformed JSON".to_owned(), malformed));
         if !body
             .content
@@ -22,7 +28,7 @@ pub fn variants(op: &Operation, valid: &Req) -> Vec<(String, Req)> {
             .any(|m| m.media_type.starts_with("text/") || m.media_type.contains('*'))
         {
             let mut wrong = valid.clone();
-            wrong.body = Some(("text/plain".into(), bytes.clone()));
+            wrong.body = Some(Body::new("text/plain", bytes.clone()));
             out.push(("wrong content type text/plain".to_owned(), wrong));
         }
         let required = body
@@ -36,7 +42,7 @@ pub fn variants(op: &Operation, valid: &Req) -> Vec<(String, Req)> {
         {
             m.shift_remove(field);
             let mut missing = valid.clone();
-            missing.body = Some((
+            missing.body = Some(Body::new(
                 ct.clone(),
                 serde_json::to_vec(&Value::Object(m)).unwrap_or_default(),
             ));

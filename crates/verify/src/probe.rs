@@ -5,15 +5,16 @@
 use std::sync::Mutex;
 use std::time::Instant;
 
+use cartwright_http::Answer;
 use cartwright_model::{Api, Operation};
 use cartwright_outcome::{Check, Status, Step};
-use cartwright_scenario::answer::Answer;
 use cartwright_scenario::ast::Scenario;
 
 use crate::Options;
 use crate::auth::Credentials;
 use crate::replay;
-use crate::request::{self, Req, Values};
+use crate::request::{self, Values};
+use cartwright_http::Request;
 
 /// Shared by every phase of one verification.
 pub struct Probe<'a> {
@@ -57,42 +58,20 @@ impl<'a> Probe<'a> {
     }
 
     /// The documented valid request for `op`.
-    pub fn request(&self, op: &Operation) -> Req {
+    pub fn request(&self, op: &Operation) -> Request {
         request::build(self.api, op, &self.target, self.opts.seed, &self.creds)
     }
 
     /// The request for `op` carrying `values`.
-    pub fn assemble(&self, op: &Operation, values: &Values) -> Req {
+    pub fn assemble(&self, op: &Operation, values: &Values) -> Request {
         request::assemble(self.api, op, &self.target, &self.creds, values)
     }
 
     /// Sends a request and reads the whole answer.
-    pub async fn send(&self, req: &Req) -> Result<Answer, String> {
-        let began = Instant::now();
-        let r = req
-            .clone()
-            .try_into_reqwest(&self.client)
-            .map_err(|e| e.to_string())?;
-        let res = self.client.execute(r).await.map_err(|e| e.to_string())?;
-        let status = res.status().as_u16();
-        let headers = res
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
-        let bytes = res.bytes().await.map_err(|e| e.to_string())?;
-        Ok(Answer {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-            json: serde_json::from_slice(&bytes).ok(),
-            took: began.elapsed(),
-        })
+    pub async fn send(&self, req: &Request) -> Result<Answer, String> {
+        cartwright_http::send(&self.client, req)
+            .await
+            .map_err(|e| e.to_string())
     }
 
     /// Sends `req` as a report step judged by `judge`; `max_response_time` is added when
@@ -101,16 +80,16 @@ impl<'a> Probe<'a> {
     pub async fn exchange(
         &self,
         name: impl Into<String>,
-        req: &Req,
+        req: &Request,
         judge: impl FnOnce(&Answer) -> Vec<Check>,
     ) -> (Step, Option<Answer>) {
         let began = Instant::now();
         let mut step = Step::new(name);
-        step.curl = Some(req.curl());
+        step.curl = Some(cartwright_http::curl(req));
         let answer = match self.send(req).await {
             Ok(a) => {
                 step.response_status = Some(a.status);
-                step.response_body = Some(a.body.chars().take(2000).collect());
+                step.response_body = Some(a.text().chars().take(2000).collect());
                 step.checks = judge(&a);
                 if let Some(limit) = self.opts.max_response_time_ms
                     && self.on("max_response_time")
@@ -145,7 +124,7 @@ impl<'a> Probe<'a> {
     pub async fn single(
         &self,
         name: impl Into<String>,
-        req: &Req,
+        req: &Request,
         judge: impl FnOnce(&Answer) -> Vec<Check>,
     ) -> (Step, Option<Answer>) {
         let (step, answer) = self.exchange(name, req, judge).await;

@@ -13,11 +13,11 @@ use cartwright_scenario::ast::{Asserts, Matcher, Ops, Request, Scenario, Step};
 use indexmap::IndexMap;
 use serde_json::{Value, json};
 
-use crate::request::Req;
+use cartwright_http::{Body, Request as Wire};
 
 /// The scenario request for `req`: the URL's path without the target and the spec's base
 /// path (the runner adds them back), the query as a map, headers, and the body.
-pub fn request(api: &Api, target: &str, req: &Req) -> Request {
+pub fn request(api: &Api, target: &str, req: &Wire) -> Request {
     let rest = req.url.strip_prefix(target).unwrap_or(&req.url);
     let prefix = api.base_paths.first().map_or("", String::as_str);
     let rest = rest.strip_prefix(prefix).unwrap_or(rest);
@@ -34,7 +34,7 @@ pub fn request(api: &Api, target: &str, req: &Req) -> Request {
         }
     }
     let mut out = Request {
-        method: req.method.to_string(),
+        method: req.method.as_str().to_owned(),
         path: escape(path),
         query: q,
         headers: req
@@ -46,7 +46,11 @@ pub fn request(api: &Api, target: &str, req: &Req) -> Request {
         form: None,
         body: None,
     };
-    if let Some((ct, bytes)) = &req.body {
+    if let Some(Body {
+        content_type: ct,
+        bytes,
+    }) = &req.body
+    {
         let text = String::from_utf8_lossy(bytes);
         match serde_json::from_slice::<Value>(bytes) {
             Ok(v) if ct.contains("json") && !v.is_null() => out.json = Some(escape_value(v)),

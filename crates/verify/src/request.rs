@@ -8,50 +8,12 @@ use cartwright_data::{Direction, Generator, Mode};
 use cartwright_model::{Api, Operation, ParamLocation, ParamStyle, Parameter, Schema};
 
 use crate::auth::{Credentials, Placed};
+use cartwright_http::{Body, Request};
+
+/// The wire request of `cartwright_http`, under the name the verifier's phases use.
+pub use cartwright_http::Request as Req;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value, json};
-
-/// A request, before it is given to a client.
-#[derive(Debug, Clone)]
-pub struct Req {
-    /// The method.
-    pub method: reqwest::Method,
-    /// The whole URL.
-    pub url: String,
-    /// Headers.
-    pub headers: Vec<(String, String)>,
-    /// Content type and bytes.
-    pub body: Option<(String, Vec<u8>)>,
-}
-
-impl Req {
-    /// The reqwest request.
-    pub fn try_into_reqwest(self, client: &reqwest::Client) -> reqwest::Result<reqwest::Request> {
-        let mut b = client.request(self.method, &self.url);
-        for (k, v) in self.headers {
-            b = b.header(k, v);
-        }
-        if let Some((ct, body)) = self.body {
-            b = b.header("content-type", ct).body(body);
-        }
-        b.build()
-    }
-
-    /// The request as a curl command.
-    pub fn curl(&self) -> String {
-        let mut out = format!("curl -X {} '{}'", self.method, self.url);
-        for (k, v) in &self.headers {
-            out.push_str(&format!(" -H '{k}: {v}'"));
-        }
-        if let Some((ct, body)) = &self.body {
-            out.push_str(&format!(
-                " -H 'content-type: {ct}' --data-raw '{}'",
-                String::from_utf8_lossy(body).replace('\'', "'\\''")
-            ));
-        }
-        out
-    }
-}
 
 fn text(v: &Value) -> String {
     match v {
@@ -114,7 +76,7 @@ pub fn defaults(api: &Api, op: &Operation, seed: u64) -> Values {
 }
 
 /// A valid request for `op` against a server at `base`.
-pub fn build(api: &Api, op: &Operation, base: &str, seed: u64, creds: &Credentials) -> Req {
+pub fn build(api: &Api, op: &Operation, base: &str, seed: u64, creds: &Credentials) -> Request {
     assemble(api, op, base, creds, &defaults(api, op, seed))
 }
 
@@ -125,7 +87,7 @@ pub fn assemble(
     base: &str,
     creds: &Credentials,
     values: &Values,
-) -> Req {
+) -> Request {
     let mut path = op.path.clone();
     let mut query: Vec<(String, String)> = Vec::new();
     let mut headers: Vec<(String, String)> = Vec::new();
@@ -174,15 +136,15 @@ pub fn assemble(
                 .finish(),
         );
     }
-    Req {
-        method: reqwest::Method::from_bytes(op.method.as_str().as_bytes())
-            .unwrap_or(reqwest::Method::GET),
+    Request {
+        method: op.method,
         url,
         headers,
         body: values
             .body
             .as_ref()
-            .and_then(|v| body_media(op).map(|m| encode_body(&m.media_type, v))),
+            .and_then(|v| body_media(op).map(|m| encode_body(&m.media_type, v)))
+            .map(|(ct, bytes)| Body::new(ct, bytes)),
     }
 }
 

@@ -19,7 +19,7 @@ use serde_json::Value;
 use crate::checks;
 use crate::probe::{Probe, ms};
 use crate::replay;
-use crate::request::Req;
+use cartwright_http::Request;
 
 /// A value an answer gave, where it was found, and the scenario variable that holds it.
 struct Found {
@@ -206,7 +206,7 @@ fn norm(name: &str) -> String {
 }
 
 /// Puts each session token the operation works on where its kind says tokens travel.
-fn carry(api: &Api, op: &Operation, tokens: &IndexMap<String, String>, req: &mut Req) {
+fn carry(api: &Api, op: &Operation, tokens: &IndexMap<String, String>, req: &mut Request) {
     let Some(kind) = op.behaviour.as_ref().and_then(|b| b.session.as_deref()) else {
         return;
     };
@@ -216,7 +216,7 @@ fn carry(api: &Api, op: &Operation, tokens: &IndexMap<String, String>, req: &mut
     let Some(carrier) = session.carriers.first() else {
         return;
     };
-    let set = |req: &mut Req, name: &str, value: String| {
+    let set = |req: &mut Request, name: &str, value: String| {
         req.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
         req.headers.push((name.to_owned(), value));
     };
@@ -356,7 +356,7 @@ fn jsonpath(pointer: &str) -> String {
 /// The scenario request, with tokens and learned values as the variables that hold them.
 fn templated(
     probe: &Probe<'_>,
-    req: &Req,
+    req: &Request,
     found: &[Found],
     tokens: &IndexMap<String, String>,
 ) -> ast::Request {

@@ -4,9 +4,9 @@
 //! credentials are never mangled: a plain mock accepts any token by design, so that would
 //! prove nothing.
 
+use cartwright_http::Answer;
 use cartwright_model::{Operation, SchemeKind};
 use cartwright_outcome::{Check, Step};
-use cartwright_scenario::answer::Answer;
 use cartwright_scenario::ast::{Matcher, Ops};
 use serde_json::Value;
 

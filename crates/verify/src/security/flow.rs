@@ -6,8 +6,8 @@
 //! request is sent, and with a `{{ variable }}` template in the scenario. A replay then
 //! captures its own token instead of reusing one that has since expired.
 
+use cartwright_http::Answer;
 use cartwright_outcome::{Check, Status, Step};
-use cartwright_scenario::answer::Answer;
 use cartwright_scenario::ast::{self, Asserts, Capture, CaptureFull, MockAction, Scenario};
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -91,7 +91,11 @@ impl<'p, 'a> Flow<'p, 'a> {
             for (_, v) in &mut out.headers {
                 *v = v.replace(&s.marker, &s.value);
             }
-            if let Some((ct, bytes)) = &mut out.body {
+            if let Some(cartwright_http::Body {
+                content_type: ct,
+                bytes,
+            }) = &mut out.body
+            {
                 let text = String::from_utf8_lossy(bytes).into_owned();
                 if !text.contains(&s.marker) {
                     continue;

@@ -12,9 +12,9 @@
 
 use std::collections::HashSet;
 
+use cartwright_http::Answer;
 use cartwright_model::{Action, Api, Method, Operation};
 use cartwright_outcome::{Check, Step};
-use cartwright_scenario::answer::Answer;
 use cartwright_scenario::ast::{Capture, Matcher, Ops};
 use serde_json::Value;
 

@@ -10,8 +10,8 @@
 //! documented example code is used. A kind that cannot be obtained makes the checks that
 //! need it skip, never fail.
 
+use cartwright_http::Answer;
 use cartwright_model::{Method, Operation};
-use cartwright_scenario::answer::Answer;
 use serde_json::Value;
 
 use crate::request::{self, Req, Values};

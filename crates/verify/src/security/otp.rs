@@ -105,7 +105,7 @@ async fn read_code(flow: &mut Flow<'_, '_>, c: &Code) -> Option<String> {
             .finish()
     );
     let req = Req {
-        method: reqwest::Method::GET,
+        method: cartwright_http::Method::Get,
         url,
         headers: Vec::new(),
         body: None,

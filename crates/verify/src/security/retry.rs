@@ -6,9 +6,9 @@
 //! the top of the body or one level down, and `Location`) must be the same; a 409 for the
 //! retry is fine too.
 
+use cartwright_http::Answer;
 use cartwright_model::{Api, Operation, ParamLocation};
 use cartwright_outcome::{Check, Step};
-use cartwright_scenario::answer::Answer;
 use cartwright_scenario::ast::{Capture, Matcher};
 use serde_json::Value;
 

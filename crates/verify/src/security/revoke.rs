@@ -9,9 +9,9 @@
 //! a path parameter or body property named like a token, else where requests carry it. The
 //! check runs once per API, in the case of the first revoking operation.
 
+use cartwright_http::Answer;
 use cartwright_model::{Action, Api, Operation, ParamLocation};
 use cartwright_outcome::{Check, Step};
-use cartwright_scenario::answer::Answer;
 use cartwright_scenario::ast::{Matcher, Ops};
 use serde_json::Value;
 

@@ -9,10 +9,10 @@
 //! whose success answer declares a string property named like a token (`token`,
 //! `access_token`, `data.token`).
 
+use cartwright_http::Answer;
 use cartwright_model::{
     Action, Api, Carrier, Method, Operation, ParamLocation, SchemeKind, Shape, StatusKey, Unknown,
 };
-use cartwright_scenario::answer::Answer;
 use cartwright_scenario::ast::CaptureFull;
 use serde_json::Value;
 

@@ -5,9 +5,9 @@
 
 use std::collections::HashSet;
 
+use cartwright_http::Answer;
 use cartwright_model::{Method, Operation, ParamLocation, Parameter};
 use cartwright_outcome::Check;
-use cartwright_scenario::answer::Answer;
 use cartwright_scenario::ast::{Capture, Matcher, Ops};
 use serde_json::Value;
 
@@ -84,7 +84,7 @@ fn reader<'a>(
     change: &Change<'_>,
 ) -> Option<(&'a Operation, usize, Path, String)> {
     let r = change.request;
-    let body = r.body.as_ref().map(|(_, b)| String::from_utf8_lossy(b));
+    let body = r.body.as_ref().map(|b| String::from_utf8_lossy(&b.bytes));
     let sent = format!("{}{}", r.url, body.unwrap_or_default());
     let before: HashSet<String> = change
         .before
