@@ -38,6 +38,7 @@ pub fn branch(g: &mut Generator<'_>, schema: &Value) -> Option<Value> {
 
 /// Every branch of `oneOf`/`anyOf`, each as [`branch`] would build it, or `None` without
 /// either keyword. For strategies, which offer all branches instead of choosing one.
+#[cfg(feature = "strategy")]
 pub fn branches(root: &Value, schema: &Value) -> Option<Vec<Value>> {
     let (key, options) = alternatives(schema)?;
     if options.is_empty() {

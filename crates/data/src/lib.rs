@@ -13,6 +13,7 @@ mod fits;
 mod numbers;
 mod objects;
 mod pattern;
+#[cfg(feature = "strategy")]
 pub mod strategy;
 mod strings;
 
