@@ -137,7 +137,7 @@ impl Mock {
         let render = |p: Problem| p.render(config.error_style, Some(api), Some(op), config.seed);
         let raw = Raw::new(req, &m.params);
         if let Err((problem, challenges)) =
-            security::check(api, op, &raw, self.authenticator.as_ref())
+            security::check(api, op, &raw)
         {
             note.validation = "unauthorized";
             let mut out = render(problem);

@@ -36,7 +36,7 @@ pub use behave::{Clock, ClockError};
 pub use config::{Config, ErrorStyle};
 pub use exchange::{Incoming, Outgoing};
 pub use journal::{Entry, Journal};
-pub use security::{AcceptWellFormed, Authenticator, Credential};
+pub use security::Credential;
 pub use server::{Running, serve, serve_with};
 
 /// The mock: loaded APIs, configuration, and what it has seen.
@@ -45,12 +45,11 @@ pub struct Mock {
     config: Config,
     journal: Journal,
     bodies: cache::BodyCache,
-    authenticator: Box<dyn Authenticator>,
     behave: behave::Behave,
 }
 
 impl Mock {
-    /// A mock serving `apis` with `config`, accepting any well-formed credential.
+    /// A mock serving `apis` with `config`.
     pub fn new(apis: Vec<Api>, config: Config) -> Self {
         let journal = Journal::new(config.journal_size);
         Mock {
@@ -58,16 +57,8 @@ impl Mock {
             config,
             journal,
             bodies: cache::BodyCache::default(),
-            authenticator: Box::new(AcceptWellFormed),
             behave: behave::Behave::default(),
         }
-    }
-
-    /// Replaces how credential values are judged (the seam for sessions and token expiry).
-    #[must_use]
-    pub fn with_authenticator(mut self, authenticator: impl Authenticator + 'static) -> Self {
-        self.authenticator = Box::new(authenticator);
-        self
     }
 
     /// Swaps in freshly loaded APIs; requests in flight finish on the old ones.

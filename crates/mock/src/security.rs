@@ -1,6 +1,8 @@
 //! Security requirements: credentials must be present and well-formed. Whether a token's
-//! *value* is good (sessions, expiry, revocation) is an [`Authenticator`]'s call, the seam
-//! where stateful behaviours plug in.
+//! *value* is good (sessions, expiry, revocation) is the behaviours' call (`behave`), which
+//! run after this check and answer from the spec's own session rules; a spec without them
+//! accepts every well-formed credential, since it says how credentials look, not which are
+//! valid.
 
 use base64::Engine;
 use cartwright_model::{Api, Operation, SchemeKind, SecurityScheme};
@@ -23,28 +25,11 @@ pub enum Credential<'r> {
     Other(&'r str),
 }
 
-/// Judges credential values once their presence and form are checked.
-pub trait Authenticator: Send + Sync {
-    /// Whether the credential for scheme `name` is accepted.
-    fn accept(&self, name: &str, scheme: &SecurityScheme, credential: &Credential<'_>) -> bool;
-}
-
-/// Accepts every well-formed credential: the spec says how credentials look, not which are valid.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct AcceptWellFormed;
-
-impl Authenticator for AcceptWellFormed {
-    fn accept(&self, _: &str, _: &SecurityScheme, _: &Credential<'_>) -> bool {
-        true
-    }
-}
-
 /// Checks the operation's requirements: any alternative (OR) whose schemes all hold (AND).
 pub fn check(
     api: &Api,
     op: &Operation,
     raw: &Raw<'_>,
-    auth: &dyn Authenticator,
 ) -> Result<(), (Problem, Vec<String>)> {
     if op.security.is_empty() || op.security.iter().any(|r| r.schemes.is_empty()) {
         return Ok(());
@@ -57,13 +42,6 @@ pub fn check(
             .filter_map(|(name, _)| {
                 let scheme = api.security_scheme(name)?;
                 credential(scheme, raw)
-                    .and_then(|c| {
-                        if auth.accept(name, scheme, &c) {
-                            Ok(())
-                        } else {
-                            Err("the credential was not accepted".to_owned())
-                        }
-                    })
                     .err()
                     .map(|message| Issue {
                         pointer: pointer_of(scheme),
