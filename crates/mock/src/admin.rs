@@ -4,7 +4,7 @@
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::problem::Problem;
+use crate::problem::{Problem, ProblemKind};
 use crate::{Incoming, Mock, Outgoing};
 
 /// The reserved prefix.
@@ -52,7 +52,7 @@ pub fn handle(mock: &Mock, req: &Incoming) -> Result<Outgoing, Problem> {
         }
         _ => Err(Problem::new(
             StatusCode::NOT_FOUND,
-            "admin-not-found",
+            ProblemKind::AdminNotFound,
             "No Such Admin Endpoint",
             format!("{} {} is not part of the admin API", req.method, req.path),
         )
@@ -99,7 +99,7 @@ fn query(req: &Incoming, name: &str) -> Option<String> {
 fn bad_clock(e: crate::behave::ClockError) -> Problem {
     Problem::new(
         StatusCode::BAD_REQUEST,
-        "bad-clock",
+        ProblemKind::BadClock,
         "Bad Clock Request",
         e.to_string(),
     )

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::negotiate::{essence, request_media};
 use crate::params::coerce;
-use crate::problem::{Issue, Problem};
+use crate::problem::{Issue, Problem, ProblemKind};
 use crate::{Config, Incoming};
 
 /// Checks the body, pushing violations to `issues`; a body that cannot be read at all is a
@@ -44,7 +44,7 @@ pub fn validate(
         let accepted: Vec<&str> = declared.collect();
         return Err(Problem::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported-media-type",
+            ProblemKind::UnsupportedMediaType,
             "Unsupported Media Type",
             format!(
                 "`{}` is not accepted here; send one of: {}",
@@ -121,7 +121,7 @@ pub fn json(bytes: &[u8], limit: usize) -> Result<Value, Problem> {
     if let Some(at) = too_deep(bytes, limit) {
         return Err(Problem::new(
             StatusCode::BAD_REQUEST,
-            "too-deep",
+            ProblemKind::TooDeep,
             "Body Too Deeply Nested",
             format!("JSON nesting exceeds {limit} levels at byte {at}"),
         ));
@@ -130,7 +130,7 @@ pub fn json(bytes: &[u8], limit: usize) -> Result<Value, Problem> {
         let at = byte_offset(bytes, e.line(), e.column());
         Problem::new(
             StatusCode::BAD_REQUEST,
-            "malformed-json",
+            ProblemKind::MalformedJson,
             "Malformed JSON",
             format!(
                 "invalid JSON at byte {at} (line {}, column {}): {e}",
@@ -187,7 +187,7 @@ fn multipart(content_type: &str, bytes: &[u8]) -> Result<Value, Problem> {
     let bad = |why: String| {
         Problem::new(
             StatusCode::BAD_REQUEST,
-            "malformed-multipart",
+            ProblemKind::MalformedMultipart,
             "Malformed Multipart Body",
             why,
         )

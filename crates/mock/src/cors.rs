@@ -4,7 +4,7 @@
 use cartwright_model::{Lookup, Method};
 use http::StatusCode;
 
-use crate::problem::Problem;
+use crate::problem::{Problem, ProblemKind};
 use crate::{Config, Incoming, Mock, Outgoing};
 
 /// Whether the request's `Origin` may call: always, when no allow-list is configured.
@@ -20,7 +20,7 @@ pub fn check_origin(config: &Config, req: &Incoming) -> Result<(), Problem> {
     match req.header("origin") {
         Some(origin) if !origin_allowed(config, origin) => Err(Problem::new(
             StatusCode::UNAUTHORIZED,
-            "origin-not-allowed",
+            ProblemKind::OriginNotAllowed,
             "Origin Not Allowed",
             format!("origin `{origin}` is not in the allowed origins"),
         )),

@@ -6,10 +6,10 @@ use cartwright_model::{Api, Lookup, Match, Method, Operation, StatusKey};
 use http::StatusCode;
 use serde_json::json;
 
-use crate::journal::{Entry, now_ms};
+use crate::journal::{Entry, Verdict, now_ms};
 use crate::negotiate::prefer;
 use crate::params::Raw;
-use crate::problem::{Issue, Problem};
+use crate::problem::{Issue, Problem, ProblemKind};
 use crate::{Incoming, Mock, Outgoing, admin, behave, body, cors, params, respond, security};
 
 /// What the journal and the log learn about a request while it is handled.
@@ -17,7 +17,7 @@ use crate::{Incoming, Mock, Outgoing, admin, behave, body, cors, params, respond
 struct Note {
     operation: Option<String>,
     resource: Option<String>,
-    validation: &'static str,
+    validation: Verdict,
     violations: usize,
 }
 
@@ -25,10 +25,7 @@ impl Mock {
     /// Handles one buffered request. Never panics on any input: every failure is an answer.
     pub fn handle(&self, req: Incoming) -> Outgoing {
         let start = Instant::now();
-        let mut note = Note {
-            validation: "valid",
-            ..Note::default()
-        };
+        let mut note = Note::default();
         let out = self.dispatch(&req, &mut note);
         self.finish(&req, out, note, start)
     }
@@ -37,12 +34,12 @@ impl Mock {
     pub fn too_large(&self, req: Incoming) -> Outgoing {
         let problem = Problem::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "too-large",
+            ProblemKind::TooLarge,
             "Payload Too Large",
             format!("the body exceeds {} bytes", self.config().body_limit),
         );
         let note = Note {
-            validation: "too-large",
+            validation: Verdict::TooLarge,
             ..Note::default()
         };
         self.finish(
@@ -108,18 +105,18 @@ impl Mock {
             return admin::handle(self, req).unwrap_or_else(plain);
         }
         if let Some(answer) = cors::preflight(self, req) {
-            note.validation = "preflight";
+            note.validation = Verdict::Preflight;
             return answer.unwrap_or_else(plain);
         }
         if let Err(p) = cors::check_origin(config, req) {
-            note.validation = "origin-not-allowed";
+            note.validation = Verdict::OriginNotAllowed;
             return plain(p);
         }
         let apis = self.apis();
         let (api, m) = match route(&apis, req) {
             Ok(found) => found,
             Err(p) => {
-                note.validation = "not-routed";
+                note.validation = Verdict::NotRouted;
                 let allow = p
                     .extra
                     .get("allow")
@@ -136,10 +133,8 @@ impl Mock {
         note.operation = Some(op.id.clone());
         let render = |p: Problem| p.render(config.error_style, Some(api), Some(op), config.seed);
         let raw = Raw::new(req, &m.params);
-        if let Err((problem, challenges)) =
-            security::check(api, op, &raw)
-        {
-            note.validation = "unauthorized";
+        if let Err((problem, challenges)) = security::check(api, op, &raw) {
+            note.validation = Verdict::Unauthorized;
             let mut out = render(problem);
             out.set("www-authenticate", &challenges.join(", "));
             return out;
@@ -150,12 +145,12 @@ impl Mock {
         {
             Ok(parsed) => parsed,
             Err(p) => {
-                note.validation = "unreadable";
+                note.validation = Verdict::Unreadable;
                 return render(p);
             }
         };
         if !issues.is_empty() {
-            note.validation = "invalid";
+            note.validation = Verdict::Invalid;
             note.violations = issues.len();
             return render(invalid(op, issues));
         }
@@ -175,7 +170,7 @@ impl Mock {
             };
             let out = match stateful {
                 Some((out, touched)) => {
-                    note.validation = "resource";
+                    note.validation = Verdict::Resource;
                     note.resource = touched;
                     out
                 }
@@ -187,7 +182,7 @@ impl Mock {
             }
             return out;
         }
-        note.validation = "behaviour";
+        note.validation = Verdict::Behaviour;
         match self.behave.run(api, op, req, &m.params, config) {
             Ok(behave::Outcome::Done(out)) => out,
             Ok(behave::Outcome::Plan(plan)) => {
@@ -223,7 +218,7 @@ impl Mock {
                 .unwrap_or("refused by the operation's behaviour");
             return Err(Problem::new(
                 status,
-                "refused",
+                ProblemKind::Refused,
                 status.canonical_reason().unwrap_or("Refused"),
                 reason,
             ));
@@ -253,7 +248,7 @@ fn invalid(op: &Operation, issues: Vec<Issue>) -> Problem {
     let n = issues.len();
     let mut p = Problem::new(
         status,
-        "validation",
+        ProblemKind::Validation,
         "Request Validation Failed",
         format!(
             "{n} violation{} of {}",
@@ -270,7 +265,7 @@ fn route<'a>(apis: &'a [std::sync::Arc<Api>], req: &Incoming) -> Result<(&'a Api
     let Some(method) = Method::parse(req.method.as_str()) else {
         return Err(Problem::new(
             StatusCode::METHOD_NOT_ALLOWED,
-            "method-not-allowed",
+            ProblemKind::MethodNotAllowed,
             "Method Not Allowed",
             format!("{} is not an OpenAPI method", req.method),
         ));
@@ -288,7 +283,7 @@ fn route<'a>(apis: &'a [std::sync::Arc<Api>], req: &Incoming) -> Result<(&'a Api
             Lookup::BadEncoding => {
                 return Err(Problem::new(
                     StatusCode::BAD_REQUEST,
-                    "bad-encoding",
+                    ProblemKind::BadEncoding,
                     "Bad Path Encoding",
                     "a path segment's percent-encoding is not UTF-8",
                 ));
@@ -304,7 +299,7 @@ fn route<'a>(apis: &'a [std::sync::Arc<Api>], req: &Incoming) -> Result<(&'a Api
             .join(", ");
         return Err(Problem::new(
             StatusCode::METHOD_NOT_ALLOWED,
-            "method-not-allowed",
+            ProblemKind::MethodNotAllowed,
             "Method Not Allowed",
             format!(
                 "{} {} is not declared; the path allows {list}",
@@ -315,7 +310,7 @@ fn route<'a>(apis: &'a [std::sync::Arc<Api>], req: &Incoming) -> Result<(&'a Api
     }
     let mut p = Problem::new(
         StatusCode::NOT_FOUND,
-        "not-found",
+        ProblemKind::NotFound,
         "No Such Operation",
         format!("no operation matches {} {}", req.method, req.path),
     );

@@ -20,14 +20,84 @@ pub struct Entry {
     /// The inferred resource and id the request touched (`carts cart_01…`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
-    /// `valid`, `invalid`, `unauthorized`, `not-found`, ...
-    pub validation: &'static str,
+    /// What the mock made of the request.
+    pub validation: Verdict,
     /// How many violations validation found.
     pub violations: usize,
     /// The status sent.
     pub status: u16,
     /// Time spent handling, in microseconds.
     pub micros: u128,
+}
+
+/// What the mock made of a request, as the journal and the log name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Valid, and answered from the spec.
+    #[default]
+    Valid,
+    /// The body exceeded the limit.
+    TooLarge,
+    /// A CORS preflight.
+    Preflight,
+    /// An `Origin` outside `--allow-origin`.
+    OriginNotAllowed,
+    /// No operation matched.
+    NotRouted,
+    /// A security requirement was not met.
+    Unauthorized,
+    /// Parameters could not be read (bad encoding).
+    Unreadable,
+    /// Parameters or body broke the schemas.
+    Invalid,
+    /// Answered by the inferred resource state.
+    Resource,
+    /// Answered by a behaviour.
+    Behaviour,
+}
+
+impl Verdict {
+    /// The name the journal serialises and the log prints (`not-routed`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Valid => "valid",
+            Verdict::TooLarge => "too-large",
+            Verdict::Preflight => "preflight",
+            Verdict::OriginNotAllowed => "origin-not-allowed",
+            Verdict::NotRouted => "not-routed",
+            Verdict::Unauthorized => "unauthorized",
+            Verdict::Unreadable => "unreadable",
+            Verdict::Invalid => "invalid",
+            Verdict::Resource => "resource",
+            Verdict::Behaviour => "behaviour",
+        }
+    }
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Verdict;
+
+    #[test]
+    fn verdicts_serialise_as_their_names() {
+        for v in [
+            Verdict::Valid,
+            Verdict::NotRouted,
+            Verdict::OriginNotAllowed,
+        ] {
+            assert_eq!(
+                serde_json::to_value(v).expect("serialises"),
+                serde_json::json!(v.as_str())
+            );
+        }
+    }
 }
 
 /// A bounded ring of entries.

@@ -35,7 +35,7 @@ use cartwright_model::Api;
 pub use behave::{Clock, ClockError};
 pub use config::{Config, ErrorStyle};
 pub use exchange::{Incoming, Outgoing};
-pub use journal::{Entry, Journal};
+pub use journal::{Entry, Journal, Verdict};
 pub use security::Credential;
 pub use server::{Running, serve, serve_with};
 

@@ -20,13 +20,93 @@ pub struct Issue {
     pub message: String,
 }
 
+/// What kind of problem an answer reports: stable names, rendered as
+/// `urn:cartwright:problem:<kind>` and as the upper-case code of an API's own error envelope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// A path under the admin prefix that is no admin endpoint.
+    AdminNotFound,
+    /// A clock command the clock cannot follow.
+    BadClock,
+    /// A path or query whose percent-encoding is not UTF-8.
+    BadEncoding,
+    /// A behaviour refused the request (its own status and message).
+    Behaviour,
+    /// A shared secret sent from a browser origin.
+    BrowserSecret,
+    /// A bounded store is full; nothing was changed.
+    Full,
+    /// A JSON body that does not parse.
+    MalformedJson,
+    /// A multipart body that does not parse.
+    MalformedMultipart,
+    /// A path that exists without this method.
+    MethodNotAllowed,
+    /// `Prefer: example=` names no example.
+    NoExample,
+    /// `Prefer: code=` names no declared response.
+    NoResponse,
+    /// No declared content type matches `Accept`.
+    NotAcceptable,
+    /// No operation, or no stored item, matches.
+    NotFound,
+    /// An `Origin` outside `--allow-origin`.
+    OriginNotAllowed,
+    /// A request the mock refuses on purpose (a hostile path, say).
+    Refused,
+    /// A body nested deeper than the mock reads.
+    TooDeep,
+    /// A body larger than the limit.
+    TooLarge,
+    /// A security requirement is not met.
+    Unauthorized,
+    /// A body of a content type the operation does not take.
+    UnsupportedMediaType,
+    /// Parameters or body break the operation's schemas.
+    Validation,
+}
+
+impl ProblemKind {
+    /// The kind's stable name (`not-found`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProblemKind::AdminNotFound => "admin-not-found",
+            ProblemKind::BadClock => "bad-clock",
+            ProblemKind::BadEncoding => "bad-encoding",
+            ProblemKind::Behaviour => "behaviour",
+            ProblemKind::BrowserSecret => "browser-secret",
+            ProblemKind::Full => "full",
+            ProblemKind::MalformedJson => "malformed-json",
+            ProblemKind::MalformedMultipart => "malformed-multipart",
+            ProblemKind::MethodNotAllowed => "method-not-allowed",
+            ProblemKind::NoExample => "no-example",
+            ProblemKind::NoResponse => "no-response",
+            ProblemKind::NotAcceptable => "not-acceptable",
+            ProblemKind::NotFound => "not-found",
+            ProblemKind::OriginNotAllowed => "origin-not-allowed",
+            ProblemKind::Refused => "refused",
+            ProblemKind::TooDeep => "too-deep",
+            ProblemKind::TooLarge => "too-large",
+            ProblemKind::Unauthorized => "unauthorized",
+            ProblemKind::UnsupportedMediaType => "unsupported-media-type",
+            ProblemKind::Validation => "validation",
+        }
+    }
+}
+
+impl std::fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// An error answer before rendering.
 #[derive(Debug, Clone)]
 pub struct Problem {
     /// The status.
     pub status: StatusCode,
     /// A short, stable kind (`validation`, `not-found`, ...), rendered as `urn:cartwright:problem:<kind>`.
-    pub kind: &'static str,
+    pub kind: ProblemKind,
     /// The title.
     pub title: String,
     /// A sentence for the client.
@@ -41,7 +121,7 @@ impl Problem {
     /// A problem without issues.
     pub fn new(
         status: StatusCode,
-        kind: &'static str,
+        kind: ProblemKind,
         title: impl Into<String>,
         detail: impl Into<String>,
     ) -> Self {
@@ -154,7 +234,7 @@ fn fill(v: &mut Value, problem: &Problem, messages: &[String], depth: usize) {
                 *field = Value::String(messages.join("; "));
             }
             ("errorcode" | "code" | "error_code", Value::String(_)) => {
-                *field = Value::String(problem.kind.to_ascii_uppercase().replace('-', "_"))
+                *field = Value::String(problem.kind.as_str().to_ascii_uppercase().replace('-', "_"))
             }
             ("status" | "statuscode" | "status_code", Value::Number(_)) => {
                 *field = json!(problem.status.as_u16())

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::cache::{BodyCache, BodyKey};
 use crate::negotiate::{Prefer, response_media};
-use crate::problem::Problem;
+use crate::problem::{Problem, ProblemKind};
 use crate::{Config, Incoming, Outgoing};
 
 /// The answer for a valid request; bodies come from `cache` when this answer was given before.
@@ -40,7 +40,7 @@ pub fn respond(
     let chosen = response_media(&declared, req.header("accept")).map_err(|()| {
         Problem::new(
             StatusCode::NOT_ACCEPTABLE,
-            "not-acceptable",
+            ProblemKind::NotAcceptable,
             "Not Acceptable",
             format!(
                 "nothing acceptable; this response is available as: {}",
@@ -100,7 +100,7 @@ fn body_value(
             .ok_or_else(|| {
                 Problem::new(
                     StatusCode::NOT_FOUND,
-                    "no-example",
+                    ProblemKind::NoExample,
                     "No Such Example",
                     format!(
                         "no example named `{name}` for {status} {}",
@@ -125,7 +125,7 @@ fn choose_status(op: &Operation, code: Option<u16>) -> Result<(u16, Option<&Resp
             Some(r) => Ok((code, Some(r))),
             None => Err(Problem::new(
                 StatusCode::NOT_FOUND,
-                "no-response",
+                ProblemKind::NoResponse,
                 "No Such Response",
                 format!("{} declares no response for status {code}", op.signature()),
             )

@@ -10,7 +10,7 @@ use http::StatusCode;
 
 use crate::Incoming;
 use crate::params::Raw;
-use crate::problem::{Issue, Problem};
+use crate::problem::{Issue, Problem, ProblemKind};
 
 /// A credential as found in a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,11 +26,7 @@ pub enum Credential<'r> {
 }
 
 /// Checks the operation's requirements: any alternative (OR) whose schemes all hold (AND).
-pub fn check(
-    api: &Api,
-    op: &Operation,
-    raw: &Raw<'_>,
-) -> Result<(), (Problem, Vec<String>)> {
+pub fn check(api: &Api, op: &Operation, raw: &Raw<'_>) -> Result<(), (Problem, Vec<String>)> {
     if op.security.is_empty() || op.security.iter().any(|r| r.schemes.is_empty()) {
         return Ok(());
     }
@@ -41,13 +37,11 @@ pub fn check(
             .iter()
             .filter_map(|(name, _)| {
                 let scheme = api.security_scheme(name)?;
-                credential(scheme, raw)
-                    .err()
-                    .map(|message| Issue {
-                        pointer: pointer_of(scheme),
-                        schema: Some(format!("{}#/components/securitySchemes/{name}", api.source)),
-                        message,
-                    })
+                credential(scheme, raw).err().map(|message| Issue {
+                    pointer: pointer_of(scheme),
+                    schema: Some(format!("{}#/components/securitySchemes/{name}", api.source)),
+                    message,
+                })
             })
             .collect();
         if failures.is_empty() {
@@ -65,7 +59,7 @@ pub fn check(
         .collect();
     let mut problem = Problem::new(
         StatusCode::UNAUTHORIZED,
-        "unauthorized",
+        ProblemKind::Unauthorized,
         "Unauthorized",
         "missing or malformed credentials",
     );

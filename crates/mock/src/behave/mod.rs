@@ -23,7 +23,7 @@ use context::Ctx;
 use store::{ApiState, World};
 
 use crate::cache::BodyCache;
-use crate::problem::Problem;
+use crate::problem::{Problem, ProblemKind};
 use crate::{Config, Incoming, Outgoing};
 
 /// A request with its path parameters: where session tokens are read from.
@@ -135,7 +135,7 @@ impl Behave {
         {
             return Err(Problem::new(
                 StatusCode::UNAUTHORIZED,
-                "browser-secret",
+                ProblemKind::BrowserSecret,
                 "Secret Sent From A Browser",
                 format!("a request with `Origin` must not carry `{h}`: the secret would be public"),
             ));
@@ -423,7 +423,7 @@ impl Behave {
 fn eval_problem(e: String) -> Problem {
     Problem::new(
         StatusCode::INTERNAL_SERVER_ERROR,
-        "behaviour",
+        ProblemKind::Behaviour,
         "Behaviour Failed",
         format!("an x-cartwright expression failed: {e}"),
     )

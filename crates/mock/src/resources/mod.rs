@@ -24,7 +24,7 @@ use http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::negotiate::{Prefer, prefer};
-use crate::problem::Problem;
+use crate::problem::{Problem, ProblemKind};
 use crate::respond::respond;
 use crate::{Config, Incoming, Mock, Outgoing};
 pub use carry::carry;
@@ -127,7 +127,7 @@ pub fn answer(
         Done::Full(array) => {
             let out = Err(Problem::new(
                 StatusCode::CONFLICT,
-                "full",
+                ProblemKind::Full,
                 "Too Many Elements",
                 format!(
                     "`{array}` holds {} elements, the most the mock keeps in one {}",
@@ -222,7 +222,7 @@ fn not_found(
     }
     Err(Problem::new(
         StatusCode::NOT_FOUND,
-        "not-found",
+        ProblemKind::NotFound,
         "Not Found",
         format!("no {what} with id `{id}`"),
     )
