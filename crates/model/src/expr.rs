@@ -25,6 +25,11 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env
 });
 
+/// What is wrong with an expression: its syntax, or what evaluating it met.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ExprError(pub String);
+
 /// A compiled expression and its source text.
 pub struct Expr {
     source: String,
@@ -40,10 +45,10 @@ impl std::fmt::Debug for Expr {
 
 impl Expr {
     /// Compiles `source`; the error says what is wrong with the syntax.
-    pub fn compile(source: &str) -> Result<Expr, String> {
+    pub fn compile(source: &str) -> Result<Expr, ExprError> {
         let compiled = ENV
             .compile_expression_owned(source.to_owned())
-            .map_err(|e| describe(&e))?;
+            .map_err(|e| ExprError(describe(&e)))?;
         Ok(Expr {
             source: source.to_owned(),
             compiled,
@@ -63,25 +68,28 @@ impl Expr {
 
     /// Evaluates against a context; `None` when the result is undefined or `none`, so a
     /// binding can say "leave this out" (a token that `API-token: none` suppresses).
-    pub fn eval(&self, ctx: &JinjaValue) -> Result<Option<Value>, String> {
+    pub fn eval(&self, ctx: &JinjaValue) -> Result<Option<Value>, ExprError> {
         let v = self
             .compiled
             .eval(ctx)
-            .map_err(|e| format!("`{}`: {}", self.source, describe(&e)))?;
+            .map_err(|e| ExprError(format!("`{}`: {}", self.source, describe(&e))))?;
         if v.is_undefined() || v.is_none() {
             return Ok(None);
         }
-        serde_json::to_value(&v)
-            .map(Some)
-            .map_err(|e| format!("`{}` gave a value JSON cannot hold: {e}", self.source))
+        serde_json::to_value(&v).map(Some).map_err(|e| {
+            ExprError(format!(
+                "`{}` gave a value JSON cannot hold: {e}",
+                self.source
+            ))
+        })
     }
 
     /// Evaluates to a truth value (undefined is false).
-    pub fn truthy(&self, ctx: &JinjaValue) -> Result<bool, String> {
+    pub fn truthy(&self, ctx: &JinjaValue) -> Result<bool, ExprError> {
         self.compiled
             .eval(ctx)
             .map(|v| v.is_true())
-            .map_err(|e| format!("`{}`: {}", self.source, describe(&e)))
+            .map_err(|e| ExprError(format!("`{}`: {}", self.source, describe(&e))))
     }
 }
 

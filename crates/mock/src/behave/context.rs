@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use cartwright_model::{Carrier, Expr, Fast, SecretDef, Shape, follow, truthy, view};
+use cartwright_model::{Carrier, Expr, ExprError, Fast, SecretDef, Shape, follow, truthy, view};
 use minijinja::value::{Value as Jinja, merge_maps};
 use serde_json::{Map, Value, json};
 
@@ -73,7 +73,7 @@ impl Ctx {
     }
 
     /// Evaluates an expression.
-    pub fn eval(&mut self, e: &Expr) -> Result<Option<Value>, String> {
+    pub fn eval(&mut self, e: &Expr) -> Result<Option<Value>, ExprError> {
         match e.fast() {
             Some(f) => Ok(self.lookup(f)),
             None => e.eval(&self.jinja()),
@@ -81,7 +81,7 @@ impl Ctx {
     }
 
     /// Whether a condition holds.
-    pub fn holds(&mut self, e: &Expr) -> Result<bool, String> {
+    pub fn holds(&mut self, e: &Expr) -> Result<bool, ExprError> {
         match e.fast() {
             Some(f) => Ok(truthy(self.lookup(f).as_ref())),
             None => e.truthy(&self.jinja()),
@@ -89,7 +89,7 @@ impl Ctx {
     }
 
     /// Evaluates a shape; fields whose expression is none are left out.
-    pub fn shape(&mut self, s: &Shape) -> Result<Option<Value>, String> {
+    pub fn shape(&mut self, s: &Shape) -> Result<Option<Value>, ExprError> {
         Ok(match s {
             Shape::Expr(e) => self.eval(e)?,
             Shape::Literal(v) => Some(v.clone()),

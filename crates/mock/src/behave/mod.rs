@@ -420,7 +420,7 @@ impl Behave {
     }
 }
 
-fn eval_problem(e: String) -> Problem {
+fn eval_problem(e: cartwright_model::ExprError) -> Problem {
     Problem::new(
         StatusCode::INTERNAL_SERVER_ERROR,
         ProblemKind::Behaviour,

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use cartwright_model::Shape;
+use cartwright_model::{ExprError, Shape};
 use serde_json::Value;
 
 use super::context::Ctx;
@@ -79,12 +79,17 @@ fn child<'v>(m: &'v mut serde_json::Map<String, Value>, key: &str) -> &'v mut Va
 
 /// Applies a response patch: evaluates `shape` for every place `pointer` names, with `this`
 /// bound to the element a `*` stands for.
-pub fn patch(body: &mut Value, pointer: &str, shape: &Shape, ctx: &mut Ctx) -> Result<(), String> {
+pub fn patch(
+    body: &mut Value,
+    pointer: &str,
+    shape: &Shape,
+    ctx: &mut Ctx,
+) -> Result<(), ExprError> {
     walk(body, &segments(pointer), shape, ctx, None)
 }
 
 /// The value of `shape`, with `this` bound when a `*` gave one.
-fn value(shape: &Shape, ctx: &mut Ctx, this: Option<&Value>) -> Result<Option<Value>, String> {
+fn value(shape: &Shape, ctx: &mut Ctx, this: Option<&Value>) -> Result<Option<Value>, ExprError> {
     match this {
         Some(t) => ctx.with("this", t.clone(), |c| c.shape(shape)),
         None => ctx.shape(shape),
@@ -97,7 +102,7 @@ fn walk(
     shape: &Shape,
     ctx: &mut Ctx,
     this: Option<&Value>,
-) -> Result<(), String> {
+) -> Result<(), ExprError> {
     match segs {
         [] => {
             *at = value(shape, ctx, this)?.unwrap_or(Value::Null);

@@ -75,7 +75,7 @@ impl Run<'_> {
     }
 
     fn action<'a>(&mut self, a: &'a Action, ctx: &mut Ctx) -> Result<Flow<'a>, Problem> {
-        let e = |r: Result<Option<Value>, String>| r.map_err(eval_problem);
+        let e = |r: Result<Option<Value>, cartwright_model::ExprError>| r.map_err(eval_problem);
         match a {
             Action::Nothing => {}
             Action::Set(pairs) => {
@@ -281,9 +281,11 @@ impl Run<'_> {
 
 /// A session kind the loader has checked exists.
 fn kind<'k>(api: &'k Api, name: &str) -> Result<&'k SessionKind, Problem> {
-    api.behaviours
-        .session(name)
-        .ok_or_else(|| eval_problem(format!("no session kind `{name}`")))
+    api.behaviours.session(name).ok_or_else(|| {
+        eval_problem(cartwright_model::ExprError(format!(
+            "no session kind `{name}`"
+        )))
+    })
 }
 
 /// A value as text: strings as they are, anything else as JSON.
