@@ -12,7 +12,9 @@ use serde_json::Value;
 use serde_json_path::JsonPath;
 
 use crate::ast::{Capture, Matcher, MockAction, Scenario, Snapshot, Step};
+use crate::load::{FlowError, Flows, MAX_INCLUDE};
 use crate::parse::{join, place};
+use crate::run::Loaded;
 use crate::template::{Template, deep_names};
 
 /// Reads `500ms`, `2s`, `1m` or a number of milliseconds.
@@ -33,19 +35,17 @@ pub fn duration(s: &str) -> Option<Duration> {
 
 struct Lint<'a> {
     api: Option<&'a Api>,
+    flows: &'a Flows,
     errs: Vec<Diagnostic>,
 }
 
-/// Checks a parsed scenario. `known` are variables defined outside it (env, secrets).
-pub fn lint(
-    file: &Path,
-    s: &Scenario,
-    api: Option<&Api>,
-    known: &BTreeSet<String>,
-    sources: &mut Sources,
-) -> Vec<Diagnostic> {
+/// Checks a loaded scenario and the flows it includes. `known` are variables defined
+/// outside it (env, secrets).
+pub fn lint(loaded: &Loaded, known: &BTreeSet<String>, sources: &Sources) -> Vec<Diagnostic> {
+    let (file, s) = (loaded.file.as_path(), &loaded.scenario);
     let mut l = Lint {
-        api,
+        api: loaded.api.as_deref(),
+        flows: &loaded.flows,
         errs: Vec::new(),
     };
     let mut defined: BTreeSet<String> = known.clone();
@@ -62,7 +62,7 @@ impl Lint<'_> {
         file: &Path,
         s: &Scenario,
         defined: &mut BTreeSet<String>,
-        sources: &mut Sources,
+        sources: &Sources,
         depth: usize,
     ) {
         for (i, step) in s.steps.iter().enumerate() {
@@ -76,7 +76,7 @@ impl Lint<'_> {
         step: &Step,
         at: &str,
         defined: &mut BTreeSet<String>,
-        sources: &mut Sources,
+        sources: &Sources,
         depth: usize,
     ) {
         let kinds = [
@@ -189,7 +189,7 @@ impl Lint<'_> {
         at: &str,
         inner: &mut BTreeSet<String>,
         defined: &mut BTreeSet<String>,
-        sources: &mut Sources,
+        sources: &Sources,
         depth: usize,
     ) {
         for (k, v) in &inc.args {
@@ -197,20 +197,19 @@ impl Lint<'_> {
         }
         let path = crate::run::beside(file, &inc.file);
         let here = join(&join(at, "include"), "file");
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            return self.err(&here, &format!("cannot read `{}`", path.display()));
-        };
         let name = path.display().to_string();
-        match crate::parse::parse(&name, &text, sources) {
-            Ok(flow) if depth < 8 => {
+        match self.flows.get(&path) {
+            Some(Ok(parsed)) if depth < MAX_INCLUDE => {
+                let flow = &parsed.scenario;
                 let mut theirs: BTreeSet<String> = defined.clone();
                 theirs.extend(flow.vars.keys().cloned());
                 theirs.extend(inc.args.keys().cloned());
                 let mut sub = Lint {
                     api: self.api,
+                    flows: self.flows,
                     errs: Vec::new(),
                 };
-                sub.steps(&path, &flow, &mut theirs, sources, depth + 1);
+                sub.steps(&path, flow, &mut theirs, sources, depth + 1);
                 place(&mut sub.errs, &name, sources);
                 self.errs.extend(sub.errs);
                 // What the flow captures is defined for the caller's later steps.
@@ -219,8 +218,11 @@ impl Lint<'_> {
                     inner.extend(step.capture.keys().cloned());
                 }
             }
-            Ok(_) => {}
-            Err(d) => self.errs.extend(d),
+            Some(Ok(_)) | None => {}
+            Some(Err(FlowError::Unreadable { .. })) => {
+                self.err(&here, &format!("cannot read `{}`", path.display()));
+            }
+            Some(Err(FlowError::Invalid(d))) => self.errs.extend(d.iter().cloned()),
         }
     }
 
@@ -387,14 +389,10 @@ mod tests {
 
     fn lint_text(text: &str) -> Vec<Diagnostic> {
         let mut sources = Sources::new();
-        let s = crate::parse::parse("t.yaml", text, &mut sources).expect("parses");
-        lint(
-            Path::new("t.yaml"),
-            &s,
-            None,
-            &BTreeSet::new(),
-            &mut sources,
-        )
+        let reader = cartwright_source::Reader::new();
+        let l = crate::load::load_text(Path::new("t.yaml"), text, &reader, &mut sources)
+            .expect("parses");
+        lint(&l, &BTreeSet::new(), &sources)
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod answer;
 pub mod ast;
 pub mod check;
 pub mod conform;
+pub mod load;
 pub mod matcher;
 pub mod parse;
 mod raw;
@@ -24,5 +25,6 @@ pub mod template;
 
 pub use ast::Scenario;
 pub use check::lint;
+pub use load::{Flows, load, load_text};
 pub use parse::parse;
 pub use run::{Loaded, Options, run};

@@ -12,7 +12,7 @@ use crate::ast::Scenario;
 
 /// Parses one scenario file's text.
 pub fn parse(file: &str, text: &str, sources: &mut Sources) -> Result<Scenario, Vec<Diagnostic>> {
-    let doc = cartwright_spec::parse_source(file, text.to_owned(), sources).map_err(|d| vec![d])?;
+    let doc = cartwright_source::parse(file, text.to_owned(), sources).map_err(|d| vec![d])?;
     let mut errs = Vec::new();
     if !doc.value.is_object() {
         errs.push(Diagnostic::error(
@@ -39,7 +39,7 @@ pub fn parse(file: &str, text: &str, sources: &mut Sources) -> Result<Scenario, 
 pub fn place(diags: &mut [Diagnostic], file: &str, sources: &Sources) {
     for d in diags.iter_mut().filter(|d| d.span.is_none()) {
         if let Some(p) = &d.pointer {
-            d.span = cartwright_spec::span_of(file, p, sources);
+            d.span = cartwright_source::span_of(file, p, sources);
         }
     }
 }
@@ -56,10 +56,7 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
     out
 }
 
-/// Appends a token to a JSON pointer, escaping it.
-pub fn join(ptr: &str, token: &str) -> String {
-    format!("{ptr}/{}", token.replace('~', "~0").replace('/', "~1"))
-}
+pub use cartwright_source::pointer::join;
 
 /// Where in the language a mapping is.
 #[derive(Clone, Copy)]

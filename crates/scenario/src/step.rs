@@ -2,11 +2,10 @@
 //! capture, assert, check the contract and the snapshot, retrying while asked to.
 
 use std::future::Future;
-use std::path::Path;
 use std::pin::Pin;
 use std::time::Instant;
 
-use cartwright_diag::{Position, Sources, Span};
+use cartwright_diag::Span;
 use cartwright_model::Api;
 use cartwright_outcome::{Case, Check, Status, Step as Done};
 use minijinja::value::Value as Jinja;
@@ -14,14 +13,12 @@ use serde_json::{Map, Value, json};
 
 use crate::answer::{Answer, capture};
 use crate::ast::{Capture, MockAction, Scenario, Snapshot, Step};
+use crate::load::{FlowError, MAX_INCLUDE};
 use crate::matcher::{check, short};
 use crate::run::{Loaded, Options, base_for, beside, going, ms, origin, stopped};
 use crate::send::{Masker, Ready};
 use crate::snapshot::{Compared, File, normalise};
 use crate::template::{TemplateError, truthy};
-
-/// Includes nest at most this deep (a file including itself stops here).
-const MAX_INCLUDE: usize = 8;
 
 /// What every step of a run shares.
 pub struct Exec<'o> {
@@ -100,7 +97,7 @@ impl Exec<'_> {
     }
 
     async fn step(&self, step: &Step, i: usize, scope: &mut Scope<'_>, depth: usize) {
-        let span = span_of(&scope.file, &format!("/steps/{i}"));
+        let span = scope.loaded.flows.span(&scope.file, i);
         let name = step_name(step);
         let jinja = Jinja::from_serialize(&scope.vars);
         if let Some(cond) = &step.skip_if {
@@ -450,28 +447,16 @@ impl Exec<'_> {
             );
         }
         let path = beside(&scope.file, &inc.file);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) => {
-                return scope.error(
-                    name.into(),
-                    span,
-                    format!("cannot read include {}: {e}", path.display()),
-                );
-            }
-        };
-        let mut sources = Sources::new();
-        let flow = match crate::parse::parse(&path.display().to_string(), &text, &mut sources) {
-            Ok(f) => f,
-            Err(d) => {
-                return scope.error(
-                    name.into(),
-                    span,
-                    d.iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                );
+        let flows = scope.loaded.flows.clone();
+        let flow = match flows.get(&path) {
+            Some(Ok(parsed)) => &parsed.scenario,
+            Some(Err(e)) => return scope.error(name.into(), span, e.to_string()),
+            None => {
+                let e = FlowError::Unreadable {
+                    path: path.display().to_string(),
+                    reason: "not loaded with the scenario".into(),
+                };
+                return scope.error(name.into(), span, e.to_string());
             }
         };
         let jinja = Jinja::from_serialize(&scope.vars);
@@ -493,7 +478,7 @@ impl Exec<'_> {
             .map(|k| (k.clone(), scope.vars.get(k).cloned()))
             .collect();
         scope.vars.extend(args);
-        self.steps(&flow, scope, depth + 1).await;
+        self.steps(flow, scope, depth + 1).await;
         // Arguments are the flow's own; what it captured stays for the caller.
         for (k, old) in saved {
             match old {
@@ -551,19 +536,6 @@ pub fn step_name(s: &Step) -> String {
         (_, _, Some(MockAction::Outbox { .. })) => "mock outbox".into(),
         _ => "step".into(),
     }
-}
-
-fn span_of(file: &Path, pointer: &str) -> Option<Span> {
-    let text = std::fs::read_to_string(file).ok()?;
-    let (at, _) = cartwright_spec::locate::locate(&text, pointer, false)?;
-    Some(Span {
-        file: file.display().to_string(),
-        start: Position {
-            line: at.line,
-            column: at.column,
-        },
-        len: at.len.max(1),
-    })
 }
 
 fn cut(body: &str) -> String {
