@@ -79,18 +79,6 @@ impl Lint<'_> {
         sources: &Sources,
         depth: usize,
     ) {
-        let kinds = [
-            step.request.is_some(),
-            step.graphql.is_some(),
-            step.include.is_some(),
-            step.mock.is_some(),
-        ];
-        if kinds.iter().filter(|k| **k).count() != 1 {
-            self.err(
-                at,
-                "a step has exactly one of `request`, `graphql`, `include` and `mock`",
-            );
-        }
         if let Some(c) = &step.skip_if {
             self.names_in(
                 &format!(
@@ -107,7 +95,7 @@ impl Lint<'_> {
             inner.insert("item".into());
             inner.insert("index".into());
         }
-        if let Some(g) = &step.graphql {
+        if let Some(g) = step.graphql() {
             let gat = join(at, "graphql");
             for (k, v) in &g.headers {
                 self.names_in(v, &join(&join(&gat, "headers"), k), &inner);
@@ -116,7 +104,7 @@ impl Lint<'_> {
                 self.value(v, &join(&gat, "variables"), &inner);
             }
         }
-        if let Some(r) = &step.request {
+        if let Some(r) = step.request() {
             let rat = join(at, "request");
             if cartwright_model::Method::parse(&r.method.to_ascii_uppercase()).is_none() {
                 self.err(
@@ -143,10 +131,10 @@ impl Lint<'_> {
             }
             self.operation(r, &rat);
         }
-        if let Some(MockAction::Outbox { to: Some(t) }) = &step.mock {
+        if let Some(MockAction::Outbox { to: Some(t) }) = step.mock() {
             self.names_in(t, &join(&join(at, "mock"), "outbox"), &inner);
         }
-        if let Some(MockAction::Advance(d)) = &step.mock
+        if let Some(MockAction::Advance(d)) = step.mock()
             && cartwright_model::parse_duration(d).is_none()
         {
             self.err(
@@ -154,7 +142,7 @@ impl Lint<'_> {
                 &format!("`{d}` is not a duration like `31d`, `90m`, `3600`"),
             );
         }
-        if let Some(inc) = &step.include {
+        if let Some(inc) = step.include() {
             self.include(file, inc, at, &mut inner, defined, sources, depth);
         }
         for (name, c) in &step.capture {

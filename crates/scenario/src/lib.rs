@@ -13,6 +13,7 @@ pub mod answer;
 pub mod ast;
 pub mod check;
 pub mod conform;
+mod keys;
 pub mod load;
 pub mod matcher;
 pub mod parse;

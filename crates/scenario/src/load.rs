@@ -10,7 +10,7 @@ use std::sync::Arc;
 use cartwright_diag::{Diagnostic, Sources, Span};
 use cartwright_source::Reader;
 
-use crate::ast::Scenario;
+use crate::ast::{Scenario, Step};
 use crate::run::{Loaded, beside};
 
 /// Includes nest at most this deep (a file including itself stops here).
@@ -106,12 +106,7 @@ pub fn load_text(
         if depth >= MAX_INCLUDE {
             continue;
         }
-        for inc in parsed
-            .scenario
-            .steps
-            .iter()
-            .filter_map(|s| s.include.as_ref())
-        {
+        for inc in parsed.scenario.steps.iter().filter_map(Step::include) {
             let target = beside(&file, &inc.file);
             if flows.files.contains_key(&target) {
                 continue;

@@ -88,7 +88,7 @@ pub async fn run(scenarios: Vec<Loaded>, opts: &Options, progress: impl Fn(&Case
 fn moves_the_world(s: &Scenario) -> bool {
     s.steps
         .iter()
-        .any(|st| matches!(st.mock, Some(MockAction::Reset | MockAction::Advance(_))))
+        .any(|st| matches!(st.mock(), Some(MockAction::Reset | MockAction::Advance(_))))
 }
 
 /// Runs scenarios `jobs` at a time, numbered so the caller can restore their order.

@@ -12,7 +12,7 @@ use minijinja::value::Value as Jinja;
 use serde_json::{Map, Value, json};
 
 use crate::answer::{Answer, capture};
-use crate::ast::{Capture, MockAction, Scenario, Snapshot, Step};
+use crate::ast::{Action, Capture, MockAction, Scenario, Snapshot, Step};
 use crate::load::{FlowError, MAX_INCLUDE};
 use crate::matcher::{check, short};
 use crate::run::{Loaded, Options, base_for, beside, going, ms, origin, stopped};
@@ -143,10 +143,10 @@ impl Exec<'_> {
         scope: &mut Scope<'_>,
         depth: usize,
     ) {
-        if let Some(inc) = &step.include {
+        if let Some(inc) = step.include() {
             return self.include(inc, name, span, scope, depth).await;
         }
-        if step.mock.is_some() && !self.is_mock {
+        if step.mock().is_some() && !self.is_mock {
             return scope.skip(
                 name.into(),
                 span,
@@ -229,7 +229,7 @@ impl Exec<'_> {
         vars: &Jinja,
     ) -> Result<(Answer, String, Option<(String, String)>), (Status, String)> {
         let invalid = |e: TemplateError| (Status::Errored, e.to_string());
-        if let Some(action) = &step.mock {
+        if let Some(action) = step.mock() {
             let admin = format!("{}/__cartwright", origin(&self.opts.target));
             let (method, path, body) = match action {
                 MockAction::Reset => ("POST", "/reset".to_owned(), None),
@@ -268,8 +268,8 @@ impl Exec<'_> {
                 .map_err(|e| (Status::Errored, e))?;
             return Ok((answer, ready.curl(&admin), None));
         }
-        let graphql = step.graphql.as_ref().map(crate::ast::GraphQl::request);
-        let Some(r) = step.request.as_ref().or(graphql.as_ref()) else {
+        let graphql = step.graphql().map(crate::ast::GraphQl::request);
+        let Some(r) = step.request().or(graphql.as_ref()) else {
             return Err((
                 Status::Errored,
                 "the step has no request, include or mock".into(),
@@ -520,21 +520,20 @@ pub fn step_name(s: &Step) -> String {
     if let Some(n) = &s.name {
         return n.clone();
     }
-    if let Some(g) = &s.graphql {
-        let first = g.query.split(['{', '(']).next().unwrap_or("").trim();
-        return match (&g.operation, first) {
-            (Some(o), _) => format!("graphql {o}"),
-            (None, "") => "graphql query".into(),
-            (None, head) => format!("graphql {head}"),
-        };
-    }
-    match (&s.request, &s.include, &s.mock) {
-        (Some(r), _, _) => format!("{} {}", r.method, r.path),
-        (_, Some(i), _) => format!("include {}", i.file),
-        (_, _, Some(MockAction::Reset)) => "mock reset".into(),
-        (_, _, Some(MockAction::Advance(d))) => format!("mock advance {d}"),
-        (_, _, Some(MockAction::Outbox { .. })) => "mock outbox".into(),
-        _ => "step".into(),
+    match &s.action {
+        Action::GraphQl(g) => {
+            let first = g.query.split(['{', '(']).next().unwrap_or("").trim();
+            match (&g.operation, first) {
+                (Some(o), _) => format!("graphql {o}"),
+                (None, "") => "graphql query".into(),
+                (None, head) => format!("graphql {head}"),
+            }
+        }
+        Action::Request(r) => format!("{} {}", r.method, r.path),
+        Action::Include(i) => format!("include {}", i.file),
+        Action::Mock(MockAction::Reset) => "mock reset".into(),
+        Action::Mock(MockAction::Advance(d)) => format!("mock advance {d}"),
+        Action::Mock(MockAction::Outbox { .. }) => "mock outbox".into(),
     }
 }
 

@@ -54,8 +54,9 @@ pub async fn run(probe: &Probe<'_>, ops: &[&Operation]) -> Option<Case> {
             .await;
         let mut line = ast::Step {
             name: Some(step.name.clone()),
-            request: Some(templated(probe, &req, &found, &tokens)),
-            ..ast::Step::default()
+            ..ast::Step::new(ast::Action::Request(templated(
+                probe, &req, &found, &tokens,
+            )))
         };
         let failed: Vec<&Check> = step.failures().collect();
         if !failed.is_empty() {
