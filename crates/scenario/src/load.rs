@@ -1,7 +1,7 @@
 //! Loading a scenario: its file and every file it includes, each read once through a
-//! [`Reader`] and parsed once, with the place of every step kept from parse time. A run
-//! then reads no scenario file: steps find their `file:line:col` and their included flows
-//! here.
+//! [`Reader`] and parsed once, with the place of every step kept from parse time and its
+//! templates compiled. A run then reads no scenario file: steps find their `file:line:col`
+//! and their included flows here.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -63,13 +63,14 @@ impl Flows {
     }
 }
 
-/// Parses one scenario file's text and records where each step is.
+/// Parses one scenario file's text, records where each step is and compiles its templates.
 pub fn parse_file(
     file: &str,
     text: &str,
     sources: &mut Sources,
 ) -> Result<Parsed, Vec<Diagnostic>> {
     let scenario = crate::parse::parse(file, text, sources)?;
+    crate::template::warm(&scenario);
     let stored = sources.get(file).unwrap_or(text);
     let steps = (0..scenario.steps.len())
         .map(|i| cartwright_source::span_at(file, stored, &format!("/steps/{i}"), false))
