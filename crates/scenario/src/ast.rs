@@ -3,7 +3,7 @@
 //! serde too; a proptest checks that printing and parsing again gives the same scenario.
 //!
 //! A step is a struct with its action an enum ([`Action`]), read from and written as the
-//! one mapping users write (see [`step`]).
+//! one mapping users write (see [`Step`]).
 //!
 //! Strings may hold `{{ expression }}` interpolations; they are kept as written here and
 //! compiled by [`crate::template`] when the scenario is checked.

@@ -2,9 +2,9 @@
 //!
 //! The YAML is read into JSON first (positions are found later, only for errors). Before
 //! serde sees it, a walk checks every mapping's keys against the language (the key lists
-//! come from the AST's types, see [`crate::keys`]), so a misspelt key is reported at the
-//! key with the nearest known name; serde's own messages for untagged forms (a capture, a
-//! matcher) would only say "did not match any variant". Serde then reads each step on its
+//! come from the AST's types, read from their serde derives), so a misspelt key is reported
+//! at the key with the nearest known name; serde's own messages for untagged forms (a
+//! capture, a matcher) would only say "did not match any variant". Serde then reads each step on its
 //! own, so every error in the file is reported, not only the first.
 
 use cartwright_diag::{Diagnostic, Sources, did_you_mean};

@@ -10,7 +10,7 @@
 //! - [`Reader`]: files read from disk through one place that counts its reads;
 //! - [`locate`]: the position of a JSON pointer in the text, found only when asked;
 //! - [`span_of`]: that position as a [`cartwright_diag::Span`];
-//! - [`pointer`]: RFC 6901 escaping, joining and `$ref` following, written once.
+//! - [`pointer`](mod@pointer): RFC 6901 escaping, joining and `$ref` following, written once.
 
 pub mod document;
 pub mod locate;
