@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use cartwright_diag::{Diagnostic, Sources};
 use cartwright_model::Api;
-use cartwright_scenario::Loaded;
+use cartwright_scenario::{Loaded, Loader};
 use cartwright_source::Reader;
 use cartwright_spec::LoadOptions;
 
@@ -125,6 +125,7 @@ pub fn load(
 ) -> Vec<Loaded> {
     let mut specs = Specs::default();
     let reader = Reader::new();
+    let mut loader = Loader::new(&reader);
     let mut out = Vec::new();
     for file in files {
         let text = match reader.text(file) {
@@ -137,7 +138,7 @@ pub fn load(
                 continue;
             }
         };
-        let loaded = match cartwright_scenario::load_text(file, &text, &reader, sources) {
+        let loaded = match loader.load_text(file, &text, sources) {
             Ok(l) => l,
             Err(d) => {
                 errs.extend(d);

@@ -26,6 +26,6 @@ pub mod template;
 
 pub use ast::Scenario;
 pub use check::lint;
-pub use load::{Flows, load, load_text};
+pub use load::{Flows, Loader, load, load_text};
 pub use parse::parse;
 pub use run::{Loaded, Options, run};

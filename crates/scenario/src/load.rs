@@ -86,8 +86,7 @@ pub fn load(
     reader: &Reader,
     sources: &mut Sources,
 ) -> Result<Loaded, Vec<Diagnostic>> {
-    let text = reader.text(path).map_err(|e| vec![e.to_diagnostic()])?;
-    load_text(path, &text, reader, sources)
+    Loader::new(reader).load(path, sources)
 }
 
 /// As [`load`], with the scenario's own text already in hand (includes are still read
@@ -98,46 +97,91 @@ pub fn load_text(
     reader: &Reader,
     sources: &mut Sources,
 ) -> Result<Loaded, Vec<Diagnostic>> {
-    let main = Arc::new(parse_file(&path.display().to_string(), text, sources)?);
-    let mut flows = Flows::default();
-    flows.files.insert(path.to_path_buf(), Ok(main.clone()));
-    let mut pending: Vec<(PathBuf, Arc<Parsed>, usize)> =
-        vec![(path.to_path_buf(), main.clone(), 0)];
-    while let Some((file, parsed, depth)) = pending.pop() {
-        if depth >= MAX_INCLUDE {
-            continue;
-        }
-        for inc in parsed.scenario.steps.iter().filter_map(Step::include) {
-            let target = beside(&file, &inc.file);
-            if flows.files.contains_key(&target) {
-                continue;
-            }
-            let loaded = read_flow(&target, reader, sources);
-            if let Ok(p) = &loaded {
-                pending.push((target.clone(), p.clone(), depth + 1));
-            }
-            flows.files.insert(target, loaded);
-        }
-    }
-    Ok(Loaded {
-        file: path.to_path_buf(),
-        scenario: main.scenario.clone(),
-        flows: Arc::new(flows),
-        api: None,
-        api_name: String::new(),
-    })
+    Loader::new(reader).load_text(path, text, sources)
 }
 
-fn read_flow(
-    path: &Path,
-    reader: &Reader,
-    sources: &mut Sources,
-) -> Result<Arc<Parsed>, FlowError> {
-    let text = reader.text(path).map_err(|e| FlowError::Unreadable {
-        path: path.display().to_string(),
-        reason: e.reason(),
-    })?;
-    parse_file(&path.display().to_string(), &text, sources)
-        .map(Arc::new)
-        .map_err(FlowError::Invalid)
+/// Loads several scenarios through one [`Reader`], reading and parsing each included file
+/// once however many of the scenarios include it.
+#[derive(Debug)]
+pub struct Loader<'r> {
+    reader: &'r Reader,
+    parsed: HashMap<PathBuf, Result<Arc<Parsed>, FlowError>>,
+}
+
+impl<'r> Loader<'r> {
+    /// A loader reading through `reader`.
+    pub fn new(reader: &'r Reader) -> Self {
+        Loader {
+            reader,
+            parsed: HashMap::new(),
+        }
+    }
+
+    /// Reads and loads a scenario file (see [`load`]).
+    pub fn load(&mut self, path: &Path, sources: &mut Sources) -> Result<Loaded, Vec<Diagnostic>> {
+        let text = self
+            .reader
+            .text(path)
+            .map_err(|e| vec![e.to_diagnostic()])?;
+        self.load_text(path, &text, sources)
+    }
+
+    /// Loads a scenario whose text is in hand (see [`load_text`]).
+    pub fn load_text(
+        &mut self,
+        path: &Path,
+        text: &str,
+        sources: &mut Sources,
+    ) -> Result<Loaded, Vec<Diagnostic>> {
+        let main = Arc::new(parse_file(&path.display().to_string(), text, sources)?);
+        self.parsed.insert(path.to_path_buf(), Ok(main.clone()));
+        let mut flows = Flows::default();
+        flows.files.insert(path.to_path_buf(), Ok(main.clone()));
+        let mut pending: Vec<(PathBuf, Arc<Parsed>, usize)> =
+            vec![(path.to_path_buf(), main.clone(), 0)];
+        while let Some((file, parsed, depth)) = pending.pop() {
+            if depth >= MAX_INCLUDE {
+                continue;
+            }
+            for inc in parsed.scenario.steps.iter().filter_map(Step::include) {
+                let target = beside(&file, &inc.file);
+                if flows.files.contains_key(&target) {
+                    continue;
+                }
+                let loaded = self.flow(&target, sources);
+                if let Ok(p) = &loaded {
+                    pending.push((target.clone(), p.clone(), depth + 1));
+                }
+                flows.files.insert(target, loaded);
+            }
+        }
+        Ok(Loaded {
+            file: path.to_path_buf(),
+            scenario: main.scenario.clone(),
+            flows: Arc::new(flows),
+            api: None,
+            api_name: String::new(),
+        })
+    }
+
+    /// An included file, read and parsed the first time any scenario includes it.
+    fn flow(&mut self, path: &Path, sources: &mut Sources) -> Result<Arc<Parsed>, FlowError> {
+        if let Some(done) = self.parsed.get(path) {
+            return done.clone();
+        }
+        let done = self
+            .reader
+            .text(path)
+            .map_err(|e| FlowError::Unreadable {
+                path: path.display().to_string(),
+                reason: e.reason(),
+            })
+            .and_then(|text| {
+                parse_file(&path.display().to_string(), &text, sources)
+                    .map(Arc::new)
+                    .map_err(FlowError::Invalid)
+            });
+        self.parsed.insert(path.to_path_buf(), done.clone());
+        done
+    }
 }

@@ -7,7 +7,7 @@ use cartwright_diag::Sources;
 use cartwright_outcome::Status;
 use cartwright_scenario::send::Masker;
 use cartwright_scenario::snapshot::Mode;
-use cartwright_scenario::{Options, load};
+use cartwright_scenario::{Loader, Options, load};
 use cartwright_source::Reader;
 use serde_json::Map;
 
@@ -79,4 +79,34 @@ async fn a_run_reads_each_scenario_file_once() {
     assert_eq!(place(4), (main_name, 8));
     assert_eq!(reader.reads(&main), 1);
     assert_eq!(reader.reads(&flow), 1);
+}
+
+#[test]
+fn scenarios_sharing_a_flow_read_it_once() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let flow = dir.path().join("_flow.yaml");
+    std::fs::write(&flow, FLOW).expect("write");
+    let files: Vec<_> = ["a.yaml", "b.yaml"]
+        .iter()
+        .map(|name| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, MAIN).expect("write");
+            path
+        })
+        .collect();
+    let reader = Reader::new();
+    let mut loader = Loader::new(&reader);
+    let mut sources = Sources::new();
+    for file in &files {
+        let loaded = loader.load(file, &mut sources).expect("loads");
+        assert!(loaded.flows.get(&flow).is_some_and(|f| f.is_ok()));
+    }
+    for file in &files {
+        assert_eq!(reader.reads(file), 1);
+    }
+    assert_eq!(
+        reader.reads(&flow),
+        1,
+        "two scenarios, one read of their flow"
+    );
 }
