@@ -11,6 +11,7 @@ use cartwright_outcome::Status;
 use cartwright_scenario::send::Masker;
 use cartwright_scenario::snapshot::{Mode, pending_under};
 use cartwright_scenario::{Loaded, Options};
+use cartwright_source::Reader;
 use cartwright_spec::LoadOptions;
 use serde_json::{Map, Value};
 
@@ -68,18 +69,16 @@ async fn every_seed_scenario_passes_against_the_mock() {
             .and_then(|n| n.to_str())
             .expect("in a folder")
             .to_owned();
-        let text = std::fs::read_to_string(file).expect("readable");
         let mut sources = Sources::new();
-        let scenario = cartwright_scenario::parse(&file.display().to_string(), &text, &mut sources)
+        let l = cartwright_scenario::load(file, &Reader::new(), &mut sources)
             .unwrap_or_else(|d| panic!("{}", cartwright_diag::render_all(&d, &sources, false)));
         let api = api(&api_name);
-        let found = cartwright_scenario::lint(
-            file,
-            &scenario,
-            Some(&api),
-            &Default::default(),
-            &mut sources,
-        );
+        let l = Loaded {
+            api: Some(api.clone()),
+            api_name: api_name.clone(),
+            ..l
+        };
+        let found = cartwright_scenario::lint(&l, &Default::default(), &sources);
         assert!(
             found.is_empty(),
             "{}",
@@ -88,12 +87,7 @@ async fn every_seed_scenario_passes_against_the_mock() {
         if !apis.iter().any(|(n, _)| *n == api_name) {
             apis.push((api_name.clone(), api.clone()));
         }
-        loaded.push(Loaded {
-            file: file.clone(),
-            scenario,
-            api: Some(api),
-            api_name,
-        });
+        loaded.push(l);
     }
     let specs: Vec<cartwright_model::Api> = apis
         .iter()
@@ -159,23 +153,20 @@ async fn every_graphql_scenario_passes_against_the_graphql_mock() {
     );
     let mut loaded = Vec::new();
     for file in &files {
-        let text = std::fs::read_to_string(file).expect("readable");
         let mut sources = Sources::new();
-        let scenario = cartwright_scenario::parse(&file.display().to_string(), &text, &mut sources)
+        let l = cartwright_scenario::load(file, &Reader::new(), &mut sources)
             .unwrap_or_else(|d| panic!("{}", cartwright_diag::render_all(&d, &sources, false)));
-        let found =
-            cartwright_scenario::lint(file, &scenario, None, &Default::default(), &mut sources);
+        let l = Loaded {
+            api_name: GRAPHQL.into(),
+            ..l
+        };
+        let found = cartwright_scenario::lint(&l, &Default::default(), &sources);
         assert!(
             found.is_empty(),
             "{}",
             cartwright_diag::render_all(&found, &sources, false)
         );
-        loaded.push(Loaded {
-            file: file.clone(),
-            scenario,
-            api: None,
-            api_name: GRAPHQL.into(),
-        });
+        loaded.push(l);
     }
     let path = root().join("specs").join(format!("{GRAPHQL}.graphql"));
     let sdl = std::fs::read_to_string(&path).expect("schema");

@@ -77,13 +77,7 @@ pub fn run(args: RunArgs) -> ExitCode {
     let mut loaded = scenarios::load(&files, args.spec.as_deref(), &mut sources, &mut errs);
     let known: BTreeSet<String> = vars.keys().cloned().collect();
     for l in &loaded {
-        errs.extend(lint(
-            &l.file,
-            &l.scenario,
-            l.api.as_deref(),
-            &known,
-            &mut sources,
-        ));
+        errs.extend(lint(l, &known, &sources));
     }
     if errs.iter().any(Diagnostic::is_error) {
         print(&errs, &sources);
@@ -177,7 +171,7 @@ fn environment(file: Option<&PathBuf>) -> Result<(Map<String, Value>, Option<Str
         let mut sources = Sources::new();
         let text = std::fs::read_to_string(f)
             .map_err(|e| Diagnostic::error("io", format!("cannot read {}: {e}", f.display())))?;
-        let doc = cartwright_spec::parse_source(&f.display().to_string(), text, &mut sources)?;
+        let doc = cartwright_source::parse(&f.display().to_string(), text, &mut sources)?;
         let Value::Object(m) = doc.value else {
             return Err(Diagnostic::error(
                 "env-shape",
@@ -209,7 +203,7 @@ pub fn lint_scenarios(files: &[PathBuf], spec: Option<&std::path::Path>) -> usiz
         .filter_map(|(k, _)| k.strip_prefix("CARTWRIGHT_VAR_").map(str::to_owned))
         .collect();
     for l in &loaded {
-        let found = lint(&l.file, &l.scenario, l.api.as_deref(), &known, &mut sources);
+        let found = lint(l, &known, &sources);
         if found.is_empty() {
             println!("{}: ok", l.file.display());
         }

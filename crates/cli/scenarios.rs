@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use cartwright_diag::{Diagnostic, Sources};
 use cartwright_model::Api;
-use cartwright_scenario::Loaded;
+use cartwright_scenario::{Loaded, Loader};
+use cartwright_source::Reader;
 use cartwright_spec::LoadOptions;
 
 /// Scenario files under the inputs: folders are searched, `_`-prefixed files (flows made
@@ -123,21 +124,22 @@ pub fn load(
     errs: &mut Vec<Diagnostic>,
 ) -> Vec<Loaded> {
     let mut specs = Specs::default();
+    let reader = Reader::new();
+    let mut loader = Loader::new(&reader);
     let mut out = Vec::new();
     for file in files {
-        let text = match std::fs::read_to_string(file) {
+        let text = match reader.text(file) {
             Ok(t) => t,
             Err(e) => {
                 errs.push(Diagnostic::error(
                     "io",
-                    format!("cannot read {}: {e}", file.display()),
+                    format!("cannot read {}: {}", file.display(), e.reason()),
                 ));
                 continue;
             }
         };
-        let name = file.display().to_string();
-        let scenario = match cartwright_scenario::parse(&name, &text, sources) {
-            Ok(s) => s,
+        let loaded = match loader.load_text(file, &text, sources) {
+            Ok(l) => l,
             Err(d) => {
                 errs.extend(d);
                 continue;
@@ -146,10 +148,9 @@ pub fn load(
         let spec_path = spec.map(Path::to_path_buf).or_else(|| spec_for(file));
         let api = spec_path.and_then(|p| specs.get(&p, sources, errs));
         out.push(Loaded {
-            file: file.clone(),
-            scenario,
             api,
             api_name: api_name(file),
+            ..loaded
         });
     }
     out

@@ -61,11 +61,7 @@ impl<'r> Raw<'r> {
 /// Validates every parameter of the operation, pushing one issue per violation.
 pub fn validate(op: &Operation, raw: &Raw<'_>, issues: &mut Vec<Issue>, spec: &str) {
     for p in &op.parameters {
-        let pointer = format!(
-            "/{}/{}",
-            p.location.as_str(),
-            p.name.replace('~', "~0").replace('/', "~1")
-        );
+        let pointer = cartwright_source::pointer::from_tokens(&[p.location.as_str(), &p.name]);
         let Some(value) = extract(p, raw) else {
             if p.required {
                 issues.push(Issue {

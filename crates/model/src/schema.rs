@@ -56,12 +56,7 @@ fn instance_of(e: &jsonschema::ValidationError<'_>) -> String {
     let at = e.instance_path().to_string();
     match e.kind() {
         jsonschema::error::ValidationErrorKind::Required { property } => {
-            let name = property
-                .as_str()
-                .unwrap_or_default()
-                .replace('~', "~0")
-                .replace('/', "~1");
-            format!("{at}/{name}")
+            cartwright_source::pointer::join(&at, property.as_str().unwrap_or_default())
         }
         _ => at,
     }

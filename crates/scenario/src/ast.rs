@@ -2,12 +2,19 @@
 //! is serde (unknown keys and wrong types come back with their path) and the printer is
 //! serde too; a proptest checks that printing and parsing again gives the same scenario.
 //!
+//! A step is a struct with its action an enum ([`Action`]), read from and written as the
+//! one mapping users write (see [`Step`]).
+//!
 //! Strings may hold `{{ expression }}` interpolations; they are kept as written here and
 //! compiled by [`crate::template`] when the scenario is checked.
+
+mod step;
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+pub use step::{Action, OneAction, Step};
 
 /// A scenario file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,45 +33,6 @@ pub struct Scenario {
     pub vars: IndexMap<String, Value>,
     /// The steps, in order.
     pub steps: Vec<Step>,
-}
-
-/// One step: a request to send, a flow to include, or an admin action on the mock.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Step {
-    /// Its name in reports (default: `METHOD path`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request: Option<Request>,
-    /// A GraphQL operation, sent as a `POST` with a JSON body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graphql: Option<GraphQl>,
-    /// Another scenario file's steps, run here with arguments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub include: Option<Include>,
-    /// An action on the cartwright mock's admin API (skipped against other servers).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mock: Option<MockAction>,
-    /// Values to keep from the answer, by variable name.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
-    pub capture: IndexMap<String, Capture>,
-    /// What must hold of the answer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assert: Option<Asserts>,
-    /// Compare the normalised answer with a committed snapshot.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub snapshot: Option<Snapshot>,
-    /// Send again until the asserts hold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retry: Option<Retry>,
-    /// Skip the step when this expression is true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_if: Option<String>,
-    /// Run the step once per element, bound to `item` (and `index`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub each: Option<Value>,
 }
 
 /// An HTTP request.
@@ -256,7 +224,10 @@ impl<'de> Deserialize<'de> for Matcher {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let v = Value::deserialize(d)?;
         match &v {
-            Value::Object(m) if m.keys().any(|k| crate::parse::OPS.contains(&k.as_str())) => {
+            Value::Object(m)
+                if m.keys()
+                    .any(|k| crate::keys::of::<Ops>().contains(&k.as_str())) =>
+            {
                 serde_json::from_value::<Ops>(v)
                     .map(|o| Matcher::Ops(Box::new(o)))
                     .map_err(serde::de::Error::custom)

@@ -12,7 +12,9 @@ use serde_json::Value;
 use serde_json_path::JsonPath;
 
 use crate::ast::{Capture, Matcher, MockAction, Scenario, Snapshot, Step};
+use crate::load::{FlowError, Flows, MAX_INCLUDE};
 use crate::parse::{join, place};
+use crate::run::Loaded;
 use crate::template::{Template, deep_names};
 
 /// Reads a scenario timing (`500ms`, `2s`, `1m`; a bare number is milliseconds) in the one
@@ -23,19 +25,17 @@ pub fn duration(s: &str) -> Option<Duration> {
 
 struct Lint<'a> {
     api: Option<&'a Api>,
+    flows: &'a Flows,
     errs: Vec<Diagnostic>,
 }
 
-/// Checks a parsed scenario. `known` are variables defined outside it (env, secrets).
-pub fn lint(
-    file: &Path,
-    s: &Scenario,
-    api: Option<&Api>,
-    known: &BTreeSet<String>,
-    sources: &mut Sources,
-) -> Vec<Diagnostic> {
+/// Checks a loaded scenario and the flows it includes. `known` are variables defined
+/// outside it (env, secrets).
+pub fn lint(loaded: &Loaded, known: &BTreeSet<String>, sources: &Sources) -> Vec<Diagnostic> {
+    let (file, s) = (loaded.file.as_path(), &loaded.scenario);
     let mut l = Lint {
-        api,
+        api: loaded.api.as_deref(),
+        flows: &loaded.flows,
         errs: Vec::new(),
     };
     let mut defined: BTreeSet<String> = known.clone();
@@ -52,7 +52,7 @@ impl Lint<'_> {
         file: &Path,
         s: &Scenario,
         defined: &mut BTreeSet<String>,
-        sources: &mut Sources,
+        sources: &Sources,
         depth: usize,
     ) {
         for (i, step) in s.steps.iter().enumerate() {
@@ -66,21 +66,9 @@ impl Lint<'_> {
         step: &Step,
         at: &str,
         defined: &mut BTreeSet<String>,
-        sources: &mut Sources,
+        sources: &Sources,
         depth: usize,
     ) {
-        let kinds = [
-            step.request.is_some(),
-            step.graphql.is_some(),
-            step.include.is_some(),
-            step.mock.is_some(),
-        ];
-        if kinds.iter().filter(|k| **k).count() != 1 {
-            self.err(
-                at,
-                "a step has exactly one of `request`, `graphql`, `include` and `mock`",
-            );
-        }
         if let Some(c) = &step.skip_if {
             self.names_in(
                 &format!(
@@ -97,7 +85,7 @@ impl Lint<'_> {
             inner.insert("item".into());
             inner.insert("index".into());
         }
-        if let Some(g) = &step.graphql {
+        if let Some(g) = step.graphql() {
             let gat = join(at, "graphql");
             for (k, v) in &g.headers {
                 self.names_in(v, &join(&join(&gat, "headers"), k), &inner);
@@ -106,7 +94,7 @@ impl Lint<'_> {
                 self.value(v, &join(&gat, "variables"), &inner);
             }
         }
-        if let Some(r) = &step.request {
+        if let Some(r) = step.request() {
             let rat = join(at, "request");
             if cartwright_model::Method::parse(&r.method.to_ascii_uppercase()).is_none() {
                 self.err(
@@ -133,15 +121,15 @@ impl Lint<'_> {
             }
             self.operation(r, &rat);
         }
-        if let Some(MockAction::Outbox { to: Some(t) }) = &step.mock {
+        if let Some(MockAction::Outbox { to: Some(t) }) = step.mock() {
             self.names_in(t, &join(&join(at, "mock"), "outbox"), &inner);
         }
-        if let Some(MockAction::Advance(d)) = &step.mock
+        if let Some(MockAction::Advance(d)) = step.mock()
             && let Err(e) = cartwright_model::duration_ms(d, cartwright_model::Bare::Seconds)
         {
             self.err(&join(&join(at, "mock"), "advance"), &e.to_string());
         }
-        if let Some(inc) = &step.include {
+        if let Some(inc) = step.include() {
             self.include(file, inc, at, &mut inner, defined, sources, depth);
         }
         for (name, c) in &step.capture {
@@ -173,7 +161,7 @@ impl Lint<'_> {
         at: &str,
         inner: &mut BTreeSet<String>,
         defined: &mut BTreeSet<String>,
-        sources: &mut Sources,
+        sources: &Sources,
         depth: usize,
     ) {
         for (k, v) in &inc.args {
@@ -181,20 +169,19 @@ impl Lint<'_> {
         }
         let path = crate::run::beside(file, &inc.file);
         let here = join(&join(at, "include"), "file");
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            return self.err(&here, &format!("cannot read `{}`", path.display()));
-        };
         let name = path.display().to_string();
-        match crate::parse::parse(&name, &text, sources) {
-            Ok(flow) if depth < 8 => {
+        match self.flows.get(&path) {
+            Some(Ok(parsed)) if depth < MAX_INCLUDE => {
+                let flow = &parsed.scenario;
                 let mut theirs: BTreeSet<String> = defined.clone();
                 theirs.extend(flow.vars.keys().cloned());
                 theirs.extend(inc.args.keys().cloned());
                 let mut sub = Lint {
                     api: self.api,
+                    flows: self.flows,
                     errs: Vec::new(),
                 };
-                sub.steps(&path, &flow, &mut theirs, sources, depth + 1);
+                sub.steps(&path, flow, &mut theirs, sources, depth + 1);
                 place(&mut sub.errs, &name, sources);
                 self.errs.extend(sub.errs);
                 // What the flow captures is defined for the caller's later steps.
@@ -203,8 +190,11 @@ impl Lint<'_> {
                     inner.extend(step.capture.keys().cloned());
                 }
             }
-            Ok(_) => {}
-            Err(d) => self.errs.extend(d),
+            Some(Ok(_)) | None => {}
+            Some(Err(FlowError::Unreadable { .. })) => {
+                self.err(&here, &format!("cannot read `{}`", path.display()));
+            }
+            Some(Err(FlowError::Invalid(d))) => self.errs.extend(d.iter().cloned()),
         }
     }
 
@@ -371,14 +361,10 @@ mod tests {
 
     fn lint_text(text: &str) -> Vec<Diagnostic> {
         let mut sources = Sources::new();
-        let s = crate::parse::parse("t.yaml", text, &mut sources).expect("parses");
-        lint(
-            Path::new("t.yaml"),
-            &s,
-            None,
-            &BTreeSet::new(),
-            &mut sources,
-        )
+        let reader = cartwright_source::Reader::new();
+        let l = crate::load::load_text(Path::new("t.yaml"), text, &reader, &mut sources)
+            .expect("parses");
+        lint(&l, &BTreeSet::new(), &sources)
     }
 
     #[test]

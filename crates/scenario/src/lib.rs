@@ -13,6 +13,8 @@ pub mod answer;
 pub mod ast;
 pub mod check;
 pub mod conform;
+mod keys;
+pub mod load;
 pub mod matcher;
 pub mod parse;
 pub mod run;
@@ -23,5 +25,6 @@ pub mod template;
 
 pub use ast::Scenario;
 pub use check::lint;
+pub use load::{Flows, Loader, load, load_text};
 pub use parse::parse;
 pub use run::{Loaded, Options, run};

@@ -1,45 +1,102 @@
 //! Scenario files to [`Scenario`]s, with every error placed at `file:line:col`.
 //!
 //! The YAML is read into JSON first (positions are found later, only for errors). Before
-//! serde sees it, a walk checks every mapping's keys against the language, so a misspelt key
-//! is reported at the key with the nearest known name; serde's own messages for untagged
-//! forms (a capture, a matcher) would only say "did not match any variant".
+//! serde sees it, a walk checks every mapping's keys against the language (the key lists
+//! come from the AST's types, read from their serde derives), so a misspelt key is reported
+//! at the key with the nearest known name; serde's own messages for untagged forms (a
+//! capture, a matcher) would only say "did not match any variant". Serde then reads each step on its
+//! own, so every error in the file is reported, not only the first.
 
 use cartwright_diag::{Diagnostic, Sources, did_you_mean};
 use serde_json::Value;
 
-use crate::ast::Scenario;
+use crate::ast::{
+    Asserts, CaptureFull, GraphQl, Include, MockAction, Ops, Request, Retry, Scenario,
+    SnapshotFull, Step,
+};
+use crate::keys;
 
-/// Parses one scenario file's text.
+/// Parses one scenario file's text. Every error is reported, each placed: a misspelt key
+/// hides nothing else, and each step is read on its own, so a wrong value in one step does
+/// not hide another's.
 pub fn parse(file: &str, text: &str, sources: &mut Sources) -> Result<Scenario, Vec<Diagnostic>> {
-    let doc = cartwright_spec::parse_source(file, text.to_owned(), sources).map_err(|d| vec![d])?;
+    let doc = cartwright_source::parse(file, text.to_owned(), sources).map_err(|d| vec![d])?;
     let mut errs = Vec::new();
-    if !doc.value.is_object() {
-        errs.push(Diagnostic::error(
+    let Value::Object(root) = &doc.value else {
+        return Err(vec![Diagnostic::error(
             "scenario-shape",
             "a scenario is a mapping with `name` and `steps`",
-        ));
-    } else {
-        keys(&doc.value, Place::Root, "", &mut errs);
+        )]);
+    };
+    keys(&doc.value, Place::Root, "", &mut errs);
+    let scenario = typed(root, &mut errs);
+    place(&mut errs, file, sources);
+    match scenario {
+        Some(s) if errs.is_empty() => Ok(s),
+        _ => Err(errs),
     }
-    if errs.is_empty() {
-        match serde_path_to_error::deserialize::<_, Scenario>(&doc.value) {
-            Ok(s) => return Ok(s),
-            Err(e) => errs.push(
-                Diagnostic::error("scenario-shape", e.inner().to_string())
-                    .with_pointer(pointer_of(e.path())),
-            ),
+}
+
+/// Reads the scenario with serde, a step at a time, leaving out what the key walk already
+/// reported (an unknown key would only be reported again).
+fn typed(root: &serde_json::Map<String, Value>, errs: &mut Vec<Diagnostic>) -> Option<Scenario> {
+    let misspelt = |at: &str| {
+        errs.iter().any(|d| {
+            d.pointer
+                .as_deref()
+                .is_some_and(|p| p == at || p.starts_with(&format!("{at}/")))
+        })
+    };
+    let known = keys::of::<Scenario>();
+    let Some(Value::Array(items)) = root.get("steps") else {
+        // No list of steps: serde says what is wrong with the whole.
+        return read(&Value::Object(root.clone()), "", errs);
+    };
+    let skip: Vec<bool> = (0..items.len())
+        .map(|i| misspelt(&format!("/steps/{i}")))
+        .collect();
+    let mut head: serde_json::Map<String, Value> = root
+        .iter()
+        .filter(|(k, _)| known.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    head.insert("steps".into(), Value::Array(Vec::new()));
+    let head = read::<Scenario>(&Value::Object(head), "", errs);
+    let mut steps = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        if skip[i] {
+            continue;
+        }
+        if let Some(step) = read::<Step>(item, &format!("/steps/{i}"), errs) {
+            steps.push(step);
         }
     }
-    place(&mut errs, file, sources);
-    Err(errs)
+    head.map(|h| Scenario { steps, ..h })
+}
+
+/// Deserializes `v` (found at `at`), reporting serde's error at its pointer.
+fn read<T: serde::de::DeserializeOwned>(
+    v: &Value,
+    at: &str,
+    errs: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    match serde_path_to_error::deserialize::<_, T>(v) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            errs.push(
+                Diagnostic::error("scenario-shape", e.inner().to_string())
+                    .with_pointer(format!("{at}{}", pointer_of(e.path()))),
+            );
+            None
+        }
+    }
 }
 
 /// Adds `file:line:col` to diagnostics that have a pointer into `file`.
 pub fn place(diags: &mut [Diagnostic], file: &str, sources: &Sources) {
     for d in diags.iter_mut().filter(|d| d.span.is_none()) {
         if let Some(p) = &d.pointer {
-            d.span = cartwright_spec::span_of(file, p, sources);
+            d.span = cartwright_source::span_of(file, p, sources);
         }
     }
 }
@@ -48,18 +105,16 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
     let mut out = String::new();
     for seg in path.iter() {
         match seg {
-            serde_path_to_error::Segment::Seq { index } => out = join(&out, &index.to_string()),
-            serde_path_to_error::Segment::Map { key } => out = join(&out, key),
+            serde_path_to_error::Segment::Seq { index } => push(&mut out, &index.to_string()),
+            serde_path_to_error::Segment::Map { key } => push(&mut out, key),
             _ => {}
         }
     }
     out
 }
 
-/// Appends a token to a JSON pointer, escaping it.
-pub fn join(ptr: &str, token: &str) -> String {
-    format!("{ptr}/{}", token.replace('~', "~0").replace('/', "~1"))
-}
+pub use cartwright_source::pointer::join;
+use cartwright_source::pointer::push;
 
 /// Where in the language a mapping is.
 #[derive(Clone, Copy)]
@@ -77,37 +132,20 @@ enum Place {
     GraphQl,
 }
 
-const ROOT: &[&str] = &["name", "description", "tags", "vars", "steps"];
-const STEP: &[&str] = &[
-    "name", "request", "graphql", "include", "mock", "capture", "assert", "snapshot", "retry",
-    "skip_if", "each",
-];
-const GRAPHQL: &[&str] = &["query", "variables", "operation", "path", "headers"];
-const REQUEST: &[&str] = &["method", "path", "query", "headers", "json", "form", "body"];
-const CAPTURE: &[&str] = &["jsonpath", "header", "cookie", "status", "regex", "secret"];
-const ASSERTS: &[&str] = &["status", "headers", "body", "duration", "schema"];
-/// Matcher operators; a mapping with none of them is a value to compare for equality.
-pub const OPS: &[&str] = &[
-    "==", "!=", "<", ">", "<=", ">=", "contains", "matches", "exists", "type", "length", "one_of",
-];
-const SNAPSHOT: &[&str] = &["name", "headers", "redact"];
-const RETRY: &[&str] = &["count", "interval"];
-const INCLUDE: &[&str] = &["file", "with"];
-const MOCK: &[&str] = &["reset", "advance", "outbox"];
-
+/// The keys a mapping at `place` may have, from the AST's types.
 fn known(place: Place) -> &'static [&'static str] {
     match place {
-        Place::Root => ROOT,
-        Place::Step => STEP,
-        Place::Request => REQUEST,
-        Place::Capture => CAPTURE,
-        Place::Asserts => ASSERTS,
-        Place::Matcher => OPS,
-        Place::Snapshot => SNAPSHOT,
-        Place::Retry => RETRY,
-        Place::Include => INCLUDE,
-        Place::Mock => MOCK,
-        Place::GraphQl => GRAPHQL,
+        Place::Root => keys::of::<Scenario>(),
+        Place::Step => keys::of::<Step>(),
+        Place::Request => keys::of::<Request>(),
+        Place::Capture => keys::of::<CaptureFull>(),
+        Place::Asserts => keys::of::<Asserts>(),
+        Place::Matcher => keys::of::<Ops>(),
+        Place::Snapshot => keys::of::<SnapshotFull>(),
+        Place::Retry => keys::of::<Retry>(),
+        Place::Include => keys::of::<Include>(),
+        Place::Mock => keys::of::<MockAction>(),
+        Place::GraphQl => keys::of::<GraphQl>(),
     }
 }
 
@@ -115,11 +153,11 @@ fn known(place: Place) -> &'static [&'static str] {
 fn keys(v: &Value, place: Place, at: &str, errs: &mut Vec<Diagnostic>) {
     let Value::Object(m) = v else { return };
     let names = known(place);
-    if matches!(place, Place::Matcher) && !m.keys().any(|k| OPS.contains(&k.as_str())) {
+    if matches!(place, Place::Matcher) && !m.keys().any(|k| names.contains(&k.as_str())) {
         // A plain object compared for equality, unless a key is an operator misspelt.
         if let Some((k, op)) = m
             .keys()
-            .find_map(|k| did_you_mean(k, OPS.iter().copied()).map(|op| (k, op)))
+            .find_map(|k| did_you_mean(k, names.iter().copied()).map(|op| (k, op)))
         {
             errs.push(unknown(k, Some(op), "matcher operator", &join(at, k)));
         }
@@ -210,10 +248,7 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(s.steps.len(), 1);
-        assert_eq!(
-            s.steps[0].request.as_ref().map(|r| r.method.as_str()),
-            Some("GET")
-        );
+        assert_eq!(s.steps[0].request().map(|r| r.method.as_str()), Some("GET"));
     }
 
     #[test]
@@ -239,6 +274,39 @@ mod tests {
             "name: demo\nsteps:\n  - request: {path: /a}\n    capture: {t: {jsonpth: $.t}}\n",
         );
         assert_eq!(e[0].help.as_deref(), Some("did you mean `jsonpath`?"));
+    }
+
+    #[test]
+    fn errors_in_different_steps_are_all_reported_each_placed() {
+        let e = errors(
+            "name: demo\nsteps:\n  - request: {path: /a}\n    asert: {status: 200}\n  - request: {path: /b}\n    retry: {count: many}\n",
+        );
+        let placed: Vec<(&str, String, usize, usize)> = e
+            .iter()
+            .map(|d| {
+                let s = d.span.as_ref().expect("placed");
+                let p = d.pointer.as_deref().unwrap_or_default();
+                (p, s.file.clone(), s.start.line, s.start.column)
+            })
+            .collect();
+        assert_eq!(
+            placed,
+            [
+                ("/steps/0/asert", "t.yaml".to_owned(), 4, 5),
+                ("/steps/1/retry/count", "t.yaml".to_owned(), 6, 13),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_step_with_two_actions_or_none_is_an_error() {
+        let e = errors(
+            "name: demo\nsteps:\n  - request: {path: /a}\n    include: {file: x.yaml}\n  - name: nothing\n",
+        );
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert_eq!(e[0].pointer.as_deref(), Some("/steps/0"));
+        assert_eq!(e[1].pointer.as_deref(), Some("/steps/1"));
+        assert!(e[0].message.contains("exactly one of"), "{}", e[0].message);
     }
 
     #[test]

@@ -11,17 +11,20 @@ use futures_util::StreamExt;
 use serde_json::{Map, Value};
 
 use crate::ast::{MockAction, Scenario};
+use crate::load::Flows;
 use crate::send::Masker;
 use crate::snapshot::Mode;
 use crate::step::Exec;
 
-/// A parsed scenario and what it runs against.
+/// A parsed scenario and what it runs against (see [`crate::load::load`]).
 #[derive(Debug, Clone)]
 pub struct Loaded {
     /// The file, as the user named it.
     pub file: PathBuf,
     /// The scenario.
     pub scenario: Scenario,
+    /// It and the flows it includes, parsed, with the place of each step.
+    pub flows: Arc<Flows>,
     /// The spec its folder names (`scenarios/<api>/` → `specs/<api>.yaml`) or `--spec` gave.
     pub api: Option<Arc<Api>>,
     /// `<api>`: the folder name, for snapshot paths and report suites.
@@ -85,7 +88,7 @@ pub async fn run(scenarios: Vec<Loaded>, opts: &Options, progress: impl Fn(&Case
 fn moves_the_world(s: &Scenario) -> bool {
     s.steps
         .iter()
-        .any(|st| matches!(st.mock, Some(MockAction::Reset | MockAction::Advance(_))))
+        .any(|st| matches!(st.mock(), Some(MockAction::Reset | MockAction::Advance(_))))
 }
 
 /// Runs scenarios `jobs` at a time, numbered so the caller can restore their order.

@@ -2,26 +2,23 @@
 //! capture, assert, check the contract and the snapshot, retrying while asked to.
 
 use std::future::Future;
-use std::path::Path;
 use std::pin::Pin;
 use std::time::Instant;
 
-use cartwright_diag::{Position, Sources, Span};
+use cartwright_diag::Span;
 use cartwright_model::Api;
 use cartwright_outcome::{Case, Check, Status, Step as Done};
 use minijinja::value::Value as Jinja;
 use serde_json::{Map, Value, json};
 
 use crate::answer::{Answer, Paths, capture};
-use crate::ast::{Capture, MockAction, Scenario, Snapshot, Step};
+use crate::ast::{Action, Capture, MockAction, Scenario, Snapshot, Step};
+use crate::load::{FlowError, MAX_INCLUDE};
 use crate::matcher::{check, short};
 use crate::run::{Loaded, Options, base_for, beside, going, ms, origin, stopped};
 use crate::send::{Masker, Ready};
 use crate::snapshot::{Compared, File, normalise};
 use crate::template::{TemplateError, truthy};
-
-/// Includes nest at most this deep (a file including itself stops here).
-const MAX_INCLUDE: usize = 8;
 
 /// What every step of a run shares.
 pub struct Exec<'o> {
@@ -100,7 +97,7 @@ impl Exec<'_> {
     }
 
     async fn step(&self, step: &Step, i: usize, scope: &mut Scope<'_>, depth: usize) {
-        let span = span_of(&scope.file, &format!("/steps/{i}"));
+        let span = scope.loaded.flows.span(&scope.file, i);
         let name = step_name(step);
         let jinja = Jinja::from_serialize(&scope.vars);
         if let Some(cond) = &step.skip_if {
@@ -146,10 +143,10 @@ impl Exec<'_> {
         scope: &mut Scope<'_>,
         depth: usize,
     ) {
-        if let Some(inc) = &step.include {
+        if let Some(inc) = step.include() {
             return self.include(inc, name, span, scope, depth).await;
         }
-        if step.mock.is_some() && !self.is_mock {
+        if step.mock().is_some() && !self.is_mock {
             return scope.skip(
                 name.into(),
                 span,
@@ -232,7 +229,7 @@ impl Exec<'_> {
         vars: &Jinja,
     ) -> Result<(Answer, String, Option<(String, String)>), (Status, String)> {
         let invalid = |e: TemplateError| (Status::Errored, e.to_string());
-        if let Some(action) = &step.mock {
+        if let Some(action) = step.mock() {
             let admin = format!("{}/__cartwright", origin(&self.opts.target));
             let (method, path, body) = match action {
                 MockAction::Reset => ("POST", "/reset".to_owned(), None),
@@ -271,8 +268,8 @@ impl Exec<'_> {
                 .map_err(|e| (Status::Errored, e.to_string()))?;
             return Ok((answer, cartwright_http::curl(&request), None));
         }
-        let graphql = step.graphql.as_ref().map(crate::ast::GraphQl::request);
-        let Some(r) = step.request.as_ref().or(graphql.as_ref()) else {
+        let graphql = step.graphql().map(crate::ast::GraphQl::request);
+        let Some(r) = step.request().or(graphql.as_ref()) else {
             return Err((
                 Status::Errored,
                 "the step has no request, include or mock".into(),
@@ -455,28 +452,16 @@ impl Exec<'_> {
             );
         }
         let path = beside(&scope.file, &inc.file);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) => {
-                return scope.error(
-                    name.into(),
-                    span,
-                    format!("cannot read include {}: {e}", path.display()),
-                );
-            }
-        };
-        let mut sources = Sources::new();
-        let flow = match crate::parse::parse(&path.display().to_string(), &text, &mut sources) {
-            Ok(f) => f,
-            Err(d) => {
-                return scope.error(
-                    name.into(),
-                    span,
-                    d.iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                );
+        let flows = scope.loaded.flows.clone();
+        let flow = match flows.get(&path) {
+            Some(Ok(parsed)) => &parsed.scenario,
+            Some(Err(e)) => return scope.error(name.into(), span, e.to_string()),
+            None => {
+                let e = FlowError::Unreadable {
+                    path: path.display().to_string(),
+                    reason: "not loaded with the scenario".into(),
+                };
+                return scope.error(name.into(), span, e.to_string());
             }
         };
         let jinja = Jinja::from_serialize(&scope.vars);
@@ -498,7 +483,7 @@ impl Exec<'_> {
             .map(|k| (k.clone(), scope.vars.get(k).cloned()))
             .collect();
         scope.vars.extend(args);
-        self.steps(&flow, scope, depth + 1).await;
+        self.steps(flow, scope, depth + 1).await;
         // Arguments are the flow's own; what it captured stays for the caller.
         for (k, old) in saved {
             match old {
@@ -540,35 +525,21 @@ pub fn step_name(s: &Step) -> String {
     if let Some(n) = &s.name {
         return n.clone();
     }
-    if let Some(g) = &s.graphql {
-        let first = g.query.split(['{', '(']).next().unwrap_or("").trim();
-        return match (&g.operation, first) {
-            (Some(o), _) => format!("graphql {o}"),
-            (None, "") => "graphql query".into(),
-            (None, head) => format!("graphql {head}"),
-        };
+    match &s.action {
+        Action::GraphQl(g) => {
+            let first = g.query.split(['{', '(']).next().unwrap_or("").trim();
+            match (&g.operation, first) {
+                (Some(o), _) => format!("graphql {o}"),
+                (None, "") => "graphql query".into(),
+                (None, head) => format!("graphql {head}"),
+            }
+        }
+        Action::Request(r) => format!("{} {}", r.method, r.path),
+        Action::Include(i) => format!("include {}", i.file),
+        Action::Mock(MockAction::Reset) => "mock reset".into(),
+        Action::Mock(MockAction::Advance(d)) => format!("mock advance {d}"),
+        Action::Mock(MockAction::Outbox { .. }) => "mock outbox".into(),
     }
-    match (&s.request, &s.include, &s.mock) {
-        (Some(r), _, _) => format!("{} {}", r.method, r.path),
-        (_, Some(i), _) => format!("include {}", i.file),
-        (_, _, Some(MockAction::Reset)) => "mock reset".into(),
-        (_, _, Some(MockAction::Advance(d))) => format!("mock advance {d}"),
-        (_, _, Some(MockAction::Outbox { .. })) => "mock outbox".into(),
-        _ => "step".into(),
-    }
-}
-
-fn span_of(file: &Path, pointer: &str) -> Option<Span> {
-    let text = std::fs::read_to_string(file).ok()?;
-    let (at, _) = cartwright_spec::locate::locate(&text, pointer, false)?;
-    Some(Span {
-        file: file.display().to_string(),
-        start: Position {
-            line: at.line,
-            column: at.column,
-        },
-        len: at.len.max(1),
-    })
 }
 
 fn cut(body: &str) -> String {

@@ -5,9 +5,13 @@
 //! Where a value lands decides how it is written: in a path each value is percent-encoded
 //! as one segment (`a/b` → `a%2Fb`), unless written `raw(x)`, which inserts it as it is —
 //! the explicit form for path-traversal payloads.
+//!
+//! A template is compiled once: loading a scenario compiles all of its strings ([`warm`]),
+//! and [`Template::compile`] hands out the compiled one from then on, so sending a step
+//! again (a retry, an `each`, an include run twice) compiles nothing.
 
-use std::collections::BTreeSet;
-use std::sync::LazyLock;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 use minijinja::value::Value as Jinja;
 use minijinja::{Environment, Expression, UndefinedBehavior};
@@ -30,10 +34,12 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
 });
 
 /// A string with its interpolations compiled.
+#[derive(Debug)]
 pub struct Template {
     parts: Vec<Part>,
 }
 
+#[derive(Debug)]
 enum Part {
     Text(String),
     Expr(Box<Expression<'static, 'static>>, String),
@@ -49,9 +55,31 @@ pub struct TemplateError {
     pub reason: String,
 }
 
+/// Templates compiled so far, by source text: each is compiled once per process however
+/// often it is sent (a step in a retry, an `each` or an include runs many times).
+static COMPILED: LazyLock<Mutex<Compiled>> = LazyLock::new(Mutex::default);
+
+type Compiled = HashMap<String, Result<Arc<Template>, TemplateError>>;
+
 impl Template {
+    /// The compiled template for a string: compiled on first use (scenarios are compiled
+    /// when loaded, see [`warm`]), then shared.
+    pub fn compile(src: &str) -> Result<Arc<Template>, TemplateError> {
+        if !src.contains("{{") {
+            // Plain text: nothing to compile, nothing worth keeping.
+            return Template::build(src).map(Arc::new);
+        }
+        let mut cache = COMPILED.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(t) = cache.get(src) {
+            return t.clone();
+        }
+        let t = Template::build(src).map(Arc::new);
+        cache.insert(src.to_owned(), t.clone());
+        t
+    }
+
     /// Compiles every `{{ }}` of a string.
-    pub fn compile(src: &str) -> Result<Template, TemplateError> {
+    fn build(src: &str) -> Result<Template, TemplateError> {
         let mut parts = Vec::new();
         let mut rest = src;
         while let Some(open) = rest.find("{{") {
@@ -156,19 +184,64 @@ impl Template {
     }
 }
 
-/// Evaluates an expression as a condition.
+/// Evaluates an expression (`a > 1` or `{{ a > 1 }}`) as a condition.
 pub fn truthy(src: &str, vars: &Jinja) -> Result<bool, TemplateError> {
+    let t = Template::compile(&condition(src))?;
+    match t.parts.as_slice() {
+        [Part::Expr(e, src)] => Ok(eval(e, src, vars)?.is_true()),
+        _ => Err(TemplateError {
+            expr: src.trim().to_owned(),
+            reason: "a condition is one expression".into(),
+        }),
+    }
+}
+
+/// A condition as the one-expression template it is evaluated as.
+pub fn condition(src: &str) -> String {
     let inner = src
         .trim()
         .strip_prefix("{{")
         .and_then(|s| s.strip_suffix("}}"))
         .unwrap_or(src)
         .trim();
-    let e = ENV.compile_expression(inner).map_err(|e| TemplateError {
-        expr: inner.to_owned(),
-        reason: e.to_string(),
-    })?;
-    Ok(eval(&e, inner, vars)?.is_true())
+    format!("{{{{ {inner} }}}}")
+}
+
+/// Compiles every template of a scenario ahead of its run, so no step compiles one.
+pub fn warm(s: &crate::ast::Scenario) {
+    let mut strings = Vec::new();
+    if let Ok(v) = serde_json::to_value(s) {
+        strings_in(&v, &mut strings);
+    }
+    for step in &s.steps {
+        if let Some(c) = &step.skip_if {
+            strings.push(condition(c));
+        }
+        if let Some(g) = step.graphql()
+            && let Some(Value::String(q)) = g.request().json.as_ref().and_then(|j| j.get("query"))
+        {
+            strings.push(q.clone());
+        }
+    }
+    for text in strings.iter().filter(|t| t.contains("{{")) {
+        // Errors are kept with the template and reported where it is used.
+        let _ = Template::compile(text);
+    }
+}
+
+/// Every string (keys included) inside a value.
+fn strings_in(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|x| strings_in(x, out)),
+        Value::Object(m) => {
+            for (k, x) in m {
+                out.push(k.clone());
+                strings_in(x, out);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn eval(e: &Expression<'_, '_>, src: &str, vars: &Jinja) -> Result<Jinja, TemplateError> {
@@ -298,6 +371,21 @@ mod tests {
             .expect("c")
             .names();
         assert_eq!(names.into_iter().collect::<Vec<_>>(), ["a", "c"]);
+    }
+
+    #[test]
+    fn a_template_is_compiled_once_and_shared() {
+        let a = Template::compile("/once/{{ n }}").expect("compiles");
+        let b = Template::compile("/once/{{ n }}").expect("compiles");
+        assert!(Arc::ptr_eq(&a, &b));
+        let s: crate::ast::Scenario = serde_json::from_value(
+            json!({"name": "w", "steps": [{"request": {"path": "/warm/{{ n }}"}, "skip_if": "n > 1"}]}),
+        )
+        .expect("scenario");
+        warm(&s);
+        let cache = COMPILED.lock().unwrap_or_else(PoisonError::into_inner);
+        assert!(cache.contains_key("/warm/{{ n }}"));
+        assert!(cache.contains_key("{{ n > 1 }}"));
     }
 
     #[test]

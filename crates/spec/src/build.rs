@@ -8,7 +8,7 @@ use cartwright_model::{
 use serde_json::Value;
 
 use crate::compile::Compiler;
-use crate::pointer::{deref, join};
+use cartwright_source::pointer::{deref, join};
 
 /// What an operation is built from: its place in the document.
 pub struct Site<'d> {
@@ -367,7 +367,10 @@ fn security(
                         "security scheme `{name}` is not declared in components.securitySchemes"
                     ),
                 )
-                .with_pointer(format!("{at}/{i}/{}", crate::pointer::escape(name)));
+                .with_pointer(format!(
+                    "{at}/{i}/{}",
+                    cartwright_source::pointer::escape(name)
+                ));
                 if let Some(best) = did_you_mean(name, schemes.iter().map(String::as_str)) {
                     d = d.with_help(format!("did you mean `{best}`?"));
                 }

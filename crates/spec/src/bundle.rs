@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use cartwright_diag::{Diagnostic, Sources, did_you_mean};
 use serde_json::Value;
 
-use crate::pointer::{escape, unescape_fragment};
-use crate::source::{self, SourceDoc};
+use cartwright_source::pointer::{escape, unescape_fragment};
+use cartwright_source::{self as source, SourceDoc};
 
 /// Where bundled external documents live in the root document.
 pub const BUNDLE_KEY: &str = "x-cartwright-bundle";
@@ -239,7 +239,7 @@ fn check_targets(doc: &Value, files: &[FilePart], out: &mut Vec<Diagnostic>) {
         let siblings = doc.pointer(parent).and_then(Value::as_object);
         if let Some(best) = siblings.and_then(|s| {
             did_you_mean(
-                &crate::pointer::unescape(name),
+                &cartwright_source::pointer::unescape(name),
                 s.keys().map(String::as_str),
             )
         }) {

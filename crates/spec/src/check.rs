@@ -6,7 +6,7 @@ use cartwright_diag::{Diagnostic, did_you_mean};
 use cartwright_model::{Method, Template};
 use serde_json::Value;
 
-use crate::pointer::{deref, join};
+use cartwright_source::pointer::{deref, join};
 
 /// The OpenAPI version family of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

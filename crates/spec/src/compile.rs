@@ -64,7 +64,7 @@ impl<'d> Compiler<'d> {
                 .and_then(Value::as_str)
                 .and_then(|r| r.strip_prefix('#'))
             {
-                Some(frag) => crate::pointer::unescape_fragment(frag),
+                Some(frag) => cartwright_source::pointer::unescape_fragment(frag),
                 None => pointer.to_owned(),
             },
             Some(_) => pointer.to_owned(),

@@ -3,7 +3,8 @@
 //! The pipeline is: read → apply the overlay → bundle `$ref`s → check the version →
 //! normalise schemas to JSON Schema 2020-12 → structural checks → compile and index.
 //! Every finding is a [`Diagnostic`] placed at `file:line:col`; positions are computed only
-//! for the findings, by re-scanning the source ([`locate`]), so a clean load pays nothing.
+//! for the findings, by re-scanning the source ([`locate`], from `cartwright-source`, which
+//! also reads the text), so a clean load pays nothing.
 //! Lenient loading serves every operation that no error touches and lists the others.
 
 mod behave;
@@ -12,12 +13,9 @@ mod bundle;
 mod check;
 mod compile;
 mod load;
-pub mod locate;
 mod normalize;
 pub mod overlay;
 mod place;
-mod pointer;
-mod source;
 mod unsound;
 
 use std::path::PathBuf;
@@ -25,9 +23,8 @@ use std::path::PathBuf;
 use cartwright_diag::Diagnostic;
 use cartwright_model::Api;
 
+pub use cartwright_source::{SourceDoc, locate, parse as parse_source, span_of};
 pub use load::{lint, load, load_str};
-pub use place::span_of;
-pub use source::{SourceDoc, parse as parse_source};
 
 /// How to load.
 #[derive(Debug, Clone, Default)]

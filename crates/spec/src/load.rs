@@ -12,11 +12,12 @@ use crate::bundle::{FilePart, bundle};
 use crate::check::{Version, check, version};
 use crate::compile::Compiler;
 use crate::normalize::normalize;
-use crate::place::{place, span_of, tidy};
-use crate::pointer::{deref, join};
-use crate::source::{self, SourceDoc};
+use crate::place::{place, tidy};
 use crate::unsound::touched;
 use crate::{LoadOptions, Loaded, overlay};
+use cartwright_source::pointer::{deref, join};
+use cartwright_source::span_of;
+use cartwright_source::{self as source, SourceDoc};
 
 /// Loads a spec file. `Err` holds the diagnostics when the document cannot be served
 /// (any error without `lenient`; only document-wide errors with it).

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use cartwright_diag::Diagnostic;
 use serde_json::{Map, Value, json};
 
-use crate::pointer::{deref, join, unescape_fragment};
+use cartwright_source::pointer::{deref, join, unescape_fragment};
 
 /// Keywords whose value is one subschema.
 const ONE: &[&str] = &[

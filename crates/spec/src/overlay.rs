@@ -150,7 +150,7 @@ fn remove(doc: &mut Value, pointer: &str) {
     let Some((parent, last)) = pointer.rsplit_once('/') else {
         return;
     };
-    let last = last.replace("~1", "/").replace("~0", "~");
+    let last = cartwright_source::pointer::unescape(last);
     match doc.pointer_mut(parent) {
         Some(Value::Object(m)) => {
             m.shift_remove(&last);

@@ -1,9 +1,9 @@
 //! Turns diagnostics' JSON pointers into `file:line:col` spans.
 
-use cartwright_diag::{Diagnostic, Position, Sources, Span};
+use cartwright_diag::{Diagnostic, Sources};
+use cartwright_source::span_of;
 
 use crate::bundle::FilePart;
-use crate::locate::locate;
 
 /// Gives every diagnostic with a pointer (into the bundled document) a span in its own file,
 /// and rewrites the pointer to be relative to that file.
@@ -43,19 +43,4 @@ pub fn tidy(diags: &mut Vec<Diagnostic>) {
             .as_ref()
             .map(|s| (s.file.clone(), s.start.line, s.start.column))
     });
-}
-
-/// The span of a pointer in a file, pointing at the key unless the node is a `$ref` string.
-pub fn span_of(file: &str, pointer: &str, sources: &Sources) -> Option<Span> {
-    let text = sources.get(file)?;
-    let key = !pointer.ends_with("/$ref") && !pointer.is_empty();
-    let (at, _) = locate(text, pointer, key)?;
-    Some(Span {
-        file: file.to_owned(),
-        start: Position {
-            line: at.line,
-            column: at.column,
-        },
-        len: at.len.max(1),
-    })
 }

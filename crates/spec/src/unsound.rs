@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use crate::pointer::unescape_fragment;
+use cartwright_source::pointer::unescape_fragment;
 
 /// Whether any of `errors` (bundled pointers) lies in what the operation at `op_at` reaches.
 pub fn touched(doc: &Value, op_at: &str, item_at: &str, errors: &[&str]) -> Option<String> {

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use cartwright_model::Api;
 use cartwright_outcome::Check;
-use cartwright_scenario::ast::{Asserts, Matcher, Ops, Request, Scenario, Step};
+use cartwright_scenario::ast::{Action, Asserts, Matcher, Ops, Request, Scenario, Step};
 use indexmap::IndexMap;
 use serde_json::{Value, json};
 
@@ -110,9 +110,8 @@ pub fn single(name: &str, request: Request, failed: &[&Check]) -> Scenario {
         vars: IndexMap::new(),
         steps: vec![Step {
             name: Some(name.to_owned()),
-            request: Some(request),
             assert: Some(asserts(failed)),
-            ..Step::default()
+            ..Step::new(Action::Request(request))
         }],
     }
 }

@@ -54,8 +54,9 @@ pub async fn run(probe: &Probe<'_>, ops: &[&Operation]) -> Option<Case> {
             .await;
         let mut line = ast::Step {
             name: Some(step.name.clone()),
-            request: Some(templated(probe, &req, &found, &tokens)),
-            ..ast::Step::default()
+            ..ast::Step::new(ast::Action::Request(templated(
+                probe, &req, &found, &tokens,
+            )))
         };
         let failed: Vec<&Check> = step.failures().collect();
         if !failed.is_empty() {
@@ -321,7 +322,7 @@ fn named(body: &Value) -> Vec<(String, String, Value)> {
             return;
         };
         for (k, x) in m {
-            let pointer = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+            let pointer = cartwright_source::pointer::join(at, k);
             let n = norm(k);
             let idlike = n == "id" || n.ends_with("id") || n == "number" || n.ends_with("token");
             match x {
@@ -342,7 +343,7 @@ fn named(body: &Value) -> Vec<(String, String, Value)> {
 fn jsonpath(pointer: &str) -> String {
     let mut out = String::from("$");
     for part in pointer.split('/').skip(1) {
-        let part = part.replace("~1", "/").replace("~0", "~");
+        let part = cartwright_source::pointer::unescape(part);
         if part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !part.is_empty() {
             out.push('.');
             out.push_str(&part);

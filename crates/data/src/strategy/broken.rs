@@ -119,7 +119,7 @@ fn kind(schema: &Value) -> Option<String> {
 
 /// A JSON pointer step for a property name.
 fn step(name: &str) -> String {
-    format!("/{}", name.replace('~', "~0").replace('/', "~1"))
+    cartwright_source::pointer::join("", name)
 }
 
 /// An object without one required property, or with one property broken.

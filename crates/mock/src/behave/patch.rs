@@ -15,7 +15,7 @@ pub fn segments(pointer: &str) -> Vec<Cow<'_, str>> {
         .skip(1)
         .map(|s| {
             if s.contains('~') {
-                Cow::Owned(s.replace("~1", "/").replace("~0", "~"))
+                Cow::Owned(cartwright_source::pointer::unescape(s))
             } else {
                 Cow::Borrowed(s)
             }

@@ -9,7 +9,9 @@ use cartwright_model::{Operation, Place};
 
 use super::catalog::natural;
 use super::splice::{Answer, Part};
-use super::{Ctx, escape, put};
+use cartwright_source::pointer::escape;
+
+use super::{Ctx, put};
 use crate::Outgoing;
 
 /// Checks a changed element inside its parent against the answer, reverting fields that break it.

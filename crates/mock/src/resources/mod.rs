@@ -265,10 +265,6 @@ fn put(body: &mut Value, at: &str, v: Value) {
     }
 }
 
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
-}
-
 fn query(q: Option<&str>) -> Vec<(String, String)> {
     q.map(|q| {
         form_urlencoded::parse(q.as_bytes())

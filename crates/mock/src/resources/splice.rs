@@ -41,7 +41,7 @@ impl Answer {
         let path: Vec<String> = at
             .split('/')
             .skip(1)
-            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+            .map(cartwright_source::pointer::unescape)
             .collect();
         self.splices.retain(|(p, _)| *p != path);
         self.splices.push((path, part));

@@ -15,10 +15,7 @@ pub struct Owned<'d> {
     pub at: String,
 }
 
-/// Escapes a key for a JSON pointer.
-pub fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
-}
+pub(crate) use cartwright_source::pointer::escape;
 
 /// Follows `$ref` chains from `v` at `at`: the schema reached and its pointer.
 pub fn resolve<'d>(doc: &'d Value, v: &'d Value, at: String) -> Owned<'d> {

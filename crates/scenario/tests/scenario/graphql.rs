@@ -9,11 +9,12 @@ use cartwright_outcome::Status;
 use cartwright_scenario::send::Masker;
 use cartwright_scenario::snapshot::Mode;
 use cartwright_scenario::{Loaded, Options};
+use cartwright_source::Reader;
 use serde_json::{Map, Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Answers every request with `{"data": {...the GraphQL body...}, "path", "method", "auth"}`.
-async fn echo() -> String {
+pub(crate) async fn echo() -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -103,12 +104,16 @@ steps:
 "#;
 
 fn load(text: &str) -> Loaded {
+    let loaded = cartwright_scenario::load_text(
+        &PathBuf::from("graphql.yaml"),
+        text,
+        &Reader::new(),
+        &mut Sources::new(),
+    )
+    .expect("parses");
     Loaded {
-        file: PathBuf::from("graphql.yaml"),
-        scenario: cartwright_scenario::parse("graphql.yaml", text, &mut Sources::new())
-            .expect("parses"),
-        api: None,
         api_name: "graphql".into(),
+        ..loaded
     }
 }
 

@@ -1,5 +1,7 @@
-//! The scenario crate from outside: round-trips, and runs over HTTP against a mock.
+//! The scenario crate from outside: round-trips, runs over HTTP against a mock, and the
+//! files a run reads.
 
 mod graphql;
+mod reads;
 mod roundtrip;
 mod running;

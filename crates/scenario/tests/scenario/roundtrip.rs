@@ -2,7 +2,7 @@
 
 use cartwright_diag::Sources;
 use cartwright_scenario::ast::{
-    Asserts, Capture, CaptureFull, Matcher, Ops, Request, Retry, Scenario, Snapshot, Step,
+    Action, Asserts, Capture, CaptureFull, Matcher, Ops, Request, Retry, Scenario, Snapshot, Step,
 };
 use indexmap::IndexMap;
 use proptest::prelude::*;
@@ -74,7 +74,7 @@ fn step() -> impl Strategy<Value = Step> {
         .prop_map(
             |(name, path, json, headers, status, body, retry, secret)| Step {
                 name,
-                request: Some(Request {
+                action: Action::Request(Request {
                     method: "POST".into(),
                     path,
                     query: IndexMap::new(),
@@ -106,7 +106,8 @@ fn step() -> impl Strategy<Value = Step> {
                     interval: Some("10ms".into()),
                 }),
                 snapshot: Some(Snapshot::Name("s".into())),
-                ..Step::default()
+                skip_if: None,
+                each: None,
             },
         )
 }

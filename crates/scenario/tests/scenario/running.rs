@@ -11,6 +11,7 @@ use cartwright_outcome::{Run, Status};
 use cartwright_scenario::send::Masker;
 use cartwright_scenario::snapshot::Mode;
 use cartwright_scenario::{Loaded, Options};
+use cartwright_source::Reader;
 use cartwright_spec::LoadOptions;
 use serde_json::Map;
 
@@ -58,14 +59,12 @@ fn scenarios(dir: &Path, files: &[(&str, &str)]) -> Vec<Loaded> {
         if name.starts_with('_') {
             continue;
         }
-        let scenario =
-            cartwright_scenario::parse(&path.display().to_string(), text, &mut Sources::new())
-                .expect("parses");
+        let loaded =
+            cartwright_scenario::load(&path, &Reader::new(), &mut Sources::new()).expect("parses");
         out.push(Loaded {
-            file: path,
-            scenario,
             api: Some(api()),
             api_name: "vendo-storefront".into(),
+            ..loaded
         });
     }
     out

@@ -13,7 +13,7 @@ use cartwright_model::{
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::pointer::join;
+use cartwright_source::pointer::join;
 
 const CODE: &str = "behaviour";
 

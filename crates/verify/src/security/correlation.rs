@@ -61,13 +61,16 @@ pub async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
             vars: IndexMap::new(),
             steps: vec![ast::Step {
                 name: Some(name),
-                request: Some(replay::request(probe.api, &probe.target, &req)),
                 assert: Some(Asserts {
                     headers,
                     schema: Some(false),
                     ..Asserts::default()
                 }),
-                ..ast::Step::default()
+                ..ast::Step::new(ast::Action::Request(replay::request(
+                    probe.api,
+                    &probe.target,
+                    &req,
+                )))
             }],
         });
     }

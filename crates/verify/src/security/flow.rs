@@ -156,12 +156,11 @@ impl<'p, 'a> Flow<'p, 'a> {
         self.report.push(step);
         self.steps.push(ast::Step {
             name: Some(name),
-            request: Some(self.template(req)),
             assert: Some(Asserts {
                 schema: Some(false),
                 ..Asserts::default()
             }),
-            ..ast::Step::default()
+            ..ast::Step::new(ast::Action::Request(self.template(req)))
         });
         answer
     }
@@ -204,11 +203,10 @@ impl<'p, 'a> Flow<'p, 'a> {
         );
         self.steps.push(ast::Step {
             name: Some("the one-time code from the mock's outbox".into()),
-            mock: Some(MockAction::Outbox {
-                to: Some(to.to_owned()),
-            }),
             capture,
-            ..ast::Step::default()
+            ..ast::Step::new(ast::Action::Mock(MockAction::Outbox {
+                to: Some(to.to_owned()),
+            }))
         });
     }
 

@@ -69,7 +69,7 @@ pub fn from_pointer(pointer: &str) -> Path {
     pointer
         .split('/')
         .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .map(cartwright_source::pointer::unescape)
         .collect()
 }
 

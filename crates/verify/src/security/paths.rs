@@ -168,13 +168,12 @@ fn keep(probe: &Probe<'_>, name: &str, req: &Req, status: Ops) {
         vars: IndexMap::new(),
         steps: vec![ast::Step {
             name: Some(name.to_owned()),
-            request: Some(request),
             assert: Some(Asserts {
                 status: Some(Matcher::Ops(Box::new(status))),
                 schema: Some(false),
                 ..Asserts::default()
             }),
-            ..ast::Step::default()
+            ..ast::Step::new(ast::Action::Request(request))
         }],
     });
 }

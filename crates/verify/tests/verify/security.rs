@@ -126,13 +126,18 @@ async fn replay(
         .iter()
         .map(|path| {
             let text = std::fs::read_to_string(path).expect("read back");
-            let scenario = cartwright_scenario::parse(path, &text, &mut Sources::new())
-                .unwrap_or_else(|e| panic!("{path} parses: {e:?}\n{text}"));
+            let reader = cartwright_source::Reader::new();
+            let loaded = cartwright_scenario::load_text(
+                std::path::Path::new(path),
+                &text,
+                &reader,
+                &mut Sources::new(),
+            )
+            .unwrap_or_else(|e| panic!("{path} parses: {e:?}\n{text}"));
             cartwright_scenario::Loaded {
-                file: path.into(),
-                scenario,
                 api: Some(api.clone()),
                 api_name: "shop".into(),
+                ..loaded
             }
         })
         .collect();

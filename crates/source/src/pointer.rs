@@ -1,4 +1,5 @@
-//! JSON pointer helpers (RFC 6901) and `$ref` dereferencing.
+//! JSON pointers (RFC 6901): escaping a token, joining and splitting, and following
+//! `$ref`s. Every crate that builds or reads a pointer goes through these.
 
 use serde_json::Value;
 
@@ -50,7 +51,44 @@ fn percent_decode(s: &str) -> String {
 
 /// Appends a token to a pointer.
 pub fn join(base: &str, token: &str) -> String {
-    format!("{base}/{}", escape(token))
+    let mut out = base.to_owned();
+    push(&mut out, token);
+    out
+}
+
+/// Appends a token to a pointer in place: `/` and the escaped token.
+pub fn push(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+}
+
+/// A pointer made of tokens (`[]` is the root, `""`).
+pub fn from_tokens<T: AsRef<str>>(tokens: &[T]) -> String {
+    let mut out = String::new();
+    for t in tokens {
+        push(&mut out, t.as_ref());
+    }
+    out
+}
+
+/// The unescaped tokens of a pointer; `None` when it is neither empty nor starts with `/`.
+pub fn tokens(pointer: &str) -> Option<Vec<String>> {
+    if pointer.is_empty() {
+        return Some(Vec::new());
+    }
+    Some(
+        pointer
+            .strip_prefix('/')?
+            .split('/')
+            .map(unescape)
+            .collect(),
+    )
 }
 
 /// Follows `$ref` chains from `value` (at `pointer`) to the node they end on, with its pointer.
@@ -78,6 +116,21 @@ mod tests {
     #[test]
     fn escapes_round_trip() {
         assert_eq!(escape("/pets/{id}"), "~1pets~1{id}");
+        assert_eq!(
+            escape("~/"),
+            "~0~1",
+            "`~` first, so `/` is not escaped twice"
+        );
+        assert_eq!(escape("plain"), "plain");
+        assert_eq!(join("/paths", "/a~b"), "/paths/~1a~0b");
+        let mut p = String::new();
+        push(&mut p, "a/b");
+        push(&mut p, "0");
+        assert_eq!(p, "/a~1b/0");
+        assert_eq!(from_tokens(&["x~", "y"]), "/x~0/y");
+        assert_eq!(tokens("/x~0/y~1z"), Some(vec!["x~".into(), "y/z".into()]));
+        assert_eq!(tokens(""), Some(Vec::new()));
+        assert_eq!(tokens("x"), None);
         assert_eq!(unescape(&escape("a~b/c")), "a~b/c");
         assert_eq!(unescape_fragment("/paths/~1a%7Bb%7D"), "/paths/~1a{b}");
     }

@@ -27,7 +27,7 @@ enum Frame {
 /// of the last token (for "this field" messages); otherwise the value. When the pointer does
 /// not fully exist, the deepest existing ancestor is returned with the pointer that was found.
 pub fn locate(text: &str, pointer: &str, key: bool) -> Option<(Located, String)> {
-    let target: Vec<String> = tokens(pointer)?;
+    let target: Vec<String> = crate::pointer::tokens(pointer)?;
     let mut stack: Vec<Frame> = Vec::new();
     // One entry per frame: the token that leads into it (`None` for the root).
     let mut path: Vec<Option<String>> = Vec::new();
@@ -94,7 +94,7 @@ pub fn locate(text: &str, pointer: &str, key: bool) -> Option<(Located, String)>
             _ => advance(&mut stack),
         }
     }
-    best.map(|(depth, at)| (at, join(&target[..depth])))
+    best.map(|(depth, at)| (at, crate::pointer::from_tokens(&target[..depth])))
 }
 
 /// After a value: a mapping expects its next key, a sequence its next index.
@@ -104,25 +104,6 @@ fn advance(stack: &mut [Frame]) {
         Some(Frame::Seq { next }) => *next += 1,
         None => {}
     }
-}
-
-fn tokens(pointer: &str) -> Option<Vec<String>> {
-    if pointer.is_empty() {
-        return Some(Vec::new());
-    }
-    let rest = pointer.strip_prefix('/')?;
-    Some(
-        rest.split('/')
-            .map(|t| t.replace("~1", "/").replace("~0", "~"))
-            .collect(),
-    )
-}
-
-fn join(tokens: &[String]) -> String {
-    tokens
-        .iter()
-        .map(|t| format!("/{}", t.replace('~', "~0").replace('/', "~1")))
-        .collect()
 }
 
 /// A span as a position, its length clipped to its first line.

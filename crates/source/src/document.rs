@@ -1,4 +1,4 @@
-//! Reading a document: YAML or JSON text into a JSON value, with positioned parse errors.
+//! A document: YAML (1.2) or JSON text into a JSON value, with positioned syntax errors.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -17,19 +17,8 @@ pub struct SourceDoc {
 
 /// Reads and parses a file, registering its text with `sources`.
 pub fn read(path: &Path, sources: &mut Sources) -> Result<SourceDoc, Diagnostic> {
-    let file = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error("io", format!("cannot read `{file}`: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        Diagnostic::error(
-            "encoding",
-            format!(
-                "`{file}` is not UTF-8 (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-    })?;
-    parse(&file, text, sources)
+    let text = crate::reader::text(path).map_err(|e| e.to_diagnostic())?;
+    parse(&path.display().to_string(), text, sources)
 }
 
 /// Parses text as JSON (by extension or a leading `{`) or YAML.
