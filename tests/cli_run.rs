@@ -325,3 +325,65 @@ fn review_decides_one_snapshot_at_a_time() {
     );
     assert!(read("c__3.snap.new").is_some(), "skipped");
 }
+
+fn scenario_file(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write");
+    p.to_str().expect("utf-8").to_owned()
+}
+
+#[test]
+fn a_name_undefined_at_run_time_is_named() {
+    let m = mock("specs/centra-checkout.yaml");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = scenario_file(
+        dir.path(),
+        "undefined.yaml",
+        "name: undefined at run time\nsteps:\n  - request: {path: /api/checkout/selection}\n    skip_if: \"true\"\n    capture: {token: {jsonpath: $.token}}\n  - request: {path: \"/api/checkout/items/{{ token }}\"}\n",
+    );
+    let out = run(&[&f, "--target", &m.1]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(
+        text(&out).contains("`token` is not defined here"),
+        "{}",
+        text(&out)
+    );
+    assert!(text(&out).contains("undefined.yaml:6:5"), "{}", text(&out));
+}
+
+#[test]
+fn a_failing_secret_capture_does_not_print_the_secret() {
+    let m = mock("specs/centra-checkout.yaml");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = scenario_file(
+        dir.path(),
+        "secret.yaml",
+        "name: a secret capture whose regex misses\nsteps:\n  - request: {path: /api/checkout/selection}\n    capture: {token: {jsonpath: $.token, secret: true, regex: \"^zzz(.*)$\"}}\n",
+    );
+    let json = dir.path().join("run.json");
+    let out = run(&[
+        &f,
+        "--target",
+        &m.1,
+        "--report-json",
+        json.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let report = std::fs::read_to_string(&json).expect("json");
+    // The token the mock handed out is in the answer the report shows, masked.
+    let shown = text(&out);
+    assert!(shown.contains("capture token"), "{shown}");
+    assert!(shown.contains("{\"token\":\"****\""), "{shown}");
+    assert!(
+        !regex_like_token(&shown) && !regex_like_token(&report),
+        "a 32-hex token leaked: {shown}\n{report}"
+    );
+}
+
+/// Whether text holds a 32-hex-digit token (the mock's session tokens).
+fn regex_like_token(text: &str) -> bool {
+    text.as_bytes().windows(32).any(|w| {
+        w.iter()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    })
+}

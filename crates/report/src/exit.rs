@@ -6,7 +6,7 @@
 //! | 0    | [`Exit::Passed`]   | every case passed or was skipped                               |
 //! | 1    | [`Exit::Failed`]   | a check failed, and nothing errored                            |
 //! | 2    | [`Exit::Invalid`]  | input is invalid (spec, scenario, usage); decided pre-run      |
-//! | 3    | [`Exit::Runtime`]  | a case could not go on: the target was unreachable, or I/O     |
+//! | 3    | [`Exit::Runtime`]  | a case could not go on: unreachable target, I/O, or a name undefined at run time |
 //!
 //! Every command of the binary exits through this type, so a code means one thing everywhere.
 

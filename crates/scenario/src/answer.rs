@@ -52,17 +52,7 @@ pub fn capture(c: &Capture, a: &Answer) -> Result<Option<Value>, String> {
         }
         Capture::Full(f) => f,
     };
-    let source: Option<Value> = if let Some(p) = &c.jsonpath {
-        a.path(p)?
-    } else if let Some(h) = &c.header {
-        a.header(h).map(Value::from)
-    } else if let Some(k) = &c.cookie {
-        a.cookie(k).map(Value::from)
-    } else if c.status {
-        Some(Value::from(a.status))
-    } else {
-        Some(Value::from(a.text().into_owned()))
-    };
+    let source = source(c, a)?;
     let Some(re) = &c.regex else {
         return Ok(source);
     };
@@ -76,6 +66,22 @@ pub fn capture(c: &Capture, a: &Answer) -> Result<Option<Value>, String> {
         let g = m.get(1).or_else(|| m.get(0));
         Value::from(g.map_or("", |g| g.as_str()))
     }))
+}
+
+/// What a capture reads before its regex: the JSONPath's value, the header, the cookie, the
+/// status, or the whole body.
+pub fn source(c: &CaptureFull, a: &Answer) -> Result<Option<Value>, String> {
+    Ok(if let Some(p) = &c.jsonpath {
+        a.path(p)?
+    } else if let Some(h) = &c.header {
+        a.header(h).map(Value::from)
+    } else if let Some(k) = &c.cookie {
+        a.cookie(k).map(Value::from)
+    } else if c.status {
+        Some(Value::from(a.status))
+    } else {
+        Some(Value::from(a.text().into_owned()))
+    })
 }
 
 #[cfg(test)]

@@ -294,6 +294,15 @@ impl Exec<'_> {
     ) -> Map<String, Value> {
         let mut out = Map::new();
         for (name, c) in &step.capture {
+            // A secret's source is masked whatever the capture makes of it: a regex that
+            // misses must not print the token it was given in the failure report.
+            if let Capture::Full(f) = c
+                && f.secret
+                && (f.jsonpath.is_some() || f.header.is_some() || f.cookie.is_some())
+                && let Ok(Some(v)) = crate::answer::source(f, a)
+            {
+                scope.masker.add(&text(&v));
+            }
             match capture(c, a) {
                 Ok(Some(v)) => {
                     if matches!(c, Capture::Full(f) if f.secret) {

@@ -247,7 +247,7 @@ fn strings_in(v: &Value, out: &mut Vec<String>) {
 fn eval(e: &Expression<'_, '_>, src: &str, vars: &Jinja) -> Result<Jinja, TemplateError> {
     let undefined = || TemplateError {
         expr: src.to_owned(),
-        reason: "a name in it is not defined".into(),
+        reason: undefined_names(e, vars),
     };
     let v = e.eval(vars).map_err(|err| match err.kind() {
         minijinja::ErrorKind::UndefinedError => undefined(),
@@ -262,6 +262,30 @@ fn eval(e: &Expression<'_, '_>, src: &str, vars: &Jinja) -> Result<Jinja, Templa
         return Err(undefined());
     }
     Ok(v)
+}
+
+/// Which names of an expression are undefined, said so the user can find where each should
+/// have come from.
+fn undefined_names(e: &Expression<'_, '_>, vars: &Jinja) -> String {
+    let missing: Vec<String> = e
+        .undeclared_variables(false)
+        .into_iter()
+        .filter(|n| !ENV.globals().any(|(g, _)| g == n))
+        .filter(|n| vars.get_attr(n).map_or(true, |v| v.is_undefined()))
+        .map(|n| format!("`{n}`"))
+        .collect();
+    match missing.as_slice() {
+        [] => "a name in it is not defined".into(),
+        [one] => format!(
+            "{one} is not defined here: no earlier step that ran captured it, and no --env, \
+             --secret or CARTWRIGHT_VAR_ gave it"
+        ),
+        many => format!(
+            "{} are not defined here: no earlier step that ran captured them, and no --env, \
+             --secret or CARTWRIGHT_VAR_ gave them",
+            many.join(", ")
+        ),
+    }
 }
 
 /// A value as text: strings unquoted, everything else as JSON.
@@ -365,6 +389,11 @@ mod tests {
             .text(&vars())
             .expect_err("undefined");
         assert_eq!(e.expr, "missing");
+        assert!(
+            e.reason.starts_with("`missing` is not defined here"),
+            "{}",
+            e.reason
+        );
         assert!(Template::compile("{{ a + }}").is_err());
         assert!(Template::compile("{{ a").is_err());
         let names = Template::compile("{{ a.b }}/{{ raw(c) }}")
