@@ -12,7 +12,7 @@ use crate::load::{overlay_for, print};
 
 /// Arguments of `cartwright lint`.
 #[derive(Debug, clap::Args)]
-pub struct LintArgs {
+pub(crate) struct LintArgs {
     /// OpenAPI documents, scenario files, or folders of scenarios.
     #[command(flatten)]
     spec: SpecArgs,
@@ -26,7 +26,7 @@ pub struct LintArgs {
 }
 
 /// Runs the lint.
-pub fn run(args: &LintArgs) -> ExitCode {
+pub(crate) fn run(args: &LintArgs) -> ExitCode {
     // Folders are walked first, so `cartwright lint specs/` lints the specs in it as specs
     // and leaves overlays to the spec they are found beside.
     let (schemas, files): (Vec<_>, Vec<_>) = crate::scenarios::files(&args.spec.specs)

@@ -10,7 +10,7 @@ use cartwright_spec::LoadOptions;
 use crate::SpecArgs;
 
 /// The overlay for the i-th spec: given explicitly, or `NAME.overlay.yaml` beside `NAME.yaml`.
-pub fn overlay_for(args: &SpecArgs, index: usize, spec: &Path) -> Option<PathBuf> {
+pub(crate) fn overlay_for(args: &SpecArgs, index: usize, spec: &Path) -> Option<PathBuf> {
     if !args.overlay.is_empty() {
         return args.overlay.get(index).cloned();
     }
@@ -22,7 +22,7 @@ pub fn overlay_for(args: &SpecArgs, index: usize, spec: &Path) -> Option<PathBuf
 
 /// Loads every spec; on failure, prints the diagnostics and returns them as plain text (for
 /// report files).
-pub fn load_all(args: &SpecArgs, quiet: bool) -> Result<Vec<Api>, String> {
+pub(crate) fn load_all(args: &SpecArgs, quiet: bool) -> Result<Vec<Api>, String> {
     let mut apis = Vec::new();
     let mut failed = String::new();
     for (i, spec) in args.specs.iter().enumerate() {
@@ -56,7 +56,7 @@ pub fn load_all(args: &SpecArgs, quiet: bool) -> Result<Vec<Api>, String> {
 }
 
 /// Prints diagnostics to stderr, coloured on a terminal.
-pub fn print(diags: &[Diagnostic], sources: &Sources) {
+pub(crate) fn print(diags: &[Diagnostic], sources: &Sources) {
     if diags.is_empty() {
         return;
     }
@@ -65,13 +65,13 @@ pub fn print(diags: &[Diagnostic], sources: &Sources) {
 }
 
 /// The inferred resource map of one API, under a heading naming its file.
-pub fn resource_map(api: &cartwright_model::Api) -> String {
+pub(crate) fn resource_map(api: &cartwright_model::Api) -> String {
     format!("resources of {}\n{}", api.source, api.resources.render(api))
 }
 
 /// A target as clap checks it: an `http://` or `https://` URL with a host, so a typo is a
 /// one-line usage error (exit 2) rather than a run of unreachable requests.
-pub fn target_url(s: &str) -> Result<String, String> {
+pub(crate) fn target_url(s: &str) -> Result<String, String> {
     let rest = s
         .strip_prefix("http://")
         .or_else(|| s.strip_prefix("https://"))

@@ -14,7 +14,7 @@ use crate::load::load_all;
 
 /// Arguments of `cartwright mock`.
 #[derive(Debug, clap::Args)]
-pub struct MockArgs {
+pub(crate) struct MockArgs {
     #[command(flatten)]
     spec: SpecArgs,
     /// Port to listen on (0 picks a free one).
@@ -61,7 +61,7 @@ pub struct MockArgs {
     resources: bool,
 }
 
-pub fn parse_secret(s: &str) -> Result<(String, String), String> {
+pub(crate) fn parse_secret(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((n, v)) if !n.is_empty() => Ok((n.to_owned(), v.to_owned())),
         _ => Err("expected NAME=VALUE".to_owned()),
@@ -97,7 +97,7 @@ enum ErrorsArg {
 }
 
 /// Runs the mock until Ctrl-C.
-pub fn run(args: MockArgs) -> ExitCode {
+pub(crate) fn run(args: MockArgs) -> ExitCode {
     let started = Instant::now();
     init_logging(args.quiet);
     if args
@@ -235,7 +235,7 @@ mod graphql {
     use super::MockArgs;
 
     /// Serves the one GraphQL schema in `args` until Ctrl-C.
-    pub fn run(args: MockArgs, started: Instant) -> ExitCode {
+    pub(super) fn run(args: MockArgs, started: Instant) -> ExitCode {
         let [schema] = &args.spec.specs[..] else {
             eprintln!("error: a GraphQL schema is served on its own: give one .graphql file");
             return Exit::Invalid.into();

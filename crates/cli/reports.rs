@@ -8,7 +8,11 @@ use cartwright_outcome::{Case, Run};
 use cartwright_report::Exit;
 
 /// Writes the requested report files of a run; an unwritable path is a runtime error.
-pub fn write(junit: Option<&PathBuf>, json: Option<&PathBuf>, run: &Run) -> Result<(), Exit> {
+pub(crate) fn write(
+    junit: Option<&PathBuf>,
+    json: Option<&PathBuf>,
+    run: &Run,
+) -> Result<(), Exit> {
     for (path, text) in [
         (junit, cartwright_report::junit(run)),
         (json, cartwright_report::json(run)),
@@ -25,7 +29,7 @@ pub fn write(junit: Option<&PathBuf>, json: Option<&PathBuf>, run: &Run) -> Resu
 
 /// A run of one errored case saying why the input could not be used: `what` names it (the
 /// spec or scenario files), `why` is the plain-text diagnostics.
-pub fn invalid(what: &str, why: &str) -> Run {
+pub(crate) fn invalid(what: &str, why: &str) -> Run {
     Run {
         name: "cartwright".into(),
         cases: vec![Case {

@@ -20,7 +20,7 @@ use crate::scenarios;
 
 /// Arguments of `cartwright run`.
 #[derive(Debug, clap::Args)]
-pub struct RunArgs {
+pub(crate) struct RunArgs {
     /// Scenario files or folders (`scenarios/` runs everything; `_name.yaml` files are
     /// flows for `include` and are not run on their own).
     #[arg(required = true, value_name = "SCENARIO")]
@@ -58,7 +58,7 @@ pub struct RunArgs {
 }
 
 /// Runs the scenarios.
-pub fn run(args: RunArgs) -> ExitCode {
+pub(crate) fn run(args: RunArgs) -> ExitCode {
     let mut sources = Sources::new();
     let mut errs: Vec<Diagnostic> = Vec::new();
     let (mut vars, env_target) = match environment(args.env.as_ref()) {
@@ -195,7 +195,7 @@ fn environment(file: Option<&PathBuf>) -> Result<(Map<String, Value>, Option<Str
 }
 
 /// Lints scenario files (for `cartwright lint`): the number of errors.
-pub fn lint_scenarios(files: &[PathBuf], spec: Option<&std::path::Path>) -> usize {
+pub(crate) fn lint_scenarios(files: &[PathBuf], spec: Option<&std::path::Path>) -> usize {
     let mut sources = Sources::new();
     let mut errs = Vec::new();
     let loaded = scenarios::load(files, spec, &mut sources, &mut errs);

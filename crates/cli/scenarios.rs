@@ -13,7 +13,7 @@ use cartwright_spec::LoadOptions;
 
 /// Scenario files under the inputs: folders are searched, `_`-prefixed files (flows made
 /// to be included) are left out unless named directly.
-pub fn files(inputs: &[PathBuf]) -> Vec<PathBuf> {
+pub(crate) fn files(inputs: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for i in inputs {
         if i.is_dir() {
@@ -42,7 +42,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Whether a YAML/JSON file is an OpenAPI document rather than a scenario.
-pub fn is_spec(path: &Path) -> bool {
+pub(crate) fn is_spec(path: &Path) -> bool {
     std::fs::read_to_string(path).is_ok_and(|t| {
         t.lines()
             .any(|l| l.starts_with("openapi:") || l.trim_start().starts_with("\"openapi\""))
@@ -50,12 +50,12 @@ pub fn is_spec(path: &Path) -> bool {
 }
 
 /// Whether a file is an OpenAPI Overlay (applied with its spec, not read on its own).
-pub fn is_overlay(path: &Path) -> bool {
+pub(crate) fn is_overlay(path: &Path) -> bool {
     std::fs::read_to_string(path).is_ok_and(|t| t.lines().any(|l| l.starts_with("overlay:")))
 }
 
 /// `<api>`: the name of the scenario's folder.
-pub fn api_name(file: &Path) -> String {
+pub(crate) fn api_name(file: &Path) -> String {
     file.parent().and_then(|p| p.file_name()).map_or_else(
         || "scenarios".to_owned(),
         |n| n.to_string_lossy().into_owned(),
@@ -63,7 +63,7 @@ pub fn api_name(file: &Path) -> String {
 }
 
 /// The `snapshots/` folder for scenario files: beside the `scenarios/` folder above them.
-pub fn snapshot_root(files: &[PathBuf]) -> PathBuf {
+pub(crate) fn snapshot_root(files: &[PathBuf]) -> PathBuf {
     files
         .first()
         .and_then(|f| {
@@ -89,13 +89,13 @@ fn spec_for(file: &Path) -> Option<PathBuf> {
 
 /// Specs loaded once each.
 #[derive(Default)]
-pub struct Specs {
+pub(crate) struct Specs {
     loaded: HashMap<PathBuf, Option<Arc<Api>>>,
 }
 
 impl Specs {
     /// The spec at a path, loading it the first time; its diagnostics go to `errs`.
-    pub fn get(
+    pub(crate) fn get(
         &mut self,
         path: &Path,
         sources: &mut Sources,
@@ -117,7 +117,7 @@ impl Specs {
 }
 
 /// Parses scenario files and pairs each with its spec (`--spec`, else its folder's).
-pub fn load(
+pub(crate) fn load(
     files: &[PathBuf],
     spec: Option<&Path>,
     sources: &mut Sources,

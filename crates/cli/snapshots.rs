@@ -12,7 +12,7 @@ use cartwright_scenario::snapshot::{content, diff, pending_under};
 
 /// Arguments of `cartwright snapshots`.
 #[derive(Debug, clap::Args)]
-pub struct SnapshotArgs {
+pub(crate) struct SnapshotArgs {
     /// What to do with pending snapshots.
     #[arg(value_enum)]
     action: Action,
@@ -38,7 +38,7 @@ enum Action {
 
 /// Runs the action; exit 1 from `review` while something stays pending, so CI can gate on it,
 /// and exit 2 for a named snapshot that has nothing pending.
-pub fn run(args: &SnapshotArgs) -> ExitCode {
+pub(crate) fn run(args: &SnapshotArgs) -> ExitCode {
     let default = [PathBuf::from("snapshots")];
     let paths = if args.paths.is_empty() {
         // The default folder may not exist yet: then nothing is pending.

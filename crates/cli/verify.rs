@@ -12,7 +12,7 @@ use crate::load::load_all;
 
 /// Arguments of `cartwright verify`.
 #[derive(Debug, clap::Args)]
-pub struct VerifyArgs {
+pub(crate) struct VerifyArgs {
     #[command(flatten)]
     spec: SpecArgs,
     /// The implementation to verify (`http://127.0.0.1:8080`); the spec's base path is added.
@@ -57,7 +57,7 @@ pub struct VerifyArgs {
 }
 
 /// Runs the verification.
-pub fn run(args: &VerifyArgs) -> ExitCode {
+pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
     let unknown: Vec<&String> = args
         .checks
         .iter()

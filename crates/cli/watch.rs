@@ -11,7 +11,7 @@ use crate::SpecArgs;
 use crate::load::{load_all, overlay_for};
 
 /// Starts watching the specs and their overlays; the watcher lives as long as the returned value.
-pub fn start(args: SpecArgs, mock: Arc<Mock>) -> Option<notify::RecommendedWatcher> {
+pub(crate) fn start(args: SpecArgs, mock: Arc<Mock>) -> Option<notify::RecommendedWatcher> {
     let (tx, rx) = mpsc::channel();
     let mut watcher = match notify::recommended_watcher(tx) {
         Ok(w) => w,

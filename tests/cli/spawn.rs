@@ -5,7 +5,7 @@ use std::process::{Child, Command, Stdio};
 
 /// The binary, run from the repository root, without colour, as in CI, with no target
 /// taken from the environment.
-pub fn bin() -> Command {
+pub(crate) fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_cartwright"));
     c.current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")
@@ -15,7 +15,7 @@ pub fn bin() -> Command {
 }
 
 /// A `cartwright mock` on a free port, killed on drop; `.1` is its URL.
-pub struct Mock(Child, pub String);
+pub(crate) struct Mock(Child, pub String);
 
 impl Drop for Mock {
     fn drop(&mut self) {
@@ -25,7 +25,7 @@ impl Drop for Mock {
 }
 
 /// Serves `spec` (a path from the repository root).
-pub fn mock(spec: &str) -> Mock {
+pub(crate) fn mock(spec: &str) -> Mock {
     let child = bin()
         .args(["mock", spec, "--port", "0"])
         .stdout(Stdio::piped())

@@ -10,7 +10,7 @@ use super::request::{Values, assemble, defaults};
 
 /// Path parameter values naming live items for the operation at `index` (empty when it
 /// has no inferred role, or no item could be made).
-pub async fn params(s: &Served, api: &Api, index: usize) -> Vec<(String, Value)> {
+pub(crate) async fn params(s: &Served, api: &Api, index: usize) -> Vec<(String, Value)> {
     let r = &api.resources;
     let Some(role) = r.role(index) else {
         return Vec::new();
@@ -76,7 +76,12 @@ async fn obtain(
 }
 
 /// Sends the operation's documented request with `given` path values; its JSON answer.
-pub async fn send(s: &Served, api: &Api, index: usize, given: &[(String, Value)]) -> Option<Value> {
+pub(crate) async fn send(
+    s: &Served,
+    api: &Api,
+    index: usize,
+    given: &[(String, Value)],
+) -> Option<Value> {
     let op = &api.operations[index];
     let values = with(api, index, given);
     let req = assemble(api, op, &s.base, &Default::default(), &values);
@@ -92,7 +97,7 @@ pub async fn send(s: &Served, api: &Api, index: usize, given: &[(String, Value)]
 }
 
 /// The operation's documented values with `given` path parameters put in.
-pub fn with(api: &Api, index: usize, given: &[(String, Value)]) -> Values {
+pub(crate) fn with(api: &Api, index: usize, given: &[(String, Value)]) -> Values {
     let op = &api.operations[index];
     let mut values = defaults(api, op, 1);
     for (name, v) in given {

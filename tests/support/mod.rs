@@ -1,8 +1,8 @@
 //! Shared by the workspace-level tests: loading, serving on port 0, building requests.
 #![allow(dead_code)]
 
-pub mod live;
-pub mod request;
+pub(crate) mod live;
+pub(crate) mod request;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -13,7 +13,7 @@ use cartwright_model::Api;
 use cartwright_spec::LoadOptions;
 
 /// Loads a spec leniently, panicking with rendered diagnostics if even that fails.
-pub fn load_lenient(path: &Path) -> Api {
+pub(crate) fn load_lenient(path: &Path) -> Api {
     let mut sources = Sources::new();
     match cartwright_spec::load(
         path,
@@ -33,7 +33,7 @@ pub fn load_lenient(path: &Path) -> Api {
 }
 
 /// A mock serving one API on 127.0.0.1:0.
-pub struct Served {
+pub(crate) struct Served {
     pub running: Running,
     pub base: String,
     pub client: reqwest::Client,
@@ -42,13 +42,13 @@ pub struct Served {
 
 impl Served {
     /// The API being served.
-    pub fn api(&self) -> Arc<Api> {
+    pub(crate) fn api(&self) -> Arc<Api> {
         self.mock.apis()[0].clone()
     }
 }
 
 /// Serves `api` with the default configuration.
-pub async fn serve(api: Api) -> Served {
+pub(crate) async fn serve(api: Api) -> Served {
     let mock = Arc::new(Mock::new(
         vec![api],
         Config {

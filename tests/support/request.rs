@@ -1,3 +1,3 @@
 //! Valid requests for operations: the verifier's builder, shared with the tests.
 
-pub use cartwright_verify::request::*;
+pub(crate) use cartwright_verify::request::*;

@@ -8,7 +8,7 @@ use crate::{Generator, Mode};
 
 /// The schema with its `allOf` folded in (references resolved in `root`), or `None` when it
 /// has none.
-pub fn merged(root: &Value, schema: &Value) -> Option<Map<String, Value>> {
+pub(crate) fn merged(root: &Value, schema: &Value) -> Option<Map<String, Value>> {
     let parts = schema.get("allOf")?.as_array()?;
     let mut out = without(schema, &["allOf"]);
     for part in parts {
@@ -27,7 +27,7 @@ pub fn merged(root: &Value, schema: &Value) -> Option<Map<String, Value>> {
 }
 
 /// One branch of `oneOf`/`anyOf`, merged with the keywords beside it, or `None` without either.
-pub fn branch(g: &mut Generator<'_>, schema: &Value) -> Option<Value> {
+pub(crate) fn branch(g: &mut Generator<'_>, schema: &Value) -> Option<Value> {
     let (key, options) = alternatives(schema)?;
     if options.is_empty() {
         return Some(Value::Object(without(schema, &[key])));
@@ -39,7 +39,7 @@ pub fn branch(g: &mut Generator<'_>, schema: &Value) -> Option<Value> {
 /// Every branch of `oneOf`/`anyOf`, each as [`branch`] would build it, or `None` without
 /// either keyword. For strategies, which offer all branches instead of choosing one.
 #[cfg(feature = "strategy")]
-pub fn branches(root: &Value, schema: &Value) -> Option<Vec<Value>> {
+pub(crate) fn branches(root: &Value, schema: &Value) -> Option<Vec<Value>> {
     let (key, options) = alternatives(schema)?;
     if options.is_empty() {
         return Some(vec![Value::Object(without(schema, &[key]))]);

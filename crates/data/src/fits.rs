@@ -6,7 +6,7 @@ use serde_json::Value;
 
 /// Whether `v` plausibly validates against `schema` (references resolved in `root`). `false`
 /// whenever in doubt.
-pub fn fits(root: &Value, v: &Value, schema: &Value) -> bool {
+pub(crate) fn fits(root: &Value, v: &Value, schema: &Value) -> bool {
     fits_at(root, v, schema, 0)
 }
 

@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::{Generator, Mode};
 
 /// Lower bound, whether it is exclusive, upper bound, whether it is exclusive.
-pub fn bounds(schema: &Value) -> (Option<f64>, bool, Option<f64>, bool) {
+pub(crate) fn bounds(schema: &Value) -> (Option<f64>, bool, Option<f64>, bool) {
     let num = |k: &str| schema.get(k).and_then(Value::as_f64);
     // 2020-12 allows both `minimum` and a numeric `exclusiveMinimum`: the tighter one binds.
     let side = |bound: &str, excl: &str, tighter: fn(f64, f64) -> bool| match schema.get(excl) {
@@ -24,7 +24,7 @@ pub fn bounds(schema: &Value) -> (Option<f64>, bool, Option<f64>, bool) {
 }
 
 /// An integer satisfying the schema.
-pub fn integer(g: &mut Generator<'_>, schema: &Value) -> Value {
+pub(crate) fn integer(g: &mut Generator<'_>, schema: &Value) -> Value {
     let (lo, lo_excl, hi, hi_excl) = bounds(schema);
     let (fmt_lo, fmt_hi) = match schema.get("format").and_then(Value::as_str) {
         Some("int32") => (f64::from(i32::MIN), f64::from(i32::MAX)),
@@ -68,7 +68,7 @@ pub fn integer(g: &mut Generator<'_>, schema: &Value) -> Value {
 }
 
 /// A number satisfying the schema; whole numbers are written as integers.
-pub fn number(g: &mut Generator<'_>, schema: &Value) -> Value {
+pub(crate) fn number(g: &mut Generator<'_>, schema: &Value) -> Value {
     let (lo, lo_excl, hi, hi_excl) = bounds(schema);
     // Without a lower bound, start at zero unless the upper bound forbids it.
     let low = lo.unwrap_or(match hi {
@@ -110,19 +110,19 @@ pub fn number(g: &mut Generator<'_>, schema: &Value) -> Value {
 }
 
 /// How many decimals `m` is written with, so its multiples can be rounded to them.
-pub fn decimals(m: f64) -> i32 {
+pub(crate) fn decimals(m: f64) -> i32 {
     let s = format!("{m}");
     s.split_once('.').map_or(0, |(_, f)| f.len() as i32)
 }
 
 /// `x` rounded to `decimals` places.
-pub fn round(x: f64, decimals: i32) -> f64 {
+pub(crate) fn round(x: f64, decimals: i32) -> f64 {
     let p = 10f64.powi(decimals);
     (x * p).round() / p
 }
 
 /// A number as JSON, whole numbers written as integers.
-pub fn to_json(x: f64) -> Value {
+pub(crate) fn to_json(x: f64) -> Value {
     if x.fract() == 0.0 && x.abs() < 9.0e15 {
         Value::from(x as i64)
     } else {

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use crate::{Direction, Generator, Mode, SHALLOW};
 
 /// An object satisfying the schema.
-pub fn object(g: &mut Generator<'_>, schema: &Value, dir: Direction, depth: usize) -> Value {
+pub(crate) fn object(g: &mut Generator<'_>, schema: &Value, dir: Direction, depth: usize) -> Value {
     let required: Vec<&str> = schema
         .get("required")
         .and_then(Value::as_array)
@@ -76,7 +76,7 @@ fn extra_schema(schema: &Value) -> Value {
 }
 
 /// An array satisfying the schema.
-pub fn array(g: &mut Generator<'_>, schema: &Value, dir: Direction, depth: usize) -> Value {
+pub(crate) fn array(g: &mut Generator<'_>, schema: &Value, dir: Direction, depth: usize) -> Value {
     let min = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0) as usize;
     let max = schema
         .get("maxItems")

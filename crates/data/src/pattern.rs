@@ -7,7 +7,7 @@ use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// A string matching `pattern` within the length bounds, or `None` if none was found.
 /// `first` takes the first alternative and the fewest repetitions, for stable values.
-pub fn generate(
+pub(crate) fn generate(
     rng: &mut ChaCha8Rng,
     pattern: &str,
     first: bool,
@@ -36,7 +36,7 @@ pub fn generate(
 
 /// The syntax tree of `pattern`, ASCII classes (`\d` is `[0-9]`, as in ECMA 262), or `None`
 /// for syntax the parser lacks (look-arounds, back-references).
-pub fn parse(pattern: &str) -> Option<Hir> {
+pub(crate) fn parse(pattern: &str) -> Option<Hir> {
     regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(false)
@@ -96,7 +96,7 @@ fn pick_class(rng: &mut ChaCha8Rng, class: &Class, first: bool) -> char {
 
 /// The class's code point ranges, cut to printable ASCII when it has any, so values stay
 /// readable.
-pub fn printable(class: &Class) -> Vec<(u32, u32)> {
+pub(crate) fn printable(class: &Class) -> Vec<(u32, u32)> {
     let ranges: Vec<(u32, u32)> = match class {
         Class::Unicode(c) => c
             .ranges()

@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::{Generator, Mode, pattern};
 
 /// A string satisfying the schema.
-pub fn string(g: &mut Generator<'_>, schema: &Value, hint: Option<&str>) -> Value {
+pub(crate) fn string(g: &mut Generator<'_>, schema: &Value, hint: Option<&str>) -> Value {
     let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
     let max = schema
         .get("maxLength")
@@ -104,7 +104,7 @@ fn word(g: &mut Generator<'_>, words: &[&str]) -> String {
 }
 
 /// A value of a known format; `None` for formats that constrain nothing checkable.
-pub fn format(g: &mut Generator<'_>, format: &str) -> Option<String> {
+pub(crate) fn format(g: &mut Generator<'_>, format: &str) -> Option<String> {
     Some(match format {
         "uuid" => uuid(g),
         "date-time" => {
@@ -154,7 +154,7 @@ fn by_name(g: &mut Generator<'_>, name: &str) -> Option<String> {
 }
 
 /// The plausible values for a property named `name` (case, `_` and `-` ignored), if known.
-pub fn plausible(name: &str) -> Option<&'static [&'static str]> {
+pub(crate) fn plausible(name: &str) -> Option<&'static [&'static str]> {
     let n = name.to_ascii_lowercase().replace(['_', '-'], "");
     Some(match n.as_str() {
         "email" | "emailaddress" => &["jane.doe@example.com", "shopper@example.com"],

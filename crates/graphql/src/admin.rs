@@ -6,7 +6,7 @@ use serde_json::{Value as Json, json};
 use crate::GraphqlMock;
 
 /// The reserved prefix.
-pub const PREFIX: &str = "/__cartwright";
+pub(crate) const PREFIX: &str = "/__cartwright";
 
 const ENDPOINTS: &[&str] = &[
     "GET /__cartwright/health",
@@ -16,12 +16,17 @@ const ENDPOINTS: &[&str] = &[
 ];
 
 /// Whether a path belongs to the admin API.
-pub fn is_admin(path: &str) -> bool {
+pub(crate) fn is_admin(path: &str) -> bool {
     path == PREFIX || path.starts_with("/__cartwright/")
 }
 
 /// Answers an admin request with a status and a JSON body.
-pub fn handle(mock: &GraphqlMock, method: &Method, path: &str, body: &[u8]) -> (StatusCode, Json) {
+pub(crate) fn handle(
+    mock: &GraphqlMock,
+    method: &Method,
+    path: &str,
+    body: &[u8],
+) -> (StatusCode, Json) {
     let path = path.trim_end_matches('/');
     match (method, path.strip_prefix(PREFIX).unwrap_or("")) {
         (&Method::GET, "/health") => (StatusCode::OK, mock.health()),

@@ -8,15 +8,15 @@ use async_graphql::dynamic::ResolverContext;
 use http::HeaderMap;
 use serde_json::Value as Json;
 
-pub use crate::error::LoadError;
-pub use crate::generate::{mix, name as generated_name, slug};
-pub use crate::index::{Index, Kind};
-pub use crate::resolve::Plan;
-pub use crate::scope::Access;
+pub(crate) use crate::error::LoadError;
+pub(crate) use crate::generate::{mix, name as generated_name, slug};
+pub(crate) use crate::index::{Index, Kind};
+pub(crate) use crate::resolve::Plan;
+pub(crate) use crate::scope::Access;
 
 /// Stateful behaviour over a schema: sessions, tokens, a catalog. Without one, every request
 /// is [`Access::Open`] and every value comes from the fixtures or is generated.
-pub trait Behaviour: Send + Sync + std::fmt::Debug {
+pub(crate) trait Behaviour: Send + Sync + std::fmt::Debug {
     /// Decides a request's access from its headers (a token may start a session).
     fn authenticate(&self, headers: &HeaderMap) -> Access;
 

@@ -14,7 +14,7 @@ use crate::resolve::{Node, Plan};
 /// Known JSON: lent for the whole request (its objects are passed on by reference), or
 /// only for this call (its objects are copied into nodes).
 #[derive(Clone, Copy)]
-pub enum Known<'a, 'b> {
+pub(crate) enum Known<'a, 'b> {
     /// Lives as long as the request.
     Lent(&'a Json),
     /// Lives for this call only.
@@ -33,7 +33,7 @@ impl<'a, 'b> Known<'a, 'b> {
 }
 
 /// Converts JSON the root owns: objects move into nodes instead of being copied.
-pub fn convert_owned<'a>(
+pub(crate) fn convert_owned<'a>(
     engine: &Engine,
     plan: &Plan,
     ty: &Type,
@@ -68,7 +68,7 @@ pub fn convert_owned<'a>(
 }
 
 /// Converts known JSON (or nothing) into the value of type `ty`.
-pub fn convert<'a>(
+pub(crate) fn convert<'a>(
     engine: &Engine,
     plan: &Plan,
     ty: &Type,

@@ -17,22 +17,22 @@ use crate::sdl;
 use cartwright_mock::Clock;
 
 /// Values for any field of any type, by type then field, as a fixture file gives them.
-pub type Values = HashMap<String, serde_json::Map<String, Json>>;
+pub(crate) type Values = HashMap<String, serde_json::Map<String, Json>>;
 
 /// Values for fields the mock has no value of its own for, by type then field.
 #[derive(Debug, Default)]
-pub struct Overrides(Values);
+pub(crate) struct Overrides(Values);
 
 impl Overrides {
     /// The configured value of `owner.field`.
-    pub fn get(&self, owner: &str, field: &str) -> Option<&Json> {
+    pub(crate) fn get(&self, owner: &str, field: &str) -> Option<&Json> {
         self.0.get(owner)?.get(field)
     }
 }
 
 /// What every resolver shares.
 #[derive(Debug)]
-pub struct Engine {
+pub(crate) struct Engine {
     /// The schema as lookups.
     pub index: Index,
     /// The seed of generated values.
@@ -47,14 +47,14 @@ pub struct Engine {
 
 impl Engine {
     /// Whether the request's session has a logged-in customer.
-    pub fn logged_in(&self, access: &Access) -> bool {
+    pub(crate) fn logged_in(&self, access: &Access) -> bool {
         self.behaviour.as_ref().is_some_and(|b| b.logged_in(access))
     }
 }
 
 /// Per-request data the resolvers read.
 #[derive(Debug)]
-pub struct RequestState {
+pub(crate) struct RequestState {
     /// What the request may do.
     pub access: Access,
 }

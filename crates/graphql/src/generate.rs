@@ -5,14 +5,14 @@
 use async_graphql::{Name, Value};
 
 /// FNV-1a: a stable hash of a name (std's hasher may change between Rust versions).
-pub fn hash(s: &str) -> u64 {
+pub(crate) fn hash(s: &str) -> u64 {
     s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
 }
 
 /// Mixes two keys into a new one (splitmix64 finaliser over both).
-pub fn mix(a: u64, b: u64) -> u64 {
+pub(crate) fn mix(a: u64, b: u64) -> u64 {
     let mut z = a.rotate_left(29) ^ b.wrapping_add(0x9e37_79b9_7f4a_7c15);
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
@@ -20,7 +20,7 @@ pub fn mix(a: u64, b: u64) -> u64 {
 }
 
 /// How many elements a generated list has: one to three.
-pub fn list_len(key: u64) -> usize {
+pub(crate) fn list_len(key: u64) -> usize {
     1 + (key % 3) as usize
 }
 
@@ -48,7 +48,7 @@ const WORDS: &[&str] = &[
 ];
 
 /// A product-like name, e.g. "Merino Cardigan".
-pub fn name(key: u64) -> String {
+pub(crate) fn name(key: u64) -> String {
     let k = mix(key, 1);
     format!(
         "{} {}",
@@ -58,7 +58,7 @@ pub fn name(key: u64) -> String {
 }
 
 /// A URL slug for a name.
-pub fn slug(name: &str) -> String {
+pub(crate) fn slug(name: &str) -> String {
     name.to_ascii_lowercase().replace(' ', "-")
 }
 
@@ -75,7 +75,7 @@ fn sentence(key: u64) -> String {
 }
 
 /// A scalar for `field` of type `type_name`.
-pub fn scalar(type_name: &str, field: &str, key: u64) -> Value {
+pub(crate) fn scalar(type_name: &str, field: &str, key: u64) -> Value {
     let f = field.to_ascii_lowercase();
     match type_name {
         "Int" => Value::from(int(&f, key)),
@@ -135,7 +135,7 @@ fn date(key: u64) -> String {
 }
 
 /// Days since 1970-01-01 to `YYYY-MM-DD` (Howard Hinnant's civil_from_days).
-pub fn civil(days: i64) -> String {
+pub(crate) fn civil(days: i64) -> String {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -149,7 +149,7 @@ pub fn civil(days: i64) -> String {
 }
 
 /// An enum value chosen by key.
-pub fn enum_value(values: &[String], key: u64) -> Value {
+pub(crate) fn enum_value(values: &[String], key: u64) -> Value {
     match values.get((key % values.len().max(1) as u64) as usize) {
         Some(v) => Value::Enum(Name::new(v)),
         None => Value::Null,

@@ -3,10 +3,10 @@
 //! answered on the mock's own paths (`/graphiql/<package>@<version>/<file>`), so the page needs no CDN.
 
 /// The page: it loads only the assets below and talks to the endpoint.
-pub const PAGE: &str = include_str!("../assets/graphiql.html");
+pub(crate) const PAGE: &str = include_str!("../assets/graphiql.html");
 
 /// How long a browser may keep an asset: a year, as an asset's path names its version.
-pub const CACHE_CONTROL: &str = "public, max-age=31536000, immutable";
+pub(crate) const CACHE_CONTROL: &str = "public, max-age=31536000, immutable";
 
 const JS: &str = "text/javascript; charset=utf-8";
 const CSS: &str = "text/css; charset=utf-8";
@@ -36,7 +36,7 @@ const ASSETS: &[(&str, &[u8], &str)] = &[
 ];
 
 /// The asset at `path`: its bytes and media type.
-pub fn asset(path: &str) -> Option<(&'static [u8], &'static str)> {
+pub(crate) fn asset(path: &str) -> Option<(&'static [u8], &'static str)> {
     ASSETS
         .iter()
         .find(|(p, _, _)| *p == path)

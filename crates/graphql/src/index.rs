@@ -14,7 +14,7 @@ use crate::scope::{self, Scope};
 
 /// What kind of type a name stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// A scalar (built-in or custom).
     Scalar,
     /// An object type.
@@ -31,7 +31,7 @@ pub enum Kind {
 
 /// An argument of a field.
 #[derive(Debug, Clone)]
-pub struct ArgInfo {
+pub(crate) struct ArgInfo {
     /// Its name.
     pub name: String,
     /// The mode it requires when given.
@@ -43,7 +43,7 @@ pub struct ArgInfo {
 
 /// A field of an object or interface.
 #[derive(Debug, Clone)]
-pub struct FieldInfo {
+pub(crate) struct FieldInfo {
     /// Its name.
     pub name: String,
     /// Its type as written.
@@ -56,7 +56,7 @@ pub struct FieldInfo {
 
 /// A named type.
 #[derive(Debug, Clone)]
-pub struct TypeInfo {
+pub(crate) struct TypeInfo {
     /// Its kind.
     pub kind: Kind,
     /// Fields of objects and interfaces, in schema order.
@@ -69,7 +69,7 @@ pub struct TypeInfo {
 
 /// The whole schema as lookups.
 #[derive(Debug, Clone)]
-pub struct Index {
+pub(crate) struct Index {
     /// Every type by name, the built-in scalars included.
     pub types: HashMap<String, TypeInfo>,
     /// The query root's name.
@@ -82,7 +82,7 @@ pub struct Index {
 
 impl Index {
     /// Indexes a parsed (and extension-merged) document.
-    pub fn new(doc: &ServiceDocument) -> Result<Index, LoadError> {
+    pub(crate) fn new(doc: &ServiceDocument) -> Result<Index, LoadError> {
         let mut types: HashMap<String, TypeInfo> = ["Int", "Float", "String", "Boolean", "ID"]
             .iter()
             .map(|s| (s.to_string(), scalar()))
@@ -149,28 +149,28 @@ impl Index {
     }
 
     /// A type by name.
-    pub fn get(&self, name: &str) -> Option<&TypeInfo> {
+    pub(crate) fn get(&self, name: &str) -> Option<&TypeInfo> {
         self.types.get(name)
     }
 
     /// A field of a type.
-    pub fn field(&self, owner: &str, field: &str) -> Option<&FieldInfo> {
+    pub(crate) fn field(&self, owner: &str, field: &str) -> Option<&FieldInfo> {
         self.get(owner)?.fields.iter().find(|f| f.name == field)
     }
 
     /// The kind of a named type (scalar when unknown, which validation already excludes).
-    pub fn kind(&self, name: &str) -> Kind {
+    pub(crate) fn kind(&self, name: &str) -> Kind {
         self.get(name).map_or(Kind::Scalar, |t| t.kind)
     }
 
     /// Whether `name` is the query or mutation root.
-    pub fn is_root(&self, name: &str) -> bool {
+    pub(crate) fn is_root(&self, name: &str) -> bool {
         name == self.query || self.mutation.as_deref() == Some(name)
     }
 }
 
 /// The innermost named type of a type reference.
-pub fn named(ty: &Type) -> &Name {
+pub(crate) fn named(ty: &Type) -> &Name {
     match &ty.base {
         BaseType::Named(n) => n,
         BaseType::List(inner) => named(inner),

@@ -10,7 +10,7 @@ use crate::resolve::Plan;
 use crate::scope::{self, Access, Scope};
 
 /// Refuses the field when the request may not use it; the error names the mode required.
-pub fn check(
+pub(crate) fn check(
     engine: &Engine,
     plan: &Plan,
     ctx: &ResolverContext<'_>,

@@ -10,7 +10,7 @@ use async_graphql::extensions::{
 use async_graphql::{PathSegment, QueryPathSegment, ServerResult, Value};
 
 /// The extension's factory, registered once on the schema.
-pub struct ErrorPaths;
+pub(crate) struct ErrorPaths;
 
 impl ExtensionFactory for ErrorPaths {
     fn create(&self) -> Arc<dyn Extension> {

@@ -8,7 +8,7 @@ use serde_json::{Value as Json, json};
 
 /// A request that cannot be run, as its answer.
 #[derive(Debug)]
-pub struct Refusal {
+pub(crate) struct Refusal {
     /// 400, 405 or 415.
     pub status: StatusCode,
     /// `{"errors": [...]}`.
@@ -35,7 +35,7 @@ fn from_serde(what: &str, e: &serde_json::Error) -> Refusal {
 }
 
 /// Reads the GraphQL request out of an HTTP request.
-pub fn read(
+pub(crate) fn read(
     method: &Method,
     query: Option<&str>,
     content_type: Option<&str>,

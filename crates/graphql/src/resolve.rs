@@ -19,7 +19,7 @@ use crate::scope::{Access, Scope};
 
 /// What a field's resolver knows about its field, computed once when the schema is built.
 #[derive(Debug)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// The object type the field belongs to.
     pub owner: String,
     /// The field's name.
@@ -44,7 +44,7 @@ pub struct Plan {
 
 impl Plan {
     /// The plan for `owner.f`.
-    pub fn new(engine: &Engine, owner: &str, f: &FieldDefinition) -> Plan {
+    pub(crate) fn new(engine: &Engine, owner: &str, f: &FieldDefinition) -> Plan {
         let name = f.name.node.to_string();
         let info = engine.index.field(owner, &name);
         let arg_scopes = info
@@ -85,7 +85,7 @@ impl Plan {
 
 /// A parent value: JSON (possibly `null`, meaning "generate everything") and its key.
 #[derive(Debug)]
-pub struct Node {
+pub(crate) struct Node {
     /// What is known of the value.
     pub json: Json,
     /// The key its generated fields derive from.
@@ -93,7 +93,11 @@ pub struct Node {
 }
 
 /// The resolver: checks the mode, then answers from state, fixtures or generation.
-pub fn field<'a>(engine: &Arc<Engine>, plan: &Plan, ctx: ResolverContext<'a>) -> FieldFuture<'a> {
+pub(crate) fn field<'a>(
+    engine: &Arc<Engine>,
+    plan: &Plan,
+    ctx: ResolverContext<'a>,
+) -> FieldFuture<'a> {
     match value(engine, plan, &ctx) {
         Ok(v) => FieldFuture::Value(v),
         Err(e) => FieldFuture::new(async move { Err::<Option<FieldValue<'a>>, _>(e) }),

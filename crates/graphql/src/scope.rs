@@ -13,7 +13,7 @@ use async_graphql::{ErrorExtensions, Positioned, Value};
 
 /// The mode a field or argument requires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
+pub(crate) enum Scope {
     /// A stateless, server-side token.
     NoSession,
     /// A shopper's session.
@@ -26,7 +26,7 @@ pub enum Scope {
 
 impl Scope {
     /// The schema's name for the scope.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Scope::NoSession => "NO_SESSION",
             Scope::Session => "SESSION",
@@ -36,7 +36,7 @@ impl Scope {
     }
 
     /// The scope a schema name stands for.
-    pub fn parse(name: &str) -> Option<Scope> {
+    pub(crate) fn parse(name: &str) -> Option<Scope> {
         match name {
             "NO_SESSION" => Some(Scope::NoSession),
             "SESSION" => Some(Scope::Session),
@@ -60,7 +60,7 @@ impl Scope {
 const MARKER: &str = "Required [operating mode](#operating-mode): `";
 
 /// The scope an element declares: its `@scope` directive first, then its description.
-pub fn declared(
+pub(crate) fn declared(
     directives: &[Positioned<ConstDirective>],
     description: Option<&str>,
 ) -> Option<Scope> {
@@ -82,7 +82,7 @@ pub fn declared(
 
 /// What a request may do, decided once from its headers before it runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Access {
+pub(crate) enum Access {
     /// The schema declares no modes: everything is open.
     Open,
     /// No usable credentials; every root field is refused with this reason.
@@ -100,7 +100,7 @@ pub enum Access {
 
 impl Access {
     /// Whether this access satisfies `scope`; `logged_in` is asked only when it matters.
-    pub fn allows(&self, scope: Scope, logged_in: impl FnOnce() -> bool) -> bool {
+    pub(crate) fn allows(&self, scope: Scope, logged_in: impl FnOnce() -> bool) -> bool {
         match (self, scope) {
             (Access::Open, _) => true,
             (Access::Refused(_), _) => false,
@@ -113,7 +113,7 @@ impl Access {
     }
 
     /// The mode's name as the error message states it.
-    pub fn describe(&self, logged_in: bool) -> String {
+    pub(crate) fn describe(&self, logged_in: bool) -> String {
         match self {
             Access::Open => "an open schema".into(),
             Access::Refused(_) => "no mode".into(),
@@ -133,7 +133,12 @@ impl Access {
 }
 
 /// The error for an element used outside its mode; it names the mode required.
-pub fn refusal(what: &str, scope: Scope, access: &Access, logged_in: bool) -> async_graphql::Error {
+pub(crate) fn refusal(
+    what: &str,
+    scope: Scope,
+    access: &Access,
+    logged_in: bool,
+) -> async_graphql::Error {
     let mode = access.describe(logged_in);
     async_graphql::Error::new(format!(
         "{what} requires operating mode {}; this request is in {mode} mode: {}",
@@ -148,7 +153,7 @@ pub fn refusal(what: &str, scope: Scope, access: &Access, logged_in: bool) -> as
 }
 
 /// The error for a request without usable credentials.
-pub fn unauthenticated(reason: &str) -> async_graphql::Error {
+pub(crate) fn unauthenticated(reason: &str) -> async_graphql::Error {
     async_graphql::Error::new(reason.to_owned())
         .extend_with(|_, e| e.set("code", "UNAUTHENTICATED"))
 }

@@ -21,7 +21,7 @@ use crate::resolve::{self, Plan};
 const BUILT_IN: &[&str] = &["Int", "Float", "String", "Boolean", "ID"];
 
 /// Parses SDL, merging `extend type` definitions into the types they extend.
-pub fn parse(source_name: &str, sdl: &str) -> Result<ServiceDocument, LoadError> {
+pub(crate) fn parse(source_name: &str, sdl: &str) -> Result<ServiceDocument, LoadError> {
     let doc = async_graphql::parser::parse_schema(sdl).map_err(|e| {
         let pos = e.positions().next().unwrap_or_default();
         LoadError::Syntax {
@@ -72,7 +72,10 @@ fn extend(base: &mut TypeDefinition, ext: TypeDefinition) {
 }
 
 /// Builds the executable schema; resolvers share `engine`.
-pub fn build(doc: &ServiceDocument, engine: &Arc<Engine>) -> Result<SchemaBuilder, LoadError> {
+pub(crate) fn build(
+    doc: &ServiceDocument,
+    engine: &Arc<Engine>,
+) -> Result<SchemaBuilder, LoadError> {
     let index = &engine.index;
     let mut builder = Schema::build(&index.query, index.mutation.as_deref(), None);
     for def in &doc.definitions {
@@ -200,7 +203,7 @@ fn input_value(a: &InputValueDefinition) -> InputValue {
 }
 
 /// The SDL's type as the dynamic schema spells it.
-pub fn type_ref(ty: &Type) -> TypeRef {
+pub(crate) fn type_ref(ty: &Type) -> TypeRef {
     let base = match &ty.base {
         BaseType::Named(n) => TypeRef::Named(n.to_string().into()),
         BaseType::List(inner) => TypeRef::List(Box::new(type_ref(inner))),

@@ -14,7 +14,7 @@ use crate::answer::headers;
 use crate::{Answer, Error, Request};
 
 /// Sends one request to an `http://` URL without touching its path.
-pub async fn send(req: &Request) -> Result<Answer, Error> {
+pub(crate) async fn send(req: &Request) -> Result<Answer, Error> {
     let rest = req.url.strip_prefix("http://").ok_or(Error::RawNeedsHttp)?;
     let authority = rest.find(['/', '?']).map_or(rest, |i| &rest[..i]);
     let start = Instant::now();

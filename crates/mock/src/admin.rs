@@ -8,7 +8,7 @@ use crate::problem::{Problem, ProblemKind};
 use crate::{Incoming, Mock, Outgoing};
 
 /// The reserved prefix.
-pub const PREFIX: &str = "/__cartwright";
+pub(crate) const PREFIX: &str = "/__cartwright";
 
 const ENDPOINTS: &[&str] = &[
     "GET /__cartwright/health",
@@ -21,12 +21,12 @@ const ENDPOINTS: &[&str] = &[
 ];
 
 /// Whether a path belongs to the admin API.
-pub fn is_admin(path: &str) -> bool {
+pub(crate) fn is_admin(path: &str) -> bool {
     path == PREFIX || path.starts_with("/__cartwright/")
 }
 
 /// Answers an admin request.
-pub fn handle(mock: &Mock, req: &Incoming) -> Result<Outgoing, Problem> {
+pub(crate) fn handle(mock: &Mock, req: &Incoming) -> Result<Outgoing, Problem> {
     let path = req.path.trim_end_matches('/');
     let ok = |v: Value| Ok(Outgoing::json(StatusCode::OK, "application/json", &v));
     match (&req.method, path.strip_prefix(PREFIX).unwrap_or("")) {

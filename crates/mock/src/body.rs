@@ -12,7 +12,7 @@ use crate::{Config, Incoming};
 
 /// Checks the body, pushing violations to `issues`; a body that cannot be read at all is a
 /// `Problem`. Returns the parsed body, so what follows does not parse it again.
-pub fn validate(
+pub(crate) fn validate(
     op: &Operation,
     req: &Incoming,
     config: &Config,
@@ -117,7 +117,7 @@ fn parse(
 }
 
 /// Parses JSON after a cheap scan that refuses nesting deeper than `limit`.
-pub fn json(bytes: &[u8], limit: usize) -> Result<Value, Problem> {
+pub(crate) fn json(bytes: &[u8], limit: usize) -> Result<Value, Problem> {
     if let Some(at) = too_deep(bytes, limit) {
         return Err(Problem::new(
             StatusCode::BAD_REQUEST,

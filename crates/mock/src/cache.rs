@@ -12,7 +12,7 @@ use serde_json::Value;
 
 /// What a cached body depends on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct BodyKey {
+pub(crate) struct BodyKey {
     /// Pointer of the operation in its document, with the API's source (unique across APIs).
     pub operation: String,
     /// The status answered.
@@ -30,7 +30,7 @@ pub struct BodyKey {
 /// A bounded map from [`BodyKey`] to serialised bodies, and from bodies to their parsed
 /// JSON (behaviours patch the parsed form of a cached body on every request).
 #[derive(Debug, Default)]
-pub struct BodyCache {
+pub(crate) struct BodyCache {
     bodies: RwLock<HashMap<BodyKey, Bytes>>,
     parsed: RwLock<HashMap<Bytes, Arc<Value>>>,
 }
@@ -39,7 +39,7 @@ const CAPACITY: usize = 4096;
 
 impl BodyCache {
     /// The cached body, or `make`'s, which is cached when it succeeds.
-    pub fn get_or_try<E>(
+    pub(crate) fn get_or_try<E>(
         &self,
         key: BodyKey,
         make: impl FnOnce() -> Result<Bytes, E>,
@@ -62,7 +62,7 @@ impl BodyCache {
     }
 
     /// The body parsed as JSON, parsed once per distinct body.
-    pub fn parsed(&self, body: &Bytes) -> Option<Arc<Value>> {
+    pub(crate) fn parsed(&self, body: &Bytes) -> Option<Arc<Value>> {
         if let Some(v) = self
             .parsed
             .read()
@@ -81,7 +81,7 @@ impl BodyCache {
     }
 
     /// Forgets every body (after a reload the operations may differ).
-    pub fn clear(&self) {
+    pub(crate) fn clear(&self) {
         self.bodies
             .write()
             .unwrap_or_else(|p| p.into_inner())

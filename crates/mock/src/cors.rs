@@ -8,7 +8,7 @@ use crate::problem::{Problem, ProblemKind};
 use crate::{Config, Incoming, Mock, Outgoing};
 
 /// Whether the request's `Origin` may call: always, when no allow-list is configured.
-pub fn origin_allowed(config: &Config, origin: &str) -> bool {
+pub(crate) fn origin_allowed(config: &Config, origin: &str) -> bool {
     config.allow_origins.as_ref().is_none_or(|list| {
         list.iter()
             .any(|o| o == "*" || o.eq_ignore_ascii_case(origin))
@@ -16,7 +16,7 @@ pub fn origin_allowed(config: &Config, origin: &str) -> bool {
 }
 
 /// 401 for a request from an origin outside the allow-list.
-pub fn check_origin(config: &Config, req: &Incoming) -> Result<(), Problem> {
+pub(crate) fn check_origin(config: &Config, req: &Incoming) -> Result<(), Problem> {
     match req.header("origin") {
         Some(origin) if !origin_allowed(config, origin) => Err(Problem::new(
             StatusCode::UNAUTHORIZED,
@@ -30,7 +30,7 @@ pub fn check_origin(config: &Config, req: &Incoming) -> Result<(), Problem> {
 
 /// Answers a preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`).
 /// `None` when the request is not a preflight or its path has no operations.
-pub fn preflight(mock: &Mock, req: &Incoming) -> Option<Result<Outgoing, Problem>> {
+pub(crate) fn preflight(mock: &Mock, req: &Incoming) -> Option<Result<Outgoing, Problem>> {
     if req.method != http::Method::OPTIONS {
         return None;
     }
@@ -63,7 +63,7 @@ pub fn preflight(mock: &Mock, req: &Incoming) -> Option<Result<Outgoing, Problem
 }
 
 /// Every method the path has, across the loaded APIs.
-pub fn methods_of(mock: &Mock, path: &str) -> Vec<Method> {
+pub(crate) fn methods_of(mock: &Mock, path: &str) -> Vec<Method> {
     let mut methods = Vec::new();
     for api in mock.apis().iter() {
         let Some(rest) = api.strip_base(path) else {
@@ -79,7 +79,7 @@ pub fn methods_of(mock: &Mock, path: &str) -> Vec<Method> {
 }
 
 /// Adds CORS headers to an answer for a cross-origin request.
-pub fn decorate(config: &Config, req: &Incoming, out: &mut Outgoing) {
+pub(crate) fn decorate(config: &Config, req: &Incoming, out: &mut Outgoing) {
     let Some(origin) = req.header("origin") else {
         return;
     };

@@ -145,7 +145,7 @@ impl Journal {
 }
 
 /// Now, in milliseconds since the epoch.
-pub fn now_ms() -> u128 {
+pub(crate) fn now_ms() -> u128 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis())

@@ -2,10 +2,10 @@
 //! against declared response media types, and the `Prefer` header. Range matching itself
 //! is `cartwright_model::media`, shared with the contract judgement of answers.
 
-pub use cartwright_model::media::{covers, essence};
+pub(crate) use cartwright_model::media::{covers, essence};
 
 /// The declared request media type that a `Content-Type` selects: exact first, then ranges.
-pub fn request_media<'a>(
+pub(crate) fn request_media<'a>(
     declared: impl Iterator<Item = &'a str> + Clone,
     content_type: &str,
 ) -> Option<&'a str> {
@@ -40,7 +40,7 @@ fn parse_accept(accept: &str) -> Vec<Accepted> {
 
 /// Chooses among declared response media types by `Accept`. `Ok(None)` when nothing is
 /// declared; `Err(())` when something is declared but nothing is acceptable (406).
-pub fn response_media<'a>(
+pub(crate) fn response_media<'a>(
     declared: &[&'a str],
     accept: Option<&str>,
 ) -> Result<Option<&'a str>, ()> {
@@ -67,7 +67,7 @@ pub fn response_media<'a>(
 
 /// Preferences from `Prefer: code=404, example=name, dynamic=true, seed=7`.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Prefer {
+pub(crate) struct Prefer {
     /// A status to answer with.
     pub code: Option<u16>,
     /// A named example to answer with.
@@ -79,7 +79,7 @@ pub struct Prefer {
 }
 
 /// Parses the `Prefer` header; unknown preferences are ignored, as RFC 7240 asks.
-pub fn prefer(header: Option<&str>) -> Prefer {
+pub(crate) fn prefer(header: Option<&str>) -> Prefer {
     let mut p = Prefer::default();
     for item in header.into_iter().flat_map(|h| h.split([',', ';'])) {
         let Some((k, v)) = item.split_once('=') else {

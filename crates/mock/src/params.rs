@@ -11,7 +11,7 @@ use crate::Incoming;
 use crate::problem::Issue;
 
 /// The request's raw parameter sources, parsed once per request.
-pub struct Raw<'r> {
+pub(crate) struct Raw<'r> {
     /// Decoded path parameters.
     pub path: &'r [(String, String)],
     /// Decoded query pairs, in order.
@@ -24,7 +24,7 @@ pub struct Raw<'r> {
 
 impl<'r> Raw<'r> {
     /// Parses the query string and cookies of a request.
-    pub fn new(request: &'r Incoming, path: &'r [(String, String)]) -> Self {
+    pub(crate) fn new(request: &'r Incoming, path: &'r [(String, String)]) -> Self {
         let query = request
             .query
             .as_deref()
@@ -59,7 +59,7 @@ impl<'r> Raw<'r> {
 }
 
 /// Validates every parameter of the operation, pushing one issue per violation.
-pub fn validate(op: &Operation, raw: &Raw<'_>, issues: &mut Vec<Issue>, spec: &str) {
+pub(crate) fn validate(op: &Operation, raw: &Raw<'_>, issues: &mut Vec<Issue>, spec: &str) {
     for p in &op.parameters {
         let pointer = cartwright_source::pointer::from_tokens(&[p.location.as_str(), &p.name]);
         let Some(value) = extract(p, raw) else {
@@ -242,7 +242,7 @@ fn object_from(text: &str, sep: &str, explode: bool, schema: &Value) -> Value {
 }
 
 /// The primary JSON type a schema asks for (`string` when unsure).
-pub fn kind_of(schema: &Value) -> &str {
+pub(crate) fn kind_of(schema: &Value) -> &str {
     match schema.get("type") {
         Some(Value::String(t)) => t,
         Some(Value::Array(ts)) => ts
@@ -261,7 +261,7 @@ fn item_shape(schema: &Value) -> &Value {
 }
 
 /// Text to the JSON type a schema asks for; text that does not fit stays a string.
-pub fn coerce(text: &str, schema: &Value) -> Value {
+pub(crate) fn coerce(text: &str, schema: &Value) -> Value {
     let kinds: Vec<&str> = match schema.get("type") {
         Some(Value::String(t)) => vec![t.as_str()],
         Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),

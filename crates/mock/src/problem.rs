@@ -10,7 +10,7 @@ use crate::{ErrorStyle, Outgoing};
 
 /// One thing wrong with a request.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Issue {
+pub(crate) struct Issue {
     /// JSON pointer into the request: `/body/items/0/qty`, `/query/limit`, `/header/API-token`.
     pub pointer: String,
     /// Where the violated rule is in the spec: `file#/components/schemas/Item/properties/qty/minimum`.
@@ -23,7 +23,7 @@ pub struct Issue {
 /// What kind of problem an answer reports: stable names, rendered as
 /// `urn:cartwright:problem:<kind>` and as the upper-case code of an API's own error envelope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProblemKind {
+pub(crate) enum ProblemKind {
     /// A path under the admin prefix that is no admin endpoint.
     AdminNotFound,
     /// A clock command the clock cannot follow.
@@ -68,7 +68,7 @@ pub enum ProblemKind {
 
 impl ProblemKind {
     /// The kind's stable name (`not-found`).
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ProblemKind::AdminNotFound => "admin-not-found",
             ProblemKind::BadClock => "bad-clock",
@@ -102,7 +102,7 @@ impl std::fmt::Display for ProblemKind {
 
 /// An error answer before rendering.
 #[derive(Debug, Clone)]
-pub struct Problem {
+pub(crate) struct Problem {
     /// The status.
     pub status: StatusCode,
     /// A short, stable kind (`validation`, `not-found`, ...), rendered as `urn:cartwright:problem:<kind>`.
@@ -119,7 +119,7 @@ pub struct Problem {
 
 impl Problem {
     /// A problem without issues.
-    pub fn new(
+    pub(crate) fn new(
         status: StatusCode,
         kind: ProblemKind,
         title: impl Into<String>,
@@ -137,13 +137,13 @@ impl Problem {
 
     /// Adds an extra member.
     #[must_use]
-    pub fn with(mut self, key: &str, value: Value) -> Self {
+    pub(crate) fn with(mut self, key: &str, value: Value) -> Self {
         self.extra.insert(key.to_owned(), value);
         self
     }
 
     /// The problem+json document.
-    pub fn document(&self) -> Value {
+    pub(crate) fn document(&self) -> Value {
         let mut doc = json!({
             "type": format!("urn:cartwright:problem:{}", self.kind),
             "title": self.title,
@@ -163,7 +163,7 @@ impl Problem {
     }
 
     /// Renders in the configured style; the API's own shape needs an operation that declares one.
-    pub fn render(
+    pub(crate) fn render(
         &self,
         style: ErrorStyle,
         api: Option<&Api>,

@@ -13,7 +13,7 @@ use crate::problem::{Problem, ProblemKind};
 use crate::{Config, Incoming, Outgoing};
 
 /// The answer for a valid request; bodies come from `cache` when this answer was given before.
-pub fn respond(
+pub(crate) fn respond(
     api: &Api,
     op: &Operation,
     req: &Incoming,
@@ -193,7 +193,7 @@ fn conforming(api: &Api, schema: &cartwright_model::Schema, seed: u64, mode: Mod
 }
 
 /// A value generated for the schema at `pointer`.
-pub fn generate(api: &Api, pointer: &str, seed: u64, mode: Mode) -> Value {
+pub(crate) fn generate(api: &Api, pointer: &str, seed: u64, mode: Mode) -> Value {
     Generator::new(&api.document, seed, mode)
         .value(&json!({"$ref": format!("#{pointer}")}), Direction::Response)
 }

@@ -26,7 +26,11 @@ pub enum Credential<'r> {
 }
 
 /// Checks the operation's requirements: any alternative (OR) whose schemes all hold (AND).
-pub fn check(api: &Api, op: &Operation, raw: &Raw<'_>) -> Result<(), (Problem, Vec<String>)> {
+pub(crate) fn check(
+    api: &Api,
+    op: &Operation,
+    raw: &Raw<'_>,
+) -> Result<(), (Problem, Vec<String>)> {
     if op.security.is_empty() || op.security.iter().any(|r| r.schemes.is_empty()) {
         return Ok(());
     }

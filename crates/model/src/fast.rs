@@ -29,7 +29,7 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// Recognises `source` as a literal or a plain path.
-pub fn recognise(source: &str) -> Option<Fast> {
+pub(crate) fn recognise(source: &str) -> Option<Fast> {
     let s = source.trim();
     match s {
         "none" | "None" => return Some(Fast::Literal(None)),

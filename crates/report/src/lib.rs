@@ -1,7 +1,7 @@
 //! Reports of a run, made from [`cartwright_outcome::Run`] alone: a terminal summary
-//! ([`terminal`], with [`progress_line`] for each case as it finishes), JUnit XML
-//! ([`junit`]), JSON ([`json`]), and the process exit code ([`exit_code`] and the codes
-//! [`PASSED`], [`FAILED`], [`INVALID`], [`RUNTIME`]).
+//! ([`terminal`], with [`progress_line`] for each case as it finishes, and [`details`] when
+//! those lines are already on the screen), JUnit XML ([`junit`]), JSON ([`json`]), and the
+//! process exit code ([`exit_code`], an [`Exit`] that every command of the binary ends with).
 //!
 //! Decisions:
 //!

@@ -8,7 +8,7 @@ use serde::de::{DeserializeOwned, Deserializer, Visitor};
 
 /// The keys a mapping of type `T` may have (its fields, or its variants for an enum);
 /// empty for types that are not read from a mapping.
-pub fn of<T: DeserializeOwned>() -> &'static [&'static str] {
+pub(crate) fn of<T: DeserializeOwned>() -> &'static [&'static str] {
     let mut found = None;
     // The probe always fails: it stops serde as soon as the names are known.
     let _ = T::deserialize(Probe(&mut found));

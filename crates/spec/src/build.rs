@@ -11,7 +11,7 @@ use crate::compile::Compiler;
 use cartwright_source::pointer::{deref, join};
 
 /// What an operation is built from: its place in the document.
-pub struct Site<'d> {
+pub(crate) struct Site<'d> {
     /// The path template.
     pub path: &'d str,
     /// The method.
@@ -28,7 +28,7 @@ pub struct Site<'d> {
 
 /// Builds one operation, or the diagnostics that make it unsound.
 /// Warnings (such as examples that break their schema) go to `warnings` either way.
-pub fn operation(
+pub(crate) fn operation(
     doc: &Value,
     c: &mut Compiler<'_>,
     site: &Site<'_>,
@@ -329,7 +329,7 @@ fn responses(
 }
 
 /// `200`, `2XX`/`2xx` or `default`.
-pub fn status_key(key: &str) -> Option<StatusKey> {
+pub(crate) fn status_key(key: &str) -> Option<StatusKey> {
     if key == "default" {
         return Some(StatusKey::Default);
     }

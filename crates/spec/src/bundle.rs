@@ -14,11 +14,11 @@ use cartwright_source::pointer::{escape, unescape_fragment};
 use cartwright_source::{self as source, SourceDoc};
 
 /// Where bundled external documents live in the root document.
-pub const BUNDLE_KEY: &str = "x-cartwright-bundle";
+pub(crate) const BUNDLE_KEY: &str = "x-cartwright-bundle";
 
 /// A file that contributed to the bundle: its name and the pointer prefix of its content.
 #[derive(Debug, Clone)]
-pub struct FilePart {
+pub(crate) struct FilePart {
     /// The file name as shown in diagnostics.
     pub file: String,
     /// `""` for the root document, `/x-cartwright-bundle/N` for external ones.
@@ -27,7 +27,7 @@ pub struct FilePart {
 
 /// The bundled document and what it is made of.
 #[derive(Debug)]
-pub struct Bundle {
+pub(crate) struct Bundle {
     /// The root document with externals under [`BUNDLE_KEY`].
     pub doc: Value,
     /// The files, root first.
@@ -44,7 +44,7 @@ struct Loader<'s> {
 }
 
 /// Bundles `root` (read from `path`) with every file it references, transitively.
-pub fn bundle(path: &Path, root: SourceDoc, sources: &mut Sources) -> Bundle {
+pub(crate) fn bundle(path: &Path, root: SourceDoc, sources: &mut Sources) -> Bundle {
     let mut loader = Loader {
         sources,
         docs: vec![(path.to_path_buf(), root)],
@@ -259,7 +259,7 @@ fn display_ref(reference: &str, files: &[FilePart]) -> String {
 }
 
 /// All `$ref` strings with the pointer of the object holding them.
-pub fn collect_refs(value: &Value, ptr: &mut String, out: &mut Vec<(String, String)>) {
+pub(crate) fn collect_refs(value: &Value, ptr: &mut String, out: &mut Vec<(String, String)>) {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(r)) = map.get("$ref") {

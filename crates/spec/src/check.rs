@@ -10,7 +10,7 @@ use cartwright_source::pointer::{deref, join};
 
 /// The OpenAPI version family of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Version {
+pub(crate) enum Version {
     /// 3.0.x: JSON Schema draft 4 dialect with `nullable`.
     V30,
     /// 3.1.x: JSON Schema 2020-12.
@@ -18,7 +18,7 @@ pub enum Version {
 }
 
 /// Reads and checks the `openapi` field.
-pub fn version(doc: &Value) -> Result<Version, Diagnostic> {
+pub(crate) fn version(doc: &Value) -> Result<Version, Diagnostic> {
     let help = "cartwright reads OpenAPI 3.0 and 3.1 documents";
     match doc.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.0") => Ok(Version::V30),
@@ -45,7 +45,7 @@ pub fn version(doc: &Value) -> Result<Version, Diagnostic> {
 }
 
 /// Every structural finding of the document.
-pub fn check(doc: &Value) -> Vec<Diagnostic> {
+pub(crate) fn check(doc: &Value) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if doc.pointer("/info/title").and_then(Value::as_str).is_none() {
         out.push(

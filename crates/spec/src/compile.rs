@@ -30,7 +30,7 @@ const FRAGMENT: &AsciiSet = &CONTROLS
     .add(b']');
 
 /// Compiles schemas at pointers of one document, caching by pointer.
-pub struct Compiler<'d> {
+pub(crate) struct Compiler<'d> {
     doc: &'d Value,
     registry: Registry<'d>,
     cache: HashMap<String, Schema>,
@@ -38,7 +38,7 @@ pub struct Compiler<'d> {
 
 impl<'d> Compiler<'d> {
     /// Registers the document. Fails only if the registry rejects it.
-    pub fn new(doc: &'d Value) -> Result<Self, Diagnostic> {
+    pub(crate) fn new(doc: &'d Value) -> Result<Self, Diagnostic> {
         let registry = Registry::new()
             .draft(Draft::Draft202012)
             .add(DOC_URI, Draft::Draft202012.create_resource_ref(doc))
@@ -57,7 +57,7 @@ impl<'d> Compiler<'d> {
     }
 
     /// The compiled schema at `pointer`. A bare `$ref` compiles (and caches) its target instead.
-    pub fn compile(&mut self, pointer: &str) -> Result<Schema, Diagnostic> {
+    pub(crate) fn compile(&mut self, pointer: &str) -> Result<Schema, Diagnostic> {
         let target = match self.doc.pointer(pointer) {
             Some(Value::Object(m)) if m.len() == 1 => match m
                 .get("$ref")

@@ -39,7 +39,7 @@ const MAP: &[&str] = &[
 const LIST: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
 
 /// Every pointer in `doc` that holds a schema.
-pub fn schema_pointers(doc: &Value) -> BTreeSet<String> {
+pub(crate) fn schema_pointers(doc: &Value) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     for root in roots(doc) {
         visit(doc, &root, &mut found);
@@ -150,7 +150,7 @@ fn visit(doc: &Value, at: &str, found: &mut BTreeSet<String>) {
 
 /// Normalises every schema in place. `legacy` is true for OpenAPI 3.0 documents.
 /// Returns diagnostics for schemas that break their own dialect's rules.
-pub fn normalize(doc: &mut Value, legacy: bool) -> Vec<Diagnostic> {
+pub(crate) fn normalize(doc: &mut Value, legacy: bool) -> Vec<Diagnostic> {
     let pointers = schema_pointers(doc);
     let mut diagnostics = Vec::new();
     let mut ordered: Vec<&String> = pointers.iter().collect();

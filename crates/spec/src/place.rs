@@ -7,7 +7,7 @@ use crate::bundle::FilePart;
 
 /// Gives every diagnostic with a pointer (into the bundled document) a span in its own file,
 /// and rewrites the pointer to be relative to that file.
-pub fn place(diags: &mut [Diagnostic], files: &[FilePart], sources: &Sources) {
+pub(crate) fn place(diags: &mut [Diagnostic], files: &[FilePart], sources: &Sources) {
     for d in diags.iter_mut() {
         if d.span.is_some() {
             continue;
@@ -28,7 +28,7 @@ pub fn place(diags: &mut [Diagnostic], files: &[FilePart], sources: &Sources) {
 
 /// Drops repeated findings (a shared schema is reached by several operations) and orders
 /// the rest by place, so a user reads a file top to bottom.
-pub fn tidy(diags: &mut Vec<Diagnostic>) {
+pub(crate) fn tidy(diags: &mut Vec<Diagnostic>) {
     let mut seen = std::collections::HashSet::new();
     diags.retain(|d| {
         seen.insert((

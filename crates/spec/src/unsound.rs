@@ -10,7 +10,7 @@ use serde_json::Value;
 use cartwright_source::pointer::unescape_fragment;
 
 /// Whether any of `errors` (bundled pointers) lies in what the operation at `op_at` reaches.
-pub fn touched(doc: &Value, op_at: &str, item_at: &str, errors: &[&str]) -> Option<String> {
+pub(crate) fn touched(doc: &Value, op_at: &str, item_at: &str, errors: &[&str]) -> Option<String> {
     let mut reach: Vec<String> = vec![op_at.to_owned(), format!("{item_at}/parameters")];
     let mut seen: HashSet<String> = HashSet::new();
     let mut i = 0;

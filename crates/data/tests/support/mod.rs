@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 
 /// Compiles `schema` as a subschema of `root`, so its `#/components/...` references resolve
 /// wherever they are nested.
-pub fn validator(root: &Value, schema: &Value) -> jsonschema::Validator {
+pub(crate) fn validator(root: &Value, schema: &Value) -> jsonschema::Validator {
     let mut doc = root.clone();
     doc["x-case"] = schema.clone();
     let registry = jsonschema::Registry::new()

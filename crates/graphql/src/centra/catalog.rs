@@ -13,7 +13,7 @@ const DEFAULTS: &str = include_str!("defaults.yaml");
 
 /// The loaded catalog.
 #[derive(Debug)]
-pub struct Catalog {
+pub(super) struct Catalog {
     /// Markets.
     pub markets: Vec<Market>,
     /// Pricelists.
@@ -40,7 +40,7 @@ pub struct Catalog {
 
 impl Catalog {
     /// The defaults overlaid with `fixtures`, display items generated from `seed` if needed.
-    pub fn new(fixtures: Fixtures, seed: u64) -> Result<Catalog, LoadError> {
+    pub(super) fn new(fixtures: Fixtures, seed: u64) -> Result<Catalog, LoadError> {
         let d = Fixtures::from_str("built-in defaults", DEFAULTS)?;
         let pick = |a: Option<Vec<Named>>, b: Option<Vec<Named>>| a.or(b).unwrap_or_default();
         let charts = fixtures.size_charts.or(d.size_charts).unwrap_or_default();
@@ -107,45 +107,45 @@ impl Catalog {
     }
 
     /// A market by id.
-    pub fn market(&self, id: i64) -> Option<&Market> {
+    pub(super) fn market(&self, id: i64) -> Option<&Market> {
         self.markets.iter().find(|m| m.id == id)
     }
     /// A pricelist by id.
-    pub fn pricelist(&self, id: i64) -> Option<&Pricelist> {
+    pub(super) fn pricelist(&self, id: i64) -> Option<&Pricelist> {
         self.pricelists.iter().find(|p| p.id == id)
     }
     /// A language by code.
-    pub fn language(&self, code: &str) -> Option<&Language> {
+    pub(super) fn language(&self, code: &str) -> Option<&Language> {
         self.languages.iter().find(|l| l.code == code)
     }
     /// A country by code (case-insensitive, as shoppers type them).
-    pub fn country(&self, code: &str) -> Option<&Country> {
+    pub(super) fn country(&self, code: &str) -> Option<&Country> {
         self.countries
             .iter()
             .find(|c| c.code.eq_ignore_ascii_case(code))
     }
     /// A display item by id.
-    pub fn item(&self, id: i64) -> Option<&DisplayItem> {
+    pub(super) fn item(&self, id: i64) -> Option<&DisplayItem> {
         self.items
             .binary_search_by_key(&id, |i| i.id)
             .ok()
             .map(|i| &self.items[i])
     }
     /// A display item and size index by item id (`12-3`).
-    pub fn sku(&self, item: &str) -> Option<(&DisplayItem, usize)> {
+    pub(super) fn sku(&self, item: &str) -> Option<(&DisplayItem, usize)> {
         let (id, n) = item.split_once('-')?;
         let di = self.item(id.parse().ok()?)?;
         let n: usize = n.parse().ok()?;
         (n >= 1 && n <= di.sizes.len()).then_some((di, n - 1))
     }
     /// A voucher by code (case-insensitive).
-    pub fn voucher(&self, code: &str) -> Option<&Voucher> {
+    pub(super) fn voucher(&self, code: &str) -> Option<&Voucher> {
         self.vouchers
             .iter()
             .find(|v| v.code.eq_ignore_ascii_case(code))
     }
     /// The default language's code.
-    pub fn default_language(&self) -> &str {
+    pub(super) fn default_language(&self) -> &str {
         self.languages
             .iter()
             .find(|l| l.default)

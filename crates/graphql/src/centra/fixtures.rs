@@ -43,7 +43,7 @@ impl Fixtures {
 /// A market.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Market {
+pub(super) struct Market {
     /// Its id.
     pub id: i64,
     /// Its name.
@@ -53,7 +53,7 @@ pub struct Market {
 /// A pricelist and its currency.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Pricelist {
+pub(super) struct Pricelist {
     /// Its id.
     pub id: i64,
     /// Its name.
@@ -78,7 +78,7 @@ fn one() -> f64 {
 /// A language.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Language {
+pub(super) struct Language {
     /// Its code (`en`).
     pub code: String,
     /// Its name.
@@ -91,7 +91,7 @@ pub struct Language {
 /// A country and the market and pricelist choosing it leads to.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Country {
+pub(super) struct Country {
     /// ISO code.
     pub code: String,
     /// Its name.
@@ -113,7 +113,7 @@ pub struct Country {
 /// A country's state.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct State {
+pub(super) struct State {
     /// Its code.
     pub code: String,
     /// Its name.
@@ -123,7 +123,7 @@ pub struct State {
 /// Where a new session starts.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Start {
+pub(super) struct Start {
     /// Country code.
     pub country: String,
     /// Language code.
@@ -133,7 +133,7 @@ pub struct Start {
 /// A brand, collection or category.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Named {
+pub(super) struct Named {
     /// Its id.
     pub id: i64,
     /// Its name.
@@ -149,7 +149,7 @@ pub(super) struct Generate {
 /// A display item (a product as the shop shows it) and its sizes.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct DisplayItem {
+pub(super) struct DisplayItem {
     /// Its id.
     pub id: i64,
     /// Its name in the default language.
@@ -184,7 +184,7 @@ fn yes() -> bool {
 /// A code voucher: a percentage or an amount off the items.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Voucher {
+pub(super) struct Voucher {
     /// The code shoppers type.
     pub code: String,
     /// Its name.
@@ -198,7 +198,7 @@ pub struct Voucher {
 /// A customer who can log in.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Customer {
+pub(super) struct Customer {
     /// Login email.
     pub email: String,
     /// Login password.

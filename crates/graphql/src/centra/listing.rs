@@ -42,7 +42,7 @@ fn passes(item: &DisplayItem, applied: &Applied, except: Option<&str>) -> bool {
 }
 
 /// Page `page` of `total` entries, `limit` per page, as `PaginationInfo`; with the range.
-pub fn pagination(total: usize, page: i64, limit: i64) -> (Json, std::ops::Range<usize>) {
+pub(super) fn pagination(total: usize, page: i64, limit: i64) -> (Json, std::ops::Range<usize>) {
     let limit = limit.max(1);
     let last = ((total as i64 + limit - 1) / limit).max(1);
     // "The page can be different from the requested page if an invalid page was requested."
@@ -58,7 +58,7 @@ pub fn pagination(total: usize, page: i64, limit: i64) -> (Json, std::ops::Range
 }
 
 /// The `DisplayItemList` for `args`.
-pub fn display_items(
+pub(super) fn display_items(
     cat: &Catalog,
     view: View<'_>,
     args: &ObjectAccessor<'_>,

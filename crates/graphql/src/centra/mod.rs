@@ -40,7 +40,7 @@ pub const TOKENS: &[(&str, &str)] = &[
 
 /// The Centra behaviour: catalog, sessions, tokens.
 #[derive(Debug)]
-pub struct Centra {
+pub(crate) struct Centra {
     catalog: Catalog,
     store: Store,
     session_token: String,
@@ -50,7 +50,7 @@ pub struct Centra {
 
 impl Centra {
     /// The behaviour over `fixtures`, with tokens from `secret` (name → configured value).
-    pub fn new(
+    pub(crate) fn new(
         fixtures: Fixtures,
         seed: u64,
         secret: impl Fn(&str) -> Option<String>,

@@ -17,7 +17,7 @@ use crate::behaviour::{Index, Kind, Plan};
 type Outcome = Result<Option<String>, Json>;
 
 /// The payload of a mutation the behaviour knows; `None` for the others (generated).
-pub fn answer(
+pub(super) fn answer(
     c: &Centra,
     index: &Index,
     plan: &Plan,

@@ -64,7 +64,12 @@ fn view<'a>(cat: &'a Catalog, h: &'a Here) -> View<'a> {
 }
 
 /// The answer to a root query the behaviour knows.
-pub fn answer(c: &Centra, plan: &Plan, ctx: &ResolverContext<'_>, access: &Access) -> Option<Json> {
+pub(super) fn answer(
+    c: &Centra,
+    plan: &Plan,
+    ctx: &ResolverContext<'_>,
+    access: &Access,
+) -> Option<Json> {
     let cat = &c.catalog;
     let args = &ctx.args;
     let h = here(c, args, access);

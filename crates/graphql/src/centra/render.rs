@@ -9,7 +9,7 @@ use super::fixtures::{Country, DisplayItem, Language, Market, Named, Pricelist};
 
 /// Whose eyes a value is rendered for.
 #[derive(Clone, Copy)]
-pub struct View<'a> {
+pub(super) struct View<'a> {
     /// The catalog.
     pub cat: &'a Catalog,
     /// Prices are in this pricelist; none means prices are `null`.
@@ -21,13 +21,13 @@ pub struct View<'a> {
 }
 
 /// Rounds to cents, as prices are shown (and never shows `-0.00`: an empty sum is -0.0).
-pub fn cents(v: f64) -> f64 {
+pub(super) fn cents(v: f64) -> f64 {
     let r = (v * 100.0).round() / 100.0;
     if r == 0.0 { 0.0 } else { r }
 }
 
 /// A `MonetaryValue` in a pricelist's currency.
-pub fn money(value: f64, pl: &Pricelist) -> Json {
+pub(super) fn money(value: f64, pl: &Pricelist) -> Json {
     let value = cents(value);
     json!({
         "value": value,
@@ -41,7 +41,7 @@ pub fn money(value: f64, pl: &Pricelist) -> Json {
 }
 
 /// A display item's unit price in a pricelist.
-pub fn price(item: &DisplayItem, pl: &Pricelist) -> f64 {
+pub(super) fn price(item: &DisplayItem, pl: &Pricelist) -> f64 {
     item.prices
         .get(&pl.id.to_string())
         .copied()
@@ -49,15 +49,15 @@ pub fn price(item: &DisplayItem, pl: &Pricelist) -> f64 {
 }
 
 /// Which of a display item's fields a query selects (rendering the others would be wasted).
-pub type Want<'w> = &'w dyn Fn(&str) -> bool;
+pub(super) type Want<'w> = &'w dyn Fn(&str) -> bool;
 
 /// Every field.
-pub fn all(_: &str) -> bool {
+pub(super) fn all(_: &str) -> bool {
     true
 }
 
 /// A display item, with the fields `want` asks for.
-pub fn display_item(item: &DisplayItem, v: View<'_>, want: Want<'_>) -> Json {
+pub(super) fn display_item(item: &DisplayItem, v: View<'_>, want: Want<'_>) -> Json {
     let mut out = serde_json::Map::new();
     let mut put = |key: &str, value: &dyn Fn() -> Json| {
         if want(key) {
@@ -171,33 +171,33 @@ fn find(list: &[Named], id: Option<i64>) -> Option<&Named> {
 }
 
 /// A brand or collection.
-pub fn named(n: &Named) -> Json {
+pub(super) fn named(n: &Named) -> Json {
     json!({"id": n.id, "name": n.name, "uri": super::slug(&n.name)})
 }
 
 /// A category (its `name` is a path of names in the schema).
-pub fn category(n: &Named) -> Json {
+pub(super) fn category(n: &Named) -> Json {
     json!({"id": n.id, "name": [n.name], "uri": super::slug(&n.name), "sortOrder": n.id})
 }
 
 /// A market.
-pub fn market(m: &Market) -> Json {
+pub(super) fn market(m: &Market) -> Json {
     json!({"id": m.id, "name": m.name})
 }
 
 /// A pricelist.
-pub fn pricelist(p: &Pricelist) -> Json {
+pub(super) fn pricelist(p: &Pricelist) -> Json {
     json!({"id": p.id, "name": p.name, "comment": null, "currency": money(0.0, p)["currency"]})
 }
 
 /// A language.
-pub fn language(l: &Language) -> Json {
+pub(super) fn language(l: &Language) -> Json {
     json!({"code": l.code, "name": l.name, "default": l.default, "languageCode": l.code,
            "languageName": l.name, "countryCode": null})
 }
 
 /// A country.
-pub fn country(c: &Country, cat: &Catalog) -> Json {
+pub(super) fn country(c: &Country, cat: &Catalog) -> Json {
     let states: Vec<Json> = c
         .states
         .iter()

@@ -9,12 +9,12 @@ use super::render::{self, View, cents, money};
 use super::store::{Line, Session};
 
 /// A `UserError` (the schema's in-band error for mutations).
-pub fn user_error(message: &str, path: &[&str]) -> Json {
+pub(super) fn user_error(message: &str, path: &[&str]) -> Json {
     json!({"__typename": "UserErrorBase", "message": message, "path": path})
 }
 
 /// How a session sees the catalog.
-pub fn view<'a>(s: &'a Session, cat: &'a Catalog) -> View<'a> {
+pub(super) fn view<'a>(s: &'a Session, cat: &'a Catalog) -> View<'a> {
     View {
         cat,
         pricelist: cat.pricelist(s.pricelist),
@@ -24,7 +24,7 @@ pub fn view<'a>(s: &'a Session, cat: &'a Catalog) -> View<'a> {
 }
 
 /// The `Session` object.
-pub fn session(s: &Session, cat: &Catalog) -> Json {
+pub(super) fn session(s: &Session, cat: &Catalog) -> Json {
     let country = cat.country(&s.country);
     let state = country
         .and_then(|c| {
@@ -44,7 +44,7 @@ pub fn session(s: &Session, cat: &Catalog) -> Json {
 }
 
 /// The `Customer` object for a logged-in email.
-pub fn customer(cat: &Catalog, email: &str) -> Option<Json> {
+pub(super) fn customer(cat: &Catalog, email: &str) -> Option<Json> {
     let (i, c) = cat
         .customers
         .iter()
@@ -58,7 +58,7 @@ pub fn customer(cat: &Catalog, email: &str) -> Option<Json> {
 }
 
 /// One line as a `ProductLine`.
-pub fn line(l: &Line, s: &Session, cat: &Catalog) -> Json {
+pub(super) fn line(l: &Line, s: &Session, cat: &Catalog) -> Json {
     let v = view(s, cat);
     let Some((item, size)) = cat.sku(&l.item) else {
         return Json::Null;
@@ -103,7 +103,7 @@ fn totals(s: &Session, cat: &Catalog) -> (f64, Vec<(String, String, f64)>) {
 }
 
 /// The `Selection` object.
-pub fn selection(s: &Session, cat: &Catalog) -> Json {
+pub(super) fn selection(s: &Session, cat: &Catalog) -> Json {
     let pl = cat.pricelist(s.pricelist);
     let m = |x: f64| pl.map_or(Json::Null, |pl| money(x, pl));
     let (subtotal, reductions) = totals(s, cat);
@@ -148,7 +148,7 @@ pub fn selection(s: &Session, cat: &Catalog) -> Json {
 }
 
 /// `addItem`: a new line, or more of an item already in the selection. The line's id.
-pub fn add_item(
+pub(super) fn add_item(
     s: &mut Session,
     cat: &Catalog,
     item: &str,
@@ -190,7 +190,7 @@ pub fn add_item(
 }
 
 /// `updateLine`: a new quantity (0 removes the line) or comment.
-pub fn update_line(
+pub(super) fn update_line(
     s: &mut Session,
     line_id: &str,
     quantity: Option<i64>,
@@ -218,12 +218,12 @@ pub fn update_line(
 }
 
 /// `deleteLine`.
-pub fn delete_line(s: &mut Session, line_id: &str) -> Result<(), Json> {
+pub(super) fn delete_line(s: &mut Session, line_id: &str) -> Result<(), Json> {
     update_line(s, line_id, Some(0), None)
 }
 
 /// `addVoucher`: known codes only, once each.
-pub fn add_voucher(s: &mut Session, cat: &Catalog, code: &str) -> Result<(), Json> {
+pub(super) fn add_voucher(s: &mut Session, cat: &Catalog, code: &str) -> Result<(), Json> {
     let Some(v) = cat.voucher(code) else {
         return Err(user_error(
             &format!("voucher `{code}` does not exist"),
@@ -237,7 +237,7 @@ pub fn add_voucher(s: &mut Session, cat: &Catalog, code: &str) -> Result<(), Jso
 }
 
 /// `removeVoucher`.
-pub fn remove_voucher(s: &mut Session, code: &str) -> Result<(), Json> {
+pub(super) fn remove_voucher(s: &mut Session, code: &str) -> Result<(), Json> {
     let before = s.vouchers.len();
     s.vouchers.retain(|c| !c.eq_ignore_ascii_case(code));
     if s.vouchers.len() == before {
@@ -250,7 +250,7 @@ pub fn remove_voucher(s: &mut Session, code: &str) -> Result<(), Json> {
 }
 
 /// `setCountryState`: the country, and with it the market and pricelist (repricing the cart).
-pub fn set_country(
+pub(super) fn set_country(
     s: &mut Session,
     cat: &Catalog,
     code: &str,

@@ -12,7 +12,7 @@ const MAX_SESSIONS: usize = 50_000;
 
 /// One selection line.
 #[derive(Debug, Clone)]
-pub struct Line {
+pub(super) struct Line {
     /// Its id (`addItem` answers it; `updateLine` and `deleteLine` take it).
     pub id: String,
     /// The item (`displayItemId-size`).
@@ -25,7 +25,7 @@ pub struct Line {
 
 /// A shopper's session.
 #[derive(Debug, Clone)]
-pub struct Session {
+pub(super) struct Session {
     /// Country code.
     pub country: String,
     /// State code, where the country has states.
@@ -59,14 +59,14 @@ struct Inner {
 
 /// Every session, behind one short lock.
 #[derive(Debug)]
-pub struct Store {
+pub(super) struct Store {
     seed: u64,
     inner: Mutex<Inner>,
 }
 
 impl Store {
     /// An empty store minting tokens from `seed`.
-    pub fn new(seed: u64) -> Store {
+    pub(super) fn new(seed: u64) -> Store {
         Store {
             seed,
             inner: Mutex::new(Inner::default()),
@@ -79,7 +79,7 @@ impl Store {
     }
 
     /// Starts a session and returns its new token.
-    pub fn create(&self, mut session: Session) -> String {
+    pub(super) fn create(&self, mut session: Session) -> String {
         let mut inner = self.lock();
         inner.minted += 1;
         let n = inner.minted;
@@ -100,22 +100,22 @@ impl Store {
     }
 
     /// Whether a token names a session.
-    pub fn contains(&self, token: &str) -> bool {
+    pub(super) fn contains(&self, token: &str) -> bool {
         self.lock().sessions.contains_key(token)
     }
 
     /// Reads or changes a session; `None` when the token is unknown.
-    pub fn with<R>(&self, token: &str, f: impl FnOnce(&mut Session) -> R) -> Option<R> {
+    pub(super) fn with<R>(&self, token: &str, f: impl FnOnce(&mut Session) -> R) -> Option<R> {
         self.lock().sessions.get_mut(token).map(f)
     }
 
     /// Forgets every session and restarts the token sequence.
-    pub fn reset(&self) {
+    pub(super) fn reset(&self) {
         *self.lock() = Inner::default();
     }
 
     /// How many sessions are kept.
-    pub fn count(&self) -> usize {
+    pub(super) fn count(&self) -> usize {
         self.lock().sessions.len()
     }
 }

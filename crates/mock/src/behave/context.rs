@@ -11,7 +11,7 @@ use super::tokens::same_secret;
 use crate::Incoming;
 
 /// The evaluation context of one request.
-pub struct Ctx {
+pub(crate) struct Ctx {
     /// Shared with minijinja's view of it while an expression runs; copied on write only if
     /// a view were still alive.
     json: Arc<Value>,
@@ -23,7 +23,7 @@ pub struct Ctx {
 
 impl Ctx {
     /// A context from its JSON and the API's shared names.
-    pub fn new(json: Value, globals: Arc<Value>) -> Ctx {
+    pub(crate) fn new(json: Value, globals: Arc<Value>) -> Ctx {
         Ctx {
             json: Arc::new(json),
             globals,
@@ -32,17 +32,17 @@ impl Ctx {
     }
 
     /// Sets a top-level name.
-    pub fn set(&mut self, name: &str, v: Value) {
+    pub(crate) fn set(&mut self, name: &str, v: Value) {
         Arc::make_mut(&mut self.json)[name] = v;
     }
 
     /// A top-level value to change in place.
-    pub fn get_mut(&mut self, name: &str) -> &mut Value {
+    pub(crate) fn get_mut(&mut self, name: &str) -> &mut Value {
         &mut Arc::make_mut(&mut self.json)[name]
     }
 
     /// A top-level value.
-    pub fn get(&self, name: &str) -> &Value {
+    pub(crate) fn get(&self, name: &str) -> &Value {
         &self.json[name]
     }
 
@@ -73,7 +73,7 @@ impl Ctx {
     }
 
     /// Evaluates an expression.
-    pub fn eval(&mut self, e: &Expr) -> Result<Option<Value>, ExprError> {
+    pub(crate) fn eval(&mut self, e: &Expr) -> Result<Option<Value>, ExprError> {
         match e.fast() {
             Some(f) => Ok(self.lookup(f)),
             None => e.eval(&self.jinja()),
@@ -81,7 +81,7 @@ impl Ctx {
     }
 
     /// Whether a condition holds.
-    pub fn holds(&mut self, e: &Expr) -> Result<bool, ExprError> {
+    pub(crate) fn holds(&mut self, e: &Expr) -> Result<bool, ExprError> {
         match e.fast() {
             Some(f) => Ok(truthy(self.lookup(f).as_ref())),
             None => e.truthy(&self.jinja()),
@@ -89,7 +89,7 @@ impl Ctx {
     }
 
     /// Evaluates a shape; fields whose expression is none are left out.
-    pub fn shape(&mut self, s: &Shape) -> Result<Option<Value>, ExprError> {
+    pub(crate) fn shape(&mut self, s: &Shape) -> Result<Option<Value>, ExprError> {
         Ok(match s {
             Shape::Expr(e) => self.eval(e)?,
             Shape::Literal(v) => Some(v.clone()),
@@ -113,7 +113,7 @@ impl Ctx {
     }
 
     /// Evaluates with an extra name bound (`item`, `this`); `f` only evaluates.
-    pub fn with<T>(&mut self, name: &str, v: Value, f: impl FnOnce(&mut Ctx) -> T) -> T {
+    pub(crate) fn with<T>(&mut self, name: &str, v: Value, f: impl FnOnce(&mut Ctx) -> T) -> T {
         self.layers.push((name.to_owned(), v));
         let out = f(self);
         self.layers.pop();
@@ -123,7 +123,7 @@ impl Ctx {
 
 /// The request as expressions see it: `method`, `path` (decoded parameters), `query`,
 /// `headers` (lower-case names; headers that carry secrets left out) and `body`.
-pub fn request(req: &Incoming, params: &[(String, String)], secrets: &[SecretDef]) -> Value {
+pub(super) fn request(req: &Incoming, params: &[(String, String)], secrets: &[SecretDef]) -> Value {
     let path: Map<String, Value> = params
         .iter()
         .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
@@ -176,7 +176,11 @@ fn body(req: &Incoming) -> Value {
 
 /// The token a request carries in the first carrier that has one; `params` are the
 /// request's path parameters, for sessions named in the URL.
-pub fn token(req: &Incoming, params: &[(String, String)], carriers: &[Carrier]) -> Option<String> {
+pub(super) fn token(
+    req: &Incoming,
+    params: &[(String, String)],
+    carriers: &[Carrier],
+) -> Option<String> {
     carriers
         .iter()
         .find_map(|c| match c {
@@ -218,7 +222,7 @@ fn accept_param(accept: &str, name: &str) -> Option<String> {
 }
 
 /// Which declared secrets the request carries correctly: `secret.<name>` is true or false.
-pub fn secrets(req: &Incoming, defs: &[SecretDef], values: &[(String, String)]) -> Value {
+pub(super) fn secrets(req: &Incoming, defs: &[SecretDef], values: &[(String, String)]) -> Value {
     let mut out = Map::new();
     for def in defs {
         let expected = values.iter().find(|(n, _)| *n == def.name).map(|(_, v)| v);

@@ -30,7 +30,7 @@ use crate::{Config, Incoming, Outgoing};
 type Sent<'r> = (&'r Incoming, &'r [(String, String)]);
 
 /// State, outbox and clock of one mock.
-pub struct Behave {
+pub(crate) struct Behave {
     world: Mutex<World>,
     /// The virtual clock.
     pub clock: Clock,
@@ -49,7 +49,7 @@ impl Default for Behave {
 }
 
 /// What the spec's answer should be made from, once the steps have run.
-pub struct Plan<'a> {
+pub(crate) struct Plan<'a> {
     /// The status to answer with (`None`: the operation's default).
     pub status: Option<u16>,
     /// Why, when the status is a refusal the operation may not declare.
@@ -63,7 +63,7 @@ pub struct Plan<'a> {
 }
 
 /// A finished answer or a plan for one.
-pub enum Outcome<'a> {
+pub(crate) enum Outcome<'a> {
     /// Answer with this (an idempotent repeat, or a refusal).
     Done(Outgoing),
     /// Make the answer from the spec, then patch it.
@@ -72,7 +72,7 @@ pub enum Outcome<'a> {
 
 /// The session an operation works on; its state is the context's `state`, so that steps
 /// change one copy.
-pub struct Current {
+pub(crate) struct Current {
     kind: String,
     token: Option<String>,
     expires: Option<i64>,
@@ -82,13 +82,13 @@ pub struct Current {
 
 impl Behave {
     /// Forgets all state and the outbox, and resets the clock.
-    pub fn reset(&self) {
+    pub(crate) fn reset(&self) {
         *self.lock() = World::default();
         self.clock.reset();
     }
 
     /// The outbox, optionally only the messages to one recipient.
-    pub fn outbox(&self, to: Option<&str>) -> Vec<Value> {
+    pub(crate) fn outbox(&self, to: Option<&str>) -> Vec<Value> {
         self.lock()
             .outbox
             .iter()
@@ -99,7 +99,7 @@ impl Behave {
 
     /// Runs `f` on an API's inferred items under the state lock, so a read-modify-write
     /// of one item is atomic like a behaviour's steps.
-    pub fn with_items<R>(
+    pub(crate) fn with_items<R>(
         &self,
         api: &Api,
         f: impl FnOnce(&mut std::collections::HashMap<usize, crate::resources::Items>) -> R,
@@ -118,7 +118,7 @@ impl Behave {
     }
 
     /// Runs the API's rules and the operation's binding for a valid request.
-    pub fn run<'a>(
+    pub(crate) fn run<'a>(
         &self,
         api: &Api,
         op: &'a Operation,
@@ -244,7 +244,7 @@ impl Behave {
     }
 
     /// Keeps an answer for idempotent repeats.
-    pub fn remember(&self, api: &Api, key: (String, String), out: &Outgoing) {
+    pub(crate) fn remember(&self, api: &Api, key: (String, String), out: &Outgoing) {
         let mut world = self.lock();
         world
             .apis
@@ -430,14 +430,18 @@ fn eval_problem(e: cartwright_model::ExprError) -> Problem {
 }
 
 /// Whether an operation needs the behaviour layer at all.
-pub fn applies(api: &Api, op: &Operation) -> bool {
+pub(crate) fn applies(api: &Api, op: &Operation) -> bool {
     op.behaviour.is_some()
         || !api.behaviours.sessions.is_empty()
         || !api.behaviours.browser_forbidden.is_empty()
 }
 
 /// Patches an answer made from the spec with the plan's body values and headers.
-pub fn apply(out: &mut Outgoing, plan: &mut Plan<'_>, cache: &BodyCache) -> Result<(), Problem> {
+pub(crate) fn apply(
+    out: &mut Outgoing,
+    plan: &mut Plan<'_>,
+    cache: &BodyCache,
+) -> Result<(), Problem> {
     let Some(r) = plan.respond else {
         return Ok(());
     };

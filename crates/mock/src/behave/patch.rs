@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::context::Ctx;
 
 /// The unescaped segments of a JSON pointer.
-pub fn segments(pointer: &str) -> Vec<Cow<'_, str>> {
+pub(super) fn segments(pointer: &str) -> Vec<Cow<'_, str>> {
     pointer
         .split('/')
         .skip(1)
@@ -24,7 +24,7 @@ pub fn segments(pointer: &str) -> Vec<Cow<'_, str>> {
 }
 
 /// Sets `v` at `pointer`, creating objects on the way; `None` removes the field.
-pub fn put(root: &mut Value, pointer: &str, v: Option<Value>) {
+pub(super) fn put(root: &mut Value, pointer: &str, v: Option<Value>) {
     put_at(root, &segments(pointer), v);
 }
 
@@ -79,7 +79,7 @@ fn child<'v>(m: &'v mut serde_json::Map<String, Value>, key: &str) -> &'v mut Va
 
 /// Applies a response patch: evaluates `shape` for every place `pointer` names, with `this`
 /// bound to the element a `*` stands for.
-pub fn patch(
+pub(super) fn patch(
     body: &mut Value,
     pointer: &str,
     shape: &Shape,

@@ -11,7 +11,7 @@ use crate::Config;
 use crate::problem::Problem;
 
 /// One operation's run: where state lives and what it has done so far.
-pub struct Run<'r> {
+pub(super) struct Run<'r> {
     pub api: &'r Api,
     pub op: &'r Operation,
     pub st: &'r mut ApiState,
@@ -30,7 +30,7 @@ enum Flow<'a> {
 
 impl Run<'_> {
     /// Runs every step; the first that answers ends the operation.
-    pub fn all<'a>(
+    pub(super) fn all<'a>(
         &mut self,
         b: &'a Binding,
         mut ctx: Ctx,

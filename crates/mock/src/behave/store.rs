@@ -11,7 +11,7 @@ use crate::Outgoing;
 
 /// Every API's state, the outbox, and the clock offset.
 #[derive(Default)]
-pub struct World {
+pub(super) struct World {
     /// State per API source file.
     pub apis: HashMap<String, ApiState>,
     /// Messages "sent" (one-time codes), newest last.
@@ -19,13 +19,13 @@ pub struct World {
 }
 
 /// The most messages the outbox keeps.
-pub const OUTBOX_MAX: usize = 1000;
+pub(super) const OUTBOX_MAX: usize = 1000;
 /// The most records, codes or idempotent answers kept per API.
-pub const OTHER_MAX: usize = 10_000;
+pub(super) const OTHER_MAX: usize = 10_000;
 
 /// One API's state.
 #[derive(Default)]
-pub struct ApiState {
+pub(super) struct ApiState {
     /// Sessions by kind name.
     pub sessions: HashMap<String, Sessions>,
     /// Refresh tokens by kind name.
@@ -42,7 +42,7 @@ pub struct ApiState {
 
 /// A live session.
 #[derive(Debug, Clone)]
-pub struct Session {
+pub(super) struct Session {
     /// Its state.
     pub state: Value,
     /// When it expires (virtual ms).
@@ -50,10 +50,10 @@ pub struct Session {
 }
 
 /// Sessions of one kind.
-pub type Sessions = Bounded<Key, Session>;
+pub(super) type Sessions = Bounded<Key, Session>;
 
 /// A map that forgets its oldest entries beyond a bound.
-pub struct Bounded<K, V> {
+pub(super) struct Bounded<K, V> {
     map: HashMap<K, V>,
     order: VecDeque<K>,
     max: usize,
@@ -71,7 +71,7 @@ impl<K, V> Default for Bounded<K, V> {
 
 impl<K: std::hash::Hash + Eq + Clone, V> Bounded<K, V> {
     /// An empty map keeping at most `max` entries.
-    pub fn with_max(max: usize) -> Self {
+    pub(super) fn with_max(max: usize) -> Self {
         Bounded {
             max: max.max(1),
             ..Bounded::default()
@@ -79,12 +79,12 @@ impl<K: std::hash::Hash + Eq + Clone, V> Bounded<K, V> {
     }
 
     /// The value for `k`.
-    pub fn get(&self, k: &K) -> Option<&V> {
+    pub(super) fn get(&self, k: &K) -> Option<&V> {
         self.map.get(k)
     }
 
     /// Inserts, evicting the oldest entries when full.
-    pub fn insert(&mut self, k: K, v: V) {
+    pub(super) fn insert(&mut self, k: K, v: V) {
         if self.map.insert(k.clone(), v).is_none() {
             self.order.push_back(k);
         }
@@ -104,34 +104,34 @@ impl<K: std::hash::Hash + Eq + Clone, V> Bounded<K, V> {
     }
 
     /// Removes and returns the value for `k`.
-    pub fn remove(&mut self, k: &K) -> Option<V> {
+    pub(super) fn remove(&mut self, k: &K) -> Option<V> {
         self.map.remove(k)
     }
 
     /// How many entries there are.
     #[cfg(test)]
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.map.len()
     }
 }
 
 impl ApiState {
     /// The sessions of a kind, created with its bound on first use.
-    pub fn sessions(&mut self, kind: &str, max: usize) -> &mut Sessions {
+    pub(super) fn sessions(&mut self, kind: &str, max: usize) -> &mut Sessions {
         self.sessions
             .entry(kind.to_owned())
             .or_insert_with(|| Bounded::with_max(max))
     }
 
     /// The refresh tokens of a kind.
-    pub fn refresh(&mut self, kind: &str, max: usize) -> &mut Sessions {
+    pub(super) fn refresh(&mut self, kind: &str, max: usize) -> &mut Sessions {
         self.refresh
             .entry(kind.to_owned())
             .or_insert_with(|| Bounded::with_max(max))
     }
 
     /// A live session (expired ones are dropped on sight).
-    pub fn live(&mut self, kind: &str, max: usize, key: &Key, now: i64) -> Option<Session> {
+    pub(super) fn live(&mut self, kind: &str, max: usize, key: &Key, now: i64) -> Option<Session> {
         let sessions = self.sessions(kind, max);
         match sessions.get(key) {
             Some(s) if s.expires.is_none_or(|e| e > now) => Some(s.clone()),

@@ -11,24 +11,24 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 /// The key a token is stored under.
-pub type Key = [u8; 32];
+pub(super) type Key = [u8; 32];
 
 /// The storage key of a token.
-pub fn key(token: &str) -> Key {
+pub(super) fn key(token: &str) -> Key {
     Sha256::digest(token.as_bytes()).into()
 }
 
 /// Whether two secrets are equal, in time independent of where they differ.
-pub fn same_secret(a: &str, b: &str) -> bool {
+pub(super) fn same_secret(a: &str, b: &str) -> bool {
     let (a, b) = (key(a), key(b));
     a.ct_eq(&b).into()
 }
 
 /// What a JWT is signed with and says: key, subject, issued-at and expiry (unix seconds).
-pub type JwtParts<'a> = (&'a [u8], Option<&'a str>, i64, Option<i64>);
+pub(super) type JwtParts<'a> = (&'a [u8], Option<&'a str>, i64, Option<i64>);
 
 /// A new token of the format; a JWT needs its [`JwtParts`].
-pub fn make(format: &TokenFormat, jwt: Option<JwtParts<'_>>) -> String {
+pub(super) fn make(format: &TokenFormat, jwt: Option<JwtParts<'_>>) -> String {
     match (format, jwt) {
         (TokenFormat::Random { bytes }, _) => B64.encode(random(*bytes)),
         (TokenFormat::Hex { chars }, _) => {
@@ -57,7 +57,7 @@ fn mac(secret: &[u8]) -> Hmac<Sha256> {
 }
 
 /// Signs claims as an HS256 JWT.
-pub fn sign(secret: &[u8], claims: &Value) -> String {
+pub(super) fn sign(secret: &[u8], claims: &Value) -> String {
     let header = B64.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
     let payload = B64.encode(claims.to_string());
     let input = format!("{header}.{payload}");
@@ -68,7 +68,7 @@ pub fn sign(secret: &[u8], claims: &Value) -> String {
 
 /// Why a JWT is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JwtError {
+pub(super) enum JwtError {
     /// Not three base64url parts of JSON, or not HS256.
     Malformed,
     /// The signature does not match.
@@ -78,7 +78,7 @@ pub enum JwtError {
 }
 
 /// Verifies an HS256 JWT's signature (constant time) and expiry against `now` (unix seconds).
-pub fn verify(secret: &[u8], token: &str, now: i64) -> Result<Value, JwtError> {
+pub(super) fn verify(secret: &[u8], token: &str, now: i64) -> Result<Value, JwtError> {
     let mut parts = token.split('.');
     let (Some(h), Some(p), Some(s), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())

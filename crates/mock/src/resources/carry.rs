@@ -8,7 +8,7 @@ use cartwright_model::{Api, Operation};
 use crate::{Incoming, Outgoing};
 
 /// Sets each inferred header carrier the answer declares: the request's value, else a new one.
-pub fn carry(api: &Api, op: &Operation, req: &Incoming, out: &mut Outgoing) {
+pub(crate) fn carry(api: &Api, op: &Operation, req: &Incoming, out: &mut Outgoing) {
     let carriers = &api.resources.carriers;
     if carriers.is_empty() {
         return;

@@ -6,7 +6,13 @@ use cartwright_data::{Direction, Generator, Mode};
 use serde_json::{Value, json};
 
 /// A fresh id for an item whose generated id was `sample`; `schema` is the id property's.
-pub fn fresh(doc: &Value, sample: &Value, schema: Option<&Value>, n: u64, name: &str) -> Value {
+pub(super) fn fresh(
+    doc: &Value,
+    sample: &Value,
+    schema: Option<&Value>,
+    n: u64,
+    name: &str,
+) -> Value {
     let format = schema.and_then(|s| s.get("format")).and_then(Value::as_str);
     if sample.is_i64() || sample.is_u64() {
         return json!(n);

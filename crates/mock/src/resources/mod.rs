@@ -27,11 +27,11 @@ use crate::negotiate::{Prefer, prefer};
 use crate::problem::{Problem, ProblemKind};
 use crate::respond::respond;
 use crate::{Config, Incoming, Mock, Outgoing};
-pub use carry::carry;
+pub(crate) use carry::carry;
 use catalog::{generated, seed};
 use ops::{nested, own};
 use splice::{Answer, Part};
-pub use store::Items;
+pub(crate) use store::Items;
 
 /// What one request works on, gathered before the state lock is taken.
 struct Ctx<'a> {
@@ -72,7 +72,7 @@ impl Ctx<'_> {
 /// Answers an operation that has an inferred role; `None` leaves it to the stateless path.
 /// `sent` is the request body as validation parsed it. An explicit `Prefer` (`code`,
 /// `example`, `dynamic`, `seed`) is a request for the spec's own answer.
-pub fn answer(
+pub(crate) fn answer(
     mock: &Mock,
     api: &Api,
     index: usize,

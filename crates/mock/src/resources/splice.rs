@@ -8,7 +8,7 @@ use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::Value;
 
 /// What goes in a place of the answer.
-pub enum Part {
+pub(super) enum Part {
     /// One stored item.
     One(Arc<Value>),
     /// A list of stored items.
@@ -17,7 +17,7 @@ pub enum Part {
 
 /// The spec's body and the stored items that replace some of its nodes.
 #[derive(Default)]
-pub struct Answer {
+pub(super) struct Answer {
     /// The body made from the spec (example or generated), counts and ids patched in.
     pub body: Value,
     /// JSON pointers (unescaped, split) to replace, and what replaces them.
@@ -26,7 +26,7 @@ pub struct Answer {
 
 impl Answer {
     /// An answer starting from the spec's body.
-    pub fn new(body: Value) -> Self {
+    pub(super) fn new(body: Value) -> Self {
         Answer {
             body,
             splices: Vec::new(),
@@ -34,7 +34,7 @@ impl Answer {
     }
 
     /// Puts a stored item (or list) at `at` when the body has that place; `""` is the body.
-    pub fn splice(&mut self, at: &str, part: Part) {
+    pub(super) fn splice(&mut self, at: &str, part: Part) {
         if self.body.pointer(at).is_none() {
             return;
         }
@@ -48,7 +48,7 @@ impl Answer {
     }
 
     /// The answer's bytes.
-    pub fn to_vec(&self) -> Vec<u8> {
+    pub(super) fn to_vec(&self) -> Vec<u8> {
         let root = Node {
             value: &self.body,
             path: Vec::new(),

@@ -8,13 +8,13 @@ use serde_json::Value;
 
 /// The most items one collection keeps; the oldest are forgotten first. Items can be large
 /// (a cart with its lines), so fewer than the sessions' 10,000.
-pub const ITEMS_MAX: usize = 1_000;
+pub(super) const ITEMS_MAX: usize = 1_000;
 /// The most elements a parent's array keeps for a sub-resource (lines in one cart).
-pub const ELEMENTS_MAX: usize = 1_000;
+pub(super) const ELEMENTS_MAX: usize = 1_000;
 
 /// One collection's items by id.
 #[derive(Default)]
-pub struct Items {
+pub(crate) struct Items {
     /// Items by id, oldest first; shared with the answers being written from them.
     pub map: IndexMap<String, Arc<Value>>,
     /// Whether a collection no operation creates in has been filled with generated items.
@@ -28,7 +28,7 @@ pub struct Items {
 
 impl Items {
     /// Keeps an item under its id, forgetting the oldest beyond the bound.
-    pub fn put(&mut self, id: String, item: Value) {
+    pub(crate) fn put(&mut self, id: String, item: Value) {
         self.map.insert(id, Arc::new(item));
         while self.map.len() > ITEMS_MAX {
             self.map.shift_remove_index(0);
@@ -37,7 +37,7 @@ impl Items {
 }
 
 /// The text form of an id value (`7` and `"7"` address the same item in a path).
-pub fn id_text(v: &Value) -> Option<String> {
+pub(super) fn id_text(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),

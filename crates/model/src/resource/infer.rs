@@ -26,7 +26,7 @@ const LIST_NAMES: [&str; 8] = [
 ];
 
 /// Infers collections, roles and carriers.
-pub fn infer(api: &Api) -> Resources {
+pub(super) fn infer(api: &Api) -> Resources {
     let doc = api.document.as_ref();
     let mut r = Resources {
         roles: vec![None; api.operations.len()],

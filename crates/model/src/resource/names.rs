@@ -11,7 +11,7 @@ pub fn fold(s: &str) -> String {
 
 /// The singular of a folded English plural (`carts` → `cart`, `categories` → `category`,
 /// `addresses` → `address`); other words are returned as they are.
-pub fn singular(folded: &str) -> String {
+pub(super) fn singular(folded: &str) -> String {
     if let Some(stem) = folded.strip_suffix("ies")
         && !stem.is_empty()
     {

@@ -12,7 +12,7 @@ use crate::Api;
 const KEY: &str = "x-cartwright-resource";
 
 /// Applies every correction in the document; what cannot apply goes to `r.problems`.
-pub fn apply(api: &Api, r: &mut Resources) {
+pub(super) fn apply(api: &Api, r: &mut Resources) {
     let doc = api.document.as_ref();
     for (path, item) in doc
         .get("paths")

@@ -7,7 +7,7 @@ use crate::Api;
 
 /// One block per collection (its paths, id, schema, parent array, then its operations),
 /// then the carriers and any corrections that did not apply.
-pub fn render(r: &Resources, api: &Api) -> String {
+pub(super) fn render(r: &Resources, api: &Api) -> String {
     let mut out = String::new();
     for (c, col) in r.collections.iter().enumerate() {
         let _ = write!(out, "{}  {}", col.name, col.path);

@@ -8,7 +8,7 @@ use super::names;
 
 /// A schema with an owned pointer, for nodes reached through properties.
 #[derive(Debug, Clone)]
-pub struct Owned<'d> {
+pub(super) struct Owned<'d> {
     /// The schema.
     pub v: &'d Value,
     /// Its JSON pointer in the document.
@@ -18,7 +18,7 @@ pub struct Owned<'d> {
 pub(crate) use cartwright_source::pointer::escape;
 
 /// Follows `$ref` chains from `v` at `at`: the schema reached and its pointer.
-pub fn resolve<'d>(doc: &'d Value, v: &'d Value, at: String) -> Owned<'d> {
+pub(super) fn resolve<'d>(doc: &'d Value, v: &'d Value, at: String) -> Owned<'d> {
     let (mut v, mut at) = (v, at);
     for _ in 0..32 {
         let Some(r) = v.get("$ref").and_then(Value::as_str) else {
@@ -39,12 +39,12 @@ pub fn resolve<'d>(doc: &'d Value, v: &'d Value, at: String) -> Owned<'d> {
 }
 
 /// The schema at a pointer, resolved.
-pub fn at<'d>(doc: &'d Value, ptr: &str) -> Option<Owned<'d>> {
+pub(super) fn at<'d>(doc: &'d Value, ptr: &str) -> Option<Owned<'d>> {
     doc.pointer(ptr).map(|v| resolve(doc, v, ptr.to_owned()))
 }
 
 /// The object properties of a schema, through `allOf` branches, resolved, in order.
-pub fn properties<'d>(doc: &'d Value, s: &Owned<'d>) -> Vec<(String, Owned<'d>)> {
+pub(super) fn properties<'d>(doc: &'d Value, s: &Owned<'d>) -> Vec<(String, Owned<'d>)> {
     let mut out: Vec<(String, Owned<'d>)> = Vec::new();
     collect(doc, s, &mut out, 0);
     out
@@ -76,7 +76,7 @@ fn collect<'d>(doc: &'d Value, s: &Owned<'d>, out: &mut Vec<(String, Owned<'d>)>
 }
 
 /// The property of that name.
-pub fn property<'d>(doc: &'d Value, s: &Owned<'d>, name: &str) -> Option<Owned<'d>> {
+pub(super) fn property<'d>(doc: &'d Value, s: &Owned<'d>, name: &str) -> Option<Owned<'d>> {
     properties(doc, s)
         .into_iter()
         .find(|(n, _)| n == name)
@@ -84,12 +84,12 @@ pub fn property<'d>(doc: &'d Value, s: &Owned<'d>, name: &str) -> Option<Owned<'
 }
 
 /// Whether a schema describes an array.
-pub fn is_array(s: &Owned<'_>) -> bool {
+pub(super) fn is_array(s: &Owned<'_>) -> bool {
     s.v.get("items").is_some() || types(s.v).any(|t| t == "array")
 }
 
 /// Whether a schema describes an object (declared so, or by having properties).
-pub fn is_object(doc: &Value, s: &Owned<'_>) -> bool {
+pub(super) fn is_object(doc: &Value, s: &Owned<'_>) -> bool {
     types(s.v).any(|t| t == "object") || !properties(doc, s).is_empty()
 }
 
@@ -104,13 +104,13 @@ fn types(v: &Value) -> impl Iterator<Item = &str> {
 }
 
 /// The item schema of an array schema, resolved.
-pub fn items<'d>(doc: &'d Value, s: &Owned<'d>) -> Option<Owned<'d>> {
+pub(super) fn items<'d>(doc: &'d Value, s: &Owned<'d>) -> Option<Owned<'d>> {
     s.v.get("items")
         .map(|i| resolve(doc, i, format!("{}/items", s.at)))
 }
 
 /// The property that holds an object's id: `id`, `<name>Id`, `<name>_id`, `uuid`.
-pub fn id_field(doc: &Value, s: &Owned<'_>, name: &str) -> Option<String> {
+pub(super) fn id_field(doc: &Value, s: &Owned<'_>, name: &str) -> Option<String> {
     let props = properties(doc, s);
     let own = format!("{}id", names::key(name));
     ["id", own.as_str(), "uuid"]
@@ -133,7 +133,7 @@ pub fn id_field(doc: &Value, s: &Owned<'_>, name: &str) -> Option<String> {
 
 /// Where the schema `target` (a pointer) sits in values of `s`: `""` for `s` itself, else
 /// the pointer through properties (and `allOf`), at most `depth` levels down.
-pub fn find(doc: &Value, s: &Owned<'_>, target: &str, depth: usize) -> Option<String> {
+pub(super) fn find(doc: &Value, s: &Owned<'_>, target: &str, depth: usize) -> Option<String> {
     if s.at == target {
         return Some(String::new());
     }

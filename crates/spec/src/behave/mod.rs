@@ -18,7 +18,7 @@ use cartwright_source::pointer::join;
 const CODE: &str = "behaviour";
 
 /// Reads the document-level extension (absent means no behaviours).
-pub fn root(doc: &Value) -> Result<Behaviours, Vec<Diagnostic>> {
+pub(crate) fn root(doc: &Value) -> Result<Behaviours, Vec<Diagnostic>> {
     let Some(v) = doc.get("x-cartwright") else {
         return Ok(Behaviours::default());
     };
@@ -133,7 +133,7 @@ fn session(
 }
 
 /// Reads an operation's extension; `kinds` are the document's session kinds.
-pub fn binding(v: &Value, at: &str, b: &Behaviours) -> Result<Binding, Vec<Diagnostic>> {
+pub(crate) fn binding(v: &Value, at: &str, b: &Behaviours) -> Result<Binding, Vec<Diagnostic>> {
     let raw: raw::Binding = shape(v, at).map_err(|d| vec![d])?;
     let kinds: Vec<&str> = b.sessions.iter().map(|s| s.name.as_str()).collect();
     let mut errs = Vec::new();

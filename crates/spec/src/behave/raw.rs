@@ -9,7 +9,7 @@ use serde_json::Value;
 /// The document-level extension.
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-pub struct Root {
+pub(super) struct Root {
     #[serde(default)]
     pub vars: Option<Value>,
     #[serde(default)]
@@ -22,13 +22,13 @@ pub struct Root {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Browser {
+pub(super) struct Browser {
     pub forbid_headers: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-pub struct Secret {
+pub(super) struct Secret {
     #[serde(default)]
     pub headers: Vec<String>,
     #[serde(default)]
@@ -37,7 +37,7 @@ pub struct Secret {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Session {
+pub(super) struct Session {
     pub token: Vec<Carrier>,
     #[serde(default)]
     pub format: Option<Format>,
@@ -59,7 +59,7 @@ pub struct Session {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
-pub enum Carrier {
+pub(super) enum Carrier {
     Header(String),
     Accept(String),
     Bearer(bool),
@@ -70,7 +70,7 @@ pub enum Carrier {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
-pub enum Format {
+pub(super) enum Format {
     Random(usize),
     Hex(usize),
     Jwt(Jwt),
@@ -78,7 +78,7 @@ pub enum Format {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Jwt {
+pub(super) struct Jwt {
     pub key: String,
     #[serde(default)]
     pub subject: Option<String>,
@@ -87,7 +87,7 @@ pub struct Jwt {
 /// `renew`, or a status code.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
-pub enum Unknown {
+pub(super) enum Unknown {
     Status(u16),
     Word(String),
 }
@@ -95,7 +95,7 @@ pub enum Unknown {
 /// `true`, or `{ttl: ...}`.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
-pub enum Refresh {
+pub(super) enum Refresh {
     On(bool),
     With {
         #[serde(default)]
@@ -106,7 +106,7 @@ pub enum Refresh {
 /// Seconds, or text such as `90s`, `10m`, `1h`, `31d`.
 #[derive(Debug, Deserialize, Clone)]
 #[serde(untagged)]
-pub enum Duration {
+pub(super) enum Duration {
     Seconds(u64),
     Text(String),
 }
@@ -114,7 +114,7 @@ pub enum Duration {
 /// An operation's extension.
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-pub struct Binding {
+pub(super) struct Binding {
     #[serde(default)]
     pub session: Option<String>,
     #[serde(default)]
@@ -127,7 +127,7 @@ pub struct Binding {
 
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-pub struct Step {
+pub(super) struct Step {
     #[serde(default)]
     pub when: Option<String>,
     #[serde(default)]
@@ -156,7 +156,7 @@ pub struct Step {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Append {
+pub(super) struct Append {
     pub to: String,
     pub value: Value,
     #[serde(default)]
@@ -165,7 +165,7 @@ pub struct Append {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Merge {
+pub(super) struct Merge {
     pub key: String,
     #[serde(default)]
     pub add: Vec<String>,
@@ -175,7 +175,7 @@ pub struct Merge {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Remove {
+pub(super) struct Remove {
     pub from: String,
     #[serde(rename = "where")]
     pub condition: String,
@@ -185,7 +185,7 @@ pub struct Remove {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Record {
+pub(super) struct Record {
     pub store: String,
     pub key: String,
     #[serde(default)]
@@ -194,7 +194,7 @@ pub struct Record {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OtpSend {
+pub(super) struct OtpSend {
     pub to: String,
     #[serde(default)]
     pub digits: Option<usize>,
@@ -204,7 +204,7 @@ pub struct OtpSend {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OtpVerify {
+pub(super) struct OtpVerify {
     pub to: String,
     pub code: String,
     #[serde(default)]
@@ -213,7 +213,7 @@ pub struct OtpVerify {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Issue {
+pub(super) struct Issue {
     pub session: String,
     #[serde(default)]
     pub state: Option<Value>,
@@ -221,7 +221,7 @@ pub struct Issue {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RefreshStep {
+pub(super) struct RefreshStep {
     pub session: String,
     pub token: String,
     #[serde(default)]
@@ -230,13 +230,13 @@ pub struct RefreshStep {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Revoke {
+pub(super) struct Revoke {
     pub token: String,
 }
 
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-pub struct Respond {
+pub(super) struct Respond {
     #[serde(default)]
     pub status: Option<u16>,
     #[serde(default)]

@@ -20,7 +20,7 @@ use crate::security::json::{self, Path};
 use crate::security::session::{self, Kind};
 
 /// Session a's change: the request, its answer, and a's state before it.
-pub struct Change<'x> {
+pub(super) struct Change<'x> {
     /// The request that made it.
     pub request: &'x Req,
     /// Its answer.
@@ -33,7 +33,13 @@ pub struct Change<'x> {
 
 /// When the change created something a `GET` reads by id, session b must not read it;
 /// `a` and `b` are the sessions' token markers.
-pub async fn run(flow: &mut Flow<'_, '_>, kind: &Kind<'_>, change: Change<'_>, a: &str, b: &str) {
+pub(super) async fn run(
+    flow: &mut Flow<'_, '_>,
+    kind: &Kind<'_>,
+    change: Change<'_>,
+    a: &str,
+    b: &str,
+) {
     let probe = flow.probe;
     let Some((op, i, path, id)) = reader(flow, kind, &change) else {
         return;

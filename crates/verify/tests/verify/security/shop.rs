@@ -5,7 +5,7 @@ use cartwright_diag::Sources;
 use cartwright_spec::LoadOptions;
 
 /// The shop's spec.
-pub const SHOP: &str = r##"
+pub(super) const SHOP: &str = r##"
 openapi: 3.1.0
 info: {title: secure shop, version: "1"}
 security: [{bearer: []}]
@@ -137,7 +137,7 @@ paths:
 "##;
 
 /// The shop's API.
-pub fn shop() -> cartwright_model::Api {
+pub(super) fn shop() -> cartwright_model::Api {
     cartwright_spec::load_str(
         "shop.yaml",
         SHOP,
