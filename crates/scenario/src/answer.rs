@@ -7,10 +7,10 @@ use serde_json_path::JsonPath;
 
 use crate::ast::{Capture, CaptureFull};
 
-pub use cartwright_http::Answer;
+pub(crate) use cartwright_http::Answer;
 
 /// JSONPath reads of an answer's body.
-pub trait Paths {
+pub(crate) trait Paths {
     /// The value at a JSONPath of the body (`None`: absent, or not JSON).
     fn path(&self, path: &str) -> Result<Option<Value>, String>;
 }
@@ -28,7 +28,7 @@ impl Paths for Answer {
 
 /// One node for a singular path; every node, as an array, for a path that can select many
 /// (`*`, `..`, filters, slices), so `length` and `contains` work on it.
-pub fn select(parsed: &JsonPath, path: &str, json: &Value) -> Option<Value> {
+pub(crate) fn select(parsed: &JsonPath, path: &str, json: &Value) -> Option<Value> {
     let nodes = parsed.query(json).all();
     let many =
         path.contains('*') || path.contains("..") || path.contains('?') || path.contains(':');
@@ -40,7 +40,7 @@ pub fn select(parsed: &JsonPath, path: &str, json: &Value) -> Option<Value> {
 }
 
 /// Reads a capture from an answer; `Ok(None)` when the value is not there.
-pub fn capture(c: &Capture, a: &Answer) -> Result<Option<Value>, String> {
+pub(crate) fn capture(c: &Capture, a: &Answer) -> Result<Option<Value>, String> {
     let full;
     let c = match c {
         Capture::Path(p) => {
@@ -70,7 +70,7 @@ pub fn capture(c: &Capture, a: &Answer) -> Result<Option<Value>, String> {
 
 /// What a capture reads before its regex: the JSONPath's value, the header, the cookie, the
 /// status, or the whole body.
-pub fn source(c: &CaptureFull, a: &Answer) -> Result<Option<Value>, String> {
+pub(crate) fn source(c: &CaptureFull, a: &Answer) -> Result<Option<Value>, String> {
     Ok(if let Some(p) = &c.jsonpath {
         a.path(p)?
     } else if let Some(h) = &c.header {

@@ -6,7 +6,7 @@
 //! one mapping users write (see [`Step`]).
 //!
 //! Strings may hold `{{ expression }}` interpolations; they are kept as written here and
-//! compiled by [`crate::template`] when the scenario is checked.
+//! compiled by `template` when the scenario is checked.
 
 mod step;
 

@@ -19,7 +19,7 @@ use crate::template::{Template, deep_names};
 
 /// Reads a scenario timing (`500ms`, `2s`, `1m`; a bare number is milliseconds) in the one
 /// duration grammar of cartwright.
-pub fn duration(s: &str) -> Option<Duration> {
+pub(crate) fn duration(s: &str) -> Option<Duration> {
     cartwright_model::duration(s, cartwright_model::Bare::Millis).ok()
 }
 

@@ -9,7 +9,11 @@ use cartwright_model::{Api, Lookup, Method, Operation};
 use crate::answer::Answer;
 
 /// The operation a request path (relative to the API's base path) and method match.
-pub fn operation<'a>(api: &'a Api, method: &str, path: &str) -> Result<&'a Operation, String> {
+pub(crate) fn operation<'a>(
+    api: &'a Api,
+    method: &str,
+    path: &str,
+) -> Result<&'a Operation, String> {
     let m = Method::parse(method).ok_or_else(|| format!("`{method}` is not an HTTP method"))?;
     let path = path.split('?').next().unwrap_or(path);
     match api.router.lookup(m, path) {
@@ -29,7 +33,7 @@ pub fn operation<'a>(api: &'a Api, method: &str, path: &str) -> Result<&'a Opera
 
 /// Every way the answer breaks the operation's contract (empty: it conforms), as judged by
 /// [`cartwright_http::judge`]; at most ten schema violations are kept.
-pub fn violations(op: &Operation, a: &Answer) -> Vec<Finding> {
+pub(crate) fn violations(op: &Operation, a: &Answer) -> Vec<Finding> {
     let mut schema = 0;
     cartwright_http::judge(op, a)
         .findings

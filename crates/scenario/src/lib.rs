@@ -9,19 +9,19 @@
 //! relative to the API's base path, as in the spec's `paths`, so a scenario reads like its
 //! spec and runs unchanged against any host.
 
-pub mod answer;
+mod answer;
 pub mod ast;
-pub mod check;
-pub mod conform;
+mod check;
+mod conform;
 mod keys;
-pub mod load;
-pub mod matcher;
-pub mod parse;
-pub mod run;
+mod load;
+mod matcher;
+mod parse;
+mod run;
 pub mod send;
 pub mod snapshot;
-pub mod step;
-pub mod template;
+mod step;
+mod template;
 
 pub use ast::Scenario;
 pub use check::lint;

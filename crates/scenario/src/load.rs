@@ -14,7 +14,7 @@ use crate::ast::{Scenario, Step};
 use crate::run::{Loaded, beside};
 
 /// Includes nest at most this deep (a file including itself stops here).
-pub const MAX_INCLUDE: usize = 8;
+pub(crate) const MAX_INCLUDE: usize = 8;
 
 /// One scenario file as parsed: the scenario and where each of its steps is.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,7 +49,7 @@ pub struct Flows {
 
 impl Flows {
     /// The parsed file at `path`, or why it cannot run; `None` when it was never loaded
-    /// (nested deeper than [`MAX_INCLUDE`]).
+    /// (nested deeper than `MAX_INCLUDE`).
     pub fn get(&self, path: &Path) -> Option<Result<&Parsed, &FlowError>> {
         self.files.get(path).map(|r| r.as_ref().map(|p| &**p))
     }
@@ -64,7 +64,7 @@ impl Flows {
 }
 
 /// Parses one scenario file's text, records where each step is and compiles its templates.
-pub fn parse_file(
+pub(crate) fn parse_file(
     file: &str,
     text: &str,
     sources: &mut Sources,

@@ -9,7 +9,7 @@ use crate::template::deep;
 
 /// Why a matcher failed: what it wanted and what was there.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Mismatch {
+pub(crate) struct Mismatch {
     /// The expectation, as a reader would write it (`== 200`, `exists`).
     pub expected: String,
     /// The value found (`absent` when there was none).
@@ -17,7 +17,7 @@ pub struct Mismatch {
 }
 
 /// Checks `actual` (`None`: absent) against a matcher; expected values are interpolated.
-pub fn check(m: &Matcher, actual: Option<&Value>, vars: &Jinja) -> Result<(), Mismatch> {
+pub(crate) fn check(m: &Matcher, actual: Option<&Value>, vars: &Jinja) -> Result<(), Mismatch> {
     let ops = match m {
         Matcher::Equals(v) => &Ops {
             eq: Some(v.clone()),
@@ -146,7 +146,7 @@ fn length(v: &Value) -> Option<usize> {
 }
 
 /// The JSON types a `type` matcher names.
-pub const TYPES: &[&str] = &[
+pub(crate) const TYPES: &[&str] = &[
     "string", "number", "integer", "boolean", "array", "object", "null",
 ];
 
@@ -164,7 +164,7 @@ fn type_is(v: &Value, t: &str) -> bool {
 }
 
 /// A value shown in one line, cut to a readable length.
-pub fn short(v: &Value) -> String {
+pub(crate) fn short(v: &Value) -> String {
     let s = v.to_string();
     if s.chars().count() > 120 {
         format!("{}…", s.chars().take(120).collect::<String>())

@@ -93,7 +93,7 @@ fn read<T: serde::de::DeserializeOwned>(
 }
 
 /// Adds `file:line:col` to diagnostics that have a pointer into `file`.
-pub fn place(diags: &mut [Diagnostic], file: &str, sources: &Sources) {
+pub(crate) fn place(diags: &mut [Diagnostic], file: &str, sources: &Sources) {
     for d in diags.iter_mut().filter(|d| d.span.is_none()) {
         if let Some(p) = &d.pointer {
             d.span = cartwright_source::span_of(file, p, sources);
@@ -113,7 +113,7 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
     out
 }
 
-pub use cartwright_source::pointer::join;
+pub(crate) use cartwright_source::pointer::join;
 use cartwright_source::pointer::push;
 
 /// Where in the language a mapping is.

@@ -122,7 +122,7 @@ async fn is_cartwright(client: &reqwest::Client, target: &str) -> bool {
 }
 
 /// `scheme://host:port` of a URL.
-pub fn origin(url: &str) -> &str {
+pub(crate) fn origin(url: &str) -> &str {
     let after = url.find("://").map_or(0, |i| i + 3);
     match url[after..].find('/') {
         Some(i) => &url[..after + i],
@@ -131,7 +131,7 @@ pub fn origin(url: &str) -> &str {
 }
 
 /// The base requests go to: the target, plus the spec's base path when the target has none.
-pub fn base_for(target: &str, api: Option<&Api>) -> String {
+pub(crate) fn base_for(target: &str, api: Option<&Api>) -> String {
     let target = target.trim_end_matches('/');
     if origin(target) != target {
         return target.to_owned();
@@ -143,18 +143,12 @@ pub fn base_for(target: &str, api: Option<&Api>) -> String {
 }
 
 /// Milliseconds, saturating.
-pub fn ms(d: Duration) -> u64 {
+pub(crate) fn ms(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
-/// Marks a case as stopped before its steps ran out.
-pub fn stopped(mut case: Case, why: String) -> Case {
-    case.error = Some(why);
-    case
-}
-
 /// Whether a case's steps so far all passed or were skipped.
-pub fn going(case: &Case) -> bool {
+pub(crate) fn going(case: &Case) -> bool {
     case.error.is_none()
         && case
             .steps
@@ -163,7 +157,7 @@ pub fn going(case: &Case) -> bool {
 }
 
 /// A path relative to a file's folder.
-pub fn beside(file: &Path, rel: &str) -> PathBuf {
+pub(crate) fn beside(file: &Path, rel: &str) -> PathBuf {
     file.parent().unwrap_or(Path::new(".")).join(rel)
 }
 

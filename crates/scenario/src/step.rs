@@ -15,13 +15,13 @@ use crate::answer::{Answer, Paths, capture};
 use crate::ast::{Action, Capture, MockAction, Scenario, Snapshot, Step};
 use crate::load::{FlowError, MAX_INCLUDE};
 use crate::matcher::{check, short};
-use crate::run::{Loaded, Options, base_for, beside, going, ms, origin, stopped};
+use crate::run::{Loaded, Options, base_for, beside, going, ms, origin};
 use crate::send::{Masker, Ready};
 use crate::snapshot::{Compared, File, normalise};
 use crate::template::{TemplateError, truthy};
 
 /// What every step of a run shares.
-pub struct Exec<'o> {
+pub(crate) struct Exec<'o> {
     /// The HTTP client.
     pub client: reqwest::Client,
     /// The run's options.
@@ -42,7 +42,7 @@ struct Scope<'l> {
 
 impl Exec<'_> {
     /// Runs a scenario to its end or its first failure.
-    pub async fn scenario(&self, l: &Loaded) -> Case {
+    pub(crate) async fn scenario(&self, l: &Loaded) -> Case {
         let start = Instant::now();
         // Scenario variables may be computed from earlier ones (`email: "a-{{ uuid() }}@x"`);
         // `--env` and `CARTWRIGHT_VAR_*` values replace them as given.
@@ -530,7 +530,7 @@ fn result(name: &str, r: Result<(), crate::matcher::Mismatch>) -> Check {
 }
 
 /// `METHOD path`, or what the step does.
-pub fn step_name(s: &Step) -> String {
+pub(crate) fn step_name(s: &Step) -> String {
     if let Some(n) = &s.name {
         return n.clone();
     }
@@ -568,9 +568,4 @@ fn text(v: &Value) -> String {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
-}
-
-/// Stops a case with a reason (used by callers that cannot load a scenario).
-pub fn broken(case: Case, why: String) -> Case {
-    stopped(case, why)
 }

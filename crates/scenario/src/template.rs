@@ -35,7 +35,7 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
 
 /// A string with its interpolations compiled.
 #[derive(Debug)]
-pub struct Template {
+pub(crate) struct Template {
     parts: Vec<Part>,
 }
 
@@ -64,7 +64,7 @@ type Compiled = HashMap<String, Result<Arc<Template>, TemplateError>>;
 impl Template {
     /// The compiled template for a string: compiled on first use (scenarios are compiled
     /// when loaded, see [`warm`]), then shared.
-    pub fn compile(src: &str) -> Result<Arc<Template>, TemplateError> {
+    pub(crate) fn compile(src: &str) -> Result<Arc<Template>, TemplateError> {
         if !src.contains("{{") {
             // Plain text: nothing to compile, nothing worth keeping.
             return Template::build(src).map(Arc::new);
@@ -109,13 +109,8 @@ impl Template {
         Ok(Template { parts })
     }
 
-    /// Whether the string has any interpolation.
-    pub fn is_plain(&self) -> bool {
-        self.parts.iter().all(|p| matches!(p, Part::Text(_)))
-    }
-
     /// The top-level names the expressions read.
-    pub fn names(&self) -> BTreeSet<String> {
+    pub(crate) fn names(&self) -> BTreeSet<String> {
         self.parts
             .iter()
             .filter_map(|p| match p {
@@ -129,7 +124,7 @@ impl Template {
 
     /// The string with each interpolation replaced by `x`: the shape of a path, for
     /// matching it against the spec's templates without values.
-    pub fn shape(&self) -> String {
+    pub(crate) fn shape(&self) -> String {
         self.parts
             .iter()
             .map(|p| match p {
@@ -140,12 +135,12 @@ impl Template {
     }
 
     /// The text, values written as they are.
-    pub fn text(&self, vars: &Jinja) -> Result<String, TemplateError> {
+    pub(crate) fn text(&self, vars: &Jinja) -> Result<String, TemplateError> {
         self.join(vars, text)
     }
 
     /// A path: each value percent-encoded as one segment, `raw(x)` as it is.
-    pub fn path(&self, vars: &Jinja) -> Result<String, TemplateError> {
+    pub(crate) fn path(&self, vars: &Jinja) -> Result<String, TemplateError> {
         self.join(vars, |v| {
             let t = text(v);
             if v.is_safe() {
@@ -157,7 +152,7 @@ impl Template {
     }
 
     /// A JSON value: a string that is exactly one `{{ }}` keeps the value's type.
-    pub fn value(&self, vars: &Jinja) -> Result<Value, TemplateError> {
+    pub(crate) fn value(&self, vars: &Jinja) -> Result<Value, TemplateError> {
         if let [Part::Expr(e, src)] = self.parts.as_slice() {
             let v = eval(e, src, vars)?;
             return serde_json::to_value(&v).map_err(|e| TemplateError {
@@ -185,7 +180,7 @@ impl Template {
 }
 
 /// Evaluates an expression (`a > 1` or `{{ a > 1 }}`) as a condition.
-pub fn truthy(src: &str, vars: &Jinja) -> Result<bool, TemplateError> {
+pub(crate) fn truthy(src: &str, vars: &Jinja) -> Result<bool, TemplateError> {
     let t = Template::compile(&condition(src))?;
     match t.parts.as_slice() {
         [Part::Expr(e, src)] => Ok(eval(e, src, vars)?.is_true()),
@@ -197,7 +192,7 @@ pub fn truthy(src: &str, vars: &Jinja) -> Result<bool, TemplateError> {
 }
 
 /// A condition as the one-expression template it is evaluated as.
-pub fn condition(src: &str) -> String {
+pub(crate) fn condition(src: &str) -> String {
     let inner = src
         .trim()
         .strip_prefix("{{")
@@ -208,7 +203,7 @@ pub fn condition(src: &str) -> String {
 }
 
 /// Compiles every template of a scenario ahead of its run, so no step compiles one.
-pub fn warm(s: &crate::ast::Scenario) {
+pub(crate) fn warm(s: &crate::ast::Scenario) {
     let mut strings = Vec::new();
     if let Ok(v) = serde_json::to_value(s) {
         strings_in(&v, &mut strings);
@@ -301,7 +296,7 @@ fn text(v: &Jinja) -> String {
 }
 
 /// Interpolates every string inside a JSON value.
-pub fn deep(v: &Value, vars: &Jinja) -> Result<Value, TemplateError> {
+pub(crate) fn deep(v: &Value, vars: &Jinja) -> Result<Value, TemplateError> {
     Ok(match v {
         Value::String(s) => Template::compile(s)?.value(vars)?,
         Value::Array(a) => Value::Array(a.iter().map(|x| deep(x, vars)).collect::<Result<_, _>>()?),
@@ -315,7 +310,7 @@ pub fn deep(v: &Value, vars: &Jinja) -> Result<Value, TemplateError> {
 }
 
 /// The names every string inside a JSON value reads.
-pub fn deep_names(v: &Value, out: &mut BTreeSet<String>) -> Result<(), TemplateError> {
+pub(crate) fn deep_names(v: &Value, out: &mut BTreeSet<String>) -> Result<(), TemplateError> {
     match v {
         Value::String(s) => out.extend(Template::compile(s)?.names()),
         Value::Array(a) => {

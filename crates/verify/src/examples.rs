@@ -12,7 +12,7 @@ use crate::probe::Probe;
 use crate::request::{self, Values};
 
 /// The steps of the examples phase for `op`.
-pub async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
+pub(crate) async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
     let req = probe.request(op);
     let selected = probe.opts.checks.as_deref();
     let (step, _) = probe
@@ -63,7 +63,7 @@ fn declared(probe: &Probe<'_>, op: &Operation) -> Vec<(String, Values)> {
 }
 
 /// `negative_data_rejection` (and `not_a_server_error`) for an answer to an invalid request.
-pub fn refused(probe: &Probe<'_>, status: u16, what: &str) -> Vec<Check> {
+pub(crate) fn refused(probe: &Probe<'_>, status: u16, what: &str) -> Vec<Check> {
     let mut out = vec![if (200..300).contains(&status) {
         Check::fail(
             "negative_data_rejection",

@@ -31,7 +31,7 @@ const SHRINK_BUDGET: usize = 200;
 const REFUSALS: &[u16] = &[400, 422];
 
 /// The steps of the generated phase for `op`.
-pub async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
+pub(crate) async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
     let mut steps = Vec::new();
     if probe.opts.max_examples == 0 {
         return steps;

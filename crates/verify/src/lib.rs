@@ -1,11 +1,11 @@
 //! Contract verification of any implementation against its spec.
 //!
-//! For every operation the phases run in turn, each sending through one [`probe::Probe`]:
-//! the examples phase ([`examples`]) sends the documented valid request and invalid variants
-//! of it; the generated phase ([`generated`]) sends property-based requests from the
+//! For every operation the phases run in turn, each sending through one `probe::Probe`:
+//! the examples phase (`examples`) sends the documented valid request and invalid variants
+//! of it; the generated phase (`generated`) sends property-based requests from the
 //! schemas, valid and invalid, and shrinks a failing one to a minimal request; the security
-//! checks ([`security`]) probe authentication, path encoding, correlation IDs and retries;
-//! then the stateful phase ([`stateful`]) walks the API with live tokens and ids.
+//! checks (`security`) probe authentication, path encoding, correlation IDs and retries;
+//! then the stateful phase (`stateful`) walks the API with live tokens and ids.
 //! Answers are judged by named checks ([`checks::ALL`]). The result is a
 //! [`cartwright_outcome::Run`] with one case per operation, so the `report` crate prints it,
 //! writes JUnit and JSON, and gives the exit code, exactly as for scenarios; and every
@@ -13,15 +13,15 @@
 
 pub mod auth;
 pub mod checks;
-pub mod examples;
-pub mod generated;
-pub mod links;
-pub mod negative;
-pub mod probe;
+mod examples;
+mod generated;
+mod links;
+mod negative;
+mod probe;
 pub mod replay;
 pub mod request;
-pub mod security;
-pub mod stateful;
+mod security;
+mod stateful;
 
 use std::time::Instant;
 

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 /// A value a link hands to a parameter of a later operation.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Linked {
+pub(crate) struct Linked {
     /// The target's operationId.
     pub operation: String,
     /// The parameter's name (a `path.`/`query.`/`header.` prefix removed).
@@ -21,7 +21,7 @@ pub struct Linked {
 }
 
 /// The values the links of `op`'s response for `status` hand on, read from `answer`.
-pub fn follow(api: &Api, op: &Operation, status: u16, answer: &Answer) -> Vec<Linked> {
+pub(crate) fn follow(api: &Api, op: &Operation, status: u16, answer: &Answer) -> Vec<Linked> {
     let Some(Value::Object(responses)) = api.document.pointer(&format!("{}/responses", op.pointer))
     else {
         return Vec::new();

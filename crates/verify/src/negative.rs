@@ -8,7 +8,7 @@ use serde_json::Value;
 use cartwright_http::{Body, Request};
 
 /// The invalid variants of `valid` for `op`, each with what makes it invalid.
-pub fn variants(op: &Operation, valid: &Request) -> Vec<(String, Request)> {
+pub(crate) fn variants(op: &Operation, valid: &Request) -> Vec<(String, Request)> {
     let mut out = Vec::new();
     if let (
         Some(body),

@@ -17,7 +17,7 @@ use crate::request::{self, Values};
 use cartwright_http::Request;
 
 /// Shared by every phase of one verification.
-pub struct Probe<'a> {
+pub(crate) struct Probe<'a> {
     /// The API under test.
     pub api: &'a Api,
     /// How to verify.
@@ -32,7 +32,7 @@ pub struct Probe<'a> {
 
 impl<'a> Probe<'a> {
     /// A probe for `api`; fails only when `--auth` cannot be read.
-    pub fn new(api: &'a Api, opts: &'a Options) -> Result<Self, String> {
+    pub(crate) fn new(api: &'a Api, opts: &'a Options) -> Result<Self, String> {
         let creds = Credentials::parse(&opts.auth)?;
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -50,7 +50,7 @@ impl<'a> Probe<'a> {
     }
 
     /// Whether a check is selected (`--checks`, else the default set).
-    pub fn on(&self, check: &str) -> bool {
+    pub(crate) fn on(&self, check: &str) -> bool {
         match &self.opts.checks {
             Some(c) => c.iter().any(|x| x == check),
             None => crate::checks::DEFAULT.contains(&check),
@@ -58,17 +58,17 @@ impl<'a> Probe<'a> {
     }
 
     /// The documented valid request for `op`.
-    pub fn request(&self, op: &Operation) -> Request {
+    pub(crate) fn request(&self, op: &Operation) -> Request {
         request::build(self.api, op, &self.target, self.opts.seed, &self.creds)
     }
 
     /// The request for `op` carrying `values`.
-    pub fn assemble(&self, op: &Operation, values: &Values) -> Request {
+    pub(crate) fn assemble(&self, op: &Operation, values: &Values) -> Request {
         request::assemble(self.api, op, &self.target, &self.creds, values)
     }
 
     /// Sends a request and reads the whole answer.
-    pub async fn send(&self, req: &Request) -> Result<Answer, String> {
+    pub(crate) async fn send(&self, req: &Request) -> Result<Answer, String> {
         cartwright_http::send(&self.client, req)
             .await
             .map_err(|e| e.to_string())
@@ -77,7 +77,7 @@ impl<'a> Probe<'a> {
     /// Sends `req` as a report step judged by `judge`; `max_response_time` is added when
     /// set. An unreachable target makes the step errored. The answer is returned for
     /// checks that go on from it.
-    pub async fn exchange(
+    pub(crate) async fn exchange(
         &self,
         name: impl Into<String>,
         req: &Request,
@@ -121,7 +121,7 @@ impl<'a> Probe<'a> {
     }
 
     /// As [`Probe::exchange`], and a failure is kept as a one-request scenario.
-    pub async fn single(
+    pub(crate) async fn single(
         &self,
         name: impl Into<String>,
         req: &Request,
@@ -137,19 +137,19 @@ impl<'a> Probe<'a> {
     }
 
     /// Keeps a failure scenario (for `--write-failures`).
-    pub fn keep(&self, scenario: Scenario) {
+    pub(crate) fn keep(&self, scenario: Scenario) {
         if let Ok(mut all) = self.replays.lock() {
             all.push(scenario);
         }
     }
 
     /// The failure scenarios kept so far.
-    pub fn replays(&self) -> Vec<Scenario> {
+    pub(crate) fn replays(&self) -> Vec<Scenario> {
         self.replays.lock().map(|r| r.clone()).unwrap_or_default()
     }
 }
 
 /// Milliseconds since `since`.
-pub fn ms(since: Instant) -> u64 {
+pub(crate) fn ms(since: Instant) -> u64 {
     u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
 }

@@ -12,20 +12,20 @@
 //! authenticated operations; a token that cannot be obtained skips the checks needing it.
 //! Multi-step failures are kept as scenarios that obtain fresh tokens ([`flow`]).
 
-pub mod auth;
-pub mod carry;
-pub mod correlation;
-pub mod documented;
-pub mod flow;
-pub mod fresh;
-pub mod isolation;
-pub mod json;
-pub mod obtain;
-pub mod otp;
-pub mod paths;
-pub mod retry;
-pub mod revoke;
-pub mod session;
+pub(crate) mod auth;
+pub(crate) mod carry;
+pub(crate) mod correlation;
+pub(crate) mod documented;
+pub(crate) mod flow;
+pub(crate) mod fresh;
+pub(crate) mod isolation;
+pub(crate) mod json;
+pub(crate) mod obtain;
+pub(crate) mod otp;
+pub(crate) mod paths;
+pub(crate) mod retry;
+pub(crate) mod revoke;
+pub(crate) mod session;
 
 use cartwright_model::Operation;
 use cartwright_outcome::Step;
@@ -33,7 +33,7 @@ use cartwright_outcome::Step;
 use crate::probe::Probe;
 
 /// The steps of the security checks for `op`.
-pub async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
+pub(crate) async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
     let kinds = session::kinds(probe.api);
     let mut steps = auth::run(probe, op, &kinds).await;
     steps.extend(revoke::run(probe, op, &kinds).await);

@@ -31,7 +31,7 @@ struct Found {
 }
 
 /// The walk as a case, or `None` when fewer than two operations take part.
-pub async fn run(probe: &Probe<'_>, ops: &[&Operation]) -> Option<Case> {
+pub(crate) async fn run(probe: &Probe<'_>, ops: &[&Operation]) -> Option<Case> {
     if ops.len() < 2 {
         return None;
     }

@@ -21,7 +21,7 @@ use crate::security::session::{self, Kind};
 const CHECK: &str = "ignored_auth";
 
 /// The `ignored_auth` steps for `op`.
-pub async fn run(probe: &Probe<'_>, op: &Operation, kinds: &[Kind<'_>]) -> Vec<Step> {
+pub(crate) async fn run(probe: &Probe<'_>, op: &Operation, kinds: &[Kind<'_>]) -> Vec<Step> {
     let Some(first) = op.security.first() else {
         return Vec::new();
     };
@@ -102,7 +102,7 @@ fn judge(a: &Answer, how: &str) -> Vec<Check> {
 /// digit, a letter for a letter), so the token keeps its shape and only its value is wrong:
 /// the middle of a JWT is its payload, which the signature no longer covers. Also the
 /// template that does the same to the replay's own token.
-pub fn mangle(token: &str, var: &str) -> (String, String) {
+pub(crate) fn mangle(token: &str, var: &str) -> (String, String) {
     let chars: Vec<char> = token.chars().collect();
     let n = chars.len();
     let Some(p) = (n / 2..n)

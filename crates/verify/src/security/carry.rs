@@ -14,13 +14,18 @@ use crate::security::session::Kind;
 /// The documented request for `op` carrying `token` (a marker, usually) as `kind` says:
 /// through its security scheme, declared parameters that are its carriers, and otherwise
 /// its first carrier. Without a token, no carrier is sent at all.
-pub fn carry(probe: &Probe<'_>, op: &Operation, kind: &Kind<'_>, token: Option<&str>) -> Req {
+pub(crate) fn carry(
+    probe: &Probe<'_>,
+    op: &Operation,
+    kind: &Kind<'_>,
+    token: Option<&str>,
+) -> Req {
     let values = documented::values(probe, op);
     carry_with(probe, op, kind, token, values)
 }
 
 /// As [`carry`], with the request's values given.
-pub fn carry_with(
+pub(crate) fn carry_with(
     probe: &Probe<'_>,
     op: &Operation,
     kind: &Kind<'_>,
@@ -74,7 +79,7 @@ fn is_carrier(c: &Carrier, at: ParamLocation, name: &str) -> bool {
 }
 
 /// Puts a token where one carrier says, replacing what was there.
-pub fn put(req: &mut Req, c: &Carrier, token: &str) {
+pub(crate) fn put(req: &mut Req, c: &Carrier, token: &str) {
     let drop =
         |req: &mut Req, name: &str| req.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
     match c {

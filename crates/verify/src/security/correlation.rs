@@ -15,7 +15,7 @@ use crate::replay;
 const CHECK: &str = "correlation_id_echo";
 
 /// The `correlation_id_echo` step for `op`.
-pub async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
+pub(crate) async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
     let declared = op.responses.iter().flat_map(|r| &r.headers).find(|h| {
         let n = h.name.to_ascii_lowercase();
         n.contains("correlation") || n.contains("request-id")

@@ -11,7 +11,7 @@ use crate::probe::Probe;
 use crate::request::{self, Values};
 
 /// The documented values of `op`, the builder's where nothing is documented.
-pub fn values(probe: &Probe<'_>, op: &Operation) -> Values {
+pub(crate) fn values(probe: &Probe<'_>, op: &Operation) -> Values {
     let mut v = request::defaults(probe.api, op, probe.opts.seed);
     for (i, value) in &mut v.params {
         if let Some(e) = op.parameters.get(*i).and_then(|p| example(probe, p)) {

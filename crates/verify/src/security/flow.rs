@@ -17,7 +17,7 @@ use crate::replay;
 use crate::request::Req;
 
 /// One check's requests: its report steps and its replay scenario.
-pub struct Flow<'p, 'a> {
+pub(crate) struct Flow<'p, 'a> {
     /// Where requests go.
     pub probe: &'p Probe<'a>,
     /// The report steps so far.
@@ -37,7 +37,7 @@ struct Slot {
 
 impl<'p, 'a> Flow<'p, 'a> {
     /// An empty flow.
-    pub fn new(probe: &'p Probe<'a>) -> Self {
+    pub(crate) fn new(probe: &'p Probe<'a>) -> Self {
         Flow {
             probe,
             report: Vec::new(),
@@ -48,7 +48,7 @@ impl<'p, 'a> Flow<'p, 'a> {
     }
 
     /// A slot sent as `value` and replayed as `template`; build requests with the marker.
-    pub fn slot(&mut self, value: &str, template: &str) -> String {
+    pub(crate) fn slot(&mut self, value: &str, template: &str) -> String {
         // Letters and digits only, so no encoding of a path, query or body changes it, and
         // the closing `z` keeps `cwslot1z` from being a prefix of `cwslot12z`.
         let marker = format!("cwslot{}z", self.slots.len() + 1);
@@ -61,12 +61,12 @@ impl<'p, 'a> Flow<'p, 'a> {
     }
 
     /// A slot replayed as the scenario variable `var`.
-    pub fn var_slot(&mut self, var: &str, value: &str) -> String {
+    pub(crate) fn var_slot(&mut self, var: &str, value: &str) -> String {
         self.slot(value, &format!("{{{{ {var} }}}}"))
     }
 
     /// The value a marker stands for in this run.
-    pub fn value(&self, marker: &str) -> Option<&str> {
+    pub(crate) fn value(&self, marker: &str) -> Option<&str> {
         self.slots
             .iter()
             .find(|s| s.marker == marker)
@@ -74,7 +74,7 @@ impl<'p, 'a> Flow<'p, 'a> {
     }
 
     /// What a marker is replayed as.
-    pub fn template_of(&self, marker: &str) -> Option<String> {
+    pub(crate) fn template_of(&self, marker: &str) -> Option<String> {
         self.slots
             .iter()
             .find(|s| s.marker == marker)
@@ -82,7 +82,7 @@ impl<'p, 'a> Flow<'p, 'a> {
     }
 
     /// The request as sent: every marker replaced by its value, encoded for where it is.
-    pub fn fill(&self, req: &Req) -> Req {
+    pub(crate) fn fill(&self, req: &Req) -> Req {
         let mut out = req.clone();
         for s in &self.slots {
             out.url = out
@@ -115,7 +115,7 @@ impl<'p, 'a> Flow<'p, 'a> {
     }
 
     /// The scenario request for `req`, every marker replaced by its template.
-    pub fn template(&self, req: &Req) -> ast::Request {
+    pub(crate) fn template(&self, req: &Req) -> ast::Request {
         let mut r = replay::request(self.probe.api, &self.probe.target, req);
         let sub = |s: &str| {
             self.slots.iter().fold(s.to_owned(), |s, slot| {
@@ -145,7 +145,7 @@ impl<'p, 'a> Flow<'p, 'a> {
 
     /// Sends `req` (with markers) as a report step judged by `judge`, and adds it to the
     /// scenario with the contract check off (the check asserts only what it is about).
-    pub async fn send(
+    pub(crate) async fn send(
         &mut self,
         name: String,
         req: &Req,
@@ -166,24 +166,24 @@ impl<'p, 'a> Flow<'p, 'a> {
     }
 
     /// Sends a request that only prepares the check (a login, a first read).
-    pub async fn setup(&mut self, name: String, req: &Req) -> Option<Answer> {
+    pub(crate) async fn setup(&mut self, name: String, req: &Req) -> Option<Answer> {
         self.send(name, req, |_| Vec::new()).await
     }
 
     /// The last scenario step, to add captures and assertions to.
-    pub fn last(&mut self) -> Option<&mut ast::Step> {
+    pub(crate) fn last(&mut self) -> Option<&mut ast::Step> {
         self.steps.last_mut()
     }
 
     /// Captures `var` from the last scenario step (secret: tokens are masked in replays).
-    pub fn capture(&mut self, var: &str, capture: CaptureFull) {
+    pub(crate) fn capture(&mut self, var: &str, capture: CaptureFull) {
         if let Some(s) = self.last() {
             s.capture.insert(var.to_owned(), Capture::Full(capture));
         }
     }
 
     /// Asserts on the last scenario step.
-    pub fn assert(&mut self, edit: impl FnOnce(&mut Asserts)) {
+    pub(crate) fn assert(&mut self, edit: impl FnOnce(&mut Asserts)) {
         if let Some(a) = self.last().and_then(|s| s.assert.as_mut()) {
             edit(a);
         }
@@ -191,7 +191,7 @@ impl<'p, 'a> Flow<'p, 'a> {
 
     /// A scenario step reading the mock's outbox into `var` (skipped against other servers,
     /// where the variable keeps its default).
-    pub fn outbox(&mut self, to: &str, var: &str) {
+    pub(crate) fn outbox(&mut self, to: &str, var: &str) {
         let mut capture = IndexMap::new();
         capture.insert(
             var.to_owned(),
@@ -211,7 +211,7 @@ impl<'p, 'a> Flow<'p, 'a> {
     }
 
     /// A skipped report step saying why the check could not go on.
-    pub fn skip(&mut self, name: String, reason: impl Into<String>) {
+    pub(crate) fn skip(&mut self, name: String, reason: impl Into<String>) {
         let mut step = Step::new(name);
         step.status = Status::Skipped;
         step.reason = Some(reason.into());
@@ -219,12 +219,12 @@ impl<'p, 'a> Flow<'p, 'a> {
     }
 
     /// Whether a report step failed.
-    pub fn failed(&self) -> bool {
+    pub(crate) fn failed(&self) -> bool {
         self.report.iter().any(|s| s.status == Status::Failed)
     }
 
     /// Keeps the scenario as a failure replay when a report step failed.
-    pub fn keep_if_failed(&self, name: &str, check: &str) {
+    pub(crate) fn keep_if_failed(&self, name: &str, check: &str) {
         if !self.failed() {
             return;
         }
@@ -252,7 +252,7 @@ fn sub_value(v: &Value, sub: &impl Fn(&str) -> String) -> Value {
 }
 
 /// A status in 200..300 as a scenario matcher.
-pub fn success() -> ast::Matcher {
+pub(crate) fn success() -> ast::Matcher {
     ast::Matcher::Ops(Box::new(ast::Ops {
         ge: Some(Value::from(200)),
         lt: Some(Value::from(300)),
@@ -261,6 +261,6 @@ pub fn success() -> ast::Matcher {
 }
 
 /// Whether a status is a success.
-pub fn ok(status: u16) -> bool {
+pub(crate) fn ok(status: u16) -> bool {
     (200..300).contains(&status)
 }

@@ -5,7 +5,7 @@
 
 /// A value nobody used before: 16 random bytes as hex, so reruns against a server that
 /// remembers the last run (registered addresses, idempotency keys) start clean.
-pub fn nonce() -> String {
+pub(crate) fn nonce() -> String {
     cartwright_model::random(16)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -13,15 +13,15 @@ pub fn nonce() -> String {
 }
 
 /// A random version-4 UUID, for references a schema wants as `format: uuid`.
-pub use cartwright_model::uuid;
+pub(crate) use cartwright_model::uuid;
 
 /// A fresh e-mail address, lower case as the specs keep addresses.
-pub fn email() -> String {
+pub(crate) fn email() -> String {
     format!("cw-{}@example.com", nonce())
 }
 
 /// The scenario variable template of a fresh address.
-pub const EMAIL_TEMPLATE: &str = "cw-{{ uuid() }}@example.com";
+pub(crate) const EMAIL_TEMPLATE: &str = "cw-{{ uuid() }}@example.com";
 
 /// The scenario variable template of a fresh reference.
-pub const UUID_TEMPLATE: &str = "{{ uuid() }}";
+pub(crate) const UUID_TEMPLATE: &str = "{{ uuid() }}";

@@ -99,7 +99,7 @@ fn plan<'a>(api: &'a Api, kinds: &[Kind<'_>]) -> Option<Plan<'a>> {
 }
 
 /// The `cross_session_isolation` steps, in the case of the planned change.
-pub async fn run(probe: &Probe<'_>, op: &Operation, kinds: &[Kind<'_>]) -> Vec<Step> {
+pub(crate) async fn run(probe: &Probe<'_>, op: &Operation, kinds: &[Kind<'_>]) -> Vec<Step> {
     let Some(plan) = plan(probe.api, kinds).filter(|p| p.write.id == op.id) else {
         return Vec::new();
     };

@@ -5,10 +5,10 @@ use cartwright_model::Api;
 use serde_json::Value;
 
 /// A path of object keys (or array indices written as numbers) into a JSON value.
-pub type Path = Vec<String>;
+pub(crate) type Path = Vec<String>;
 
 /// The value at `path`, if there is one.
-pub fn at<'v>(v: &'v Value, path: &[String]) -> Option<&'v Value> {
+pub(crate) fn at<'v>(v: &'v Value, path: &[String]) -> Option<&'v Value> {
     path.iter().try_fold(v, |v, k| match v {
         Value::Object(m) => m.get(k),
         Value::Array(items) => k.parse::<usize>().ok().and_then(|i| items.get(i)),
@@ -18,7 +18,7 @@ pub fn at<'v>(v: &'v Value, path: &[String]) -> Option<&'v Value> {
 
 /// Sets the value at `path`, making objects on the way; false when an array or a scalar is
 /// in the way.
-pub fn set(v: &mut Value, path: &[String], new: Value) -> bool {
+pub(crate) fn set(v: &mut Value, path: &[String], new: Value) -> bool {
     let Some((last, parents)) = path.split_last() else {
         *v = new;
         return true;
@@ -48,7 +48,7 @@ pub fn set(v: &mut Value, path: &[String], new: Value) -> bool {
 }
 
 /// Removes the value at `path`, if there is one.
-pub fn remove(v: &mut Value, path: &[String]) {
+pub(crate) fn remove(v: &mut Value, path: &[String]) {
     let Some((last, parents)) = path.split_last() else {
         return;
     };
@@ -65,7 +65,7 @@ pub fn remove(v: &mut Value, path: &[String]) {
 }
 
 /// A JSON pointer (`/data/attributes/token`) as a path of keys.
-pub fn from_pointer(pointer: &str) -> Path {
+pub(crate) fn from_pointer(pointer: &str) -> Path {
     pointer
         .split('/')
         .skip(1)
@@ -75,7 +75,7 @@ pub fn from_pointer(pointer: &str) -> Path {
 
 /// The JSONPath of `path` for a scenario capture or assertion: dots for plain names,
 /// brackets for indices and for names a dot cannot carry.
-pub fn jsonpath(path: &[String]) -> String {
+pub(crate) fn jsonpath(path: &[String]) -> String {
     let mut out = String::from("$");
     for k in path {
         if !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()) {
@@ -99,7 +99,7 @@ pub fn jsonpath(path: &[String]) -> String {
 }
 
 /// Every scalar of a value with its path, arrays by index.
-pub fn leaves(v: &Value) -> Vec<(Path, Value)> {
+pub(crate) fn leaves(v: &Value) -> Vec<(Path, Value)> {
     fn walk(v: &Value, path: &mut Path, out: &mut Vec<(Path, Value)>) {
         match v {
             Value::Object(m) => {
@@ -126,14 +126,14 @@ pub fn leaves(v: &Value) -> Vec<(Path, Value)> {
 
 /// Whether a field name names a session or access token (not its type, lifetime or the
 /// refresh token that comes with it).
-pub fn tokenish(key: &str) -> bool {
+pub(crate) fn tokenish(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
     k.contains("token") && !k.contains("refresh") && !k.contains("type") && !k.contains("expir")
 }
 
 /// Where an answer most likely carries a token: the shallowest non-empty string field named
 /// like one (`token`, `access_token`, `data.attributes.token`), three levels deep at most.
-pub fn find_token(v: &Value) -> Option<Path> {
+pub(crate) fn find_token(v: &Value) -> Option<Path> {
     let mut level: Vec<(Path, &Value)> = vec![(Vec::new(), v)];
     for _ in 0..4 {
         let mut next = Vec::new();
@@ -164,7 +164,7 @@ pub fn find_token(v: &Value) -> Option<Path> {
 }
 
 /// The schema JSON a `$ref` names in the normalised document (local references only).
-pub fn resolve<'d>(api: &'d Api, v: &'d Value) -> &'d Value {
+pub(crate) fn resolve<'d>(api: &'d Api, v: &'d Value) -> &'d Value {
     let mut v = v;
     for _ in 0..16 {
         match v.get("$ref").and_then(Value::as_str) {
@@ -179,7 +179,7 @@ pub fn resolve<'d>(api: &'d Api, v: &'d Value) -> &'d Value {
 }
 
 /// The properties a schema declares, its `allOf` members' included, with their schemas.
-pub fn properties<'d>(api: &'d Api, schema: &'d Value) -> Vec<(&'d str, &'d Value)> {
+pub(crate) fn properties<'d>(api: &'d Api, schema: &'d Value) -> Vec<(&'d str, &'d Value)> {
     let schema = resolve(api, schema);
     let mut out: Vec<(&str, &Value)> = schema
         .get("properties")
@@ -208,7 +208,10 @@ pub fn properties<'d>(api: &'d Api, schema: &'d Value) -> Vec<(&'d str, &'d Valu
 }
 
 /// The schema JSON of a compiled schema.
-pub fn schema_json<'d>(api: &'d Api, schema: &cartwright_model::Schema) -> Option<&'d Value> {
+pub(crate) fn schema_json<'d>(
+    api: &'d Api,
+    schema: &cartwright_model::Schema,
+) -> Option<&'d Value> {
     api.document
         .pointer(&schema.pointer)
         .map(|v| resolve(api, v))

@@ -25,7 +25,7 @@ use crate::security::session::{self, Kind};
 
 /// A token obtained for a check.
 #[derive(Debug, Clone)]
-pub struct Session {
+pub(crate) struct Session {
     /// The token.
     pub token: String,
     /// The marker that stands for it in requests (the scenario variable in replays).
@@ -38,7 +38,11 @@ pub struct Session {
 }
 
 /// Obtains a token of `kind`; `label` names its variables (`token_a`, `email_a`).
-pub async fn obtain(flow: &mut Flow<'_, '_>, kind: &Kind<'_>, label: &str) -> Option<Session> {
+pub(crate) async fn obtain(
+    flow: &mut Flow<'_, '_>,
+    kind: &Kind<'_>,
+    label: &str,
+) -> Option<Session> {
     let var = format!("token_{label}");
     if kind.renew {
         return renewed(flow, kind, &var).await;
@@ -107,7 +111,7 @@ fn bodies(flow: &Flow<'_, '_>, op: &Operation) -> Vec<Option<Value>> {
 }
 
 /// `request.body.user.email | lower` → `user.email`.
-pub fn body_path(expr: &str) -> Option<Path> {
+pub(crate) fn body_path(expr: &str) -> Option<Path> {
     let head = expr.split('|').next()?.trim();
     let rest = head.strip_prefix("request.body.")?;
     Some(rest.split('.').map(str::to_owned).collect())
@@ -229,7 +233,7 @@ fn looks_like_email(s: &str) -> bool {
 }
 
 /// The issuing operation's documented request with `body`.
-pub fn issuing_request(flow: &Flow<'_, '_>, op: &Operation, body: Option<Value>) -> Req {
+pub(crate) fn issuing_request(flow: &Flow<'_, '_>, op: &Operation, body: Option<Value>) -> Req {
     let probe = flow.probe;
     let defaults = documented::values(probe, op);
     probe.assemble(

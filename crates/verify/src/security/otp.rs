@@ -13,7 +13,7 @@ use crate::security::obtain::{body_path, issuing_request};
 use crate::security::session;
 
 /// Where the binding's `otp_verify` reads the recipient and the code from the body.
-pub fn paths(op: &Operation) -> Option<(Path, Path)> {
+pub(crate) fn paths(op: &Operation) -> Option<(Path, Path)> {
     session::actions(op).find_map(|a| match a {
         Action::OtpVerify { to, code, .. } => {
             Some((body_path(to.source())?, body_path(code.source())?))
@@ -23,7 +23,7 @@ pub fn paths(op: &Operation) -> Option<(Path, Path)> {
 }
 
 /// A one-time code to send and read back before the issuing request.
-pub struct Code {
+pub(crate) struct Code {
     /// Where the recipient goes in bodies.
     pub to_path: Path,
     /// Where the code goes.
@@ -38,7 +38,7 @@ pub struct Code {
 
 /// The code to obtain for an issuing request with `body`; `None` when the body lacks the
 /// recipient or the code.
-pub fn code(op: &Operation, body: &Value, label: &str) -> Option<Code> {
+pub(crate) fn code(op: &Operation, body: &Value, label: &str) -> Option<Code> {
     let (to_path, code_path) = paths(op)?;
     Some(Code {
         to: json::at(body, &to_path)?.as_str()?.to_owned(),
@@ -51,7 +51,7 @@ pub fn code(op: &Operation, body: &Value, label: &str) -> Option<Code> {
 
 /// Sends the code and reads it back: the outbox's code, else the documented one; `None`
 /// when sending was refused.
-pub async fn fetch(flow: &mut Flow<'_, '_>, issuer: &Operation, c: &Code) -> Option<String> {
+pub(crate) async fn fetch(flow: &mut Flow<'_, '_>, issuer: &Operation, c: &Code) -> Option<String> {
     send_code(flow, issuer, c).await?;
     flow.vars
         .insert(c.var.clone(), Value::String(c.example.clone()));

@@ -39,7 +39,7 @@ const PLAIN: &[&str] = &["cartwrightprobe", "cwprobe", "x"];
 const MARKER: &str = "cwsegmentz";
 
 /// The `path_encoding` steps for `op`.
-pub async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
+pub(crate) async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
     if !probe.on(CHECK) {
         return Vec::new();
     }

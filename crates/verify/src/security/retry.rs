@@ -79,7 +79,7 @@ fn referential(name: &str) -> bool {
 }
 
 /// The `idempotent_retry` steps for `op`.
-pub async fn run(probe: &Probe<'_>, op: &Operation, kinds: &[Kind<'_>]) -> Vec<Step> {
+pub(crate) async fn run(probe: &Probe<'_>, op: &Operation, kinds: &[Kind<'_>]) -> Vec<Step> {
     let keys = keys(probe.api, op);
     if !probe.on(CHECK) || keys.is_empty() {
         return Vec::new();

@@ -132,7 +132,7 @@ fn conventional_at(api: &Api, op: &Operation) -> At {
 }
 
 /// The `use_after_revoke` steps, in the case of the API's first revoking operation.
-pub async fn run(probe: &Probe<'_>, op: &Operation, kinds: &[Kind<'_>]) -> Vec<Step> {
+pub(crate) async fn run(probe: &Probe<'_>, op: &Operation, kinds: &[Kind<'_>]) -> Vec<Step> {
     let revs = revokers(probe.api, kinds);
     if !probe.on(CHECK) || revs.first().is_none_or(|r| r.op.id != op.id) {
         return Vec::new();

@@ -20,7 +20,7 @@ use crate::security::json::{self, Path};
 
 /// A kind of session token.
 #[derive(Debug, Clone)]
-pub struct Kind<'a> {
+pub(crate) struct Kind<'a> {
     /// Its name (the behaviour's, or the security scheme's for a kind found by convention).
     pub name: String,
     /// Where requests carry its tokens, the first preferred.
@@ -34,7 +34,7 @@ pub struct Kind<'a> {
 }
 
 /// Every kind of `api`.
-pub fn kinds(api: &Api) -> Vec<Kind<'_>> {
+pub(crate) fn kinds(api: &Api) -> Vec<Kind<'_>> {
     if api.behaviours.sessions.is_empty() {
         return conventional(api);
     }
@@ -108,7 +108,7 @@ fn declares_token(api: &Api, schema: &Value, depth: usize) -> bool {
 }
 
 /// The actions of an operation's binding.
-pub fn actions(op: &Operation) -> impl Iterator<Item = &Action> {
+pub(crate) fn actions(op: &Operation) -> impl Iterator<Item = &Action> {
     op.behaviour
         .as_deref()
         .into_iter()
@@ -116,17 +116,17 @@ pub fn actions(op: &Operation) -> impl Iterator<Item = &Action> {
 }
 
 /// The session kind an operation's binding works on.
-pub fn bound(op: &Operation) -> Option<&str> {
+pub(crate) fn bound(op: &Operation) -> Option<&str> {
     op.behaviour.as_deref().and_then(|b| b.session.as_deref())
 }
 
 /// Whether the operation can be called without credentials (`security: []` or `{}`).
-pub fn optional(op: &Operation) -> bool {
+pub(crate) fn optional(op: &Operation) -> bool {
     op.security.is_empty() || op.security.iter().any(|r| r.schemes.is_empty())
 }
 
 /// Whether the operation requires `scheme` (no anonymous alternative).
-pub fn requires(op: &Operation, scheme: &str) -> bool {
+pub(crate) fn requires(op: &Operation, scheme: &str) -> bool {
     !optional(op)
         && op
             .security
@@ -135,7 +135,7 @@ pub fn requires(op: &Operation, scheme: &str) -> bool {
 }
 
 /// Whether the operation works on sessions of `kind`: bound to it, or requiring its scheme.
-pub fn uses(op: &Operation, kind: &Kind<'_>) -> bool {
+pub(crate) fn uses(op: &Operation, kind: &Kind<'_>) -> bool {
     bound(op) == Some(kind.name.as_str())
         || kind
             .scheme
@@ -144,7 +144,7 @@ pub fn uses(op: &Operation, kind: &Kind<'_>) -> bool {
 }
 
 /// How many path parameters the operation has.
-pub fn path_params(op: &Operation) -> usize {
+pub(crate) fn path_params(op: &Operation) -> usize {
     op.parameters
         .iter()
         .filter(|p| p.location == ParamLocation::Path)
@@ -153,7 +153,7 @@ pub fn path_params(op: &Operation) -> usize {
 
 /// A `GET` without path parameters that answers with the session of `kind`: what checks
 /// read to see whether a token still opens its session, and what it holds.
-pub fn reader<'a>(api: &'a Api, kind: &Kind<'_>) -> Option<&'a Operation> {
+pub(crate) fn reader<'a>(api: &'a Api, kind: &Kind<'_>) -> Option<&'a Operation> {
     api.operations.iter().find(|op| {
         op.method == Method::Get
             && path_params(op) == 0
@@ -164,7 +164,7 @@ pub fn reader<'a>(api: &'a Api, kind: &Kind<'_>) -> Option<&'a Operation> {
 
 /// Where an operation's answer carries a token.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Source {
+pub(crate) enum Source {
     /// A field of the JSON body.
     Body(Path),
     /// A response header.
@@ -173,7 +173,7 @@ pub enum Source {
 
 impl Source {
     /// The scenario capture of a token from here.
-    pub fn capture(&self) -> CaptureFull {
+    pub(crate) fn capture(&self) -> CaptureFull {
         match self {
             Source::Body(p) => CaptureFull {
                 jsonpath: Some(json::jsonpath(p)),
@@ -219,7 +219,7 @@ fn sources(op: &Operation) -> Vec<Source> {
 }
 
 /// The token an answer of `op` carries for `kind`, and where it was found.
-pub fn read(op: &Operation, kind: &Kind<'_>, a: &Answer) -> Option<(String, Source)> {
+pub(crate) fn read(op: &Operation, kind: &Kind<'_>, a: &Answer) -> Option<(String, Source)> {
     let found = |s: &Source| match s {
         Source::Body(p) => a
             .json
