@@ -28,13 +28,11 @@ pub enum Placed {
 
 impl Credentials {
     /// Parses `NAME=VALUE` items; an item without `=` is an error naming it.
-    pub fn parse(items: &[String]) -> Result<Self, String> {
+    pub fn parse(items: &[String]) -> Result<Self, crate::VerifyError> {
         let mut given = Vec::new();
         for item in items {
             let Some((k, v)) = item.split_once('=') else {
-                return Err(format!(
-                    "--auth `{item}`: expected NAME=VALUE (a security scheme of the spec, or bearer=, basic=, header=NAME:VALUE)"
-                ));
+                return Err(crate::VerifyError::Auth(item.clone()));
             };
             given.push((k.trim().to_owned(), v.to_owned()));
         }

@@ -13,6 +13,7 @@
 
 pub mod auth;
 pub mod checks;
+mod error;
 mod examples;
 mod generated;
 mod links;
@@ -30,6 +31,7 @@ use cartwright_outcome::{Case, Run};
 use cartwright_scenario::ast::Scenario;
 use futures_util::StreamExt;
 
+pub use crate::error::VerifyError;
 use crate::probe::{Probe, ms};
 
 /// How to verify.
@@ -82,7 +84,7 @@ pub async fn verify(api: &Api, opts: &Options) -> Verified {
     let start = Instant::now();
     let probe = match Probe::new(api, opts) {
         Ok(p) => p,
-        Err(e) => return broken(api, opts, e),
+        Err(e) => return broken(api, opts, e.to_string()),
     };
     let ops: Vec<&Operation> = api
         .operations

@@ -32,13 +32,12 @@ pub(crate) struct Probe<'a> {
 
 impl<'a> Probe<'a> {
     /// A probe for `api`; fails only when `--auth` cannot be read.
-    pub(crate) fn new(api: &'a Api, opts: &'a Options) -> Result<Self, String> {
+    pub(crate) fn new(api: &'a Api, opts: &'a Options) -> Result<Self, crate::VerifyError> {
         let creds = Credentials::parse(&opts.auth)?;
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_secs(30))
-            .build()
-            .map_err(|e| e.to_string())?;
+            .build()?;
         Ok(Probe {
             api,
             opts,
@@ -68,10 +67,8 @@ impl<'a> Probe<'a> {
     }
 
     /// Sends a request and reads the whole answer.
-    pub(crate) async fn send(&self, req: &Request) -> Result<Answer, String> {
-        cartwright_http::send(&self.client, req)
-            .await
-            .map_err(|e| e.to_string())
+    pub(crate) async fn send(&self, req: &Request) -> Result<Answer, cartwright_http::Error> {
+        cartwright_http::send(&self.client, req).await
     }
 
     /// Sends `req` as a report step judged by `judge`; `max_response_time` is added when
