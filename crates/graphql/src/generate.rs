@@ -84,12 +84,8 @@ pub(crate) fn scalar(type_name: &str, field: &str, key: u64) -> Value {
         "ID" => Value::String(format!("{:016x}", key)),
         "String" => Value::String(string(&f, key)),
         "Date" => Value::String(date(key)),
-        "DateTimeTz" => Value::String(format!(
-            "{}T{:02}:{:02}:00+00:00",
-            date(key),
-            key % 24,
-            key % 60
-        )),
+        // RFC 3339 in UTC, written with `Z` as every timestamp cartwright writes.
+        "DateTimeTz" => Value::String(format!("{}T{:02}:{:02}:00Z", date(key), key % 24, key % 60)),
         "Map" | "JSON" => Value::Object(Default::default()),
         _ => Value::String(string(&f, key)),
     }
@@ -131,21 +127,7 @@ fn string(f: &str, key: u64) -> String {
 /// A date in 2026, as `YYYY-MM-DD`.
 fn date(key: u64) -> String {
     // 2026-01-01 is day 20454 after the epoch.
-    civil(20_454 + (key % 365) as i64)
-}
-
-/// Days since 1970-01-01 to `YYYY-MM-DD` (Howard Hinnant's civil_from_days).
-pub(crate) fn civil(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    cartwright_model::civil(20_454 + (key % 365) as i64)
 }
 
 /// An enum value chosen by key.
@@ -164,7 +146,10 @@ mod tests {
     fn the_same_key_gives_the_same_value() {
         assert_eq!(scalar("String", "name", 7), scalar("String", "name", 7));
         assert_ne!(mix(1, 2), mix(2, 1));
-        assert_eq!(civil(20_454), "2026-01-01");
-        assert_eq!(civil(0), "1970-01-01");
+        assert_eq!(date(0), "2026-01-01");
+        let Value::String(t) = scalar("DateTimeTz", "createdAt", 7) else {
+            panic!("a timestamp is a string")
+        };
+        assert!(t.starts_with("2026-") && t.ends_with(":00Z"), "{t}");
     }
 }
