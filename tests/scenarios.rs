@@ -1,6 +1,8 @@
 //! Every scenario in `scenarios/` runs against the mock of its spec and passes, with its
 //! committed snapshots and nothing written (as on CI).
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -168,25 +170,9 @@ async fn every_graphql_scenario_passes_against_the_graphql_mock() {
         );
         loaded.push(l);
     }
-    let path = root().join("specs").join(format!("{GRAPHQL}.graphql"));
-    let sdl = std::fs::read_to_string(&path).expect("schema");
-    let mock = cartwright_graphql::GraphqlMock::new(
-        &path.display().to_string(),
-        &sdl,
-        None,
-        cartwright_graphql::Config {
-            log_requests: false,
-            ..cartwright_graphql::Config::default()
-        },
-    )
-    .expect("schema loads");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let running =
-        cartwright_graphql::serve(Arc::new(mock), listener, std::future::pending()).expect("serve");
+    let (_running, target) = support::serve_graphql(GRAPHQL).await;
     let opts = Options {
-        target: format!("http://{}", running.addr),
+        target,
         vars: Map::new(),
         masker: Masker::default(),
         snapshots: Mode::Locked,

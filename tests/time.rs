@@ -6,7 +6,6 @@ mod support;
 
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
 
 use serde_json::{Value, json};
 
@@ -92,28 +91,6 @@ fn scenarios_read_the_grammar() {
     );
 }
 
-async fn graphql() -> (cartwright_graphql::Running, String) {
-    let path = root().join("specs/centra-storefront.graphql");
-    let sdl = std::fs::read_to_string(&path).expect("schema");
-    let mock = cartwright_graphql::GraphqlMock::new(
-        &path.display().to_string(),
-        &sdl,
-        None,
-        cartwright_graphql::Config {
-            log_requests: false,
-            ..cartwright_graphql::Config::default()
-        },
-    )
-    .expect("schema loads");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let running =
-        cartwright_graphql::serve(Arc::new(mock), listener, std::future::pending()).expect("serve");
-    let base = format!("http://{}", running.addr);
-    (running, base)
-}
-
 async fn post(client: &reqwest::Client, url: &str, body: Value) -> (u16, Value) {
     let r = client.post(url).json(&body).send().await.expect("send");
     (r.status().as_u16(), r.json().await.expect("json"))
@@ -125,7 +102,7 @@ async fn both_clock_endpoints_read_the_grammar_and_answer_the_same_format() {
         &root().join("specs/centra-checkout.yaml"),
     ))
     .await;
-    let (_gql, gql) = graphql().await;
+    let (_gql, gql) = support::serve_graphql("centra-storefront").await;
     let client = reqwest::Client::new();
     for base in [rest.base.as_str(), gql.as_str()] {
         let url = format!("{base}/__cartwright/clock");

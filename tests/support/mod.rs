@@ -69,3 +69,29 @@ pub(crate) async fn serve(api: Api) -> Served {
         mock,
     }
 }
+
+/// Serves `specs/<name>.graphql` with the GraphQL mock's default configuration on
+/// 127.0.0.1:0; the server and its `http://` base.
+pub(crate) async fn serve_graphql(name: &str) -> (cartwright_graphql::Running, String) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("specs")
+        .join(format!("{name}.graphql"));
+    let sdl = std::fs::read_to_string(&path).expect("schema");
+    let mock = cartwright_graphql::GraphqlMock::new(
+        &path.display().to_string(),
+        &sdl,
+        None,
+        cartwright_graphql::Config {
+            log_requests: false,
+            ..cartwright_graphql::Config::default()
+        },
+    )
+    .expect("schema loads");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let running =
+        cartwright_graphql::serve(Arc::new(mock), listener, std::future::pending()).expect("serve");
+    let base = format!("http://{}", running.addr);
+    (running, base)
+}
