@@ -22,6 +22,8 @@ pub const ALL: &[&str] = &[
     "path_encoding",
     "correlation_id_echo",
     "idempotent_retry",
+    "ensure_resource_availability",
+    "use_after_free",
 ];
 
 /// The checks run when none are named. `positive_data_acceptance` is left out, as in
@@ -42,6 +44,8 @@ pub const DEFAULT: &[&str] = &[
     "path_encoding",
     "correlation_id_echo",
     "idempotent_retry",
+    "ensure_resource_availability",
+    "use_after_free",
 ];
 
 /// Runs the selected checks (`None`: all) on an answer. Everything but

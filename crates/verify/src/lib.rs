@@ -5,7 +5,7 @@
 //! of it; the generated phase (`generated`) sends property-based requests from the
 //! schemas, valid and invalid, and shrinks a failing one to a minimal request; the security
 //! checks (`security`) probe authentication, path encoding, correlation IDs and retries;
-//! then the stateful phase (`stateful`) walks the API with live tokens and ids.
+//! then the stateful phase (`walk`) walks the API with live tokens and ids.
 //! Answers are judged by named checks ([`checks::ALL`]). The result is a
 //! [`cartwright_outcome::Run`] with one case per operation, so the `report` crate prints it,
 //! writes JUnit and JSON, and gives the exit code, exactly as for scenarios; and every
@@ -16,13 +16,12 @@ pub mod checks;
 mod error;
 mod examples;
 mod generated;
-mod links;
 mod negative;
 mod probe;
 pub mod replay;
 pub mod request;
 mod security;
-mod stateful;
+mod walk;
 
 use std::time::Instant;
 
@@ -98,7 +97,7 @@ pub async fn verify(api: &Api, opts: &Options) -> Verified {
         .collect()
         .await;
     // After the per-operation phases, so their requests cannot disturb the walk's sessions.
-    cases.extend(stateful::run(&probe, &ops).await);
+    cases.extend(walk::run(&probe, &ops).await);
     Verified {
         run: Run {
             name: "cartwright verify".into(),

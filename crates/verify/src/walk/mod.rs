@@ -1,0 +1,315 @@
+//! The stateful phase: one walk through the API that follows it. A token of every session
+//! kind is obtained first ([`session`]); then every operation is sent once what it needs is
+//! known — the ids in its path, query and body taken from earlier answers ([`found`],
+//! [`fill`]: wrapped answers, JSON:API, lists, `Location` headers, OpenAPI [`links`]) —
+//! so producers run before consumers (`GET /regions` before the `POST /carts` that needs a
+//! `region_id`, the cart before its lines). What nothing produces is sent at last with the
+//! documented values. An operation that was refused is tried again when a later answer gave
+//! something new, a few times at most. Deletions come after everything else, and the
+//! operations that end a session last.
+//!
+//! Every answer is judged by the response checks, and creations and deletions by the
+//! resource checks ([`lifecycle`]). A failure is kept as a scenario of the walk up to it,
+//! with tokens and ids as captures (tokens secret), so its replay gets fresh ones.
+
+mod fill;
+mod found;
+mod lifecycle;
+pub(crate) mod links;
+mod session;
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use cartwright_http::Answer;
+use cartwright_model::{Action, Method, Operation, ParamLocation};
+use cartwright_outcome::{Case, Check};
+use cartwright_scenario::ast::{Capture, Scenario};
+use serde_json::Value;
+
+use crate::probe::{Probe, ms};
+use crate::request::{Req, Values};
+use crate::security::documented;
+use crate::security::flow::{self, Flow};
+use crate::{checks, replay};
+use found::Found;
+use session::Held;
+
+/// How often one operation is sent at most.
+const TRIES: u32 = 3;
+
+/// The walk as a case, or `None` when fewer than two operations take part.
+pub(crate) async fn run(probe: &Probe<'_>, ops: &[&Operation]) -> Option<Case> {
+    if ops.len() < 2 {
+        return None;
+    }
+    let began = Instant::now();
+    let mut flow = Flow::new(probe);
+    let held = session::open(&mut flow).await;
+    let mut walk = Walk {
+        flow,
+        held,
+        found: Vec::new(),
+        slots: HashMap::new(),
+    };
+    let mut order: Vec<&Operation> = ops.to_vec();
+    order.sort_by_key(|op| rank(op));
+    let mut tries: HashMap<&str, (u32, usize)> = HashMap::new();
+    for class in 0..3 {
+        let mut force = false;
+        for _ in 0..8 {
+            let mut sent = false;
+            for op in order.iter().copied().filter(|op| class_of(op) == class) {
+                if walk.reached(op) {
+                    continue;
+                }
+                let (n, at) = tries.get(op.id.as_str()).copied().unwrap_or((0, usize::MAX));
+                if n >= TRIES || at == walk.found.len() {
+                    continue;
+                }
+                if !force && !walk.ready(op) {
+                    continue;
+                }
+                tries.insert(&op.id, (n + 1, walk.found.len()));
+                walk.step(op).await;
+                sent = true;
+            }
+            if sent {
+                force = false;
+            } else if force {
+                break;
+            } else {
+                force = true;
+            }
+        }
+    }
+    Some(Case {
+        name: "stateful walk".into(),
+        suite: probe.api.title.clone(),
+        file: Some(probe.api.source.clone()),
+        steps: walk.flow.report,
+        duration_ms: ms(began),
+        error: None,
+    })
+}
+
+/// Where an operation starts in the walk: lists and creations first (they produce what
+/// others need), then changes and actions, then reads of one item.
+fn rank(op: &Operation) -> u8 {
+    let has_path_params = op
+        .parameters
+        .iter()
+        .any(|p| p.location == ParamLocation::Path);
+    match (op.method, has_path_params) {
+        (Method::Get, false) => 0,
+        (Method::Post, false) => 1,
+        (Method::Post | Method::Put | Method::Patch, _) => 2,
+        _ => 3,
+    }
+}
+
+/// 0 for most operations, 1 for deletions, 2 for those that end a session.
+fn class_of(op: &Operation) -> u8 {
+    let ends = crate::security::session::actions(op)
+        .any(|a| matches!(a, Action::End | Action::Revoke { .. }));
+    if ends {
+        2
+    } else if op.method == Method::Delete {
+        1
+    } else {
+        0
+    }
+}
+
+/// The walk's state.
+struct Walk<'p, 'a> {
+    flow: Flow<'p, 'a>,
+    held: Vec<Held<'a>>,
+    found: Vec<Found>,
+    /// The slot marker of each found value a request used, by index.
+    slots: HashMap<usize, String>,
+}
+
+impl Walk<'_, '_> {
+    /// Whether a step of the walk reached `op` with a success.
+    fn reached(&self, op: &Operation) -> bool {
+        let name = format!("stateful {}", op.signature());
+        self.flow.report.iter().any(|s| {
+            s.response_status.is_some_and(flow::ok)
+                && (s.name == name || s.name.starts_with(&format!("{name} (")))
+        })
+    }
+
+    /// Whether every path parameter and id-like field of `op` can be filled.
+    fn ready(&self, op: &Operation) -> bool {
+        let (values, skip) = self.documented(op);
+        let found = &self.found;
+        fill::fill(op, values, found, &skip, &mut |k| found[k].value.clone())
+            .missing
+            .is_empty()
+    }
+
+    /// The documented values, a path token taken from the held session; and the names of
+    /// the parameters that carry a held session (not filled from answers).
+    fn documented(&self, op: &Operation) -> (Values, Vec<String>) {
+        let mut values = documented::values(self.flow.probe, op);
+        let mut skip = Vec::new();
+        for (i, v) in values.params.iter_mut() {
+            let Some(p) = op.parameters.get(*i) else {
+                continue;
+            };
+            let carried = self.held.iter().any(|h| {
+                h.kind.carriers.iter().any(|c| match c {
+                    cartwright_model::Carrier::Header(n) => {
+                        p.location == ParamLocation::Header && n.eq_ignore_ascii_case(&p.name)
+                    }
+                    cartwright_model::Carrier::Path(n) | cartwright_model::Carrier::Query(n) => {
+                        *n == p.name
+                    }
+                    cartwright_model::Carrier::Cookie(n) => *n == p.name,
+                    _ => false,
+                })
+            });
+            let token = p.location == ParamLocation::Path && found::fold(&p.name).ends_with("token");
+            if token && let Some(h) = self.held.first() {
+                *v = Value::String(h.marker.clone());
+            }
+            if carried || token {
+                skip.push(p.name.clone());
+            }
+        }
+        (values, skip)
+    }
+
+    /// The request for `op` filled from what answers gave, `given` path values first (by
+    /// parameter name), and the values it carries.
+    fn request(&mut self, op: &Operation, given: &[(String, Value)]) -> (Req, Values) {
+        let (mut values, mut skip) = self.documented(op);
+        for (i, v) in values.params.iter_mut() {
+            let Some(p) = op.parameters.get(*i) else {
+                continue;
+            };
+            if let Some((_, g)) = given.iter().find(|(n, _)| *n == p.name) {
+                *v = g.clone();
+                skip.push(p.name.clone());
+            }
+        }
+        let Walk {
+            flow, found, slots, ..
+        } = self;
+        let mut marker = |k: usize| slot(flow, found, slots, k);
+        let filled = fill::fill(op, values, found, &skip, &mut marker);
+        let req = session::request(self.flow.probe, op, &self.held, filled.values.clone());
+        (req, filled.values)
+    }
+
+    /// Sends one operation as a step of the walk, learns from its answer, and runs the
+    /// resource checks on it.
+    async fn step(&mut self, op: &Operation) {
+        let (req, values) = self.request(op, &[]);
+        let answer = self.send(op, format!("stateful {}", op.signature()), &req).await;
+        let Some(a) = answer else {
+            return;
+        };
+        if !flow::ok(a.status) {
+            return;
+        }
+        self.learn(op, &a);
+        lifecycle::after(self, op, &values, &a).await;
+    }
+
+    /// Sends `req` as a walk step judged by the response checks; a failure is kept as the
+    /// scenario of the walk up to it.
+    async fn send(&mut self, op: &Operation, name: String, req: &Req) -> Option<Answer> {
+        let selected = self.flow.probe.opts.checks.clone();
+        self.judged(name, req, |a| checks::run(op, a, selected.as_deref()))
+            .await
+    }
+
+    /// Sends `req` as a walk step judged by `judge`; a failure is kept as the scenario of
+    /// the walk up to it.
+    async fn judged(
+        &mut self,
+        name: String,
+        req: &Req,
+        judge: impl FnOnce(&Answer) -> Vec<Check>,
+    ) -> Option<Answer> {
+        let answer = self.flow.send(name, req, judge).await;
+        let failed: Vec<Check> = self
+            .flow
+            .report
+            .last()
+            .map(|s| s.failures().cloned().collect())
+            .unwrap_or_default();
+        self.keep(&failed);
+        answer
+    }
+
+    /// Keeps the walk so far as a failure scenario when `failed` is not empty.
+    fn keep(&mut self, failed: &[Check]) {
+        if failed.is_empty() {
+            return;
+        }
+        let refs: Vec<&Check> = failed.iter().collect();
+        if let Some(last) = self.flow.steps.last_mut() {
+            let mut asserts = replay::asserts(&refs);
+            lifecycle::asserts(&refs, &mut asserts);
+            last.assert = Some(asserts);
+        }
+        let to = self
+            .flow
+            .report
+            .last()
+            .map(|s| s.name.trim_start_matches("stateful ").to_owned())
+            .unwrap_or_default();
+        self.flow.probe.keep(Scenario {
+            name: format!("stateful walk to {to}"),
+            description: Some(
+                "Found by cartwright verify's stateful phase: the walk up to the failing request."
+                    .into(),
+            ),
+            tags: failed.iter().map(|c| c.name.clone()).collect(),
+            vars: self.flow.vars.clone(),
+            steps: self.flow.steps.clone(),
+        });
+    }
+
+    /// Learns the values of a successful answer to `op`: ids by name, and what its links
+    /// hand on.
+    fn learn(&mut self, op: &Operation, a: &Answer) {
+        let step = self.flow.steps.len().saturating_sub(1);
+        self.found.extend(found::learn(op, a, step));
+        for l in links::follow(self.flow.probe.api, op, a.status, a) {
+            self.found.push(Found {
+                key: found::fold(&l.param),
+                context: Vec::new(),
+                value: l.value,
+                // A value read elsewhere than the body (a header, a constant) has no
+                // capture: the replay sends it as written.
+                capture: l.pointer.map(|p| Capture::Path(found::jsonpath(&p))),
+                step,
+                link: Some((l.operation, l.param)),
+            });
+        }
+    }
+}
+
+/// The marker for found value `k`: a slot of the flow, its capture added to the step that
+/// answered it. A value without a capture is sent as it is.
+fn slot(flow: &mut Flow<'_, '_>, found: &[Found], slots: &mut HashMap<usize, String>, k: usize) -> Value {
+    let f = &found[k];
+    if let Some(m) = slots.get(&k) {
+        return Value::String(m.clone());
+    }
+    let Some(capture) = &f.capture else {
+        return f.value.clone();
+    };
+    let near = f.context.first().map_or("v", String::as_str);
+    let var = format!("{near}_{}_{k}", f.key);
+    if let Some(s) = flow.steps.get_mut(f.step) {
+        s.capture.insert(var.clone(), capture.clone());
+    }
+    let marker = flow.var_slot(&var, &fill::text(&f.value));
+    slots.insert(k, marker.clone());
+    Value::String(marker)
+}
