@@ -11,14 +11,21 @@ use serde_json::Value;
 use crate::request::Values;
 use crate::walk::found::{Found, fit, fold, idlike, singular};
 
+/// What filling a request takes into account besides the values.
+pub(crate) struct Need<'n> {
+    /// Parameters that carry a session, not filled from answers.
+    pub skip: &'n [String],
+    /// The session kinds the request carries: values found under them are preferred.
+    pub sessions: &'n [String],
+}
+
 /// A request's values, and the needs no answer has filled yet.
 pub(crate) struct Filled {
     /// The values, with markers for what answers gave.
     pub values: Values,
-    /// The folded names of path parameters and id-like fields nothing has filled.
-    pub missing: Vec<String>,
-    /// Indexes into the found values used.
-    pub used: Vec<usize>,
+    /// The folded names of path parameters and id-like fields nothing has filled, and
+    /// whether each is in the body.
+    pub missing: Vec<(String, bool)>,
 }
 
 /// Fills `values` (documented) for `op` from `found`; `marker` turns a found value (by
@@ -27,11 +34,11 @@ pub(crate) fn fill(
     op: &Operation,
     mut values: Values,
     found: &[Found],
-    skip: &[String],
+    need: &Need<'_>,
     marker: &mut dyn FnMut(usize) -> Value,
 ) -> Filled {
+    let skip = need.skip;
     let mut missing = Vec::new();
-    let mut used = Vec::new();
     for (i, v) in values.params.iter_mut() {
         let Some(p) = op.parameters.get(*i) else {
             continue;
@@ -47,7 +54,7 @@ pub(crate) fn fill(
                 .as_ref()
                 .is_some_and(|(o, n)| *o == op.id && *n == p.name)
         });
-        let hit = linked.or_else(|| best(found, &name, &stem(op, &p.name), |f| {
+        let hit = linked.or_else(|| best(found, need, &name, &stem(op, &p.name), |f| {
             p.schema.as_ref().is_none_or(|s| {
                 s.is_valid(&f.value) || s.is_valid(&Value::String(text(&f.value)))
             })
@@ -55,28 +62,23 @@ pub(crate) fn fill(
         match hit {
             Some(k) => {
                 *v = marker(k);
-                used.push(k);
             }
-            None if path => missing.push(name),
+            None if path => missing.push((name, false)),
             None => {}
         }
     }
     if let Some(body) = &mut values.body {
-        body_ids(body, found, &mut missing, &mut used, marker, 0);
+        body_ids(body, found, need, &mut missing, marker, 0);
     }
-    Filled {
-        values,
-        missing,
-        used,
-    }
+    Filled { values, missing }
 }
 
 /// Fills the id-like fields of a body, at most four levels down (arrays' items included).
 fn body_ids(
     v: &mut Value,
     found: &[Found],
-    missing: &mut Vec<String>,
-    used: &mut Vec<usize>,
+    need: &Need<'_>,
+    missing: &mut Vec<(String, bool)>,
     marker: &mut dyn FnMut(usize) -> Value,
     depth: usize,
 ) {
@@ -89,40 +91,41 @@ fn body_ids(
                     let stem = singular(&name[..name.len() - 2]);
                     let number = x.is_number();
                     let fits = |f: &Found| !number || f.value.is_number();
-                    match best(found, &name, &stem, fits) {
-                        Some(k) if number => {
-                            *x = found[k].value.clone();
-                            used.push(k);
-                        }
-                        Some(k) => {
-                            *x = marker(k);
-                            used.push(k);
-                        }
-                        None => missing.push(name),
+                    match best(found, need, &name, &stem, fits) {
+                        Some(k) if number => *x = found[k].value.clone(),
+                        Some(k) => *x = marker(k),
+                        None => missing.push((name, true)),
                     }
                 } else if depth < 4 {
-                    body_ids(x, found, missing, used, marker, depth + 1);
+                    body_ids(x, found, need, missing, marker, depth + 1);
                 }
             }
         }
         Value::Array(items) if depth < 4 => {
             for x in items {
-                body_ids(x, found, missing, used, marker, depth + 1);
+                body_ids(x, found, need, missing, marker, depth + 1);
             }
         }
         _ => {}
     }
 }
 
-/// The best-fitting found value for a need, the latest of equal fit; never a value an
-/// OpenAPI link reserved for another operation.
-fn best(found: &[Found], name: &str, stem: &str, ok: impl Fn(&Found) -> bool) -> Option<usize> {
-    let mut pick: Option<(u8, usize)> = None;
+/// The best-fitting found value for a need, one found in the same session before others,
+/// the latest of equal fit; never a value an OpenAPI link reserved for another operation.
+fn best(
+    found: &[Found],
+    need: &Need<'_>,
+    name: &str,
+    stem: &str,
+    ok: impl Fn(&Found) -> bool,
+) -> Option<usize> {
+    let mut pick: Option<((u8, bool), usize)> = None;
     for (k, f) in found.iter().enumerate() {
         if f.link.is_some() || !ok(f) {
             continue;
         }
-        if let Some(score) = fit(f, name, stem)
+        let shared = f.sessions.iter().any(|s| need.sessions.contains(s));
+        if let Some(score) = fit(f, name, stem).map(|s| (s, shared))
             && pick.is_none_or(|(s, _)| score >= s)
         {
             pick = Some((score, k));

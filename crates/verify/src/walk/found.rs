@@ -24,6 +24,9 @@ pub(crate) struct Found {
     pub step: usize,
     /// The OpenAPI link that hands it on: target operationId and parameter name.
     pub link: Option<(String, String)>,
+    /// The session kinds the request that got it carried: a value of one customer's
+    /// session suits that customer's requests better than a guest's.
+    pub sessions: Vec<String>,
 }
 
 /// Folds a name for comparison: letters and digits, lower case.
@@ -85,6 +88,7 @@ pub(crate) fn learn(op: &Operation, answer: &Answer, step: usize) -> Vec<Found> 
                 })),
                 step,
                 link: None,
+                sessions: Vec::new(),
             });
         }
     }
@@ -136,6 +140,7 @@ fn found(key: &str, context: &[String], value: &Value, pointer: &str, step: usiz
         capture: Some(Capture::Path(jsonpath(pointer))),
         step,
         link: None,
+        sessions: Vec::new(),
     }
 }
 

@@ -75,6 +75,7 @@ async fn available(walk: &mut Walk<'_, '_>, op: &Operation, role: &Role, values:
         capture: Some(capture),
         step,
         link: None,
+        sessions: Vec::new(),
     });
     let k = walk.found.len() - 1;
     let marker = super::slot(&mut walk.flow, &walk.found, &mut walk.slots, k);

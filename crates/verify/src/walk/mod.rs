@@ -143,10 +143,20 @@ impl Walk<'_, '_> {
     /// Whether every path parameter and id-like field of `op` can be filled.
     fn ready(&self, op: &Operation) -> bool {
         let (values, skip) = self.documented(op);
+        let sessions = self.sessions(op);
+        let need = fill::Need {
+            skip: &skip,
+            sessions: &sessions,
+        };
         let found = &self.found;
-        fill::fill(op, values, found, &skip, &mut |k| found[k].value.clone())
+        let filled = fill::fill(op, values, found, &need, &mut |k| found[k].value.clone());
+        // A documented body names real things (a variant the store sells): its ids do not
+        // wait for an answer; a path does.
+        let documented = crate::request::body_media(op).is_some_and(|m| !m.examples.is_empty());
+        filled
             .missing
-            .is_empty()
+            .iter()
+            .all(|(name, in_body)| documented && *in_body && !name.is_empty())
     }
 
     /// The documented values, a path token taken from the held session; and the names of
@@ -194,28 +204,86 @@ impl Walk<'_, '_> {
                 skip.push(p.name.clone());
             }
         }
+        let sessions = self.sessions(op);
+        let need = fill::Need {
+            skip: &skip,
+            sessions: &sessions,
+        };
         let Walk {
             flow, found, slots, ..
         } = self;
         let mut marker = |k: usize| slot(flow, found, slots, k);
-        let filled = fill::fill(op, values, found, &skip, &mut marker);
+        let filled = fill::fill(op, values, found, &need, &mut marker);
         let req = session::request(self.flow.probe, op, &self.held, filled.values.clone());
         (req, filled.values)
     }
 
-    /// Sends one operation as a step of the walk, learns from its answer, and runs the
-    /// resource checks on it.
+    /// Sends one operation as a step of the walk. Refused as not yet possible (400, 409,
+    /// 422), it is sent again once the actions that move its session along have been
+    /// repeated (a checkout's `next` until its answer stops changing).
     async fn step(&mut self, op: &Operation) {
-        let (req, values) = self.request(op, &[]);
-        let answer = self.send(op, format!("stateful {}", op.signature()), &req).await;
-        let Some(a) = answer else {
-            return;
-        };
-        if !flow::ok(a.status) {
-            return;
+        let refused = self
+            .attempt(op)
+            .await
+            .is_some_and(|s| matches!(s, 400 | 409 | 422));
+        if refused && self.advance(op).await {
+            self.attempt(op).await;
         }
-        self.learn(op, &a);
-        lifecycle::after(self, op, &values, &a).await;
+    }
+
+    /// Sends `op` once, learns from a success and runs the resource checks on it; the
+    /// status, when there was an answer.
+    async fn attempt(&mut self, op: &Operation) -> Option<u16> {
+        let (req, values) = self.request(op, &[]);
+        let a = self
+            .send(op, format!("stateful {}", op.signature()), &req)
+            .await?;
+        if flow::ok(a.status) {
+            self.learn(op, &a);
+            lifecycle::after(self, op, &values, &a).await;
+        }
+        Some(a.status)
+    }
+
+    /// Moves `op`'s sessions along again: each reached change of them without a path
+    /// (adding to the cart, setting the address) is sent once more, then each that takes
+    /// nothing (a checkout's `next`) while its answer changes, a few times at most; whether
+    /// there was any.
+    async fn advance(&mut self, op: &Operation) -> bool {
+        let sessions = self.sessions(op);
+        let api = self.flow.probe.api;
+        let mut movers: Vec<&Operation> = api
+            .operations
+            .iter()
+            .filter(|m| {
+                m.id != op.id
+                    && matches!(m.method, Method::Post | Method::Put | Method::Patch)
+                    && crate::security::session::path_params(m) == 0
+                    && class_of(m) == 0
+                    && self.reached(m)
+                    && !crate::security::session::actions(m)
+                        .any(|a| matches!(a, Action::Issue { .. }))
+                    && self.sessions(m).iter().any(|s| sessions.contains(s))
+            })
+            .collect();
+        movers.sort_by_key(|m| m.body.is_none());
+        for m in &movers {
+            let mut last: Option<Value> = None;
+            let times = if m.body.is_none() { 5 } else { 1 };
+            for _ in 0..times {
+                let (req, _) = self.request(m, &[]);
+                let name = format!("stateful {}", m.signature());
+                let Some(a) = self.send(m, name, &req).await else {
+                    break;
+                };
+                if !flow::ok(a.status) || a.json == last {
+                    break;
+                }
+                self.learn(m, &a);
+                last = a.json;
+            }
+        }
+        !movers.is_empty()
     }
 
     /// Sends `req` as a walk step judged by the response checks; a failure is kept as the
@@ -274,11 +342,30 @@ impl Walk<'_, '_> {
         });
     }
 
+    /// The names of the held session kinds `op` works on.
+    fn sessions(&self, op: &Operation) -> Vec<String> {
+        self.held
+            .iter()
+            .filter(|h| crate::security::session::uses(op, &h.kind))
+            .map(|h| h.kind.name.clone())
+            .collect()
+    }
+
     /// Learns the values of a successful answer to `op`: ids by name, and what its links
     /// hand on.
     fn learn(&mut self, op: &Operation, a: &Answer) {
         let step = self.flow.steps.len().saturating_sub(1);
-        self.found.extend(found::learn(op, a, step));
+        let sessions = self.sessions(op);
+        for f in found::learn(op, a, step) {
+            // A value seen before is known already: only new values make a refused
+            // operation worth another try.
+            if !self.found.iter().any(|g| g.key == f.key && g.value == f.value) {
+                self.found.push(Found {
+                    sessions: sessions.clone(),
+                    ..f
+                });
+            }
+        }
         for l in links::follow(self.flow.probe.api, op, a.status, a) {
             self.found.push(Found {
                 key: found::fold(&l.param),
@@ -289,6 +376,7 @@ impl Walk<'_, '_> {
                 capture: l.pointer.map(|p| Capture::Path(found::jsonpath(&p))),
                 step,
                 link: Some((l.operation, l.param)),
+                sessions: sessions.clone(),
             });
         }
     }
