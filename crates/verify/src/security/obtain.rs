@@ -199,7 +199,7 @@ impl Attempt {
 
 /// Replaces every e-mail address of a body (fields named like one, or values that look like
 /// one) with `marker`; false when there was none.
-fn freshen(v: &mut Value, marker: &str) -> bool {
+pub(crate) fn freshen(v: &mut Value, marker: &str) -> bool {
     match v {
         Value::Object(m) => {
             let mut changed = false;

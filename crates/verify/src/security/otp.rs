@@ -90,7 +90,7 @@ async fn send_code(flow: &mut Flow<'_, '_>, issuer: &Operation, c: &Code) -> Opt
 /// The last code the cartwright mock's outbox holds for the recipient; `None` from any
 /// other server. The replay reads the outbox itself, and keeps the documented code when
 /// its target is not a mock.
-async fn read_code(flow: &mut Flow<'_, '_>, c: &Code) -> Option<String> {
+pub(crate) async fn read_code(flow: &mut Flow<'_, '_>, c: &Code) -> Option<String> {
     let address = flow.value(&c.to).unwrap_or(&c.to).to_ascii_lowercase();
     let to = flow.template_of(&c.to).unwrap_or_else(|| address.clone());
     flow.outbox(&to, &c.var);

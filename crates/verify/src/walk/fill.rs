@@ -26,6 +26,8 @@ pub(crate) struct Filled {
     /// The folded names of path parameters and id-like fields nothing has filled, and
     /// whether each is in the body.
     pub missing: Vec<(String, bool)>,
+    /// Indexes of the found values used.
+    pub used: Vec<usize>,
 }
 
 /// Fills `values` (documented) for `op` from `found`; `marker` turns a found value (by
@@ -38,6 +40,7 @@ pub(crate) fn fill(
     marker: &mut dyn FnMut(usize) -> Value,
 ) -> Filled {
     let skip = need.skip;
+    let mut used = Vec::new();
     let mut missing = Vec::new();
     for (i, v) in values.params.iter_mut() {
         let Some(p) = op.parameters.get(*i) else {
@@ -62,15 +65,20 @@ pub(crate) fn fill(
         match hit {
             Some(k) => {
                 *v = marker(k);
+                used.push(k);
             }
             None if path => missing.push((name, false)),
             None => {}
         }
     }
     if let Some(body) = &mut values.body {
-        body_ids(body, found, need, &mut missing, marker, 0);
+        body_ids(body, found, need, &mut missing, &mut used, marker, 0);
     }
-    Filled { values, missing }
+    Filled {
+        values,
+        missing,
+        used,
+    }
 }
 
 /// Fills the id-like fields of a body, at most four levels down (arrays' items included).
@@ -79,6 +87,7 @@ fn body_ids(
     found: &[Found],
     need: &Need<'_>,
     missing: &mut Vec<(String, bool)>,
+    used: &mut Vec<usize>,
     marker: &mut dyn FnMut(usize) -> Value,
     depth: usize,
 ) {
@@ -92,18 +101,24 @@ fn body_ids(
                     let number = x.is_number();
                     let fits = |f: &Found| !number || f.value.is_number();
                     match best(found, need, &name, &stem, fits) {
-                        Some(k) if number => *x = found[k].value.clone(),
-                        Some(k) => *x = marker(k),
+                        Some(k) if number => {
+                            *x = found[k].value.clone();
+                            used.push(k);
+                        }
+                        Some(k) => {
+                            *x = marker(k);
+                            used.push(k);
+                        }
                         None => missing.push((name, true)),
                     }
                 } else if depth < 4 {
-                    body_ids(x, found, need, missing, marker, depth + 1);
+                    body_ids(x, found, need, missing, used, marker, depth + 1);
                 }
             }
         }
         Value::Array(items) if depth < 4 => {
             for x in items {
-                body_ids(x, found, need, missing, marker, depth + 1);
+                body_ids(x, found, need, missing, used, marker, depth + 1);
             }
         }
         _ => {}

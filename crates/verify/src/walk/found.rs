@@ -27,6 +27,8 @@ pub(crate) struct Found {
     /// The session kinds the request that got it carried: a value of one customer's
     /// session suits that customer's requests better than a guest's.
     pub sessions: Vec<String>,
+    /// The operationId of the step that gave it.
+    pub by: String,
 }
 
 /// Folds a name for comparison: letters and digits, lower case.
@@ -53,8 +55,9 @@ pub(crate) fn idlike(key: &str) -> bool {
     key.ends_with("id") || key == "number" || key.ends_with("token")
 }
 
-/// The values of a successful answer of `op`, read at scenario step `step`.
-pub(crate) fn learn(op: &Operation, answer: &Answer, step: usize) -> Vec<Found> {
+/// The values of a successful answer of `op`, read at scenario step `step`: id-like ones
+/// and those named like a parameter of the API (`wanted`, folded: a `line`, an `item`).
+pub(crate) fn learn(op: &Operation, answer: &Answer, step: usize, wanted: &[String]) -> Vec<Found> {
     let mut out = Vec::new();
     let top: Vec<String> = op
         .path
@@ -65,7 +68,7 @@ pub(crate) fn learn(op: &Operation, answer: &Answer, step: usize) -> Vec<Found> 
         .map(fold)
         .collect();
     if let Some(body) = &answer.json {
-        walk(body, "", &top, step, 0, &mut out);
+        walk(body, "", &top, step, 0, wanted, &mut out);
     }
     if let Some(location) = answer.header("location") {
         let tail = location
@@ -89,13 +92,42 @@ pub(crate) fn learn(op: &Operation, answer: &Answer, step: usize) -> Vec<Found> 
                 step,
                 link: None,
                 sessions: Vec::new(),
+                by: op.id.clone(),
             });
         }
     }
     out
 }
 
-fn walk(v: &Value, at: &str, context: &[String], step: usize, depth: usize, out: &mut Vec<Found>) {
+/// The values a successful request itself sent under names the API's parameters have (the
+/// voucher code just added), sent as they were: the replay sends the same.
+pub(crate) fn sent(op: &Operation, body: &Value, step: usize, wanted: &[String]) -> Vec<Found> {
+    let top: Vec<String> = op
+        .path
+        .split('/')
+        .rev()
+        .filter(|s| !s.is_empty() && !s.starts_with('{'))
+        .take(1)
+        .map(fold)
+        .collect();
+    let mut out = Vec::new();
+    walk(body, "", &top, step, 0, wanted, &mut out);
+    out.retain(|f| wanted.contains(&f.key));
+    for f in &mut out {
+        f.capture = None;
+    }
+    out
+}
+
+fn walk(
+    v: &Value,
+    at: &str,
+    context: &[String],
+    step: usize,
+    depth: usize,
+    wanted: &[String],
+    out: &mut Vec<Found>,
+) {
     match v {
         Value::Object(m) => {
             let mut here = context.to_vec();
@@ -106,16 +138,16 @@ fn walk(v: &Value, at: &str, context: &[String], step: usize, depth: usize, out:
                 let pointer = cartwright_source::pointer::join(at, k);
                 let key = fold(k);
                 match x {
-                    Value::String(s) if idlike(&key) && !s.is_empty() => {
+                    Value::String(s) if named(&key, wanted) && !s.is_empty() => {
                         out.push(found(&key, &here, x, &pointer, step))
                     }
-                    Value::Number(_) if idlike(&key) => {
+                    Value::Number(_) if named(&key, wanted) => {
                         out.push(found(&key, &here, x, &pointer, step))
                     }
                     Value::Object(_) | Value::Array(_) if depth < 6 => {
                         let mut inner = vec![key];
                         inner.extend(here.iter().cloned());
-                        walk(x, &pointer, &inner, step, depth + 1, out);
+                        walk(x, &pointer, &inner, step, depth + 1, wanted, out);
                     }
                     _ => {}
                 }
@@ -125,11 +157,15 @@ fn walk(v: &Value, at: &str, context: &[String], step: usize, depth: usize, out:
         Value::Array(items) => {
             if let Some(first) = items.first() {
                 let pointer = cartwright_source::pointer::join(at, "0");
-                walk(first, &pointer, context, step, depth + 1, out);
+                walk(first, &pointer, context, step, depth + 1, wanted, out);
             }
         }
         _ => {}
     }
+}
+
+fn named(key: &str, wanted: &[String]) -> bool {
+    idlike(key) || wanted.iter().any(|w| w == key)
 }
 
 fn found(key: &str, context: &[String], value: &Value, pointer: &str, step: usize) -> Found {
@@ -141,6 +177,7 @@ fn found(key: &str, context: &[String], value: &Value, pointer: &str, step: usiz
         step,
         link: None,
         sessions: Vec::new(),
+        by: String::new(),
     }
 }
 

@@ -76,6 +76,7 @@ async fn available(walk: &mut Walk<'_, '_>, op: &Operation, role: &Role, values:
         step,
         link: None,
         sessions: Vec::new(),
+        by: op.id.clone(),
     });
     let k = walk.found.len() - 1;
     let marker = super::slot(&mut walk.flow, &walk.found, &mut walk.slots, k);

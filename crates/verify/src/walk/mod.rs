@@ -17,21 +17,21 @@ mod found;
 mod lifecycle;
 pub(crate) mod links;
 mod session;
+mod step;
 
 use std::collections::HashMap;
 use std::time::Instant;
 
 use cartwright_http::Answer;
 use cartwright_model::{Action, Method, Operation, ParamLocation};
-use cartwright_outcome::{Case, Check};
-use cartwright_scenario::ast::{Capture, Scenario};
+use cartwright_outcome::Case;
+use cartwright_scenario::ast::Capture;
 use serde_json::Value;
 
 use crate::probe::{Probe, ms};
 use crate::request::{Req, Values};
 use crate::security::documented;
 use crate::security::flow::{self, Flow};
-use crate::{checks, replay};
 use found::Found;
 use session::Held;
 
@@ -51,6 +51,7 @@ pub(crate) async fn run(probe: &Probe<'_>, ops: &[&Operation]) -> Option<Case> {
         held,
         found: Vec::new(),
         slots: HashMap::new(),
+        used: Vec::new(),
     };
     let mut order: Vec<&Operation> = ops.to_vec();
     order.sort_by_key(|op| rank(op));
@@ -108,10 +109,35 @@ fn rank(op: &Operation) -> u8 {
     }
 }
 
-/// 0 for most operations, 1 for deletions, 2 for those that end a session.
+/// The folded names of every parameter of the API: what answers are read for.
+fn wanted(api: &cartwright_model::Api) -> Vec<String> {
+    let mut names: Vec<String> = api
+        .operations
+        .iter()
+        .flat_map(|o| &o.parameters)
+        .filter(|p| matches!(p.location, ParamLocation::Path | ParamLocation::Query))
+        .map(|p| found::fold(&p.name))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// The JSON body a request sent, if any.
+fn sent_body(req: &Req) -> Option<Value> {
+    let body = req.body.as_ref()?;
+    serde_json::from_slice(&body.bytes).ok()
+}
+
+/// 0 for most operations, 1 for deletions, 2 for those that end a session (by their
+/// binding, or named so: a `logout`, a `sign-out`).
 fn class_of(op: &Operation) -> u8 {
-    let ends = crate::security::session::actions(op)
-        .any(|a| matches!(a, Action::End | Action::Revoke { .. }));
+    let named = ["logout", "signout"]
+        .iter()
+        .any(|w| found::fold(&op.path).contains(w) || found::fold(&op.id).contains(w));
+    let ends = named
+        || crate::security::session::actions(op)
+            .any(|a| matches!(a, Action::End | Action::Revoke { .. }));
     if ends {
         2
     } else if op.method == Method::Delete {
@@ -128,6 +154,8 @@ struct Walk<'p, 'a> {
     found: Vec<Found>,
     /// The slot marker of each found value a request used, by index.
     slots: HashMap<usize, String>,
+    /// The found values the last request built used.
+    used: Vec<usize>,
 }
 
 impl Walk<'_, '_> {
@@ -214,132 +242,9 @@ impl Walk<'_, '_> {
         } = self;
         let mut marker = |k: usize| slot(flow, found, slots, k);
         let filled = fill::fill(op, values, found, &need, &mut marker);
+        self.used = filled.used;
         let req = session::request(self.flow.probe, op, &self.held, filled.values.clone());
         (req, filled.values)
-    }
-
-    /// Sends one operation as a step of the walk. Refused as not yet possible (400, 409,
-    /// 422), it is sent again once the actions that move its session along have been
-    /// repeated (a checkout's `next` until its answer stops changing).
-    async fn step(&mut self, op: &Operation) {
-        let refused = self
-            .attempt(op)
-            .await
-            .is_some_and(|s| matches!(s, 400 | 409 | 422));
-        if refused && self.advance(op).await {
-            self.attempt(op).await;
-        }
-    }
-
-    /// Sends `op` once, learns from a success and runs the resource checks on it; the
-    /// status, when there was an answer.
-    async fn attempt(&mut self, op: &Operation) -> Option<u16> {
-        let (req, values) = self.request(op, &[]);
-        let a = self
-            .send(op, format!("stateful {}", op.signature()), &req)
-            .await?;
-        if flow::ok(a.status) {
-            self.learn(op, &a);
-            lifecycle::after(self, op, &values, &a).await;
-        }
-        Some(a.status)
-    }
-
-    /// Moves `op`'s sessions along again: each reached change of them without a path
-    /// (adding to the cart, setting the address) is sent once more, then each that takes
-    /// nothing (a checkout's `next`) while its answer changes, a few times at most; whether
-    /// there was any.
-    async fn advance(&mut self, op: &Operation) -> bool {
-        let sessions = self.sessions(op);
-        let api = self.flow.probe.api;
-        let mut movers: Vec<&Operation> = api
-            .operations
-            .iter()
-            .filter(|m| {
-                m.id != op.id
-                    && matches!(m.method, Method::Post | Method::Put | Method::Patch)
-                    && crate::security::session::path_params(m) == 0
-                    && class_of(m) == 0
-                    && self.reached(m)
-                    && !crate::security::session::actions(m)
-                        .any(|a| matches!(a, Action::Issue { .. }))
-                    && self.sessions(m).iter().any(|s| sessions.contains(s))
-            })
-            .collect();
-        movers.sort_by_key(|m| m.body.is_none());
-        for m in &movers {
-            let mut last: Option<Value> = None;
-            let times = if m.body.is_none() { 5 } else { 1 };
-            for _ in 0..times {
-                let (req, _) = self.request(m, &[]);
-                let name = format!("stateful {}", m.signature());
-                let Some(a) = self.send(m, name, &req).await else {
-                    break;
-                };
-                if !flow::ok(a.status) || a.json == last {
-                    break;
-                }
-                self.learn(m, &a);
-                last = a.json;
-            }
-        }
-        !movers.is_empty()
-    }
-
-    /// Sends `req` as a walk step judged by the response checks; a failure is kept as the
-    /// scenario of the walk up to it.
-    async fn send(&mut self, op: &Operation, name: String, req: &Req) -> Option<Answer> {
-        let selected = self.flow.probe.opts.checks.clone();
-        self.judged(name, req, |a| checks::run(op, a, selected.as_deref()))
-            .await
-    }
-
-    /// Sends `req` as a walk step judged by `judge`; a failure is kept as the scenario of
-    /// the walk up to it.
-    async fn judged(
-        &mut self,
-        name: String,
-        req: &Req,
-        judge: impl FnOnce(&Answer) -> Vec<Check>,
-    ) -> Option<Answer> {
-        let answer = self.flow.send(name, req, judge).await;
-        let failed: Vec<Check> = self
-            .flow
-            .report
-            .last()
-            .map(|s| s.failures().cloned().collect())
-            .unwrap_or_default();
-        self.keep(&failed);
-        answer
-    }
-
-    /// Keeps the walk so far as a failure scenario when `failed` is not empty.
-    fn keep(&mut self, failed: &[Check]) {
-        if failed.is_empty() {
-            return;
-        }
-        let refs: Vec<&Check> = failed.iter().collect();
-        if let Some(last) = self.flow.steps.last_mut() {
-            let mut asserts = replay::asserts(&refs);
-            lifecycle::asserts(&refs, &mut asserts);
-            last.assert = Some(asserts);
-        }
-        let to = self
-            .flow
-            .report
-            .last()
-            .map(|s| s.name.trim_start_matches("stateful ").to_owned())
-            .unwrap_or_default();
-        self.flow.probe.keep(Scenario {
-            name: format!("stateful walk to {to}"),
-            description: Some(
-                "Found by cartwright verify's stateful phase: the walk up to the failing request."
-                    .into(),
-            ),
-            tags: failed.iter().map(|c| c.name.clone()).collect(),
-            vars: self.flow.vars.clone(),
-            steps: self.flow.steps.clone(),
-        });
     }
 
     /// The names of the held session kinds `op` works on.
@@ -353,15 +258,21 @@ impl Walk<'_, '_> {
 
     /// Learns the values of a successful answer to `op`: ids by name, and what its links
     /// hand on.
-    fn learn(&mut self, op: &Operation, a: &Answer) {
+    fn learn(&mut self, op: &Operation, a: &Answer, sent: Option<Value>) {
         let step = self.flow.steps.len().saturating_sub(1);
         let sessions = self.sessions(op);
-        for f in found::learn(op, a, step) {
+        let wanted = wanted(self.flow.probe.api);
+        let mut new = found::learn(op, a, step, &wanted);
+        if let Some(body) = &sent {
+            new.extend(found::sent(op, body, step, &wanted));
+        }
+        for f in new {
             // A value seen before is known already: only new values make a refused
             // operation worth another try.
             if !self.found.iter().any(|g| g.key == f.key && g.value == f.value) {
                 self.found.push(Found {
                     sessions: sessions.clone(),
+                    by: op.id.clone(),
                     ..f
                 });
             }
@@ -377,6 +288,7 @@ impl Walk<'_, '_> {
                 step,
                 link: Some((l.operation, l.param)),
                 sessions: sessions.clone(),
+                by: op.id.clone(),
             });
         }
     }

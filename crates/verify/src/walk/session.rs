@@ -19,6 +19,11 @@ pub(crate) struct Held<'a> {
     pub kind: Kind<'a>,
     /// The marker of its token in requests (the scenario variable in the replay).
     pub marker: String,
+    /// The e-mail address it was obtained for, when a fresh one was (where its one-time
+    /// codes go).
+    pub email: Option<String>,
+    /// The label of its variables (`email_{label}`).
+    pub label: String,
 }
 
 /// Obtains a token of every kind; the kinds that cannot be obtained are left out.
@@ -35,6 +40,8 @@ pub(crate) async fn open<'a>(flow: &mut Flow<'_, 'a>) -> Vec<Held<'a>> {
             held.push(Held {
                 kind,
                 marker: s.marker,
+                email: s.principal.filter(|p| p.contains('@') && !p.contains('{')),
+                label,
             });
         }
     }
