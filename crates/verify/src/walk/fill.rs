@@ -48,7 +48,8 @@ pub(crate) fn fill(
         };
         let name = fold(&p.name);
         let path = p.location == ParamLocation::Path;
-        if skip.contains(&p.name) || !(path || (p.location == ParamLocation::Query && idlike(&name)))
+        if skip.contains(&p.name)
+            || !(path || (p.location == ParamLocation::Query && idlike(&name)))
         {
             continue;
         }
@@ -57,11 +58,13 @@ pub(crate) fn fill(
                 .as_ref()
                 .is_some_and(|(o, n)| *o == op.id && *n == p.name)
         });
-        let hit = linked.or_else(|| best(found, need, &name, &stem(op, &p.name), |f| {
-            p.schema.as_ref().is_none_or(|s| {
-                s.is_valid(&f.value) || s.is_valid(&Value::String(text(&f.value)))
+        let hit = linked.or_else(|| {
+            best(found, need, &name, &stem(op, &p.name), |f| {
+                p.schema.as_ref().is_none_or(|s| {
+                    s.is_valid(&f.value) || s.is_valid(&Value::String(text(&f.value)))
+                })
             })
-        }));
+        });
         match hit {
             Some(k) => {
                 *v = marker(k);

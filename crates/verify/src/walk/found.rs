@@ -188,8 +188,7 @@ pub(crate) fn jsonpath(pointer: &str) -> String {
         let part = cartwright_source::pointer::unescape(part);
         if part.chars().all(|c| c.is_ascii_digit()) && !part.is_empty() {
             out.push_str(&format!("[{part}]"));
-        } else if part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !part.is_empty()
-        {
+        } else if part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !part.is_empty() {
             out.push('.');
             out.push_str(&part);
         } else {

@@ -1,5 +1,7 @@
 //! The resource checks of the walk, by the resource model ([`cartwright_model::resource`]):
 //!
+//! Both reads are judged by the response checks as well.
+//!
 //! - `ensure_resource_availability`: after a successful creation, the created item can be
 //!   read with its collection's read operation (a success).
 //! - `use_after_free`: after a successful deletion, reading the deleted item is no longer a
@@ -7,8 +9,8 @@
 //!   deletes) has nothing to probe, and says so.
 
 use cartwright_http::Answer;
-use cartwright_model::{Place, ResourceAction as Action, Role};
 use cartwright_model::{Operation, ParamLocation};
+use cartwright_model::{Place, ResourceAction as Action, Role};
 use cartwright_outcome::Check;
 use cartwright_scenario::ast::{self, Asserts, Capture, CaptureFull};
 use serde_json::{Value, json};
@@ -34,7 +36,9 @@ pub(super) async fn after(walk: &mut Walk<'_, '_>, op: &Operation, values: &Valu
         return;
     };
     match role.action {
-        Action::Create if walk.flow.probe.on(AVAILABLE) => available(walk, op, role, values, a).await,
+        Action::Create if walk.flow.probe.on(AVAILABLE) => {
+            available(walk, op, role, values, a).await
+        }
         Action::Delete if walk.flow.probe.on(FREED) => freed(walk, op, role, values).await,
         _ => {}
     }
@@ -51,7 +55,13 @@ fn reader<'a>(walk: &Walk<'_, 'a>, role: &Role) -> Option<&'a Operation> {
     })
 }
 
-async fn available(walk: &mut Walk<'_, '_>, op: &Operation, role: &Role, values: &Values, a: &Answer) {
+async fn available(
+    walk: &mut Walk<'_, '_>,
+    op: &Operation,
+    role: &Role,
+    values: &Values,
+    a: &Answer,
+) {
     let Some(read) = reader(walk, role) else {
         return;
     };
@@ -84,12 +94,19 @@ async fn available(walk: &mut Walk<'_, '_>, op: &Operation, role: &Role, values:
     given.retain(|(n, _)| *n != param);
     given.push((param, marker));
     let (req, _) = walk.request(read, &given);
+    let selected = walk.flow.probe.opts.checks.clone();
     walk.judged(name, &req, |r| {
-        vec![if flow::ok(r.status) {
+        let mut checks = crate::checks::run(read, r, selected.as_deref());
+        checks.push(if flow::ok(r.status) {
             Check::pass(AVAILABLE)
         } else {
-            Check::fail(AVAILABLE, "a success reading the created item", r.status.to_string())
-        }]
+            Check::fail(
+                AVAILABLE,
+                "a success reading the created item",
+                r.status.to_string(),
+            )
+        });
+        checks
     })
     .await;
 }
@@ -104,13 +121,24 @@ async fn freed(walk: &mut Walk<'_, '_>, op: &Operation, role: &Role, values: &Va
     };
     let given = same_path(op, values, read);
     let (req, _) = walk.request(read, &given);
-    walk.judged(format!("stateful {} ({FREED})", read.signature()), &req, |r| {
-        vec![if flow::ok(r.status) {
-            Check::fail(FREED, "no success reading the deleted item", r.status.to_string())
-        } else {
-            Check::pass(FREED)
-        }]
-    })
+    let selected = walk.flow.probe.opts.checks.clone();
+    walk.judged(
+        format!("stateful {} ({FREED})", read.signature()),
+        &req,
+        |r| {
+            let mut checks = crate::checks::run(read, r, selected.as_deref());
+            checks.push(if flow::ok(r.status) {
+                Check::fail(
+                    FREED,
+                    "no success reading the deleted item",
+                    r.status.to_string(),
+                )
+            } else {
+                Check::pass(FREED)
+            });
+            checks
+        },
+    )
     .await;
 }
 
@@ -123,12 +151,19 @@ fn created(role: &Role, id: &str, a: &Answer) -> Option<(Value, Capture)> {
         _ => None,
     });
     if let Some(p) = pointer
-        && let Some(v) = body.and_then(|b| b.pointer(&p)).filter(|v| v.is_string() || v.is_number())
+        && let Some(v) = body
+            .and_then(|b| b.pointer(&p))
+            .filter(|v| v.is_string() || v.is_number())
     {
         return Some((v.clone(), Capture::Path(super::found::jsonpath(&p))));
     }
     let location = a.header("location")?;
-    let last = location.split(['?', '#']).next()?.trim_end_matches('/').rsplit('/').next()?;
+    let last = location
+        .split(['?', '#'])
+        .next()?
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()?;
     (!last.is_empty()).then(|| {
         (
             Value::String(last.to_owned()),
@@ -151,7 +186,10 @@ fn same_path(op: &Operation, values: &Values, read: &Operation) -> Vec<(String, 
         .filter(|(p, _)| p.location == ParamLocation::Path)
         .map(|(p, v)| (p.name.as_str(), v))
         .collect();
-    let wanted = read.parameters.iter().filter(|p| p.location == ParamLocation::Path);
+    let wanted = read
+        .parameters
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path);
     wanted
         .enumerate()
         .filter_map(|(n, p)| {

@@ -64,7 +64,10 @@ pub(crate) async fn run(probe: &Probe<'_>, ops: &[&Operation]) -> Option<Case> {
                 if walk.reached(op) {
                     continue;
                 }
-                let (n, at) = tries.get(op.id.as_str()).copied().unwrap_or((0, usize::MAX));
+                let (n, at) = tries
+                    .get(op.id.as_str())
+                    .copied()
+                    .unwrap_or((0, usize::MAX));
                 if n >= TRIES || at == walk.found.len() {
                     continue;
                 }
@@ -208,7 +211,8 @@ impl Walk<'_, '_> {
                     _ => false,
                 })
             });
-            let token = p.location == ParamLocation::Path && found::fold(&p.name).ends_with("token");
+            let token =
+                p.location == ParamLocation::Path && found::fold(&p.name).ends_with("token");
             if token && let Some(h) = self.held.first() {
                 *v = Value::String(h.marker.clone());
             }
@@ -269,7 +273,11 @@ impl Walk<'_, '_> {
         for f in new {
             // A value seen before is known already: only new values make a refused
             // operation worth another try.
-            if !self.found.iter().any(|g| g.key == f.key && g.value == f.value) {
+            if !self
+                .found
+                .iter()
+                .any(|g| g.key == f.key && g.value == f.value)
+            {
                 self.found.push(Found {
                     sessions: sessions.clone(),
                     by: op.id.clone(),
@@ -296,7 +304,12 @@ impl Walk<'_, '_> {
 
 /// The marker for found value `k`: a slot of the flow, its capture added to the step that
 /// answered it. A value without a capture is sent as it is.
-fn slot(flow: &mut Flow<'_, '_>, found: &[Found], slots: &mut HashMap<usize, String>, k: usize) -> Value {
+fn slot(
+    flow: &mut Flow<'_, '_>,
+    found: &[Found],
+    slots: &mut HashMap<usize, String>,
+    k: usize,
+) -> Value {
     let f = &found[k];
     if let Some(m) = slots.get(&k) {
         return Value::String(m.clone());

@@ -59,7 +59,8 @@ pub(crate) fn request(probe: &Probe<'_>, op: &Operation, held: &[Held<'_>], valu
     };
     let mut req = carry::carry_with(probe, op, &first.kind, Some(&first.marker), values);
     for h in rest {
-        let carried = req.url.contains(&h.marker) || req.headers.iter().any(|(_, v)| v.contains(&h.marker));
+        let carried =
+            req.url.contains(&h.marker) || req.headers.iter().any(|(_, v)| v.contains(&h.marker));
         if let (false, Some(c)) = (carried, h.kind.carriers.first()) {
             carry::put(&mut req, c, &h.marker);
         }

@@ -72,7 +72,11 @@ impl Walk<'_, '_> {
     /// values are sent again, then the deletion.
     async fn remake(&mut self, op: &Operation) {
         let api = self.flow.probe.api;
-        let mut by: Vec<String> = self.used.iter().map(|k| self.found[*k].by.clone()).collect();
+        let mut by: Vec<String> = self
+            .used
+            .iter()
+            .map(|k| self.found[*k].by.clone())
+            .collect();
         by.dedup();
         let makers: Vec<&Operation> = api
             .operations
@@ -97,7 +101,9 @@ impl Walk<'_, '_> {
     /// Whether the body `op` sends names an e-mail address.
     fn has_email(&self, op: &Operation) -> bool {
         let values = crate::security::documented::values(self.flow.probe, op);
-        values.body.is_some_and(|mut b| crate::security::obtain::freshen(&mut b, "x"))
+        values
+            .body
+            .is_some_and(|mut b| crate::security::obtain::freshen(&mut b, "x"))
     }
 
     /// Puts the one-time code `op` checks into its body: read from the mock's outbox for
@@ -242,7 +248,6 @@ impl Walk<'_, '_> {
         });
     }
 
-
     /// Follows a renewing session (Centra): an answer that carries another token than the
     /// one sent hands the session on to it, and later steps carry the new one.
     fn renew(&mut self, req: &Req, a: &Answer) {
@@ -255,7 +260,8 @@ impl Walk<'_, '_> {
         };
         for i in 0..self.held.len() {
             let h = &self.held[i];
-            let carried = req.url.contains(&h.marker) || req.headers.iter().any(|(_, v)| v.contains(&h.marker));
+            let carried = req.url.contains(&h.marker)
+                || req.headers.iter().any(|(_, v)| v.contains(&h.marker));
             if !h.kind.renew || !carried {
                 continue;
             }

@@ -15,6 +15,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 
 mod security;
+mod walk;
 
 const SPECS: &[&str] = &[
     "centra-checkout",

@@ -1,0 +1,329 @@
+//! The stateful walk over HTTP: against the mock of every project spec it reaches every
+//! operation with a success; against the store fixture it carries real ids (plain and
+//! wrapped) and the bearer token a registration gave, and its resource checks
+//! (`ensure_resource_availability`, `use_after_free`) find their bug while the faithful twin
+//! passes; a kept walk failure replays failing against the bug and passing once fixed.
+
+mod server;
+mod store;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use cartwright_diag::Sources;
+use cartwright_outcome::{Case, Run, Status, Step};
+use cartwright_verify::{Options, Verified, verify};
+
+use server::{Bug, server};
+use store::store;
+
+/// Every operation of each project spec, as the walk must reach it.
+const REACHED: &[(&str, &[&str])] = &[
+    (
+        "centra-checkout",
+        &[
+            "DELETE /lines/{line}",
+            "DELETE /vouchers/{voucher}",
+            "GET /countries",
+            "GET /products/{product}",
+            "GET /selection",
+            "POST /items/{item}",
+            "POST /login/{email}",
+            "POST /logout",
+            "POST /payment",
+            "POST /payment-result",
+            "POST /products",
+            "POST /register",
+            "POST /uri",
+            "POST /vouchers",
+            "PUT /countries/{country}",
+        ],
+    ),
+    (
+        "vendo-storefront",
+        &[
+            "DELETE /auth/{token}",
+            "DELETE /cart/remove_line_item/{line_item_id}",
+            "GET /account",
+            "GET /cart",
+            "PATCH /checkout",
+            "PATCH /checkout/complete",
+            "PATCH /checkout/next",
+            "POST /auth",
+            "POST /cart",
+            "POST /cart/add_item",
+        ],
+    ),
+    (
+        "storefront-v2-jwt",
+        &[
+            "GET /basket",
+            "GET /catalog/categories",
+            "GET /catalog/products",
+            "GET /catalog/products/{productId}",
+            "GET /customer/profile",
+            "GET /orders",
+            "GET /payment/methods",
+            "GET /payments",
+            "POST /basket/items",
+            "POST /customer/login",
+            "POST /customer/register",
+            "POST /orders",
+            "POST /orders/guest",
+            "POST /payment/requests",
+            "POST /payment/requests/{paymentId}/cancel",
+            "POST /payment/requests/{paymentId}/otp",
+        ],
+    ),
+    (
+        "websale-storefront",
+        &["POST /session/create", "POST /session/prepareRedirect"],
+    ),
+];
+
+fn options(target: String) -> Options {
+    Options {
+        target,
+        max_examples: 0,
+        ..Options::default()
+    }
+}
+
+/// The walk's case.
+fn walk(run: &Run) -> &Case {
+    run.cases
+        .iter()
+        .find(|c| c.name == "stateful walk")
+        .expect("a walk")
+}
+
+/// The operations (signatures) the walk reached with a success.
+fn reached(walk: &Case) -> BTreeSet<String> {
+    walk.steps
+        .iter()
+        .filter(|s| s.response_status.is_some_and(|c| (200..300).contains(&c)))
+        .filter_map(|s| s.name.strip_prefix("stateful "))
+        .map(|n| n.splitn(3, ' ').take(2).collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+/// The walk's steps for one operation: named `name`, or `name (what for)`.
+fn steps<'c>(walk: &'c Case, name: &str) -> Vec<&'c Step> {
+    walk.steps
+        .iter()
+        .filter(|s| s.name == name || s.name.starts_with(&format!("{name} (")))
+        .collect()
+}
+
+async fn verified(bug: Bug) -> (Verified, String) {
+    let target = server(bug).await;
+    (verify(&store(), &options(target.clone())).await, target)
+}
+
+#[tokio::test]
+async fn against_the_mock_of_every_spec_the_walk_reaches_every_operation() {
+    for (name, expected) in REACHED {
+        let running = super::serve_mock(super::load(name)).await;
+        let api = super::load(name);
+        let began = std::time::Instant::now();
+        let run = verify(&api, &options(format!("http://{}", running.addr)))
+            .await
+            .run;
+        let walk = walk(&run);
+        let all: BTreeSet<String> = api.operations.iter().map(|o| o.signature()).collect();
+        let expected: BTreeSet<String> = expected.iter().map(|s| (*s).to_owned()).collect();
+        assert_eq!(expected, all, "{name}: the list names every operation");
+        let report = cartwright_report::terminal(&run, false);
+        assert_eq!(reached(walk), expected, "{name}:\n{report}");
+        assert_eq!(walk.status(), Status::Passed, "{name}:\n{report}");
+        assert!(
+            walk.duration_ms < 1000,
+            "{name}: the walk took {} ms (the whole run {:?})",
+            walk.duration_ms,
+            began.elapsed()
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_walk_reads_and_changes_a_product_by_its_issued_id_never_a_placeholder() {
+    let (faithful, _) = verified(Bug::None).await;
+    let walk = walk(&faithful.run);
+    for name in ["stateful GET /products/{id}", "stateful PUT /products/{id}"] {
+        let step = steps(walk, name);
+        assert!(
+            step.iter().any(|s| s.response_status == Some(200)),
+            "{name}: {step:?}"
+        );
+    }
+    for s in &walk.steps {
+        let curl = s.curl.as_deref().unwrap_or("");
+        for placeholder in ["/string", "/prd_0", "/products/x", "/carts/x"] {
+            assert!(!curl.contains(&format!("{placeholder}'")), "{curl}");
+        }
+        if let Some(at) = curl.find("/products/") {
+            assert!(curl[at..].starts_with("/products/prd_"), "{curl}");
+        }
+    }
+    // The bug only a real id reaches: the walk's read fails its schema.
+    let (broken, _) = verified(Bug::Unnamed).await;
+    let failed: Vec<String> = steps(walk_of(&broken), "stateful GET /products/{id}")
+        .iter()
+        .flat_map(|s| s.failures().map(|c| c.name.clone()))
+        .collect();
+    assert!(
+        failed.contains(&"response_schema_conformance".to_owned()),
+        "{failed:?}"
+    );
+}
+
+fn walk_of(v: &Verified) -> &Case {
+    walk(&v.run)
+}
+
+#[tokio::test]
+async fn the_walk_reads_a_cart_by_the_id_of_a_wrapped_answer() {
+    let (faithful, _) = verified(Bug::None).await;
+    let read = steps(walk_of(&faithful), "stateful GET /carts/{cart_id}");
+    let first = read.first().expect("the cart read");
+    assert_eq!(first.response_status, Some(200), "{first:?}");
+    assert!(
+        first.curl.as_deref().unwrap_or("").contains("/carts/cart_"),
+        "{first:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_walk_sends_the_registration_token_as_the_declared_bearer() {
+    let (faithful, _) = verified(Bug::None).await;
+    let me = steps(walk_of(&faithful), "stateful GET /customers/me");
+    let first = me.first().expect("the customer read");
+    assert_eq!(first.response_status, Some(200), "{first:?}");
+    let curl = first.curl.as_deref().unwrap_or("");
+    assert!(curl.contains("authorization: Bearer tok_"), "{curl}");
+    assert!(!curl.contains("cookie"), "{curl}");
+}
+
+/// The statuses of the walk's steps that ran `check`.
+fn ran(walk: &Case, check: &str) -> Vec<(String, Status)> {
+    walk.steps
+        .iter()
+        .filter(|s| s.checks.iter().any(|k| k.name == check))
+        .map(|s| (s.name.clone(), s.status))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_created_product_that_cannot_be_read_fails_ensure_resource_availability() {
+    let check = "ensure_resource_availability";
+    let (faithful, _) = verified(Bug::None).await;
+    let passed = ran(walk_of(&faithful), check);
+    assert!(
+        !passed.is_empty() && passed.iter().all(|(_, s)| *s == Status::Passed),
+        "{passed:?}"
+    );
+    let (broken, _) = verified(Bug::Lost).await;
+    let failed = ran(walk_of(&broken), check);
+    assert!(
+        failed
+            .iter()
+            .any(|(n, s)| n.contains("GET /products/{id}") && *s == Status::Failed),
+        "{failed:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_deleted_product_still_readable_fails_use_after_free() {
+    let check = "use_after_free";
+    let (faithful, _) = verified(Bug::None).await;
+    let passed = ran(walk_of(&faithful), check);
+    assert!(
+        !passed.is_empty() && passed.iter().all(|(_, s)| *s == Status::Passed),
+        "{passed:?}"
+    );
+    let (broken, _) = verified(Bug::Undead).await;
+    let failed = ran(walk_of(&broken), check);
+    assert!(
+        failed
+            .iter()
+            .any(|(n, s)| n.contains("GET /products/{id}") && *s == Status::Failed),
+        "{failed:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_kept_walk_failure_replays_failing_against_the_bug_and_passing_once_fixed() {
+    for (bug, check) in [
+        (Bug::Lost, "ensure_resource_availability"),
+        (Bug::Undead, "use_after_free"),
+        (Bug::Unnamed, "response_schema_conformance"),
+    ] {
+        let (broken, target) = verified(bug).await;
+        let kept: Vec<_> = broken
+            .failures
+            .iter()
+            .filter(|s| s.name.starts_with("stateful walk") && s.tags.iter().any(|t| t == check))
+            .cloned()
+            .collect();
+        assert!(!kept.is_empty(), "{check}: nothing kept");
+        // Ids are captures: none is written literally.
+        let text = serde_saphyr::to_string(&kept[0]).expect("printed");
+        assert!(!text.contains("/products/prd_"), "{text}");
+        for (name, status, report) in replay(&kept, &target).await {
+            assert_eq!(status, Status::Failed, "{name} against the bug:\n{report}");
+        }
+        let fixed = server(Bug::None).await;
+        for (name, status, report) in replay(&kept, &fixed).await {
+            assert_eq!(status, Status::Passed, "{name} once fixed:\n{report}");
+        }
+    }
+}
+
+/// Writes the scenarios, reads them back as `cartwright run` does, and runs each against
+/// `target`; the cases by scenario name.
+async fn replay(
+    scenarios: &[cartwright_scenario::Scenario],
+    target: &str,
+) -> Vec<(String, Status, String)> {
+    let dir = std::env::temp_dir().join(format!(
+        "cartwright-verify-walk-{}-{}",
+        std::process::id(),
+        target.rsplit(':').next().unwrap_or("0")
+    ));
+    let written = cartwright_verify::replay::write(&dir, scenarios).expect("written");
+    let api = Arc::new(store());
+    let loaded: Vec<cartwright_scenario::Loaded> = written
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path).expect("read back");
+            let loaded = cartwright_scenario::load_text(
+                std::path::Path::new(path),
+                &text,
+                &cartwright_source::Reader::new(),
+                &mut Sources::new(),
+            )
+            .unwrap_or_else(|e| panic!("{path} parses: {e:?}\n{text}"));
+            cartwright_scenario::Loaded {
+                api: Some(api.clone()),
+                api_name: "store".into(),
+                ..loaded
+            }
+        })
+        .collect();
+    let opts = cartwright_scenario::Options {
+        target: target.into(),
+        vars: serde_json::Map::new(),
+        masker: cartwright_scenario::send::Masker::default(),
+        snapshots: cartwright_scenario::snapshot::Mode::Locked,
+        snapshot_root: dir.join("snapshots"),
+        jobs: 2,
+        timeout: std::time::Duration::from_secs(5),
+    };
+    let run = cartwright_scenario::run(loaded, &opts, |_| {}).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    let report = cartwright_report::terminal(&run, false);
+    run.cases
+        .iter()
+        .map(|c| (c.name.clone(), c.status(), report.clone()))
+        .collect()
+}
