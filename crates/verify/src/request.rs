@@ -1,8 +1,9 @@
 //! A valid request for an operation, built from its declarations: path, required query,
 //! header and cookie parameters, a body of the first JSON (or form) media type, and the
-//! credentials of the first security alternative. Values come from the seeded generator,
-//! which prefers what the spec documents (examples, defaults), and every value is checked
-//! against its compiled schema before it is used: generation proposes, the schema decides.
+//! credentials of the first security alternative that was given (else the first). Values
+//! come from the seeded generator, which prefers what the spec documents (examples,
+//! defaults), and every value is checked against its compiled schema before it is used:
+//! generation proposes, the schema decides.
 
 use cartwright_data::{Direction, Generator, Mode};
 use cartwright_model::{Api, Operation, ParamLocation, ParamStyle, Parameter, Schema};
@@ -73,6 +74,17 @@ pub fn defaults(api: &Api, op: &Operation, seed: u64) -> Values {
                 .map_or(json!({}), |s| valid_value(api, s, seed))
         }),
     }
+}
+
+/// The smallest valid body of `op`: required properties only. A server that refuses the
+/// documented one over an optional part may take it.
+pub fn minimal_body(api: &Api, op: &Operation, seed: u64) -> Option<Value> {
+    let schema = body_media(op)?.schema.as_ref()?;
+    let v = Generator::new(&api.document, seed, Mode::Minimal).value(
+        &json!({"$ref": format!("#{}", schema.pointer)}),
+        Direction::Request,
+    );
+    schema.is_valid(&v).then_some(v)
 }
 
 /// A valid request for `op` against a server at `base`.
@@ -195,9 +207,15 @@ fn query_pairs(p: &Parameter, v: &Value, out: &mut Vec<(String, String)>) {
     }
 }
 
-/// The credentials of the first security alternative, placeholders where none was given.
+/// The credentials of the first security alternative whose schemes were all given (a
+/// customer token for the bearer alternative goes there, not into the cookie one listed
+/// first), else of the first alternative, placeholders where none was given.
 pub fn credentials(api: &Api, op: &Operation, creds: &Credentials) -> Vec<Placed> {
-    let Some(req) = op.security.first() else {
+    let given = op
+        .security
+        .iter()
+        .find(|r| !r.schemes.is_empty() && r.schemes.iter().all(|(name, _)| creds.has(api, name)));
+    let Some(req) = given.or_else(|| op.security.first()) else {
         return Vec::new();
     };
     req.schemes

@@ -17,6 +17,8 @@ pub(crate) struct Need<'n> {
     pub skip: &'n [String],
     /// The session kinds the request carries: values found under them are preferred.
     pub sessions: &'n [String],
+    /// Parameters (by index) with a documented example: only a close fit replaces it.
+    pub examples: &'n [usize],
 }
 
 /// A request's values, and the needs no answer has filled yet.
@@ -58,12 +60,18 @@ pub(crate) fn fill(
                 .as_ref()
                 .is_some_and(|(o, n)| *o == op.id && *n == p.name)
         });
+        let close = need.examples.contains(i);
+        let stem = stem(op, &p.name);
         let hit = linked.or_else(|| {
-            best(found, need, &name, &stem(op, &p.name), |f| {
+            best(found, need, &name, &stem, |f| {
                 p.schema.as_ref().is_none_or(|s| {
                     s.is_valid(&f.value) || s.is_valid(&Value::String(text(&f.value)))
                 })
             })
+        });
+        // A documented example names a real thing: only a close fit replaces it.
+        let hit = hit.filter(|k| {
+            !close || found[*k].link.is_some() || fit(&found[*k], &name, &stem) >= Some(2)
         });
         match hit {
             Some(k) => {

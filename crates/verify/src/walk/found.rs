@@ -199,8 +199,9 @@ pub(crate) fn jsonpath(pointer: &str) -> String {
 }
 
 /// How well a found value fits a need named `name` whose item is called `stem` (folded,
-/// singular): 3 for the same key, 2 for an `id` of an object named like the stem, 1 for a
-/// looser fit of names; `None` when it does not fit.
+/// singular): 3 for the same key, 2 for an `id` of an object named like the stem, 1 for an
+/// `id` of an object named like the stem's end (`items` for a `line_item_id`, never
+/// `payment_collections` for a `collection`); `None` when it does not fit.
 pub(crate) fn fit(f: &Found, name: &str, stem: &str) -> Option<u8> {
     if f.key == name && name != "id" {
         return Some(3);
@@ -214,7 +215,7 @@ pub(crate) fn fit(f: &Found, name: &str, stem: &str) -> Option<u8> {
     let near = singular(f.context.first()?);
     if near == stem {
         Some(2)
-    } else if near.len() >= 3 && (stem.ends_with(&near) || near.ends_with(stem)) {
+    } else if near.len() >= 3 && stem.ends_with(&near) {
         Some(1)
     } else {
         None

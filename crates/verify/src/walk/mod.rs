@@ -126,6 +126,20 @@ fn wanted(api: &cartwright_model::Api) -> Vec<String> {
     names
 }
 
+/// The parameters of `op` (by index) the spec gives an example of.
+fn examples(api: &cartwright_model::Api, op: &Operation) -> Vec<usize> {
+    op.parameters
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| {
+            api.document
+                .pointer(&p.pointer)
+                .is_some_and(|d| d.get("example").is_some() || d.get("examples").is_some())
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// The JSON body a request sent, if any.
 fn sent_body(req: &Req) -> Option<Value> {
     let body = req.body.as_ref()?;
@@ -175,9 +189,11 @@ impl Walk<'_, '_> {
     fn ready(&self, op: &Operation) -> bool {
         let (values, skip) = self.documented(op);
         let sessions = self.sessions(op);
+        let examples = examples(self.flow.probe.api, op);
         let need = fill::Need {
             skip: &skip,
             sessions: &sessions,
+            examples: &examples,
         };
         let found = &self.found;
         let filled = fill::fill(op, values, found, &need, &mut |k| found[k].value.clone());
@@ -223,10 +239,27 @@ impl Walk<'_, '_> {
         (values, skip)
     }
 
+    /// As [`Walk::request`] with `body` in place of the documented one.
+    fn request_with_body(&mut self, op: &Operation, body: Value) -> (Req, Values) {
+        self.build(op, &[], Some(body))
+    }
+
     /// The request for `op` filled from what answers gave, `given` path values first (by
     /// parameter name), and the values it carries.
     fn request(&mut self, op: &Operation, given: &[(String, Value)]) -> (Req, Values) {
+        self.build(op, given, None)
+    }
+
+    fn build(
+        &mut self,
+        op: &Operation,
+        given: &[(String, Value)],
+        body: Option<Value>,
+    ) -> (Req, Values) {
         let (mut values, mut skip) = self.documented(op);
+        if body.is_some() {
+            values.body = body;
+        }
         for (i, v) in values.params.iter_mut() {
             let Some(p) = op.parameters.get(*i) else {
                 continue;
@@ -237,9 +270,11 @@ impl Walk<'_, '_> {
             }
         }
         let sessions = self.sessions(op);
+        let examples = examples(self.flow.probe.api, op);
         let need = fill::Need {
             skip: &skip,
             sessions: &sessions,
+            examples: &examples,
         };
         let Walk {
             flow, found, slots, ..

@@ -29,7 +29,14 @@ pub(crate) struct Held<'a> {
 /// Obtains a token of every kind; the kinds that cannot be obtained are left out.
 pub(crate) async fn open<'a>(flow: &mut Flow<'_, 'a>) -> Vec<Held<'a>> {
     let mut held = Vec::new();
-    for kind in session::kinds(flow.probe.api) {
+    let probe = flow.probe;
+    // A scheme the user gave a credential for (`--auth`) is theirs, not a session to open.
+    let given = |k: &Kind<'_>| {
+        k.scheme
+            .as_deref()
+            .is_some_and(|s| probe.creds.has(probe.api, s))
+    };
+    for kind in session::kinds(probe.api).into_iter().filter(|k| !given(k)) {
         let label = crate::walk::found::fold(&kind.name);
         let kept = flow.report.len();
         let got = obtain::obtain(flow, &kind, &label).await;

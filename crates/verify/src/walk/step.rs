@@ -30,6 +30,9 @@ impl Walk<'_, '_> {
         if !refused(status) {
             return;
         }
+        if self.minimal(op).await.is_some_and(|s| !refused(Some(s))) {
+            return;
+        }
         let fresh = self.has_email(op);
         if fresh && !refused(self.attempt(op, true).await) {
             return;
@@ -98,6 +101,25 @@ impl Walk<'_, '_> {
         self.attempt(op, false).await;
     }
 
+    /// Sends `op` once with its smallest valid body (required properties only), its ids
+    /// filled from answers; `None` when that is the body already sent.
+    async fn minimal(&mut self, op: &Operation) -> Option<u16> {
+        let probe = self.flow.probe;
+        let body = crate::request::minimal_body(probe.api, op, probe.opts.seed)?;
+        if crate::security::documented::values(probe, op).body.as_ref() == Some(&body) {
+            return None;
+        }
+        let (req, values) = self.request_with_body(op, body);
+        let a = self
+            .send(op, format!("stateful {}", op.signature()), &req)
+            .await?;
+        if flow::ok(a.status) {
+            self.learn(op, &a, sent_body(&self.flow.fill(&req)));
+            lifecycle::after(self, op, &values, &a).await;
+        }
+        Some(a.status)
+    }
+
     /// Whether the body `op` sends names an e-mail address.
     fn has_email(&self, op: &Operation) -> bool {
         let values = crate::security::documented::values(self.flow.probe, op);
@@ -155,6 +177,11 @@ impl Walk<'_, '_> {
     async fn advance(&mut self, op: &Operation) -> bool {
         let sessions = self.sessions(op);
         let api = self.flow.probe.api;
+        // Only a session whose state the spec declares (`x-cartwright`) moves along; a
+        // token alone is no state to advance.
+        if api.behaviours.sessions.is_empty() {
+            return false;
+        }
         let mut movers: Vec<&Operation> = api
             .operations
             .iter()
