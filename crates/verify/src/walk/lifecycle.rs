@@ -89,7 +89,7 @@ async fn available(
         by: op.id.clone(),
     });
     let k = walk.found.len() - 1;
-    let marker = super::slot(&mut walk.flow, &walk.found, &mut walk.slots, k);
+    let marker = super::build::slot(&mut walk.flow, &walk.found, &mut walk.slots, k);
     let mut given = same_path(op, values, read);
     given.retain(|(n, _)| *n != param);
     given.push((param, marker));

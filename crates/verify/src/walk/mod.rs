@@ -4,14 +4,16 @@
 //! [`fill`]: wrapped answers, JSON:API, lists, `Location` headers, OpenAPI [`links`]) —
 //! so producers run before consumers (`GET /regions` before the `POST /carts` that needs a
 //! `region_id`, the cart before its lines). What nothing produces is sent at last with the
-//! documented values. An operation that was refused is tried again when a later answer gave
-//! something new, a few times at most. Deletions come after everything else, and the
-//! operations that end a session last.
+//! documented values ([`build`]). An operation that was refused is tried again when a
+//! later answer gave something new, a few times at most, and at once in the ways [`step`]
+//! knows (a smaller body, a fresh address, its session moved along). Deletions come after
+//! everything else, and the operations that end a session last.
 //!
 //! Every answer is judged by the response checks, and creations and deletions by the
 //! resource checks ([`lifecycle`]). A failure is kept as a scenario of the walk up to it,
 //! with tokens and ids as captures (tokens secret), so its replay gets fresh ones.
 
+mod build;
 mod fill;
 mod found;
 mod lifecycle;
@@ -29,8 +31,7 @@ use cartwright_scenario::ast::Capture;
 use serde_json::Value;
 
 use crate::probe::{Probe, ms};
-use crate::request::{Req, Values};
-use crate::security::documented;
+use crate::request::Req;
 use crate::security::flow::{self, Flow};
 use found::Found;
 use session::Held;
@@ -126,20 +127,6 @@ fn wanted(api: &cartwright_model::Api) -> Vec<String> {
     names
 }
 
-/// The parameters of `op` (by index) the spec gives an example of.
-fn examples(api: &cartwright_model::Api, op: &Operation) -> Vec<usize> {
-    op.parameters
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| {
-            api.document
-                .pointer(&p.pointer)
-                .is_some_and(|d| d.get("example").is_some() || d.get("examples").is_some())
-        })
-        .map(|(i, _)| i)
-        .collect()
-}
-
 /// The JSON body a request sent, if any.
 fn sent_body(req: &Req) -> Option<Value> {
     let body = req.body.as_ref()?;
@@ -189,7 +176,7 @@ impl Walk<'_, '_> {
     fn ready(&self, op: &Operation) -> bool {
         let (values, skip) = self.documented(op);
         let sessions = self.sessions(op);
-        let examples = examples(self.flow.probe.api, op);
+        let examples = build::examples(self.flow.probe.api, op);
         let need = fill::Need {
             skip: &skip,
             sessions: &sessions,
@@ -204,86 +191,6 @@ impl Walk<'_, '_> {
             .missing
             .iter()
             .all(|(name, in_body)| documented && *in_body && !name.is_empty())
-    }
-
-    /// The documented values, a path token taken from the held session; and the names of
-    /// the parameters that carry a held session (not filled from answers).
-    fn documented(&self, op: &Operation) -> (Values, Vec<String>) {
-        let mut values = documented::values(self.flow.probe, op);
-        let mut skip = Vec::new();
-        for (i, v) in values.params.iter_mut() {
-            let Some(p) = op.parameters.get(*i) else {
-                continue;
-            };
-            let carried = self.held.iter().any(|h| {
-                h.kind.carriers.iter().any(|c| match c {
-                    cartwright_model::Carrier::Header(n) => {
-                        p.location == ParamLocation::Header && n.eq_ignore_ascii_case(&p.name)
-                    }
-                    cartwright_model::Carrier::Path(n) | cartwright_model::Carrier::Query(n) => {
-                        *n == p.name
-                    }
-                    cartwright_model::Carrier::Cookie(n) => *n == p.name,
-                    _ => false,
-                })
-            });
-            let token =
-                p.location == ParamLocation::Path && found::fold(&p.name).ends_with("token");
-            if token && let Some(h) = self.held.first() {
-                *v = Value::String(h.marker.clone());
-            }
-            if carried || token {
-                skip.push(p.name.clone());
-            }
-        }
-        (values, skip)
-    }
-
-    /// As [`Walk::request`] with `body` in place of the documented one.
-    fn request_with_body(&mut self, op: &Operation, body: Value) -> (Req, Values) {
-        self.build(op, &[], Some(body))
-    }
-
-    /// The request for `op` filled from what answers gave, `given` path values first (by
-    /// parameter name), and the values it carries.
-    fn request(&mut self, op: &Operation, given: &[(String, Value)]) -> (Req, Values) {
-        self.build(op, given, None)
-    }
-
-    fn build(
-        &mut self,
-        op: &Operation,
-        given: &[(String, Value)],
-        body: Option<Value>,
-    ) -> (Req, Values) {
-        let (mut values, mut skip) = self.documented(op);
-        if body.is_some() {
-            values.body = body;
-        }
-        for (i, v) in values.params.iter_mut() {
-            let Some(p) = op.parameters.get(*i) else {
-                continue;
-            };
-            if let Some((_, g)) = given.iter().find(|(n, _)| *n == p.name) {
-                *v = g.clone();
-                skip.push(p.name.clone());
-            }
-        }
-        let sessions = self.sessions(op);
-        let examples = examples(self.flow.probe.api, op);
-        let need = fill::Need {
-            skip: &skip,
-            sessions: &sessions,
-            examples: &examples,
-        };
-        let Walk {
-            flow, found, slots, ..
-        } = self;
-        let mut marker = |k: usize| slot(flow, found, slots, k);
-        let filled = fill::fill(op, values, found, &need, &mut marker);
-        self.used = filled.used;
-        let req = session::request(self.flow.probe, op, &self.held, filled.values.clone());
-        (req, filled.values)
     }
 
     /// The names of the held session kinds `op` works on.
@@ -335,29 +242,4 @@ impl Walk<'_, '_> {
             });
         }
     }
-}
-
-/// The marker for found value `k`: a slot of the flow, its capture added to the step that
-/// answered it. A value without a capture is sent as it is.
-fn slot(
-    flow: &mut Flow<'_, '_>,
-    found: &[Found],
-    slots: &mut HashMap<usize, String>,
-    k: usize,
-) -> Value {
-    let f = &found[k];
-    if let Some(m) = slots.get(&k) {
-        return Value::String(m.clone());
-    }
-    let Some(capture) = &f.capture else {
-        return f.value.clone();
-    };
-    let near = f.context.first().map_or("v", String::as_str);
-    let var = format!("{near}_{}_{k}", f.key);
-    if let Some(s) = flow.steps.get_mut(f.step) {
-        s.capture.insert(var.clone(), capture.clone());
-    }
-    let marker = flow.var_slot(&var, &fill::text(&f.value));
-    slots.insert(k, marker.clone());
-    Value::String(marker)
 }
