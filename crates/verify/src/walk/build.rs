@@ -48,6 +48,24 @@ impl Walk<'_, '_> {
         (values, skip)
     }
 
+    /// Whether answers can fill every id-like field of `body` for `op`.
+    pub(super) fn fills(&self, op: &Operation, body: Value) -> bool {
+        let sessions = self.sessions(op);
+        let need = fill::Need {
+            skip: &[],
+            sessions: &sessions,
+            examples: &[],
+        };
+        let values = Values {
+            params: Vec::new(),
+            body: Some(body),
+        };
+        let found = &self.found;
+        fill::fill(op, values, found, &need, &mut |k| found[k].value.clone())
+            .missing
+            .is_empty()
+    }
+
     /// As [`Walk::request`] with `body` in place of the documented one.
     pub(super) fn request_with_body(&mut self, op: &Operation, body: Value) -> (Req, Values) {
         self.build(op, &[], Some(body))

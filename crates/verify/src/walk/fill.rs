@@ -61,17 +61,23 @@ pub(crate) fn fill(
                 .is_some_and(|(o, n)| *o == op.id && *n == p.name)
         });
         let close = need.examples.contains(i);
-        let stem = stem(op, &p.name);
+        let valid = |f: &Found| {
+            p.schema
+                .as_ref()
+                .is_none_or(|s| s.is_valid(&f.value) || s.is_valid(&Value::String(text(&f.value))))
+        };
+        // By its own name first (`cart_id`), then by the segment before it (`line-items`).
+        let stems = [stem(op, &p.name), segment(op, &p.name)];
         let hit = linked.or_else(|| {
-            best(found, need, &name, &stem, |f| {
-                p.schema.as_ref().is_none_or(|s| {
-                    s.is_valid(&f.value) || s.is_valid(&Value::String(text(&f.value)))
-                })
-            })
+            stems
+                .iter()
+                .find_map(|stem| best(found, need, &name, stem, valid))
         });
         // A documented example names a real thing: only a close fit replaces it.
         let hit = hit.filter(|k| {
-            !close || found[*k].link.is_some() || fit(&found[*k], &name, &stem) >= Some(2)
+            !close
+                || found[*k].link.is_some()
+                || stems.iter().any(|st| fit(&found[*k], &name, st) >= Some(2))
         });
         match hit {
             Some(k) => {
@@ -172,6 +178,11 @@ fn stem(op: &Operation, param: &str) -> String {
     if name != "id" {
         return singular(&name);
     }
+    segment(op, param)
+}
+
+/// The folded, singular path segment before the parameter (`/carts/{id}` → `cart`).
+fn segment(op: &Operation, param: &str) -> String {
     let placeholder = format!("{{{param}}}");
     let segments: Vec<&str> = op.path.split('/').collect();
     segments

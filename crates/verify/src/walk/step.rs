@@ -101,23 +101,42 @@ impl Walk<'_, '_> {
         self.attempt(op, false).await;
     }
 
-    /// Sends `op` once with its smallest valid body (required properties only), its ids
-    /// filled from answers; `None` when that is the body already sent.
+    /// Sends `op` with its smallest valid body (required properties only, with the optional
+    /// ids answers can fill, then without), its ids filled from answers, until one succeeds;
+    /// `None` when that is the body already sent.
     async fn minimal(&mut self, op: &Operation) -> Option<u16> {
         let probe = self.flow.probe;
-        let body = crate::request::minimal_body(probe.api, op, probe.opts.seed)?;
-        if crate::security::documented::values(probe, op).body.as_ref() == Some(&body) {
-            return None;
+        let bare = crate::request::minimal_body(probe.api, op, probe.opts.seed)?;
+        let documented = crate::security::documented::values(probe, op).body;
+        // The optional ids an answer can fill stay (a cart's `region_id`); a server that
+        // refuses those gets the bare body next.
+        let mut with_ids = bare.clone();
+        if let (Some(Value::Object(d)), Value::Object(m)) = (&documented, &mut with_ids) {
+            for (k, v) in d {
+                let n = crate::walk::found::fold(k);
+                let id = n.len() > 2 && n.ends_with("id");
+                if id && !m.contains_key(k) && self.fills(op, serde_json::json!({ k: v })) {
+                    m.insert(k.clone(), v.clone());
+                }
+            }
         }
-        let (req, values) = self.request_with_body(op, body);
-        let a = self
-            .send(op, format!("stateful {}", op.signature()), &req)
-            .await?;
-        if flow::ok(a.status) {
-            self.learn(op, &a, sent_body(&self.flow.fill(&req)));
-            lifecycle::after(self, op, &values, &a).await;
+        let mut bodies = vec![with_ids, bare];
+        bodies.dedup();
+        bodies.retain(|b| documented.as_ref() != Some(b));
+        let mut status = None;
+        for body in bodies {
+            let (req, values) = self.request_with_body(op, body);
+            let a = self
+                .send(op, format!("stateful {}", op.signature()), &req)
+                .await?;
+            status = Some(a.status);
+            if flow::ok(a.status) {
+                self.learn(op, &a, sent_body(&self.flow.fill(&req)));
+                lifecycle::after(self, op, &values, &a).await;
+                break;
+            }
         }
-        Some(a.status)
+        status
     }
 
     /// Whether the body `op` sends names an e-mail address.
