@@ -2,9 +2,13 @@
 //! checks' means ([`crate::security::obtain`]: the issuing operation with fresh addresses, a
 //! one-time code from the mock's outbox, a renewing kind's first read), and carried into
 //! every operation that works on that kind where the kind says ([`crate::security::carry`]:
-//! its security scheme, declared carrier parameters, else its first carrier).
+//! its security scheme, declared carrier parameters, else its first carrier). A renewing
+//! session's new token is followed; a one-time code an operation checks is read from the
+//! outbox for the address the session was obtained for.
 
-use cartwright_model::{Operation, SchemeKind};
+use cartwright_http::Answer;
+use cartwright_model::{Action, Operation, SchemeKind};
+use serde_json::Value;
 
 use crate::probe::Probe;
 use crate::request::{Req, Values};
@@ -83,4 +87,81 @@ fn cookie(probe: &Probe<'_>, kind: &Kind<'_>) -> bool {
             .iter()
             .any(|(n, x)| n == s && matches!(x.kind, SchemeKind::ApiKeyCookie(_)))
     })
+}
+
+impl crate::walk::Walk<'_, '_> {
+    /// Puts the one-time code `op` checks into its body: read from the mock's outbox for
+    /// the address of the session it works on (the documented code elsewhere); whether it
+    /// did.
+    pub(super) async fn otp(
+        &mut self,
+        op: &Operation,
+        values: &mut crate::request::Values,
+    ) -> bool {
+        use crate::security::{json, otp, session};
+        let Some(code_path) = session::actions(op).find_map(|a| match a {
+            Action::OtpVerify { code, .. } => crate::security::obtain::body_path(code.source()),
+            _ => None,
+        }) else {
+            return false;
+        };
+        let Some((label, address)) = self
+            .held
+            .iter()
+            .filter(|h| session::uses(op, &h.kind))
+            .find_map(|h| Some((h.label.clone(), h.email.clone()?)))
+        else {
+            return false;
+        };
+        let Some(body) = &mut values.body else {
+            return false;
+        };
+        let example = json::at(body, &code_path)
+            .and_then(Value::as_str)
+            .unwrap_or("000000")
+            .to_owned();
+        let to = self.flow.var_slot(&format!("email_{label}"), &address);
+        let c = otp::Code {
+            to_path: Vec::new(),
+            code_path: code_path.clone(),
+            to,
+            var: format!("code_{label}_{}", self.flow.steps.len()),
+            example: example.clone(),
+        };
+        self.flow
+            .vars
+            .insert(c.var.clone(), Value::String(example.clone()));
+        let code = otp::read_code(&mut self.flow, &c).await.unwrap_or(example);
+        let marker = self.flow.var_slot(&c.var, &code);
+        json::set(body, &code_path, Value::String(marker))
+    }
+
+    /// Follows a renewing session (Centra): an answer that carries another token than the
+    /// one sent hands the session on to it, and later steps carry the new one.
+    pub(super) fn renew(&mut self, req: &Req, a: &Answer) {
+        use crate::security::session;
+        let api = self.flow.probe.api;
+        let Some(op) = api.operations.iter().find(|o| {
+            o.method == req.method && req.url.contains(o.path.split('{').next().unwrap_or(""))
+        }) else {
+            return;
+        };
+        for i in 0..self.held.len() {
+            let h = &self.held[i];
+            let carried = req.url.contains(&h.marker)
+                || req.headers.iter().any(|(_, v)| v.contains(&h.marker));
+            if !h.kind.renew || !carried {
+                continue;
+            }
+            let Some((token, source)) = session::read(op, &h.kind, a) else {
+                continue;
+            };
+            if self.flow.value(&h.marker) == Some(token.as_str()) {
+                continue;
+            }
+            let var = format!("token_{}_{}", h.label, self.flow.steps.len());
+            self.flow.capture(&var, source.capture());
+            self.held[i].marker = self.flow.var_slot(&var, &token);
+        }
+    }
 }

@@ -1,8 +1,8 @@
 //! One step of the walk: an operation sent with what answers gave, judged, learned from,
 //! and checked by the resource checks. A step refused as not yet possible is tried again
-//! after what may make it possible: its session moved along, a fresh e-mail address where
-//! the one sent is taken, a one-time code read from the mock's outbox where the operation
-//! checks one.
+//! after what may make it possible: its smallest valid body, a fresh e-mail address where
+//! the one sent is taken, its session moved along; a deletion refused with 404 after what
+//! made its item.
 
 use cartwright_http::Answer;
 use cartwright_model::{Action, Method, Operation};
@@ -147,48 +147,6 @@ impl Walk<'_, '_> {
             .is_some_and(|mut b| crate::security::obtain::freshen(&mut b, "x"))
     }
 
-    /// Puts the one-time code `op` checks into its body: read from the mock's outbox for
-    /// the address of the session it works on (the documented code elsewhere); whether it
-    /// did.
-    async fn otp(&mut self, op: &Operation, values: &mut crate::request::Values) -> bool {
-        use crate::security::{json, otp, session};
-        let Some(code_path) = session::actions(op).find_map(|a| match a {
-            Action::OtpVerify { code, .. } => crate::security::obtain::body_path(code.source()),
-            _ => None,
-        }) else {
-            return false;
-        };
-        let Some((label, address)) = self
-            .held
-            .iter()
-            .filter(|h| session::uses(op, &h.kind))
-            .find_map(|h| Some((h.label.clone(), h.email.clone()?)))
-        else {
-            return false;
-        };
-        let Some(body) = &mut values.body else {
-            return false;
-        };
-        let example = json::at(body, &code_path)
-            .and_then(Value::as_str)
-            .unwrap_or("000000")
-            .to_owned();
-        let to = self.flow.var_slot(&format!("email_{label}"), &address);
-        let c = otp::Code {
-            to_path: Vec::new(),
-            code_path: code_path.clone(),
-            to,
-            var: format!("code_{label}_{}", self.flow.steps.len()),
-            example: example.clone(),
-        };
-        self.flow
-            .vars
-            .insert(c.var.clone(), Value::String(example.clone()));
-        let code = otp::read_code(&mut self.flow, &c).await.unwrap_or(example);
-        let marker = self.flow.var_slot(&c.var, &code);
-        json::set(body, &code_path, Value::String(marker))
-    }
-
     /// Moves `op`'s sessions along again: each reached change of them without a path
     /// (adding to the cart, setting the address) is sent once more, then each that takes
     /// nothing (a checkout's `next`) while its answer changes, a few times at most; whether
@@ -292,34 +250,5 @@ impl Walk<'_, '_> {
             vars: self.flow.vars.clone(),
             steps: self.flow.steps.clone(),
         });
-    }
-
-    /// Follows a renewing session (Centra): an answer that carries another token than the
-    /// one sent hands the session on to it, and later steps carry the new one.
-    fn renew(&mut self, req: &Req, a: &Answer) {
-        use crate::security::session;
-        let api = self.flow.probe.api;
-        let Some(op) = api.operations.iter().find(|o| {
-            o.method == req.method && req.url.contains(o.path.split('{').next().unwrap_or(""))
-        }) else {
-            return;
-        };
-        for i in 0..self.held.len() {
-            let h = &self.held[i];
-            let carried = req.url.contains(&h.marker)
-                || req.headers.iter().any(|(_, v)| v.contains(&h.marker));
-            if !h.kind.renew || !carried {
-                continue;
-            }
-            let Some((token, source)) = session::read(op, &h.kind, a) else {
-                continue;
-            };
-            if self.flow.value(&h.marker) == Some(token.as_str()) {
-                continue;
-            }
-            let var = format!("token_{}_{}", h.label, self.flow.steps.len());
-            self.flow.capture(&var, source.capture());
-            self.held[i].marker = self.flow.var_slot(&var, &token);
-        }
     }
 }
