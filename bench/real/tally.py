@@ -97,7 +97,8 @@ def from_cartwright(ops, report_file):
             for check in step["checks"]:
                 if not check["passed"]:
                     where = op or (head.group(0) if head else case["name"])
-                    why = first_line(check.get("detail") or check.get("actual") or step.get("reason"))
+                    why = first_line(check.get("detail") or step.get("reason")) or first_line(
+                        f"expected {check.get('expected')}, actual {check.get('actual')}")
                     failures[(check["name"], where)].append(
                         {"why": why, "status": status, "curl": step.get("curl"),
                          "body": (step.get("response_body") or "")[:300]}
@@ -138,7 +139,7 @@ def from_schemathesis(ops, ndjson_file):
                 failures[(check["name"], info.get("operation", recorder["label"]))].append(
                     {"why": first_line(info.get("title", "")) + ": " + first_line(info.get("message", "")),
                      "status": resp.get("status_code") if resp else None,
-                     "request": f"{req.get('method', '')} {req.get('uri', '')} {req.get('body', '')}"[:400],
+                     "request": f"{req.get('method', '')} {req.get('uri', '')} {decode(req.get('body'))}"[:400],
                      "body": decode(body)[:300]}
                 )
     return {"requests": requests, "reached": reached, "failures": failures}
@@ -149,8 +150,9 @@ def decode(content):
     import base64
 
     if not isinstance(content, dict) or "$base64" not in content:
-        return str(content or "")
-    return base64.b64decode(content["$base64"]).decode("utf-8", "replace")
+        return " ".join(str(content or "").split())
+    text = base64.b64decode(content["$base64"]).decode("utf-8", "replace")
+    return " ".join(text.split())  # one line per exchange in the listing
 
 
 def main(results, spec):
@@ -180,7 +182,8 @@ def main(results, spec):
                     if sample.get("status") or sample.get("body"):
                         details.append(f"    - answer: {sample.get('status')} {sample.get('body')}")
     print(table(rows, len(ops)))
-    print("\n".join(details))
+    # the publishable key is local, but a listing worth keeping should not carry it
+    print(re.sub(r"pk_[0-9a-f]{16,}", "pk_…", "\n".join(details)))
 
 
 def table(rows, total_ops):
