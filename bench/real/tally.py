@@ -101,7 +101,7 @@ def from_cartwright(ops, report_file):
                         f"expected {check.get('expected')}, actual {check.get('actual')}")
                     failures[(check["name"], where)].append(
                         {"why": why, "status": status, "curl": step.get("curl"),
-                         "body": (step.get("response_body") or "")[:300]}
+                         "body": " ".join((step.get("response_body") or "").split())[:300]}
                     )
         if case.get("error"):
             failures[("error", case["name"])].append({"why": first_line(case["error"])})
