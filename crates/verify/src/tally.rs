@@ -1,0 +1,158 @@
+//! The statuses seen per operation, counted as requests go out through the probe, and what
+//! else the coverage report needs (sessions obtained, checks with nothing to probe).
+//!
+//! A request is counted against the operation its method and URL path route to (the
+//! target and the spec's base path stripped first; the most literal template wins, as in
+//! the mock), not against the phase that sent it: a phase that probes one operation with a
+//! request another operation answers counts where the answer came from, and a phase added
+//! later is counted with nothing to change here.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+
+use cartwright_model::{Api, Lookup, Operation, Router, SchemeKind, Template};
+use cartwright_outcome::coverage::{self, Coverage, Note, Unreached};
+
+use crate::credentials::Credentials;
+
+/// The key counted for a request that got no answer.
+const NO_ANSWER: &str = "no answer";
+
+/// Counts for one verification.
+pub(crate) struct Tally {
+    router: Router,
+    counts: Mutex<Vec<BTreeMap<String, u32>>>,
+    sessions: Mutex<BTreeSet<String>>,
+    nothing: Mutex<Vec<Note>>,
+}
+
+impl Tally {
+    /// An empty tally routing to `api`'s operations.
+    pub(crate) fn new(api: &Api) -> Self {
+        let mut router = Router::new();
+        for (i, op) in api.operations.iter().enumerate() {
+            // A template that does not parse was already reported when the spec loaded.
+            if let Ok(t) = Template::parse(&op.path) {
+                router.insert(&t, op.method, i);
+            }
+        }
+        Tally {
+            router,
+            counts: Mutex::new(vec![BTreeMap::new(); api.operations.len()]),
+            sessions: Mutex::new(BTreeSet::new()),
+            nothing: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Counts one request (`status`: `None` when no answer came).
+    pub(crate) fn count(&self, api: &Api, target: &str, req: &cartwright_http::Request, status: Option<u16>) {
+        let Some(i) = self.route(api, target, req) else {
+            return;
+        };
+        let key = status.map_or_else(|| NO_ANSWER.to_owned(), |s| s.to_string());
+        if let Ok(mut counts) = self.counts.lock()
+            && let Some(c) = counts.get_mut(i)
+        {
+            *c.entry(key).or_default() += 1;
+        }
+    }
+
+    /// The operation a request is for: its URL without the target, query and base path,
+    /// routed with its method.
+    fn route(&self, api: &Api, target: &str, req: &cartwright_http::Request) -> Option<usize> {
+        let rest = req.url.strip_prefix(target)?;
+        let path = rest.split(['?', '#']).next().unwrap_or(rest);
+        let path = if path.is_empty() { "/" } else { path };
+        let path = api.strip_base(path)?;
+        match self.router.lookup(req.method, path) {
+            Lookup::Found(m) => Some(m.operation),
+            _ => None,
+        }
+    }
+
+    /// Records that a session of `kind` (a session kind or security scheme) was obtained.
+    pub(crate) fn session(&self, kind: &str) {
+        if let Ok(mut s) = self.sessions.lock() {
+            s.insert(kind.to_owned());
+        }
+    }
+
+    /// Records a check that found nothing to probe on the spec.
+    pub(crate) fn nothing(&self, check: &str, why: String) {
+        if let Ok(mut n) = self.nothing.lock()
+            && !n.iter().any(|x| x.name == check && x.why == why)
+        {
+            n.push(Note {
+                name: check.to_owned(),
+                why,
+            });
+        }
+    }
+
+    /// The coverage of `ops`, and the sessions the spec declares that none obtained.
+    pub(crate) fn coverage(&self, api: &Api, ops: &[&Operation], creds: &Credentials) -> Coverage {
+        let counts = self.counts.lock().map(|c| c.clone()).unwrap_or_default();
+        let operations = ops
+            .iter()
+            .map(|op| {
+                let statuses = api
+                    .operations
+                    .iter()
+                    .position(|o| std::ptr::eq(o, *op))
+                    .and_then(|i| counts.get(i).cloned())
+                    .unwrap_or_default();
+                let reached = statuses
+                    .keys()
+                    .any(|k| k.parse::<u16>().is_ok_and(|s| (200..300).contains(&s)));
+                coverage::Operation {
+                    id: op.id.clone(),
+                    signature: op.signature(),
+                    reached,
+                    reason: (!reached).then(|| Unreached::of(&statuses)),
+                    statuses,
+                }
+            })
+            .collect();
+        Coverage {
+            operations,
+            sessions_missing: self.missing(api, creds),
+            nothing_to_probe: self.nothing.lock().map(|n| n.clone()).unwrap_or_default(),
+        }
+    }
+
+    /// The session kinds of `x-cartwright` and the bearer and API-key schemes that neither
+    /// the walk obtained nor `--auth` gave.
+    fn missing(&self, api: &Api, creds: &Credentials) -> Vec<Note> {
+        let got = self.sessions.lock().map(|s| s.clone()).unwrap_or_default();
+        let mut out = Vec::new();
+        for kind in &api.behaviours.sessions {
+            if !got.contains(&kind.name) {
+                out.push(Note {
+                    name: kind.name.clone(),
+                    why: format!(
+                        "the walk obtained no `{}` session, so operations on one ran without it",
+                        kind.name
+                    ),
+                });
+            }
+        }
+        for (name, scheme) in &api.security_schemes {
+            let token = matches!(
+                scheme.kind,
+                SchemeKind::Bearer
+                    | SchemeKind::ApiKeyHeader(_)
+                    | SchemeKind::ApiKeyQuery(_)
+                    | SchemeKind::ApiKeyCookie(_)
+            );
+            if token && !got.contains(name) && !creds.has(api, name) {
+                out.push(Note {
+                    name: name.clone(),
+                    why: format!(
+                        "no --auth value for the `{name}` scheme, so secured requests carried a placeholder"
+                    ),
+                });
+            }
+        }
+        out
+    }
+}
