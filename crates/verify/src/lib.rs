@@ -144,24 +144,16 @@ async fn operation(probe: &Probe<'_>, op: &Operation) -> Case {
         error: None,
     };
     if probe.opts.progress {
-        eprintln!("{}", progress_line(&case));
+        let (sent, ok) = probe.sent(op);
+        eprintln!("{}", progress_line(&case, sent, ok));
     }
     case
 }
 
-/// The line printed as an operation finishes: the report's line for its case, and how many
-/// requests it sent, how many got a 2xx answer, and how many steps failed.
-pub fn progress_line(case: &Case) -> String {
-    let sent = case
-        .steps
-        .iter()
-        .filter(|s| s.status != cartwright_outcome::Status::Skipped)
-        .count();
-    let ok = case
-        .steps
-        .iter()
-        .filter(|s| s.response_status.is_some_and(|c| (200..300).contains(&c)))
-        .count();
+/// The line printed as an operation finishes: the report's line for its case, how many
+/// requests went to it (by routing, whichever phase sent them), how many of those got a 2xx
+/// answer, and how many steps failed.
+pub fn progress_line(case: &Case, sent: u32, ok: u32) -> String {
     let failed = case
         .steps
         .iter()
@@ -172,7 +164,6 @@ pub fn progress_line(case: &Case) -> String {
         cartwright_report::progress_line(case)
     )
 }
-
 /// A run that could not start, as one errored case.
 fn broken(api: &Api, opts: &Options, error: String) -> Verified {
     Verified {

@@ -128,6 +128,11 @@ impl<'a> Probe<'a> {
         self.tally.nothing(check, why.into());
     }
 
+    /// Requests sent so far that routed to `op`, and how many got a 2xx answer.
+    pub(crate) fn sent(&self, op: &Operation) -> (u32, u32) {
+        self.tally.sent(self.api, op)
+    }
+
     /// What the requests so far reached, for the operations `ops`.
     pub(crate) fn coverage(&self, ops: &[&Operation]) -> cartwright_outcome::Coverage {
         self.tally.coverage(self.api, ops, &self.creds)

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
-use cartwright_model::{Api, Lookup, Operation, Router, SchemeKind, Template};
+use cartwright_model::{Api, Carrier, Lookup, Operation, Router, SchemeKind, Template};
 use cartwright_outcome::coverage::{self, Coverage, Note, Unreached};
 
 use crate::credentials::Credentials;
@@ -68,6 +68,21 @@ impl Tally {
             Lookup::Found(m) => Some(m.operation),
             _ => None,
         }
+    }
+
+    /// Requests counted for operation `op` so far, and how many got a 2xx answer.
+    pub(crate) fn sent(&self, api: &Api, op: &Operation) -> (u32, u32) {
+        let Some(i) = api.operations.iter().position(|o| std::ptr::eq(o, op)) else {
+            return (0, 0);
+        };
+        let counts = self.counts.lock().map(|c| c.get(i).cloned()).ok().flatten();
+        let counts = counts.unwrap_or_default();
+        let ok = counts
+            .iter()
+            .filter(|(k, _)| k.starts_with('2') && k.len() == 3)
+            .map(|(_, n)| n)
+            .sum();
+        (counts.values().sum(), ok)
     }
 
     /// Records that a session of `kind` (a session kind or security scheme) was obtained.
@@ -144,7 +159,16 @@ impl Tally {
                     | SchemeKind::ApiKeyQuery(_)
                     | SchemeKind::ApiKeyCookie(_)
             );
-            if token && !got.contains(name) && !creds.has(api, name) {
+            // A session kind obtained by the walk that travels where the scheme says is that
+            // scheme's token too (Centra's selection token in the `API-token` header).
+            let carried = api
+                .behaviours
+                .sessions
+                .iter()
+                .filter(|k| got.contains(&k.name))
+                .flat_map(|k| &k.carriers)
+                .any(|c| carries(c, &scheme.kind));
+            if token && !got.contains(name) && !carried && !creds.has(api, name) {
                 out.push(Note {
                     name: name.clone(),
                     why: format!(
@@ -154,5 +178,16 @@ impl Tally {
             }
         }
         out
+    }
+}
+
+/// Whether a session token carried by `c` is what the scheme `kind` asks for.
+fn carries(c: &Carrier, kind: &SchemeKind) -> bool {
+    match (c, kind) {
+        (Carrier::Bearer, SchemeKind::Bearer) => true,
+        (Carrier::Header(h), SchemeKind::ApiKeyHeader(n))
+        | (Carrier::Cookie(h), SchemeKind::ApiKeyCookie(n)) => h.eq_ignore_ascii_case(n),
+        (Carrier::Query(q), SchemeKind::ApiKeyQuery(n)) => q == n,
+        _ => false,
     }
 }
