@@ -187,7 +187,10 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
             .iter()
             .find(|h| cartwright_verify::credentials::header(h).is_none())
         {
-            eprintln!("error: {}", cartwright_verify::VerifyError::Header(h.clone()));
+            eprintln!(
+                "error: {}",
+                cartwright_verify::VerifyError::Header(h.clone())
+            );
             return Exit::Invalid.into();
         }
         let one = runtime.block_on(cartwright_verify::verify(api, &opts));
@@ -225,7 +228,6 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
     let code = cartwright_report::exit_code(&run);
     if let (Some(need), Some(c)) = (args.require_reached, &run.coverage)
         && c.percent() < need
-        && code == Exit::Passed
     {
         eprintln!(
             "error: {:.0}% of the operations reached a 2xx answer ({} of {}); --require-reached asks for {need}%",
@@ -233,13 +235,19 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
             c.reached(),
             c.operations.len()
         );
-        return Exit::Failed.into();
+        // A run that errored keeps its exit 3; one that passed now fails.
+        if code == Exit::Passed {
+            return Exit::Failed.into();
+        }
     }
     code.into()
 }
 
 /// Adds one spec's coverage to the run's.
-fn merge(into: &mut Option<cartwright_outcome::Coverage>, one: Option<cartwright_outcome::Coverage>) {
+fn merge(
+    into: &mut Option<cartwright_outcome::Coverage>,
+    one: Option<cartwright_outcome::Coverage>,
+) {
     let Some(one) = one else { return };
     let all = into.get_or_insert_with(Default::default);
     all.operations.extend(one.operations);

@@ -52,7 +52,8 @@ impl Credentials {
     /// Every item places something on `api`'s requests, or the first that cannot is an
     /// error naming it (by its key only: the value may be a secret).
     pub fn check(&self, api: &Api) -> Result<(), VerifyError> {
-        let kinds = |f: fn(&SchemeKind) -> bool| api.security_schemes.iter().any(|(_, s)| f(&s.kind));
+        let kinds =
+            |f: fn(&SchemeKind) -> bool| api.security_schemes.iter().any(|(_, s)| f(&s.kind));
         for (k, v) in &self.given {
             let why = match k.as_str() {
                 "bearer" if !kinds(|k| matches!(k, SchemeKind::Bearer)) => {
@@ -201,7 +202,9 @@ fn header_for(given: Vec<String>, name: &str) -> Option<String> {
 pub fn header(item: &str) -> Option<(String, String)> {
     let (k, v) = item.split_once(':')?;
     let k = k.trim();
-    let token = !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    let token = !k.is_empty()
+        && k.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
     let v = v.trim();
     (token && !v.bytes().any(|b| b == b'\r' || b == b'\n')).then(|| (k.to_owned(), v.to_owned()))
 }
@@ -209,6 +212,12 @@ pub fn header(item: &str) -> Option<(String, String)> {
 /// A header or scheme name as a template variable name: lower case, `_` for the rest.
 pub fn ident(name: &str) -> String {
     name.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .collect()
 }

@@ -13,8 +13,8 @@
 //! counted against the operation it routes to, and the run carries the resulting coverage
 //! ([`cartwright_outcome::Coverage`]): a verification that reached nothing says so.
 
-pub mod credentials;
 pub mod checks;
+pub mod credentials;
 mod error;
 mod examples;
 mod generated;

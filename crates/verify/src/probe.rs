@@ -15,8 +15,8 @@ use cartwright_scenario::ast::Scenario;
 use crate::Options;
 use crate::credentials::{self, Credentials};
 use crate::replay;
-use crate::tally::Tally;
 use crate::request::{self, Values};
+use crate::tally::Tally;
 use cartwright_http::Request;
 
 /// Shared by every phase of one verification.
@@ -47,7 +47,8 @@ impl<'a> Probe<'a> {
         let mut headers = Vec::new();
         let mut secrets = creds.secrets();
         for h in &opts.headers {
-            let (k, v) = credentials::header(h).ok_or_else(|| crate::VerifyError::Header(h.clone()))?;
+            let (k, v) =
+                credentials::header(h).ok_or_else(|| crate::VerifyError::Header(h.clone()))?;
             secrets.push((format!("header_{}", credentials::ident(&k)), v.clone()));
             headers.push((k, v));
         }
@@ -61,7 +62,9 @@ impl<'a> Probe<'a> {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             // The probe's own timeout fires first, with its clearer message; this is a net.
-            .timeout(std::time::Duration::from_secs(opts.request_timeout_secs.saturating_add(5)))
+            .timeout(std::time::Duration::from_secs(
+                opts.request_timeout_secs.saturating_add(5),
+            ))
             .build()?;
         Ok(Probe {
             api,

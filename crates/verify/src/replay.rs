@@ -212,7 +212,10 @@ pub fn mask(scenario: &mut Scenario, headers: &[(String, String)], secrets: &[(S
             " It needs the credentials it was found with: `cartwright run … {}`.",
             set.join(" ")
         );
-        scenario.description.get_or_insert_with(String::new).push_str(&note);
+        scenario
+            .description
+            .get_or_insert_with(String::new)
+            .push_str(&note);
     }
 }
 

@@ -45,7 +45,13 @@ impl Tally {
     }
 
     /// Counts one request (`status`: `None` when no answer came).
-    pub(crate) fn count(&self, api: &Api, target: &str, req: &cartwright_http::Request, status: Option<u16>) {
+    pub(crate) fn count(
+        &self,
+        api: &Api,
+        target: &str,
+        req: &cartwright_http::Request,
+        status: Option<u16>,
+    ) {
         let Some(i) = self.route(api, target, req) else {
             return;
         };

@@ -42,9 +42,14 @@ paths:
 "#;
 
 fn api() -> cartwright_model::Api {
-    cartwright_spec::load_str("gate.yaml", SPEC, &LoadOptions::default(), &mut Sources::new())
-        .expect("loads")
-        .api
+    cartwright_spec::load_str(
+        "gate.yaml",
+        SPEC,
+        &LoadOptions::default(),
+        &mut Sources::new(),
+    )
+    .expect("loads")
+    .api
 }
 
 /// Serves every request with the status `answer` gives for its path and headers, and `{}`.
@@ -56,16 +61,18 @@ async fn serve(answer: fn(&str, &http::HeaderMap) -> u16) -> String {
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
             tokio::spawn(async move {
-                let svc = service_fn(move |req: http::Request<hyper::body::Incoming>| async move {
-                    let status = answer(req.uri().path(), req.headers());
-                    Ok::<_, Infallible>(
-                        http::Response::builder()
-                            .status(status)
-                            .header("content-type", "application/json")
-                            .body(Full::new(Bytes::from_static(b"{}")))
-                            .expect("response"),
-                    )
-                });
+                let svc = service_fn(
+                    move |req: http::Request<hyper::body::Incoming>| async move {
+                        let status = answer(req.uri().path(), req.headers());
+                        Ok::<_, Infallible>(
+                            http::Response::builder()
+                                .status(status)
+                                .header("content-type", "application/json")
+                                .body(Full::new(Bytes::from_static(b"{}")))
+                                .expect("response"),
+                        )
+                    },
+                );
                 let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
                     .serve_connection(TokioIo::new(stream), svc)
                     .await;
@@ -151,13 +158,28 @@ async fn each_unreached_operation_has_its_reason_in_every_report() {
         text.contains("coverage: 1 of 4 operations reached a 2xx answer (25%)"),
         "{text}"
     );
-    assert!(text.contains("GET /me (me): credentials (answers 401/403)"), "{text}");
-    assert!(text.contains("GET /orders/{order} (order): ids (answers 404)"), "{text}");
-    assert!(text.contains("POST /carts (cart): data (answers 400/422)"), "{text}");
+    assert!(
+        text.contains("GET /me (me): credentials (answers 401/403)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("GET /orders/{order} (order): ids (answers 404)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("POST /carts (cart): data (answers 400/422)"),
+        "{text}"
+    );
 
     let xml = cartwright_report::junit(&run);
-    assert!(xml.contains("<property name=\"reached\" value=\"1\"/>"), "{xml}");
-    assert!(xml.contains("<property name=\"operations\" value=\"4\"/>"), "{xml}");
+    assert!(
+        xml.contains("<property name=\"reached\" value=\"1\"/>"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<property name=\"operations\" value=\"4\"/>"),
+        "{xml}"
+    );
     assert!(
         xml.contains("name=\"operation GET /me (me)\" value=\"not reached: credentials"),
         "{xml}"
@@ -187,16 +209,35 @@ async fn a_header_given_with_h_or_auth_reaches_the_server() {
         ..options(target)
     };
     let run = verify(&api(), &with_auth).await.run;
-    assert!(coverage_of(&run, "me").reached, "--auth header= was dropped");
+    assert!(
+        coverage_of(&run, "me").reached,
+        "--auth header= was dropped"
+    );
 }
 
 #[tokio::test]
 async fn an_auth_item_that_places_nothing_or_a_bad_header_is_an_error() {
     for (auth, headers, says) in [
-        (vec!["bearer=t0ken"], vec![], "--auth `bearer=…`: the spec declares no bearer scheme"),
-        (vec!["header=no-colon"], vec![], "expected header=NAME:VALUE"),
-        (vec!["shopKey=abc"], vec![], "not a security scheme of the spec"),
-        (vec![], vec!["X-Shop-Key k1"], "-H `X-Shop-Key k1`: expected `Name: value`"),
+        (
+            vec!["bearer=t0ken"],
+            vec![],
+            "--auth `bearer=…`: the spec declares no bearer scheme",
+        ),
+        (
+            vec!["header=no-colon"],
+            vec![],
+            "expected header=NAME:VALUE",
+        ),
+        (
+            vec!["shopKey=abc"],
+            vec![],
+            "not a security scheme of the spec",
+        ),
+        (
+            vec![],
+            vec!["X-Shop-Key k1"],
+            "-H `X-Shop-Key k1`: expected `Name: value`",
+        ),
     ] {
         let opts = Options {
             auth: auth.into_iter().map(str::to_owned).collect(),
@@ -223,7 +264,10 @@ async fn a_silent_server_is_no_answer_within_the_timeout() {
     let step = &run.cases[0].steps[0];
     assert_eq!(step.status, Status::Errored);
     assert_eq!(step.reason.as_deref(), Some("no answer within 1 s"));
-    assert_eq!(coverage_of(&run, "health").reason, Some(Unreached::NoAnswer));
+    assert_eq!(
+        coverage_of(&run, "health").reason,
+        Some(Unreached::NoAnswer)
+    );
 }
 
 #[tokio::test]
