@@ -75,7 +75,7 @@ impl Unreached {
         let any = |f: &dyn Fn(u16) -> bool| {
             statuses
                 .keys()
-                .any(|k| k.parse::<u16>().is_ok_and(|s| f(s)))
+                .any(|k| k.parse::<u16>().is_ok_and(f))
         };
         if statuses.is_empty() {
             Unreached::NotSent
