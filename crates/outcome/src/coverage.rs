@@ -72,11 +72,7 @@ impl Unreached {
     /// data, server error that any answer shows wins: a server checks credentials before
     /// it looks up an id, and an id before the data, so the earliest gate is the one to fix.
     pub fn of(statuses: &BTreeMap<String, u32>) -> Unreached {
-        let any = |f: &dyn Fn(u16) -> bool| {
-            statuses
-                .keys()
-                .any(|k| k.parse::<u16>().is_ok_and(f))
-        };
+        let any = |f: &dyn Fn(u16) -> bool| statuses.keys().any(|k| k.parse::<u16>().is_ok_and(f));
         if statuses.is_empty() {
             Unreached::NotSent
         } else if any(&|s| s == 401 || s == 403) {

@@ -209,6 +209,23 @@ pub fn header(item: &str) -> Option<(String, String)> {
     (token && !v.bytes().any(|b| b == b'\r' || b == b'\n')).then(|| (k.to_owned(), v.to_owned()))
 }
 
+/// The `--auth` item a `-H` header stands for when a scheme of `api` carries it: an
+/// API-key header, or `Authorization: Bearer …` for a bearer scheme.
+pub fn as_auth(api: &Api, name: &str, value: &str) -> Option<String> {
+    let mut kinds = api.security_schemes.iter().map(|(_, s)| &s.kind);
+    if name.eq_ignore_ascii_case("authorization") {
+        let token = value
+            .strip_prefix("Bearer ")
+            .or_else(|| value.strip_prefix("bearer "))?;
+        return kinds
+            .any(|k| matches!(k, SchemeKind::Bearer))
+            .then(|| format!("bearer={token}"));
+    }
+    kinds
+        .any(|k| matches!(k, SchemeKind::ApiKeyHeader(n) if n.eq_ignore_ascii_case(name)))
+        .then(|| format!("header={name}:{value}"))
+}
+
 /// A header or scheme name as a template variable name: lower case, `_` for the rest.
 pub fn ident(name: &str) -> String {
     name.chars()

@@ -42,16 +42,23 @@ impl<'a> Probe<'a> {
     /// A probe for `api`; fails when `--auth` or `-H` cannot be read or `--auth` places
     /// nothing.
     pub(crate) fn new(api: &'a Api, opts: &'a Options) -> Result<Self, crate::VerifyError> {
-        let creds = Credentials::parse(&opts.auth)?;
-        creds.check(api)?;
+        Credentials::parse(&opts.auth)?.check(api)?;
+        let mut items = opts.auth.clone();
         let mut headers = Vec::new();
-        let mut secrets = creds.secrets();
+        let mut secrets = Vec::new();
         for h in &opts.headers {
             let (k, v) =
                 credentials::header(h).ok_or_else(|| crate::VerifyError::Header(h.clone()))?;
             secrets.push((format!("header_{}", credentials::ident(&k)), v.clone()));
-            headers.push((k, v));
+            // A header some scheme carries is that scheme's credential: placed where the
+            // scheme applies, so the checks that leave it out or mangle it still can.
+            match credentials::as_auth(api, &k, &v) {
+                Some(item) => items.push(item),
+                None => headers.push((k, v)),
+            }
         }
+        let creds = Credentials::parse(&items)?;
+        secrets.extend(creds.secrets());
         headers.extend(creds.extra_headers(api));
         for (i, v) in opts.secrets.iter().enumerate() {
             secrets.push((format!("secret_{}", i + 1), v.clone()));

@@ -215,6 +215,63 @@ async fn a_header_given_with_h_or_auth_reaches_the_server() {
     );
 }
 
+const SECURED: &str = r#"
+openapi: 3.1.0
+info: {title: secured, version: "1"}
+security: [{jwt: []}]
+paths:
+  /me:
+    get:
+      operationId: me
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object}}}}
+        "401": {description: refused, content: {application/json: {schema: {type: object}}}}
+components:
+  securitySchemes:
+    jwt: {type: http, scheme: bearer}
+"#;
+
+/// An `Authorization` given with `-H` is the bearer scheme's credential: it reaches the
+/// server, and `ignored_auth` can still send the request without it.
+#[tokio::test]
+async fn a_credential_header_given_with_h_is_placed_by_its_scheme() {
+    let api = cartwright_spec::load_str(
+        "s.yaml",
+        SECURED,
+        &LoadOptions::default(),
+        &mut Sources::new(),
+    )
+    .expect("loads")
+    .api;
+    let target = serve(|_, h| {
+        if h.get("authorization").is_some_and(|v| v == "Bearer k1") {
+            200
+        } else {
+            401
+        }
+    })
+    .await;
+    let opts = Options {
+        headers: vec!["Authorization: Bearer k1".into()],
+        checks: Some(vec!["ignored_auth".into(), "not_a_server_error".into()]),
+        ..options(target)
+    };
+    let run = verify(&api, &opts).await.run;
+    assert!(coverage_of(&run, "me").reached);
+    let case = &run.cases[0];
+    let bare = case
+        .steps
+        .iter()
+        .find(|s| s.name.ends_with("without credentials"))
+        .expect("ignored_auth ran");
+    assert_eq!(bare.response_status, Some(401));
+    assert!(
+        run.cases.iter().all(|c| c.status() == Status::Passed),
+        "{}",
+        cartwright_report::terminal(&run, false)
+    );
+}
+
 #[tokio::test]
 async fn an_auth_item_that_places_nothing_or_a_bad_header_is_an_error() {
     for (auth, headers, says) in [
