@@ -70,3 +70,18 @@ impl Request {
         builder.build().map_err(|e| Error::transport(&e))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_is_read_up_to_the_bound_and_no_further() {
+        let mut body = Vec::new();
+        assert!(take(&mut body, b"12345", 8).is_ok());
+        assert!(take(&mut body, b"678", 8).is_ok());
+        let over = take(&mut body, b"9", 8).expect_err("over the bound");
+        assert!(matches!(over, Error::TooLarge { limit: 8 }));
+        assert_eq!(body, b"12345678");
+    }
+}

@@ -121,7 +121,10 @@ mod tests {
                 name: "cart".into(),
                 why: "never issued".into(),
             }],
-            nothing_to_probe: Vec::new(),
+            nothing_to_probe: vec![Note {
+                name: "ignored_auth".into(),
+                why: "no operation is secured".into(),
+            }],
         }
     }
 
@@ -132,6 +135,7 @@ mod tests {
         assert!(text.contains("<warning: 1 operation(s) never reached a 2xx answer:>"));
         assert!(text.contains("  GET /orders (orders): credentials (answers 401/403); seen 401×2"));
         assert!(text.contains("<no session was obtained: cart: never issued>"));
+        assert!(text.contains("nothing to probe: ignored_auth: no operation is secured"));
     }
 
     #[test]

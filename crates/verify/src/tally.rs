@@ -197,3 +197,53 @@ fn carries(c: &Carrier, kind: &SchemeKind) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cartwright_http::{Method, Request};
+
+    const SPEC: &str = r#"
+openapi: 3.1.0
+info: {title: t, version: "1"}
+servers: [{url: /api}]
+paths:
+  /products/{id}:
+    get:
+      operationId: product
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+  /products/featured:
+    get: {operationId: featured, responses: {"200": {description: ok}}}
+"#;
+
+    #[test]
+    fn requests_count_against_the_most_literal_route_after_the_base_path() {
+        let api = cartwright_spec::load_str(
+            "t.yaml",
+            SPEC,
+            &cartwright_spec::LoadOptions::default(),
+            &mut cartwright_diag::Sources::new(),
+        )
+        .expect("loads")
+        .api;
+        let tally = Tally::new(&api);
+        let target = "http://127.0.0.1:1";
+        let get = |path: &str| Request::new(Method::Get, format!("{target}{path}"));
+        tally.count(&api, target, &get("/api/products/featured?x=1"), Some(200));
+        tally.count(&api, target, &get("/api/products/7"), Some(404));
+        tally.count(&api, target, &get("/api/products/7"), None);
+        // Not under the base path, and not under the target: counted nowhere.
+        tally.count(&api, target, &get("/products/7"), Some(200));
+        tally.count(&api, "http://elsewhere", &get("/api/products/7"), Some(200));
+        let ops: Vec<&Operation> = api.operations.iter().collect();
+        let c = tally.coverage(&api, &ops, &Credentials::default());
+        let by = |id: &str| c.operations.iter().find(|o| o.id == id).expect("op");
+        assert!(by("featured").reached);
+        let product = by("product");
+        assert!(!product.reached);
+        assert_eq!(product.statuses.get("404"), Some(&1));
+        assert_eq!(product.statuses.get("no answer"), Some(&1));
+        assert_eq!(product.reason, Some(Unreached::Ids));
+    }
+}
