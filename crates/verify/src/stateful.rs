@@ -87,6 +87,7 @@ pub(crate) async fn run(probe: &Probe<'_>, ops: &[&Operation]) -> Option<Case> {
             && let Some(body) = &answer.json
         {
             learn(probe.api, op, body, &mut found, &mut tokens, &mut line);
+            tokens.keys().for_each(|kind| probe.session_obtained(kind));
         }
         if (200..300).contains(&answer.status) {
             for l in crate::links::follow(probe.api, op, answer.status, &answer) {

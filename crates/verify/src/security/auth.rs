@@ -10,7 +10,7 @@ use cartwright_outcome::{Check, Step};
 use cartwright_scenario::ast::{Matcher, Ops};
 use serde_json::Value;
 
-use crate::auth::Placed;
+use crate::credentials::Placed;
 use crate::probe::Probe;
 use crate::request::{self, Req};
 use crate::security::carry;

@@ -5,7 +5,7 @@
 use cartwright_model::{Carrier, Operation, ParamLocation};
 use serde_json::Value;
 
-use crate::auth::Credentials;
+use crate::credentials::Credentials;
 use crate::probe::Probe;
 use crate::request::{self, Req, Values};
 use crate::security::documented;

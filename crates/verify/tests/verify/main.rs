@@ -14,6 +14,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 
+mod coverage;
 mod security;
 
 const SPECS: &[&str] = &[
