@@ -37,7 +37,7 @@ pub(crate) async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
         return steps;
     }
     steps.extend(positive(probe, op).await);
-    if probe.on("negative_data_rejection") {
+    if probe.on(checks::Check::NegativeDataRejection) {
         steps.extend(negative(probe, op).await);
     }
     steps
@@ -52,15 +52,15 @@ async fn positive(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
     let selected = probe.opts.checks.as_deref();
     let judge = |a: &cartwright_http::Answer| {
         let mut out = checks::run(op, a, selected);
-        if probe.on("positive_data_acceptance") {
+        if probe.on(checks::Check::PositiveDataAcceptance) {
             out.push(if REFUSALS.contains(&a.status) {
                 Check::fail(
-                    "positive_data_acceptance",
+                    checks::Check::PositiveDataAcceptance,
                     "valid data accepted (not 400 or 422)",
                     a.status.to_string(),
                 )
             } else {
-                Check::pass("positive_data_acceptance")
+                Check::pass(checks::Check::PositiveDataAcceptance)
             });
         }
         out

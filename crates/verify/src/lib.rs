@@ -22,6 +22,7 @@ mod probe;
 pub mod replay;
 pub mod request;
 mod security;
+mod sessions;
 mod stateful;
 
 use std::time::Instant;
@@ -39,8 +40,8 @@ use crate::probe::{Probe, ms};
 pub struct Options {
     /// The implementation's base URL (the spec's base path is added).
     pub target: String,
-    /// Checks to run by name (`None`: all).
-    pub checks: Option<Vec<String>>,
+    /// Checks to run (`None`: the default set, [`checks::DEFAULT`]).
+    pub checks: Option<Vec<checks::Check>>,
     /// Operations to include, by operationId, tag or path (`[]`: all).
     pub include: Vec<String>,
     /// Seed of the generated values: the same seed sends the same requests.

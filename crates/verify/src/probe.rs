@@ -49,9 +49,9 @@ impl<'a> Probe<'a> {
     }
 
     /// Whether a check is selected (`--checks`, else the default set).
-    pub(crate) fn on(&self, check: &str) -> bool {
+    pub(crate) fn on(&self, check: crate::checks::Check) -> bool {
         match &self.opts.checks {
-            Some(c) => c.iter().any(|x| x == check),
+            Some(c) => c.contains(&check),
             None => crate::checks::DEFAULT.contains(&check),
         }
     }
@@ -89,7 +89,7 @@ impl<'a> Probe<'a> {
                 step.response_body = Some(a.text().chars().take(2000).collect());
                 step.checks = judge(&a);
                 if let Some(limit) = self.opts.max_response_time_ms
-                    && self.on("max_response_time")
+                    && self.on(crate::checks::Check::MaxResponseTime)
                 {
                     let took = a.took.as_millis();
                     step.checks.push(if took > u128::from(limit) {

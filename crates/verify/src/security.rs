@@ -1,45 +1,38 @@
-//! The storefront security checks, each named and selectable like the response checks:
+//! The storefront security checks, each named and selectable like the response checks, and
+//! the one place that runs them:
 //!
-//! - `ignored_auth` ([`auth`]): a secured operation refuses a request without credentials,
-//!   and one with mangled real credentials.
-//! - `use_after_revoke` ([`revoke`]): a revoked or ended token no longer opens its session.
-//! - `cross_session_isolation` ([`isolation`]): one session's change is not seen by another.
-//! - `path_encoding` ([`paths`]): a hostile value stays inside its path segment.
-//! - `correlation_id_echo` ([`correlation`]): a declared correlation header comes back.
-//! - `idempotent_retry` ([`retry`]): a retried creation creates one thing.
+//! - `ignored_auth` ([`ignored_auth`]): a secured operation refuses a request without
+//!   credentials, and one with mangled real credentials.
+//! - `use_after_revoke` ([`use_after_revoke`]): a revoked or ended token no longer opens its
+//!   session.
+//! - `cross_session_isolation` ([`cross_session_isolation`]): one session's change is not
+//!   seen by another.
+//! - `path_encoding` ([`path_encoding`]): a hostile value stays inside its path segment.
+//! - `correlation_id_echo` ([`correlation_id_echo`]): a declared correlation header comes
+//!   back.
+//! - `idempotent_retry` ([`idempotent_retry`]): a retried creation creates one thing.
 //!
-//! Tokens come from the spec's behaviours ([`session`], [`obtain`]), so the checks reach
+//! Tokens come from the spec's behaviours (`crate::sessions`), so the checks reach
 //! authenticated operations; a token that cannot be obtained skips the checks needing it.
-//! Multi-step failures are kept as scenarios that obtain fresh tokens ([`flow`]).
-
-pub(crate) mod auth;
-pub(crate) mod carry;
-pub(crate) mod correlation;
-pub(crate) mod documented;
-pub(crate) mod flow;
-pub(crate) mod fresh;
-pub(crate) mod isolation;
-pub(crate) mod json;
-pub(crate) mod obtain;
-pub(crate) mod otp;
-pub(crate) mod paths;
-pub(crate) mod retry;
-pub(crate) mod revoke;
-pub(crate) mod session;
 
 use cartwright_model::Operation;
 use cartwright_outcome::Step;
 
+use crate::checks::{
+    correlation_id_echo, cross_session_isolation, idempotent_retry, ignored_auth, path_encoding,
+    use_after_revoke,
+};
 use crate::probe::Probe;
+use crate::sessions::session;
 
-/// The steps of the security checks for `op`.
+/// The steps of the security checks for `op`. Each check runs whatever another found.
 pub(crate) async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
     let kinds = session::kinds(probe.api);
-    let mut steps = auth::run(probe, op, &kinds).await;
-    steps.extend(revoke::run(probe, op, &kinds).await);
-    steps.extend(isolation::run(probe, op, &kinds).await);
-    steps.extend(paths::run(probe, op).await);
-    steps.extend(correlation::run(probe, op).await);
-    steps.extend(retry::run(probe, op, &kinds).await);
+    let mut steps = ignored_auth::run(probe, op, &kinds).await;
+    steps.extend(use_after_revoke::run(probe, op, &kinds).await);
+    steps.extend(cross_session_isolation::run(probe, op, &kinds).await);
+    steps.extend(path_encoding::run(probe, op).await);
+    steps.extend(correlation_id_echo::run(probe, op).await);
+    steps.extend(idempotent_retry::run(probe, op, &kinds).await);
     steps
 }

@@ -9,6 +9,7 @@ use cartwright_diag::Sources;
 use cartwright_mock::{Config, Mock};
 use cartwright_outcome::Status;
 use cartwright_spec::LoadOptions;
+use cartwright_verify::checks::Check;
 use cartwright_verify::{Options, verify};
 use http_body_util::{BodyExt, Full};
 use hyper::service::service_fn;
@@ -262,7 +263,7 @@ async fn checks_can_be_chosen_and_an_unreachable_target_is_a_runtime_error() {
         &api,
         &Options {
             target: server(true).await,
-            checks: Some(vec!["content_type_conformance".into()]),
+            checks: Some(vec![Check::ContentTypeConformance]),
             ..Options::default()
         },
     )

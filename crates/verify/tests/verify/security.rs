@@ -16,24 +16,25 @@ use std::sync::Arc;
 
 use cartwright_diag::Sources;
 use cartwright_outcome::{Run, Status};
+use cartwright_verify::checks::Check;
 use cartwright_verify::{Options, Verified, verify};
 
 use server::server;
 use shop::shop;
 
-const CHECKS: &[&str] = &[
-    "ignored_auth",
-    "use_after_revoke",
-    "cross_session_isolation",
-    "path_encoding",
-    "correlation_id_echo",
-    "idempotent_retry",
+const CHECKS: &[Check] = &[
+    Check::IgnoredAuth,
+    Check::UseAfterRevoke,
+    Check::CrossSessionIsolation,
+    Check::PathEncoding,
+    Check::CorrelationIdEcho,
+    Check::IdempotentRetry,
 ];
 
 fn options(target: String) -> Options {
     Options {
         target,
-        checks: Some(CHECKS.iter().map(|c| (*c).to_owned()).collect()),
+        checks: Some(CHECKS.to_vec()),
         max_examples: 0,
         ..Options::default()
     }
@@ -168,7 +169,10 @@ async fn every_kept_failure_replays_failing_against_the_bug_and_passing_once_fix
         .flat_map(|s| s.tags.iter().map(String::as_str))
         .collect();
     for check in CHECKS {
-        assert!(tags.contains(check), "no replay kept for {check}: {tags:?}");
+        assert!(
+            tags.contains(check.as_str()),
+            "no replay kept for {check}: {tags:?}"
+        );
     }
     // The multi-step replays obtain their own tokens: none is written literally.
     let isolation = broken

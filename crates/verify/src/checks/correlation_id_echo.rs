@@ -9,10 +9,11 @@ use cartwright_scenario::ast::{self, Asserts, Matcher, Scenario};
 use indexmap::IndexMap;
 use serde_json::Value;
 
+use crate::checks::Check as Name;
 use crate::probe::Probe;
 use crate::replay;
 
-const CHECK: &str = "correlation_id_echo";
+const CHECK: Name = Name::CorrelationIdEcho;
 
 /// The `correlation_id_echo` step for `op`.
 pub(crate) async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
@@ -57,7 +58,7 @@ pub(crate) async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
         probe.keep(Scenario {
             name: name.clone(),
             description: Some(format!("Found by cartwright verify: {CHECK}.")),
-            tags: vec![CHECK.to_owned()],
+            tags: vec![CHECK.into()],
             vars: IndexMap::new(),
             steps: vec![ast::Step {
                 name: Some(name),

@@ -18,16 +18,17 @@ use cartwright_outcome::{Check, Step};
 use cartwright_scenario::ast::{Capture, Matcher, Ops};
 use serde_json::Value;
 
+use crate::checks::Check as Name;
 use crate::probe::Probe;
-use crate::security::carry;
-use crate::security::flow::{self, Flow};
-use crate::security::json::{self, Path};
-use crate::security::obtain::obtain;
-use crate::security::session::{self, Kind};
+use crate::sessions::carry;
+use crate::sessions::flow::{self, Flow};
+use crate::sessions::json::{self, Path};
+use crate::sessions::obtain::obtain;
+use crate::sessions::session::{self, Kind};
 
 mod by_id;
 
-const CHECK: &str = "cross_session_isolation";
+const CHECK: Name = Name::CrossSessionIsolation;
 
 struct Plan<'a> {
     kind: usize,

@@ -14,13 +14,14 @@ use cartwright_scenario::ast::{self, Asserts, Matcher, Ops, Scenario};
 use indexmap::IndexMap;
 use serde_json::Value;
 
+use crate::checks::Check as Name;
 use crate::probe::Probe;
 use crate::replay;
 use crate::request::Req;
-use crate::security::documented;
-use crate::security::flow;
+use crate::sessions::documented;
+use crate::sessions::flow;
 
-const CHECK: &str = "path_encoding";
+const CHECK: Name = Name::PathEncoding;
 
 /// The hostile segments as sent, and what each is.
 const HOSTILE: &[(&str, &str)] = &[
@@ -164,7 +165,7 @@ fn keep(probe: &Probe<'_>, name: &str, req: &Req, status: Ops) {
     probe.keep(Scenario {
         name: name.to_owned(),
         description: Some(format!("Found by cartwright verify: {CHECK}.")),
-        tags: vec![CHECK.to_owned()],
+        tags: vec![CHECK.into()],
         vars: IndexMap::new(),
         steps: vec![ast::Step {
             name: Some(name.to_owned()),

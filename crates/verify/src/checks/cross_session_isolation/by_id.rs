@@ -13,11 +13,11 @@ use serde_json::Value;
 
 use super::CHECK;
 use crate::request::Req;
-use crate::security::carry;
-use crate::security::documented;
-use crate::security::flow::{self, Flow};
-use crate::security::json::{self, Path};
-use crate::security::session::{self, Kind};
+use crate::sessions::carry;
+use crate::sessions::documented;
+use crate::sessions::flow::{self, Flow};
+use crate::sessions::json::{self, Path};
+use crate::sessions::session::{self, Kind};
 
 /// Session a's change: the request, its answer, and a's state before it.
 pub(super) struct Change<'x> {

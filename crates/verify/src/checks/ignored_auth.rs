@@ -11,14 +11,15 @@ use cartwright_scenario::ast::{Matcher, Ops};
 use serde_json::Value;
 
 use crate::auth::Placed;
+use crate::checks::Check as Name;
 use crate::probe::Probe;
 use crate::request::{self, Req};
-use crate::security::carry;
-use crate::security::flow::{self, Flow};
-use crate::security::obtain::obtain;
-use crate::security::session::{self, Kind};
+use crate::sessions::carry;
+use crate::sessions::flow::{self, Flow};
+use crate::sessions::obtain::obtain;
+use crate::sessions::session::{self, Kind};
 
-const CHECK: &str = "ignored_auth";
+const CHECK: Name = Name::IgnoredAuth;
 
 /// The `ignored_auth` steps for `op`.
 pub(crate) async fn run(probe: &Probe<'_>, op: &Operation, kinds: &[Kind<'_>]) -> Vec<Step> {
