@@ -8,7 +8,7 @@
 //! The runner is driven by hand (new tree, simplify, complicate) rather than through
 //! `TestRunner::run`, because each case is an HTTP exchange and must be awaited.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use cartwright_data::Direction;
 use cartwright_data::strategy::{self, Mutation};
@@ -85,8 +85,10 @@ async fn negative(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
     .await
 }
 
-/// Draws up to `max_examples` sendable cases from `strat`, sends each, and on the first
-/// failure shrinks it and reports the minimal request; otherwise one step sums up.
+/// Draws up to `max_examples` sendable cases from `strat` and sends each. A check's first
+/// failure is shrunk and reported as its own step; the other requests still run, so a check
+/// that fails less often than another is found too. The checks that never failed are summed
+/// up in one step.
 async fn explore(
     probe: &Probe<'_>,
     op: &Operation,
@@ -98,6 +100,8 @@ async fn explore(
     let mut runner = runner(probe.opts.seed, &op.id, label);
     let mut sent = 0u32;
     let mut seen: BTreeMap<String, Check> = BTreeMap::new();
+    let mut reported: BTreeSet<String> = BTreeSet::new();
+    let mut steps = Vec::new();
     let mut draws = 0u32;
     while sent < probe.opts.max_examples && draws < probe.opts.max_examples * 4 {
         draws += 1;
@@ -117,17 +121,18 @@ async fn explore(
             break;
         };
         let checks = judge(&answer);
-        if checks.iter().all(|c| c.passed) {
-            for c in checks {
+        let earlier = reported.clone();
+        let mut failing: Vec<String> = Vec::new();
+        for c in checks {
+            if c.passed {
                 seen.entry(c.name.clone()).or_insert(c);
+            } else if reported.insert(c.name.clone()) {
+                failing.push(c.name);
             }
+        }
+        if failing.is_empty() {
             continue;
         }
-        let failing: Vec<String> = checks
-            .iter()
-            .filter(|c| !c.passed)
-            .map(|c| c.name.clone())
-            .collect();
         let minimal = shrink(probe, op, &mut tree, case, keep, judge, &failing).await;
         let what = minimal
             .1
@@ -136,15 +141,23 @@ async fn explore(
             .unwrap_or_default();
         let req = sendable(probe, op, &minimal.0).unwrap_or(req);
         let name = format!("{} {label} #{sent}, shrunk{what}", op.signature());
-        let (step, _) = probe.single(name, &req, |a| judge(a)).await;
-        return vec![step];
+        // A check already reported by an earlier step is not reported again.
+        let (step, _) = probe
+            .single(name, &req, |a| {
+                let mut checks = judge(a);
+                checks.retain(|c| c.passed || !earlier.contains(&c.name));
+                checks
+            })
+            .await;
+        steps.push(step);
     }
-    if sent == 0 {
-        return Vec::new();
+    seen.retain(|name, _| !reported.contains(name));
+    if sent > 0 && (steps.is_empty() || !seen.is_empty()) {
+        let mut step = Step::new(format!("{} {label}: {sent} request(s)", op.signature()));
+        step.checks = seen.into_values().collect();
+        steps.push(step);
     }
-    let mut step = Step::new(format!("{} {label}: {sent} request(s)", op.signature()));
-    step.checks = seen.into_values().collect();
-    vec![step]
+    steps
 }
 
 /// proptest's shrinking loop: simplify while the case still fails, complicate back when a

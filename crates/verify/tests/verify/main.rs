@@ -16,6 +16,8 @@ use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 
 mod security;
+mod serve;
+mod together;
 
 const SPECS: &[&str] = &[
     "centra-checkout",

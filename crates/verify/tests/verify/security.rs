@@ -8,8 +8,8 @@
 //! convention.
 
 mod mock;
-mod server;
-mod shop;
+pub(crate) mod server;
+pub(crate) mod shop;
 
 use std::collections::HashSet;
 use std::sync::Arc;
