@@ -1,16 +1,28 @@
 //! `path_encoding`: a hostile value of a string path parameter must stay inside its segment.
 //!
-//! Each hostile value — an encoded slash, an encoded traversal, a literal `+`, an encoded
-//! NUL, a double-encoded slash — is sent already percent-encoded, as it goes on the wire
-//! (the client keeps `%2F` as written and resolves no `..` inside a segment), and compared
-//! with a plain unknown value of the same parameter. A hostile value fails when it gets a
-//! server error; a success where the plain value got none (it reached something else); or a
-//! 404 or 405 where the plain value succeeded (it was decoded before routing and fell off
-//! the route). Refusing it (400, 422) is fine.
+//! Each hostile value ([`hostile`]) — an encoded slash, an encoded traversal, a literal `+`,
+//! an encoded NUL, a double-encoded slash, and values an encoded traversal would turn into
+//! the path of another `GET` (`..%2Flines%2Fx`) — is sent already percent-encoded, as it goes
+//! on the wire (the client keeps `%2F` as written and resolves no `..` inside a segment),
+//! and compared with a plain value of the same parameter. A hostile value fails when it gets
+//! a server error (reported as `not_a_server_error` when that check runs); a success where
+//! the plain value got none (it reached something else); a 404 or 405 where the plain value
+//! succeeded (it was decoded before routing and fell off the route); or a success with the
+//! shape of the other operation it was aimed at (the answer to that operation's own path)
+//! where the plain value's answer has another shape. Refusing it (400, 422) is fine.
+//!
+//! Each check fails once per operation: the first hostile value that hit it is the example,
+//! and the report says how many hit it.
 
+mod hostile;
+mod verdict;
+
+use std::collections::BTreeMap;
+
+use cartwright_http::Answer;
 use cartwright_model::{Operation, ParamLocation, Parameter};
 use cartwright_outcome::{Check, Step};
-use cartwright_scenario::ast::{self, Asserts, Matcher, Ops, Scenario};
+use cartwright_scenario::ast::{self, Asserts, Scenario};
 use indexmap::IndexMap;
 use serde_json::Value;
 
@@ -19,18 +31,10 @@ use crate::probe::Probe;
 use crate::replay;
 use crate::request::Req;
 use crate::sessions::documented;
-use crate::sessions::flow;
+
+use verdict::verdict;
 
 const CHECK: Name = Name::PathEncoding;
-
-/// The hostile segments as sent, and what each is.
-const HOSTILE: &[(&str, &str)] = &[
-    ("x%2Fy", "an encoded slash"),
-    ("..%2Fx", "an encoded traversal"),
-    ("TEST+CODE", "a literal plus"),
-    ("x%00y", "an encoded NUL"),
-    ("x%252Fy", "a double-encoded slash"),
-];
 
 /// Plain values to compare with, the first the parameter's schema accepts.
 const PLAIN: &[&str] = &["cartwrightprobe", "cwprobe", "x"];
@@ -39,13 +43,22 @@ const PLAIN: &[&str] = &["cartwrightprobe", "cwprobe", "x"];
 /// touches it.
 const MARKER: &str = "cwsegmentz";
 
+/// A failed check of the operation: its step, and the hostile values that hit it.
+struct Hit {
+    step: usize,
+    values: Vec<String>,
+}
+
 /// The `path_encoding` steps for `op`.
 pub(crate) async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
     if !probe.on(CHECK) {
         return Vec::new();
     }
     let sig = op.signature();
+    let server_errors = probe.on(Name::NotAServerError);
     let mut steps = Vec::new();
+    let mut hits: BTreeMap<Name, Hit> = BTreeMap::new();
+    let mut sent = 0usize;
     for (i, p) in op.parameters.iter().enumerate() {
         if p.location != ParamLocation::Path || !free_text(p) {
             continue;
@@ -73,26 +86,57 @@ pub(crate) async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
             )
             .await;
         steps.push(step);
-        let Some(plain_status) = answer.map(|a| a.status) else {
+        let Some(plain_answer) = answer else {
             continue;
         };
-        for (segment, what) in HOSTILE {
-            let req = with(segment);
-            let name = format!("{sig} {}={segment} ({what})", p.name);
+        for h in hostile::values(probe.api, op, &p.name, plain) {
+            // Where a server that decodes before routing would take the value.
+            let direct = match &h.reaches {
+                Some((decoded, _)) => probe.send(&with(decoded)).await.ok(),
+                None => None,
+            };
+            let req = with(&h.segment);
+            let name = format!("{sig} {}={} ({})", p.name, h.segment, h.what);
+            let judge = |a: &Answer| verdict(&plain_answer, a, direct.as_ref(), server_errors);
             let (step, answer) = probe
                 .exchange(name.clone(), &req, |a| {
-                    vec![judge(plain_status, a.status).map_or_else(
+                    vec![judge(a).map_or_else(
                         || Check::pass(CHECK),
-                        |(expected, actual)| Check::fail(CHECK, expected, actual),
+                        |v| Check::fail(v.check, v.expected, v.actual),
                     )]
                 })
                 .await;
-            if let Some(a) = answer
-                && let Some(status) = fixed(plain_status, a.status)
-            {
-                keep(probe, &name, &req, status);
+            sent += 1;
+            let Some(v) = answer.as_ref().and_then(&judge) else {
+                steps.push(step);
+                continue;
+            };
+            if let Some(hit) = hits.get_mut(&v.check) {
+                hit.values.push(h.segment);
+                continue;
             }
+            keep(probe, &name, &req, v.check, v.fixed);
+            hits.insert(
+                v.check,
+                Hit {
+                    step: steps.len(),
+                    values: vec![h.segment],
+                },
+            );
             steps.push(step);
+        }
+    }
+    for (check, hit) in hits {
+        let detail = format!(
+            "hit by {} of {sent} hostile value(s): {}",
+            hit.values.len(),
+            hit.values.join(", ")
+        );
+        if let Some(c) = steps
+            .get_mut(hit.step)
+            .and_then(|s| s.checks.iter_mut().find(|c| c.name == check.as_str()))
+        {
+            c.detail = Some(detail);
         }
     }
     steps
@@ -114,84 +158,19 @@ fn free_text(p: &Parameter) -> bool {
             .all(|k| s.get(k).is_none())
 }
 
-/// Why a hostile answer fails, as expected and found; `None` when it is fine.
-fn judge(plain: u16, hostile: u16) -> Option<(String, String)> {
-    if hostile >= 500 {
-        return Some((
-            "a status below 500 (a refusal such as 400 is fine)".into(),
-            hostile.to_string(),
-        ));
-    }
-    if flow::ok(hostile) && !flow::ok(plain) {
-        return Some((
-            format!("{plain}, as for a plain unknown value, or a refusal"),
-            format!("{hostile}: the value reached something the plain one did not"),
-        ));
-    }
-    if matches!(hostile, 404 | 405) && flow::ok(plain) {
-        return Some((
-            format!("{plain}, as for a plain value, or a refusal such as 400"),
-            format!("{hostile}: the value was decoded before routing"),
-        ));
-    }
-    None
-}
-
-/// The status matcher a fixed implementation meets, when the answer failed.
-fn fixed(plain: u16, hostile: u16) -> Option<Ops> {
-    judge(plain, hostile)?;
-    Some(if hostile >= 500 {
-        Ops {
-            lt: Some(Value::from(500)),
-            ..Ops::default()
-        }
-    } else if flow::ok(hostile) {
-        Ops {
-            ge: Some(Value::from(300)),
-            ..Ops::default()
-        }
-    } else {
-        Ops {
-            ne: Some(Value::from(hostile)),
-            ..Ops::default()
-        }
-    })
-}
-
 /// Keeps a one-request replay; the path is written literally, so the runner sends it byte
 /// for byte.
-fn keep(probe: &Probe<'_>, name: &str, req: &Req, status: Ops) {
+fn keep(probe: &Probe<'_>, name: &str, req: &Req, check: Name, fixed: Asserts) {
     let request = replay::request(probe.api, &probe.target, req);
     probe.keep(Scenario {
         name: name.to_owned(),
-        description: Some(format!("Found by cartwright verify: {CHECK}.")),
-        tags: vec![CHECK.into()],
+        description: Some(format!("Found by cartwright verify: {check}.")),
+        tags: vec![check.into()],
         vars: IndexMap::new(),
         steps: vec![ast::Step {
             name: Some(name.to_owned()),
-            assert: Some(Asserts {
-                status: Some(Matcher::Ops(Box::new(status))),
-                schema: Some(false),
-                ..Asserts::default()
-            }),
+            assert: Some(fixed),
             ..ast::Step::new(ast::Action::Request(request))
         }],
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hostile_answers_are_judged_against_the_plain_one() {
-        assert!(judge(404, 400).is_none());
-        assert!(judge(404, 404).is_none());
-        assert!(judge(200, 200).is_none());
-        assert!(judge(404, 500).is_some());
-        assert!(judge(404, 200).is_some());
-        assert!(judge(200, 404).is_some());
-        assert!(judge(200, 405).is_some());
-        assert!(judge(200, 422).is_none());
-    }
 }

@@ -15,6 +15,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 
+mod decoding;
 mod security;
 mod serve;
 mod together;
