@@ -2,19 +2,22 @@
 //! stable: reports and `--checks` use them, and most are Schemathesis' own.
 //!
 //! The response checks judge one answer to one operation ([`run`]); the security checks
-//! send requests of their own and are run by `crate::security::run`.
+//! send requests of their own and are run by `crate::security::run`; `unsupported_method`
+//! sends each path's undeclared methods.
 
 mod content_type_conformance;
 pub(crate) mod correlation_id_echo;
 pub(crate) mod cross_session_isolation;
 pub(crate) mod idempotent_retry;
 pub(crate) mod ignored_auth;
+mod kept;
 mod not_a_server_error;
 pub(crate) mod path_encoding;
 mod response;
 mod response_headers_conformance;
 mod response_schema_conformance;
 mod status_code_conformance;
+pub(crate) mod unsupported_method;
 pub(crate) mod use_after_revoke;
 
 pub(crate) use not_a_server_error::not_a_server_error;
@@ -118,6 +121,7 @@ pub const ALL: &[Check] = &[
     Check::PathEncoding,
     Check::CorrelationIdEcho,
     Check::IdempotentRetry,
+    Check::UnsupportedMethod,
 ];
 
 /// The checks run when none are named. `positive_data_acceptance` is left out, as in
@@ -138,6 +142,7 @@ pub const DEFAULT: &[Check] = &[
     Check::PathEncoding,
     Check::CorrelationIdEcho,
     Check::IdempotentRetry,
+    Check::UnsupportedMethod,
 ];
 
 /// The checks `--checks` names: `all`, `default` (`None`), or names; an unknown name is

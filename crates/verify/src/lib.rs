@@ -117,6 +117,7 @@ async fn operation(probe: &Probe<'_>, op: &Operation) -> Case {
     let mut steps = examples::run(probe, op).await;
     steps.extend(generated::run(probe, op).await);
     steps.extend(security::run(probe, op).await);
+    steps.extend(checks::unsupported_method::run(probe, op).await);
     Case {
         name: format!("{} ({})", op.signature(), op.id),
         suite: probe.api.title.clone(),

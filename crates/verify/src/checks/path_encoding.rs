@@ -22,13 +22,11 @@ use std::collections::BTreeMap;
 use cartwright_http::Answer;
 use cartwright_model::{Operation, ParamLocation, Parameter};
 use cartwright_outcome::{Check, Step};
-use cartwright_scenario::ast::{self, Asserts, Scenario};
-use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::checks::Check as Name;
+use crate::checks::kept;
 use crate::probe::Probe;
-use crate::replay;
 use crate::request::Req;
 use crate::sessions::documented;
 
@@ -115,7 +113,7 @@ pub(crate) async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
                 hit.values.push(h.segment);
                 continue;
             }
-            keep(probe, &name, &req, v.check, v.fixed);
+            kept::keep(probe, &name, &req, v.check, v.fixed);
             hits.insert(
                 v.check,
                 Hit {
@@ -156,21 +154,4 @@ fn free_text(p: &Parameter) -> bool {
         && ["enum", "const", "format", "pattern"]
             .iter()
             .all(|k| s.get(k).is_none())
-}
-
-/// Keeps a one-request replay; the path is written literally, so the runner sends it byte
-/// for byte.
-fn keep(probe: &Probe<'_>, name: &str, req: &Req, check: Name, fixed: Asserts) {
-    let request = replay::request(probe.api, &probe.target, req);
-    probe.keep(Scenario {
-        name: name.to_owned(),
-        description: Some(format!("Found by cartwright verify: {check}.")),
-        tags: vec![check.into()],
-        vars: IndexMap::new(),
-        steps: vec![ast::Step {
-            name: Some(name.to_owned()),
-            assert: Some(fixed),
-            ..ast::Step::new(ast::Action::Request(request))
-        }],
-    });
 }

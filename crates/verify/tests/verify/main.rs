@@ -19,6 +19,7 @@ mod decoding;
 mod security;
 mod serve;
 mod together;
+mod unsupported;
 
 const SPECS: &[&str] = &[
     "centra-checkout",
@@ -124,6 +125,15 @@ async fn server(broken: bool) -> String {
                 let svc = service_fn(
                     move |req: http::Request<hyper::body::Incoming>| async move {
                         let path = req.uri().path().to_owned();
+                        let declared = if path == "/order" { "POST" } else { "GET" };
+                        if req.method().as_str() != declared {
+                            let res = http::Response::builder()
+                                .status(405)
+                                .header("allow", declared)
+                                .body(Full::new(Bytes::new()))
+                                .expect("response");
+                            return Ok::<_, Infallible>(res);
+                        }
                         let query = req.uri().query().unwrap_or("").to_owned();
                         let json_body = req
                             .headers()

@@ -30,6 +30,9 @@ const LONG: usize = 11;
 /// `positive_data_acceptance` fails) and answers long ones with a 500.
 fn search(broken: bool) -> impl Fn(&Asked) -> crate::serve::Answer {
     move |a: &Asked| {
+        if a.method != http::Method::GET {
+            return (405, vec![("allow", "GET".into())], String::new());
+        }
         let q = form_urlencoded::parse(a.query.as_bytes())
             .find(|(k, _)| k == "q")
             .map(|(_, v)| v.chars().count());
