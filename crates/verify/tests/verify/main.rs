@@ -16,6 +16,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 
 mod decoding;
+mod isolation;
 mod security;
 mod serve;
 mod together;

@@ -20,6 +20,10 @@ pub(crate) struct Asked {
     pub(crate) path: String,
     /// The query, if any.
     pub(crate) query: String,
+    /// The headers.
+    pub(crate) headers: http::HeaderMap,
+    /// The body, when it is JSON.
+    pub(crate) body: Option<serde_json::Value>,
 }
 
 /// An answer: status, headers, JSON body (none when empty).
@@ -40,11 +44,17 @@ pub(crate) async fn serve(answer: impl Fn(&Asked) -> Answer + Send + Sync + 'sta
                     let answer = answer.clone();
                     async move {
                         let (parts, body) = req.into_parts();
-                        let _ = body.collect().await;
+                        let bytes = body
+                            .collect()
+                            .await
+                            .map(|b| b.to_bytes())
+                            .unwrap_or_default();
                         let asked = Asked {
                             method: parts.method,
                             path: parts.uri.path().to_owned(),
                             query: parts.uri.query().unwrap_or("").to_owned(),
+                            headers: parts.headers,
+                            body: serde_json::from_slice(&bytes).ok(),
                         };
                         let (status, headers, body) = answer(&asked);
                         let mut res = http::Response::builder().status(status);
