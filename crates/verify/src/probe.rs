@@ -28,6 +28,7 @@ pub(crate) struct Probe<'a> {
     pub target: String,
     client: reqwest::Client,
     replays: Mutex<Vec<Scenario>>,
+    unprobed: Mutex<Vec<(String, String)>>,
 }
 
 impl<'a> Probe<'a> {
@@ -45,6 +46,7 @@ impl<'a> Probe<'a> {
             target: opts.target.trim_end_matches('/').to_owned(),
             client,
             replays: Mutex::new(Vec::new()),
+            unprobed: Mutex::new(Vec::new()),
         })
     }
 
@@ -138,6 +140,19 @@ impl<'a> Probe<'a> {
         if let Ok(mut all) = self.replays.lock() {
             all.push(scenario);
         }
+    }
+
+    /// Records that the check `check` found nothing to probe on the spec, and why.
+    pub(crate) fn nothing_to_probe(&self, check: &str, why: impl Into<String>) {
+        if let Ok(mut all) = self.unprobed.lock() {
+            all.push((check.to_owned(), why.into()));
+        }
+    }
+
+    /// The checks that found nothing to probe, and why, for the report.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn unprobed(&self) -> Vec<(String, String)> {
+        self.unprobed.lock().map(|u| u.clone()).unwrap_or_default()
     }
 
     /// The failure scenarios kept so far.

@@ -15,13 +15,25 @@ use crate::replay;
 
 const CHECK: Name = Name::CorrelationIdEcho;
 
-/// The `correlation_id_echo` step for `op`.
-pub(crate) async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
-    let declared = op.responses.iter().flat_map(|r| &r.headers).find(|h| {
+/// Why the API has nothing for the check to probe, if it has not.
+pub(crate) fn nothing(api: &cartwright_model::Api) -> Option<&'static str> {
+    (!api.operations.iter().any(|op| declared(op).is_some()))
+        .then_some("no response declares a correlation or request-id header")
+}
+
+/// The correlation header a response of `op` declares: a name containing `correlation` or
+/// `request-id`.
+fn declared(op: &Operation) -> Option<String> {
+    let h = op.responses.iter().flat_map(|r| &r.headers).find(|h| {
         let n = h.name.to_ascii_lowercase();
         n.contains("correlation") || n.contains("request-id")
     });
-    let Some(header) = declared.map(|h| h.name.clone()) else {
+    h.map(|h| h.name.clone())
+}
+
+/// The `correlation_id_echo` step for `op`.
+pub(crate) async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
+    let Some(header) = declared(op) else {
         return Vec::new();
     };
     if !probe.on(CHECK) {

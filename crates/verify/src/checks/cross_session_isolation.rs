@@ -39,6 +39,13 @@ struct Plan<'a> {
     read: &'a Operation,
 }
 
+/// Why the API has nothing for the check to probe, if it has not.
+pub(crate) fn nothing(api: &Api, kinds: &[Kind<'_>]) -> Option<&'static str> {
+    plans(api, kinds)
+        .is_empty()
+        .then_some("no change on a session has a read that shows it")
+}
+
 /// Every change on a session with the read that shows it, one plan per change (the first
 /// kind that has it).
 fn plans<'a>(api: &'a Api, kinds: &[Kind<'_>]) -> Vec<Plan<'a>> {

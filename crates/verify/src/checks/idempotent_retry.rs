@@ -34,6 +34,12 @@ enum Key {
     Body(Path),
 }
 
+/// Why the API has nothing for the check to probe, if it has not.
+pub(crate) fn nothing(api: &Api) -> Option<&'static str> {
+    (!api.operations.iter().any(|op| !keys(api, op).is_empty()))
+        .then_some("no operation takes a client reference or idempotency key")
+}
+
 fn keys(api: &Api, op: &Operation) -> Vec<Key> {
     let mut out: Vec<Key> = op
         .parameters

@@ -140,6 +140,16 @@ pub(crate) async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
     steps
 }
 
+/// Why the API has nothing for the check to probe, if it has not.
+pub(crate) fn nothing(api: &cartwright_model::Api) -> Option<&'static str> {
+    let free = |p: &Parameter| p.location == ParamLocation::Path && free_text(p);
+    (!api
+        .operations
+        .iter()
+        .any(|op| op.parameters.iter().any(free)))
+    .then_some("no path parameter takes free text")
+}
+
 /// A string parameter without `enum`, `const`, `format` or `pattern`: one whose value is
 /// free text, so hostile text is a value like any other.
 fn free_text(p: &Parameter) -> bool {

@@ -45,6 +45,13 @@ struct Revoker<'a> {
     kinds: Vec<usize>,
 }
 
+/// Why the API has nothing for the check to probe, if it has not.
+pub(crate) fn nothing(api: &Api, kinds: &[Kind<'_>]) -> Option<&'static str> {
+    revokers(api, kinds)
+        .is_empty()
+        .then_some("no operation revokes a token or ends a session")
+}
+
 fn revokers<'a>(api: &'a Api, kinds: &[Kind<'_>]) -> Vec<Revoker<'a>> {
     let all: Vec<usize> = (0..kinds.len()).collect();
     let bound_kind = |op: &Operation| -> Vec<usize> {
