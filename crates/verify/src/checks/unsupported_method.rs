@@ -9,7 +9,8 @@
 //! Schemathesis does, a 404 on a path with parameters (routing may look the resource up
 //! before the method) and a 401 or 403 on a secured operation (authentication may come
 //! before routing) are not failures. The documented request of the path's first operation
-//! is sent with each method, once per path, in that operation's case.
+//! is sent with each method, once per path, in that operation's case; the path fails once,
+//! saying which methods hit it.
 
 use cartwright_http::{Answer, Method};
 use cartwright_model::Operation;
@@ -53,6 +54,8 @@ pub(crate) async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
     };
     let documented = probe.request(op);
     let mut steps = Vec::new();
+    // One failure per path: the first method that failed is the example, the rest counted.
+    let (mut first_failed, mut hit, mut sent) = (None::<usize>, Vec::new(), 0usize);
     for method in METHODS.iter().filter(|m| !declared.contains(m)) {
         let mut req = documented.clone();
         req.method = *method;
@@ -65,26 +68,47 @@ pub(crate) async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
         let (step, answer) = probe
             .exchange(name.clone(), &req, |a| vec![judge(a, excused)])
             .await;
-        if step.failures().next().is_some() {
-            let mut fixed = Asserts {
-                status: Some(Matcher::Equals(Value::from(405))),
-                schema: Some(false),
-                ..Asserts::default()
-            };
-            fixed.headers.insert(
-                "allow".into(),
-                Matcher::Ops(Box::new(Ops {
-                    exists: Some(true),
-                    ..Ops::default()
-                })),
-            );
-            if answer.is_some() {
-                kept::keep(probe, &name, &req, CHECK, fixed);
-            }
+        sent += 1;
+        if step.failures().next().is_none() {
+            steps.push(step);
+            continue;
         }
+        hit.push(method.as_str());
+        if first_failed.is_some() {
+            continue;
+        }
+        if answer.is_some() {
+            kept::keep(probe, &name, &req, CHECK, fixed());
+        }
+        first_failed = Some(steps.len());
         steps.push(step);
     }
+    let failed = first_failed.and_then(|i| steps.get_mut(i));
+    if let Some(c) = failed.and_then(|s| s.checks.iter_mut().find(|c| !c.passed)) {
+        c.detail = Some(format!(
+            "hit by {} of {sent} undeclared method(s): {}",
+            hit.len(),
+            hit.join(", ")
+        ));
+    }
     steps
+}
+
+/// What a fixed implementation's answer meets: 405 with `Allow`.
+fn fixed() -> Asserts {
+    let mut fixed = Asserts {
+        status: Some(Matcher::Equals(Value::from(405))),
+        schema: Some(false),
+        ..Asserts::default()
+    };
+    fixed.headers.insert(
+        "allow".into(),
+        Matcher::Ops(Box::new(Ops {
+            exists: Some(true),
+            ..Ops::default()
+        })),
+    );
+    fixed
 }
 
 /// Answers other than 405 that are not failures for this path.

@@ -118,10 +118,9 @@ fn answer(st: &mut State, a: &Asked, bug: Bug) -> Answer {
     let body = a.body.as_ref().filter(|_| json_body);
     let invalid = (400, vec![], r#"{"error": "invalid"}"#.to_owned());
     if segs == ["login"] {
-        let Some(b) = body.filter(|b| b["email"].is_string() && b["password"].is_string()) else {
+        if !body.is_some_and(|b| b["email"].is_string() && b["password"].is_string()) {
             return invalid;
-        };
-        let _ = b;
+        }
         st.next += 1;
         let token = format!("tok{:024}", st.next);
         st.carts.insert(token.clone(), Vec::new());
