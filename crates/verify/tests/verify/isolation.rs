@@ -5,10 +5,11 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use cartwright_outcome::Run;
-use cartwright_verify::{Options, verify};
+use cartwright_outcome::{Run, Status};
+use cartwright_verify::{Options, Verified, verify};
 use serde_json::{Value, json};
 
+use crate::security::replay;
 use crate::serve::{Answer, Asked, failed, serve, spec};
 
 const CARTS: &str = r##"
@@ -78,8 +79,8 @@ paths:
 #[derive(Clone, Copy, PartialEq)]
 enum Bug {
     None,
-    /// A token in the old cart cookie's format (32 hex digits) that the server does not
-    /// know opens the cart changed last.
+    /// A token in the old cart cookie's format (a UUID) that the server does not know
+    /// opens the cart changed last.
     Fallback,
     /// A line is deleted from whichever cart holds it.
     ForeignDelete,
@@ -132,7 +133,7 @@ fn answer(st: &mut State, a: &Asked, bug: Bug) -> Answer {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or("");
-    let legacy = given.len() == 32 && given.bytes().all(|b| b.is_ascii_hexdigit());
+    let legacy = given.len() == 36 && given.bytes().filter(|b| *b == b'-').count() == 4;
     let token = if st.carts.contains_key(given) {
         given.to_owned()
     } else if bug == Bug::Fallback && legacy && st.last_changed.is_some() {
@@ -171,13 +172,13 @@ fn answer(st: &mut State, a: &Asked, bug: Bug) -> Answer {
     }
 }
 
-async fn run(bug: Bug) -> Run {
+async fn run(bug: Bug) -> Verified {
     let opts = Options {
         target: serve(carts(bug)).await,
         max_examples: 5,
         ..Options::default()
     };
-    verify(&spec("carts.yaml", CARTS), &opts).await.run
+    verify(&spec("carts.yaml", CARTS), &opts).await
 }
 
 /// The names of the failed steps.
@@ -192,7 +193,7 @@ fn failing(run: &Run) -> Vec<String> {
 
 #[tokio::test]
 async fn unknown_tokens_and_foreign_deletes_are_caught_by_cross_session_isolation() {
-    let faithful = run(Bug::None).await;
+    let faithful = run(Bug::None).await.run;
     let report = cartwright_report::terminal(&faithful, false);
     assert!(failed(&faithful).is_empty(), "{report}");
     // The faithful run did probe both.
@@ -214,16 +215,26 @@ async fn unknown_tokens_and_foreign_deletes_are_caught_by_cross_session_isolatio
             "GET /cart with session a after session b's DELETE",
         ),
     ] {
-        let broken = run(bug).await;
-        let report = cartwright_report::terminal(&broken, false);
+        let verified = run(bug).await;
+        let broken = &verified.run;
+        let report = cartwright_report::terminal(broken, false);
         assert_eq!(
-            failed(&broken).into_iter().collect::<Vec<_>>(),
+            failed(broken).into_iter().collect::<Vec<_>>(),
             ["cross_session_isolation"],
             "{report}"
         );
         assert!(
-            failing(&broken).iter().all(|n| n.starts_with(step)),
+            failing(broken).iter().all(|n| n.starts_with(step)),
             "{report}"
         );
+        // The kept failure replays: failing against the bug, passing against the twin.
+        assert_eq!(verified.failures.len(), 1, "{report}");
+        for (twin, expected) in [(bug, Status::Failed), (Bug::None, Status::Passed)] {
+            let target = serve(carts(twin)).await;
+            let api = spec("carts.yaml", CARTS);
+            for (name, status, report) in replay(api, &verified.failures, &target).await {
+                assert_eq!(status, expected, "{name}:\n{report}");
+            }
+        }
     }
 }

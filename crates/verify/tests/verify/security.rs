@@ -126,7 +126,8 @@ async fn each_security_bug_is_found_by_its_named_check_and_the_faithful_twin_pas
 
 /// Writes the scenarios with the verifier's own writer, reads them back as `cartwright run`
 /// does, and runs each against `target`; the cases by scenario name.
-async fn replay(
+pub(crate) async fn replay(
+    api: cartwright_model::Api,
     scenarios: &[cartwright_scenario::Scenario],
     target: &str,
 ) -> Vec<(String, Status, String)> {
@@ -136,7 +137,7 @@ async fn replay(
         target.rsplit(':').next().unwrap_or("0")
     ));
     let written = cartwright_verify::replay::write(&dir, scenarios).expect("written");
-    let api = Arc::new(shop());
+    let api = Arc::new(api);
     let loaded: Vec<cartwright_scenario::Loaded> = written
         .iter()
         .map(|path| {
@@ -200,7 +201,7 @@ async fn every_kept_failure_replays_failing_against_the_bug_and_passing_once_fix
         "{text}"
     );
     assert!(!text.contains("Bearer tok0"), "{text}");
-    for (name, status, report) in replay(&broken.failures, &broken_target).await {
+    for (name, status, report) in replay(shop(), &broken.failures, &broken_target).await {
         assert_eq!(
             status,
             Status::Failed,
@@ -208,7 +209,7 @@ async fn every_kept_failure_replays_failing_against_the_bug_and_passing_once_fix
         );
     }
     let faithful_target = server(false).await;
-    for (name, status, report) in replay(&broken.failures, &faithful_target).await {
+    for (name, status, report) in replay(shop(), &broken.failures, &faithful_target).await {
         assert_eq!(
             status,
             Status::Passed,
