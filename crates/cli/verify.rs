@@ -75,23 +75,20 @@ pub(crate) struct VerifyArgs {
 
 /// Runs the verification.
 pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
-    let unknown: Vec<&String> = args
-        .checks
-        .iter()
-        .filter(|c| {
-            *c != "all" && *c != "default" && !cartwright_verify::checks::ALL.contains(&c.as_str())
-        })
-        .collect();
-    if let Some(c) = unknown.first() {
-        let near = cartwright_diag::did_you_mean(c, cartwright_verify::checks::ALL.iter().copied());
-        eprintln!(
-            "error: unknown check `{c}`{}; known: {}",
-            near.map(|n| format!(" (did you mean `{n}`?)"))
-                .unwrap_or_default(),
-            cartwright_verify::checks::ALL.join(", ")
-        );
-        return Exit::Invalid.into();
-    }
+    let checks = match cartwright_verify::checks::select(&args.checks) {
+        Ok(c) => c,
+        Err(c) => {
+            let known = cartwright_verify::checks::ALL.iter().map(|k| k.as_str());
+            let near = cartwright_diag::did_you_mean(&c, known.clone());
+            eprintln!(
+                "error: unknown check `{c}`{}; known: {}",
+                near.map(|n| format!(" (did you mean `{n}`?)"))
+                    .unwrap_or_default(),
+                known.collect::<Vec<_>>().join(", ")
+            );
+            return Exit::Invalid.into();
+        }
+    };
     let apis = match load_all(&args.spec, true) {
         Ok(apis) => apis,
         Err(why) => {
@@ -123,18 +120,7 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
     }
     let opts = cartwright_verify::Options {
         target: args.target.clone(),
-        checks: if args.checks.iter().any(|c| c == "all") {
-            Some(
-                cartwright_verify::checks::ALL
-                    .iter()
-                    .map(|c| (*c).to_owned())
-                    .collect(),
-            )
-        } else if args.checks.iter().any(|c| c == "default") {
-            None
-        } else {
-            Some(args.checks.clone())
-        },
+        checks,
         include: args.include.clone(),
         seed: args.seed,
         max_examples: args.max_examples,

@@ -24,6 +24,7 @@ mod probe;
 pub mod replay;
 pub mod request;
 mod security;
+mod sessions;
 mod stateful;
 mod tally;
 
@@ -42,8 +43,8 @@ use crate::probe::{Probe, ms};
 pub struct Options {
     /// The implementation's base URL (the spec's base path is added).
     pub target: String,
-    /// Checks to run by name (`None`: all).
-    pub checks: Option<Vec<String>>,
+    /// Checks to run (`None`: the default set, [`checks::DEFAULT`]).
+    pub checks: Option<Vec<checks::Check>>,
     /// Operations to include, by operationId, tag or path (`[]`: all).
     pub include: Vec<String>,
     /// Seed of the generated values: the same seed sends the same requests.
@@ -135,6 +136,7 @@ async fn operation(probe: &Probe<'_>, op: &Operation) -> Case {
     let mut steps = examples::run(probe, op).await;
     steps.extend(generated::run(probe, op).await);
     steps.extend(security::run(probe, op).await);
+    steps.extend(checks::unsupported_method::run(probe, op).await);
     let case = Case {
         name: format!("{} ({})", op.signature(), op.id),
         suite: probe.api.title.clone(),

@@ -87,9 +87,9 @@ impl<'a> Probe<'a> {
     }
 
     /// Whether a check is selected (`--checks`, else the default set).
-    pub(crate) fn on(&self, check: &str) -> bool {
+    pub(crate) fn on(&self, check: crate::checks::Check) -> bool {
         match &self.opts.checks {
-            Some(c) => c.iter().any(|x| x == check),
+            Some(c) => c.contains(&check),
             None => crate::checks::DEFAULT.contains(&check),
         }
     }
@@ -133,8 +133,6 @@ impl<'a> Probe<'a> {
     /// Records that the check `check` found nothing to probe on the spec, and why: the
     /// report lists it, so a check that passed by having nothing to do is not mistaken for
     /// one that held.
-    // No check records one yet; the report already lists what is recorded.
-    #[allow(dead_code)]
     pub(crate) fn nothing_to_probe(&self, check: &str, why: impl Into<String>) {
         self.tally.nothing(check, why.into());
     }
@@ -167,7 +165,7 @@ impl<'a> Probe<'a> {
                 step.response_body = Some(a.text().chars().take(2000).collect());
                 step.checks = judge(&a);
                 if let Some(limit) = self.opts.max_response_time_ms
-                    && self.on("max_response_time")
+                    && self.on(crate::checks::Check::MaxResponseTime)
                 {
                     let took = a.took.as_millis();
                     step.checks.push(if took > u128::from(limit) {
@@ -218,6 +216,12 @@ impl<'a> Probe<'a> {
         if let Ok(mut all) = self.replays.lock() {
             all.push(scenario);
         }
+    }
+
+    /// The checks that found nothing to probe, and why, for the report.
+    #[cfg(test)]
+    pub(crate) fn unprobed(&self) -> Vec<(String, String)> {
+        self.tally.unprobed()
     }
 
     /// The failure scenarios kept so far.

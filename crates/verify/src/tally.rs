@@ -110,6 +110,15 @@ impl Tally {
         }
     }
 
+    /// The checks recorded as having found nothing to probe, and why.
+    #[cfg(test)]
+    pub(crate) fn unprobed(&self) -> Vec<(String, String)> {
+        self.nothing
+            .lock()
+            .map(|n| n.iter().map(|x| (x.name.clone(), x.why.clone())).collect())
+            .unwrap_or_default()
+    }
+
     /// The coverage of `ops`, and the sessions the spec declares that none obtained.
     pub(crate) fn coverage(&self, api: &Api, ops: &[&Operation], creds: &Credentials) -> Coverage {
         let counts = self.counts.lock().map(|c| c.clone()).unwrap_or_default();

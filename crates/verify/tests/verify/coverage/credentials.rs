@@ -5,6 +5,7 @@
 use cartwright_diag::Sources;
 use cartwright_outcome::Status;
 use cartwright_spec::LoadOptions;
+use cartwright_verify::checks::Check;
 use cartwright_verify::{Options, verify};
 
 use super::{api, coverage_of, gate, options, serve};
@@ -68,7 +69,7 @@ async fn a_credential_header_given_with_h_is_placed_by_its_scheme() {
     .await;
     let opts = Options {
         headers: vec!["Authorization: Bearer k1".into()],
-        checks: Some(vec!["ignored_auth".into(), "not_a_server_error".into()]),
+        checks: Some(vec![Check::IgnoredAuth, Check::NotAServerError]),
         ..options(target)
     };
     let run = verify(&api, &opts).await.run;

@@ -3,6 +3,7 @@
 
 use cartwright_outcome::Status;
 use cartwright_outcome::coverage::Unreached;
+use cartwright_verify::checks::Check;
 use cartwright_verify::{Options, verify};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -40,7 +41,7 @@ async fn raw(stream_forever: bool) -> String {
 async fn a_silent_server_is_no_answer_within_the_timeout() {
     let opts = Options {
         include: vec!["health".into()],
-        checks: Some(vec!["not_a_server_error".into()]),
+        checks: Some(vec![Check::NotAServerError]),
         max_examples: 0,
         request_timeout_secs: 1,
         ..options(raw(false).await)
@@ -71,7 +72,7 @@ async fn a_refused_connection_says_so() {
 async fn an_endless_body_is_cut_at_the_bound() {
     let opts = Options {
         include: vec!["health".into()],
-        checks: Some(vec!["not_a_server_error".into()]),
+        checks: Some(vec![Check::NotAServerError]),
         max_examples: 0,
         max_response_bytes: 100_000,
         ..options(raw(true).await)
