@@ -36,9 +36,26 @@ pub(crate) struct VerifyArgs {
     #[arg(long, default_value_t = 25, value_name = "N")]
     max_examples: u32,
     /// Credentials: `SCHEME=VALUE` for a security scheme of the spec, or `bearer=TOKEN`,
-    /// `basic=USER:PASSWORD`, `header=NAME:VALUE` (repeatable).
+    /// `basic=USER:PASSWORD`, `header=NAME:VALUE` (repeatable; a header no scheme declares
+    /// is sent on every request).
     #[arg(long, value_name = "NAME=VALUE")]
     auth: Vec<String>,
+    /// A header sent on every request, `'Name: value'` as curl takes it (repeatable).
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    headers: Vec<String>,
+    /// A value never written to a failure scenario (repeatable); `--auth` and `-H` values
+    /// never are either.
+    #[arg(long = "secret", value_name = "VALUE")]
+    secrets: Vec<String>,
+    /// Seconds to wait for a whole answer before the request counts as unanswered.
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    request_timeout: u64,
+    /// The most bytes of an answer's body read; a longer body is an error.
+    #[arg(long, default_value_t = 10 * 1024 * 1024, value_name = "BYTES")]
+    max_response_bytes: usize,
+    /// Fail (exit 1) when fewer than this share of the operations got a 2xx answer.
+    #[arg(long, value_name = "PERCENT", value_parser = percent)]
+    require_reached: Option<f64>,
     /// Operations verified at once.
     #[arg(long, default_value_t = 2, value_name = "N")]
     jobs: usize,
@@ -58,23 +75,20 @@ pub(crate) struct VerifyArgs {
 
 /// Runs the verification.
 pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
-    let unknown: Vec<&String> = args
-        .checks
-        .iter()
-        .filter(|c| {
-            *c != "all" && *c != "default" && !cartwright_verify::checks::ALL.contains(&c.as_str())
-        })
-        .collect();
-    if let Some(c) = unknown.first() {
-        let near = cartwright_diag::did_you_mean(c, cartwright_verify::checks::ALL.iter().copied());
-        eprintln!(
-            "error: unknown check `{c}`{}; known: {}",
-            near.map(|n| format!(" (did you mean `{n}`?)"))
-                .unwrap_or_default(),
-            cartwright_verify::checks::ALL.join(", ")
-        );
-        return Exit::Invalid.into();
-    }
+    let checks = match cartwright_verify::checks::select(&args.checks) {
+        Ok(c) => c,
+        Err(c) => {
+            let known = cartwright_verify::checks::ALL.iter().map(|k| k.as_str());
+            let near = cartwright_diag::did_you_mean(&c, known.clone());
+            eprintln!(
+                "error: unknown check `{c}`{}; known: {}",
+                near.map(|n| format!(" (did you mean `{n}`?)"))
+                    .unwrap_or_default(),
+                known.collect::<Vec<_>>().join(", ")
+            );
+            return Exit::Invalid.into();
+        }
+    };
     let apis = match load_all(&args.spec, true) {
         Ok(apis) => apis,
         Err(why) => {
@@ -106,22 +120,16 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
     }
     let opts = cartwright_verify::Options {
         target: args.target.clone(),
-        checks: if args.checks.iter().any(|c| c == "all") {
-            Some(
-                cartwright_verify::checks::ALL
-                    .iter()
-                    .map(|c| (*c).to_owned())
-                    .collect(),
-            )
-        } else if args.checks.iter().any(|c| c == "default") {
-            None
-        } else {
-            Some(args.checks.clone())
-        },
+        checks,
         include: args.include.clone(),
         seed: args.seed,
         max_examples: args.max_examples,
         auth: args.auth.clone(),
+        headers: args.headers.clone(),
+        secrets: args.secrets.clone(),
+        request_timeout_secs: args.request_timeout,
+        max_response_bytes: args.max_response_bytes,
+        progress: true,
         jobs: args.jobs,
         max_response_time_ms: args.max_response_time,
     };
@@ -138,7 +146,7 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
     let mut run = cartwright_outcome::Run::default();
     let mut failures = Vec::new();
     for api in &apis {
-        let creds = match cartwright_verify::auth::Credentials::parse(&opts.auth) {
+        let creds = match cartwright_verify::credentials::Credentials::parse(&opts.auth) {
             Ok(c) => c,
             Err(e) => {
                 eprintln!("error: {e}");
@@ -156,11 +164,27 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
             );
             return Exit::Invalid.into();
         }
+        if let Err(e) = creds.check(api) {
+            eprintln!("error: {e}");
+            return Exit::Invalid.into();
+        }
+        if let Some(h) = opts
+            .headers
+            .iter()
+            .find(|h| cartwright_verify::credentials::header(h).is_none())
+        {
+            eprintln!(
+                "error: {}",
+                cartwright_verify::VerifyError::Header(h.clone())
+            );
+            return Exit::Invalid.into();
+        }
         let one = runtime.block_on(cartwright_verify::verify(api, &opts));
         run.name = one.run.name;
         run.target = one.run.target;
         run.duration_ms += one.run.duration_ms;
         run.cases.extend(one.run.cases);
+        merge(&mut run.coverage, one.run.coverage);
         failures.extend(one.failures);
     }
     let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -187,5 +211,45 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
             }
         }
     }
-    cartwright_report::exit_code(&run).into()
+    let code = cartwright_report::exit_code(&run);
+    if let (Some(need), Some(c)) = (args.require_reached, &run.coverage)
+        && c.percent() < need
+    {
+        eprintln!(
+            "error: {:.0}% of the operations reached a 2xx answer ({} of {}); --require-reached asks for {need}%",
+            c.percent(),
+            c.reached(),
+            c.operations.len()
+        );
+        // A run that errored keeps its exit 3; one that passed now fails.
+        if code == Exit::Passed {
+            return Exit::Failed.into();
+        }
+    }
+    code.into()
+}
+
+/// Adds one spec's coverage to the run's.
+fn merge(
+    into: &mut Option<cartwright_outcome::Coverage>,
+    one: Option<cartwright_outcome::Coverage>,
+) {
+    let Some(one) = one else { return };
+    let all = into.get_or_insert_with(Default::default);
+    all.operations.extend(one.operations);
+    all.sessions_missing.extend(one.sessions_missing);
+    all.nothing_to_probe.extend(one.nothing_to_probe);
+}
+
+/// A percentage from 0 to 100.
+fn percent(s: &str) -> Result<f64, String> {
+    let p: f64 = s
+        .trim_end_matches('%')
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number"))?;
+    if (0.0..=100.0).contains(&p) {
+        Ok(p)
+    } else {
+        Err(format!("{p} is not between 0 and 100"))
+    }
 }

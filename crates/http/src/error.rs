@@ -22,6 +22,19 @@ pub enum Error {
         /// The socket error.
         source: std::io::Error,
     },
+    /// The target refused the TCP connection: nothing listens there.
+    #[error("connection refused by {0}")]
+    Refused(String),
+    /// No whole answer came within the time allowed.
+    #[error("no answer within {0} s")]
+    NoAnswer(u64),
+    /// The answer's body is larger than the bound (`--max-response-bytes`): reading on would
+    /// only fill memory.
+    #[error("the answer's body is over {limit} bytes (the bound set by --max-response-bytes)")]
+    TooLarge {
+        /// The bound, in bytes.
+        limit: usize,
+    },
     /// The client failed while sending or reading; the message holds the whole cause chain.
     #[error("{0}")]
     Transport(String),
@@ -39,4 +52,25 @@ impl Error {
         }
         Error::Transport(msg)
     }
+
+    /// A failure to send to `url`: [`Error::Refused`] when the connection was refused (the
+    /// commonest way a target is down, said plainly), else as [`Error::transport`].
+    pub(crate) fn sending(e: &(dyn std::error::Error + 'static), url: &str) -> Error {
+        let mut cause: Option<&dyn std::error::Error> = Some(e);
+        while let Some(c) = cause {
+            if let Some(io) = c.downcast_ref::<std::io::Error>()
+                && io.kind() == std::io::ErrorKind::ConnectionRefused
+            {
+                return Error::Refused(authority(url).to_owned());
+            }
+            cause = c.source();
+        }
+        Error::transport(e)
+    }
+}
+
+/// The `host:port` of a URL.
+pub(crate) fn authority(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.find(['/', '?']).map_or(rest, |i| &rest[..i])
 }

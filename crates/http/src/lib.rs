@@ -24,4 +24,4 @@ pub use curl::curl;
 pub use error::Error;
 pub use judge::{Aspect, Finding, Judgement, Kind, judge};
 pub use request::{Body, Request};
-pub use send::send;
+pub use send::{MAX_BODY, send, send_bounded};

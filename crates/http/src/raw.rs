@@ -14,15 +14,18 @@ use crate::answer::headers;
 use crate::{Answer, Error, Request};
 
 /// Sends one request to an `http://` URL without touching its path.
-pub(crate) async fn send(req: &Request) -> Result<Answer, Error> {
+pub(crate) async fn send(req: &Request, max_body: usize) -> Result<Answer, Error> {
     let rest = req.url.strip_prefix("http://").ok_or(Error::RawNeedsHttp)?;
     let authority = rest.find(['/', '?']).map_or(rest, |i| &rest[..i]);
     let start = Instant::now();
     let stream = TcpStream::connect(authority)
         .await
-        .map_err(|source| Error::Connect {
-            authority: authority.to_owned(),
-            source,
+        .map_err(|source| match source.kind() {
+            std::io::ErrorKind::ConnectionRefused => Error::Refused(authority.to_owned()),
+            _ => Error::Connect {
+                authority: authority.to_owned(),
+                source,
+            },
         })?;
     let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
         .await
@@ -48,11 +51,13 @@ pub(crate) async fn send(req: &Request) -> Result<Answer, Error> {
         .map_err(|e| Error::transport(&e))?;
     let status = res.status().as_u16();
     let hs = headers(res.headers());
-    let bytes = res
-        .into_body()
-        .collect()
-        .await
-        .map_err(|e| Error::transport(&e))?
-        .to_bytes();
-    Ok(Answer::new(status, hs, bytes.to_vec(), start.elapsed()))
+    let mut incoming = res.into_body();
+    let mut body = Vec::new();
+    while let Some(frame) = incoming.frame().await {
+        let frame = frame.map_err(|e| Error::transport(&e))?;
+        if let Some(chunk) = frame.data_ref() {
+            crate::send::take(&mut body, chunk, max_body)?;
+        }
+    }
+    Ok(Answer::new(status, hs, body, start.elapsed()))
 }

@@ -6,8 +6,12 @@
 //! text here is already masked: producers replace secrets before they store anything, so no
 //! report can leak one.
 
+pub mod coverage;
+
 use cartwright_diag::Span;
 use serde::{Deserialize, Serialize};
+
+pub use coverage::Coverage;
 
 /// A whole run: every case, in the order they were defined.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -20,6 +24,9 @@ pub struct Run {
     pub cases: Vec<Case>,
     /// Wall time of the whole run, in milliseconds.
     pub duration_ms: u64,
+    /// What a verification exercised, operation by operation (`None` for scenario runs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<Coverage>,
 }
 
 /// One scenario (or one check of one operation).

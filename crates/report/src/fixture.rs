@@ -130,5 +130,6 @@ pub(crate) fn run() -> Run {
         target: "http://127.0.0.1:8080".into(),
         cases: vec![cart(), login(), checkout(), orders(), broken_include()],
         duration_ms: 412,
+        coverage: None,
     }
 }

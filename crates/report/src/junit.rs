@@ -34,6 +34,7 @@ pub fn junit(run: &Run) -> String {
             suites.push(&c.suite);
         }
     }
+    let mut first = true;
     for suite in suites {
         let cases: Vec<&Case> = run.cases.iter().filter(|c| c.suite == suite).collect();
         let count = |s: Status| cases.iter().filter(|c| c.status() == s).count();
@@ -50,6 +51,12 @@ pub fn junit(run: &Run) -> String {
             count(Status::Skipped),
             secs(time)
         );
+        // Coverage belongs to the whole run; JUnit has properties only on a suite, so the
+        // first suite carries them.
+        if let Some(cov) = run.coverage.as_ref().filter(|_| first) {
+            out.push_str(&crate::coverage::properties(cov, attr));
+        }
+        first = false;
         for c in cases {
             testcase(&mut out, c);
         }

@@ -14,9 +14,12 @@
 //!   `<failure>`, `<error>` or `<skipped>` child) is the one GitLab, Jenkins and the GitHub
 //!   test reporters all read; the failure text repeats the place, request and failed checks
 //!   so the CI page is enough to start fixing.
+//! - A verification's coverage (`Run::coverage`) is in every report: a block before the
+//!   totals line, `<properties>` in JUnit, a `coverage` key in JSON.
 //! - Every report is a `String`: the caller chooses where it goes (stdout, a file), and tests
 //!   compare text.
 
+mod coverage;
 mod exit;
 #[cfg(test)]
 mod fixture;

@@ -133,6 +133,11 @@ pub fn details(run: &Run, colour: bool) -> String {
     {
         failed_case(&mut out, c, paint);
     }
+    if let Some(c) = &run.coverage {
+        out.push_str(&crate::coverage::block(c, |s| {
+            paint.status(Status::Failed, s)
+        }));
+    }
     let t = run.totals();
     let totals = format!(
         "{} scenarios: {} passed, {} failed, {} skipped, {} errored; {} steps in {} ms",

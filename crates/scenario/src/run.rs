@@ -81,6 +81,7 @@ pub async fn run(scenarios: Vec<Loaded>, opts: &Options, progress: impl Fn(&Case
         target: opts.target.clone(),
         cases: cases.into_iter().map(|(_, c)| c).collect(),
         duration_ms: ms(start.elapsed()),
+        coverage: None,
     }
 }
 

@@ -1,155 +1,187 @@
-//! The named response checks, each judging one answer to one operation. Names are stable:
-//! reports and `--checks` use them. The contract checks read the findings of
-//! `cartwright_http::judge`, the same judgement scenario steps read.
+//! The named checks, one file each, and their names in one place ([`Check`]). Names are
+//! stable: reports and `--checks` use them, and most are Schemathesis' own.
+//!
+//! The response checks judge one answer to one operation ([`run`]); the security checks
+//! send requests of their own and are run by `crate::security::run`; `unsupported_method`
+//! sends each path's undeclared methods.
 
-use cartwright_http::{Answer, Aspect, Finding, Kind, judge};
-use cartwright_model::Operation;
-use cartwright_outcome::Check;
+mod content_type_conformance;
+pub(crate) mod correlation_id_echo;
+pub(crate) mod cross_session_isolation;
+pub(crate) mod idempotent_retry;
+pub(crate) mod ignored_auth;
+mod kept;
+mod not_a_server_error;
+pub(crate) mod path_encoding;
+mod response;
+mod response_headers_conformance;
+mod response_schema_conformance;
+mod status_code_conformance;
+pub(crate) mod unsupported_method;
+pub(crate) mod use_after_revoke;
+
+pub(crate) use not_a_server_error::not_a_server_error;
+pub use response::run;
+
+/// A named check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Check {
+    /// No answer is a server error (5xx).
+    NotAServerError,
+    /// Invalid data is refused (no 2xx).
+    NegativeDataRejection,
+    /// Valid data is accepted (not 400 or 422).
+    PositiveDataAcceptance,
+    /// The status is one the operation declares.
+    StatusCodeConformance,
+    /// The content type is one the answer's status declares.
+    ContentTypeConformance,
+    /// The headers the answer's status requires are there and fit their schemas.
+    ResponseHeadersConformance,
+    /// The body fits the answer's schema.
+    ResponseSchemaConformance,
+    /// Answers come within `--max-response-time`.
+    MaxResponseTime,
+    /// A secured operation refuses missing or mangled credentials.
+    IgnoredAuth,
+    /// A revoked token no longer opens its session.
+    UseAfterRevoke,
+    /// One session does not see or change what another owns.
+    CrossSessionIsolation,
+    /// A hostile path value stays inside its segment.
+    PathEncoding,
+    /// A declared correlation header comes back.
+    CorrelationIdEcho,
+    /// A retried creation creates one thing.
+    IdempotentRetry,
+    /// A method the spec does not declare for a path gets 405 with `Allow`.
+    UnsupportedMethod,
+    /// What was created can be read back (run by the stateful walk).
+    EnsureResourceAvailability,
+    /// What was deleted can no longer be read (run by the stateful walk).
+    UseAfterFree,
+}
+
+impl Check {
+    /// The check's stable name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Check::NotAServerError => "not_a_server_error",
+            Check::NegativeDataRejection => "negative_data_rejection",
+            Check::PositiveDataAcceptance => "positive_data_acceptance",
+            Check::StatusCodeConformance => "status_code_conformance",
+            Check::ContentTypeConformance => "content_type_conformance",
+            Check::ResponseHeadersConformance => "response_headers_conformance",
+            Check::ResponseSchemaConformance => "response_schema_conformance",
+            Check::MaxResponseTime => "max_response_time",
+            Check::IgnoredAuth => "ignored_auth",
+            Check::UseAfterRevoke => "use_after_revoke",
+            Check::CrossSessionIsolation => "cross_session_isolation",
+            Check::PathEncoding => "path_encoding",
+            Check::CorrelationIdEcho => "correlation_id_echo",
+            Check::IdempotentRetry => "idempotent_retry",
+            Check::UnsupportedMethod => "unsupported_method",
+            Check::EnsureResourceAvailability => "ensure_resource_availability",
+            Check::UseAfterFree => "use_after_free",
+        }
+    }
+
+    /// The check of that name, among those `--checks` offers ([`ALL`]).
+    pub fn parse(name: &str) -> Option<Check> {
+        ALL.iter().copied().find(|c| c.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for Check {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A report's check result carries the name as text.
+impl From<Check> for String {
+    fn from(c: Check) -> String {
+        c.as_str().to_owned()
+    }
+}
 
 /// Every check there is, in the order they run (`--checks all`).
-pub const ALL: &[&str] = &[
-    "not_a_server_error",
-    "negative_data_rejection",
-    "positive_data_acceptance",
-    "status_code_conformance",
-    "content_type_conformance",
-    "response_headers_conformance",
-    "response_schema_conformance",
-    "max_response_time",
-    "ignored_auth",
-    "use_after_revoke",
-    "cross_session_isolation",
-    "path_encoding",
-    "correlation_id_echo",
-    "idempotent_retry",
-    "ensure_resource_availability",
-    "use_after_free",
+pub const ALL: &[Check] = &[
+    Check::NotAServerError,
+    Check::NegativeDataRejection,
+    Check::PositiveDataAcceptance,
+    Check::StatusCodeConformance,
+    Check::ContentTypeConformance,
+    Check::ResponseHeadersConformance,
+    Check::ResponseSchemaConformance,
+    Check::MaxResponseTime,
+    Check::IgnoredAuth,
+    Check::UseAfterRevoke,
+    Check::CrossSessionIsolation,
+    Check::PathEncoding,
+    Check::CorrelationIdEcho,
+    Check::IdempotentRetry,
+    Check::EnsureResourceAvailability,
+    Check::UseAfterFree,
+    Check::UnsupportedMethod,
 ];
 
 /// The checks run when none are named. `positive_data_acceptance` is left out, as in
 /// Schemathesis: storefront APIs answer valid data with 400 for business reasons (an empty
 /// selection, a country the store does not ship to, a wrong password), which the check
-/// cannot tell from a validation refusal. `max_response_time` runs whenever a limit is set.
-pub const DEFAULT: &[&str] = &[
-    "not_a_server_error",
-    "negative_data_rejection",
-    "status_code_conformance",
-    "content_type_conformance",
-    "response_headers_conformance",
-    "response_schema_conformance",
-    "max_response_time",
-    "ignored_auth",
-    "use_after_revoke",
-    "cross_session_isolation",
-    "path_encoding",
-    "correlation_id_echo",
-    "idempotent_retry",
-    "ensure_resource_availability",
-    "use_after_free",
+/// cannot tell from a validation refusal. `unsupported_method` is left out too: no spec
+/// or seed says what an undeclared method gets, and real stores answer it 400 or 404 (a
+/// framework's default), so by default it would report the server's choice as a defect;
+/// `--checks all` runs it. `max_response_time` runs whenever a limit is set.
+pub const DEFAULT: &[Check] = &[
+    Check::NotAServerError,
+    Check::NegativeDataRejection,
+    Check::StatusCodeConformance,
+    Check::ContentTypeConformance,
+    Check::ResponseHeadersConformance,
+    Check::ResponseSchemaConformance,
+    Check::MaxResponseTime,
+    Check::IgnoredAuth,
+    Check::UseAfterRevoke,
+    Check::CrossSessionIsolation,
+    Check::PathEncoding,
+    Check::CorrelationIdEcho,
+    Check::IdempotentRetry,
+    Check::EnsureResourceAvailability,
+    Check::UseAfterFree,
 ];
 
-/// Runs the selected checks (`None`: all) on an answer. Everything but
-/// `not_a_server_error` reads [`cartwright_http::judge`]: a check runs when its aspect of
-/// the contract was judged, and fails on that aspect's findings.
-pub fn run(op: &Operation, a: &Answer, selected: Option<&[String]>) -> Vec<Check> {
-    let on = |name: &str| selected.is_none_or(|s| s.iter().any(|x| x == name));
+/// The checks `--checks` names: `all`, `default` (`None`), or names; an unknown name is
+/// returned as the error.
+pub fn select(names: &[String]) -> Result<Option<Vec<Check>>, String> {
     let mut out = Vec::new();
-    if on("not_a_server_error") {
-        out.push(if a.status >= 500 {
-            Check::fail(
-                "not_a_server_error",
-                "a status below 500",
-                a.status.to_string(),
-            )
-        } else {
-            Check::pass("not_a_server_error")
-        });
+    for name in names.iter().filter(|n| *n != "all" && *n != "default") {
+        out.push(Check::parse(name).ok_or_else(|| name.clone())?);
     }
-    let judged = judge(op, a);
-    for &aspect in &judged.judged {
-        let name = match aspect {
-            Aspect::Status => "status_code_conformance",
-            Aspect::Headers => "response_headers_conformance",
-            Aspect::ContentType => "content_type_conformance",
-            Aspect::Schema => "response_schema_conformance",
-        };
-        if !on(name) {
-            continue;
-        }
-        let found: Vec<&Finding> = judged.of(aspect).collect();
-        out.push(if found.is_empty() {
-            Check::pass(name)
-        } else {
-            failed(name, op, a, &found)
-        });
+    if names.iter().any(|n| n == "all") {
+        Ok(Some(ALL.to_vec()))
+    } else if names.iter().any(|n| n == "default") {
+        Ok(None)
+    } else {
+        Ok(Some(out))
     }
-    out
 }
 
-/// The failed check `name` for the findings of its aspect.
-fn failed(name: &'static str, op: &Operation, a: &Answer, found: &[&Finding]) -> Check {
-    match name {
-        "status_code_conformance" => {
-            let declared: Vec<String> = op
-                .responses
-                .iter()
-                .map(|r| format!("{:?}", r.status))
-                .collect();
-            Check::fail(
-                name,
-                format!("one of {}", declared.join(", ")),
-                a.status.to_string(),
-            )
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_selections_read_all_default_and_names() {
+        for c in ALL {
+            assert_eq!(Check::parse(c.as_str()), Some(*c));
         }
-        "response_headers_conformance" => {
-            let mut missing = Vec::new();
-            let mut unfit = Vec::new();
-            for f in found {
-                match &f.kind {
-                    Kind::MissingHeader(h) => missing.push(h.as_str()),
-                    _ => unfit.push(f.message.as_str()),
-                }
-            }
-            let mut actual = Vec::new();
-            if !missing.is_empty() {
-                actual.push(format!("missing {}", missing.join(", ")));
-            }
-            actual.extend(unfit.into_iter().map(str::to_owned));
-            Check::fail(name, "the required headers", actual.join("; "))
-        }
-        "content_type_conformance" => {
-            let ct = a.media_type();
-            let declared: Vec<&str> = op
-                .response_for(a.status)
-                .map(|r| r.content.iter().map(|m| m.media_type.as_str()).collect())
-                .unwrap_or_default();
-            Check::fail(
-                name,
-                declared.join(", "),
-                if ct.is_empty() { "none".to_owned() } else { ct },
-            )
-        }
-        _ if found.iter().any(|f| f.kind == Kind::NotJson) => {
-            Check::fail(name, "a JSON body", "a body that is not JSON")
-        }
-        _ => {
-            let detail: Vec<String> = found
-                .iter()
-                .take(10)
-                .filter_map(|f| match &f.kind {
-                    Kind::SchemaViolation { reason, schema } => Some(format!(
-                        "{reason} at `{}` (schema {schema})",
-                        f.pointer.as_deref().unwrap_or("")
-                    )),
-                    _ => None,
-                })
-                .collect();
-            Check::fail(
-                name,
-                "a body the schema accepts",
-                format!("{} violation(s)", found.len()),
-            )
-            .with_detail(detail.join("\n"))
-        }
+        assert_eq!(Check::parse("not_a_check"), None);
+        let s = |v: &[&str]| select(&v.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>());
+        assert_eq!(s(&["all"]), Ok(Some(ALL.to_vec())));
+        assert_eq!(s(&["default"]), Ok(None));
+        assert_eq!(s(&["path_encoding"]), Ok(Some(vec![Check::PathEncoding])));
+        assert_eq!(s(&["path_encodin"]), Err("path_encodin".to_owned()));
+        assert_eq!(s(&["all", "nope"]), Err("nope".to_owned()));
     }
 }

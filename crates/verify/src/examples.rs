@@ -30,7 +30,7 @@ pub(crate) async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
             .await;
         steps.push(step);
     }
-    if probe.on("negative_data_rejection") {
+    if probe.on(checks::Check::NegativeDataRejection) {
         for (what, bad) in negative::variants(op, &req) {
             let (step, _) = probe
                 .single(format!("{} {what}", op.signature()), &bad, |a| {
@@ -64,25 +64,18 @@ fn declared(probe: &Probe<'_>, op: &Operation) -> Vec<(String, Values)> {
 
 /// `negative_data_rejection` (and `not_a_server_error`) for an answer to an invalid request.
 pub(crate) fn refused(probe: &Probe<'_>, status: u16, what: &str) -> Vec<Check> {
+    let name = checks::Check::NegativeDataRejection;
     let mut out = vec![if (200..300).contains(&status) {
         Check::fail(
-            "negative_data_rejection",
+            name,
             format!("a refusal of a request with {what}"),
             status.to_string(),
         )
     } else {
-        Check::pass("negative_data_rejection")
+        Check::pass(name)
     }];
-    if probe.on("not_a_server_error") {
-        out.push(if status >= 500 {
-            Check::fail(
-                "not_a_server_error",
-                "a status below 500",
-                status.to_string(),
-            )
-        } else {
-            Check::pass("not_a_server_error")
-        });
+    if probe.on(checks::Check::NotAServerError) {
+        out.push(checks::not_a_server_error(status));
     }
     out
 }

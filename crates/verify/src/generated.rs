@@ -1,29 +1,32 @@
 //! The generated phase: property-based requests from the schemas, with proptest strategies
 //! from the `data` crate, valid ones (judged by the response checks and
 //! `positive_data_acceptance`) and invalid ones broken in exactly one place (judged by
-//! `negative_data_rejection`). A failing request is shrunk by proptest to a minimal one
-//! before it is reported, so the report and its replay scenario show the smallest request
-//! that still fails, not the first random one.
+//! `negative_data_rejection`). The first failing request of each check is shrunk by
+//! proptest to a minimal one before it is reported, so the report and its replay scenario
+//! show the smallest request that still fails, not the first random one; the other
+//! requests still run, so one check's failure does not hide another's. The strategies are
+//! in [`values`].
 //!
 //! The runner is driven by hand (new tree, simplify, complicate) rather than through
 //! `TestRunner::run`, because each case is an HTTP exchange and must be awaited.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use cartwright_data::Direction;
-use cartwright_data::strategy::{self, Mutation};
-use cartwright_model::{Operation, ParamLocation, Schema};
+use cartwright_model::{Operation, ParamLocation};
 use cartwright_outcome::{Check, Step};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
-use serde_json::{Value, json};
+use serde_json::Value;
+
+mod values;
 
 use crate::checks;
 use crate::examples::refused;
 use crate::probe::Probe;
-use crate::request::{Values, body_media};
+use crate::request::Values;
 use cartwright_http::Request;
+use values::{invalid_values, scalar, valid, valid_values};
 
 /// Shrinking stops after this many extra requests, so one failure cannot stall a run.
 const SHRINK_BUDGET: usize = 200;
@@ -37,7 +40,7 @@ pub(crate) async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
         return steps;
     }
     steps.extend(positive(probe, op).await);
-    if probe.on("negative_data_rejection") {
+    if probe.on(checks::Check::NegativeDataRejection) {
         steps.extend(negative(probe, op).await);
     }
     steps
@@ -52,15 +55,15 @@ async fn positive(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
     let selected = probe.opts.checks.as_deref();
     let judge = |a: &cartwright_http::Answer| {
         let mut out = checks::run(op, a, selected);
-        if probe.on("positive_data_acceptance") {
+        if probe.on(checks::Check::PositiveDataAcceptance) {
             out.push(if REFUSALS.contains(&a.status) {
                 Check::fail(
-                    "positive_data_acceptance",
+                    checks::Check::PositiveDataAcceptance,
                     "valid data accepted (not 400 or 422)",
                     a.status.to_string(),
                 )
             } else {
-                Check::pass("positive_data_acceptance")
+                Check::pass(checks::Check::PositiveDataAcceptance)
             });
         }
         out
@@ -85,8 +88,10 @@ async fn negative(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
     .await
 }
 
-/// Draws up to `max_examples` sendable cases from `strat`, sends each, and on the first
-/// failure shrinks it and reports the minimal request; otherwise one step sums up.
+/// Draws up to `max_examples` sendable cases from `strat` and sends each. A check's first
+/// failure is shrunk and reported as its own step; the other requests still run, so a check
+/// that fails less often than another is found too. The checks that never failed are summed
+/// up in one step.
 async fn explore(
     probe: &Probe<'_>,
     op: &Operation,
@@ -98,6 +103,8 @@ async fn explore(
     let mut runner = runner(probe.opts.seed, &op.id, label);
     let mut sent = 0u32;
     let mut seen: BTreeMap<String, Check> = BTreeMap::new();
+    let mut reported: BTreeSet<String> = BTreeSet::new();
+    let mut steps = Vec::new();
     let mut draws = 0u32;
     while sent < probe.opts.max_examples && draws < probe.opts.max_examples * 4 {
         draws += 1;
@@ -117,17 +124,18 @@ async fn explore(
             break;
         };
         let checks = judge(&answer);
-        if checks.iter().all(|c| c.passed) {
-            for c in checks {
+        let earlier = reported.clone();
+        let mut failing: Vec<String> = Vec::new();
+        for c in checks {
+            if c.passed {
                 seen.entry(c.name.clone()).or_insert(c);
+            } else if reported.insert(c.name.clone()) {
+                failing.push(c.name);
             }
+        }
+        if failing.is_empty() {
             continue;
         }
-        let failing: Vec<String> = checks
-            .iter()
-            .filter(|c| !c.passed)
-            .map(|c| c.name.clone())
-            .collect();
         let minimal = shrink(probe, op, &mut tree, case, keep, judge, &failing).await;
         let what = minimal
             .1
@@ -136,15 +144,23 @@ async fn explore(
             .unwrap_or_default();
         let req = sendable(probe, op, &minimal.0).unwrap_or(req);
         let name = format!("{} {label} #{sent}, shrunk{what}", op.signature());
-        let (step, _) = probe.single(name, &req, |a| judge(a)).await;
-        return vec![step];
+        // A check already reported by an earlier step is not reported again.
+        let (step, _) = probe
+            .single(name, &req, |a| {
+                let mut checks = judge(a);
+                checks.retain(|c| c.passed || !earlier.contains(&c.name));
+                checks
+            })
+            .await;
+        steps.push(step);
     }
-    if sent == 0 {
-        return Vec::new();
+    seen.retain(|name, _| !reported.contains(name));
+    if sent > 0 && (steps.is_empty() || !seen.is_empty()) {
+        let mut step = Step::new(format!("{} {label}: {sent} request(s)", op.signature()));
+        step.checks = seen.into_values().collect();
+        steps.push(step);
     }
-    let mut step = Step::new(format!("{} {label}: {sent} request(s)", op.signature()));
-    step.checks = seen.into_values().collect();
-    vec![step]
+    steps
 }
 
 /// proptest's shrinking loop: simplify while the case still fails, complicate back when a
@@ -207,125 +223,6 @@ fn fnv(s: &str) -> u64 {
     s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
-}
-
-fn reference(schema: &Schema) -> Value {
-    json!({"$ref": format!("#{}", schema.pointer)})
-}
-
-/// Path and required parameters always; optional ones sometimes (shrinking drops them).
-fn valid_values(probe: &Probe<'_>, op: &Operation) -> BoxedStrategy<Values> {
-    let root = &probe.api.document;
-    let params: Vec<BoxedStrategy<Option<(usize, Value)>>> = op
-        .parameters
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| {
-            let s = strategy::valid(root, &reference(p.schema.as_ref()?), Direction::Request)
-                .prop_map(move |v| (i, v));
-            Some(if p.location == ParamLocation::Path || p.required {
-                s.prop_map(Some).boxed()
-            } else {
-                proptest::option::of(s).boxed()
-            })
-        })
-        .collect();
-    let body: BoxedStrategy<Option<Value>> = match body_media(op).and_then(|m| m.schema.as_ref()) {
-        Some(s) => strategy::valid(root, &reference(s), Direction::Request)
-            .prop_map(Some)
-            .boxed(),
-        None if body_media(op).is_some() => Just(Some(json!({}))).boxed(),
-        None => Just(None).boxed(),
-    };
-    (params, body)
-        .prop_map(|(params, body)| Values {
-            params: params.into_iter().flatten().collect(),
-            body,
-        })
-        .boxed()
-}
-
-/// Valid values with one place broken: the body, or one scalar parameter.
-fn invalid_values(probe: &Probe<'_>, op: &Operation) -> Option<BoxedStrategy<Drawn>> {
-    let root = &probe.api.document;
-    let mut places: Vec<BoxedStrategy<Drawn>> = Vec::new();
-    if let Some(schema) = body_media(op).and_then(|m| m.schema.as_ref())
-        && let Some(bad) = strategy::invalid(root, &reference(schema), Direction::Request)
-    {
-        places.push(
-            (valid_values(probe, op), bad)
-                .prop_map(
-                    |(mut v, (body, m, at)): (Values, (Value, Mutation, String))| {
-                        v.body = Some(body);
-                        (v, Some(format!("{} at body{at}", m.name())))
-                    },
-                )
-                .boxed(),
-        );
-    }
-    for (i, p) in op.parameters.iter().enumerate() {
-        let Some(schema) = p.schema.as_ref() else {
-            continue;
-        };
-        if !scalar(&p.shape) {
-            continue;
-        }
-        let Some(bad) = strategy::invalid(root, &reference(schema), Direction::Request) else {
-            continue;
-        };
-        let name = p.name.clone();
-        places.push(
-            (valid_values(probe, op), bad)
-                .prop_map(
-                    move |(mut v, (value, m, _)): (Values, (Value, Mutation, String))| {
-                        v.params.retain(|(j, _)| *j != i);
-                        v.params.push((i, value));
-                        (v, Some(format!("{} in parameter {name}", m.name())))
-                    },
-                )
-                .boxed(),
-        );
-    }
-    (!places.is_empty()).then(|| proptest::strategy::Union::new(places).boxed())
-}
-
-fn scalar(shape: &Value) -> bool {
-    matches!(
-        shape.get("type").and_then(Value::as_str),
-        Some("string" | "integer" | "number" | "boolean")
-    )
-}
-
-/// Whether every value is one its schema accepts, as the server will read it: parameters
-/// travel as text, so a text that parses to a valid number or boolean counts as valid.
-fn valid(op: &Operation, (values, _): &Drawn) -> bool {
-    let params_ok = values.params.iter().all(|(i, v)| {
-        let Some(p) = op.parameters.get(*i) else {
-            return true;
-        };
-        let Some(s) = p.schema.as_ref() else {
-            return true;
-        };
-        readings(v).iter().any(|r| s.is_valid(r))
-    });
-    let body_ok = match (&values.body, body_media(op).and_then(|m| m.schema.as_ref())) {
-        (Some(b), Some(s)) => s.is_valid(b),
-        _ => true,
-    };
-    params_ok && body_ok
-}
-
-/// The ways a server may read a parameter's text: as the value, as a string, as JSON.
-fn readings(v: &Value) -> Vec<Value> {
-    let text = match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    let mut out = vec![v.clone(), Value::String(text.clone())];
-    if let Ok(parsed) = serde_json::from_str::<Value>(&text) {
-        out.push(parsed);
-    }
-    out
 }
 
 /// The request, if it can travel as drawn: header values must be visible ASCII; a path

@@ -9,10 +9,12 @@
 //! Answers are judged by named checks ([`checks::ALL`]). The result is a
 //! [`cartwright_outcome::Run`] with one case per operation, so the `report` crate prints it,
 //! writes JUnit and JSON, and gives the exit code, exactly as for scenarios; and every
-//! failure is also a scenario ([`replay`]) that `cartwright run` replays.
+//! failure is also a scenario ([`replay`]) that `cartwright run` replays. Every answer is
+//! counted against the operation it routes to, and the run carries the resulting coverage
+//! ([`cartwright_outcome::Coverage`]): a verification that reached nothing says so.
 
-pub mod auth;
 pub mod checks;
+pub mod credentials;
 mod error;
 mod examples;
 mod generated;
@@ -21,6 +23,8 @@ mod probe;
 pub mod replay;
 pub mod request;
 mod security;
+mod sessions;
+mod tally;
 mod walk;
 
 use std::time::Instant;
@@ -38,8 +42,8 @@ use crate::probe::{Probe, ms};
 pub struct Options {
     /// The implementation's base URL (the spec's base path is added).
     pub target: String,
-    /// Checks to run by name (`None`: all).
-    pub checks: Option<Vec<String>>,
+    /// Checks to run (`None`: the default set, [`checks::DEFAULT`]).
+    pub checks: Option<Vec<checks::Check>>,
     /// Operations to include, by operationId, tag or path (`[]`: all).
     pub include: Vec<String>,
     /// Seed of the generated values: the same seed sends the same requests.
@@ -48,6 +52,16 @@ pub struct Options {
     pub max_examples: u32,
     /// `--auth NAME=VALUE` items.
     pub auth: Vec<String>,
+    /// `-H 'Name: value'` headers, sent on every request.
+    pub headers: Vec<String>,
+    /// `--secret VALUE`s: never written to a failure scenario.
+    pub secrets: Vec<String>,
+    /// Seconds to wait for a whole answer.
+    pub request_timeout_secs: u64,
+    /// The most bytes of an answer's body read; a longer body is an error.
+    pub max_response_bytes: usize,
+    /// Print a line on stderr as each operation finishes.
+    pub progress: bool,
     /// Operations verified at once.
     pub jobs: usize,
     /// `max_response_time`: answers slower than this fail (off when `None`).
@@ -63,6 +77,11 @@ impl Default for Options {
             seed: 0,
             max_examples: 25,
             auth: Vec::new(),
+            headers: Vec::new(),
+            secrets: Vec::new(),
+            request_timeout_secs: 10,
+            max_response_bytes: cartwright_http::MAX_BODY,
+            progress: false,
             jobs: 1,
             max_response_time_ms: None,
         }
@@ -104,6 +123,7 @@ pub async fn verify(api: &Api, opts: &Options) -> Verified {
             target: opts.target.clone(),
             cases,
             duration_ms: ms(start),
+            coverage: Some(probe.coverage(&ops)),
         },
         failures: probe.replays(),
     }
@@ -115,16 +135,36 @@ async fn operation(probe: &Probe<'_>, op: &Operation) -> Case {
     let mut steps = examples::run(probe, op).await;
     steps.extend(generated::run(probe, op).await);
     steps.extend(security::run(probe, op).await);
-    Case {
+    steps.extend(checks::unsupported_method::run(probe, op).await);
+    let case = Case {
         name: format!("{} ({})", op.signature(), op.id),
         suite: probe.api.title.clone(),
         file: Some(probe.api.source.clone()),
         steps,
         duration_ms: ms(began),
         error: None,
+    };
+    if probe.opts.progress {
+        let (sent, ok) = probe.sent(op);
+        eprintln!("{}", progress_line(&case, sent, ok));
     }
+    case
 }
 
+/// The line printed as an operation finishes: the report's line for its case, how many
+/// requests went to it (by routing, whichever phase sent them), how many of those got a 2xx
+/// answer, and how many steps failed.
+pub fn progress_line(case: &Case, sent: u32, ok: u32) -> String {
+    let failed = case
+        .steps
+        .iter()
+        .filter(|s| s.status == cartwright_outcome::Status::Failed)
+        .count();
+    format!(
+        "{} — {sent} requests, {ok} 2xx, {failed} failed",
+        cartwright_report::progress_line(case)
+    )
+}
 /// A run that could not start, as one errored case.
 fn broken(api: &Api, opts: &Options, error: String) -> Verified {
     Verified {
@@ -139,6 +179,7 @@ fn broken(api: &Api, opts: &Options, error: String) -> Verified {
                 ..Case::default()
             }],
             duration_ms: 0,
+            coverage: None,
         },
         failures: Vec::new(),
     }

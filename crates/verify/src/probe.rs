@@ -1,6 +1,8 @@
 //! One verification's shared means: the API, the options, an HTTP client, the target, and
 //! the failure scenarios collected so far. Every phase and check sends through here, so each
-//! request becomes a report step the same way and `max_response_time` applies everywhere.
+//! request becomes a report step the same way, `max_response_time`, `-H` headers, the
+//! request timeout and the body bound apply everywhere, and every answer is counted for the
+//! coverage report ([`crate::tally`]).
 
 use std::sync::Mutex;
 use std::time::Instant;
@@ -11,9 +13,10 @@ use cartwright_outcome::{Check, Status, Step};
 use cartwright_scenario::ast::Scenario;
 
 use crate::Options;
-use crate::auth::Credentials;
+use crate::credentials::{self, Credentials};
 use crate::replay;
 use crate::request::{self, Values};
+use crate::tally::Tally;
 use cartwright_http::Request;
 
 /// Shared by every phase of one verification.
@@ -26,32 +29,67 @@ pub(crate) struct Probe<'a> {
     pub creds: Credentials,
     /// The target without a trailing slash.
     pub target: String,
+    /// Headers sent on every request: `-H`, and `--auth header=` items no scheme takes.
+    headers: Vec<(String, String)>,
+    /// Values never written to a failure scenario, with the variable that stands for each.
+    secrets: Vec<(String, String)>,
     client: reqwest::Client,
     replays: Mutex<Vec<Scenario>>,
+    tally: Tally,
 }
 
 impl<'a> Probe<'a> {
-    /// A probe for `api`; fails only when `--auth` cannot be read.
+    /// A probe for `api`; fails when `--auth` or `-H` cannot be read or `--auth` places
+    /// nothing.
     pub(crate) fn new(api: &'a Api, opts: &'a Options) -> Result<Self, crate::VerifyError> {
-        let creds = Credentials::parse(&opts.auth)?;
+        Credentials::parse(&opts.auth)?.check(api)?;
+        let mut items = opts.auth.clone();
+        let mut headers = Vec::new();
+        let mut secrets = Vec::new();
+        for h in &opts.headers {
+            let (k, v) =
+                credentials::header(h).ok_or_else(|| crate::VerifyError::Header(h.clone()))?;
+            secrets.push((format!("header_{}", credentials::ident(&k)), v.clone()));
+            // A header some scheme carries is that scheme's credential: placed where the
+            // scheme applies, so the checks that leave it out or mangle it still can.
+            match credentials::as_auth(api, &k, &v) {
+                Some(item) => items.push(item),
+                None => headers.push((k, v)),
+            }
+        }
+        let creds = Credentials::parse(&items)?;
+        secrets.extend(creds.secrets());
+        headers.extend(creds.extra_headers(api));
+        for (i, v) in opts.secrets.iter().enumerate() {
+            secrets.push((format!("secret_{}", i + 1), v.clone()));
+        }
+        // Longest first, so a value holding another is replaced whole.
+        secrets.retain(|(_, v)| !v.is_empty());
+        secrets.sort_by_key(|(_, v)| std::cmp::Reverse(v.len()));
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
-            .timeout(std::time::Duration::from_secs(30))
+            // The probe's own timeout fires first, with its clearer message; this is a net.
+            .timeout(std::time::Duration::from_secs(
+                opts.request_timeout_secs.saturating_add(5),
+            ))
             .build()?;
         Ok(Probe {
             api,
             opts,
             creds,
             target: opts.target.trim_end_matches('/').to_owned(),
+            headers,
+            secrets,
             client,
             replays: Mutex::new(Vec::new()),
+            tally: Tally::new(api),
         })
     }
 
     /// Whether a check is selected (`--checks`, else the default set).
-    pub(crate) fn on(&self, check: &str) -> bool {
+    pub(crate) fn on(&self, check: crate::checks::Check) -> bool {
         match &self.opts.checks {
-            Some(c) => c.iter().any(|x| x == check),
+            Some(c) => c.contains(&check),
             None => crate::checks::DEFAULT.contains(&check),
         }
     }
@@ -66,9 +104,47 @@ impl<'a> Probe<'a> {
         request::assemble(self.api, op, &self.target, &self.creds, values)
     }
 
-    /// Sends a request and reads the whole answer.
+    /// Sends a request with the `-H` headers (replacing any of the same name), reads the
+    /// answer up to `--max-response-bytes` within `--request-timeout`, and counts its status
+    /// against the operation it routes to.
     pub(crate) async fn send(&self, req: &Request) -> Result<Answer, cartwright_http::Error> {
-        cartwright_http::send(&self.client, req).await
+        let mut wire = req.clone();
+        for (k, v) in &self.headers {
+            wire.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(k));
+            wire.headers.push((k.clone(), v.clone()));
+        }
+        let secs = self.opts.request_timeout_secs;
+        let sent = cartwright_http::send_bounded(&self.client, &wire, self.opts.max_response_bytes);
+        let answer = match tokio::time::timeout(std::time::Duration::from_secs(secs), sent).await {
+            Ok(a) => a,
+            Err(_) => Err(cartwright_http::Error::NoAnswer(secs)),
+        };
+        let status = answer.as_ref().ok().map(|a| a.status);
+        self.tally.count(self.api, &self.target, req, status);
+        answer
+    }
+
+    /// Records that the walk obtained a session of `kind` (an `x-cartwright` session kind
+    /// or a security scheme's name), so the report does not list it as never obtained.
+    pub(crate) fn session_obtained(&self, kind: &str) {
+        self.tally.session(kind);
+    }
+
+    /// Records that the check `check` found nothing to probe on the spec, and why: the
+    /// report lists it, so a check that passed by having nothing to do is not mistaken for
+    /// one that held.
+    pub(crate) fn nothing_to_probe(&self, check: &str, why: impl Into<String>) {
+        self.tally.nothing(check, why.into());
+    }
+
+    /// Requests sent so far that routed to `op`, and how many got a 2xx answer.
+    pub(crate) fn sent(&self, op: &Operation) -> (u32, u32) {
+        self.tally.sent(self.api, op)
+    }
+
+    /// What the requests so far reached, for the operations `ops`.
+    pub(crate) fn coverage(&self, ops: &[&Operation]) -> cartwright_outcome::Coverage {
+        self.tally.coverage(self.api, ops, &self.creds)
     }
 
     /// Sends `req` as a report step judged by `judge`; `max_response_time` is added when
@@ -89,7 +165,7 @@ impl<'a> Probe<'a> {
                 step.response_body = Some(a.text().chars().take(2000).collect());
                 step.checks = judge(&a);
                 if let Some(limit) = self.opts.max_response_time_ms
-                    && self.on("max_response_time")
+                    && self.on(crate::checks::Check::MaxResponseTime)
                 {
                     let took = a.took.as_millis();
                     step.checks.push(if took > u128::from(limit) {
@@ -106,7 +182,7 @@ impl<'a> Probe<'a> {
             }
             Err(e) => {
                 step.status = Status::Errored;
-                step.reason = Some(format!("target unreachable: {e}"));
+                step.reason = Some(e.to_string());
                 None
             }
         };
@@ -133,11 +209,19 @@ impl<'a> Probe<'a> {
         (step, answer)
     }
 
-    /// Keeps a failure scenario (for `--write-failures`).
-    pub(crate) fn keep(&self, scenario: Scenario) {
+    /// Keeps a failure scenario (for `--write-failures`), with every value given by
+    /// `--auth`, `-H` or `--secret` replaced by the variable that stands for it.
+    pub(crate) fn keep(&self, mut scenario: Scenario) {
+        replay::mask(&mut scenario, &self.headers, &self.secrets);
         if let Ok(mut all) = self.replays.lock() {
             all.push(scenario);
         }
+    }
+
+    /// The checks that found nothing to probe, and why, for the report.
+    #[cfg(test)]
+    pub(crate) fn unprobed(&self) -> Vec<(String, String)> {
+        self.tally.unprobed()
     }
 
     /// The failure scenarios kept so far.

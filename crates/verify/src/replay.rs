@@ -166,3 +166,65 @@ fn escape_value(v: Value) -> Value {
         other => other,
     }
 }
+
+/// Replaces every secret value in the scenario's requests by the variable that stands for
+/// it, adds `headers` (sent on every request by `-H`) to each request, and says in the
+/// description which variables `cartwright run` must be given. `secrets` is
+/// `(variable, value)`, longest value first.
+pub fn mask(scenario: &mut Scenario, headers: &[(String, String)], secrets: &[(String, String)]) {
+    let mut used: Vec<&str> = Vec::new();
+    let mut sub = |text: &mut String| {
+        for (var, value) in secrets {
+            if text.contains(value.as_str()) {
+                *text = text.replace(value.as_str(), &format!("{{{{ {var} }}}}"));
+                if !used.contains(&var.as_str()) {
+                    used.push(var);
+                }
+            }
+        }
+    };
+    for step in &mut scenario.steps {
+        let Action::Request(r) = &mut step.action else {
+            continue;
+        };
+        for (k, v) in headers {
+            r.headers.retain(|n, _| !n.eq_ignore_ascii_case(k));
+            r.headers.insert(k.clone(), v.clone());
+        }
+        sub(&mut r.path);
+        r.headers.values_mut().for_each(&mut sub);
+        for v in r.query.values_mut() {
+            strings(v, &mut sub);
+        }
+        if let Some(j) = &mut r.json {
+            strings(j, &mut sub);
+        }
+        if let Some(b) = &mut r.body {
+            sub(b);
+        }
+        if let Some(form) = &mut r.form {
+            form.values_mut().for_each(&mut sub);
+        }
+    }
+    if !used.is_empty() {
+        let set: Vec<String> = used.iter().map(|v| format!("--secret {v}=…")).collect();
+        let note = format!(
+            " It needs the credentials it was found with: `cartwright run … {}`.",
+            set.join(" ")
+        );
+        scenario
+            .description
+            .get_or_insert_with(String::new)
+            .push_str(&note);
+    }
+}
+
+/// Applies `f` to every string in a JSON value.
+fn strings(v: &mut Value, f: &mut impl FnMut(&mut String)) {
+    match v {
+        Value::String(s) => f(s),
+        Value::Array(items) => items.iter_mut().for_each(|i| strings(i, f)),
+        Value::Object(m) => m.values_mut().for_each(|i| strings(i, f)),
+        _ => {}
+    }
+}

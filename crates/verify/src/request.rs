@@ -8,7 +8,7 @@
 use cartwright_data::{Direction, Generator, Mode};
 use cartwright_model::{Api, Operation, ParamLocation, ParamStyle, Parameter, Schema};
 
-use crate::auth::{Credentials, Placed};
+use crate::credentials::{Credentials, Placed};
 use cartwright_http::{Body, Request};
 
 /// The wire request of `cartwright_http`, under the name the verifier's phases use.

@@ -9,8 +9,8 @@ use cartwright_model::{Operation, ParamLocation};
 use serde_json::Value;
 
 use crate::request::{Req, Values};
-use crate::security::documented;
-use crate::security::flow::Flow;
+use crate::sessions::documented;
+use crate::sessions::flow::Flow;
 use crate::walk::found::{self, Found};
 use crate::walk::{Walk, fill, session};
 

@@ -16,12 +16,14 @@ use cartwright_scenario::ast::{self, Asserts, Capture, CaptureFull};
 use serde_json::{Value, json};
 
 use crate::request::Values;
-use crate::security::flow;
+use crate::sessions::flow;
 use crate::walk::Walk;
 use crate::walk::found::{Found, fold};
 
-const AVAILABLE: &str = "ensure_resource_availability";
-const FREED: &str = "use_after_free";
+use crate::checks::Check as Name;
+
+const AVAILABLE: &str = Name::EnsureResourceAvailability.as_str();
+const FREED: &str = Name::UseAfterFree.as_str();
 
 /// Runs the resource checks that a successful answer `a` to `op` (sent with `values`) calls
 /// for.
@@ -36,10 +38,12 @@ pub(super) async fn after(walk: &mut Walk<'_, '_>, op: &Operation, values: &Valu
         return;
     };
     match role.action {
-        Action::Create if walk.flow.probe.on(AVAILABLE) => {
+        Action::Create if walk.flow.probe.on(Name::EnsureResourceAvailability) => {
             available(walk, op, role, values, a).await
         }
-        Action::Delete if walk.flow.probe.on(FREED) => freed(walk, op, role, values).await,
+        Action::Delete if walk.flow.probe.on(Name::UseAfterFree) => {
+            freed(walk, op, role, values).await
+        }
         _ => {}
     }
 }

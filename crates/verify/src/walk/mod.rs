@@ -32,7 +32,7 @@ use serde_json::Value;
 
 use crate::probe::{Probe, ms};
 use crate::request::Req;
-use crate::security::flow::{self, Flow};
+use crate::sessions::flow::{self, Flow};
 use found::Found;
 use session::Held;
 
@@ -140,7 +140,7 @@ fn class_of(op: &Operation) -> u8 {
         .iter()
         .any(|w| found::fold(&op.path).contains(w) || found::fold(&op.id).contains(w));
     let ends = named
-        || crate::security::session::actions(op)
+        || crate::sessions::session::actions(op)
             .any(|a| matches!(a, Action::End | Action::Revoke { .. }));
     if ends {
         2
@@ -197,7 +197,7 @@ impl Walk<'_, '_> {
     fn sessions(&self, op: &Operation) -> Vec<String> {
         self.held
             .iter()
-            .filter(|h| crate::security::session::uses(op, &h.kind))
+            .filter(|h| crate::sessions::session::uses(op, &h.kind))
             .map(|h| h.kind.name.clone())
             .collect()
     }

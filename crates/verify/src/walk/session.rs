@@ -1,7 +1,7 @@
 //! The walk's sessions: a token of every kind the API has, obtained first by the security
-//! checks' means ([`crate::security::obtain`]: the issuing operation with fresh addresses, a
+//! checks' means ([`crate::sessions::obtain`]: the issuing operation with fresh addresses, a
 //! one-time code from the mock's outbox, a renewing kind's first read), and carried into
-//! every operation that works on that kind where the kind says ([`crate::security::carry`]:
+//! every operation that works on that kind where the kind says ([`crate::sessions::carry`]:
 //! its security scheme, declared carrier parameters, else its first carrier). A renewing
 //! session's new token is followed; a one-time code an operation checks is read from the
 //! outbox for the address the session was obtained for.
@@ -12,10 +12,10 @@ use serde_json::Value;
 
 use crate::probe::Probe;
 use crate::request::{Req, Values};
-use crate::security::carry;
-use crate::security::flow::Flow;
-use crate::security::obtain;
-use crate::security::session::{self, Kind};
+use crate::sessions::carry;
+use crate::sessions::flow::Flow;
+use crate::sessions::obtain;
+use crate::sessions::session::{self, Kind};
 
 /// A session the walk holds: its kind and the marker that stands for its token.
 pub(crate) struct Held<'a> {
@@ -48,6 +48,7 @@ pub(crate) async fn open<'a>(flow: &mut Flow<'_, 'a>) -> Vec<Held<'a>> {
             step.name = format!("stateful {}", step.name);
         }
         if let Some(s) = got {
+            probe.session_obtained(&kind.name);
             held.push(Held {
                 kind,
                 marker: s.marker,
@@ -98,9 +99,9 @@ impl crate::walk::Walk<'_, '_> {
         op: &Operation,
         values: &mut crate::request::Values,
     ) -> bool {
-        use crate::security::{json, otp, session};
+        use crate::sessions::{json, otp, session};
         let Some(code_path) = session::actions(op).find_map(|a| match a {
-            Action::OtpVerify { code, .. } => crate::security::obtain::body_path(code.source()),
+            Action::OtpVerify { code, .. } => crate::sessions::obtain::body_path(code.source()),
             _ => None,
         }) else {
             return false;
@@ -139,7 +140,7 @@ impl crate::walk::Walk<'_, '_> {
     /// Follows a renewing session (Centra): an answer that carries another token than the
     /// one sent hands the session on to it, and later steps carry the new one.
     pub(super) fn renew(&mut self, req: &Req, a: &Answer) {
-        use crate::security::session;
+        use crate::sessions::session;
         let api = self.flow.probe.api;
         let Some(op) = api.operations.iter().find(|o| {
             o.method == req.method && req.url.contains(o.path.split('{').next().unwrap_or(""))

@@ -11,7 +11,7 @@ use cartwright_scenario::ast::Scenario;
 use serde_json::Value;
 
 use crate::request::Req;
-use crate::security::flow;
+use crate::sessions::flow;
 use crate::walk::{Walk, class_of, lifecycle, sent_body};
 use crate::{checks, replay};
 
@@ -49,14 +49,14 @@ impl Walk<'_, '_> {
         let (mut req, mut values) = self.request(op, &[]);
         let code = self.otp(op, &mut values).await;
         if fresh && let Some(body) = &mut values.body {
-            let address = crate::security::fresh::email();
+            let address = crate::sessions::fresh::email();
             let var = format!("email_{}", self.flow.steps.len());
             let marker = self.flow.var_slot(&var, &address);
             self.flow.vars.insert(
                 var,
-                Value::String(crate::security::fresh::EMAIL_TEMPLATE.into()),
+                Value::String(crate::sessions::fresh::EMAIL_TEMPLATE.into()),
             );
-            crate::security::obtain::freshen(body, &marker);
+            crate::sessions::obtain::freshen(body, &marker);
         }
         if fresh || code {
             req = crate::walk::session::request(self.flow.probe, op, &self.held, values.clone());
@@ -107,7 +107,7 @@ impl Walk<'_, '_> {
     async fn minimal(&mut self, op: &Operation) -> Option<u16> {
         let probe = self.flow.probe;
         let bare = crate::request::minimal_body(probe.api, op, probe.opts.seed)?;
-        let documented = crate::security::documented::values(probe, op).body;
+        let documented = crate::sessions::documented::values(probe, op).body;
         // The optional ids an answer can fill stay (a cart's `region_id`); a server that
         // refuses those gets the bare body next.
         let mut with_ids = bare.clone();
@@ -141,10 +141,10 @@ impl Walk<'_, '_> {
 
     /// Whether the body `op` sends names an e-mail address.
     fn has_email(&self, op: &Operation) -> bool {
-        let values = crate::security::documented::values(self.flow.probe, op);
+        let values = crate::sessions::documented::values(self.flow.probe, op);
         values
             .body
-            .is_some_and(|mut b| crate::security::obtain::freshen(&mut b, "x"))
+            .is_some_and(|mut b| crate::sessions::obtain::freshen(&mut b, "x"))
     }
 
     /// Moves `op`'s sessions along again: each reached change of them without a path
@@ -165,10 +165,10 @@ impl Walk<'_, '_> {
             .filter(|m| {
                 m.id != op.id
                     && matches!(m.method, Method::Post | Method::Put | Method::Patch)
-                    && crate::security::session::path_params(m) == 0
+                    && crate::sessions::session::path_params(m) == 0
                     && class_of(m) == 0
                     && self.reached(m)
-                    && !crate::security::session::actions(m)
+                    && !crate::sessions::session::actions(m)
                         .any(|a| matches!(a, Action::Issue { .. }))
                     && self.sessions(m).iter().any(|s| sessions.contains(s))
             })

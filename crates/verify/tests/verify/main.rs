@@ -9,12 +9,19 @@ use cartwright_diag::Sources;
 use cartwright_mock::{Config, Mock};
 use cartwright_outcome::Status;
 use cartwright_spec::LoadOptions;
+use cartwright_verify::checks::Check;
 use cartwright_verify::{Options, verify};
 use http_body_util::{BodyExt, Full};
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 
+mod coverage;
+mod decoding;
+mod isolation;
 mod security;
+mod serve;
+mod together;
+mod unsupported;
 mod walk;
 
 const SPECS: &[&str] = &[
@@ -121,6 +128,15 @@ async fn server(broken: bool) -> String {
                 let svc = service_fn(
                     move |req: http::Request<hyper::body::Incoming>| async move {
                         let path = req.uri().path().to_owned();
+                        let declared = if path == "/order" { "POST" } else { "GET" };
+                        if req.method().as_str() != declared {
+                            let res = http::Response::builder()
+                                .status(405)
+                                .header("allow", declared)
+                                .body(Full::new(Bytes::new()))
+                                .expect("response");
+                            return Ok::<_, Infallible>(res);
+                        }
                         let query = req.uri().query().unwrap_or("").to_owned();
                         let json_body = req
                             .headers()
@@ -263,7 +279,7 @@ async fn checks_can_be_chosen_and_an_unreachable_target_is_a_runtime_error() {
         &api,
         &Options {
             target: server(true).await,
-            checks: Some(vec!["content_type_conformance".into()]),
+            checks: Some(vec![Check::ContentTypeConformance]),
             ..Options::default()
         },
     )

@@ -36,8 +36,8 @@ async fn against_the_mock_the_checks_reach_what_they_check_and_pass() {
             verified.failures
         );
         for check in CHECKS {
-            seen.entry(check).or_default().extend(
-                ran(&verified.run, check)
+            seen.entry(check.as_str()).or_default().extend(
+                ran(&verified.run, check.as_str())
                     .into_iter()
                     .map(|(s, st)| (format!("{name}: {s}"), st)),
             );

@@ -42,7 +42,7 @@ struct Asked {
 type Answered = (u16, Option<Value>, Vec<(&'static str, String)>);
 
 /// Serves the fixture: the broken twin has one bug per check, the faithful one none.
-pub(super) async fn server(broken: bool) -> String {
+pub(crate) async fn server(broken: bool) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");

@@ -137,7 +137,7 @@ paths:
 "##;
 
 /// The shop's API.
-pub(super) fn shop() -> cartwright_model::Api {
+pub(crate) fn shop() -> cartwright_model::Api {
     cartwright_spec::load_str(
         "shop.yaml",
         SHOP,

@@ -13,11 +13,11 @@ use serde_json::Value;
 
 use super::CHECK;
 use crate::request::Req;
-use crate::security::carry;
-use crate::security::documented;
-use crate::security::flow::{self, Flow};
-use crate::security::json::{self, Path};
-use crate::security::session::{self, Kind};
+use crate::sessions::carry;
+use crate::sessions::documented;
+use crate::sessions::flow::{self, Flow};
+use crate::sessions::json::{self, Path};
+use crate::sessions::session::{self, Kind};
 
 /// Session a's change: the request, its answer, and a's state before it.
 pub(super) struct Change<'x> {
@@ -36,12 +36,12 @@ pub(super) struct Change<'x> {
 pub(super) async fn run(
     flow: &mut Flow<'_, '_>,
     kind: &Kind<'_>,
-    change: Change<'_>,
+    change: &Change<'_>,
     a: &str,
     b: &str,
 ) {
     let probe = flow.probe;
-    let Some((op, i, path, id)) = reader(flow, kind, &change) else {
+    let Some((op, i, path, id)) = target(flow, kind, change, Method::Get) else {
         return;
     };
     let marker = flow.var_slot("own_id", &id);
@@ -81,13 +81,14 @@ pub(super) async fn run(
     });
 }
 
-/// The `GET` with one id-like path parameter on the session, the index of that parameter,
-/// and the new id for it: where the change's answer has it, and its text. An id the request
-/// carried, or that a's state held before, was not created by the change.
-fn reader<'a>(
+/// The operation of `method` with one id-like path parameter on the session, the index of
+/// that parameter, and the new id for it: where the change's answer has it, and its text.
+/// An id the request carried, or that a's state held before, was not created by the change.
+pub(super) fn target<'a>(
     flow: &Flow<'_, 'a>,
     kind: &Kind<'_>,
     change: &Change<'_>,
+    method: Method,
 ) -> Option<(&'a Operation, usize, Path, String)> {
     let r = change.request;
     let body = r.body.as_ref().map(|b| String::from_utf8_lossy(&b.bytes));
@@ -112,7 +113,7 @@ fn reader<'a>(
             return None;
         };
         let lower = p.name.to_ascii_lowercase();
-        if op.method != Method::Get
+        if op.method != method
             || !session::uses(op, kind)
             || !(lower.ends_with("id") || lower == "number")
         {

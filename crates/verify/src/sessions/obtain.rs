@@ -15,13 +15,13 @@ use cartwright_model::{Method, Operation};
 use serde_json::Value;
 
 use crate::request::{self, Req, Values};
-use crate::security::carry;
-use crate::security::documented;
-use crate::security::flow::{self, Flow};
-use crate::security::fresh;
-use crate::security::json::{self, Path};
-use crate::security::otp;
-use crate::security::session::{self, Kind};
+use crate::sessions::carry;
+use crate::sessions::documented;
+use crate::sessions::flow::{self, Flow};
+use crate::sessions::fresh;
+use crate::sessions::json::{self, Path};
+use crate::sessions::otp;
+use crate::sessions::session::{self, Kind};
 
 /// A token obtained for a check.
 #[derive(Debug, Clone)]

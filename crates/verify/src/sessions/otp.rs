@@ -7,10 +7,10 @@ use cartwright_model::{Action, Operation};
 use serde_json::Value;
 
 use crate::request::{self, Req};
-use crate::security::flow::{self, Flow};
-use crate::security::json::{self, Path};
-use crate::security::obtain::{body_path, issuing_request};
-use crate::security::session;
+use crate::sessions::flow::{self, Flow};
+use crate::sessions::json::{self, Path};
+use crate::sessions::obtain::{body_path, issuing_request};
+use crate::sessions::session;
 
 /// Where the binding's `otp_verify` reads the recipient and the code from the body.
 pub(crate) fn paths(op: &Operation) -> Option<(Path, Path)> {

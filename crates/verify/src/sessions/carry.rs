@@ -5,11 +5,11 @@
 use cartwright_model::{Carrier, Operation, ParamLocation};
 use serde_json::Value;
 
-use crate::auth::Credentials;
+use crate::credentials::Credentials;
 use crate::probe::Probe;
 use crate::request::{self, Req, Values};
-use crate::security::documented;
-use crate::security::session::Kind;
+use crate::sessions::documented;
+use crate::sessions::session::Kind;
 
 /// The documented request for `op` carrying `token` (a marker, usually) as `kind` says:
 /// through its security scheme, declared parameters that are its carriers, and otherwise

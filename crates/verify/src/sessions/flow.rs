@@ -224,14 +224,14 @@ impl<'p, 'a> Flow<'p, 'a> {
     }
 
     /// Keeps the scenario as a failure replay when a report step failed.
-    pub(crate) fn keep_if_failed(&self, name: &str, check: &str) {
+    pub(crate) fn keep_if_failed(&self, name: &str, check: crate::checks::Check) {
         if !self.failed() {
             return;
         }
         self.probe.keep(Scenario {
             name: name.to_owned(),
             description: Some(format!("Found by cartwright verify: {check}.")),
-            tags: vec![check.to_owned()],
+            tags: vec![check.into()],
             vars: self.vars.clone(),
             steps: self.steps.clone(),
         });

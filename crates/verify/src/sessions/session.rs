@@ -16,7 +16,7 @@ use cartwright_model::{
 use cartwright_scenario::ast::CaptureFull;
 use serde_json::Value;
 
-use crate::security::json::{self, Path};
+use crate::sessions::json::{self, Path};
 
 /// A kind of session token.
 #[derive(Debug, Clone)]

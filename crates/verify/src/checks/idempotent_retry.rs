@@ -12,17 +12,18 @@ use cartwright_outcome::{Check, Step};
 use cartwright_scenario::ast::{Capture, Matcher};
 use serde_json::Value;
 
+use crate::checks::Check as Name;
 use crate::probe::Probe;
 use crate::request::{self, Values};
-use crate::security::carry;
-use crate::security::documented;
-use crate::security::flow::{self, Flow};
-use crate::security::fresh;
-use crate::security::json::{self, Path};
-use crate::security::obtain::{body_path, obtain};
-use crate::security::session::{self, Kind};
+use crate::sessions::carry;
+use crate::sessions::documented;
+use crate::sessions::flow::{self, Flow};
+use crate::sessions::fresh;
+use crate::sessions::json::{self, Path};
+use crate::sessions::obtain::{body_path, obtain};
+use crate::sessions::session::{self, Kind};
 
-const CHECK: &str = "idempotent_retry";
+const CHECK: Name = Name::IdempotentRetry;
 
 /// Where an operation takes its client reference.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +32,12 @@ enum Key {
     Header(usize),
     /// A body property.
     Body(Path),
+}
+
+/// Why the API has nothing for the check to probe, if it has not.
+pub(crate) fn nothing(api: &Api) -> Option<&'static str> {
+    (!api.operations.iter().any(|op| !keys(api, op).is_empty()))
+        .then_some("no operation takes a client reference or idempotency key")
 }
 
 fn keys(api: &Api, op: &Operation) -> Vec<Key> {

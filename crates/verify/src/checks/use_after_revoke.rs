@@ -15,16 +15,17 @@ use cartwright_outcome::{Check, Step};
 use cartwright_scenario::ast::{Matcher, Ops};
 use serde_json::Value;
 
+use crate::checks::Check as Name;
 use crate::probe::Probe;
 use crate::request;
-use crate::security::carry;
-use crate::security::documented;
-use crate::security::flow::{self, Flow};
-use crate::security::json::{self, Path};
-use crate::security::obtain::{body_path, obtain};
-use crate::security::session::{self, Kind, Source};
+use crate::sessions::carry;
+use crate::sessions::documented;
+use crate::sessions::flow::{self, Flow};
+use crate::sessions::json::{self, Path};
+use crate::sessions::obtain::{body_path, obtain};
+use crate::sessions::session::{self, Kind, Source};
 
-const CHECK: &str = "use_after_revoke";
+const CHECK: Name = Name::UseAfterRevoke;
 
 /// Where a revoking operation takes the token from.
 #[derive(Debug, Clone)]
@@ -42,6 +43,13 @@ struct Revoker<'a> {
     op: &'a Operation,
     at: At,
     kinds: Vec<usize>,
+}
+
+/// Why the API has nothing for the check to probe, if it has not.
+pub(crate) fn nothing(api: &Api, kinds: &[Kind<'_>]) -> Option<&'static str> {
+    revokers(api, kinds)
+        .is_empty()
+        .then_some("no operation revokes a token or ends a session")
 }
 
 fn revokers<'a>(api: &'a Api, kinds: &[Kind<'_>]) -> Vec<Revoker<'a>> {

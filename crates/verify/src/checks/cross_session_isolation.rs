@@ -2,32 +2,36 @@
 //! A and B of one kind are obtained (two people, where a login names one); B reads; A makes
 //! a change and reads it; B reads again. Values that A's change brought into A's answer
 //! (an item count, a line, a total) must not appear in B's, where B's first read did not
-//! have them. And when the change created something with an id that a `GET` takes as its
-//! path parameter, B must not be able to read it.
+//! have them. When the change created something with an id that a `GET` takes as its path
+//! parameter, B must not be able to read it ([`by_id`]); where a `DELETE` takes that id, B
+//! must not be able to delete it from A's state ([`delete`]). And a token nobody was given
+//! must not open A's state ([`unknown`]): Centra documents that an unknown or expired token
+//! gets a new session, Vendo that an order token opens its own order only.
 //!
 //! The change is a `POST`, `PUT` or `PATCH` on the session whose binding appends to or sets
 //! its state (by convention, one requiring the kind's scheme whose path extends the read's);
 //! the read is a `GET` on the same session without path parameters, the one whose path the
-//! change's extends first (`/cart` for `/cart/items`). Once per API, in the change's case.
+//! change's extends first (`/cart` for `/cart/items`). Every such change is probed, each in
+//! its own case.
 
-use std::collections::HashSet;
-
-use cartwright_http::Answer;
 use cartwright_model::{Action, Api, Method, Operation};
-use cartwright_outcome::{Check, Step};
-use cartwright_scenario::ast::{Capture, Matcher, Ops};
-use serde_json::Value;
+use cartwright_outcome::Step;
 
+use crate::checks::Check as Name;
 use crate::probe::Probe;
-use crate::security::carry;
-use crate::security::flow::{self, Flow};
-use crate::security::json::{self, Path};
-use crate::security::obtain::obtain;
-use crate::security::session::{self, Kind};
+use crate::sessions::carry;
+use crate::sessions::flow::{self, Flow};
+use crate::sessions::obtain::obtain;
+use crate::sessions::session::{self, Kind};
 
 mod by_id;
+mod delete;
+mod leaks;
+mod unknown;
 
-const CHECK: &str = "cross_session_isolation";
+use leaks::{judge, leaks};
+
+const CHECK: Name = Name::CrossSessionIsolation;
 
 struct Plan<'a> {
     kind: usize,
@@ -35,7 +39,17 @@ struct Plan<'a> {
     read: &'a Operation,
 }
 
-fn plan<'a>(api: &'a Api, kinds: &[Kind<'_>]) -> Option<Plan<'a>> {
+/// Why the API has nothing for the check to probe, if it has not.
+pub(crate) fn nothing(api: &Api, kinds: &[Kind<'_>]) -> Option<&'static str> {
+    plans(api, kinds)
+        .is_empty()
+        .then_some("no change on a session has a read that shows it")
+}
+
+/// Every change on a session with the read that shows it, one plan per change (the first
+/// kind that has it).
+fn plans<'a>(api: &'a Api, kinds: &[Kind<'_>]) -> Vec<Plan<'a>> {
+    let mut out: Vec<Plan<'a>> = Vec::new();
     for (i, kind) in kinds.iter().enumerate() {
         let issuer = |op: &Operation| kind.issuers.iter().any(|x| x.id == op.id);
         let reads: Vec<&Operation> = api
@@ -86,8 +100,10 @@ fn plan<'a>(api: &'a Api, kinds: &[Kind<'_>]) -> Option<Plan<'a>> {
                 .iter()
                 .find(|r| under(w, r))
                 .or_else(|| reads.first().filter(|_| w.behaviour.is_some()));
-            if let Some(read) = read {
-                return Some(Plan {
+            if let Some(read) = read
+                && !out.iter().any(|p| p.write.id == w.id)
+            {
+                out.push(Plan {
                     kind: i,
                     write: w,
                     read,
@@ -95,12 +111,15 @@ fn plan<'a>(api: &'a Api, kinds: &[Kind<'_>]) -> Option<Plan<'a>> {
             }
         }
     }
-    None
+    out
 }
 
-/// The `cross_session_isolation` steps, in the case of the planned change.
+/// The `cross_session_isolation` steps, in the case of each planned change.
 pub(crate) async fn run(probe: &Probe<'_>, op: &Operation, kinds: &[Kind<'_>]) -> Vec<Step> {
-    let Some(plan) = plan(probe.api, kinds).filter(|p| p.write.id == op.id) else {
+    let Some(plan) = plans(probe.api, kinds)
+        .into_iter()
+        .find(|p| p.write.id == op.id)
+    else {
         return Vec::new();
     };
     let Some(kind) = kinds.get(plan.kind).filter(|_| probe.on(CHECK)) else {
@@ -166,96 +185,28 @@ pub(crate) async fn run(probe: &Probe<'_>, op: &Operation, kinds: &[Kind<'_>]) -
         })
         .await;
     let leaked = b1.map(|x| leaks(&a0, &a1, &b0, &x)).unwrap_or_default();
-    for (n, (path, _)) in leaked.iter().take(5).enumerate() {
-        let var = format!("leak_{n}");
-        let jp = json::jsonpath(path);
-        if let Some(s) = flow.steps.get_mut(at_a1) {
-            s.capture.insert(var.clone(), Capture::Path(jp.clone()));
-        }
-        flow.assert(|x| {
-            x.body.insert(
-                jp,
-                Matcher::Ops(Box::new(Ops {
-                    ne: Some(Value::String(format!("{{{{ {var} }}}}"))),
-                    ..Ops::default()
-                })),
-            );
-        });
-    }
+    leaks::assert_absent(&mut flow, at_a1, "leak_b", &leaked);
+    let states = unknown::States {
+        before: &a0,
+        after: &a1,
+        other: &b0,
+        at: at_a1,
+    };
+    unknown::run(&mut flow, kind, r, &states).await;
     let change = by_id::Change {
         request: &change,
         answer: &made,
         before: &a0,
         step: at_write,
     };
-    by_id::run(&mut flow, kind, change, &a.marker, &b.marker).await;
+    by_id::run(&mut flow, kind, &change, &a.marker, &b.marker).await;
+    let sessions = delete::Sessions {
+        a: &a.marker,
+        b: &b.marker,
+        read: r,
+        at: at_a1,
+    };
+    delete::run(&mut flow, kind, &change, &states, &sessions).await;
     flow.keep_if_failed(&name, CHECK);
     flow.report
-}
-
-/// Values A's change brought into A's answer that B's answer now holds at the same place
-/// while B's first read did not.
-fn leaks(a0: &Answer, a1: &Answer, b0: &Answer, b1: &Answer) -> Vec<(Path, Value)> {
-    if !flow::ok(b1.status) {
-        return Vec::new();
-    }
-    let set = |a: &Answer| -> HashSet<(Path, String)> {
-        a.json
-            .as_ref()
-            .map(json::leaves)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|(p, v)| !private(p, v))
-            .map(|(p, v)| (p, v.to_string()))
-            .collect()
-    };
-    let (before, b_before, b_after) = (set(a0), set(b0), set(b1));
-    let mut out: Vec<(Path, Value)> = a1
-        .json
-        .as_ref()
-        .map(json::leaves)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|(p, v)| {
-            let key = (p.clone(), v.to_string());
-            !private(p, v)
-                && !before.contains(&key)
-                && b_after.contains(&key)
-                && !b_before.contains(&key)
-        })
-        .collect();
-    out.sort_by(|x, y| x.0.cmp(&y.0));
-    out
-}
-
-/// A session's own token, and times, which differ between any two answers.
-fn private(path: &Path, v: &Value) -> bool {
-    let timeish = |k: &str| {
-        let l = k.to_ascii_lowercase();
-        l.ends_with("_at") || k.ends_with("At") || l.contains("time") || l.contains("date")
-    };
-    let stamp = v.as_str().is_some_and(|s| {
-        let b = s.as_bytes();
-        b.len() >= 19 && b.get(4) == Some(&b'-') && b.get(10) == Some(&b'T')
-    });
-    stamp || path.iter().any(|k| json::tokenish(k) || timeish(k))
-}
-
-fn judge(leaked: &[(Path, Value)]) -> Vec<Check> {
-    if leaked.is_empty() {
-        return vec![Check::pass(CHECK)];
-    }
-    let detail: Vec<String> = leaked
-        .iter()
-        .take(10)
-        .map(|(p, v)| format!("{} = {v}", json::jsonpath(p)))
-        .collect();
-    vec![
-        Check::fail(
-            CHECK,
-            "session b's own state, without session a's change",
-            format!("{} value(s) of session a's change", leaked.len()),
-        )
-        .with_detail(detail.join("\n")),
-    ]
 }

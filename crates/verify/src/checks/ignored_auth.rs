@@ -5,35 +5,47 @@
 //! prove nothing.
 
 use cartwright_http::Answer;
-use cartwright_model::{Operation, SchemeKind};
+use cartwright_model::{Api, Operation, SchemeKind};
 use cartwright_outcome::{Check, Step};
 use cartwright_scenario::ast::{Matcher, Ops};
 use serde_json::Value;
 
-use crate::auth::Placed;
+use crate::checks::Check as Name;
+use crate::credentials::Placed;
 use crate::probe::Probe;
 use crate::request::{self, Req};
-use crate::security::carry;
-use crate::security::flow::{self, Flow};
-use crate::security::obtain::obtain;
-use crate::security::session::{self, Kind};
+use crate::sessions::carry;
+use crate::sessions::flow::{self, Flow};
+use crate::sessions::obtain::obtain;
+use crate::sessions::session::{self, Kind};
 
-const CHECK: &str = "ignored_auth";
+const CHECK: Name = Name::IgnoredAuth;
+
+/// Whether `op` requires credentials that a request can leave out: mutual TLS cannot be
+/// left out of a request, so such an operation cannot be probed.
+fn probed(api: &Api, op: &Operation) -> bool {
+    let placeable = |name: &str| {
+        api.security_scheme(name)
+            .is_some_and(|s| s.kind != SchemeKind::Unchecked)
+    };
+    op.security
+        .first()
+        .is_some_and(|first| first.schemes.iter().all(|(n, _)| placeable(n)))
+        && !session::optional(op)
+}
+
+/// Why the API has nothing for the check to probe, if it has not.
+pub(crate) fn nothing(api: &Api) -> Option<&'static str> {
+    (!api.operations.iter().any(|op| probed(api, op)))
+        .then_some("no operation requires credentials a request can leave out")
+}
 
 /// The `ignored_auth` steps for `op`.
 pub(crate) async fn run(probe: &Probe<'_>, op: &Operation, kinds: &[Kind<'_>]) -> Vec<Step> {
     let Some(first) = op.security.first() else {
         return Vec::new();
     };
-    let placeable = |name: &str| {
-        probe
-            .api
-            .security_scheme(name)
-            .is_some_and(|s| s.kind != SchemeKind::Unchecked)
-    };
-    // Mutual TLS cannot be left out of a request, so such an operation cannot be probed.
-    if !probe.on(CHECK) || session::optional(op) || !first.schemes.iter().all(|(n, _)| placeable(n))
-    {
+    if !probe.on(CHECK) || !probed(probe.api, op) {
         return Vec::new();
     }
     let sig = op.signature();

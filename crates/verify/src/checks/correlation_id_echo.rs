@@ -9,18 +9,31 @@ use cartwright_scenario::ast::{self, Asserts, Matcher, Scenario};
 use indexmap::IndexMap;
 use serde_json::Value;
 
+use crate::checks::Check as Name;
 use crate::probe::Probe;
 use crate::replay;
 
-const CHECK: &str = "correlation_id_echo";
+const CHECK: Name = Name::CorrelationIdEcho;
 
-/// The `correlation_id_echo` step for `op`.
-pub(crate) async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
-    let declared = op.responses.iter().flat_map(|r| &r.headers).find(|h| {
+/// Why the API has nothing for the check to probe, if it has not.
+pub(crate) fn nothing(api: &cartwright_model::Api) -> Option<&'static str> {
+    (!api.operations.iter().any(|op| declared(op).is_some()))
+        .then_some("no response declares a correlation or request-id header")
+}
+
+/// The correlation header a response of `op` declares: a name containing `correlation` or
+/// `request-id`.
+fn declared(op: &Operation) -> Option<String> {
+    let h = op.responses.iter().flat_map(|r| &r.headers).find(|h| {
         let n = h.name.to_ascii_lowercase();
         n.contains("correlation") || n.contains("request-id")
     });
-    let Some(header) = declared.map(|h| h.name.clone()) else {
+    h.map(|h| h.name.clone())
+}
+
+/// The `correlation_id_echo` step for `op`.
+pub(crate) async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
+    let Some(header) = declared(op) else {
         return Vec::new();
     };
     if !probe.on(CHECK) {
@@ -57,7 +70,7 @@ pub(crate) async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
         probe.keep(Scenario {
             name: name.clone(),
             description: Some(format!("Found by cartwright verify: {CHECK}.")),
-            tags: vec![CHECK.to_owned()],
+            tags: vec![CHECK.into()],
             vars: IndexMap::new(),
             steps: vec![ast::Step {
                 name: Some(name),
