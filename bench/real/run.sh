@@ -80,18 +80,8 @@ for p in "${STORE_PATHS[@]}"; do INCLUDE+=(--include "$p"); done
 OUT="$HERE/results/$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$OUT"
 
-# The publishable key goes on every request: `-H` when this cartwright has it, else `--auth header=`.
-if "$CW" verify --help | grep -q -- '--header'; then
-  CW_KEY=(-H "$KEY_HEADER")
-else
-  # `--auth header=` only reaches an API-key header scheme of that name, which this spec lacks:
-  # an overlay declares one on every /store operation (written beside the results).
-  say "this cartwright has no --header: falling back to --auth header=x-publishable-api-key:KEY"
-  say "with an overlay that declares that header as a security scheme of every /store operation"
-  "$ST_VENV/bin/python" "$HERE/key_overlay.py" "$SPEC" "$OUT/publishable-key.overlay.yaml"
-  CW_KEY=(--overlay "$OUT/publishable-key.overlay.yaml"
-    --auth "header=x-publishable-api-key:$MEDUSA_PUBLISHABLE_KEY")
-fi
+# The publishable key goes on every request, as the only thing either tool is given.
+CW_KEY=(-H "$KEY_HEADER")
 say "results in $OUT (seed $SEED, max-examples $MAX_EXAMPLES, ${#STORE_PATHS[@]} /store paths)"
 
 # Runs one tool under time and timeout, keeping the part of Medusa's log written meanwhile.
