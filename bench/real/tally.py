@@ -87,9 +87,9 @@ def from_cartwright(ops, report_file):
     requests, reached, failures = 0, set(), defaultdict(list)
     for case in run["cases"]:
         for step in case["steps"]:
-            counted = re.search(r"(\d+) request\(s\)", step["name"])
-            requests += int(counted.group(1)) if counted else int(step["response_status"] is not None)
-            head = re.match(r"([A-Z]+) (\S+)", step["name"]) or re.match(r"([A-Z]+) (\S+)", case["name"])
+            # The walk's steps name their operation after a word ("stateful GET /x").
+            head = re.search(r"\b(GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS|TRACE) (/\S*)", step["name"]) \
+                or re.match(r"([A-Z]+) (\S+)", case["name"])
             op = template(ops, *head.groups()) if head else None
             status = step["response_status"]
             if op and status and 200 <= status < 300:
@@ -105,6 +105,12 @@ def from_cartwright(ops, report_file):
                     )
         if case.get("error"):
             failures[("error", case["name"])].append({"why": first_line(case["error"])})
+    # The report's own coverage counts every request it sent, by operation.
+    coverage = run.get("coverage") or {}
+    if coverage.get("operations"):
+        requests = sum(sum(o["statuses"].values()) for o in coverage["operations"])
+        reached = {template(ops, *o["signature"].split(" ", 1))
+                   for o in coverage["operations"] if o["reached"]}
     return {"requests": requests, "reached": reached, "failures": failures}
 
 
