@@ -108,11 +108,7 @@ impl<'a> Probe<'a> {
     /// answer up to `--max-response-bytes` within `--request-timeout`, and counts its status
     /// against the operation it routes to.
     pub(crate) async fn send(&self, req: &Request) -> Result<Answer, cartwright_http::Error> {
-        let mut wire = req.clone();
-        for (k, v) in &self.headers {
-            wire.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(k));
-            wire.headers.push((k.clone(), v.clone()));
-        }
+        let wire = self.wire(req);
         let secs = self.opts.request_timeout_secs;
         let sent = cartwright_http::send_bounded(&self.client, &wire, self.opts.max_response_bytes);
         let answer = match tokio::time::timeout(std::time::Duration::from_secs(secs), sent).await {
@@ -122,6 +118,28 @@ impl<'a> Probe<'a> {
         let status = answer.as_ref().ok().map(|a| a.status);
         self.tally.count(self.api, &self.target, req, status);
         answer
+    }
+
+    /// The request as it goes on the wire: with the `-H` headers, each replacing one of
+    /// the same name.
+    fn wire(&self, req: &Request) -> Request {
+        let mut wire = req.clone();
+        for (k, v) in &self.headers {
+            wire.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(k));
+            wire.headers.push((k.clone(), v.clone()));
+        }
+        wire
+    }
+
+    /// The curl line of what goes on the wire, so a reader can send it again; every value
+    /// given by `--auth`, `-H` or `--secret` is shown as the variable that names it, as in
+    /// the written failures, since reports are shared where credentials must not be.
+    fn curl(&self, req: &Request) -> String {
+        let mut line = cartwright_http::curl(&self.wire(req));
+        for (var, value) in &self.secrets {
+            line = line.replace(value.as_str(), &format!("{{{{ {var} }}}}"));
+        }
+        line
     }
 
     /// Records that the walk obtained a session of `kind` (an `x-cartwright` session kind
@@ -158,7 +176,7 @@ impl<'a> Probe<'a> {
     ) -> (Step, Option<Answer>) {
         let began = Instant::now();
         let mut step = Step::new(name);
-        step.curl = Some(cartwright_http::curl(req));
+        step.curl = Some(self.curl(req));
         let answer = match self.send(req).await {
             Ok(a) => {
                 step.response_status = Some(a.status);

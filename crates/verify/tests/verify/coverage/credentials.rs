@@ -19,6 +19,20 @@ async fn a_header_given_with_h_or_auth_reaches_the_server() {
     };
     let run = verify(&api(), &with_h).await.run;
     assert!(coverage_of(&run, "me").reached, "-H did not arrive");
+    // The report's curl lines show the header as sent, its value as the variable naming it.
+    let curls: Vec<&str> = run
+        .cases
+        .iter()
+        .flat_map(|c| &c.steps)
+        .filter_map(|s| s.curl.as_deref())
+        .collect();
+    assert!(!curls.is_empty());
+    assert!(
+        curls
+            .iter()
+            .all(|c| c.contains("X-Shop-Key: {{ header_x_shop_key }}") && !c.contains("k1")),
+        "{curls:#?}"
+    );
     // The spec declares no scheme for `x-shop-key`: the header is sent all the same.
     let with_auth = Options {
         auth: vec!["header=x-shop-key:k1".into()],
