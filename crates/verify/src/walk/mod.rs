@@ -18,6 +18,7 @@ mod fill;
 mod found;
 mod lifecycle;
 pub(crate) mod links;
+mod login;
 mod session;
 mod step;
 
@@ -55,7 +56,11 @@ pub(crate) async fn run(probe: &Probe<'_>, ops: &[&Operation]) -> Option<Case> {
         used: Vec::new(),
     };
     let mut order: Vec<&Operation> = ops.to_vec();
-    order.sort_by_key(|op| rank(op));
+    // A login comes after the creations that used the session it replaces.
+    order.sort_by_key(|op| match walk.logins(op).is_empty() {
+        true => (rank(op), true),
+        false => (rank(op).max(2), false),
+    });
     let mut tries: HashMap<&str, (u32, usize)> = HashMap::new();
     for class in 0..3 {
         let mut force = false;

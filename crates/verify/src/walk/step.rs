@@ -22,6 +22,9 @@ impl Walk<'_, '_> {
     /// checkout's `next` until its answer stops changing).
     pub(super) async fn step(&mut self, op: &Operation) {
         let refused = |s: Option<u16>| s.is_some_and(|s| matches!(s, 400 | 409 | 422));
+        if self.login(op).await {
+            return;
+        }
         let status = self.attempt(op, false).await;
         if op.method == Method::Delete && status == Some(404) {
             self.remake(op).await;
@@ -195,7 +198,7 @@ impl Walk<'_, '_> {
 
     /// Sends `req` as a walk step judged by the response checks; a failure is kept as the
     /// scenario of the walk up to it.
-    async fn send(&mut self, op: &Operation, name: String, req: &Req) -> Option<Answer> {
+    pub(super) async fn send(&mut self, op: &Operation, name: String, req: &Req) -> Option<Answer> {
         let selected = self.flow.probe.opts.checks.clone();
         self.judged(name, req, |a| checks::run(op, a, selected.as_deref()))
             .await

@@ -4,6 +4,7 @@
 //! (`ensure_resource_availability`, `use_after_free`) find their bug while the faithful twin
 //! passes; a kept walk failure replays failing against the bug and passing once fixed.
 
+mod login;
 mod server;
 mod store;
 
@@ -326,4 +327,30 @@ async fn replay(
         .iter()
         .map(|c| (c.name.clone(), c.status(), report.clone()))
         .collect()
+}
+
+#[tokio::test]
+async fn the_walk_logs_in_with_the_registered_credentials_to_reach_the_account() {
+    let target = login::server().await;
+    let run = verify(&login::spec(), &options(target)).await.run;
+    let walk = walk(&run);
+    let report = cartwright_report::terminal(&run, false);
+    let me = steps(walk, "stateful GET /accounts/me");
+    assert!(
+        me.iter().any(|s| s.response_status == Some(200)),
+        "{report}"
+    );
+    let login = steps(walk, "stateful POST /auth/{provider}");
+    let first = login.first().expect("a login");
+    let curl = first.curl.as_deref().unwrap_or("");
+    // The registration's path value and credentials, not the free-form default.
+    assert!(curl.contains("/auth/emailpass'"), "{curl}");
+    assert!(curl.contains("\"password\":\"secret\""), "{curl}");
+    assert_eq!(first.response_status, Some(200), "{report}");
+    // The account was created with the registration's token, before the login.
+    let created = steps(walk, "stateful POST /accounts");
+    assert!(
+        created.iter().any(|s| s.response_status == Some(201)),
+        "{report}"
+    );
 }
