@@ -132,6 +132,15 @@ fn wanted(api: &cartwright_model::Api) -> Vec<String> {
     names
 }
 
+/// Whether `op` lists what suits a value the walk holds: a read whose required id-like
+/// query parameter the walk fills (`GET /shipping-options?cart_id=`).
+fn scoped(op: &Operation) -> bool {
+    op.method == Method::Get
+        && op.parameters.iter().any(|p| {
+            p.location == ParamLocation::Query && p.required && found::idlike(&found::fold(&p.name))
+        })
+}
+
 /// The JSON body a request sent, if any.
 fn sent_body(req: &Req) -> Option<Value> {
     let body = req.body.as_ref()?;
@@ -213,7 +222,11 @@ impl Walk<'_, '_> {
         let step = self.flow.steps.len().saturating_sub(1);
         let sessions = self.sessions(op);
         let wanted = wanted(self.flow.probe.api);
+        let scoped = scoped(op);
         let mut new = found::learn(op, a, step, &wanted);
+        for f in &mut new {
+            f.scoped = scoped;
+        }
         if let Some(body) = &sent {
             new.extend(found::sent(op, body, step, &wanted));
         }
@@ -244,6 +257,7 @@ impl Walk<'_, '_> {
                 link: Some((l.operation, l.param)),
                 sessions: sessions.clone(),
                 by: op.id.clone(),
+                scoped: false,
             });
         }
     }

@@ -5,6 +5,7 @@
 //! passes; a kept walk failure replays failing against the bug and passing once fixed.
 
 mod login;
+mod scoped;
 mod server;
 mod store;
 
@@ -353,4 +354,26 @@ async fn the_walk_logs_in_with_the_registered_credentials_to_reach_the_account()
         created.iter().any(|s| s.response_status == Some(201)),
         "{report}"
     );
+}
+
+#[tokio::test]
+async fn the_walk_asks_a_scoped_list_for_its_cart_and_sends_the_option_it_answered() {
+    let target = scoped::server().await;
+    let run = verify(&scoped::spec(), &options(target)).await.run;
+    let walk = walk(&run);
+    let report = cartwright_report::terminal(&run, false);
+    let listed = steps(walk, "stateful GET /shipping-options");
+    let ok = listed
+        .iter()
+        .find(|s| s.response_status == Some(200))
+        .unwrap_or_else(|| panic!("the scoped list:\n{report}"));
+    let curl = ok.curl.as_deref().unwrap_or("");
+    assert!(curl.contains("?cart_id=cart_"), "{curl}");
+    let added = steps(walk, "stateful POST /carts/{id}/shipping-methods");
+    let sent = added
+        .iter()
+        .find(|s| s.response_status == Some(200))
+        .unwrap_or_else(|| panic!("the shipping method:\n{report}"));
+    let curl = sent.curl.as_deref().unwrap_or("");
+    assert!(curl.contains("\"option_id\":\"so_cart_"), "{curl}");
 }
