@@ -19,6 +19,7 @@ mod found;
 mod lifecycle;
 pub(crate) mod links;
 mod login;
+mod named;
 mod session;
 mod step;
 
@@ -54,6 +55,7 @@ pub(crate) async fn run(probe: &Probe<'_>, ops: &[&Operation]) -> Option<Case> {
         found: Vec::new(),
         slots: HashMap::new(),
         used: Vec::new(),
+        succeeded: HashMap::new(),
     };
     let mut order: Vec<&Operation> = ops.to_vec();
     // A login comes after the creations that used the session it replaces.
@@ -62,6 +64,7 @@ pub(crate) async fn run(probe: &Probe<'_>, ops: &[&Operation]) -> Option<Case> {
         false => (rank(op).max(2), false),
     });
     let mut tries: HashMap<&str, (u32, usize)> = HashMap::new();
+    let mut refusals: HashMap<&str, String> = HashMap::new();
     for class in 0..3 {
         let mut force = false;
         for _ in 0..8 {
@@ -81,8 +84,18 @@ pub(crate) async fn run(probe: &Probe<'_>, ops: &[&Operation]) -> Option<Case> {
                     continue;
                 }
                 tries.insert(&op.id, (n + 1, walk.found.len()));
+                let before = walk.flow.report.len();
                 walk.step(op).await;
                 sent = true;
+                // Refused for another reason than last time, it got closer (a cart first
+                // without items, then without a shipping method): the try is not counted.
+                if let Some(why) = walk.refusal(before)
+                    && refusals
+                        .insert(op.id.as_str(), why.clone())
+                        .is_some_and(|w| w != why)
+                {
+                    tries.insert(&op.id, (n, walk.found.len()));
+                }
             }
             if sent {
                 force = false;
@@ -174,6 +187,8 @@ struct Walk<'p, 'a> {
     slots: HashMap<usize, String>,
     /// The found values the last request built used.
     used: Vec<usize>,
+    /// The last request of each operation (by id) that succeeded, as built (markers in).
+    succeeded: HashMap<String, Req>,
 }
 
 impl Walk<'_, '_> {
@@ -184,6 +199,16 @@ impl Walk<'_, '_> {
             s.response_status.is_some_and(flow::ok)
                 && (s.name == name || s.name.starts_with(&format!("{name} (")))
         })
+    }
+
+    /// The answer of the last step since report step `from` when it refused the request as
+    /// not yet possible (400, 409, 422).
+    fn refusal(&self, from: usize) -> Option<String> {
+        let last = self.flow.report.get(from..)?.last()?;
+        let refused = last
+            .response_status
+            .is_some_and(|s| matches!(s, 400 | 409 | 422));
+        refused.then(|| last.response_body.clone().unwrap_or_default())
     }
 
     /// Whether every path parameter and id-like field of `op` can be filled.

@@ -33,6 +33,9 @@ impl Walk<'_, '_> {
         if !refused(status) {
             return;
         }
+        if self.resend_named(op).await && !refused(self.attempt(op, false).await) {
+            return;
+        }
         if self.minimal(op).await.is_some_and(|s| !refused(Some(s))) {
             return;
         }
@@ -200,8 +203,13 @@ impl Walk<'_, '_> {
     /// scenario of the walk up to it.
     pub(super) async fn send(&mut self, op: &Operation, name: String, req: &Req) -> Option<Answer> {
         let selected = self.flow.probe.opts.checks.clone();
-        self.judged(name, req, |a| checks::run(op, a, selected.as_deref()))
-            .await
+        let a = self
+            .judged(name, req, |a| checks::run(op, a, selected.as_deref()))
+            .await;
+        if a.as_ref().is_some_and(|a| flow::ok(a.status)) {
+            self.succeeded.insert(op.id.clone(), req.clone());
+        }
+        a
     }
 
     /// Sends `req` as a walk step judged by `judge`; a failure is kept as the scenario of

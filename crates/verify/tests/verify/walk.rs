@@ -377,3 +377,33 @@ async fn the_walk_asks_a_scoped_list_for_its_cart_and_sends_the_option_it_answer
     let curl = sent.curl.as_deref().unwrap_or("");
     assert!(curl.contains("\"option_id\":\"so_cart_"), "{curl}");
 }
+
+#[tokio::test]
+async fn a_refusal_naming_a_reached_change_sends_it_again_then_completes() {
+    let target = scoped::server().await;
+    let run = verify(&scoped::spec(), &options(target)).await.run;
+    let walk = walk(&run);
+    let report = cartwright_report::terminal(&run, false);
+    let completed = steps(walk, "stateful POST /carts/{id}/complete");
+    let sent: Vec<(&str, Option<u16>)> = walk
+        .steps
+        .iter()
+        .map(|s| (s.name.as_str(), s.response_status))
+        .collect();
+    assert_eq!(
+        completed.last().and_then(|s| s.response_status),
+        Some(200),
+        "{sent:?}\n{report}"
+    );
+    // The payment session was sent again after the shipping method dropped it.
+    let names: Vec<&str> = walk.steps.iter().map(|s| s.name.as_str()).collect();
+    let shipped = names
+        .iter()
+        .rposition(|n| *n == "stateful POST /carts/{id}/shipping-methods")
+        .expect("a shipping method");
+    let paid = names
+        .iter()
+        .rposition(|n| *n == "stateful POST /carts/{id}/payment-sessions")
+        .expect("a payment session");
+    assert!(paid > shipped, "{names:?}");
+}

@@ -2,6 +2,9 @@
 //! lists the one option valid for that cart, while `GET /options` lists an option valid for
 //! none. A shipping method is accepted only with the cart's own option, so the walk reaches
 //! it only by asking the scoped list with the cart's id and preferring what it answered.
+//! A cart completes only with a shipping method and a payment session, and adding the
+//! shipping method drops the payment session, as the refusal says: the walk completes it by
+//! sending the payment session again.
 
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
@@ -27,6 +30,26 @@ components:
       description: refused
       content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}
 paths:
+  /carts/{id}/complete:
+    post:
+      operationId: complete
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: completed
+          content: {application/json: {schema: {type: object}}}
+        "400": {$ref: "#/components/responses/Refused"}
+  /carts/{id}/payment-sessions:
+    post:
+      operationId: pay
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: a payment session
+          content: {application/json: {schema: {type: object}}}
+        "404": {$ref: "#/components/responses/Refused"}
   /carts:
     post:
       operationId: createCart
@@ -110,7 +133,7 @@ pub(super) async fn server() -> String {
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let carts: Arc<Mutex<Vec<String>>> = Arc::default();
+    let carts: Arc<Mutex<Vec<Cart>>> = Arc::default();
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
             let carts = carts.clone();
@@ -148,8 +171,16 @@ pub(super) async fn server() -> String {
     format!("http://{addr}")
 }
 
+/// A cart: its id, whether it has a shipping method and whether a payment session.
+#[derive(Default)]
+struct Cart {
+    id: String,
+    shipping: bool,
+    paid: bool,
+}
+
 fn answer(
-    carts: &mut Vec<String>,
+    carts: &mut Vec<Cart>,
     method: &str,
     path: &str,
     query: &str,
@@ -160,13 +191,16 @@ fn answer(
     match (method, seg.as_slice()) {
         ("POST", ["carts"]) => {
             let id = format!("cart_{}", carts.len() + 1);
-            carts.push(id.clone());
+            carts.push(Cart {
+                id: id.clone(),
+                ..Cart::default()
+            });
             (201, json!({"cart": {"id": id}}))
         }
         ("GET", ["options"]) => (200, json!({"options": [{"id": "opt_any"}]})),
         ("GET", ["shipping-options"]) => {
             let cart = query.strip_prefix("cart_id=").unwrap_or("");
-            if carts.iter().any(|c| c == cart) {
+            if carts.iter().any(|c| c.id == cart) {
                 (
                     200,
                     json!({"shipping_options": [{"id": format!("so_{cart}")}]}),
@@ -175,12 +209,33 @@ fn answer(
                 refused(404, "no such cart")
             }
         }
-        ("POST", ["carts", id, "shipping-methods"]) if carts.iter().any(|c| c == id) => {
-            let option = body.get("option_id").and_then(Value::as_str).unwrap_or("");
-            if option == format!("so_{id}") {
-                (200, json!({"cart": {"id": id}}))
-            } else {
-                refused(400, "the option is not valid for the cart")
+        ("POST", ["carts", id, rest]) => {
+            let Some(cart) = carts.iter_mut().find(|c| c.id == *id) else {
+                return refused(404, "no such cart");
+            };
+            match *rest {
+                "shipping-methods" => {
+                    let option = body.get("option_id").and_then(Value::as_str).unwrap_or("");
+                    if option != format!("so_{id}") {
+                        return refused(400, "the option is not valid for the cart");
+                    }
+                    // A new total: the payment session no longer fits.
+                    cart.shipping = true;
+                    cart.paid = false;
+                    let method = json!({"id": format!("sm_{id}")});
+                    (
+                        200,
+                        json!({"cart": {"id": id, "shipping_methods": [method]}}),
+                    )
+                }
+                "payment-sessions" => {
+                    cart.paid = true;
+                    (200, json!({"cart": {"id": id}}))
+                }
+                "complete" if !cart.shipping => refused(400, "No shipping method selected"),
+                "complete" if !cart.paid => refused(400, "A payment session is required"),
+                "complete" => (200, json!({"order": {"id": format!("order_{id}")}})),
+                _ => refused(404, "not found"),
             }
         }
         _ => refused(404, "not found"),
