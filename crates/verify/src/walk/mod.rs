@@ -6,8 +6,11 @@
 //! `region_id`, the cart before its lines). What nothing produces is sent at last with the
 //! documented values ([`build`]). An operation that was refused is tried again when a
 //! later answer gave something new, a few times at most, and at once in the ways [`step`]
-//! knows (a smaller body, a fresh address, its session moved along). Deletions come after
-//! everything else, and the operations that end a session last.
+//! knows (a smaller body, a fresh address, its session moved along, the changes its
+//! refusal names sent again: [`named`]). A list scoped by a held id waits for it, and its
+//! items are preferred where they fit ([`fill`]); a login beside a session's issuing
+//! operation is sent the same credentials and renews that session ([`login`]). Deletions
+//! come after everything else, and the operations that end a session last.
 //!
 //! Every answer is judged by the response checks, and creations and deletions by the
 //! resource checks ([`lifecycle`]). A failure is kept as a scenario of the walk up to it,
