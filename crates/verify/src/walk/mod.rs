@@ -252,8 +252,10 @@ impl Walk<'_, '_> {
         let wanted = wanted(self.flow.probe.api);
         let scoped = scoped(op);
         let mut new = found::learn(op, a, step, &wanted);
+        // Only the listed items' own ids: what they nest (a stock location's address, the
+        // option's fulfilment provider) is no choice made for the scope.
         for f in &mut new {
-            f.scoped = scoped;
+            f.scoped = scoped && f.key == "id" && f.context.len() <= 3;
         }
         if let Some(body) = &sent {
             new.extend(found::sent(op, body, step, &wanted));
