@@ -35,6 +35,9 @@ pub(crate) struct Session {
     /// Who it belongs to when the request named someone unchanged (the same example login
     /// twice is one person, whose sessions may rightly share state).
     pub principal: Option<String>,
+    /// The issuing operation's id and the request that got the token (markers in place of
+    /// fresh values): what a login of the same person sends again.
+    pub issued: Option<(String, Req)>,
 }
 
 /// Obtains a token of `kind`; `label` names its variables (`token_a`, `email_a`).
@@ -92,6 +95,7 @@ async fn renewed(flow: &mut Flow<'_, '_>, kind: &Kind<'_>, var: &str) -> Option<
         marker,
         var: var.to_owned(),
         principal: None,
+        issued: None,
     })
 }
 
@@ -193,6 +197,7 @@ impl Attempt {
             marker,
             var: var.to_owned(),
             principal: self.principal,
+            issued: Some((op.id.clone(), req)),
         })
     }
 }

@@ -84,7 +84,9 @@ pub(crate) fn fill(
                 *v = marker(k);
                 used.push(k);
             }
-            None if path => missing.push((name, false)),
+            // A required id in the query scopes the answer (`?cart_id=`): it waits for the
+            // value as a path parameter does.
+            None if path || p.required => missing.push((name, false)),
             None => {}
         }
     }
@@ -142,8 +144,9 @@ fn body_ids(
     }
 }
 
-/// The best-fitting found value for a need, one found in the same session before others,
-/// the latest of equal fit; never a value an OpenAPI link reserved for another operation.
+/// The best-fitting found value for a need, one read from a scoped list before others (it
+/// suits what the list was asked for), one found in the same session before others, the
+/// latest of equal fit; never a value an OpenAPI link reserved for another operation.
 fn best(
     found: &[Found],
     need: &Need<'_>,
@@ -151,13 +154,13 @@ fn best(
     stem: &str,
     ok: impl Fn(&Found) -> bool,
 ) -> Option<usize> {
-    let mut pick: Option<((u8, bool), usize)> = None;
+    let mut pick: Option<((bool, u8, bool), usize)> = None;
     for (k, f) in found.iter().enumerate() {
         if f.link.is_some() || !ok(f) {
             continue;
         }
         let shared = f.sessions.iter().any(|s| need.sessions.contains(s));
-        if let Some(score) = fit(f, name, stem).map(|s| (s, shared))
+        if let Some(score) = fit(f, name, stem).map(|s| (f.scoped, s, shared))
             && pick.is_none_or(|(s, _)| score >= s)
         {
             pick = Some((score, k));

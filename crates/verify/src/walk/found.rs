@@ -29,6 +29,9 @@ pub(crate) struct Found {
     pub sessions: Vec<String>,
     /// The operationId of the step that gave it.
     pub by: String,
+    /// Read from a list scoped by a value the walk holds (`GET /shipping-options?cart_id=`):
+    /// what suits that cart, preferred for the fields it fits.
+    pub scoped: bool,
 }
 
 /// Folds a name for comparison: letters and digits, lower case.
@@ -93,6 +96,7 @@ pub(crate) fn learn(op: &Operation, answer: &Answer, step: usize, wanted: &[Stri
                 link: None,
                 sessions: Vec::new(),
                 by: op.id.clone(),
+                scoped: false,
             });
         }
     }
@@ -178,6 +182,7 @@ fn found(key: &str, context: &[String], value: &Value, pointer: &str, step: usiz
         link: None,
         sessions: Vec::new(),
         by: String::new(),
+        scoped: false,
     }
 }
 
@@ -201,7 +206,8 @@ pub(crate) fn jsonpath(pointer: &str) -> String {
 /// How well a found value fits a need named `name` whose item is called `stem` (folded,
 /// singular): 3 for the same key, 2 for an `id` of an object named like the stem, 1 for an
 /// `id` of an object named like the stem's end (`items` for a `line_item_id`, never
-/// `payment_collections` for a `collection`); `None` when it does not fit.
+/// `payment_collections` for a `collection`, unless read from a scoped list); `None` when
+/// it does not fit.
 pub(crate) fn fit(f: &Found, name: &str, stem: &str) -> Option<u8> {
     if f.key == name && name != "id" {
         return Some(3);
@@ -213,9 +219,12 @@ pub(crate) fn fit(f: &Found, name: &str, stem: &str) -> Option<u8> {
         return None;
     }
     let near = singular(f.context.first()?);
+    // An item of a scoped list fits a need its name ends in (a `shipping_option` for an
+    // `option_id`): the list was asked for what suits that need's owner.
+    let scoped = f.scoped && near.ends_with(stem);
     if near == stem {
         Some(2)
-    } else if near.len() >= 3 && stem.ends_with(&near) {
+    } else if (near.len() >= 3 && stem.ends_with(&near)) || scoped {
         Some(1)
     } else {
         None

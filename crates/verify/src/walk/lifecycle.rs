@@ -91,6 +91,7 @@ async fn available(
         link: None,
         sessions: Vec::new(),
         by: op.id.clone(),
+        scoped: false,
     });
     let k = walk.found.len() - 1;
     let marker = super::build::slot(&mut walk.flow, &walk.found, &mut walk.slots, k);

@@ -6,8 +6,11 @@
 //! `region_id`, the cart before its lines). What nothing produces is sent at last with the
 //! documented values ([`build`]). An operation that was refused is tried again when a
 //! later answer gave something new, a few times at most, and at once in the ways [`step`]
-//! knows (a smaller body, a fresh address, its session moved along). Deletions come after
-//! everything else, and the operations that end a session last.
+//! knows (a smaller body, a fresh address, its session moved along, the changes its
+//! refusal names sent again: [`named`]). A list scoped by a held id waits for it, and its
+//! items are preferred where they fit ([`fill`]); a login beside a session's issuing
+//! operation is sent the same credentials and renews that session ([`login`]). Deletions
+//! come after everything else, and the operations that end a session last.
 //!
 //! Every answer is judged by the response checks, and creations and deletions by the
 //! resource checks ([`lifecycle`]). A failure is kept as a scenario of the walk up to it,
@@ -18,6 +21,8 @@ mod fill;
 mod found;
 mod lifecycle;
 pub(crate) mod links;
+mod login;
+mod named;
 mod session;
 mod step;
 
@@ -53,10 +58,16 @@ pub(crate) async fn run(probe: &Probe<'_>, ops: &[&Operation]) -> Option<Case> {
         found: Vec::new(),
         slots: HashMap::new(),
         used: Vec::new(),
+        succeeded: HashMap::new(),
     };
     let mut order: Vec<&Operation> = ops.to_vec();
-    order.sort_by_key(|op| rank(op));
+    // A login comes after the creations that used the session it replaces.
+    order.sort_by_key(|op| match walk.logins(op).is_empty() {
+        true => (rank(op), true),
+        false => (rank(op).max(2), false),
+    });
     let mut tries: HashMap<&str, (u32, usize)> = HashMap::new();
+    let mut refusals: HashMap<&str, String> = HashMap::new();
     for class in 0..3 {
         let mut force = false;
         for _ in 0..8 {
@@ -76,8 +87,18 @@ pub(crate) async fn run(probe: &Probe<'_>, ops: &[&Operation]) -> Option<Case> {
                     continue;
                 }
                 tries.insert(&op.id, (n + 1, walk.found.len()));
+                let before = walk.flow.report.len();
                 walk.step(op).await;
                 sent = true;
+                // Refused for another reason than last time, it got closer (a cart first
+                // without items, then without a shipping method): the try is not counted.
+                if let Some(why) = walk.refusal(before)
+                    && refusals
+                        .insert(op.id.as_str(), why.clone())
+                        .is_some_and(|w| w != why)
+                {
+                    tries.insert(&op.id, (n, walk.found.len()));
+                }
             }
             if sent {
                 force = false;
@@ -127,6 +148,15 @@ fn wanted(api: &cartwright_model::Api) -> Vec<String> {
     names
 }
 
+/// Whether `op` lists what suits a value the walk holds: a read whose required id-like
+/// query parameter the walk fills (`GET /shipping-options?cart_id=`).
+fn scoped(op: &Operation) -> bool {
+    op.method == Method::Get
+        && op.parameters.iter().any(|p| {
+            p.location == ParamLocation::Query && p.required && found::idlike(&found::fold(&p.name))
+        })
+}
+
 /// The JSON body a request sent, if any.
 fn sent_body(req: &Req) -> Option<Value> {
     let body = req.body.as_ref()?;
@@ -160,6 +190,8 @@ struct Walk<'p, 'a> {
     slots: HashMap<usize, String>,
     /// The found values the last request built used.
     used: Vec<usize>,
+    /// The last request of each operation (by id) that succeeded, as built (markers in).
+    succeeded: HashMap<String, Req>,
 }
 
 impl Walk<'_, '_> {
@@ -170,6 +202,16 @@ impl Walk<'_, '_> {
             s.response_status.is_some_and(flow::ok)
                 && (s.name == name || s.name.starts_with(&format!("{name} (")))
         })
+    }
+
+    /// The answer of the last step since report step `from` when it refused the request as
+    /// not yet possible (400, 409, 422).
+    fn refusal(&self, from: usize) -> Option<String> {
+        let last = self.flow.report.get(from..)?.last()?;
+        let refused = last
+            .response_status
+            .is_some_and(|s| matches!(s, 400 | 409 | 422));
+        refused.then(|| last.response_body.clone().unwrap_or_default())
     }
 
     /// Whether every path parameter and id-like field of `op` can be filled.
@@ -208,7 +250,13 @@ impl Walk<'_, '_> {
         let step = self.flow.steps.len().saturating_sub(1);
         let sessions = self.sessions(op);
         let wanted = wanted(self.flow.probe.api);
+        let scoped = scoped(op);
         let mut new = found::learn(op, a, step, &wanted);
+        // Only the listed items' own ids: what they nest (a stock location's address, the
+        // option's fulfilment provider) is no choice made for the scope.
+        for f in &mut new {
+            f.scoped = scoped && f.key == "id" && f.context.len() <= 3;
+        }
         if let Some(body) = &sent {
             new.extend(found::sent(op, body, step, &wanted));
         }
@@ -239,6 +287,7 @@ impl Walk<'_, '_> {
                 link: Some((l.operation, l.param)),
                 sessions: sessions.clone(),
                 by: op.id.clone(),
+                scoped: false,
             });
         }
     }

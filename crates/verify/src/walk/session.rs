@@ -28,6 +28,9 @@ pub(crate) struct Held<'a> {
     pub email: Option<String>,
     /// The label of its variables (`email_{label}`).
     pub label: String,
+    /// The issuing operation's id and the request that obtained it (what a login of the
+    /// same person repeats).
+    pub issued: Option<(String, Req)>,
 }
 
 /// Obtains a token of every kind; the kinds that cannot be obtained are left out.
@@ -54,6 +57,7 @@ pub(crate) async fn open<'a>(flow: &mut Flow<'_, 'a>) -> Vec<Held<'a>> {
                 marker: s.marker,
                 email: s.principal.filter(|p| p.contains('@') && !p.contains('{')),
                 label,
+                issued: s.issued,
             });
         }
     }

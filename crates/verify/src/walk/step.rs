@@ -22,12 +22,18 @@ impl Walk<'_, '_> {
     /// checkout's `next` until its answer stops changing).
     pub(super) async fn step(&mut self, op: &Operation) {
         let refused = |s: Option<u16>| s.is_some_and(|s| matches!(s, 400 | 409 | 422));
+        if self.login(op).await {
+            return;
+        }
         let status = self.attempt(op, false).await;
         if op.method == Method::Delete && status == Some(404) {
             self.remake(op).await;
             return;
         }
         if !refused(status) {
+            return;
+        }
+        if self.resend_named(op).await && !refused(self.attempt(op, false).await) {
             return;
         }
         if self.minimal(op).await.is_some_and(|s| !refused(Some(s))) {
@@ -195,10 +201,15 @@ impl Walk<'_, '_> {
 
     /// Sends `req` as a walk step judged by the response checks; a failure is kept as the
     /// scenario of the walk up to it.
-    async fn send(&mut self, op: &Operation, name: String, req: &Req) -> Option<Answer> {
+    pub(super) async fn send(&mut self, op: &Operation, name: String, req: &Req) -> Option<Answer> {
         let selected = self.flow.probe.opts.checks.clone();
-        self.judged(name, req, |a| checks::run(op, a, selected.as_deref()))
-            .await
+        let a = self
+            .judged(name, req, |a| checks::run(op, a, selected.as_deref()))
+            .await;
+        if a.as_ref().is_some_and(|a| flow::ok(a.status)) {
+            self.succeeded.insert(op.id.clone(), req.clone());
+        }
+        a
     }
 
     /// Sends `req` as a walk step judged by `judge`; a failure is kept as the scenario of

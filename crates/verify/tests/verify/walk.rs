@@ -4,6 +4,8 @@
 //! (`ensure_resource_availability`, `use_after_free`) find their bug while the faithful twin
 //! passes; a kept walk failure replays failing against the bug and passing once fixed.
 
+mod login;
+mod scoped;
 mod server;
 mod store;
 
@@ -326,4 +328,82 @@ async fn replay(
         .iter()
         .map(|c| (c.name.clone(), c.status(), report.clone()))
         .collect()
+}
+
+#[tokio::test]
+async fn the_walk_logs_in_with_the_registered_credentials_to_reach_the_account() {
+    let target = login::server().await;
+    let run = verify(&login::spec(), &options(target)).await.run;
+    let walk = walk(&run);
+    let report = cartwright_report::terminal(&run, false);
+    let me = steps(walk, "stateful GET /accounts/me");
+    assert!(
+        me.iter().any(|s| s.response_status == Some(200)),
+        "{report}"
+    );
+    let login = steps(walk, "stateful POST /auth/{provider}");
+    let first = login.first().expect("a login");
+    let curl = first.curl.as_deref().unwrap_or("");
+    // The registration's path value and credentials, not the free-form default.
+    assert!(curl.contains("/auth/emailpass'"), "{curl}");
+    assert!(curl.contains("\"password\":\"secret\""), "{curl}");
+    assert_eq!(first.response_status, Some(200), "{report}");
+    // The account was created with the registration's token, before the login.
+    let created = steps(walk, "stateful POST /accounts");
+    assert!(
+        created.iter().any(|s| s.response_status == Some(201)),
+        "{report}"
+    );
+}
+
+#[tokio::test]
+async fn the_walk_asks_a_scoped_list_for_its_cart_and_sends_the_option_it_answered() {
+    let target = scoped::server().await;
+    let run = verify(&scoped::spec(), &options(target)).await.run;
+    let walk = walk(&run);
+    let report = cartwright_report::terminal(&run, false);
+    let listed = steps(walk, "stateful GET /shipping-options");
+    let ok = listed
+        .iter()
+        .find(|s| s.response_status == Some(200))
+        .unwrap_or_else(|| panic!("the scoped list:\n{report}"));
+    let curl = ok.curl.as_deref().unwrap_or("");
+    assert!(curl.contains("?cart_id=cart_"), "{curl}");
+    let added = steps(walk, "stateful POST /carts/{id}/shipping-methods");
+    let sent = added
+        .iter()
+        .find(|s| s.response_status == Some(200))
+        .unwrap_or_else(|| panic!("the shipping method:\n{report}"));
+    let curl = sent.curl.as_deref().unwrap_or("");
+    assert!(curl.contains("\"option_id\":\"so_cart_"), "{curl}");
+}
+
+#[tokio::test]
+async fn a_refusal_naming_a_reached_change_sends_it_again_then_completes() {
+    let target = scoped::server().await;
+    let run = verify(&scoped::spec(), &options(target)).await.run;
+    let walk = walk(&run);
+    let report = cartwright_report::terminal(&run, false);
+    let completed = steps(walk, "stateful POST /carts/{id}/complete");
+    let sent: Vec<(&str, Option<u16>)> = walk
+        .steps
+        .iter()
+        .map(|s| (s.name.as_str(), s.response_status))
+        .collect();
+    assert_eq!(
+        completed.last().and_then(|s| s.response_status),
+        Some(200),
+        "{sent:?}\n{report}"
+    );
+    // The payment session was sent again after the shipping method dropped it.
+    let names: Vec<&str> = walk.steps.iter().map(|s| s.name.as_str()).collect();
+    let shipped = names
+        .iter()
+        .rposition(|n| *n == "stateful POST /carts/{id}/shipping-methods")
+        .expect("a shipping method");
+    let paid = names
+        .iter()
+        .rposition(|n| *n == "stateful POST /carts/{id}/payment-sessions")
+        .expect("a payment session");
+    assert!(paid > shipped, "{names:?}");
 }
