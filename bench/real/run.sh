@@ -68,11 +68,12 @@ if [ ! -x "$ST_VENV/bin/st" ] || ! "$ST_VENV/bin/st" --version | grep -q ' 4\.32
   "$ST_VENV/bin/pip" install -q 'schemathesis==4.32.*' >&2 || die "pip install schemathesis==4.32.* failed"
 fi
 
-# The same selection for both: every path under /store (the admin API needs a login the bench lacks).
+# The same selection for both: the store API, every path under /store and the customer's own
+# authentication under /auth/customer (the admin API needs a login the bench lacks).
 mapfile -t STORE_PATHS < <("$ST_VENV/bin/python" -c '
 import sys, yaml
 for p in yaml.safe_load(open(sys.argv[1]))["paths"]:
-    if p.startswith("/store"): print(p)' "$SPEC")
+    if p.startswith(("/store", "/auth/customer")): print(p)' "$SPEC")
 [ "${#STORE_PATHS[@]}" -gt 0 ] || die "no /store paths found in $SPEC"
 INCLUDE=()
 for p in "${STORE_PATHS[@]}"; do INCLUDE+=(--include "$p"); done
@@ -82,7 +83,7 @@ mkdir -p "$OUT"
 
 # The publishable key goes on every request, as the only thing either tool is given.
 CW_KEY=(-H "$KEY_HEADER")
-say "results in $OUT (seed $SEED, max-examples $MAX_EXAMPLES, ${#STORE_PATHS[@]} /store paths)"
+say "results in $OUT (seed $SEED, max-examples $MAX_EXAMPLES, ${#STORE_PATHS[@]} store paths)"
 
 # Runs one tool under time and timeout, keeping the part of Medusa's log written meanwhile.
 measure() {
@@ -101,7 +102,7 @@ measure cartwright "$CW" verify "$SPEC" --target "$MEDUSA_URL" "${CW_KEY[@]}" "$
   --report-json "$OUT/cartwright.json" --report-junit "$OUT/cartwright.junit.xml"
 
 measure schemathesis "$ST_VENV/bin/st" run "$SPEC" --url "$MEDUSA_URL" -H "$KEY_HEADER" \
-  --include-path-regex '^/store' --checks all --seed "$SEED" --max-examples "$MAX_EXAMPLES" \
+  --include-path-regex '^/(store|auth/customer)' --checks all --seed "$SEED" --max-examples "$MAX_EXAMPLES" \
   --workers "$ST_WORKERS" --no-color --generation-database none --report junit,ndjson \
   --report-junit-path "$OUT/schemathesis.junit.xml" --report-ndjson-path "$OUT/schemathesis.ndjson"
 

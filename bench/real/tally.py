@@ -23,11 +23,11 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def store_operations(spec_path):
-    """The spec's `/store` operations as (METHOD, template, regex), longest literal first."""
+    """The spec's store operations (`/store`, `/auth/customer`) as (METHOD, template, regex), longest literal first."""
     spec = yaml.safe_load(Path(spec_path).read_text())
     ops = []
     for path, item in spec["paths"].items():
-        if not path.startswith("/store"):
+        if not path.startswith(("/store", "/auth/customer")):
             continue
         pattern = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path)) + "/?$"
         for method in item:
