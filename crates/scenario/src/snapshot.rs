@@ -135,7 +135,7 @@ impl File {
             Err(e) => return Err(e),
         };
         let old = committed.as_deref().map(content);
-        if old == Some(body) {
+        if old.is_some_and(|o| same(o, body)) {
             if mode != Mode::Locked && new_path.exists() {
                 std::fs::remove_file(&new_path)?;
             }
@@ -157,6 +157,62 @@ impl File {
             None => Compared::Missing(body.to_owned()),
             Some(old) => Compared::Differs(diff(old, body)),
         })
+    }
+}
+
+/// Whether two normalised answers say the same thing. Text that differs can still: a JSON
+/// number is its value (`0` and `0.0` are one number, RFC 8259 §6 gives it no type), and a
+/// JSON media type's `charset=utf-8` is no parameter at all (RFC 8259 §11 defines none; UTF-8
+/// is JSON's only encoding), so one server's spelling never fails another's snapshot.
+pub fn same(old: &str, new: &str) -> bool {
+    if old == new {
+        return true;
+    }
+    match (
+        serde_json::from_str::<Value>(old),
+        serde_json::from_str::<Value>(new),
+    ) {
+        (Ok(a), Ok(b)) => canonical(a) == canonical(b),
+        _ => false,
+    }
+}
+
+/// A normalised answer with whole numbers as integers and JSON media types bare.
+fn canonical(mut v: Value) -> Value {
+    if let Some(Value::String(ct)) = v.pointer_mut("/headers/content-type") {
+        *ct = bare_json(ct);
+    }
+    numbers(v)
+}
+
+/// A JSON media type without `charset=utf-8`, lower-cased; any other type as it is.
+fn bare_json(ct: &str) -> String {
+    let mut parts = ct.split(';').map(str::trim);
+    let essence = parts.next().unwrap_or_default().to_ascii_lowercase();
+    if !essence.ends_with("json") {
+        return ct.to_owned();
+    }
+    let kept: Vec<&str> = parts
+        .filter(|p| !p.replace('"', "").eq_ignore_ascii_case("charset=utf-8"))
+        .collect();
+    std::iter::once(essence.as_str())
+        .chain(kept)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Every whole number written as an integer, where it is exact as one.
+fn numbers(v: Value) -> Value {
+    match v {
+        Value::Number(n) if n.is_f64() => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 => {
+                Value::from(f as i64)
+            }
+            _ => Value::Number(n),
+        },
+        Value::Array(a) => Value::Array(a.into_iter().map(numbers).collect()),
+        Value::Object(m) => Value::Object(m.into_iter().map(|(k, x)| (k, numbers(x))).collect()),
+        other => other,
     }
 }
 
@@ -280,5 +336,55 @@ mod tests {
             other => panic!("expected a diff, got {other:?}"),
         }
         assert_eq!(pending_under(dir.path()).len(), 1);
+    }
+
+    fn with(ct: &str, total: Value) -> String {
+        let json = json!({"total": total});
+        let a = Answer {
+            status: 200,
+            headers: vec![("content-type".into(), ct.into())],
+            body: json.to_string().into(),
+            json: Some(json),
+            ..Answer::default()
+        };
+        normalise(&a, &["content-type".into()], &[], &[])
+    }
+
+    #[test]
+    fn whole_numbers_and_a_json_charset_are_spellings_not_differences() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = File {
+            path: dir.path().join("api/flow__cart.snap"),
+            source: "scenarios/api/flow.yaml".into(),
+            expression: "GET /cart".into(),
+        };
+        let committed = with("application/json; charset=utf-8", json!(0.0));
+        assert!(committed.contains("0.0") && committed.contains("charset"));
+        file.compare(&committed, Mode::Update).expect("io");
+        let plain = with("application/json", json!(0));
+        assert_eq!(
+            file.compare(&plain, Mode::Locked).expect("io"),
+            Compared::Same
+        );
+        let quoted = with("Application/JSON; charset=\"UTF-8\"", json!(0));
+        assert_eq!(
+            file.compare(&quoted, Mode::Locked).expect("io"),
+            Compared::Same
+        );
+        // What does differ still does: another value, another media type, another charset
+        // where the media type has one.
+        for changed in [
+            with("application/json", json!(0.5)),
+            with("text/plain", json!(0)),
+        ] {
+            assert!(matches!(
+                file.compare(&changed, Mode::Locked).expect("io"),
+                Compared::Differs(_)
+            ));
+        }
+        assert!(!same(
+            &with("text/html; charset=utf-8", json!(0)),
+            &with("text/html; charset=latin1", json!(0))
+        ));
     }
 }
