@@ -3,6 +3,8 @@
 //! failures written with `--write-failures` replay to the same failures with `cartwright
 //! run`, and pass against an implementation that keeps the contract.
 
+#[path = "cli/verify_coverage.rs"]
+mod coverage;
 #[path = "cli/spawn.rs"]
 mod spawn;
 

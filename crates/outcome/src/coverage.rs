@@ -111,10 +111,9 @@ impl Coverage {
         if self.operations.is_empty() {
             return 100.0;
         }
-        // Operation counts are far below 2^52, so the conversion is exact.
-        #[allow(clippy::cast_precision_loss)]
-        let share = self.reached() as f64 / self.operations.len() as f64;
-        share * 100.0
+        // Operation counts fit a u32, whose every value an f64 holds exactly.
+        let exact = |n: usize| f64::from(u32::try_from(n).unwrap_or(u32::MAX));
+        exact(self.reached()) / exact(self.operations.len()) * 100.0
     }
 
     /// The operations not reached.

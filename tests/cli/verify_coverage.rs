@@ -3,16 +3,11 @@
 //! reaching the server, bad credentials refused before anything is sent, and written
 //! failures that replay with the secret given again, never holding it.
 
-// Only `bin` is used here: the target is a small server of this file, not the mock.
-#[allow(dead_code)]
-#[path = "cli/spawn.rs"]
-mod spawn;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::process::Output;
 
-use spawn::bin;
+use super::spawn::bin;
 
 const SPEC: &str = r#"openapi: 3.1.0
 info: {title: gate, version: "1"}
