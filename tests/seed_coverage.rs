@@ -53,27 +53,46 @@ fn path_line(span: &str) -> Option<(&str, usize)> {
         .and_then(|()| line.parse().ok().map(|n| (path, n)))
 }
 
-/// Why `path:line` does not name a step or a test, if it does not.
+/// Whether a (trimmed) line starts a scenario step.
+fn is_step(line: &str) -> bool {
+    line.strip_prefix("- ")
+        .and_then(|rest| rest.split_once(':'))
+        .is_some_and(|(key, _)| STEP_KEYS.contains(&key))
+}
+
+/// Why `path:line` does not name a step or a test, if it does not, with the lines that
+/// would (so a reference that moved is quick to put right).
 fn stale_line(path: &str, line: usize) -> Option<String> {
     let Some(text) = read(path) else {
         return Some("no such file".to_owned());
     };
-    let lines: Vec<&str> = text.lines().collect();
-    let Some(at) = line.checked_sub(1).and_then(|i| lines.get(i)) else {
-        return Some(format!("the file has {} lines", lines.len()));
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let starts = |good: &dyn Fn(&str) -> bool| {
+        let found: Vec<String> = (lines.iter().enumerate())
+            .filter(|(_, l)| good(l))
+            .map(|(i, l)| format!("{}: {}", i + 1, l.chars().take(60).collect::<String>()))
+            .collect();
+        found.join("; ")
     };
-    let at = at.trim();
-    let is_step = || {
-        at.strip_prefix("- ")
-            .and_then(|rest| rest.split_once(':'))
-            .is_some_and(|(key, _)| STEP_KEYS.contains(&key))
-    };
-    if path.starts_with("scenarios/") && !is_step() {
-        Some(format!("line {line} starts no step: `{at}`"))
-    } else if path.ends_with(".rs") && !at.contains("fn ") {
-        Some(format!("line {line} is no `fn`: `{at}`"))
+    let is_fn = |l: &str| l.contains("fn ");
+    let good: &dyn Fn(&str) -> bool = if path.starts_with("scenarios/") {
+        &is_step
+    } else if path.ends_with(".rs") {
+        &is_fn
     } else {
-        None
+        &|_| true
+    };
+    match line.checked_sub(1).and_then(|i| lines.get(i)) {
+        Some(at) if good(at) => None,
+        Some(at) => Some(format!(
+            "line {line} is `{at}`; these are: {}",
+            starts(good)
+        )),
+        None => Some(format!(
+            "the file has {} lines; these are: {}",
+            lines.len(),
+            starts(good)
+        )),
     }
 }
 
