@@ -10,7 +10,9 @@ use crate::journal::{Entry, Verdict, now_ms};
 use crate::negotiate::prefer;
 use crate::params::Raw;
 use crate::problem::{Issue, Problem, ProblemKind};
-use crate::{Incoming, Mock, Outgoing, admin, behave, body, cors, params, respond, security};
+use crate::{
+    Incoming, Mock, Outgoing, admin, behave, body, cors, form_path, params, respond, security,
+};
 
 /// What the journal and the log learn about a request while it is handled.
 #[derive(Default)]
@@ -113,7 +115,7 @@ impl Mock {
             return plain(p);
         }
         let apis = self.apis();
-        let (api, m) = match route(&apis, req) {
+        let (api, mut m) = match route(&apis, req) {
             Ok(found) => found,
             Err(p) => {
                 note.validation = Verdict::NotRouted;
@@ -131,11 +133,21 @@ impl Mock {
         };
         let op = &api.operations[m.operation];
         note.operation = Some(op.id.clone());
+        if let (Some(method), Some(rest)) = (
+            Method::parse(req.method.as_str()),
+            api.strip_base(&req.path),
+        ) {
+            form_path::reread(api, op, method, rest, &mut m);
+        }
         let render = |p: Problem| p.render(config.error_style, Some(api), Some(op), config.seed);
         let raw = Raw::new(req, &m.params);
         if let Err((problem, challenges)) = security::check(api, op, &raw) {
             note.validation = Verdict::Unauthorized;
-            let mut out = render(problem);
+            // The API's own 401 where it declares one (Vendo's `{"error": …}`, an `errorCode`
+            // envelope): a missing token is refused as a bad one is, in the API's words.
+            let mut out = self
+                .declared(api, op, req, 401)
+                .unwrap_or_else(|| render(problem));
             out.set("www-authenticate", &challenges.join(", "));
             return out;
         }
@@ -154,8 +166,18 @@ impl Mock {
             note.violations = issues.len();
             return render(invalid(op, issues));
         }
+        if let Err(p) = cors::browser_secret(api, req) {
+            note.validation = Verdict::Unauthorized;
+            return render(p);
+        }
+        let pref = prefer(req.header("prefer"));
+        if pref.code.is_some() {
+            // A forced status is the spec's answer for it and nothing else: no behaviour or
+            // resource runs, so no state changes and no live token or cart leaks into it.
+            return respond::respond(api, op, req, &pref, config, &self.bodies)
+                .unwrap_or_else(render);
+        }
         if !behave::applies(api, op) {
-            let pref = prefer(req.header("prefer"));
             let stateful = if config.stateless {
                 None
             } else {
@@ -190,6 +212,24 @@ impl Mock {
             }
             Err(p) => render(p),
         }
+    }
+
+    /// The operation's declared answer for `status` (its example, or a body generated from
+    /// its schema), when it declares that status or its class and `Accept` takes it. A
+    /// `default` response is not taken as a declaration of this status.
+    fn declared(&self, api: &Api, op: &Operation, req: &Incoming, status: u16) -> Option<Outgoing> {
+        if !op
+            .responses
+            .iter()
+            .any(|r| r.status != StatusKey::Default && r.status.covers(status))
+        {
+            return None;
+        }
+        let pref = crate::negotiate::Prefer {
+            code: Some(status),
+            ..crate::negotiate::Prefer::default()
+        };
+        respond::respond(api, op, req, &pref, self.config(), &self.bodies).ok()
     }
 
     /// Makes the answer a behaviour planned: the spec's response for the planned status and

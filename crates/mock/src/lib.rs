@@ -17,6 +17,7 @@ mod cache;
 mod config;
 mod cors;
 mod exchange;
+mod form_path;
 mod handle;
 mod journal;
 mod negotiate;

@@ -172,22 +172,29 @@ impl Problem {
     ) -> Outgoing {
         if style == ErrorStyle::Api
             && let (Some(api), Some(op)) = (api, op)
-            && let Some(body) = api_shaped(self, api, op, seed)
+            && let Some((media, body)) = api_shaped(self, api, op, seed)
         {
-            return Outgoing::json(self.status, "application/json", &body);
+            return Outgoing::json(self.status, media, &body);
         }
         Outgoing::json(self.status, "application/problem+json", &self.document())
     }
 }
 
-/// The operation's declared error body for this status, with its message fields filled in.
-/// Falls back to `None` (problem+json) when nothing is declared or the filled body would not conform.
-fn api_shaped(problem: &Problem, api: &Api, op: &Operation, seed: u64) -> Option<Value> {
+/// The operation's declared error body for this status, with its message fields filled in,
+/// and the declared media type it goes out as (`application/vnd.api+json` for a JSON:API
+/// error). Falls back to `None` (problem+json) when nothing is declared or the filled body
+/// would not conform.
+fn api_shaped<'o>(
+    problem: &Problem,
+    api: &Api,
+    op: &'o Operation,
+    seed: u64,
+) -> Option<(&'o str, Value)> {
     let response = op.response_for(problem.status.as_u16())?;
     let media = response
         .content
         .iter()
-        .find(|m| m.media_type.contains("json"))?;
+        .find(|m| m.media_type.contains("json") && !m.media_type.contains('*'))?;
     let schema = media.schema.as_ref()?;
     let base = media
         .examples
@@ -210,13 +217,14 @@ fn api_shaped(problem: &Problem, api: &Api, op: &Operation, seed: u64) -> Option
     };
     let mut filled = base.clone();
     fill(&mut filled, problem, &messages, 0);
-    if schema.is_valid(&filled) {
-        Some(filled)
+    let body = if schema.is_valid(&filled) {
+        filled
     } else if schema.is_valid(&base) {
-        Some(base)
+        base
     } else {
-        None
-    }
+        return None;
+    };
+    Some((media.media_type.as_str(), body))
 }
 
 /// Writes the message into fields whose names say they carry one, at any depth.

@@ -127,19 +127,6 @@ impl Behave {
         config: &Config,
     ) -> Result<Outcome<'a>, Problem> {
         let b = &api.behaviours;
-        if req.header("origin").is_some()
-            && let Some(h) = b
-                .browser_forbidden
-                .iter()
-                .find(|h| req.headers.contains_key(h.as_str()))
-        {
-            return Err(Problem::new(
-                StatusCode::UNAUTHORIZED,
-                ProblemKind::BrowserSecret,
-                "Secret Sent From A Browser",
-                format!("a request with `Origin` must not carry `{h}`: the secret would be public"),
-            ));
-        }
         let now_ms = self.clock.now_ms();
         let mut top = serde_json::Map::with_capacity(8);
         top.insert("request".into(), context::request(req, params, &b.secrets));

@@ -3,8 +3,10 @@
 mod admin_cors;
 mod bad_input;
 mod centra;
+mod centra_paths;
 mod jwt;
 mod path_session;
+mod refusals;
 mod responses;
 mod routing;
 mod security;
