@@ -76,6 +76,8 @@ pub(crate) struct Current {
     kind: String,
     token: Option<String>,
     expires: Option<i64>,
+    /// Whose state it is, for kinds with an `owner`.
+    owner: Option<String>,
     /// Whether it is saved when the operation ends.
     keep: bool,
 }
@@ -213,11 +215,14 @@ impl Behave {
             && let Some(kind) = b.session(&c.kind)
             && let Some(token) = &c.token
         {
-            st.sessions(&kind.name, kind.max).insert(
+            st.save(
+                &kind.name,
+                kind.max,
                 tokens::key(token),
                 store::Session {
                     state: plan.ctx.get("state").clone(),
                     expires: c.expires,
+                    owner: c.owner,
                 },
             );
         }
@@ -261,6 +266,7 @@ impl Behave {
                 kind: kind.name.clone(),
                 token: None,
                 expires: None,
+                owner: None,
                 keep: false,
             }));
         }
@@ -274,13 +280,18 @@ impl Behave {
                 kind: kind.name.clone(),
                 token: Some(t.clone()),
                 expires: s.expires,
+                owner: s.owner,
                 keep: true,
             }));
         }
         match kind.unknown {
             Unknown::Refuse(status) => Ok(Err(status)),
             Unknown::Renew => {
-                let state = self.initial(kind, ctx)?;
+                let mut state = self.initial(kind, ctx)?;
+                let owner = self.owner_of(kind, &state, ctx)?;
+                if let Some(saved) = owner.as_ref().and_then(|o| st.owned_state(&kind.name, o)) {
+                    state = saved;
+                }
                 let (token, expires) = self.mint(kind, &state, now_ms, ctx, config)?;
                 ctx.set("state", state);
                 ctx.set("token", json!(token));
@@ -288,6 +299,7 @@ impl Behave {
                     kind: kind.name.clone(),
                     token: Some(token),
                     expires,
+                    owner,
                     keep: true,
                 }))
             }
@@ -299,6 +311,25 @@ impl Behave {
             Some(s) => Ok(ctx.shape(s).map_err(eval_problem)?.unwrap_or(json!({}))),
             None => Ok(json!({})),
         }
+    }
+
+    /// Whose state `state` is, for a kind with an `owner` expression.
+    pub(crate) fn owner_of(
+        &self,
+        kind: &SessionKind,
+        state: &Value,
+        ctx: &mut Ctx,
+    ) -> Result<Option<String>, Problem> {
+        let Some(src) = &kind.owner else {
+            return Ok(None);
+        };
+        let e = cartwright_model::Expr::compile(src).map_err(eval_problem)?;
+        let owner = ctx
+            .with("state", state.clone(), |c| c.eval(&e))
+            .map_err(eval_problem)?;
+        Ok(owner
+            .filter(|v| !v.is_null())
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
     }
 
     /// A new token for a session of `kind` with `state`, and when it expires.

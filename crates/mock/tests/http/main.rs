@@ -5,6 +5,7 @@ mod bad_input;
 mod centra;
 mod centra_paths;
 mod jwt;
+mod jwt_customer;
 mod path_session;
 mod refusals;
 mod responses;
