@@ -302,6 +302,7 @@ mod graphql {
             correlation_header: args.correlation_header.to_ascii_lowercase(),
             body_limit: args.body_limit,
             log_requests: !args.quiet,
+            allow_origins: (!args.allow_origins.is_empty()).then(|| args.allow_origins.clone()),
             ..Config::default()
         };
         GraphqlMock::new(
