@@ -143,10 +143,10 @@ impl Mock {
         let raw = Raw::new(req, &m.params);
         if let Err((problem, challenges)) = security::check(api, op, &raw) {
             note.validation = Verdict::Unauthorized;
-            // The API's own 401 where it declares one (Vendo's `{"error": …}`, an `errorCode`
-            // envelope): a missing token is refused as a bad one is, in the API's words.
+            // The API's own 401 (or 403) where it declares one (Vendo's `{"error": …}`, an
+            // `errorCode` envelope): a missing token is refused as a bad one is, in its words.
             let mut out = self
-                .declared(api, op, req, 401)
+                .declared(api, op, req, problem.status.as_u16())
                 .unwrap_or_else(|| render(problem));
             out.set("www-authenticate", &challenges.join(", "));
             return out;

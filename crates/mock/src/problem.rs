@@ -54,6 +54,8 @@ pub(crate) enum ProblemKind {
     OriginNotAllowed,
     /// A request the mock refuses on purpose (a hostile path, say).
     Refused,
+    /// A token whose stated scopes lack one the requirement names.
+    InsufficientScope,
     /// A body nested deeper than the mock reads.
     TooDeep,
     /// A body larger than the limit.
@@ -85,6 +87,7 @@ impl ProblemKind {
             ProblemKind::NotFound => "not-found",
             ProblemKind::OriginNotAllowed => "origin-not-allowed",
             ProblemKind::Refused => "refused",
+            ProblemKind::InsufficientScope => "insufficient-scope",
             ProblemKind::TooDeep => "too-deep",
             ProblemKind::TooLarge => "too-large",
             ProblemKind::Unauthorized => "unauthorized",

@@ -1,4 +1,5 @@
-//! Security requirements: credentials must be present and well-formed. Whether a token's
+//! Security requirements: credentials must be present and well-formed, and a JWT that
+//! states its scopes must grant those the requirement names (`scopes`). Whether a token's
 //! *value* is good (sessions, expiry, revocation) is the behaviours' call (`behave`), which
 //! run after this check and answer from the spec's own session rules; a spec without them
 //! accepts every well-formed credential, since it says how credentials look, not which are
@@ -8,9 +9,9 @@ use base64::Engine;
 use cartwright_model::{Api, Operation, SchemeKind, SecurityScheme};
 use http::StatusCode;
 
-use crate::Incoming;
 use crate::params::Raw;
 use crate::problem::{Issue, Problem, ProblemKind};
+use crate::{Incoming, scopes};
 
 /// A credential as found in a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +36,7 @@ pub(crate) fn check(
         return Ok(());
     }
     let mut issues = Vec::new();
+    let mut short: Vec<String> = Vec::new();
     for req in &op.security {
         let failures: Vec<Issue> = req
             .schemes
@@ -48,10 +50,36 @@ pub(crate) fn check(
                 })
             })
             .collect();
-        if failures.is_empty() {
+        if !failures.is_empty() {
+            issues.extend(failures);
+            continue;
+        }
+        let lacking = lacking_scopes(api, req, raw);
+        if lacking.is_empty() {
             return Ok(());
         }
-        issues.extend(failures);
+        short.extend(lacking);
+    }
+    if !short.is_empty() {
+        // Every credential was good, and some alternative fell short only of scopes.
+        short.dedup();
+        let mut problem = Problem::new(
+            StatusCode::FORBIDDEN,
+            ProblemKind::InsufficientScope,
+            "Insufficient Scope",
+            format!("the token does not grant the scopes {}", short.join(", ")),
+        );
+        problem.issues = vec![Issue {
+            pointer: "/header/Authorization".to_owned(),
+            schema: None,
+            message: format!("missing scopes: {}", short.join(" ")),
+        }];
+        let challenge = format!(
+            "Bearer realm=\"{}\", error=\"insufficient_scope\", scope=\"{}\"",
+            api.title,
+            short.join(" ")
+        );
+        return Err((problem, vec![challenge]));
     }
     issues.dedup();
     let challenges: Vec<String> = op
@@ -69,6 +97,26 @@ pub(crate) fn check(
     );
     problem.issues = issues;
     Err((problem, challenges))
+}
+
+/// The scopes a requirement names that the request's bearer tokens do not grant.
+fn lacking_scopes(api: &Api, req: &cartwright_model::Requirement, raw: &Raw<'_>) -> Vec<String> {
+    req.schemes
+        .iter()
+        .filter(|(_, scopes)| !scopes.is_empty())
+        .filter_map(
+            |(name, scopes)| match credential(api.security_scheme(name)?, raw) {
+                Ok(Credential::Bearer(token)) => Some(
+                    scopes::missing(token, scopes)
+                        .into_iter()
+                        .map(str::to_owned)
+                        .collect::<Vec<_>>(),
+                ),
+                _ => None,
+            },
+        )
+        .flatten()
+        .collect()
 }
 
 fn pointer_of(scheme: &SecurityScheme) -> String {

@@ -10,6 +10,7 @@ mod path_session;
 mod refusals;
 mod responses;
 mod routing;
+mod scopes;
 mod security;
 mod spree;
 mod stateful;
