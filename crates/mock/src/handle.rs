@@ -141,7 +141,7 @@ impl Mock {
         }
         let render = |p: Problem| p.render(config.error_style, Some(api), Some(op), config.seed);
         let raw = Raw::new(req, &m.params);
-        if let Err((problem, challenges)) = security::check(api, op, &raw) {
+        if let Err((problem, challenges)) = security::check(api, op, &raw, &config.credentials) {
             note.validation = Verdict::Unauthorized;
             // The API's own 401 (or 403) where it declares one (Vendo's `{"error": …}`, an
             // `errorCode` envelope): a missing token is refused as a bad one is, in its words.

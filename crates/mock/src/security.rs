@@ -31,6 +31,7 @@ pub(crate) fn check(
     api: &Api,
     op: &Operation,
     raw: &Raw<'_>,
+    accepted: &[(String, String)],
 ) -> Result<(), (Problem, Vec<String>)> {
     if op.security.is_empty() || op.security.iter().any(|r| r.schemes.is_empty()) {
         return Ok(());
@@ -43,7 +44,12 @@ pub(crate) fn check(
             .iter()
             .filter_map(|(name, _)| {
                 let scheme = api.security_scheme(name)?;
-                credential(scheme, raw).err().map(|message| Issue {
+                let found = credential(scheme, raw).and_then(|c| {
+                    configured(name, &c, accepted).then_some(()).ok_or_else(|| {
+                        "not a credential the mock was given for this scheme (--auth)".to_owned()
+                    })
+                });
+                found.err().map(|message| Issue {
                     pointer: pointer_of(scheme),
                     schema: Some(format!("{}#/components/securitySchemes/{name}", api.source)),
                     message,
@@ -97,6 +103,24 @@ pub(crate) fn check(
     );
     problem.issues = issues;
     Err((problem, challenges))
+}
+
+/// Whether a credential is one `--auth` gave for the scheme, or the scheme was given none.
+/// Compared in constant time, as secrets are.
+fn configured(scheme: &str, found: &Credential<'_>, accepted: &[(String, String)]) -> bool {
+    let mut given = accepted
+        .iter()
+        .filter(|(n, _)| n == scheme)
+        .map(|(_, v)| v.as_str())
+        .peekable();
+    if given.peek().is_none() {
+        return true;
+    }
+    let value = match found {
+        Credential::Bearer(t) | Credential::ApiKey(t) | Credential::Other(t) => (*t).to_owned(),
+        Credential::Basic(u, p) => format!("{u}:{p}"),
+    };
+    given.fold(false, |ok, v| ok | crate::behave::same_secret(v, &value))
 }
 
 /// The scopes a requirement names that the request's bearer tokens do not grant.

@@ -21,6 +21,7 @@ use serde_json::{Value, json};
 pub use clock::{Clock, ClockError};
 use context::Ctx;
 use store::{ApiState, World};
+pub(crate) use tokens::same_secret;
 
 use crate::cache::BodyCache;
 use crate::problem::{Problem, ProblemKind};

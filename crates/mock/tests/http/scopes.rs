@@ -79,3 +79,28 @@ async fn a_jwt_lacking_a_required_scope_is_refused() {
     let anonymous = s.client.post(s.url("/cart")).send().await.expect("send");
     assert_eq!(anonymous.status(), 401);
 }
+
+/// `--auth oauth=TOKEN` on the mock: the scheme accepts only that token, so a client's
+/// mangled or made-up token is refused as a real server refuses it (and `cartwright verify
+/// --auth oauth=TOKEN` finds the mock does not ignore credentials).
+#[tokio::test]
+async fn a_configured_credential_is_the_only_one_accepted() {
+    let writer = jwt(json!({"sub": "ada", "scope": "cart:read cart:write"}));
+    let config = Config {
+        credentials: vec![("oauth".into(), writer.clone())],
+        ..Config::default()
+    };
+    let s = start_with(SPEC, config).await;
+    let post = |token: &str| s.client.post(s.url("/cart")).bearer_auth(token).send();
+    assert_eq!(post(&writer).await.expect("send").status(), 201);
+    let mangled = format!("{writer}x");
+    for other in [mangled.as_str(), "opaque-token"] {
+        let res = post(other).await.expect("send");
+        assert_eq!(res.status(), 401, "{other}");
+        let body = res.text().await.expect("text");
+        assert!(
+            !body.contains(&writer),
+            "the configured token is never shown"
+        );
+    }
+}
