@@ -1,6 +1,8 @@
 //! Centra Checkout preflights, encoded path parameters and unknown products, over HTTP; each
 //! test quotes the sentence of seed 001 (or the spec element) it checks.
 
+use cartwright_diag::Sources;
+use cartwright_spec::LoadOptions;
 use serde_json::json;
 
 use crate::start_spec;
@@ -109,4 +111,42 @@ async fn an_unknown_product_is_the_declared_404() {
     assert_eq!(plain.status, 200);
     assert_eq!(plain.body["product"]["product"], "62");
     assert_eq!(plain.body["product"]["name"], "Test Product Plain");
+}
+
+/// A misspelled `x-cartwright-decode`, or one on a query parameter, is refused at load with
+/// where it is, rather than silently reading `+` literally.
+#[test]
+fn a_wrong_decode_extension_is_refused_at_load() {
+    let spec = |param: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /vouchers/{{voucher}}:\n    delete:\n      parameters:\n        - {param}\n      responses: {{'200': {{description: ok}}}}\n"
+        )
+    };
+    for param in [
+        "{name: voucher, in: path, required: true, schema: {type: string}, x-cartwright-decode: forms}",
+        "{name: voucher, in: path, required: true, schema: {type: string}}\n        - {name: q, in: query, schema: {type: string}, x-cartwright-decode: form}",
+    ] {
+        let mut sources = Sources::new();
+        let err = cartwright_spec::load_str(
+            "v.yaml",
+            &spec(param),
+            &LoadOptions::default(),
+            &mut sources,
+        )
+        .expect_err("refused");
+        assert!(
+            err.iter().any(|d| d.message.contains("x-cartwright-decode")
+                && d.pointer
+                    .as_deref()
+                    .is_some_and(|p| p.ends_with("/x-cartwright-decode"))),
+            "{err:?}"
+        );
+    }
+    let mut sources = Sources::new();
+    let ok = spec(
+        "{name: voucher, in: path, required: true, schema: {type: string}, x-cartwright-decode: form}",
+    );
+    assert!(
+        cartwright_spec::load_str("v.yaml", &ok, &LoadOptions::default(), &mut sources).is_ok()
+    );
 }
