@@ -25,6 +25,7 @@ mod params;
 mod problem;
 mod resources;
 mod respond;
+mod routing;
 mod scopes;
 mod security;
 mod server;
