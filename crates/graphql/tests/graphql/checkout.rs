@@ -69,6 +69,8 @@ async fn order(s: &Server, token: &str) -> Json {
     s.query(token, ORDER).await.ok()["order"].clone()
 }
 
+/// 000: "All the mutations affecting the selection will always return the selection and
+/// session in the response": the selection `selection` reads, not a made-up one.
 #[tokio::test]
 async fn payment_instructions_answer_the_sessions_own_selection_and_no_user_errors() {
     let s = start().await;
@@ -99,6 +101,8 @@ async fn payment_instructions_answer_the_sessions_own_selection_and_no_user_erro
     assert_eq!(again["selection"], paid["selection"]);
 }
 
+/// `paymentInstructions`: "Initiate the payment process for the current selection": with
+/// nothing in it, or to a country the shop does not ship to, a user error and no action.
 #[tokio::test]
 async fn payment_instructions_refuse_an_empty_selection_and_an_unknown_country_in_user_errors() {
     let s = start().await;
@@ -118,6 +122,8 @@ async fn payment_instructions_refuse_an_empty_selection_and_an_unknown_country_i
     assert_eq!(nowhere["action"], Json::Null);
 }
 
+/// `order`: "Get the latest order, null if none"; `paymentResult`: "Selection is converted
+/// into order on successful payment and is detached from the current session".
 #[tokio::test]
 async fn order_is_null_until_a_payment_succeeds_then_it_is_the_ordered_selection() {
     let s = start().await;
@@ -161,6 +167,8 @@ async fn order_is_null_until_a_payment_succeeds_then_it_is_the_ordered_selection
     assert_eq!(order(&s, &s.session().await).await, Json::Null);
 }
 
+/// `paymentResult`: "Send all POST/GET variables received to paymentReturnPage to verify if
+/// payment was successfully processed": other variables are a FAILED payment.
 #[tokio::test]
 async fn payment_result_fails_with_a_user_error_without_the_payment_the_instructions_gave() {
     let s = start().await;
@@ -195,6 +203,7 @@ async fn payment_result_fails_with_a_user_error_without_the_payment_the_instruct
     assert_eq!(order(&s, &token).await["id"], paid["selection"]["id"]);
 }
 
+/// `paymentResult`: "Selection is converted into order": an empty selection makes none.
 #[tokio::test]
 async fn payment_result_fails_when_the_selection_was_emptied_after_the_instructions() {
     let s = start().await;
