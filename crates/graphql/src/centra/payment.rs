@@ -21,6 +21,10 @@ use crate::behaviour::mix;
 /// errors for input the shop refuses (an empty selection, a country it does not ship to).
 pub(super) fn instructions(s: &mut Session, cat: &Catalog, input: &Json) -> Json {
     let errors = start(s, cat, input).err().unwrap_or_default();
+    if !errors.is_empty() {
+        // A refused attempt leaves no payment open: an earlier one's fields no longer pay.
+        s.payment = None;
+    }
     let action = match (&s.payment, errors.is_empty()) {
         (Some(p), true) => form(p, s, input),
         _ => Json::Null,

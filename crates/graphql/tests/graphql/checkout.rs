@@ -120,6 +120,12 @@ async fn payment_instructions_refuse_an_empty_selection_and_an_unknown_country_i
         "{nowhere:#}"
     );
     assert_eq!(nowhere["action"], Json::Null);
+
+    // A refused attempt also closes the payment an earlier one started.
+    let paid = pay(&s, &token, "DE").await;
+    pay(&s, &token, "ZZ").await;
+    let late = result(&s, &token, &paid["action"]["formFields"]).await;
+    assert_eq!(late["type"], "FAILED", "{late:#}");
 }
 
 /// `order`: "Get the latest order, null if none"; `paymentResult`: "Selection is converted
