@@ -15,6 +15,7 @@ mod catalog;
 mod fixtures;
 mod listing;
 mod mutation;
+mod payment;
 mod query;
 mod render;
 mod selection;
@@ -83,6 +84,8 @@ impl Centra {
             vouchers: Vec::new(),
             address: None,
             next_line: 0,
+            payment: None,
+            order: None,
         }
     }
 

@@ -9,6 +9,7 @@ use serde_json::{Value as Json, json};
 
 use super::Centra;
 use super::catalog::Catalog;
+use super::payment;
 use super::selection::{self, user_error};
 use super::store::Session;
 use crate::behaviour::{Index, Kind, Plan};
@@ -24,6 +25,24 @@ pub(super) fn answer(
     ctx: &ResolverContext<'_>,
     token: &str,
 ) -> Result<Option<Json>, Error> {
+    // The purchase answers payloads of its own (an action, an order).
+    let json_arg = |n: &str| {
+        ctx.args
+            .get(n)
+            .and_then(|v| v.as_value().clone().into_json().ok())
+            .unwrap_or(Json::Null)
+    };
+    match plan.name.as_str() {
+        "paymentInstructions" => {
+            let input = json_arg("input");
+            return c.with(token, |s, cat| Some(payment::instructions(s, cat, &input)));
+        }
+        "paymentResult" => {
+            let fields = json_arg("paymentMethodFields");
+            return c.with(token, |s, cat| Some(payment::result(s, cat, &fields)));
+        }
+        _ => {}
+    }
     let Some(outcome) = c.with(token, |s, cat| apply(&plan.name, &ctx.args, s, cat))? else {
         return Ok(None);
     };

@@ -94,6 +94,10 @@ pub(super) fn answer(
         "lookupUri" => lookup(cat, v, args),
         "selection" => c.store.with(token?, |s| selection::selection(s, cat))?,
         "session" => c.store.with(token?, |s| selection::session(s, cat))?,
+        "order" => c
+            .store
+            .with(token?, |s| s.order.clone())?
+            .unwrap_or(Json::Null),
         "customer" => c
             .store
             .with(token?, |s| s.customer.clone())?

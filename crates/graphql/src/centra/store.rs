@@ -48,6 +48,21 @@ pub(super) struct Session {
     pub address: Option<serde_json::Value>,
     /// The next line's number.
     pub next_line: u64,
+    /// The payment `paymentInstructions` started for the selection, until it completes.
+    pub payment: Option<Payment>,
+    /// The latest order, as `order` reads it: "Get the latest order, null if none".
+    pub order: Option<serde_json::Value>,
+}
+
+/// A payment started by `paymentInstructions` and awaiting `paymentResult`.
+#[derive(Debug, Clone)]
+pub(super) struct Payment {
+    /// The reference the payment's form fields carry back to `paymentResult`.
+    pub reference: String,
+    /// How many payments were started for this selection (a new one replaces the last).
+    pub attempt: u64,
+    /// The order comment given with the instructions.
+    pub comment: Option<String>,
 }
 
 #[derive(Debug, Default)]

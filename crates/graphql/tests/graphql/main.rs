@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod catalog;
+mod checkout;
 mod graphiql;
 mod modes;
 mod origins;
