@@ -22,6 +22,7 @@ mod security;
 mod serve;
 mod together;
 mod unsupported;
+mod values;
 mod walk;
 
 const SPECS: &[&str] = &[
