@@ -26,6 +26,7 @@ use crate::sessions::session::{self, Kind};
 
 mod by_id;
 mod delete;
+mod follow;
 mod leaks;
 mod unknown;
 
@@ -207,6 +208,7 @@ pub(crate) async fn run(probe: &Probe<'_>, op: &Operation, kinds: &[Kind<'_>]) -
         at: at_a1,
     };
     delete::run(&mut flow, kind, &change, &states, &sessions).await;
+    follow::run(&mut flow, kind, w, &a.marker, &b.marker).await;
     flow.keep_if_failed(&name, CHECK);
     flow.report
 }

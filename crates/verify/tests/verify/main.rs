@@ -18,6 +18,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 mod coverage;
 mod decoding;
 mod isolation;
+mod orders;
 mod security;
 mod serve;
 mod together;

@@ -47,11 +47,19 @@ async fn path_parameters_take_the_spec_example_before_a_placeholder() {
 fn guest_orders(offset: &'static str) -> impl Fn(&Asked) -> Answer {
     move |a: &Asked| {
         if a.path != "/api/v2/orders/guest" || a.method != http::Method::POST {
-            return (404, vec![], r#"{"errorCode": "NOT_FOUND", "message": "no"}"#.into());
+            return (
+                404,
+                vec![],
+                r#"{"errorCode": "NOT_FOUND", "message": "no"}"#.into(),
+            );
         }
         let reference = a.body.as_ref().and_then(|b| b["reference"].as_str());
         let Some(reference) = reference else {
-            return (422, vec![], r#"{"errorCode": "INVALID", "message": "no"}"#.into());
+            return (
+                422,
+                vec![],
+                r#"{"errorCode": "INVALID", "message": "no"}"#.into(),
+            );
         };
         let order = json!({
             "orderId": "O-00000001",
@@ -74,10 +82,14 @@ async fn a_timestamp_that_is_not_utc_fails_response_schema_conformance() {
         max_examples: 3,
         ..Options::default()
     };
-    let faithful = verify(&api, &opts(serve(guest_orders("Z")).await)).await.run;
+    let faithful = verify(&api, &opts(serve(guest_orders("Z")).await))
+        .await
+        .run;
     let report = cartwright_report::terminal(&faithful, false);
     assert!(failed(&faithful).is_empty(), "{report}");
-    let broken = verify(&api, &opts(serve(guest_orders("+02:00")).await)).await.run;
+    let broken = verify(&api, &opts(serve(guest_orders("+02:00")).await))
+        .await
+        .run;
     let report = cartwright_report::terminal(&broken, false);
     assert_eq!(
         failed(&broken).into_iter().collect::<Vec<_>>(),
