@@ -21,6 +21,7 @@ mod isolation;
 mod orders;
 mod security;
 mod serve;
+mod sibling;
 mod together;
 mod unsupported;
 mod values;
