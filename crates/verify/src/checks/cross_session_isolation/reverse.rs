@@ -117,8 +117,9 @@ fn texts(a: &Answer) -> HashSet<String> {
         .collect()
 }
 
-/// Leaves of a's new read that its last read did not hold, whose value b's change brought
-/// and a's last read held nowhere.
+/// Leaves of a's new read at places its last read did not have (a new line, not a stock
+/// level that b's purchase lowered), whose value b's change brought and a's last read held
+/// nowhere.
 fn foreign(last: &Answer, now: &Answer, brought: &HashSet<String>) -> Vec<(Path, Value)> {
     if !flow::ok(now.status) {
         return Vec::new();
@@ -133,7 +134,7 @@ fn foreign(last: &Answer, now: &Answer, brought: &HashSet<String>) -> Vec<(Path,
         .filter(|(p, v)| {
             let text = v.to_string();
             !super::leaks::private(p, v)
-                && !before.iter().any(|(q, w)| q == p && w == v)
+                && !before.iter().any(|(q, _)| q == p)
                 && brought.contains(&text)
                 && !old.contains(&text)
         })
