@@ -83,7 +83,8 @@ pub struct Values {
     pub body: Option<Value>,
 }
 
-/// The documented or first valid values: path and required parameters, and the body.
+/// The documented or first valid values: path and required parameters, and the body (its
+/// first valid media example, where it has one).
 pub fn defaults(api: &Api, op: &Operation, seed: u64) -> Values {
     Values {
         params: op
@@ -93,10 +94,19 @@ pub fn defaults(api: &Api, op: &Operation, seed: u64) -> Values {
             .filter(|(_, p)| p.location == ParamLocation::Path || p.required)
             .map(|(i, p)| (i, value_of(api, p, seed)))
             .collect(),
+        // The first media example the schema accepts names real things (a configured
+        // `viewIdentifier`, a product the store sells); else the generator's value.
         body: body_media(op).map(|m| {
-            m.schema
-                .as_ref()
-                .map_or(json!({}), |s| valid_value(api, s, seed))
+            let documented = m
+                .examples
+                .iter()
+                .map(|e| &e.value)
+                .find(|e| m.schema.as_ref().is_none_or(|s| s.is_valid(e)));
+            documented.cloned().unwrap_or_else(|| {
+                m.schema
+                    .as_ref()
+                    .map_or(json!({}), |s| valid_value(api, s, seed))
+            })
         }),
     }
 }

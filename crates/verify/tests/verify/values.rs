@@ -98,3 +98,45 @@ async fn a_timestamp_that_is_not_utc_fails_response_schema_conformance() {
     );
     assert!(report.contains("createdAt"), "{report}");
 }
+
+/// WEBSALE's `prepareRedirect` needs a live `x-session` from `POST /session/create`: the
+/// examples phase obtains one and sends it, instead of the documented example that names
+/// no session, and gets the link.
+#[tokio::test]
+async fn the_examples_phase_carries_a_live_session_in_a_required_header() {
+    let running = serve_mock(load("websale-storefront")).await;
+    let run = verify(
+        &load("websale-storefront"),
+        &Options {
+            target: format!("http://{}", running.addr),
+            include: vec!["prepareRedirect".into()],
+            max_examples: 0,
+            ..Options::default()
+        },
+    )
+    .await
+    .run;
+    let report = cartwright_report::terminal(&run, false);
+    let case = &run.cases[0];
+    let statuses: Vec<(&str, Option<u16>)> = case
+        .steps
+        .iter()
+        .map(|s| (s.name.as_str(), s.response_status))
+        .collect();
+    // The documented request is the first body example (`checkout`); the other one follows.
+    for name in [
+        "POST /session/prepareRedirect example",
+        "POST /session/prepareRedirect example withParameters",
+    ] {
+        assert!(
+            statuses.contains(&(name, Some(200))),
+            "{statuses:?}\n{report}"
+        );
+    }
+    let curl = case.steps[0].curl.as_deref().unwrap_or("");
+    assert!(
+        !curl.contains("bc37dffbf7a3d067a1b0a3040143c5a8d1a1d8651f79159f59d81705c9733c49"),
+        "{curl}"
+    );
+    assert!(failed(&run).is_empty(), "{report}");
+}
