@@ -14,6 +14,8 @@ use cartwright_http::{Body, Request};
 /// The wire request of `cartwright_http`, under the name the verifier's phases use.
 pub use cartwright_http::Request as Req;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+mod example;
 use serde_json::{Value, json};
 
 fn text(v: &Value) -> String {
@@ -29,30 +31,12 @@ fn text(v: &Value) -> String {
 /// placeholder): a documented value names something the store has (`/products/61`), a
 /// placeholder (`/products/string`) only gets a 404.
 fn value_of(api: &Api, p: &Parameter, seed: u64) -> Value {
-    if let Some(e) = parameter_example(api, p) {
+    if let Some(e) = example::parameter(api, p) {
         return e;
     }
     p.schema
         .as_ref()
         .map_or(json!("x"), |s| valid_value(api, s, seed))
-}
-
-/// A parameter's `example`, else the first of its `examples` (by value), if its schema
-/// accepts it.
-pub(crate) fn parameter_example(api: &Api, p: &Parameter) -> Option<Value> {
-    let declared = api.document.pointer(&p.pointer)?;
-    let named = declared
-        .get("examples")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flat_map(|m| m.values())
-        .filter_map(|x| x.get("value").cloned());
-    declared
-        .get("example")
-        .cloned()
-        .into_iter()
-        .chain(named)
-        .find(|e| p.schema.as_ref().is_none_or(|s| s.is_valid(e)))
 }
 
 /// The static value if it validates, else the minimal one, else the first valid value of a
