@@ -14,19 +14,29 @@ pub(crate) fn string(g: &mut Generator<'_>, schema: &Value, hint: Option<&str>) 
         .get("maxLength")
         .and_then(Value::as_u64)
         .map(|m| m as usize);
-    if let Some(p) = schema.get("pattern").and_then(Value::as_str)
-        && let Some(s) = pattern::generate(&mut g.rng, p, g.mode != Mode::Dynamic, min, max)
-    {
-        return Value::String(s);
-    }
     let formatted = schema
         .get("format")
         .and_then(Value::as_str)
         .and_then(|f| format(g, f));
+    // A pattern that narrows a format (`date-time` ending in `Z`): the format's own value
+    // when the pattern accepts it, since a value drawn from the pattern alone rarely is one.
+    if let Some(p) = schema.get("pattern").and_then(Value::as_str) {
+        if let Some(f) = formatted.as_ref().filter(|f| matches(p, f)) {
+            return Value::String(f.clone());
+        }
+        if let Some(s) = pattern::generate(&mut g.rng, p, g.mode != Mode::Dynamic, min, max) {
+            return Value::String(s);
+        }
+    }
     let text = formatted
         .or_else(|| hint.and_then(|h| by_name(g, h)))
         .unwrap_or_else(|| plain(g));
     Value::String(fit(g, text, min, max))
+}
+
+/// Whether the pattern (unanchored, as JSON Schema reads it) finds a match in `s`.
+fn matches(pattern: &str, s: &str) -> bool {
+    regex::Regex::new(pattern).is_ok_and(|r| r.is_match(s))
 }
 
 /// Pads or cuts a string to the length bounds (cut only when the bounds demand it).

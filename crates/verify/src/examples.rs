@@ -1,19 +1,31 @@
 //! The examples phase: the documented valid request, judged by the response checks, then
 //! every request body example the spec declares (each named one on its own), then invalid
 //! variants of the valid request ([`crate::negative`]), which must be refused without a
-//! server error.
+//! server error. Where the operation's session travels in a required header no `--auth`
+//! fills (WEBSALE's `x-session`), a live token is obtained first ([`live`]) and carried by
+//! all of them: the documented example token names no session the target has.
 
-use cartwright_model::Operation;
+use cartwright_model::{Carrier, Operation};
 use cartwright_outcome::{Check, Step};
 
 use crate::checks;
 use crate::negative;
 use crate::probe::Probe;
 use crate::request::{self, Values};
+use crate::sessions::carry;
+
+mod live;
 
 /// The steps of the examples phase for `op`.
 pub(crate) async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
-    let req = probe.request(op);
+    let live = live::token(probe, op).await;
+    let carry = |mut req: crate::request::Req| {
+        if let Some((header, token)) = &live {
+            carry::put(&mut req, &Carrier::Header(header.clone()), token);
+        }
+        req
+    };
+    let req = carry(probe.request(op));
     let selected = probe.opts.checks.as_deref();
     let (step, _) = probe
         .single(format!("{} example", op.signature()), &req, |a| {
@@ -22,7 +34,7 @@ pub(crate) async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
         .await;
     let mut steps = vec![step];
     for (name, values) in declared(probe, op) {
-        let req = probe.assemble(op, &values);
+        let req = carry(probe.assemble(op, &values));
         let (step, _) = probe
             .single(format!("{} example {name}", op.signature()), &req, |a| {
                 checks::run(op, a, selected)

@@ -14,6 +14,8 @@ use cartwright_http::{Body, Request};
 /// The wire request of `cartwright_http`, under the name the verifier's phases use.
 pub use cartwright_http::Request as Req;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+mod example;
 use serde_json::{Value, json};
 
 fn text(v: &Value) -> String {
@@ -24,7 +26,14 @@ fn text(v: &Value) -> String {
     }
 }
 
+/// The parameter's own documented value where its schema accepts it, else the generator's
+/// (which prefers the schema's `example`, `default`, `examples` and `enum[0]` to a
+/// placeholder): a documented value names something the store has (`/products/61`), a
+/// placeholder (`/products/string`) only gets a 404.
 fn value_of(api: &Api, p: &Parameter, seed: u64) -> Value {
+    if let Some(e) = example::parameter(api, p) {
+        return e;
+    }
     p.schema
         .as_ref()
         .map_or(json!("x"), |s| valid_value(api, s, seed))
@@ -58,7 +67,8 @@ pub struct Values {
     pub body: Option<Value>,
 }
 
-/// The documented or first valid values: path and required parameters, and the body.
+/// The documented or first valid values: path and required parameters, and the body (its
+/// first valid media example, where it has one).
 pub fn defaults(api: &Api, op: &Operation, seed: u64) -> Values {
     Values {
         params: op
@@ -68,10 +78,19 @@ pub fn defaults(api: &Api, op: &Operation, seed: u64) -> Values {
             .filter(|(_, p)| p.location == ParamLocation::Path || p.required)
             .map(|(i, p)| (i, value_of(api, p, seed)))
             .collect(),
+        // The first media example the schema accepts names real things (a configured
+        // `viewIdentifier`, a product the store sells); else the generator's value.
         body: body_media(op).map(|m| {
-            m.schema
-                .as_ref()
-                .map_or(json!({}), |s| valid_value(api, s, seed))
+            let documented = m
+                .examples
+                .iter()
+                .map(|e| &e.value)
+                .find(|e| m.schema.as_ref().is_none_or(|s| s.is_valid(e)));
+            documented.cloned().unwrap_or_else(|| {
+                m.schema
+                    .as_ref()
+                    .map_or(json!({}), |s| valid_value(api, s, seed))
+            })
         }),
     }
 }

@@ -13,6 +13,10 @@
 //! the read is a `GET` on the same session without path parameters, the one whose path the
 //! change's extends first (`/cart` for `/cart/items`). Every such change is probed, each in
 //! its own case.
+//!
+//! Then the other way round ([`reverse`]): b makes the same change, and a's read must not
+//! hold it. And where a's next step makes something named by id (the order of its
+//! basket), b must not act on it (pay it) ([`follow`]).
 
 use cartwright_model::{Action, Api, Method, Operation};
 use cartwright_outcome::Step;
@@ -26,7 +30,9 @@ use crate::sessions::session::{self, Kind};
 
 mod by_id;
 mod delete;
+mod follow;
 mod leaks;
+mod reverse;
 mod unknown;
 
 use leaks::{judge, leaks};
@@ -184,7 +190,10 @@ pub(crate) async fn run(probe: &Probe<'_>, op: &Operation, kinds: &[Kind<'_>]) -
             judge(&leaks(&a0, &a1, &b0, x))
         })
         .await;
-    let leaked = b1.map(|x| leaks(&a0, &a1, &b0, &x)).unwrap_or_default();
+    let leaked = b1
+        .as_ref()
+        .map(|x| leaks(&a0, &a1, &b0, x))
+        .unwrap_or_default();
     leaks::assert_absent(&mut flow, at_a1, "leak_b", &leaked);
     let states = unknown::States {
         before: &a0,
@@ -207,6 +216,18 @@ pub(crate) async fn run(probe: &Probe<'_>, op: &Operation, kinds: &[Kind<'_>]) -
         at: at_a1,
     };
     delete::run(&mut flow, kind, &change, &states, &sessions).await;
+    // After the probes that compare a's state with its read after its own change, which b's
+    // change must leave as it was, but a buggy server may not.
+    if let Some(b1) = b1.as_ref().filter(|x| flow::ok(x.status)) {
+        let back = reverse::Plan {
+            write: w,
+            read: r,
+            a_last: &a1,
+            b_last: b1,
+        };
+        reverse::run(&mut flow, kind, &back, &a.marker, &b.marker).await;
+    }
+    follow::run(&mut flow, kind, w, &a.marker, &b.marker).await;
     flow.keep_if_failed(&name, CHECK);
     flow.report
 }

@@ -2,7 +2,7 @@
 //!
 //! Each hostile value ([`hostile`]) — an encoded slash, an encoded traversal, a literal `+`,
 //! an encoded NUL, a double-encoded slash, and values an encoded traversal would turn into
-//! the path of another `GET` (`..%2Flines%2Fx`) — is sent already percent-encoded, as it goes
+//! the path of another operation of its method (`..%2Flines%2Fx`) — is sent already percent-encoded, as it goes
 //! on the wire (the client keeps `%2F` as written and resolves no `..` inside a segment),
 //! and compared with a plain value of the same parameter. A hostile value fails when it gets
 //! a server error (reported as `not_a_server_error` when that check runs); a success where
@@ -11,10 +11,14 @@
 //! shape of the other operation it was aimed at (the answer to that operation's own path)
 //! where the plain value's answer has another shape. Refusing it (400, 422) is fine.
 //!
+//! Values aimed at a real sibling route carry a real id a session's change made
+//! ([`live`]): `..%2Flines%2F<a line of session a>` from `DELETE /vouchers/{voucher}`.
+//!
 //! Each check fails once per operation: the first hostile value that hit it is the example,
 //! and the report says how many hit it.
 
 mod hostile;
+mod live;
 mod verdict;
 
 use std::collections::BTreeMap;
@@ -87,6 +91,10 @@ pub(crate) async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
         let Some(plain_answer) = answer else {
             continue;
         };
+        let last = op.path.ends_with(&format!("{{{}}}", p.name));
+        if last {
+            steps.extend(live::run(probe, op, i, plain).await);
+        }
         for h in hostile::values(probe.api, op, &p.name, plain) {
             // Where a server that decodes before routing would take the value.
             let direct = match &h.reaches {

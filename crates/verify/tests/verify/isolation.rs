@@ -1,8 +1,9 @@
 //! `cross_session_isolation` beyond one read after one change: a token nobody was given
-//! must not open someone's cart, and one session must not delete another's line. Each bug
+//! (in a token's format or made up) must not open someone's cart, one session must not
+//! delete another's line, and a session must not see a later session's change. Each bug
 //! is caught by that check alone; the faithful twin passes every default check.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use cartwright_outcome::{Run, Status};
@@ -84,11 +85,17 @@ enum Bug {
     Fallback,
     /// A line is deleted from whichever cart holds it.
     ForeignDelete,
+    /// A token in neither format (the server's own, the old cookie's) opens the cart
+    /// changed last.
+    MadeUpFallback,
+    /// A cart's read holds the lines of every session made after the reader's (a `>=` for
+    /// an `==`): hidden from a later session, shown to an earlier one.
+    Later,
 }
 
 #[derive(Default)]
 struct State {
-    carts: HashMap<String, Vec<Value>>,
+    carts: BTreeMap<String, Vec<Value>>,
     last_changed: Option<String>,
     next: u64,
 }
@@ -134,16 +141,26 @@ fn answer(st: &mut State, a: &Asked, bug: Bug) -> Answer {
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or("");
     let legacy = given.len() == 36 && given.bytes().filter(|b| *b == b'-').count() == 4;
+    let made_up = !given.is_empty() && !legacy && !given.starts_with("tok");
     let token = if st.carts.contains_key(given) {
         given.to_owned()
-    } else if bug == Bug::Fallback && legacy && st.last_changed.is_some() {
+    } else if (bug == Bug::Fallback && legacy || bug == Bug::MadeUpFallback && made_up)
+        && st.last_changed.is_some()
+    {
         st.last_changed.clone().unwrap_or_default()
     } else {
         return (401, vec![], r#"{"error": "no valid token"}"#.into());
     };
     match segs.as_slice() {
         ["cart"] => {
-            let items = st.carts.get(&token).cloned().unwrap_or_default();
+            let items: Vec<Value> = if bug == Bug::Later {
+                st.carts
+                    .range(token..)
+                    .flat_map(|(_, v)| v.clone())
+                    .collect()
+            } else {
+                st.carts.get(&token).cloned().unwrap_or_default()
+            };
             let cart = json!({"count": items.len(), "items": items});
             (200, vec![], cart.to_string())
         }
@@ -205,7 +222,9 @@ async fn unknown_tokens_and_foreign_deletes_are_caught_by_cross_session_isolatio
         .collect();
     assert!(
         names.iter().any(|n| n.contains("a token nobody was given"))
-            && names.iter().any(|n| n.contains("after session b's DELETE")),
+            && names.iter().any(|n| n.contains("after session b's DELETE"))
+            && names.iter().any(|n| n.contains("with a made-up token"))
+            && names.iter().any(|n| n.contains("after session b's POST")),
         "{names:?}"
     );
     for (bug, step) in [
@@ -213,6 +232,11 @@ async fn unknown_tokens_and_foreign_deletes_are_caught_by_cross_session_isolatio
         (
             Bug::ForeignDelete,
             "GET /cart with session a after session b's DELETE",
+        ),
+        (Bug::MadeUpFallback, "GET /cart with a made-up token"),
+        (
+            Bug::Later,
+            "GET /cart with session a after session b's POST /cart/items",
         ),
     ] {
         let verified = run(bug).await;

@@ -18,10 +18,13 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 mod coverage;
 mod decoding;
 mod isolation;
+mod orders;
 mod security;
 mod serve;
+mod sibling;
 mod together;
 mod unsupported;
+mod values;
 mod walk;
 
 const SPECS: &[&str] = &[

@@ -75,7 +75,7 @@ pub(super) fn leaks(a0: &Answer, a1: &Answer, b0: &Answer, b1: &Answer) -> Vec<(
 }
 
 /// A session's own token, and times, which differ between any two answers.
-fn private(path: &Path, v: &Value) -> bool {
+pub(super) fn private(path: &Path, v: &Value) -> bool {
     let timeish = |k: &str| {
         let l = k.to_ascii_lowercase();
         l.ends_with("_at") || k.ends_with("At") || l.contains("time") || l.contains("date")

@@ -2,7 +2,8 @@
 //! some session for an unknown token (the last one, the first one) shows a's change to
 //! whoever guesses. Centra documents that an unknown or expired token gets a new session
 //! (and a new token); a kind that refuses unknown tokens refuses it. Either way the read
-//! holds nothing of a's change.
+//! holds nothing of a's change. A token in a token's format (a UUID) and a made-up one
+//! are both tried.
 
 use cartwright_http::Answer;
 use cartwright_model::Operation;
@@ -44,4 +45,18 @@ pub(super) async fn run(
         .map(|x| leaks(s.before, s.after, s.other, &x))
         .unwrap_or_default();
     leaks::assert_absent(flow, s.at, "leak_unknown", &leaked);
+    // Nor a value in no token's format: a server may look up only well-formed tokens and
+    // fall back on anything else.
+    let req = carry::carry(flow.probe, read, kind, Some(MADE_UP));
+    let name = format!("{} with a made-up token", read.signature());
+    let got = flow
+        .send(name, &req, |x| judge(&leaks(s.before, s.after, s.other, x)))
+        .await;
+    let leaked = got
+        .map(|x| leaks(s.before, s.after, s.other, &x))
+        .unwrap_or_default();
+    leaks::assert_absent(flow, s.at, "leak_made_up", &leaked);
 }
+
+/// A token in no format a server issues.
+const MADE_UP: &str = "cartwright-made-up-token";

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use cartwright_http::Answer;
-use cartwright_model::{Api, Method, Operation};
+use cartwright_model::{Api, Operation};
 
 use crate::sessions::json;
 
@@ -32,8 +32,9 @@ const AIMED: usize = 3;
 
 /// The hostile values for the path parameter `name` of `op`: the fixed ones, then, when the
 /// parameter is the path's last segment, values that an encoded traversal or slash would
-/// turn into the path of another `GET` (`..%2Flines%2Fx` from `/carts/{id}` to
-/// `/lines/{id}`), its parameters filled with `plain`.
+/// turn into the path of another operation of the same method, which a server that decodes
+/// before routing keeps (`..%2Flines%2Fx` from `GET /carts/{id}` to `GET /lines/{id}`), its
+/// parameters filled with `plain`.
 pub(super) fn values(api: &Api, op: &Operation, name: &str, plain: &str) -> Vec<Hostile> {
     let mut out: Vec<Hostile> = FIXED
         .iter()
@@ -53,7 +54,7 @@ pub(super) fn values(api: &Api, op: &Operation, name: &str, plain: &str) -> Vec<
     let mut aimed: Vec<(usize, Hostile)> = api
         .operations
         .iter()
-        .filter(|o| o.method == Method::Get && o.id != op.id)
+        .filter(|o| o.method == op.method && o.id != op.id)
         .filter_map(|o| {
             let other: Vec<&str> = o.path.split('/').skip(1).collect();
             let common = parent
