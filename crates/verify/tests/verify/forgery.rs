@@ -1,0 +1,300 @@
+//! The credential checks (`forged_credentials`, `token_kind_confusion`, `one_time_code`,
+//! `token_expiry`) over HTTP: against the mock of each seed spec they run and pass; against
+//! a small token server with one bug each, that bug is found by its named check, and its
+//! faithful twin raises nothing.
+
+mod server;
+
+use cartwright_outcome::{Run, Status};
+use cartwright_verify::checks::Check;
+use cartwright_verify::{Options, verify};
+
+use crate::serve::failed;
+use server::{Bug, Setup, server};
+
+const CHECKS: &[Check] = &[
+    Check::ForgedCredentials,
+    Check::TokenKindConfusion,
+    Check::OneTimeCode,
+    Check::TokenExpiry,
+];
+
+fn options(target: String, auth: &[&str]) -> Options {
+    Options {
+        target,
+        checks: Some(CHECKS.to_vec()),
+        max_examples: 0,
+        auth: auth.iter().map(|a| (*a).to_owned()).collect(),
+        ..Options::default()
+    }
+}
+
+/// The steps that judged `check`, by status.
+fn judged(run: &Run, check: &str) -> Vec<(String, Status)> {
+    run.cases
+        .iter()
+        .flat_map(|c| &c.steps)
+        .filter(|s| s.checks.iter().any(|k| k.name == check))
+        .map(|s| (s.name.clone(), s.status))
+        .collect()
+}
+
+#[tokio::test]
+async fn against_the_seed_mocks_each_credential_check_runs_and_passes() {
+    for (spec, auth, checks) in [
+        (
+            "vendo-storefront",
+            &[][..],
+            &["token_kind_confusion", "one_time_code", "token_expiry"][..],
+        ),
+        (
+            "storefront-v2-jwt",
+            &[][..],
+            &["forged_credentials", "token_expiry"][..],
+        ),
+        (
+            "centra-checkout",
+            &["sharedSecret=SharedSecretExample1234"][..],
+            &["forged_credentials", "token_expiry"][..],
+        ),
+    ] {
+        let running = crate::serve_mock(crate::load(spec)).await;
+        let api = crate::load(spec);
+        let run = verify(&api, &options(format!("http://{}", running.addr), auth))
+            .await
+            .run;
+        let report = cartwright_report::terminal(&run, false);
+        assert!(failed(&run).is_empty(), "{spec}:\n{report}");
+        for check in checks {
+            let steps = judged(&run, check);
+            assert!(
+                !steps.is_empty() && steps.iter().all(|(_, s)| *s == Status::Passed),
+                "{spec} {check}: {steps:?}\n{report}"
+            );
+        }
+    }
+}
+
+const SPEC: &str = r#"
+openapi: 3.1.0
+info: {title: tokens, version: "1"}
+x-cartwright:
+  sessions:
+    user:
+      token: [{bearer: true}]
+      format: {random: 32}
+      ttl: 600
+      refresh: true
+      scheme: bearerAuth
+      unknown: 401
+    visit:
+      token: [{header: X-Visit}]
+      format: {hex: 32}
+      ttl: 600
+      unknown: renew
+paths:
+  /auth:
+    post:
+      operationId: authenticate
+      security: []
+      x-cartwright:
+        steps:
+          - when: request.body.user.code is defined
+            otp_verify:
+              to: request.body.user.email | lower
+              code: request.body.user.code
+              fail: {status: 401}
+          - when: request.body.user.code is defined
+            issue: {session: user}
+            respond:
+              body:
+                /access_token: issued.token
+                /refresh_token: issued.refresh_token
+                /expires_in: issued.expires_in
+          - otp_send: {to: request.body.user.email | lower, digits: 6, ttl: 15m}
+            respond: {body: {/message: "'Code sent'"}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [user]
+              properties:
+                user:
+                  type: object
+                  required: [email]
+                  properties:
+                    email: {type: string}
+                    code: {type: string}
+            examples:
+              sendCode: {value: {user: {email: a@example.com}}}
+              withCode: {value: {user: {email: a@example.com, code: "123456"}}}
+      responses:
+        "200":
+          description: A code sent, or a token pair.
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  message: {type: string}
+                  access_token: {type: string}
+                  refresh_token: {type: string}
+                  expires_in: {type: integer}
+                  token_type: {type: string}
+        "401": {description: A wrong or spent code.}
+  /account:
+    get:
+      operationId: account
+      security: [{bearerAuth: []}]
+      responses:
+        "200": {description: The account., content: {application/json: {schema: {type: object}}}}
+        "401": {description: No live access token.}
+  /visit:
+    get:
+      operationId: visit
+      security: []
+      x-cartwright:
+        session: visit
+        respond: {body: {/token: token}}
+      responses:
+        "200":
+          description: The visit, with its token.
+          content: {application/json: {schema: {type: object, properties: {token: {type: string}}}}}
+  /products:
+    post:
+      operationId: products
+      security: [{}, {secret: []}]
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object}
+            examples: {all: {value: {pricelist: all}}}
+      responses:
+        "200": {description: Products., content: {application/json: {schema: {type: object}}}}
+components:
+  securitySchemes:
+    bearerAuth: {type: http, scheme: bearer, bearerFormat: JWT}
+    secret: {type: apiKey, in: header, name: X-Secret}
+"#;
+
+const AUTH: &str = "secret=s3cretKey42";
+
+async fn against(setup: Setup, lifetime: Option<u64>) -> Run {
+    let target = server(setup).await;
+    let api = crate::serve::spec("tokens.yaml", SPEC);
+    let mut opts = options(target, &[AUTH]);
+    opts.token_lifetime_secs = lifetime;
+    verify(&api, &opts).await.run
+}
+
+fn mock_like(bug: Option<Bug>) -> Setup {
+    Setup {
+        bug,
+        cartwright: true,
+        lifetime: 600,
+    }
+}
+
+#[tokio::test]
+async fn each_credential_bug_is_found_by_its_named_check_and_the_faithful_twin_raises_nothing() {
+    let faithful = against(mock_like(None), None).await;
+    let report = cartwright_report::terminal(&faithful, false);
+    assert!(failed(&faithful).is_empty(), "{report}");
+    for check in CHECKS {
+        let steps = judged(&faithful, check.as_str());
+        assert!(
+            !steps.is_empty() && steps.iter().all(|(_, s)| *s == Status::Passed),
+            "{check}: {steps:?}\n{report}"
+        );
+    }
+    for (bug, check, step) in [
+        (
+            Bug::SignatureIgnored,
+            "forged_credentials",
+            "signature changed",
+        ),
+        (Bug::AlgNone, "forged_credentials", "alg: none"),
+        (Bug::AnyKey, "forged_credentials", "random secret"),
+        (
+            Bug::RefreshAsAccess,
+            "token_kind_confusion",
+            "refresh token",
+        ),
+        (Bug::AnyCode, "one_time_code", "wrong code"),
+        (Bug::CodeReused, "one_time_code", "code again"),
+        (Bug::NeverExpires, "token_expiry", "expired user token"),
+        (Bug::VisitKept, "token_expiry", "expired visit token"),
+    ] {
+        let run = against(mock_like(Some(bug)), None).await;
+        let report = cartwright_report::terminal(&run, false);
+        assert_eq!(
+            failed(&run),
+            std::collections::BTreeSet::from([check.to_owned()]),
+            "{bug:?}:\n{report}"
+        );
+        let failing: Vec<(String, Status)> = judged(&run, check)
+            .into_iter()
+            .filter(|(_, s)| *s == Status::Failed)
+            .collect();
+        assert!(
+            failing.len() == 1 && failing[0].0.contains(step),
+            "{bug:?}: {failing:?}"
+        );
+    }
+}
+
+/// The checks another server gave nothing to probe, with why.
+fn unprobed(run: &Run) -> Vec<(String, String)> {
+    run.coverage
+        .iter()
+        .flat_map(|c| &c.nothing_to_probe)
+        .map(|n| (n.name.clone(), n.why.clone()))
+        .collect()
+}
+
+#[tokio::test]
+async fn against_another_server_codes_are_not_probed_and_expiry_waits_only_for_a_given_short_lifetime()
+ {
+    let real = |bug, lifetime| Setup {
+        bug,
+        cartwright: false,
+        lifetime,
+    };
+    // No lifetime given: nothing to probe, whatever the server does.
+    let run = against(real(Some(Bug::NeverExpires), 600), None).await;
+    let notes = unprobed(&run);
+    assert!(failed(&run).is_empty(), "{notes:?}");
+    assert!(judged(&run, "one_time_code").is_empty());
+    assert!(
+        notes
+            .iter()
+            .any(|(c, w)| c == "one_time_code" && w.contains("no way to read")),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|(c, w)| c == "token_expiry" && w.contains("--token-lifetime")),
+        "{notes:?}"
+    );
+    // A lifetime beyond --max-wait is not waited for.
+    let run = against(real(Some(Bug::NeverExpires), 600), Some(3600)).await;
+    let notes = unprobed(&run);
+    assert!(
+        notes
+            .iter()
+            .any(|(c, w)| c == "token_expiry" && w.contains("3600s exceeds")),
+        "{notes:?}"
+    );
+    // A short one is waited for: the bug is found, its twin passes.
+    let run = against(real(Some(Bug::VisitKept), 1), Some(1)).await;
+    assert_eq!(
+        failed(&run),
+        std::collections::BTreeSet::from(["token_expiry".to_owned()])
+    );
+    let run = against(real(None, 1), Some(1)).await;
+    assert!(failed(&run).is_empty());
+    assert!(!judged(&run, "token_expiry").is_empty());
+}
