@@ -14,15 +14,16 @@
 use cartwright_http::Answer;
 use cartwright_model::Operation;
 use cartwright_outcome::{Case, Check, Step};
-use cartwright_scenario::ast::{self, MockAction};
+use cartwright_scenario::ast::{self, Matcher, MockAction, Ops};
 use serde_json::Value;
 
 use crate::checks::Check as Name;
 use crate::checks::forged_credentials::refused;
 use crate::probe::Probe;
 use crate::sessions::flow::{self, Flow};
+use crate::sessions::json;
 use crate::sessions::obtain::obtain;
-use crate::sessions::session::{self, Kind};
+use crate::sessions::session::{self, Kind, Source};
 use crate::sessions::{carry, mock};
 
 const CHECK: Name = Name::TokenExpiry;
@@ -101,7 +102,7 @@ async fn one(
     };
     let read = carry::carry(probe, reader, kind, Some(&s.marker));
     let first = flow.setup(format!("{sig} with the new token"), &read).await;
-    if !first.is_some_and(|a| flow::ok(a.status)) {
+    if !first.as_ref().is_some_and(|a| flow::ok(a.status)) {
         flow.skip(name, "the new token did not open its session");
         return flow.report;
     }
@@ -134,8 +135,24 @@ async fn one(
     };
     flow.send(name.clone(), &read, |a| judge(reader, kind, &s.token, a))
         .await;
+    let renewal = first.as_ref().and_then(|a| session::read(reader, kind, a));
     if kind.renew {
-        flow.assert(|a| a.status = Some(flow::success()));
+        let other = Matcher::Ops(Box::new(Ops {
+            ne: Some(Value::String(format!("{{{{ {} }}}}", s.var))),
+            ..Ops::default()
+        }));
+        flow.assert(|a| {
+            a.status = Some(flow::success());
+            match renewal.map(|(_, src)| src) {
+                Some(Source::Body(p)) => {
+                    a.body.insert(json::jsonpath(&p), other);
+                }
+                Some(Source::Header(h)) => {
+                    a.headers.insert(h, other);
+                }
+                None => {}
+            }
+        });
     } else {
         flow.assert(refused);
     }

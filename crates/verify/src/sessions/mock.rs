@@ -33,17 +33,17 @@ async fn call(
     probe.send(&req).await.ok()
 }
 
-/// Whether the target is a cartwright mock: its health answer says `status: ok`.
+/// Whether the target is a cartwright mock: its health answer says `status: ok` and lists
+/// its APIs.
 pub(crate) async fn is_cartwright(probe: &Probe<'_>) -> bool {
     call(probe, Method::Get, "health", None)
         .await
         .is_some_and(|a| {
+            // As `cartwright run` tells a mock apart.
             a.status == 200
                 && a.json
                     .as_ref()
-                    .and_then(|j| j.get("status"))
-                    .and_then(serde_json::Value::as_str)
-                    == Some("ok")
+                    .is_some_and(|j| j["status"] == "ok" && j["apis"].is_array())
         })
 }
 

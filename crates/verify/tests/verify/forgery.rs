@@ -298,3 +298,32 @@ async fn against_another_server_codes_are_not_probed_and_expiry_waits_only_for_a
     assert!(failed(&run).is_empty());
     assert!(!judged(&run, "token_expiry").is_empty());
 }
+
+#[tokio::test]
+async fn each_kept_failure_replays_failing_against_its_bug_and_passing_against_the_twin() {
+    for bug in [
+        Bug::SignatureIgnored,
+        Bug::AlgNone,
+        Bug::AnyKey,
+        Bug::RefreshAsAccess,
+        Bug::AnyCode,
+        Bug::CodeReused,
+        Bug::NeverExpires,
+        Bug::VisitKept,
+    ] {
+        let broken = server(mock_like(Some(bug))).await;
+        let api = crate::serve::spec("tokens.yaml", SPEC);
+        let kept = verify(&api, &options(broken.clone(), &[AUTH]))
+            .await
+            .failures;
+        assert_eq!(kept.len(), 1, "{bug:?}: {kept:?}");
+        for (name, status, report) in crate::security::replay(api, &kept, &broken).await {
+            assert_eq!(status, Status::Failed, "{bug:?} {name}:\n{report}");
+        }
+        let twin = server(mock_like(None)).await;
+        let api = crate::serve::spec("tokens.yaml", SPEC);
+        for (name, status, report) in crate::security::replay(api, &kept, &twin).await {
+            assert_eq!(status, Status::Passed, "{bug:?} {name}:\n{report}");
+        }
+    }
+}

@@ -11,14 +11,17 @@ use cartwright_model::{Operation, SchemeKind};
 use cartwright_outcome::{Check, Step};
 use serde_json::Value;
 
-use super::CHECK;
+use cartwright_scenario::ast::{Asserts, Matcher, Ops};
+
+use super::{CHECK, refused};
 use crate::checks::ignored_auth::swap;
 use crate::credentials::{Credentials, Placed};
 use crate::probe::Probe;
+use crate::replay;
 use crate::request::{self, Values};
-use crate::sessions::documented;
 use crate::sessions::flow;
 use crate::sessions::session::Kind;
+use crate::sessions::{documented, json};
 
 /// Whether `scheme` is a static key `--auth` gives: not a session's token, not a JWT, not
 /// a user's password.
@@ -105,12 +108,72 @@ async fn one(probe: &Probe<'_>, op: &Operation, scheme: &str, values: Values) ->
         "{} with a random {scheme} of the real one's shape",
         op.signature()
     );
-    let (step, _) = probe
-        .single(name, &forged, |a| {
-            judge(a, &unlocked, flow::ok(without.status))
-        })
+    let open = flow::ok(without.status);
+    let (step, answer) = probe
+        .exchange(name, &forged, |a| judge(a, &unlocked, open))
         .await;
+    let failed: Vec<&Check> = step.failures().collect();
+    if let (false, Some(a)) = (failed.is_empty(), &answer) {
+        let request = replay::request(probe.api, &probe.target, &forged);
+        let mut scenario = replay::single(&step.name, request, &failed);
+        if let Some(asserts) = scenario.steps.first_mut().and_then(|s| s.assert.as_mut()) {
+            assert_locked(asserts, a, &unlocked, open);
+        }
+        probe.keep(scenario);
+    }
     Some(step)
+}
+
+/// The replay's assertion: a refusal where the request without a key is refused, else
+/// none of the unlocked fields the answer had.
+fn assert_locked(asserts: &mut Asserts, a: &Answer, unlocked: &BTreeSet<String>, open: bool) {
+    if !open {
+        refused(asserts);
+        return;
+    }
+    let Some(j) = &a.json else { return };
+    for field in unlocked {
+        if let Some(p) = concrete(j, field, "", &mut Vec::new()) {
+            asserts.body.insert(
+                json::jsonpath(&p),
+                Matcher::Ops(Box::new(Ops {
+                    exists: Some(false),
+                    ..Ops::default()
+                })),
+            );
+        }
+    }
+}
+
+/// The first place in `v` of a field path with array items merged (`products[].prices`
+/// is `products.0.prices`).
+fn concrete(v: &Value, field: &str, at: &str, path: &mut Vec<String>) -> Option<Vec<String>> {
+    match v {
+        Value::Object(m) => m.iter().find_map(|(k, x)| {
+            let here = if at.is_empty() {
+                k.clone()
+            } else {
+                format!("{at}.{k}")
+            };
+            path.push(k.clone());
+            let found = if here == field {
+                Some(path.clone())
+            } else if field.starts_with(&here) {
+                concrete(x, field, &here, path)
+            } else {
+                None
+            };
+            path.pop();
+            found
+        }),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, x)| {
+            path.push(i.to_string());
+            let found = concrete(x, field, &format!("{at}[]"), path);
+            path.pop();
+            found
+        }),
+        _ => None,
+    }
 }
 
 fn judge(a: &Answer, unlocked: &BTreeSet<String>, open: bool) -> Vec<Check> {

@@ -84,13 +84,15 @@ fn answer(st: &mut State, r: &Asked, s: Setup, now: i64) -> Answer {
         p if p.starts_with("/__cartwright/") && !s.cartwright => {
             (404, Vec::new(), body(json!({"error": "not found"})))
         }
-        "/__cartwright/health" => (200, Vec::new(), body(json!({"status": "ok"}))),
+        "/__cartwright/health" => (200, Vec::new(), body(json!({"status": "ok", "apis": []}))),
         "/__cartwright/clock" => {
-            let by = r
-                .body
-                .as_ref()
-                .and_then(|b| b["advance"].as_i64())
-                .unwrap_or(0);
+            // Seconds, as a number or (from a scenario's `mock: {advance: …}`) as text.
+            let advance = r.body.as_ref().map(|b| b["advance"].clone());
+            let by = match advance {
+                Some(Value::String(t)) => t.parse().unwrap_or(0),
+                Some(n) => n.as_i64().unwrap_or(0),
+                None => 0,
+            };
             st.offset += by;
             (
                 200,
@@ -99,11 +101,10 @@ fn answer(st: &mut State, r: &Asked, s: Setup, now: i64) -> Answer {
             )
         }
         "/__cartwright/outbox" => {
-            let to = r
-                .query
-                .strip_prefix("to=")
-                .unwrap_or("")
-                .replace("%40", "@");
+            let to = r.query.strip_prefix("to=").unwrap_or("");
+            let to = percent_encoding::percent_decode_str(to)
+                .decode_utf8_lossy()
+                .into_owned();
             let messages: Vec<Value> = st
                 .codes
                 .get(&to)
