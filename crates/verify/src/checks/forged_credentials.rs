@@ -33,17 +33,16 @@ const CHECK: Name = Name::ForgedCredentials;
 /// Why the API has nothing for the check to probe, if it has not.
 pub(crate) fn nothing(probe: &Probe<'_>, kinds: &[Kind<'_>]) -> Option<&'static str> {
     let api = probe.api;
-    let jwt = api
-        .security_schemes
-        .iter()
-        .any(|(name, s)| s.kind == SchemeKind::Bearer && target(api, name).is_some());
-    let obtainable = kinds.iter().any(|k| k.scheme.is_some());
-    let given = api
+    let bearer = api.security_schemes.iter().any(|(name, s)| {
+        s.kind == SchemeKind::Bearer
+            && target(api, name).is_some()
+            && (probe.creds.has(api, name) || kinds.iter().any(|k| k.scheme.as_ref() == Some(name)))
+    });
+    let keyed = api
         .security_schemes
         .iter()
         .any(|(name, _)| secret::probed(probe, kinds, name));
-    (!(jwt && (obtainable || given)) && !given)
-        .then_some("no bearer token to forge and no static key given by --auth")
+    (!bearer && !keyed).then_some("no bearer token to forge and no static key given by --auth")
 }
 
 /// The operation a scheme's tokens are forged on: the first requiring it, a `GET` without
