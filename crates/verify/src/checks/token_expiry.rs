@@ -17,6 +17,8 @@ use cartwright_outcome::{Case, Check, Step};
 use cartwright_scenario::ast::{self, Matcher, MockAction, Ops};
 use serde_json::Value;
 
+mod carried;
+
 use crate::checks::Check as Name;
 use crate::checks::forged_credentials::refused;
 use crate::probe::Probe;
@@ -107,6 +109,10 @@ async fn one(
         return flow.report;
     }
     flow.assert(|a| a.status = Some(flow::success()));
+    let brought = match (&first, kind.renew) {
+        (Some(before), true) => carried::change(&mut flow, reader, kind, &s.marker, before).await,
+        _ => Vec::new(),
+    };
     let secs = match passing {
         Passing::Wait(l) => {
             tokio::time::sleep(std::time::Duration::from_secs(l + 1)).await;
@@ -133,8 +139,10 @@ async fn one(
             Some(secs)
         }
     };
-    flow.send(name.clone(), &read, |a| judge(reader, kind, &s.token, a))
-        .await;
+    flow.send(name.clone(), &read, |a| {
+        judge(reader, kind, &s.token, &brought, a)
+    })
+    .await;
     let renewal = first.as_ref().and_then(|a| session::read(reader, kind, a));
     if kind.renew {
         let other = Matcher::Ops(Box::new(Ops {
@@ -143,6 +151,7 @@ async fn one(
         }));
         flow.assert(|a| {
             a.status = Some(flow::success());
+            carried::assert_gone(a, &brought);
             match renewal.map(|(_, src)| src) {
                 Some(Source::Body(p)) => {
                     a.body.insert(json::jsonpath(&p), other);
@@ -164,11 +173,17 @@ async fn one(
     flow.report
 }
 
-fn judge(reader: &Operation, kind: &Kind<'_>, token: &str, a: &Answer) -> Vec<Check> {
+fn judge(
+    reader: &Operation,
+    kind: &Kind<'_>,
+    token: &str,
+    brought: &carried::Brought,
+    a: &Answer,
+) -> Vec<Check> {
     let ok = flow::ok(a.status);
     let renewed = session::read(reader, kind, a).is_some_and(|(t, _)| t != token);
     vec![match (kind.renew, ok) {
-        (true, true) if renewed => Check::pass(CHECK),
+        (true, true) if renewed => carried::judge(brought, a).unwrap_or(Check::pass(CHECK)),
         (true, _) => Check::fail(
             CHECK,
             "a new value in the token-property for the expired token",

@@ -125,6 +125,7 @@ async fn each_credential_bug_is_found_by_its_named_check_and_the_faithful_twin_r
         (Bug::CodeReused, "one_time_code", "code again"),
         (Bug::NeverExpires, "token_expiry", "expired user token"),
         (Bug::VisitKept, "token_expiry", "expired visit token"),
+        (Bug::VisitCarried, "token_expiry", "expired visit token"),
     ] {
         let run = against(mock_like(Some(bug)), None).await;
         let report = cartwright_report::terminal(&run, false);
@@ -209,6 +210,7 @@ async fn each_kept_failure_replays_failing_against_its_bug_and_passing_against_t
         Bug::CodeReused,
         Bug::NeverExpires,
         Bug::VisitKept,
+        Bug::VisitCarried,
     ] {
         let broken = server(mock_like(Some(bug))).await;
         let api = crate::serve::spec("tokens.yaml", SPEC);

@@ -32,6 +32,8 @@ pub(crate) enum Bug {
     NeverExpires,
     /// An expired visit token is kept instead of renewed.
     VisitKept,
+    /// An expired visit token is renewed, but the new visit keeps the old one's country.
+    VisitCarried,
 }
 
 /// How the server behaves.
@@ -57,8 +59,8 @@ struct State {
     /// Live access token ids with their expiry, and refresh tokens.
     access: HashMap<u64, i64>,
     refresh: HashSet<String>,
-    /// Visit tokens and when they were issued.
-    visits: HashMap<String, i64>,
+    /// Visit tokens, when each was issued, and its country.
+    visits: HashMap<String, (i64, String)>,
     next: u64,
 }
 
@@ -125,20 +127,10 @@ fn answer(st: &mut State, r: &Asked, s: Setup, now: i64) -> Answer {
                 None => refused,
             }
         }
-        "/visit" if get => {
-            let given = header("x-visit").map(str::to_owned);
-            let live = given.filter(|t| {
-                st.visits
-                    .get(t)
-                    .is_some_and(|at| is(Bug::VisitKept) || now < at + s.lifetime as i64)
-            });
-            let token = live.unwrap_or_else(|| {
-                st.next += 1;
-                let t = format!("{:032x}", st.next * 2_654_435_761);
-                st.visits.insert(t.clone(), now);
-                t
-            });
-            (200, Vec::new(), body(json!({ "token": token })))
+        "/visit" if get => visit(st, header("x-visit"), None, s, now),
+        "/visit/country" if r.method == http::Method::PUT => {
+            let country = r.body.as_ref().and_then(|b| b["country"].as_str());
+            visit(st, header("x-visit"), country, s, now)
         }
         "/products" => {
             let key = header("x-secret");
@@ -152,6 +144,29 @@ fn answer(st: &mut State, r: &Asked, s: Setup, now: i64) -> Answer {
         }
         _ => (404, Vec::new(), body(json!({"error": "no such route"}))),
     }
+}
+
+/// A visit: the live one the token names, else a new one (an expired one's country kept
+/// only by the bug); `country` set when given.
+fn visit(st: &mut State, given: Option<&str>, country: Option<&str>, s: Setup, now: i64) -> Answer {
+    let found = given.and_then(|t| Some((t.to_owned(), st.visits.get(t)?.clone())));
+    let lifetime = i64::try_from(s.lifetime).unwrap_or(i64::MAX);
+    let (token, mut place) = match found {
+        Some((t, (at, c))) if now < at + lifetime || s.bug == Some(Bug::VisitKept) => (t, c),
+        old => {
+            st.next += 1;
+            let t = format!("{:032x}", st.next * 2_654_435_761);
+            let kept = old.filter(|_| s.bug == Some(Bug::VisitCarried));
+            (t, kept.map_or_else(|| "US".to_owned(), |(_, (_, c))| c))
+        }
+    };
+    if let Some(c) = country {
+        c.clone_into(&mut place);
+    }
+    let at = st.visits.get(&token).map_or(now, |(at, _)| *at);
+    st.visits.insert(token.clone(), (at, place.clone()));
+    let body = json!({"token": token, "country": place});
+    (200, Vec::new(), body.to_string())
 }
 
 fn auth(st: &mut State, r: &Asked, s: Setup, now: i64) -> Answer {
