@@ -218,6 +218,13 @@ async fn each_kept_failure_replays_failing_against_its_bug_and_passing_against_t
             .await
             .failures;
         assert_eq!(kept.len(), 1, "{bug:?}: {kept:?}");
+        // An expiry replay moves the mock's clock, and says it needs the mock.
+        let expiry = kept[0].tags.iter().any(|t| t == "token_expiry");
+        let says = kept[0]
+            .description
+            .as_deref()
+            .is_some_and(|d| d.contains("against the mock only"));
+        assert_eq!(expiry, says, "{bug:?}: {:?}", kept[0].description);
         for (name, status, report) in crate::security::replay(api, &kept, &broken).await {
             assert_eq!(status, Status::Failed, "{bug:?} {name}:\n{report}");
         }
