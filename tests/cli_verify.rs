@@ -203,3 +203,23 @@ fn a_spec_that_does_not_load_still_writes_a_junit_file_with_the_error() {
         "the error says where: {xml}"
     );
 }
+
+#[test]
+fn a_token_lifetime_or_max_wait_that_is_no_duration_is_a_usage_error() {
+    for flag in ["--token-lifetime", "--max-wait"] {
+        let out = bin()
+            .args([
+                "verify",
+                SPEC,
+                "--target",
+                "http://127.0.0.1:9",
+                flag,
+                "soon",
+            ])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(flag) && err.contains("soon"), "{err}");
+    }
+}

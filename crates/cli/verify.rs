@@ -62,6 +62,15 @@ pub(crate) struct VerifyArgs {
     /// Answers slower than this fail `max_response_time` (milliseconds).
     #[arg(long, value_name = "MS")]
     max_response_time: Option<u64>,
+    /// How long the target's tokens live (`90s`, `15m`): `token_expiry` waits this long
+    /// against a server other than the mock, which moves its clock instead. No seed gives a
+    /// lifetime, so without it the check has nothing to probe there.
+    #[arg(long, value_name = "DURATION", value_parser = seconds)]
+    token_lifetime: Option<u64>,
+    /// The longest `token_expiry` waits for a token to expire for real; a longer
+    /// `--token-lifetime` is reported as nothing to probe instead of waited for.
+    #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = seconds)]
+    max_wait: u64,
     /// Write each failure as a scenario that `cartwright run` replays.
     #[arg(long, value_name = "DIR")]
     write_failures: Option<PathBuf>,
@@ -132,6 +141,8 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
         progress: true,
         jobs: args.jobs,
         max_response_time_ms: args.max_response_time,
+        token_lifetime_secs: args.token_lifetime,
+        max_wait_secs: args.max_wait,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -252,4 +263,11 @@ fn percent(s: &str) -> Result<f64, String> {
     } else {
         Err(format!("{p} is not between 0 and 100"))
     }
+}
+
+/// A duration flag (`90s`, `15m`, `1h`, or bare seconds) in whole seconds.
+fn seconds(text: &str) -> Result<u64, String> {
+    let ms = cartwright_model::duration_ms(text, cartwright_model::Bare::Seconds)
+        .map_err(|e| e.to_string())?;
+    u64::try_from(ms / 1000).map_err(|_| format!("`{text}` is negative"))
 }

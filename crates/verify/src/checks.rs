@@ -7,7 +7,9 @@
 
 mod content_type_conformance;
 pub(crate) mod correlation_id_echo;
+pub(crate) mod credential_kinds;
 pub(crate) mod cross_session_isolation;
+pub(crate) mod forged_credentials;
 pub(crate) mod idempotent_retry;
 pub(crate) mod ignored_auth;
 mod kept;
@@ -17,6 +19,7 @@ mod response;
 mod response_headers_conformance;
 mod response_schema_conformance;
 mod status_code_conformance;
+pub(crate) mod token_expiry;
 pub(crate) mod unsupported_method;
 pub(crate) mod use_after_revoke;
 
@@ -46,6 +49,15 @@ pub enum Check {
     IgnoredAuth,
     /// A revoked token no longer opens its session.
     UseAfterRevoke,
+    /// A forged JWT (changed signature, `alg: none`) or a random static key of the real
+    /// one's shape does not open what the real credential opens.
+    ForgedCredentials,
+    /// A token of one kind (a refresh token) is not taken for another (an access token).
+    TokenKindConfusion,
+    /// A wrong one-time code, and one already exchanged, are refused.
+    OneTimeCode,
+    /// A token past its lifetime is refused, or renewed where the binding renews.
+    TokenExpiry,
     /// One session does not see or change what another owns.
     CrossSessionIsolation,
     /// A hostile path value stays inside its segment.
@@ -76,6 +88,10 @@ impl Check {
             Check::MaxResponseTime => "max_response_time",
             Check::IgnoredAuth => "ignored_auth",
             Check::UseAfterRevoke => "use_after_revoke",
+            Check::ForgedCredentials => "forged_credentials",
+            Check::TokenKindConfusion => "token_kind_confusion",
+            Check::OneTimeCode => "one_time_code",
+            Check::TokenExpiry => "token_expiry",
             Check::CrossSessionIsolation => "cross_session_isolation",
             Check::PathEncoding => "path_encoding",
             Check::CorrelationIdEcho => "correlation_id_echo",
@@ -117,6 +133,10 @@ pub const ALL: &[Check] = &[
     Check::MaxResponseTime,
     Check::IgnoredAuth,
     Check::UseAfterRevoke,
+    Check::ForgedCredentials,
+    Check::TokenKindConfusion,
+    Check::OneTimeCode,
+    Check::TokenExpiry,
     Check::CrossSessionIsolation,
     Check::PathEncoding,
     Check::CorrelationIdEcho,
@@ -143,6 +163,10 @@ pub const DEFAULT: &[Check] = &[
     Check::MaxResponseTime,
     Check::IgnoredAuth,
     Check::UseAfterRevoke,
+    Check::ForgedCredentials,
+    Check::TokenKindConfusion,
+    Check::OneTimeCode,
+    Check::TokenExpiry,
     Check::CrossSessionIsolation,
     Check::PathEncoding,
     Check::CorrelationIdEcho,

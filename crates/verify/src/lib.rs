@@ -66,6 +66,11 @@ pub struct Options {
     pub jobs: usize,
     /// `max_response_time`: answers slower than this fail (off when `None`).
     pub max_response_time_ms: Option<u64>,
+    /// `--token-lifetime`: how long the target's tokens live, in seconds; `token_expiry`
+    /// probes a server other than the mock only when given (no seed gives one).
+    pub token_lifetime_secs: Option<u64>,
+    /// `--max-wait`: the longest `token_expiry` waits for a token to expire for real.
+    pub max_wait_secs: u64,
 }
 
 impl Default for Options {
@@ -84,6 +89,8 @@ impl Default for Options {
             progress: false,
             jobs: 1,
             max_response_time_ms: None,
+            token_lifetime_secs: None,
+            max_wait_secs: 60,
         }
     }
 }
@@ -115,6 +122,8 @@ pub async fn verify(api: &Api, opts: &Options) -> Verified {
         .buffered(opts.jobs.max(1))
         .collect()
         .await;
+    // Alone, as it moves the mock's clock: no other request is in flight.
+    checks::token_expiry::run(&probe, &ops, &mut cases).await;
     // After the per-operation phases, so their requests cannot disturb the walk's sessions.
     cases.extend(walk::run(&probe, &ops).await);
     Verified {

@@ -5,6 +5,10 @@
 //!   credentials, and one with mangled real credentials.
 //! - `use_after_revoke` ([`use_after_revoke`]): a revoked or ended token no longer opens its
 //!   session.
+//! - `forged_credentials` ([`forged_credentials`]): a forged JWT or a random static key
+//!   opens nothing the real one opens.
+//! - `token_kind_confusion` and `one_time_code` ([`credential_kinds`]): a refresh token is
+//!   no access token; a wrong or spent one-time code is refused.
 //! - `cross_session_isolation` ([`cross_session_isolation`]): one session's change is not
 //!   seen by another.
 //! - `path_encoding` ([`path_encoding`]): a hostile value stays inside its path segment.
@@ -19,8 +23,8 @@ use cartwright_model::Operation;
 use cartwright_outcome::Step;
 
 use crate::checks::{
-    Check, correlation_id_echo, cross_session_isolation, idempotent_retry, ignored_auth,
-    path_encoding, use_after_revoke,
+    Check, correlation_id_echo, credential_kinds, cross_session_isolation, forged_credentials,
+    idempotent_retry, ignored_auth, path_encoding, use_after_revoke,
 };
 use crate::probe::Probe;
 use crate::sessions::session;
@@ -38,6 +42,8 @@ pub(crate) async fn run(probe: &Probe<'_>, op: &Operation) -> Vec<Step> {
     }
     let mut steps = ignored_auth::run(probe, op, &kinds).await;
     steps.extend(use_after_revoke::run(probe, op, &kinds).await);
+    steps.extend(forged_credentials::run(probe, op, &kinds).await);
+    steps.extend(credential_kinds::run(probe, op, &kinds).await);
     steps.extend(cross_session_isolation::run(probe, op, &kinds).await);
     steps.extend(path_encoding::run(probe, op).await);
     steps.extend(correlation_id_echo::run(probe, op).await);
@@ -53,6 +59,18 @@ fn unprobed(probe: &Probe<'_>, kinds: &[session::Kind<'_>]) {
     let found = [
         (Check::IgnoredAuth, ignored_auth::nothing(api)),
         (Check::UseAfterRevoke, use_after_revoke::nothing(api, kinds)),
+        (
+            Check::ForgedCredentials,
+            forged_credentials::nothing(probe, kinds),
+        ),
+        (
+            Check::TokenKindConfusion,
+            credential_kinds::nothing_refresh(api, kinds),
+        ),
+        (
+            Check::OneTimeCode,
+            credential_kinds::nothing_code(api, kinds),
+        ),
         (
             Check::CrossSessionIsolation,
             cross_session_isolation::nothing(api, kinds),
@@ -101,6 +119,9 @@ paths:
             [
                 "ignored_auth",
                 "use_after_revoke",
+                "forged_credentials",
+                "token_kind_confusion",
+                "one_time_code",
                 "cross_session_isolation",
                 "correlation_id_echo",
                 "idempotent_retry"

@@ -9,6 +9,7 @@ pub(crate) mod documented;
 pub(crate) mod flow;
 pub(crate) mod fresh;
 pub(crate) mod json;
+pub(crate) mod mock;
 pub(crate) mod obtain;
 pub(crate) mod otp;
 pub(crate) mod session;

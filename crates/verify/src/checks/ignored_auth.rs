@@ -178,18 +178,31 @@ fn strip(probe: &Probe<'_>, op: &Operation, req: &Req) -> Req {
 
 /// The request with the given credential's value mangled where it travels.
 fn replace(req: &Req, placed: &Placed) -> Req {
-    let mut out = req.clone();
     // The secret part is after the scheme (`Bearer `, `Basic `), if any.
     let bad = |v: &str| match v.rsplit_once(' ') {
         Some((scheme, secret)) => format!("{scheme} {}", mangle(secret, "x").0),
         None => mangle(v, "x").0,
     };
+    let (Placed::Header(_, v) | Placed::Query(_, v) | Placed::Cookie(_, v)) = placed;
+    swap(req, placed, Some(&bad(v)))
+}
+
+/// The request with the credential `placed` carries set to `value` where it travels (the
+/// whole header value, `Bearer ` and all), or left out (`None`).
+pub(crate) fn swap(req: &Req, placed: &Placed, value: Option<&str>) -> Req {
+    let mut out = req.clone();
     match placed {
         Placed::Header(k, v) => {
-            for (n, value) in &mut out.headers {
-                if n.eq_ignore_ascii_case(k) && value == v {
-                    *value = bad(v);
+            let is = |n: &str, x: &str| n.eq_ignore_ascii_case(k) && x == v;
+            match value {
+                Some(new) => {
+                    for (n, x) in &mut out.headers {
+                        if is(n, x) {
+                            new.clone_into(x);
+                        }
+                    }
                 }
+                None => out.headers.retain(|(n, x)| !is(n, x)),
             }
         }
         Placed::Query(k, v) => {
@@ -198,14 +211,27 @@ fn replace(req: &Req, placed: &Placed) -> Req {
                     .append_pair(k, v)
                     .finish()
             };
-            out.url = out.url.replace(&pair(v), &pair(&bad(v)));
+            out.url = match value {
+                Some(new) => out.url.replace(&pair(v), &pair(new)),
+                None => without_query(&out.url, k),
+            };
         }
         Placed::Cookie(k, v) => {
-            for (n, value) in &mut out.headers {
+            for (n, x) in &mut out.headers {
                 if n.eq_ignore_ascii_case("cookie") {
-                    *value = value.replace(&format!("{k}={v}"), &format!("{k}={}", bad(v)));
+                    *x = x
+                        .split("; ")
+                        .filter_map(|c| match value {
+                            _ if c != format!("{k}={v}") => Some(c.to_owned()),
+                            Some(new) => Some(format!("{k}={new}")),
+                            None => None,
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ");
                 }
             }
+            out.headers
+                .retain(|(n, x)| !(n.eq_ignore_ascii_case("cookie") && x.is_empty()));
         }
     }
     out

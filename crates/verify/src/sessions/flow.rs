@@ -225,12 +225,24 @@ impl<'p, 'a> Flow<'p, 'a> {
 
     /// Keeps the scenario as a failure replay when a report step failed.
     pub(crate) fn keep_if_failed(&self, name: &str, check: crate::checks::Check) {
+        self.keep_if_failed_noting(name, check, "");
+    }
+
+    /// As [`Flow::keep_if_failed`], with a note for whoever replays it (what target it
+    /// needs) after the description's first sentence.
+    pub(crate) fn keep_if_failed_noting(
+        &self,
+        name: &str,
+        check: crate::checks::Check,
+        note: &str,
+    ) {
         if !self.failed() {
             return;
         }
+        let description = format!("Found by cartwright verify: {check}. {note}");
         self.probe.keep(Scenario {
             name: name.to_owned(),
-            description: Some(format!("Found by cartwright verify: {check}.")),
+            description: Some(description.trim_end().to_owned()),
             tags: vec![check.into()],
             vars: self.vars.clone(),
             steps: self.steps.clone(),

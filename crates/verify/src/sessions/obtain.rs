@@ -38,6 +38,9 @@ pub(crate) struct Session {
     /// The issuing operation's id and the request that got the token (markers in place of
     /// fresh values): what a login of the same person sends again.
     pub issued: Option<(String, Req)>,
+    /// The JSON body of the answer that carried the token (a refresh token may come with
+    /// it).
+    pub answer: Option<Value>,
 }
 
 /// Obtains a token of `kind`; `label` names its variables (`token_a`, `email_a`).
@@ -96,6 +99,7 @@ async fn renewed(flow: &mut Flow<'_, '_>, kind: &Kind<'_>, var: &str) -> Option<
         var: var.to_owned(),
         principal: None,
         issued: None,
+        answer: a.json.clone(),
     })
 }
 
@@ -198,6 +202,7 @@ impl Attempt {
             var: var.to_owned(),
             principal: self.principal,
             issued: Some((op.id.clone(), req)),
+            answer: a.json.clone(),
         })
     }
 }

@@ -64,7 +64,7 @@ pub(crate) async fn fetch(flow: &mut Flow<'_, '_>, issuer: &Operation, c: &Code)
 
 /// Sends the one-time code: through the operation whose binding sends codes (the issuing
 /// one first), with a documented body that has no code in it.
-async fn send_code(flow: &mut Flow<'_, '_>, issuer: &Operation, c: &Code) -> Option<()> {
+pub(crate) async fn send_code(flow: &mut Flow<'_, '_>, issuer: &Operation, c: &Code) -> Option<()> {
     let api = flow.probe.api;
     let sends = |op: &Operation| session::actions(op).any(|a| matches!(a, Action::OtpSend { .. }));
     let op = std::iter::once(issuer)

@@ -17,6 +17,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 
 mod coverage;
 mod decoding;
+mod forgery;
 mod isolation;
 mod orders;
 mod security;

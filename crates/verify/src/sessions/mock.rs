@@ -1,0 +1,56 @@
+//! What verify asks of a cartwright mock target through its admin API (`/__cartwright/`):
+//! whether the target is one (`GET /__cartwright/health`), and moving its virtual clock
+//! (`POST /__cartwright/clock`). Checks that need either run only against the mock, and say
+//! so otherwise.
+
+use cartwright_http::{Answer, Body, Method, Request};
+
+use crate::probe::Probe;
+
+fn admin(probe: &Probe<'_>, path: &str) -> Option<String> {
+    let origin = reqwest::Url::parse(&probe.target)
+        .ok()?
+        .origin()
+        .ascii_serialization();
+    Some(format!("{origin}/__cartwright/{path}"))
+}
+
+async fn call(
+    probe: &Probe<'_>,
+    method: Method,
+    path: &str,
+    body: Option<String>,
+) -> Option<Answer> {
+    let req = Request {
+        method,
+        url: admin(probe, path)?,
+        headers: Vec::new(),
+        body: body.map(|b| Body {
+            content_type: "application/json".into(),
+            bytes: b.into_bytes(),
+        }),
+    };
+    probe.send(&req).await.ok()
+}
+
+/// Whether the target is a cartwright mock: its health answer says `status: ok` and lists
+/// its APIs.
+pub(crate) async fn is_cartwright(probe: &Probe<'_>) -> bool {
+    call(probe, Method::Get, "health", None)
+        .await
+        .is_some_and(|a| {
+            // As `cartwright run` tells a mock apart.
+            a.status == 200
+                && a.json
+                    .as_ref()
+                    .is_some_and(|j| j["status"] == "ok" && j["apis"].is_array())
+        })
+}
+
+/// Moves the mock's virtual clock by `secs` (negative: back); whether it moved.
+pub(crate) async fn advance(probe: &Probe<'_>, secs: i64) -> bool {
+    let body = serde_json::json!({ "advance": secs }).to_string();
+    call(probe, Method::Post, "clock", Some(body))
+        .await
+        .is_some_and(|a| a.status == 200)
+}
