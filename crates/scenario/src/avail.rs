@@ -36,12 +36,14 @@ impl Unavailable {
     }
 }
 
-/// Why `name`, captured by the skipped mock step `action`, has no value here.
-pub(crate) fn because_mock(name: &str, action: &MockAction) -> String {
+/// Why `name`, captured by the skipped mock step `action`, has no value here
+/// (`None`: a `mock_only` step).
+pub(crate) fn because_mock(name: &str, action: Option<&MockAction>) -> String {
     let from = match action {
-        MockAction::Outbox { .. } => "the mock's outbox",
-        MockAction::Advance(_) => "the mock's clock step",
-        MockAction::Reset => "the mock's reset step",
+        Some(MockAction::Outbox { .. }) => "the mock's outbox",
+        Some(MockAction::Advance(_)) => "the mock's clock step",
+        Some(MockAction::Reset) => "the mock's reset step",
+        None => "a step that runs only against the cartwright mock",
     };
     format!(
         "`{name}` comes from {from}, which this target does not have; give it with --env or \

@@ -176,10 +176,8 @@ impl Exec<'_> {
         if let Some(inc) = step.include() {
             return self.include(inc, name, span, scope, depth).await;
         }
-        if let Some(action) = step.mock()
-            && !self.is_mock
-        {
-            return scope.skip_mock(step, action, name, span);
+        if (step.mock().is_some() || step.mock_only) && !self.is_mock {
+            return scope.skip_mock(step, name, span);
         }
         let attempts = 1 + step.retry.as_ref().map_or(0, |r| r.count);
         let wait = step
@@ -556,8 +554,8 @@ impl Scope<'_> {
     /// A mock step against another server: skipped, and what follows it adjusted. After a
     /// clock step nothing else runs (what follows depends on time having passed); the names
     /// any other would have captured are unavailable unless a variable gives them.
-    fn skip_mock(&mut self, step: &Step, action: &MockAction, name: &str, span: Option<Span>) {
-        if let MockAction::Advance(_) = action {
+    fn skip_mock(&mut self, step: &Step, name: &str, span: Option<Span>) {
+        if let Some(MockAction::Advance(_)) = step.mock() {
             let at = span.as_ref().map_or_else(
                 || self.file.display().to_string(),
                 |s| format!("{}:{}", s.file, s.start.line),
@@ -569,7 +567,7 @@ impl Scope<'_> {
         for n in step.capture.keys() {
             if !self.vars.contains_key(n) {
                 self.unavailable
-                    .mark(n, crate::avail::because_mock(n, action));
+                    .mark(n, crate::avail::because_mock(n, step.mock()));
             }
         }
         self.skip(
