@@ -14,15 +14,18 @@ use crate::load::{Flows, MAX_INCLUDE};
 use crate::run::beside;
 use crate::template::{Template, deep_names};
 
-/// Unavailable names, each with the reason a step that reads it is skipped.
+/// Unavailable names, each with the name a skipped step left without a value and why: the
+/// first cause is the one to fix, however far it cascaded.
 #[derive(Debug, Default, Clone)]
-pub(crate) struct Unavailable(BTreeMap<String, String>);
+pub(crate) struct Unavailable(BTreeMap<String, (String, String)>);
 
 impl Unavailable {
-    /// Marks `name` unavailable because of `why`, unless it already is (the first cause is
-    /// the one to fix).
-    pub(crate) fn mark(&mut self, name: &str, why: String) {
-        self.0.entry(name.to_owned()).or_insert(why);
+    /// Marks `name` unavailable: the root name `root` has no value because of `why`. The
+    /// first cause is kept.
+    pub(crate) fn mark(&mut self, name: &str, root: &str, why: &str) {
+        self.0
+            .entry(name.to_owned())
+            .or_insert_with(|| (root.to_owned(), why.to_owned()));
     }
 
     /// A value was captured for `name` after all (a later step gave it).
@@ -30,9 +33,23 @@ impl Unavailable {
         self.0.remove(name);
     }
 
-    /// The reason to skip a step that reads `names`, if one of them is unavailable.
-    pub(crate) fn blocks(&self, names: &BTreeSet<String>) -> Option<&str> {
-        names.iter().find_map(|n| self.0.get(n)).map(String::as_str)
+    /// The first of `names` that is unavailable: its root name and why.
+    pub(crate) fn blocks(&self, names: &BTreeSet<String>) -> Option<(String, String, String)> {
+        names.iter().find_map(|n| {
+            self.0
+                .get(n)
+                .map(|(root, why)| (n.clone(), root.clone(), why.clone()))
+        })
+    }
+}
+
+/// The reason a step that needs `name` is skipped, `root` being the name a skipped mock step
+/// left without a value because of `why`.
+pub(crate) fn reason(name: &str, root: &str, why: &str) -> String {
+    if name == root {
+        why.to_owned()
+    } else {
+        format!("`{name}` was to be captured by a skipped step: {why}")
     }
 }
 
@@ -49,11 +66,6 @@ pub(crate) fn because_mock(name: &str, action: Option<&MockAction>) -> String {
         "`{name}` comes from {from}, which this target does not have; give it with --env or \
          CARTWRIGHT_VAR_{name}"
     )
-}
-
-/// Why a step that reads `name`, captured by a skipped step, has no value here.
-pub(crate) fn because_skipped(name: &str, cause: &str) -> String {
-    format!("`{name}` was to be captured by a step skipped because {cause}")
 }
 
 /// The top-level names a step reads before it is sent or while it is judged: its
@@ -144,10 +156,19 @@ mod tests {
     #[test]
     fn the_first_cause_is_kept_and_a_capture_clears_it() {
         let mut u = Unavailable::default();
-        u.mark("code", "first".into());
-        u.mark("code", "second".into());
+        u.mark("code", "code", "first");
+        u.mark("code", "code", "second");
+        u.mark("access", "code", "first");
         let names: BTreeSet<String> = ["x".to_owned(), "code".to_owned()].into();
-        assert_eq!(u.blocks(&names), Some("first"));
+        let found = u.blocks(&names).expect("blocked");
+        assert_eq!(
+            (found.0.as_str(), found.1.as_str(), found.2.as_str()),
+            ("code", "code", "first")
+        );
+        assert_eq!(
+            reason("access", "code", "first"),
+            "`access` was to be captured by a skipped step: first"
+        );
         u.clear("code");
         assert_eq!(u.blocks(&names), None);
     }

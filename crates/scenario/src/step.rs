@@ -120,14 +120,14 @@ impl Exec<'_> {
             .into_iter()
             .filter(|n| !scope.vars.contains_key(n))
             .collect();
-        if let Some(why) = scope.unavailable.blocks(&needs).map(str::to_owned) {
-            for n in crate::avail::captures(step, &scope.file, &scope.loaded.flows) {
-                if !scope.vars.contains_key(&n) {
-                    let because = crate::avail::because_skipped(&n, &why);
-                    scope.unavailable.mark(&n, because);
+        if let Some((n, root, why)) = scope.unavailable.blocks(&needs) {
+            let reason = crate::avail::reason(&n, &root, &why);
+            for c in crate::avail::captures(step, &scope.file, &scope.loaded.flows) {
+                if !scope.vars.contains_key(&c) {
+                    scope.unavailable.mark(&c, &root, &why);
                 }
             }
-            return scope.skip(name, span, why);
+            return scope.skip(name, span, reason);
         }
         let jinja = Jinja::from_serialize(&scope.vars);
         if let Some(cond) = &step.skip_if {
@@ -567,7 +567,7 @@ impl Scope<'_> {
         for n in step.capture.keys() {
             if !self.vars.contains_key(n) {
                 self.unavailable
-                    .mark(n, crate::avail::because_mock(n, step.mock()));
+                    .mark(n, n, &crate::avail::because_mock(n, step.mock()));
             }
         }
         self.skip(

@@ -1,7 +1,7 @@
-//! The repository's scenarios that have `mock:` steps, run against a server that is not a
-//! cartwright mock (the mock's API behind a server without its admin API): they pass, each
-//! mock-only step and every step that needs what one would have given is skipped with its
-//! reason. Against the mock itself the same scenarios run every step.
+//! The repository's REST scenarios run against a server that is not a cartwright mock (the
+//! mock's API behind a server without its admin API): they pass, and in those with mock-only
+//! steps each such step, and every step that needs what one would have given, is skipped
+//! with its reason. Against the mock itself the same scenarios run every step.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -32,8 +32,8 @@ fn spec(name: &str) -> cartwright_model::Api {
         .api
 }
 
-/// Every REST scenario that drives the mock, directly or through an included flow.
-fn with_mock_steps() -> Vec<Loaded> {
+/// Every REST scenario, and whether it has mock-only steps (directly or through an include).
+fn rest_scenarios() -> Vec<(Loaded, bool)> {
     let mut out = Vec::new();
     for api in [
         "centra-checkout",
@@ -56,17 +56,20 @@ fn with_mock_steps() -> Vec<Loaded> {
             }
             let loaded = cartwright_scenario::load(&file, &Reader::new(), &mut Sources::new())
                 .expect("parses");
-            let drives = loaded
-                .flows
-                .files()
-                .any(|(_, p)| p.is_ok_and(|p| p.scenario.steps.iter().any(|s| s.mock().is_some())));
-            if drives {
-                out.push(Loaded {
-                    api: Some(shared.clone()),
-                    api_name: api.into(),
-                    ..loaded
-                });
-            }
+            let drives = loaded.flows.files().any(|(_, p)| {
+                p.is_ok_and(|p| {
+                    p.scenario
+                        .steps
+                        .iter()
+                        .any(|s| s.mock().is_some() || s.mock_only)
+                })
+            });
+            let loaded = Loaded {
+                api: Some(shared.clone()),
+                api_name: api.into(),
+                ..loaded
+            };
+            out.push((loaded, drives));
         }
     }
     out
@@ -106,16 +109,18 @@ async fn run(target: String) -> Run {
     opts.snapshot_root = repo().join("snapshots");
     opts.vars
         .insert("shared_secret".into(), Value::from(SHARED));
-    cartwright_scenario::run(with_mock_steps(), &opts, |_| {}).await
+    let loaded = rest_scenarios().into_iter().map(|(l, _)| l).collect();
+    cartwright_scenario::run(loaded, &opts, |_| {}).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn scenarios_with_mock_steps_pass_against_another_server_with_the_skips_named() {
+async fn the_scenarios_pass_against_another_server_with_the_skips_named() {
     let running = mock().await;
     let run = run(without_admin(format!("http://{}", running.addr)).await).await;
     let report = cartwright_report::terminal(&run, false);
-    assert!(run.cases.len() >= 6, "{report}");
-    for case in &run.cases {
+    let drives: Vec<bool> = rest_scenarios().into_iter().map(|(_, d)| d).collect();
+    assert!(drives.iter().filter(|d| **d).count() >= 6, "{report}");
+    for (case, drives) in run.cases.iter().zip(drives) {
         assert!(
             matches!(case.status(), Status::Passed | Status::Skipped),
             "{report}"
@@ -125,7 +130,7 @@ async fn scenarios_with_mock_steps_pass_against_another_server_with_the_skips_na
             .iter()
             .filter(|s| s.status == Status::Skipped)
             .collect();
-        assert!(!skipped.is_empty(), "{} skips its mock steps", case.name);
+        assert_eq!(!skipped.is_empty(), drives, "{}: {report}", case.name);
         assert!(skipped.iter().all(|s| s.reason.is_some()), "{report}");
     }
     let reasons: Vec<&str> = run
