@@ -149,6 +149,22 @@ async fn the_scenarios_pass_against_another_server_with_the_skips_named() {
             .any(|r| r.contains("moves only the cartwright mock's clock")),
         "{report}"
     );
+    // Every report says which steps were skipped and why, and the run exits 0.
+    assert_eq!(
+        cartwright_report::exit_code(&run),
+        cartwright_report::Exit::Passed
+    );
+    assert!(report.contains("skipped: mock-only step"), "{report}");
+    let junit = cartwright_report::junit(&run);
+    assert!(
+        junit.contains("<system-out>skipped: ") && junit.contains("CARTWRIGHT_VAR_code"),
+        "{junit}"
+    );
+    let json = cartwright_report::json(&run);
+    assert!(
+        json.contains("\"skipped\"") && json.contains("moves only the cartwright mock's clock"),
+        "{json}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
