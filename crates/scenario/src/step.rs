@@ -1,6 +1,7 @@
 //! One scenario's steps: skip, repeat per element, include, drive the mock, or send; then
 //! capture, assert, check the contract and the snapshot, retrying while asked to.
 
+use std::collections::BTreeSet;
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Instant;
@@ -10,8 +11,6 @@ use cartwright_model::Api;
 use cartwright_outcome::{Case, Check, Status, Step as Done};
 use minijinja::value::Value as Jinja;
 use serde_json::{Map, Value, json};
-
-use std::collections::BTreeSet;
 
 use crate::answer::{Answer, Paths, capture};
 use crate::ast::{Action, Capture, MockAction, Scenario, Snapshot, Step};
