@@ -48,6 +48,11 @@ pub(crate) struct MockArgs {
     /// NAME=VALUE (repeatable). Also read from `CARTWRIGHT_SECRET_<NAME>`. Never printed.
     #[arg(long = "secret", value_name = "NAME=VALUE", value_parser = parse_secret)]
     secrets: Vec<(String, String)>,
+    /// The only credential a security scheme of the spec accepts, as SCHEME=VALUE (repeatable;
+    /// basic as `user:password`): others get 401, as a real server refuses them. Without it, a
+    /// scheme takes every well-formed credential. Never printed.
+    #[arg(long = "auth", value_name = "SCHEME=VALUE", value_parser = parse_secret)]
+    auth: Vec<(String, String)>,
     /// Send this one-time code instead of random ones (for local development).
     #[arg(long, value_name = "CODE", env = "CARTWRIGHT_OTP_CODE")]
     otp_code: Option<String>,
@@ -117,9 +122,29 @@ pub(crate) fn run(args: MockArgs) -> ExitCode {
         }
         return Exit::Passed.into();
     }
+    if let Some((name, _)) = args
+        .auth
+        .iter()
+        .find(|(n, _)| !apis.iter().any(|a| a.security_scheme(n).is_some()))
+    {
+        let declared: Vec<&str> = apis
+            .iter()
+            .flat_map(|a| a.security_schemes.iter().map(|(n, _)| n.as_str()))
+            .collect();
+        eprintln!(
+            "error: --auth {name}=…: no security scheme `{name}` in the specs (they declare: {})",
+            if declared.is_empty() {
+                "none".to_owned()
+            } else {
+                declared.join(", ")
+            }
+        );
+        return Exit::Invalid.into();
+    }
     let config = Config {
         seed: args.seed,
         allow_origins: (!args.allow_origins.is_empty()).then(|| args.allow_origins.clone()),
+        credentials: args.auth.clone(),
         correlation_header: args.correlation_header.to_ascii_lowercase(),
         body_limit: args.body_limit,
         error_style: match args.errors {
@@ -302,6 +327,7 @@ mod graphql {
             correlation_header: args.correlation_header.to_ascii_lowercase(),
             body_limit: args.body_limit,
             log_requests: !args.quiet,
+            allow_origins: (!args.allow_origins.is_empty()).then(|| args.allow_origins.clone()),
             ..Config::default()
         };
         GraphqlMock::new(

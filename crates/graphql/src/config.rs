@@ -19,6 +19,19 @@ pub struct Config {
     pub max_depth: usize,
     /// Largest accepted query complexity (one per selected field).
     pub max_complexity: usize,
+    /// Allowed browser origins (`--allow-origin`); `None` means origins are not checked. A
+    /// request from another origin gets 401, as the REST mock answers it.
+    pub allow_origins: Option<Vec<String>>,
+}
+
+impl Config {
+    /// Whether a browser at `origin` may call: always, when no allow-list is configured.
+    pub fn origin_allowed(&self, origin: &str) -> bool {
+        self.allow_origins.as_ref().is_none_or(|list| {
+            list.iter()
+                .any(|o| o == "*" || o.eq_ignore_ascii_case(origin))
+        })
+    }
 }
 
 impl Config {
@@ -41,6 +54,7 @@ impl Default for Config {
             log_requests: true,
             max_depth: 32,
             max_complexity: 5_000,
+            allow_origins: None,
         }
     }
 }
@@ -56,6 +70,7 @@ impl std::fmt::Debug for Config {
             .field("body_limit", &self.body_limit)
             .field("max_depth", &self.max_depth)
             .field("max_complexity", &self.max_complexity)
+            .field("allow_origins", &self.allow_origins)
             .finish_non_exhaustive()
     }
 }

@@ -56,14 +56,29 @@ async fn answer(mock: &GraphqlMock, req: Request<Incoming>) -> Response<Full<Byt
         .and_then(|v| v.to_str().ok())
         .map_or_else(fresh_id, str::to_owned);
     let path = parts.uri.path().to_owned();
-    let (status, out) = match Limited::new(body, config.body_limit).collect().await {
-        Err(_) => (
-            StatusCode::PAYLOAD_TOO_LARGE,
+    let origin = parts
+        .headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok());
+    let refused = origin.filter(|o| !admin::is_admin(&path) && !config.origin_allowed(o));
+    let (status, out) = if let Some(o) = refused {
+        let message = format!("origin `{o}` is not in the allowed origins");
+        (
+            StatusCode::UNAUTHORIZED,
             Out::Json(
-                json!({"errors": [{"message": format!("the body exceeds {} bytes", config.body_limit), "extensions": {"code": "BAD_REQUEST"}}]}),
+                json!({"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]}),
             ),
-        ),
-        Ok(collected) => route(mock, &parts, &path, &collected.to_bytes(), &correlation).await,
+        )
+    } else {
+        match Limited::new(body, config.body_limit).collect().await {
+            Err(_) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                Out::Json(
+                    json!({"errors": [{"message": format!("the body exceeds {} bytes", config.body_limit), "extensions": {"code": "BAD_REQUEST"}}]}),
+                ),
+            ),
+            Ok(collected) => route(mock, &parts, &path, &collected.to_bytes(), &correlation).await,
+        }
     };
     let cached = matches!(out, Out::Asset(..));
     let (bytes, media) = match out {
@@ -85,7 +100,9 @@ async fn answer(mock: &GraphqlMock, req: Request<Incoming>) -> Response<Full<Byt
             HeaderValue::from_static(graphiql::CACHE_CONTROL),
         );
     }
-    cors(headers, &parts.headers);
+    if refused.is_none() {
+        cors(headers, &parts.headers);
+    }
     if let (Ok(name), Ok(value)) = (
         http::HeaderName::from_bytes(config.correlation_header.as_bytes()),
         HeaderValue::from_str(&correlation),
@@ -173,7 +190,8 @@ fn wants_graphiql(parts: &http::request::Parts) -> bool {
     html && !has_query
 }
 
-/// Browsers (GraphiQL, a storefront on another port) may call the mock from any origin.
+/// Browsers (GraphiQL, a storefront on another port) may call the mock from any origin
+/// unless `--allow-origin` names the ones that may.
 fn cors(headers: &mut http::HeaderMap, request: &http::HeaderMap) {
     let origin = request
         .get(header::ORIGIN)

@@ -35,6 +35,10 @@ pub struct Config {
     pub otp_code: Option<String>,
     /// Answer from the spec alone, keeping no state for inferred resources (Prism-like).
     pub stateless: bool,
+    /// The only credentials a security scheme accepts, by scheme name (`--auth oauth=TOKEN`;
+    /// basic as `user:password`). A scheme not listed accepts every well-formed credential,
+    /// since a spec says how credentials look, not which are valid. Never logged or shown.
+    pub credentials: Vec<(String, String)>,
 }
 
 impl Config {
@@ -61,6 +65,7 @@ impl Default for Config {
             secrets: Vec::new(),
             otp_code: None,
             stateless: false,
+            credentials: Vec::new(),
         }
     }
 }
@@ -78,6 +83,10 @@ impl std::fmt::Debug for Config {
             .field("secrets", &names)
             .field("otp_code", &self.otp_code.as_ref().map(|_| "(set)"))
             .field("stateless", &self.stateless)
+            .field(
+                "credentials",
+                &self.credentials.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            )
             .finish_non_exhaustive()
     }
 }

@@ -1,7 +1,9 @@
 //! CORS: preflights answered from the operations a path has, an optional allow-list of
 //! origins (outside it: 401, as Centra documents), and CORS headers on every answer.
+//! Headers a spec forbids in browsers (`x-cartwright: browser: forbid_headers`) are never
+//! allowed by a preflight, so the browser itself fails the request before it is sent.
 
-use cartwright_model::{Lookup, Method};
+use cartwright_model::{Api, Lookup, Method};
 use http::StatusCode;
 
 use crate::problem::{Problem, ProblemKind};
@@ -25,6 +27,28 @@ pub(crate) fn check_origin(config: &Config, req: &Incoming) -> Result<(), Proble
             format!("origin `{origin}` is not in the allowed origins"),
         )),
         _ => Ok(()),
+    }
+}
+
+/// 401 for a browser request (one with `Origin`) carrying a header the API forbids there
+/// (`x-cartwright: browser: forbid_headers`): the secret in it would be public.
+pub(crate) fn browser_secret(api: &Api, req: &Incoming) -> Result<(), Problem> {
+    if req.header("origin").is_none() {
+        return Ok(());
+    }
+    match api
+        .behaviours
+        .browser_forbidden
+        .iter()
+        .find(|h| req.headers.contains_key(h.as_str()))
+    {
+        Some(h) => Err(Problem::new(
+            StatusCode::UNAUTHORIZED,
+            ProblemKind::BrowserSecret,
+            "Secret Sent From A Browser",
+            format!("a request with `Origin` must not carry `{h}`: the secret would be public"),
+        )),
+        None => Ok(()),
     }
 }
 
@@ -54,12 +78,29 @@ pub(crate) fn preflight(mock: &Mock, req: &Incoming) -> Option<Result<Outgoing, 
             .join(", "),
     );
     if let Some(h) = req.header("access-control-request-headers") {
-        out.set("access-control-allow-headers", h);
+        let forbidden = forbidden_of(mock, &req.path);
+        let allowed: Vec<&str> = h
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty() && !forbidden.iter().any(|f| f.eq_ignore_ascii_case(n)))
+            .collect();
+        if !allowed.is_empty() {
+            out.set("access-control-allow-headers", &allowed.join(", "));
+        }
     }
     out.set("access-control-allow-credentials", "true");
     out.set("access-control-max-age", "600");
     out.set("vary", "Origin");
     Some(Ok(out))
+}
+
+/// The headers the APIs serving the path forbid in browser requests.
+fn forbidden_of(mock: &Mock, path: &str) -> Vec<String> {
+    mock.apis()
+        .iter()
+        .filter(|api| api.strip_base(path).is_some())
+        .flat_map(|api| api.behaviours.browser_forbidden.iter().cloned())
+        .collect()
 }
 
 /// Every method the path has, across the loaded APIs.

@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use cartwright_model::{Api, Lookup, Match, Method, Operation, StatusKey};
+use cartwright_model::{Api, Method, Operation, StatusKey};
 use http::StatusCode;
 use serde_json::json;
 
@@ -10,7 +10,10 @@ use crate::journal::{Entry, Verdict, now_ms};
 use crate::negotiate::prefer;
 use crate::params::Raw;
 use crate::problem::{Issue, Problem, ProblemKind};
-use crate::{Incoming, Mock, Outgoing, admin, behave, body, cors, params, respond, security};
+use crate::{
+    Incoming, Mock, Outgoing, admin, behave, body, cors, form_path, params, respond, routing,
+    security,
+};
 
 /// What the journal and the log learn about a request while it is handled.
 #[derive(Default)]
@@ -113,7 +116,7 @@ impl Mock {
             return plain(p);
         }
         let apis = self.apis();
-        let (api, m) = match route(&apis, req) {
+        let (api, mut m) = match routing::route(&apis, req) {
             Ok(found) => found,
             Err(p) => {
                 note.validation = Verdict::NotRouted;
@@ -131,11 +134,21 @@ impl Mock {
         };
         let op = &api.operations[m.operation];
         note.operation = Some(op.id.clone());
+        if let (Some(method), Some(rest)) = (
+            Method::parse(req.method.as_str()),
+            api.strip_base(&req.path),
+        ) {
+            form_path::reread(api, op, method, rest, &mut m);
+        }
         let render = |p: Problem| p.render(config.error_style, Some(api), Some(op), config.seed);
         let raw = Raw::new(req, &m.params);
-        if let Err((problem, challenges)) = security::check(api, op, &raw) {
+        if let Err((problem, challenges)) = security::check(api, op, &raw, &config.credentials) {
             note.validation = Verdict::Unauthorized;
-            let mut out = render(problem);
+            // The API's own 401 (or 403) where it declares one (Vendo's `{"error": …}`, an
+            // `errorCode` envelope): a missing token is refused as a bad one is, in its words.
+            let mut out = self
+                .declared(api, op, req, problem.status.as_u16())
+                .unwrap_or_else(|| render(problem));
             out.set("www-authenticate", &challenges.join(", "));
             return out;
         }
@@ -154,8 +167,18 @@ impl Mock {
             note.violations = issues.len();
             return render(invalid(op, issues));
         }
+        if let Err(p) = cors::browser_secret(api, req) {
+            note.validation = Verdict::Unauthorized;
+            return render(p);
+        }
+        let pref = prefer(req.header("prefer"));
+        if pref.code.is_some() {
+            // A forced status is the spec's answer for it and nothing else: no behaviour or
+            // resource runs, so no state changes and no live token or cart leaks into it.
+            return respond::respond(api, op, req, &pref, config, &self.bodies)
+                .unwrap_or_else(render);
+        }
         if !behave::applies(api, op) {
-            let pref = prefer(req.header("prefer"));
             let stateful = if config.stateless {
                 None
             } else {
@@ -190,6 +213,24 @@ impl Mock {
             }
             Err(p) => render(p),
         }
+    }
+
+    /// The operation's declared answer for `status` (its example, or a body generated from
+    /// its schema), when it declares that status or its class and `Accept` takes it. A
+    /// `default` response is not taken as a declaration of this status.
+    fn declared(&self, api: &Api, op: &Operation, req: &Incoming, status: u16) -> Option<Outgoing> {
+        if !op
+            .responses
+            .iter()
+            .any(|r| r.status != StatusKey::Default && r.status.covers(status))
+        {
+            return None;
+        }
+        let pref = crate::negotiate::Prefer {
+            code: Some(status),
+            ..crate::negotiate::Prefer::default()
+        };
+        respond::respond(api, op, req, &pref, self.config(), &self.bodies).ok()
     }
 
     /// Makes the answer a behaviour planned: the spec's response for the planned status and
@@ -258,100 +299,4 @@ fn invalid(op: &Operation, issues: Vec<Issue>) -> Problem {
     );
     p.issues = issues;
     p.with("operation", json!(op.id))
-}
-
-/// The API and operation for a request, or the 400/404/405 that explains why there is none.
-fn route<'a>(apis: &'a [std::sync::Arc<Api>], req: &Incoming) -> Result<(&'a Api, Match), Problem> {
-    let Some(method) = Method::parse(req.method.as_str()) else {
-        return Err(Problem::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            ProblemKind::MethodNotAllowed,
-            "Method Not Allowed",
-            format!("{} is not an OpenAPI method", req.method),
-        ));
-    };
-    let mut allowed: Option<Vec<Method>> = None;
-    for api in apis {
-        let Some(rest) = api.strip_base(&req.path) else {
-            continue;
-        };
-        match api.router.lookup(method, rest) {
-            Lookup::Found(m) => return Ok((api, m)),
-            Lookup::MethodNotAllowed(a) => {
-                allowed.get_or_insert(a);
-            }
-            Lookup::BadEncoding => {
-                return Err(Problem::new(
-                    StatusCode::BAD_REQUEST,
-                    ProblemKind::BadEncoding,
-                    "Bad Path Encoding",
-                    "a path segment's percent-encoding is not UTF-8",
-                ));
-            }
-            Lookup::NotFound => {}
-        }
-    }
-    if let Some(allowed) = allowed {
-        let list = allowed
-            .iter()
-            .map(|m| m.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
-        return Err(Problem::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            ProblemKind::MethodNotAllowed,
-            "Method Not Allowed",
-            format!(
-                "{} {} is not declared; the path allows {list}",
-                req.method, req.path
-            ),
-        )
-        .with("allow", json!(list)));
-    }
-    let mut p = Problem::new(
-        StatusCode::NOT_FOUND,
-        ProblemKind::NotFound,
-        "No Such Operation",
-        format!("no operation matches {} {}", req.method, req.path),
-    );
-    if let Some((api, op)) = closest(apis, method, &req.path) {
-        let base = api.base_paths.first().map_or("", String::as_str);
-        p = p.with(
-            "closest",
-            json!(format!(
-                "{} {base}{} ({})",
-                op.method.as_str(),
-                op.path,
-                op.id
-            )),
-        );
-        p.detail.push_str(&format!(
-            "; closest is {} {base}{}",
-            op.method.as_str(),
-            op.path
-        ));
-    }
-    Err(p)
-}
-
-/// The operation whose full path reads most like the request's, preferring the same method.
-fn closest<'a>(
-    apis: &'a [std::sync::Arc<Api>],
-    method: Method,
-    path: &str,
-) -> Option<(&'a Api, &'a Operation)> {
-    let mut best: Option<(f64, &Api, &Operation)> = None;
-    let path: String = path.chars().take(512).collect();
-    for api in apis {
-        let base = api.base_paths.first().map_or("", String::as_str);
-        for op in &api.operations {
-            let full = format!("{base}{}", op.path);
-            let score = strsim::normalized_levenshtein(&path, &full)
-                + if op.method == method { 0.05 } else { 0.0 };
-            if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
-                best = Some((score, api, op));
-            }
-        }
-    }
-    best.map(|(_, a, o)| (a, o))
 }

@@ -17,6 +17,7 @@ mod cache;
 mod config;
 mod cors;
 mod exchange;
+mod form_path;
 mod handle;
 mod journal;
 mod negotiate;
@@ -24,6 +25,8 @@ mod params;
 mod problem;
 mod resources;
 mod respond;
+mod routing;
+mod scopes;
 mod security;
 mod server;
 

@@ -54,6 +54,8 @@ pub(crate) enum ProblemKind {
     OriginNotAllowed,
     /// A request the mock refuses on purpose (a hostile path, say).
     Refused,
+    /// A token whose stated scopes lack one the requirement names.
+    InsufficientScope,
     /// A body nested deeper than the mock reads.
     TooDeep,
     /// A body larger than the limit.
@@ -85,6 +87,7 @@ impl ProblemKind {
             ProblemKind::NotFound => "not-found",
             ProblemKind::OriginNotAllowed => "origin-not-allowed",
             ProblemKind::Refused => "refused",
+            ProblemKind::InsufficientScope => "insufficient-scope",
             ProblemKind::TooDeep => "too-deep",
             ProblemKind::TooLarge => "too-large",
             ProblemKind::Unauthorized => "unauthorized",
@@ -172,22 +175,29 @@ impl Problem {
     ) -> Outgoing {
         if style == ErrorStyle::Api
             && let (Some(api), Some(op)) = (api, op)
-            && let Some(body) = api_shaped(self, api, op, seed)
+            && let Some((media, body)) = api_shaped(self, api, op, seed)
         {
-            return Outgoing::json(self.status, "application/json", &body);
+            return Outgoing::json(self.status, media, &body);
         }
         Outgoing::json(self.status, "application/problem+json", &self.document())
     }
 }
 
-/// The operation's declared error body for this status, with its message fields filled in.
-/// Falls back to `None` (problem+json) when nothing is declared or the filled body would not conform.
-fn api_shaped(problem: &Problem, api: &Api, op: &Operation, seed: u64) -> Option<Value> {
+/// The operation's declared error body for this status, with its message fields filled in,
+/// and the declared media type it goes out as (`application/vnd.api+json` for a JSON:API
+/// error). Falls back to `None` (problem+json) when nothing is declared or the filled body
+/// would not conform.
+fn api_shaped<'o>(
+    problem: &Problem,
+    api: &Api,
+    op: &'o Operation,
+    seed: u64,
+) -> Option<(&'o str, Value)> {
     let response = op.response_for(problem.status.as_u16())?;
     let media = response
         .content
         .iter()
-        .find(|m| m.media_type.contains("json"))?;
+        .find(|m| m.media_type.contains("json") && !m.media_type.contains('*'))?;
     let schema = media.schema.as_ref()?;
     let base = media
         .examples
@@ -210,13 +220,14 @@ fn api_shaped(problem: &Problem, api: &Api, op: &Operation, seed: u64) -> Option
     };
     let mut filled = base.clone();
     fill(&mut filled, problem, &messages, 0);
-    if schema.is_valid(&filled) {
-        Some(filled)
+    let body = if schema.is_valid(&filled) {
+        filled
     } else if schema.is_valid(&base) {
-        Some(base)
+        base
     } else {
-        None
-    }
+        return None;
+    };
+    Some((media.media_type.as_str(), body))
 }
 
 /// Writes the message into fields whose names say they carry one, at any depth.

@@ -1,4 +1,5 @@
-//! Security requirements: credentials must be present and well-formed. Whether a token's
+//! Security requirements: credentials must be present and well-formed, and a JWT that
+//! states its scopes must grant those the requirement names (`scopes`). Whether a token's
 //! *value* is good (sessions, expiry, revocation) is the behaviours' call (`behave`), which
 //! run after this check and answer from the spec's own session rules; a spec without them
 //! accepts every well-formed credential, since it says how credentials look, not which are
@@ -8,9 +9,9 @@ use base64::Engine;
 use cartwright_model::{Api, Operation, SchemeKind, SecurityScheme};
 use http::StatusCode;
 
-use crate::Incoming;
 use crate::params::Raw;
 use crate::problem::{Issue, Problem, ProblemKind};
+use crate::{Incoming, scopes};
 
 /// A credential as found in a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,28 +31,61 @@ pub(crate) fn check(
     api: &Api,
     op: &Operation,
     raw: &Raw<'_>,
+    accepted: &[(String, String)],
 ) -> Result<(), (Problem, Vec<String>)> {
     if op.security.is_empty() || op.security.iter().any(|r| r.schemes.is_empty()) {
         return Ok(());
     }
     let mut issues = Vec::new();
+    let mut short: Vec<String> = Vec::new();
     for req in &op.security {
         let failures: Vec<Issue> = req
             .schemes
             .iter()
             .filter_map(|(name, _)| {
                 let scheme = api.security_scheme(name)?;
-                credential(scheme, raw).err().map(|message| Issue {
+                let found = credential(scheme, raw).and_then(|c| {
+                    configured(name, &c, accepted).then_some(()).ok_or_else(|| {
+                        "not a credential the mock was given for this scheme (--auth)".to_owned()
+                    })
+                });
+                found.err().map(|message| Issue {
                     pointer: pointer_of(scheme),
                     schema: Some(format!("{}#/components/securitySchemes/{name}", api.source)),
                     message,
                 })
             })
             .collect();
-        if failures.is_empty() {
+        if !failures.is_empty() {
+            issues.extend(failures);
+            continue;
+        }
+        let lacking = lacking_scopes(api, req, raw);
+        if lacking.is_empty() {
             return Ok(());
         }
-        issues.extend(failures);
+        short.extend(lacking);
+    }
+    if !short.is_empty() {
+        // Every credential was good, and some alternative fell short only of scopes.
+        short.dedup();
+        let mut problem = Problem::new(
+            StatusCode::FORBIDDEN,
+            ProblemKind::InsufficientScope,
+            "Insufficient Scope",
+            format!("the token does not grant the scopes {}", short.join(", ")),
+        );
+        problem.issues = vec![Issue {
+            pointer: "/header/Authorization".to_owned(),
+            schema: None,
+            message: format!("missing scopes: {}", short.join(" ")),
+        }];
+        let challenge = format!(
+            "Bearer realm=\"{}\", error=\"insufficient_scope\", scope=\"{}\"",
+            api.title,
+            short.join(" ")
+        );
+        return Err((problem, vec![challenge]));
     }
     issues.dedup();
     let challenges: Vec<String> = op
@@ -69,6 +103,44 @@ pub(crate) fn check(
     );
     problem.issues = issues;
     Err((problem, challenges))
+}
+
+/// Whether a credential is one `--auth` gave for the scheme, or the scheme was given none.
+/// Compared in constant time, as secrets are.
+fn configured(scheme: &str, found: &Credential<'_>, accepted: &[(String, String)]) -> bool {
+    let mut given = accepted
+        .iter()
+        .filter(|(n, _)| n == scheme)
+        .map(|(_, v)| v.as_str())
+        .peekable();
+    if given.peek().is_none() {
+        return true;
+    }
+    let value = match found {
+        Credential::Bearer(t) | Credential::ApiKey(t) | Credential::Other(t) => (*t).to_owned(),
+        Credential::Basic(u, p) => format!("{u}:{p}"),
+    };
+    given.fold(false, |ok, v| ok | crate::behave::same_secret(v, &value))
+}
+
+/// The scopes a requirement names that the request's bearer tokens do not grant.
+fn lacking_scopes(api: &Api, req: &cartwright_model::Requirement, raw: &Raw<'_>) -> Vec<String> {
+    req.schemes
+        .iter()
+        .filter(|(_, scopes)| !scopes.is_empty())
+        .filter_map(
+            |(name, scopes)| match credential(api.security_scheme(name)?, raw) {
+                Ok(Credential::Bearer(token)) => Some(
+                    scopes::missing(token, scopes)
+                        .into_iter()
+                        .map(str::to_owned)
+                        .collect::<Vec<_>>(),
+                ),
+                _ => None,
+            },
+        )
+        .flatten()
+        .collect()
 }
 
 fn pointer_of(scheme: &SecurityScheme) -> String {

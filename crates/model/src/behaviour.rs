@@ -53,6 +53,10 @@ pub struct SessionKind {
     pub refresh: Option<Option<u64>>,
     /// The most sessions kept; the oldest are evicted first.
     pub max: usize,
+    /// Expression naming whose state a session is (`state.email`): every token whose state
+    /// names the same owner opens one shared state, so a second login or a refreshed token
+    /// sees the same basket. `None`: each token has its own state.
+    pub owner: Option<String>,
 }
 
 /// Where a token travels in a request.

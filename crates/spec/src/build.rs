@@ -132,6 +132,18 @@ fn parameter(
             return None;
         }
     };
+    if let Some(decode) = p.get("x-cartwright-decode")
+        && (decode.as_str() != Some("form") || location != ParamLocation::Path)
+    {
+        errors.push(
+            Diagnostic::error(
+                "bad-parameter",
+                format!("parameter `{name}`: `x-cartwright-decode` is `form`, on a path parameter"),
+            )
+            .with_pointer(join(at, "x-cartwright-decode"))
+            .with_help("`x-cartwright-decode: form` reads a literal `+` in the segment as a space"),
+        );
+    }
     let style = match p.get("style").and_then(Value::as_str) {
         Some("simple") => ParamStyle::Simple,
         Some("label") => ParamStyle::Label,

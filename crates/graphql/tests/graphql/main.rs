@@ -5,6 +5,7 @@ mod bad_input;
 mod catalog;
 mod graphiql;
 mod modes;
+mod origins;
 mod selection;
 mod serve;
 mod session;

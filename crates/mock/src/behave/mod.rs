@@ -8,19 +8,21 @@
 mod clock;
 mod context;
 mod patch;
+mod session;
 mod steps;
 mod store;
 mod tokens;
 
 use std::sync::{Mutex, MutexGuard};
 
-use cartwright_model::{Api, Operation, Respond, SessionKind, Unknown};
+use cartwright_model::{Api, Operation, Respond};
 use http::StatusCode;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 pub use clock::{Clock, ClockError};
 use context::Ctx;
-use store::{ApiState, World};
+use store::World;
+pub(crate) use tokens::same_secret;
 
 use crate::cache::BodyCache;
 use crate::problem::{Problem, ProblemKind};
@@ -76,6 +78,8 @@ pub(crate) struct Current {
     kind: String,
     token: Option<String>,
     expires: Option<i64>,
+    /// Whose state it is, for kinds with an `owner`.
+    owner: Option<String>,
     /// Whether it is saved when the operation ends.
     keep: bool,
 }
@@ -127,19 +131,6 @@ impl Behave {
         config: &Config,
     ) -> Result<Outcome<'a>, Problem> {
         let b = &api.behaviours;
-        if req.header("origin").is_some()
-            && let Some(h) = b
-                .browser_forbidden
-                .iter()
-                .find(|h| req.headers.contains_key(h.as_str()))
-        {
-            return Err(Problem::new(
-                StatusCode::UNAUTHORIZED,
-                ProblemKind::BrowserSecret,
-                "Secret Sent From A Browser",
-                format!("a request with `Origin` must not carry `{h}`: the secret would be public"),
-            ));
-        }
         let now_ms = self.clock.now_ms();
         let mut top = serde_json::Map::with_capacity(8);
         top.insert("request".into(), context::request(req, params, &b.secrets));
@@ -226,11 +217,14 @@ impl Behave {
             && let Some(kind) = b.session(&c.kind)
             && let Some(token) = &c.token
         {
-            st.sessions(&kind.name, kind.max).insert(
+            st.save(
+                &kind.name,
+                kind.max,
                 tokens::key(token),
                 store::Session {
                     state: plan.ctx.get("state").clone(),
                     expires: c.expires,
+                    owner: c.owner,
                 },
             );
         }
@@ -252,171 +246,6 @@ impl Behave {
             .or_default()
             .replies
             .insert(key, out.clone());
-    }
-
-    /// Resolves the operation's session: live, renewed, `none`, or refused with a status.
-    fn open(
-        &self,
-        kind: &SessionKind,
-        (req, params): Sent<'_>,
-        st: &mut ApiState,
-        now_ms: i64,
-        ctx: &mut Ctx,
-        config: &Config,
-    ) -> Result<Result<Current, u16>, Problem> {
-        let given = context::token(req, params, &kind.carriers);
-        if let (Some(t), Some(none)) = (&given, &kind.none)
-            && t == none
-        {
-            let state = self.initial(kind, ctx)?;
-            ctx.set("state", state);
-            return Ok(Ok(Current {
-                kind: kind.name.clone(),
-                token: None,
-                expires: None,
-                keep: false,
-            }));
-        }
-        if let Some(t) = &given
-            && let Some(s) = st.live(&kind.name, kind.max, &tokens::key(t), now_ms)
-            && self.jwt_ok(kind, t, now_ms, config)
-        {
-            ctx.set("state", s.state);
-            ctx.set("token", json!(t));
-            return Ok(Ok(Current {
-                kind: kind.name.clone(),
-                token: Some(t.clone()),
-                expires: s.expires,
-                keep: true,
-            }));
-        }
-        match kind.unknown {
-            Unknown::Refuse(status) => Ok(Err(status)),
-            Unknown::Renew => {
-                let state = self.initial(kind, ctx)?;
-                let (token, expires) = self.mint(kind, &state, now_ms, ctx, config)?;
-                ctx.set("state", state);
-                ctx.set("token", json!(token));
-                Ok(Ok(Current {
-                    kind: kind.name.clone(),
-                    token: Some(token),
-                    expires,
-                    keep: true,
-                }))
-            }
-        }
-    }
-
-    fn initial(&self, kind: &SessionKind, ctx: &mut Ctx) -> Result<Value, Problem> {
-        match &kind.state {
-            Some(s) => Ok(ctx.shape(s).map_err(eval_problem)?.unwrap_or(json!({}))),
-            None => Ok(json!({})),
-        }
-    }
-
-    /// A new token for a session of `kind` with `state`, and when it expires.
-    pub(crate) fn mint(
-        &self,
-        kind: &SessionKind,
-        state: &Value,
-        now_ms: i64,
-        ctx: &mut Ctx,
-        config: &Config,
-    ) -> Result<(String, Option<i64>), Problem> {
-        let expires = kind.ttl.map(|t| {
-            now_ms.saturating_add(
-                i64::try_from(t)
-                    .unwrap_or(i64::MAX / 2)
-                    .saturating_mul(1000),
-            )
-        });
-        let token = match &kind.format {
-            cartwright_model::TokenFormat::Jwt { key, subject } => {
-                let secret = self.key(key, config);
-                let sub = match subject {
-                    Some(e) => {
-                        let e = cartwright_model::Expr::compile(e).map_err(eval_problem)?;
-                        ctx.with("state", state.clone(), |c| c.eval(&e))
-                            .map_err(eval_problem)?
-                    }
-                    None => None,
-                };
-                let sub = sub.map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned));
-                tokens::make(
-                    &kind.format,
-                    Some((
-                        &secret,
-                        sub.as_deref(),
-                        now_ms / 1000,
-                        expires.map(|e| e / 1000),
-                    )),
-                )
-            }
-            f => tokens::make(f, None),
-        };
-        Ok((token, expires))
-    }
-
-    /// The signing key of that name, or the per-process fallback when none was configured.
-    fn key(&self, name: &str, config: &Config) -> Vec<u8> {
-        config
-            .secret(name)
-            .map_or_else(|| self.fallback_key.clone(), |v| v.as_bytes().to_vec())
-    }
-
-    fn jwt_ok(&self, kind: &SessionKind, token: &str, now_ms: i64, config: &Config) -> bool {
-        match &kind.format {
-            cartwright_model::TokenFormat::Jwt { key, .. } => {
-                tokens::verify(&self.key(key, config), token, now_ms / 1000).is_ok()
-            }
-            _ => true,
-        }
-    }
-
-    /// Checks tokens of kinds bound to a security scheme, and fills `auth` in the context.
-    #[allow(clippy::too_many_arguments)]
-    fn authenticate<'a>(
-        &self,
-        api: &Api,
-        op: &Operation,
-        (req, params): Sent<'_>,
-        st: &mut ApiState,
-        now_ms: i64,
-        config: &Config,
-        ctx: &mut Ctx,
-    ) -> Option<Plan<'a>> {
-        let mut auth = serde_json::Map::new();
-        for kind in &api.behaviours.sessions {
-            let live = context::token(req, params, &kind.carriers).and_then(|t| {
-                let s = st.live(&kind.name, kind.max, &tokens::key(&t), now_ms)?;
-                self.jwt_ok(kind, &t, now_ms, config).then_some((t, s))
-            });
-            let required = kind.scheme.as_ref().is_some_and(|scheme| {
-                !op.security.is_empty()
-                    && op
-                        .security
-                        .iter()
-                        .all(|r| r.schemes.iter().any(|(n, _)| n == scheme))
-            });
-            match live {
-                Some((t, s)) => {
-                    auth.insert(kind.name.clone(), json!({"token": t, "state": s.state}));
-                }
-                None if required => {
-                    ctx.set("auth", Value::Object(auth));
-                    return Some(Plan {
-                        status: Some(401),
-                        reason: Some("the token is unknown, revoked or expired"),
-                        respond: None,
-                        ctx: Ctx::new(Value::Null, api.behaviours.globals.clone()),
-                        replay: None,
-                    });
-                }
-                None => {}
-            }
-        }
-        ctx.set("auth", Value::Object(auth));
-        None
     }
 }
 

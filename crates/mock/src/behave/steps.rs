@@ -227,15 +227,25 @@ impl Run<'_> {
     }
 
     /// Starts a session (and a refresh token) and makes it the current one: `issued`.
+    /// An owner's saved state wins over the one given: a new token of a customer who has one
+    /// opens it (a second login, a refreshed token).
     fn issue(&mut self, kind: &SessionKind, state: Value, ctx: &mut Ctx) -> Result<(), Problem> {
+        let owner = self.behave.owner_of(kind, &state, ctx)?;
+        let state = owner
+            .as_ref()
+            .and_then(|o| self.st.owned_state(&kind.name, o))
+            .unwrap_or(state);
         let (token, expires) = self
             .behave
             .mint(kind, &state, self.now_ms, ctx, self.config)?;
-        self.st.sessions(&kind.name, kind.max).insert(
+        self.st.save(
+            &kind.name,
+            kind.max,
             tokens::key(&token),
             Session {
                 state: state.clone(),
                 expires,
+                owner: owner.clone(),
             },
         );
         let mut issued = json!({
@@ -253,6 +263,7 @@ impl Run<'_> {
                 Session {
                     state: state.clone(),
                     expires,
+                    owner: owner.clone(),
                 },
             );
             issued["refresh_token"] = json!(refresh);
@@ -261,6 +272,7 @@ impl Run<'_> {
             kind: kind.name.clone(),
             token: Some(token.clone()),
             expires,
+            owner,
             keep: true,
         });
         ctx.set("issued", issued);

@@ -38,6 +38,9 @@ pub(super) struct ApiState {
     pub replies: Bounded<(String, String), Outgoing>,
     /// Items of inferred collections, by collection index.
     pub items: HashMap<usize, crate::resources::Items>,
+    /// The state of sessions that have an owner (a customer), by kind and owner: every
+    /// token of that owner opens it.
+    pub owned: Bounded<(String, String), Value>,
 }
 
 /// A live session.
@@ -47,6 +50,9 @@ pub(super) struct Session {
     pub state: Value,
     /// When it expires (virtual ms).
     pub expires: Option<i64>,
+    /// Whose state it is, for kinds with an `owner`: the state itself is kept in
+    /// [`ApiState::owned`], shared by every token of the owner.
+    pub owner: Option<String>,
 }
 
 /// Sessions of one kind.
@@ -130,17 +136,39 @@ impl ApiState {
             .or_insert_with(|| Bounded::with_max(max))
     }
 
-    /// A live session (expired ones are dropped on sight).
+    /// A live session (expired ones are dropped on sight), with its owner's state.
     pub(super) fn live(&mut self, kind: &str, max: usize, key: &Key, now: i64) -> Option<Session> {
         let sessions = self.sessions(kind, max);
-        match sessions.get(key) {
-            Some(s) if s.expires.is_none_or(|e| e > now) => Some(s.clone()),
+        let mut live = match sessions.get(key) {
+            Some(s) if s.expires.is_none_or(|e| e > now) => s.clone(),
             Some(_) => {
                 sessions.remove(key);
-                None
+                return None;
             }
-            None => None,
+            None => return None,
+        };
+        if let Some(owner) = &live.owner
+            && let Some(state) = self.owned.get(&(kind.to_owned(), owner.clone()))
+        {
+            live.state = state.clone();
         }
+        Some(live)
+    }
+
+    /// Saves a session under its token's key; an owned session's state goes to its owner.
+    pub(super) fn save(&mut self, kind: &str, max: usize, key: Key, session: Session) {
+        if let Some(owner) = &session.owner {
+            self.owned
+                .insert((kind.to_owned(), owner.clone()), session.state.clone());
+        }
+        self.sessions(kind, max).insert(key, session);
+    }
+
+    /// The saved state of an owner, if it has one.
+    pub(super) fn owned_state(&self, kind: &str, owner: &str) -> Option<Value> {
+        self.owned
+            .get(&(kind.to_owned(), owner.to_owned()))
+            .cloned()
     }
 }
 

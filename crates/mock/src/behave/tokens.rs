@@ -19,7 +19,7 @@ pub(super) fn key(token: &str) -> Key {
 }
 
 /// Whether two secrets are equal, in time independent of where they differ.
-pub(super) fn same_secret(a: &str, b: &str) -> bool {
+pub(crate) fn same_secret(a: &str, b: &str) -> bool {
     let (a, b) = (key(a), key(b));
     a.ct_eq(&b).into()
 }

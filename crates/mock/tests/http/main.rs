@@ -3,10 +3,14 @@
 mod admin_cors;
 mod bad_input;
 mod centra;
+mod centra_paths;
 mod jwt;
+mod jwt_customer;
 mod path_session;
+mod refusals;
 mod responses;
 mod routing;
+mod scopes;
 mod security;
 mod spree;
 mod stateful;

@@ -118,7 +118,11 @@ fn session(
             Some(ttl.and_then(|t| seconds(&t, &join(at, "refresh"), errs)))
         }
     };
+    if let Some(owner) = &s.owner {
+        expr(owner, &join(at, "owner"), errs);
+    }
     Some(SessionKind {
+        owner: s.owner,
         ttl: s.ttl.and_then(|t| seconds(&t, &join(at, "ttl"), errs)),
         state: s.state.map(|v| template(&v, &join(at, "state"), errs)),
         name,

@@ -55,6 +55,8 @@ pub(super) struct Session {
     pub refresh: Option<Refresh>,
     #[serde(default)]
     pub max: Option<usize>,
+    #[serde(default)]
+    pub owner: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

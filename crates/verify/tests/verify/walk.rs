@@ -69,6 +69,7 @@ const REACHED: &[(&str, &[&str])] = &[
             "GET /payments",
             "POST /basket/items",
             "POST /customer/login",
+            "POST /customer/refresh-token",
             "POST /customer/register",
             "POST /orders",
             "POST /orders/guest",

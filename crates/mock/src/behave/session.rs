@@ -1,0 +1,211 @@
+//! Sessions of an operation: opening the one a request carries (live, renewed, `none` or
+//! refused), minting tokens, whose state a session is, and the tokens bound to a security
+//! scheme that an operation requires.
+
+use cartwright_model::{Api, Operation, SessionKind, Unknown};
+use serde_json::{Value, json};
+
+use super::context::{self, Ctx};
+use super::store::ApiState;
+use super::{Behave, Current, Plan, Sent, eval_problem, tokens};
+use crate::Config;
+use crate::problem::Problem;
+
+impl Behave {
+    /// Resolves the operation's session: live, renewed, `none`, or refused with a status.
+    pub(super) fn open(
+        &self,
+        kind: &SessionKind,
+        (req, params): Sent<'_>,
+        st: &mut ApiState,
+        now_ms: i64,
+        ctx: &mut Ctx,
+        config: &Config,
+    ) -> Result<Result<Current, u16>, Problem> {
+        let given = context::token(req, params, &kind.carriers);
+        if let (Some(t), Some(none)) = (&given, &kind.none)
+            && t == none
+        {
+            let state = self.initial(kind, ctx)?;
+            ctx.set("state", state);
+            return Ok(Ok(Current {
+                kind: kind.name.clone(),
+                token: None,
+                expires: None,
+                owner: None,
+                keep: false,
+            }));
+        }
+        if let Some(t) = &given
+            && let Some(s) = st.live(&kind.name, kind.max, &tokens::key(t), now_ms)
+            && self.jwt_ok(kind, t, now_ms, config)
+        {
+            ctx.set("state", s.state);
+            ctx.set("token", json!(t));
+            return Ok(Ok(Current {
+                kind: kind.name.clone(),
+                token: Some(t.clone()),
+                expires: s.expires,
+                owner: s.owner,
+                keep: true,
+            }));
+        }
+        match kind.unknown {
+            Unknown::Refuse(status) => Ok(Err(status)),
+            Unknown::Renew => {
+                let mut state = self.initial(kind, ctx)?;
+                let owner = self.owner_of(kind, &state, ctx)?;
+                if let Some(saved) = owner.as_ref().and_then(|o| st.owned_state(&kind.name, o)) {
+                    state = saved;
+                }
+                let (token, expires) = self.mint(kind, &state, now_ms, ctx, config)?;
+                ctx.set("state", state);
+                ctx.set("token", json!(token));
+                Ok(Ok(Current {
+                    kind: kind.name.clone(),
+                    token: Some(token),
+                    expires,
+                    owner,
+                    keep: true,
+                }))
+            }
+        }
+    }
+
+    pub(super) fn initial(&self, kind: &SessionKind, ctx: &mut Ctx) -> Result<Value, Problem> {
+        match &kind.state {
+            Some(s) => Ok(ctx.shape(s).map_err(eval_problem)?.unwrap_or(json!({}))),
+            None => Ok(json!({})),
+        }
+    }
+
+    /// Whose state `state` is, for a kind with an `owner` expression.
+    pub(crate) fn owner_of(
+        &self,
+        kind: &SessionKind,
+        state: &Value,
+        ctx: &mut Ctx,
+    ) -> Result<Option<String>, Problem> {
+        let Some(src) = &kind.owner else {
+            return Ok(None);
+        };
+        let e = cartwright_model::Expr::compile(src).map_err(eval_problem)?;
+        let owner = ctx
+            .with("state", state.clone(), |c| c.eval(&e))
+            .map_err(eval_problem)?;
+        Ok(owner
+            .filter(|v| !v.is_null())
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+    }
+
+    /// A new token for a session of `kind` with `state`, and when it expires.
+    pub(crate) fn mint(
+        &self,
+        kind: &SessionKind,
+        state: &Value,
+        now_ms: i64,
+        ctx: &mut Ctx,
+        config: &Config,
+    ) -> Result<(String, Option<i64>), Problem> {
+        let expires = kind.ttl.map(|t| {
+            now_ms.saturating_add(
+                i64::try_from(t)
+                    .unwrap_or(i64::MAX / 2)
+                    .saturating_mul(1000),
+            )
+        });
+        let token = match &kind.format {
+            cartwright_model::TokenFormat::Jwt { key, subject } => {
+                let secret = self.key(key, config);
+                let sub = match subject {
+                    Some(e) => {
+                        let e = cartwright_model::Expr::compile(e).map_err(eval_problem)?;
+                        ctx.with("state", state.clone(), |c| c.eval(&e))
+                            .map_err(eval_problem)?
+                    }
+                    None => None,
+                };
+                let sub = sub.map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned));
+                tokens::make(
+                    &kind.format,
+                    Some((
+                        &secret,
+                        sub.as_deref(),
+                        now_ms / 1000,
+                        expires.map(|e| e / 1000),
+                    )),
+                )
+            }
+            f => tokens::make(f, None),
+        };
+        Ok((token, expires))
+    }
+
+    /// The signing key of that name, or the per-process fallback when none was configured.
+    pub(super) fn key(&self, name: &str, config: &Config) -> Vec<u8> {
+        config
+            .secret(name)
+            .map_or_else(|| self.fallback_key.clone(), |v| v.as_bytes().to_vec())
+    }
+
+    pub(super) fn jwt_ok(
+        &self,
+        kind: &SessionKind,
+        token: &str,
+        now_ms: i64,
+        config: &Config,
+    ) -> bool {
+        match &kind.format {
+            cartwright_model::TokenFormat::Jwt { key, .. } => {
+                tokens::verify(&self.key(key, config), token, now_ms / 1000).is_ok()
+            }
+            _ => true,
+        }
+    }
+
+    /// Checks tokens of kinds bound to a security scheme, and fills `auth` in the context.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn authenticate<'a>(
+        &self,
+        api: &Api,
+        op: &Operation,
+        (req, params): Sent<'_>,
+        st: &mut ApiState,
+        now_ms: i64,
+        config: &Config,
+        ctx: &mut Ctx,
+    ) -> Option<Plan<'a>> {
+        let mut auth = serde_json::Map::new();
+        for kind in &api.behaviours.sessions {
+            let live = context::token(req, params, &kind.carriers).and_then(|t| {
+                let s = st.live(&kind.name, kind.max, &tokens::key(&t), now_ms)?;
+                self.jwt_ok(kind, &t, now_ms, config).then_some((t, s))
+            });
+            let required = kind.scheme.as_ref().is_some_and(|scheme| {
+                !op.security.is_empty()
+                    && op
+                        .security
+                        .iter()
+                        .all(|r| r.schemes.iter().any(|(n, _)| n == scheme))
+            });
+            match live {
+                Some((t, s)) => {
+                    auth.insert(kind.name.clone(), json!({"token": t, "state": s.state}));
+                }
+                None if required => {
+                    ctx.set("auth", Value::Object(auth));
+                    return Some(Plan {
+                        status: Some(401),
+                        reason: Some("the token is unknown, revoked or expired"),
+                        respond: None,
+                        ctx: Ctx::new(Value::Null, api.behaviours.globals.clone()),
+                        replay: None,
+                    });
+                }
+                None => {}
+            }
+        }
+        ctx.set("auth", Value::Object(auth));
+        None
+    }
+}
