@@ -1,7 +1,8 @@
 //! JUnit XML, in the shape GitLab, Jenkins and the GitHub test reporters read: one
 //! `<testsuites>` with the run's counts, one `<testsuite>` per `Case::suite` in the order
 //! suites are first seen, one `<testcase>` per case. A failed case carries `<failure>`, an
-//! errored one `<error>`, a skipped one `<skipped>`; their text lists every failed step with
+//! errored one `<error>`, a skipped one `<skipped>`, a passed one with skipped steps lists them
+//! (and why) in `<system-out>`; the text of a failure lists every failed step with
 //! its place, request and failed checks, because the message attribute is all most viewers
 //! show in a list and the text is what someone opens to fix it.
 //!
@@ -80,7 +81,19 @@ fn testcase(out: &mut String, c: &Case) {
         secs(c.duration_ms)
     );
     match c.status() {
-        Status::Passed => out.push_str("/>\n"),
+        Status::Passed => match skipped_steps(c) {
+            // A passing case may have skipped some steps (a mock-only step against a real
+            // server): `<skipped>` would mark the whole case skipped, so they are listed as
+            // the case's output instead.
+            Some(list) => {
+                let _ = write!(
+                    out,
+                    ">\n      <system-out>{}</system-out>\n    </testcase>\n",
+                    text(&list)
+                );
+            }
+            None => out.push_str("/>\n"),
+        },
         Status::Skipped => {
             let why = c
                 .steps
@@ -110,6 +123,20 @@ fn testcase(out: &mut String, c: &Case) {
             );
         }
     }
+}
+
+/// `skipped: <step>: <reason>` for each skipped step, or nothing when none was.
+fn skipped_steps(c: &Case) -> Option<String> {
+    let lines: Vec<String> = c
+        .steps
+        .iter()
+        .filter(|s| s.status == Status::Skipped)
+        .map(|s| match &s.reason {
+            Some(r) => format!("skipped: {}: {r}", s.name),
+            None => format!("skipped: {}", s.name),
+        })
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
 /// The first failed check as `name: expected …, actual …`; a step that failed without a
@@ -339,7 +366,7 @@ mod tests {
             "{xml}"
         );
         assert!(
-            xml.contains("name=\"a cart remembers its items\" file=\"scenarios/vendo-storefront/cart.yaml\" time=\"0.040\"/>"),
+            xml.contains("name=\"a cart remembers its items\" file=\"scenarios/vendo-storefront/cart.yaml\" time=\"0.040\">\n      <system-out>skipped: mock advance 1h: mock-only step against a real server</system-out>"),
             "{xml}"
         );
     }

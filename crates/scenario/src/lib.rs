@@ -11,6 +11,7 @@
 
 mod answer;
 pub mod ast;
+mod avail;
 mod check;
 mod conform;
 mod keys;

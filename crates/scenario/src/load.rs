@@ -54,6 +54,13 @@ impl Flows {
         self.files.get(path).map(|r| r.as_ref().map(|p| &**p))
     }
 
+    /// Every file, by path: the scenario and each flow it includes.
+    pub fn files(&self) -> impl Iterator<Item = (&Path, Result<&Parsed, &FlowError>)> {
+        self.files
+            .iter()
+            .map(|(p, r)| (p.as_path(), r.as_ref().map(|x| &**x)))
+    }
+
     /// Where step `index` of the file at `path` is.
     pub fn span(&self, path: &Path, index: usize) -> Option<Span> {
         match self.files.get(path)? {

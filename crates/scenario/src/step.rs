@@ -1,6 +1,7 @@
 //! One scenario's steps: skip, repeat per element, include, drive the mock, or send; then
 //! capture, assert, check the contract and the snapshot, retrying while asked to.
 
+use std::collections::BTreeSet;
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Instant;
@@ -13,6 +14,7 @@ use serde_json::{Map, Value, json};
 
 use crate::answer::{Answer, Paths, capture};
 use crate::ast::{Action, Capture, MockAction, Scenario, Snapshot, Step};
+use crate::avail::Unavailable;
 use crate::load::{FlowError, MAX_INCLUDE};
 use crate::matcher::{check, short};
 use crate::run::{Loaded, Options, base_for, beside, going, ms, origin};
@@ -38,6 +40,12 @@ struct Scope<'l> {
     vars: Map<String, Value>,
     masker: Masker,
     case: Case,
+    /// Names a skipped step would have captured, with why (see [`crate::avail`]).
+    unavailable: Unavailable,
+    /// Names captured so far, so an include keeps what its flow captured over its arguments.
+    captured: BTreeSet<String>,
+    /// Why the rest of the scenario is skipped: a clock step the target cannot take.
+    halted: Option<String>,
 }
 
 impl Exec<'_> {
@@ -64,6 +72,9 @@ impl Exec<'_> {
             file: l.file.clone(),
             vars,
             masker: self.opts.masker.clone(),
+            unavailable: Unavailable::default(),
+            captured: BTreeSet::new(),
+            halted: None,
             case: Case {
                 name: l.scenario.name.clone(),
                 suite: l.api_name.clone(),
@@ -91,6 +102,11 @@ impl Exec<'_> {
                 if !going(&scope.case) {
                     return;
                 }
+                if let Some(why) = scope.halted.clone() {
+                    let span = scope.loaded.flows.span(&scope.file, i);
+                    scope.skip(step_name(step), span, why);
+                    continue;
+                }
                 self.step(step, i, scope, depth).await;
             }
         })
@@ -99,6 +115,19 @@ impl Exec<'_> {
     async fn step(&self, step: &Step, i: usize, scope: &mut Scope<'_>, depth: usize) {
         let span = scope.loaded.flows.span(&scope.file, i);
         let name = step_name(step);
+        let needs: BTreeSet<String> = crate::avail::reads(step)
+            .into_iter()
+            .filter(|n| !scope.vars.contains_key(n))
+            .collect();
+        if let Some((n, root, why)) = scope.unavailable.blocks(&needs) {
+            let reason = crate::avail::reason(&n, &root, &why);
+            for c in crate::avail::captures(step, &scope.file, &scope.loaded.flows) {
+                if !scope.vars.contains_key(&c) {
+                    scope.unavailable.mark(&c, &root, &why);
+                }
+            }
+            return scope.skip(name, span, reason);
+        }
         let jinja = Jinja::from_serialize(&scope.vars);
         if let Some(cond) = &step.skip_if {
             match truthy(cond, &jinja) {
@@ -146,12 +175,8 @@ impl Exec<'_> {
         if let Some(inc) = step.include() {
             return self.include(inc, name, span, scope, depth).await;
         }
-        if step.mock().is_some() && !self.is_mock {
-            return scope.skip(
-                name.into(),
-                span,
-                "mock-only step: the target is not a cartwright mock".into(),
-            );
+        if (step.mock().is_some() || step.mock_only) && !self.is_mock {
+            return scope.skip_mock(step, name, span);
         }
         let attempts = 1 + step.retry.as_ref().map_or(0, |r| r.count);
         let wait = step
@@ -213,6 +238,10 @@ impl Exec<'_> {
             };
             done.duration_ms = ms(started.elapsed());
             if done.status == Status::Passed || last {
+                for k in captured.keys() {
+                    scope.unavailable.clear(k);
+                    scope.captured.insert(k.clone());
+                }
                 scope.vars.extend(captured);
                 scope.case.steps.push(done);
                 return;
@@ -475,8 +504,17 @@ impl Exec<'_> {
         };
         let jinja = Jinja::from_serialize(&scope.vars);
         let mut args = Map::new();
+        // The flow's `vars` are defaults: `--env`, `CARTWRIGHT_VAR_*` and `--secret` win.
         for (k, v) in &flow.vars {
-            args.entry(k.clone()).or_insert_with(|| v.clone());
+            if self.opts.vars.contains_key(k) || inc.args.contains_key(k) {
+                continue;
+            }
+            match crate::template::deep(v, &jinja) {
+                Ok(v) => {
+                    args.insert(k.clone(), v);
+                }
+                Err(e) => return scope.error(name.into(), span, format!("vars.{k}: {e}")),
+            }
         }
         for (k, v) in &inc.args {
             match crate::template::deep(v, &jinja) {
@@ -492,19 +530,52 @@ impl Exec<'_> {
             .map(|k| (k.clone(), scope.vars.get(k).cloned()))
             .collect();
         scope.vars.extend(args);
+        let before = std::mem::take(&mut scope.captured);
         self.steps(flow, scope, depth + 1).await;
-        // Arguments are the flow's own; what it captured stays for the caller.
+        let inside = std::mem::replace(&mut scope.captured, before);
+        // Arguments are the flow's own; what it captured stays for the caller, even under
+        // an argument's name (a later assignment wins, as everywhere else).
         for (k, old) in saved {
+            if inside.contains(&k) {
+                continue;
+            }
             match old {
                 Some(v) => scope.vars.insert(k, v),
                 None => scope.vars.remove(&k),
             };
         }
+        scope.captured.extend(inside);
         scope.file = outer;
     }
 }
 
 impl Scope<'_> {
+    /// A mock step against another server: skipped, and what follows it adjusted. After a
+    /// clock step nothing else runs (what follows depends on time having passed); the names
+    /// any other would have captured are unavailable unless a variable gives them.
+    fn skip_mock(&mut self, step: &Step, name: &str, span: Option<Span>) {
+        if let Some(MockAction::Advance(_)) = step.mock() {
+            let at = span.as_ref().map_or_else(
+                || self.file.display().to_string(),
+                |s| format!("{}:{}", s.file, s.start.line),
+            );
+            self.halted = Some(format!(
+                "the clock step at {at} moves only the cartwright mock's clock"
+            ));
+        }
+        for n in step.capture.keys() {
+            if !self.vars.contains_key(n) {
+                self.unavailable
+                    .mark(n, n, &crate::avail::because_mock(n, step.mock()));
+            }
+        }
+        self.skip(
+            name.into(),
+            span,
+            "mock-only step: the target is not a cartwright mock".into(),
+        );
+    }
+
     fn skip(&mut self, name: String, span: Option<Span>, reason: String) {
         let mut d = Done::new(name);
         d.status = Status::Skipped;

@@ -31,6 +31,9 @@ pub struct Step {
     pub skip_if: Option<String>,
     /// Run the step once per element, bound to `item` (and `index`).
     pub each: Option<Value>,
+    /// Run the step only against the cartwright mock: it asserts a choice of the mock's
+    /// (a price list, a whole body) that the documents leave open.
+    pub mock_only: bool,
 }
 
 /// What a step does; written as the key of the same name (`graphql:` for `GraphQl`).
@@ -58,6 +61,7 @@ impl Step {
             retry: None,
             skip_if: None,
             each: None,
+            mock_only: false,
         }
     }
 
@@ -120,6 +124,8 @@ pub(crate) struct RawStep {
     skip_if: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     each: Option<Value>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    mock_only: bool,
 }
 
 /// A step mapping with no action, or with more than one.
@@ -147,6 +153,7 @@ impl TryFrom<RawStep> for Step {
             retry: r.retry,
             skip_if: r.skip_if,
             each: r.each,
+            mock_only: r.mock_only,
         })
     }
 }
@@ -165,6 +172,7 @@ impl From<Step> for RawStep {
             retry: s.retry,
             skip_if: s.skip_if,
             each: s.each,
+            mock_only: s.mock_only,
         };
         match s.action {
             Action::Request(q) => raw.request = Some(q),

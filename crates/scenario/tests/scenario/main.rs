@@ -3,5 +3,8 @@
 
 mod graphql;
 mod reads;
+mod real_server;
 mod roundtrip;
 mod running;
+mod serve;
+mod unavailable;

@@ -107,6 +107,7 @@ fn step() -> impl Strategy<Value = Step> {
                 }),
                 snapshot: Some(Snapshot::Name("s".into())),
                 skip_if: None,
+                mock_only: false,
                 each: None,
             },
         )

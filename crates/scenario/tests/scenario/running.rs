@@ -28,7 +28,7 @@ fn api() -> Arc<cartwright_model::Api> {
     Arc::new(loaded.api)
 }
 
-async fn mock() -> (cartwright_mock::Running, String) {
+pub(crate) async fn mock() -> (cartwright_mock::Running, String) {
     let text = std::fs::read_to_string(SPEC).expect("spec");
     let loaded =
         cartwright_spec::load_str(SPEC, &text, &LoadOptions::default(), &mut Sources::new())
@@ -49,7 +49,7 @@ async fn mock() -> (cartwright_mock::Running, String) {
 }
 
 /// Writes scenario files into `<dir>/scenarios/vendo-storefront/` and loads them.
-fn scenarios(dir: &Path, files: &[(&str, &str)]) -> Vec<Loaded> {
+pub(crate) fn scenarios(dir: &Path, files: &[(&str, &str)]) -> Vec<Loaded> {
     let folder = dir.join("scenarios/vendo-storefront");
     std::fs::create_dir_all(&folder).expect("mkdir");
     let mut out = Vec::new();
@@ -70,7 +70,7 @@ fn scenarios(dir: &Path, files: &[(&str, &str)]) -> Vec<Loaded> {
     out
 }
 
-fn options(target: &str, dir: &Path, mode: Mode) -> Options {
+pub(crate) fn options(target: &str, dir: &Path, mode: Mode) -> Options {
     Options {
         target: target.into(),
         vars: Map::new(),
