@@ -277,6 +277,10 @@ pub struct Ops {
     /// Equal to one of these.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub one_of: Option<Vec<Value>>,
+    /// Holds when this matcher does not (`not: {contains: x}`): a documented absence, such
+    /// as a header a preflight must not allow, is an assertion like any other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not: Option<Box<Matcher>>,
 }
 
 /// `snapshot: name` or the long form.

@@ -113,7 +113,17 @@ pub(crate) fn check(m: &Matcher, actual: Option<&Value>, vars: &Jinja) -> Result
             return Err(fail(format!("one of {}", short(&Value::Array(wanted)))));
         }
     }
+    if let Some(n) = &ops.not
+        && let Ok(()) = check(n, actual, vars)
+    {
+        return Err(fail(format!("not {}", shown_matcher(n))));
+    }
     Ok(())
+}
+
+/// A matcher as written, for the message of a `not` that failed.
+fn shown_matcher(m: &Matcher) -> String {
+    serde_json::to_value(m).map_or_else(|_| "…".to_owned(), |v| short(&v))
 }
 
 /// Equality where `1` and `1.0` are the same number, and a string equals a number written
@@ -212,6 +222,11 @@ mod tests {
         assert!(ok(json!({"length": {">": 2}}), Some(json!("ab"))).is_err());
         assert!(ok(json!({"one_of": ["a", "{{ tok }}"]}), Some(json!("abc"))).is_ok());
         assert!(ok(json!({"one_of": ["a"]}), Some(json!("abc"))).is_err());
+        let not = json!({"not": {"matches": "(?i)authorization"}});
+        assert!(ok(not.clone(), Some(json!("api-token, content-type"))).is_ok());
+        assert!(ok(not.clone(), None).is_ok());
+        let e = ok(not, Some(json!("Authorization"))).unwrap_err();
+        assert!(e.expected.starts_with("not "), "{e:?}");
     }
 
     #[test]
