@@ -108,6 +108,7 @@ fn walk(
             *at = value(shape, ctx, this)?.unwrap_or(Value::Null);
             Ok(())
         }
+        [star] if star.as_ref() == "*" => drop_or_replace(at, shape, ctx),
         [star, rest @ ..] if star.as_ref() == "*" => {
             let children: Vec<&mut Value> = match at {
                 Value::Array(a) => a.iter_mut().collect(),
@@ -140,6 +141,37 @@ fn walk(
             }
         }
     }
+}
+
+/// Replaces every element of an array (or value of an object) with `shape`, `this` bound
+/// to it; an element whose value is none is dropped, as a field whose value is none is, so a
+/// list of records filters itself (`this if this.price is not none else none`).
+fn drop_or_replace(at: &mut Value, shape: &Shape, ctx: &mut Ctx) -> Result<(), ExprError> {
+    match at {
+        Value::Array(a) => {
+            let mut kept = Vec::with_capacity(a.len());
+            for child in a.drain(..) {
+                if let Some(v) = value(shape, ctx, Some(&child))? {
+                    kept.push(v);
+                }
+            }
+            *a = kept;
+        }
+        Value::Object(m) => {
+            let keys: Vec<String> = m.keys().cloned().collect();
+            for k in keys {
+                let this = m[&k].clone();
+                match value(shape, ctx, Some(&this))? {
+                    Some(v) => m[&k] = v,
+                    None => {
+                        m.shift_remove(&k);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -179,6 +211,21 @@ mod tests {
         assert_eq!(
             body,
             json!({"products": [{"product": "1", "prices": "a"}, {"product": "2", "prices": "b"}]})
+        );
+    }
+
+    #[test]
+    fn a_star_element_that_is_none_is_dropped() {
+        let mut body = json!({"products": [{"p": 1}, {"p": 2}, {"p": 3}], "m": {"a": 1, "b": 2}});
+        let mut ctx = Ctx::new(json!({}), Arc::new(json!({})));
+        let e = |s: &str| Shape::Expr(cartwright_model::Expr::compile(s).expect("compiles"));
+        let odd = e("this if this.p is odd else none");
+        patch(&mut body, "/products/*", &odd, &mut ctx).expect("ok");
+        let small = e("this * 10 if this < 2 else none");
+        patch(&mut body, "/m/*", &small, &mut ctx).expect("ok");
+        assert_eq!(
+            body,
+            json!({"products": [{"p": 1}, {"p": 3}], "m": {"a": 10}})
         );
     }
 }

@@ -72,6 +72,39 @@ impl Behave {
         }
     }
 
+    /// After a step changed the state, the session follows the owner it now names: an owner
+    /// with a saved state opens that state (signing in finds the cart another browser left),
+    /// an owner without one takes this state as theirs (registering), and naming none leaves
+    /// the session with its own copy (signing out).
+    pub(super) fn follow_owner(
+        &self,
+        api: &Api,
+        current: &mut Option<Current>,
+        st: &ApiState,
+        ctx: &mut Ctx,
+    ) -> Result<(), Problem> {
+        let Some(c) = current.as_mut().filter(|c| c.keep && c.token.is_some()) else {
+            return Ok(());
+        };
+        let Some(kind) = api
+            .behaviours
+            .session(&c.kind)
+            .filter(|k| k.owner.is_some())
+        else {
+            return Ok(());
+        };
+        let state = ctx.get("state").clone();
+        let owner = self.owner_of(kind, &state, ctx)?;
+        if owner == c.owner {
+            return Ok(());
+        }
+        if let Some(saved) = owner.as_ref().and_then(|o| st.owned_state(&kind.name, o)) {
+            ctx.set("state", saved);
+        }
+        c.owner = owner;
+        Ok(())
+    }
+
     pub(super) fn initial(&self, kind: &SessionKind, ctx: &mut Ctx) -> Result<Value, Problem> {
         match &kind.state {
             Some(s) => Ok(ctx.shape(s).map_err(eval_problem)?.unwrap_or(json!({}))),

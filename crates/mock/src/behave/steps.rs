@@ -218,6 +218,13 @@ impl Run<'_> {
                 }
             }
         }
+        if matches!(
+            a,
+            Action::Set(_) | Action::Append { .. } | Action::Remove { .. }
+        ) {
+            self.behave
+                .follow_owner(self.api, self.current, self.st, ctx)?;
+        }
         Ok(Flow::Next)
     }
 

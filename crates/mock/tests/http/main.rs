@@ -3,6 +3,8 @@
 mod admin_cors;
 mod bad_input;
 mod centra;
+mod centra_catalogue;
+mod centra_customer;
 mod centra_paths;
 mod jwt;
 mod jwt_customer;
