@@ -194,6 +194,8 @@ pub enum Action {
         code: Expr,
         /// The answer when wrong, reused or expired.
         fail: Option<Respond>,
+        /// Wrong codes that burn the recipient's code (so guessing a code is hopeless).
+        attempts: u32,
     },
     /// Issues a new session (and refresh token) of a kind: `issued` in expressions.
     Issue {

@@ -5,7 +5,8 @@
 //! All expressions share one environment, built by [`environment`] — the one factory that the
 //! scenario runner's templates also start from, so both speak one dialect. Its extra functions
 //! make mock data:
-//! `random_token(n)` (n random bytes, base64url, from a CSPRNG), `hex(n)`, `digits(n)`, `uuid()`,
+//! `random_token(n)` (n random bytes, base64url, from the operating system's CSPRNG), `hex(n)`,
+//! `digits(n)` (uniform decimal digits), `uuid()`,
 //! and the filters `iso` (unix seconds to an RFC 3339 UTC timestamp) and `fixed(n)` (a
 //! number as text with n decimals, for money: `3 | fixed` is `"3.00"`).
 
@@ -13,7 +14,8 @@ use std::sync::LazyLock;
 
 use minijinja::value::Value as JinjaValue;
 use minijinja::{Environment, Error, ErrorKind, Expression};
-use rand::RngCore;
+use rand::TryRngCore;
+use rand::rngs::OsRng;
 use serde_json::Value;
 
 use crate::fast::{Fast, recognise};
@@ -121,12 +123,7 @@ pub fn environment() -> Environment<'static> {
             .collect();
         hex[..n].to_owned()
     });
-    env.add_function("digits", |n: Option<usize>| {
-        random(n.unwrap_or(6))
-            .iter()
-            .map(|b| char::from(b'0' + b % 10))
-            .collect::<String>()
-    });
+    env.add_function("digits", |n: Option<usize>| digits(n.unwrap_or(6)));
     env.add_function("uuid", uuid);
     env.add_filter("fixed", |x: f64, decimals: Option<usize>| {
         format!("{x:.*}", decimals.unwrap_or(2).min(12))
@@ -143,11 +140,33 @@ pub fn environment() -> Environment<'static> {
     env
 }
 
-/// `n` bytes from the thread's CSPRNG (ChaCha, seeded from the operating system).
+/// `n` bytes (at most 1024) from the operating system's CSPRNG (`getrandom`): every token,
+/// code and key is made from these, never from `--seed`, so no run can predict another's
+/// credentials.
 pub fn random(n: usize) -> Vec<u8> {
     let mut b = vec![0u8; n.min(1024)];
-    rand::rng().fill_bytes(&mut b);
+    // The OS source fails only on a broken system; a credential must not come from a
+    // lesser one, so that is fatal.
+    OsRng
+        .try_fill_bytes(&mut b)
+        .expect("the operating system's random source failed");
     b
+}
+
+/// `n` (at most 1024) uniformly random decimal digits: one-time codes. A byte of 250 or
+/// more is drawn again (rejection sampling), as `b % 10` over all 256 values would favour
+/// 0 to 5.
+pub fn digits(n: usize) -> String {
+    let n = n.min(1024);
+    let mut out = String::with_capacity(n);
+    while out.len() < n {
+        for b in random(n - out.len()) {
+            if b < 250 {
+                out.push(char::from(b'0' + b % 10));
+            }
+        }
+    }
+    out
 }
 
 /// A random version-4 UUID from the CSPRNG: the one builder tokens, references and ids share.
@@ -195,5 +214,25 @@ mod tests {
             .eval(&ctx)
             .expect("e");
         assert_eq!(t.and_then(|v| v.as_str().map(str::len)), Some(22));
+    }
+
+    #[test]
+    fn digits_are_uniform() {
+        // A million digits: each is expected 100,000 times (σ ≈ 300); `b % 10` over every
+        // byte would give 0 to 5 about 101,560 times and 6 to 9 about 97,660 times.
+        let mut counts = [0u32; 10];
+        for _ in 0..1000 {
+            let d = digits(1000);
+            assert_eq!(d.len(), 1000);
+            for c in d.bytes() {
+                counts[usize::from(c - b'0')] += 1;
+            }
+        }
+        for (digit, n) in counts.iter().enumerate() {
+            assert!(
+                n.abs_diff(100_000) < 1500,
+                "{digit} drawn {n} times: {counts:?}"
+            );
+        }
     }
 }

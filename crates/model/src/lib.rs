@@ -24,7 +24,7 @@ pub use behaviour::{
     Action, Behaviours, Binding, Carrier, Merge, Respond, SecretDef, SessionKind, Shape, Step,
     TokenFormat, Unknown,
 };
-pub use expr::{Expr, ExprError, context, environment, random, uuid};
+pub use expr::{Expr, ExprError, context, digits, environment, random, uuid};
 pub use fast::{Fast, Key, follow, truthy};
 pub use operation::{
     Example, Header, MediaType, Method, Operation, ParamLocation, ParamStyle, Parameter,

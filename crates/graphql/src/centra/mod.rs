@@ -18,6 +18,7 @@ mod mutation;
 mod payment;
 mod query;
 mod render;
+mod secret;
 mod selection;
 mod store;
 
@@ -115,7 +116,8 @@ impl Behaviour for Centra {
         // "This mode is only accessible server side", and a shared secret is "provided only
         // server-side": a browser's request (it carries `Origin`) may use neither.
         let browser = headers.contains_key("origin");
-        if browser && bearer == Some(self.no_session_token.as_str()) {
+        let is = |given: Option<&str>, secret: &str| given.is_some_and(|g| secret::same(g, secret));
+        if browser && is(bearer, &self.no_session_token) {
             return refused(
                 "the no-session token is for server-side use only: a browser request (with Origin) cannot use it",
             );
@@ -126,7 +128,7 @@ impl Behaviour for Centra {
             );
         }
         let shared_secret = match header("x-shared-secret") {
-            Some(s) if s == self.shared_secret => true,
+            Some(s) if secret::same(s, &self.shared_secret) => true,
             Some(_) => {
                 return refused("the x-shared-secret header does not match the shared secret");
             }
@@ -136,8 +138,8 @@ impl Behaviour for Centra {
             None => refused(
                 "send `Authorization: Bearer <token>`: the base session token, a session token, or the no-session token",
             ),
-            Some(t) if t == self.no_session_token => Access::NoSession,
-            Some(t) if t == self.session_token => Access::Session {
+            Some(t) if secret::same(t, &self.no_session_token) => Access::NoSession,
+            Some(t) if secret::same(t, &self.session_token) => Access::Session {
                 token: self.store.create(self.start()),
                 shared_secret,
             },

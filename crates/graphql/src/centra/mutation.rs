@@ -148,7 +148,7 @@ fn login(s: &mut Session, cat: &Catalog, email: &str, password: &str) -> Result<
         .iter()
         .find(|c| c.email.eq_ignore_ascii_case(email))
     {
-        Some(c) if c.password == password => {
+        Some(c) if super::secret::same(&c.password, password) => {
             s.customer = Some(c.email.clone());
             Ok(())
         }

@@ -110,7 +110,8 @@ fn complete(s: &mut Session, cat: &Catalog, fields: &Json) -> Result<Json, Json>
             path,
         ));
     };
-    if fields["payment"] != json!(p.reference) {
+    let given = fields["payment"].as_str().unwrap_or_default();
+    if !super::secret::same(given, &p.reference) {
         return Err(user_error(
             "paymentMethodFields are not those of the payment paymentInstructions started (its action's formFields)",
             path,

@@ -1,10 +1,13 @@
 //! Sessions by token: where the shopper is (country, market, pricelist, language), who is
-//! logged in, and the selection (the cart). Tokens are minted from the seed, so a run after
-//! `/__cartwright/reset` hands out the same tokens again.
+//! logged in, and the selection (the cart). Tokens come from the operating system's CSPRNG
+//! and sessions are kept by the token's hash ([`secret`]); selection ids (and the order
+//! numbers made from them) follow the seed, so a run after `/__cartwright/reset` makes the
+//! same selections again.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
+use super::secret::{self, Key};
 use crate::behaviour::mix;
 
 /// Sessions kept at most; the oldest is forgotten first (a load test never exhausts memory).
@@ -67,8 +70,8 @@ pub(super) struct Payment {
 
 #[derive(Debug, Default)]
 struct Inner {
-    sessions: HashMap<String, Session>,
-    order: VecDeque<String>,
+    sessions: HashMap<Key, Session>,
+    order: VecDeque<Key>,
     minted: u64,
 }
 
@@ -80,7 +83,7 @@ pub(super) struct Store {
 }
 
 impl Store {
-    /// An empty store minting tokens from `seed`.
+    /// An empty store making selection ids from `seed`.
     pub(super) fn new(seed: u64) -> Store {
         Store {
             seed,
@@ -98,33 +101,30 @@ impl Store {
         let mut inner = self.lock();
         inner.minted += 1;
         let n = inner.minted;
-        let token = format!(
-            "{:016x}{:016x}",
-            mix(self.seed, n),
-            mix(self.seed ^ 0x5e55_1011, n)
-        );
+        let token = secret::token();
+        let key = secret::key(&token);
         session.selection_id = format!("{:032x}", u128::from(mix(self.seed, n ^ 0x00c0_ffee)));
         if inner.order.len() >= MAX_SESSIONS
             && let Some(old) = inner.order.pop_front()
         {
             inner.sessions.remove(&old);
         }
-        inner.order.push_back(token.clone());
-        inner.sessions.insert(token.clone(), session);
+        inner.order.push_back(key);
+        inner.sessions.insert(key, session);
         token
     }
 
     /// Whether a token names a session.
     pub(super) fn contains(&self, token: &str) -> bool {
-        self.lock().sessions.contains_key(token)
+        self.lock().sessions.contains_key(&secret::key(token))
     }
 
     /// Reads or changes a session; `None` when the token is unknown.
     pub(super) fn with<R>(&self, token: &str, f: impl FnOnce(&mut Session) -> R) -> Option<R> {
-        self.lock().sessions.get_mut(token).map(f)
+        self.lock().sessions.get_mut(&secret::key(token)).map(f)
     }
 
-    /// Forgets every session and restarts the token sequence.
+    /// Forgets every session and restarts the selection ids.
     pub(super) fn reset(&self) {
         *self.lock() = Inner::default();
     }

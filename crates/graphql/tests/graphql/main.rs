@@ -10,6 +10,7 @@ mod origins;
 mod selection;
 mod serve;
 mod session;
+mod tokens;
 
 use std::sync::Arc;
 

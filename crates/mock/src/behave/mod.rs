@@ -7,6 +7,7 @@
 
 mod clock;
 mod context;
+mod otp;
 mod patch;
 mod session;
 mod steps;

@@ -1,9 +1,10 @@
 //! The built-in actions, run in order against the operation's session.
 
-use cartwright_model::{Action, Api, Binding, Merge, Operation, Respond, SessionKind, iso, random};
+use cartwright_model::{Action, Api, Binding, Merge, Operation, Respond, SessionKind, digits, iso};
 use serde_json::{Value, json};
 
 use super::context::Ctx;
+use super::otp::{self, Code};
 use super::patch::put;
 use super::store::{ApiState, Session};
 use super::{Behave, Current, Plan, eval_problem, tokens};
@@ -140,34 +141,32 @@ impl Run<'_> {
                 };
                 ctx.set("record", rec);
             }
-            Action::OtpSend { to, digits, ttl } => {
+            Action::OtpSend {
+                to,
+                digits: digits_n,
+                ttl,
+            } => {
                 let to = text(e(ctx.eval(to))?);
-                let code = self.config.otp_code.clone().unwrap_or_else(|| {
-                    random(*digits)
-                        .iter()
-                        .map(|b| char::from(b'0' + b % 10))
-                        .collect()
-                });
+                let code = (self.config.otp_code.clone()).unwrap_or_else(|| digits(*digits_n));
                 let expires = self.now_ms + i64::try_from(*ttl).unwrap_or(i64::MAX / 2_000) * 1000;
-                self.st.codes.insert(to.clone(), (code.clone(), expires));
+                self.st.codes.insert(to.clone(), Code::new(&code, expires));
                 self.outbox.push(json!({"to": to, "code": code, "at": iso(self.now_ms / 1000), "api": self.api.title, "operation": self.op.id}));
             }
-            Action::OtpVerify { to, code, fail } => {
+            Action::OtpVerify {
+                to,
+                code,
+                fail,
+                attempts,
+            } => {
                 let to = text(e(ctx.eval(to))?);
                 let given = text(e(ctx.eval(code))?);
-                let ok = match self.st.codes.get(&to) {
-                    Some((c, exp)) => *exp > self.now_ms && tokens::same_secret(c, &given),
-                    None => false,
-                };
-                if !ok {
+                if !otp::spend(&mut self.st.codes, &to, &given, self.now_ms, *attempts) {
                     return Ok(Flow::Answer(
                         fail.as_ref(),
                         Some(self.refusal(&[401, 422, 400, 403])),
                         "the code is wrong, used or expired",
                     ));
                 }
-                // One code, one use.
-                self.st.codes.remove(&to);
             }
             Action::Issue { session, state } => {
                 let kind = kind(self.api, session)?;

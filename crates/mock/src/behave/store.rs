@@ -6,6 +6,7 @@ use std::collections::{HashMap, VecDeque};
 
 use serde_json::Value;
 
+use super::otp::Code;
 use super::tokens::Key;
 use crate::Outgoing;
 
@@ -32,8 +33,8 @@ pub(super) struct ApiState {
     pub refresh: HashMap<String, Sessions>,
     /// Records by store name, then key.
     pub records: HashMap<String, Bounded<String, Value>>,
-    /// One-time codes by recipient: the code and when it expires (virtual ms).
-    pub codes: Bounded<String, (String, i64)>,
+    /// One-time codes by recipient.
+    pub codes: Bounded<String, Code>,
     /// First answers by operation and client reference.
     pub replies: Bounded<(String, String), Outgoing>,
     /// Items of inferred collections, by collection index.

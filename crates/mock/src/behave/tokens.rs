@@ -1,4 +1,5 @@
-//! Tokens: made from a CSPRNG (at least 128 bits), or HS256 JWTs signed with a secret.
+//! Tokens: made from the operating system's CSPRNG (at least 128 bits, whatever `--seed`
+//! says), or HS256 JWTs signed with a secret (their `jti` from the same source).
 //! Stores key sessions by the SHA-256 of the token, so a lookup never compares token bytes
 //! one by one; secrets and signatures are compared in constant time.
 

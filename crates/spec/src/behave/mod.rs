@@ -246,6 +246,7 @@ fn step(s: raw::Step, at: &str, errs: &mut Vec<Diagnostic>) -> Step {
             to: expr(&o.to, &join(&at, "to"), errs),
             code: expr(&o.code, &join(&at, "code"), errs),
             fail: o.fail.map(|f| respond(f, &join(&at, "fail"), errs)),
+            attempts: attempts(o.attempts, &at, errs),
         });
     }
     if let Some(i) = s.issue {
@@ -450,5 +451,24 @@ mod tests {
         assert_eq!(e[0].pointer.as_deref(), Some("/x/steps/0/set/~1a"));
         let e = binding(&json!({"stepz": []}), "/x", &b).expect_err("unknown key");
         assert!(e[0].message.contains("stepz"), "{}", e[0].message);
+    }
+}
+
+/// Wrong codes allowed before the code is burnt: 5 unless given, and at least 1, so a typo
+/// does not burn the code at once.
+fn attempts(given: Option<u32>, at: &str, errs: &mut Vec<Diagnostic>) -> u32 {
+    match given {
+        Some(0) => {
+            errs.push(
+                Diagnostic::error(CODE, "`attempts` must allow at least one wrong code")
+                    .with_pointer(join(at, "attempts"))
+                    .with_help(
+                        "give the number of wrong codes that burn the code, e.g. `attempts: 5`",
+                    ),
+            );
+            5
+        }
+        Some(n) => n,
+        None => 5,
     }
 }

@@ -211,6 +211,8 @@ pub(super) struct OtpVerify {
     pub code: String,
     #[serde(default)]
     pub fail: Option<Respond>,
+    #[serde(default)]
+    pub attempts: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
