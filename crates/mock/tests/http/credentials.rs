@@ -157,3 +157,32 @@ async fn the_same_seed_never_makes_the_same_tokens() {
     }
     assert!(!same, "one-time codes follow the seed");
 }
+
+#[test]
+fn attempts_of_zero_are_refused_at_load_with_their_place() {
+    let path = format!(
+        "{}/../../specs/vendo-storefront.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let fail = "              fail: {status: 401, example: invalidCode}\n";
+    let text = std::fs::read_to_string(&path).expect("spec readable");
+    let text = text.replace(fail, &format!("{fail}              attempts: 0\n"));
+    let err = cartwright_spec::load_str(
+        "v.yaml",
+        &text,
+        &LoadOptions::default(),
+        &mut Sources::new(),
+    )
+    .expect_err("refused");
+    let d = err
+        .iter()
+        .find(|d| d.message.contains("`attempts`"))
+        .expect("says what is wrong");
+    assert!(
+        d.pointer
+            .as_deref()
+            .is_some_and(|p| p.ends_with("/otp_verify/attempts")),
+        "{:?}",
+        d.pointer
+    );
+}
