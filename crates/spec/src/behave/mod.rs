@@ -417,6 +417,25 @@ fn shape<T: DeserializeOwned>(v: &Value, at: &str) -> Result<T, Diagnostic> {
     })
 }
 
+/// Wrong codes allowed before the code is burnt: 5 unless given, and at least 1, so a typo
+/// does not burn the code at once.
+fn attempts(given: Option<u32>, at: &str, errs: &mut Vec<Diagnostic>) -> u32 {
+    match given {
+        Some(0) => {
+            errs.push(
+                Diagnostic::error(CODE, "`attempts` must allow at least one wrong code")
+                    .with_pointer(join(at, "attempts"))
+                    .with_help(
+                        "give the number of wrong codes that burn the code, e.g. `attempts: 5`",
+                    ),
+            );
+            5
+        }
+        Some(n) => n,
+        None => 5,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -451,24 +470,5 @@ mod tests {
         assert_eq!(e[0].pointer.as_deref(), Some("/x/steps/0/set/~1a"));
         let e = binding(&json!({"stepz": []}), "/x", &b).expect_err("unknown key");
         assert!(e[0].message.contains("stepz"), "{}", e[0].message);
-    }
-}
-
-/// Wrong codes allowed before the code is burnt: 5 unless given, and at least 1, so a typo
-/// does not burn the code at once.
-fn attempts(given: Option<u32>, at: &str, errs: &mut Vec<Diagnostic>) -> u32 {
-    match given {
-        Some(0) => {
-            errs.push(
-                Diagnostic::error(CODE, "`attempts` must allow at least one wrong code")
-                    .with_pointer(join(at, "attempts"))
-                    .with_help(
-                        "give the number of wrong codes that burn the code, e.g. `attempts: 5`",
-                    ),
-            );
-            5
-        }
-        Some(n) => n,
-        None => 5,
     }
 }
