@@ -23,10 +23,12 @@ pub(crate) struct MockArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
     host: String,
-    /// Seed for generated values: the same seed gives the same responses.
+    /// Seed for generated values: the same seed gives the same data (tokens and one-time
+    /// codes are credentials, and stay random).
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Reload the specs when they change; a broken edit keeps the running version.
+    /// Reload the specs when their content changes (once per save); a broken edit keeps the
+    /// running version.
     #[arg(long)]
     watch: bool,
     /// Print neither the route table nor a line per request.
