@@ -260,8 +260,9 @@ impl Exec<'_> {
         let invalid = |e: TemplateError| (Status::Errored, e.to_string());
         if let Some(action) = step.mock() {
             let admin = format!("{}/__cartwright", origin(&self.opts.target));
+            // A state-changing admin call is JSON, as the admin API takes no other.
             let (method, path, body) = match action {
-                MockAction::Reset => ("POST", "/reset".to_owned(), None),
+                MockAction::Reset => ("POST", "/reset".to_owned(), Some(json!({}))),
                 MockAction::Advance(d) => {
                     ("POST", "/clock".to_owned(), Some(json!({"advance": d})))
                 }
@@ -288,7 +289,12 @@ impl Exec<'_> {
             let ready = Ready {
                 method: method.into(),
                 path,
-                headers: Vec::new(),
+                headers: self
+                    .opts
+                    .admin_token
+                    .iter()
+                    .map(|t| ("Authorization".to_owned(), format!("Bearer {t}")))
+                    .collect(),
                 body: body.map(|b| (b.to_string(), "application/json")),
             };
             let request = ready.request(&admin).map_err(|e| (Status::Errored, e))?;
