@@ -81,7 +81,6 @@ async fn answer(mock: &GraphqlMock, req: Request<Incoming>) -> Response<Full<Byt
         }
     };
     let cached = matches!(out, Out::Asset(..));
-    let page = matches!(out, Out::Html(_));
     let (bytes, media) = match out {
         Out::Json(json) => (Bytes::from(json.to_string()), "application/json"),
         Out::Html(html) => (
@@ -101,8 +100,11 @@ async fn answer(mock: &GraphqlMock, req: Request<Incoming>) -> Response<Full<Byt
             HeaderValue::from_static(graphiql::CACHE_CONTROL),
         );
     }
-    // The admin API and GraphiQL answer no page of another origin.
-    let private = admin::is_admin(&path) || cached || page;
+    // The admin API and GraphiQL (the page and its assets, or their refusals) answer no
+    // page of another origin.
+    let private = admin::is_admin(&path)
+        || path.starts_with("/graphiql/")
+        || (parts.method == Method::GET && wants_graphiql(&parts));
     if refused.is_none() && !private {
         cors(headers, &parts.headers);
     }
