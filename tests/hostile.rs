@@ -6,5 +6,7 @@ mod support;
 
 #[path = "hostile/admin.rs"]
 mod admin;
+#[path = "hostile/admin_clients.rs"]
+mod admin_clients;
 #[path = "hostile/admin_graphql.rs"]
 mod admin_graphql;

@@ -33,3 +33,26 @@ fn is_loopback(host: &str) -> bool {
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn beyond_loopback_a_token_is_generated_and_on_loopback_none() {
+        let wide = access("0.0.0.0", None);
+        assert!(wide.token.as_ref().is_some_and(|t| t.len() == 32));
+        assert_ne!(
+            access("0.0.0.0", None).token,
+            wide.token,
+            "a fresh one each start"
+        );
+        assert_eq!(
+            access("0.0.0.0", Some("mine")).token.as_deref(),
+            Some("mine")
+        );
+        assert_eq!(access("127.0.0.1", None).token, None);
+        assert_eq!(access("localhost", None).token, None);
+        assert_eq!(access("::1", Some("")).token, None);
+    }
+}

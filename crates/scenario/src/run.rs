@@ -113,7 +113,8 @@ async fn batch_of(
         .await
 }
 
-/// Whether the target is a cartwright mock (its admin API answers health).
+/// Whether the target is a cartwright mock: its admin API answers health, or asks for the
+/// admin token (so a missing token fails the `mock:` steps instead of skipping them).
 async fn is_cartwright(client: &reqwest::Client, target: &str, token: Option<&str>) -> bool {
     let url = format!("{}/__cartwright/health", origin(target));
     let mut req = client.get(url);
@@ -121,12 +122,21 @@ async fn is_cartwright(client: &reqwest::Client, target: &str, token: Option<&st
         req = req.bearer_auth(t);
     }
     match req.send().await {
+        Ok(r) if r.status() == reqwest::StatusCode::UNAUTHORIZED => asks_admin_token(r.headers()),
         Ok(r) if r.status().is_success() => r
             .json::<Value>()
             .await
             .is_ok_and(|v| v["status"] == "ok" && v["apis"].is_array()),
         _ => false,
     }
+}
+
+/// Whether a 401 is the cartwright admin API's own (its `WWW-Authenticate` realm).
+fn asks_admin_token(headers: &reqwest::header::HeaderMap) -> bool {
+    headers
+        .get(reqwest::header::WWW_AUTHENTICATE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("cartwright admin"))
 }
 
 /// `scheme://host:port` of a URL.

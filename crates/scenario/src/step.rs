@@ -301,6 +301,15 @@ impl Exec<'_> {
             let answer = cartwright_http::send(&self.client, &request)
                 .await
                 .map_err(|e| (Status::Errored, e.to_string()))?;
+            if answer.status == 401 {
+                let why = if self.opts.admin_token.is_some() {
+                    "the mock's admin API refused the admin token given (401)"
+                } else {
+                    "the mock's admin API asks for its token (401): give --admin-token or \
+                     CARTWRIGHT_ADMIN_TOKEN"
+                };
+                return Err((Status::Errored, why.to_owned()));
+            }
             return Ok((answer, cartwright_http::curl(&request), None));
         }
         let graphql = step.graphql().map(crate::ast::GraphQl::request);

@@ -49,16 +49,22 @@ async fn call(
 }
 
 /// Whether the target is a cartwright mock: its health answer says `status: ok` and lists
-/// its APIs.
+/// its APIs, or it asks for the admin token (so a missing `--admin-token` shows as a clock
+/// that does not move, not as another server).
 pub(crate) async fn is_cartwright(probe: &Probe<'_>) -> bool {
     call(probe, Method::Get, "health", None)
         .await
         .is_some_and(|a| {
             // As `cartwright run` tells a mock apart.
-            a.status == 200
+            let healthy = a.status == 200
                 && a.json
                     .as_ref()
-                    .is_some_and(|j| j["status"] == "ok" && j["apis"].is_array())
+                    .is_some_and(|j| j["status"] == "ok" && j["apis"].is_array());
+            let locked = a.status == 401
+                && a.headers
+                    .iter()
+                    .any(|(k, v)| k == "www-authenticate" && v.contains("cartwright admin"));
+            healthy || locked
         })
 }
 
