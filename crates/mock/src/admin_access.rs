@@ -206,8 +206,8 @@ mod tests {
         let mut h = HeaderMap::new();
         for (k, v) in pairs {
             h.insert(
-                http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
-                v.parse().unwrap(),
+                http::HeaderName::from_bytes(k.as_bytes()).expect("a header name"),
+                v.parse().expect("a header value"),
             );
         }
         h
@@ -252,7 +252,7 @@ mod tests {
             ..AdminAccess::default()
         };
         let get = Method::GET;
-        let refused = guarded.check(&get, &headers(&[])).unwrap_err();
+        let refused = guarded.check(&get, &headers(&[])).expect_err("refused");
         assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
         assert!(refused.challenge().is_some());
         for wrong in ["Bearer s3cre", "Basic s3cret", "s3cret", "Bearer s3cretx"] {
@@ -269,7 +269,7 @@ mod tests {
         let post = Method::POST;
         let plain = headers(&[("content-type", "text/plain")]);
         assert_eq!(
-            open.check(&post, &plain).unwrap_err().status,
+            open.check(&post, &plain).expect_err("refused").status,
             StatusCode::UNSUPPORTED_MEDIA_TYPE
         );
         let json = headers(&[("content-type", "Application/JSON; charset=utf-8")]);
@@ -279,7 +279,9 @@ mod tests {
             ("origin", "http://127.0.0.1:3000"),
         ]);
         assert_eq!(
-            open.check(&Method::GET, &cross).unwrap_err().status,
+            open.check(&Method::GET, &cross)
+                .expect_err("refused")
+                .status,
             StatusCode::FORBIDDEN
         );
         let own = headers(&[
