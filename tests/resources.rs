@@ -392,7 +392,7 @@ async fn spree_v3_wishlists_are_made_read_listed_changed_and_deleted() {
         "the journal names the resource and id touched"
     );
     let later = second["id"].as_str().expect("an id").to_owned();
-    let (st, _) = call(&s, "POST", "/__cartwright/reset", &[], None).await;
+    let (st, _) = call(&s, "POST", "/__cartwright/reset", &[], Some(json!({}))).await;
     assert!((200..300).contains(&st));
     let (st, _) = call(&s, "GET", &format!("{base}/{later}"), &auth, None).await;
     assert_eq!(st, 404, "reset forgets inferred state too");

@@ -22,7 +22,7 @@ answered() { grep -c ' INFO ' "$1" || true; } # request lines in the mock's log
 # One run of one tool: reset the mock, run, print "requests seconds".
 measure() { # log url tool spec
   local log=$1 url=$2 tool=$3 spec=$4 before t0 t1
-  curl -fs -X POST "$url/__cartwright/reset" > /dev/null
+  curl -fs -X POST -H 'content-type: application/json' "$url/__cartwright/reset" > /dev/null
   before=$(answered "$log")
   t0=$(now)
   case $tool in

@@ -3,6 +3,7 @@
 //! The binary is glue: argument parsing here, the work in the library crates. Exit codes
 //! follow hurl's: 0 success, 1 check failures, 2 invalid spec or usage, 3 runtime or I/O.
 
+mod admin;
 mod lint;
 mod load;
 mod mock;

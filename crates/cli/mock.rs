@@ -62,6 +62,16 @@ pub(crate) struct MockArgs {
     /// spec's examples or schemas, as Prism answers.
     #[arg(long)]
     stateless: bool,
+    /// The token every admin call (`/__cartwright/*`) must carry as
+    /// `Authorization: Bearer TOKEN`. Bound to an address other than loopback, one is
+    /// generated and printed when not given. Never logged.
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "CARTWRIGHT_ADMIN_TOKEN",
+        hide_env_values = true
+    )]
+    admin_token: Option<String>,
     /// Print the resources inferred from each spec (collections, ids, parent arrays,
     /// carriers) and exit.
     #[arg(long)]
@@ -157,6 +167,7 @@ pub(crate) fn run(args: MockArgs) -> ExitCode {
         secrets: secrets(&apis, &args.secrets),
         otp_code: args.otp_code.clone(),
         stateless: args.stateless,
+        admin: crate::admin::access(&args.host, args.admin_token.as_deref()),
         ..Config::default()
     };
     if !args.quiet {
@@ -330,6 +341,7 @@ mod graphql {
             body_limit: args.body_limit,
             log_requests: !args.quiet,
             allow_origins: (!args.allow_origins.is_empty()).then(|| args.allow_origins.clone()),
+            admin: crate::admin::access(&args.host, args.admin_token.as_deref()),
             ..Config::default()
         };
         GraphqlMock::new(

@@ -55,6 +55,15 @@ pub(crate) struct RunArgs {
     /// Longest wait for one answer, in seconds.
     #[arg(long, default_value_t = 30, value_name = "SECONDS")]
     timeout: u64,
+    /// The cartwright mock's admin token, sent on its admin calls (`/__cartwright/*`) as
+    /// `Authorization: Bearer`; never shown.
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "CARTWRIGHT_ADMIN_TOKEN",
+        hide_env_values = true
+    )]
+    admin_token: Option<String>,
 }
 
 /// Runs the scenarios.
@@ -69,6 +78,9 @@ pub(crate) fn run(args: RunArgs) -> ExitCode {
         }
     };
     let mut masker = Masker::default();
+    if let Some(t) = &args.admin_token {
+        masker.add(t);
+    }
     for (k, v) in &args.secrets {
         masker.add(v);
         vars.insert(k.clone(), Value::from(v.as_str()));
@@ -127,6 +139,7 @@ pub(crate) fn run(args: RunArgs) -> ExitCode {
         snapshot_root: scenarios::snapshot_root(&files),
         jobs: args.jobs,
         timeout: Duration::from_secs(args.timeout),
+        admin_token: args.admin_token.clone().filter(|t| !t.is_empty()),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

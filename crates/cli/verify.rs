@@ -47,6 +47,15 @@ pub(crate) struct VerifyArgs {
     /// never are either.
     #[arg(long = "secret", value_name = "VALUE")]
     secrets: Vec<String>,
+    /// The cartwright mock's admin token, sent on its admin calls (`/__cartwright/*`) as
+    /// `Authorization: Bearer`; never shown.
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "CARTWRIGHT_ADMIN_TOKEN",
+        hide_env_values = true
+    )]
+    admin_token: Option<String>,
     /// Seconds to wait for a whole answer before the request counts as unanswered.
     #[arg(long, default_value_t = 10, value_name = "SECONDS")]
     request_timeout: u64,
@@ -143,6 +152,7 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
         max_response_time_ms: args.max_response_time,
         token_lifetime_secs: args.token_lifetime,
         max_wait_secs: args.max_wait,
+        admin_token: args.admin_token.clone().filter(|t| !t.is_empty()),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

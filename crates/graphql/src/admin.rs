@@ -1,4 +1,5 @@
-//! The admin API under `/__cartwright/`, as the REST mock has it: health, reset, the clock.
+//! The admin API under `/__cartwright/`, as the REST mock has it: health, reset, the clock,
+//! behind the same [`cartwright_mock::AdminAccess`] rules (token, Host, Origin, JSON).
 
 use http::{Method, StatusCode};
 use serde_json::{Value as Json, json};
@@ -24,9 +25,13 @@ pub(crate) fn is_admin(path: &str) -> bool {
 pub(crate) fn handle(
     mock: &GraphqlMock,
     method: &Method,
+    headers: &http::HeaderMap,
     path: &str,
     body: &[u8],
 ) -> (StatusCode, Json) {
+    if let Err(r) = mock.config().admin.check(method, headers) {
+        return refused(r);
+    }
     let path = path.trim_end_matches('/');
     match (method, path.strip_prefix(PREFIX).unwrap_or("")) {
         (&Method::GET, "/health") => (StatusCode::OK, mock.health()),
@@ -47,4 +52,9 @@ pub(crate) fn handle(
             json!({"error": format!("{method} {path} is not part of the admin API"), "endpoints": ENDPOINTS}),
         ),
     }
+}
+
+/// A refused admin call or GraphiQL request: its status and what was wrong.
+pub(crate) fn refused(r: cartwright_mock::Refusal) -> (StatusCode, Json) {
+    (r.status, json!({"error": r.detail, "title": r.title}))
 }

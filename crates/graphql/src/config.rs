@@ -22,6 +22,9 @@ pub struct Config {
     /// Allowed browser origins (`--allow-origin`); `None` means origins are not checked. A
     /// request from another origin gets 401, as the REST mock answers it.
     pub allow_origins: Option<Vec<String>>,
+    /// Who may call the admin API and open GraphiQL: the admin token and the names of the
+    /// bound address, as the REST mock has them.
+    pub admin: cartwright_mock::AdminAccess,
 }
 
 impl Config {
@@ -55,6 +58,7 @@ impl Default for Config {
             max_depth: 32,
             max_complexity: 5_000,
             allow_origins: None,
+            admin: cartwright_mock::AdminAccess::default(),
         }
     }
 }
@@ -71,6 +75,7 @@ impl std::fmt::Debug for Config {
             .field("max_depth", &self.max_depth)
             .field("max_complexity", &self.max_complexity)
             .field("allow_origins", &self.allow_origins)
+            .field("admin", &self.admin)
             .finish_non_exhaustive()
     }
 }

@@ -100,8 +100,19 @@ async fn answer(mock: &GraphqlMock, req: Request<Incoming>) -> Response<Full<Byt
             HeaderValue::from_static(graphiql::CACHE_CONTROL),
         );
     }
-    if refused.is_none() {
+    // The admin API and GraphiQL (the page and its assets, or their refusals) answer no
+    // page of another origin.
+    let private = admin::is_admin(&path)
+        || path.starts_with("/graphiql/")
+        || (parts.method == Method::GET && wants_graphiql(&parts));
+    if refused.is_none() && !private {
         cors(headers, &parts.headers);
+    }
+    if admin::is_admin(&path) && status == StatusCode::UNAUTHORIZED {
+        headers.insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"cartwright admin\""),
+        );
     }
     if let (Ok(name), Ok(value)) = (
         http::HeaderName::from_bytes(config.correlation_header.as_bytes()),
@@ -133,12 +144,16 @@ async fn route(
     correlation: &str,
 ) -> (StatusCode, Out) {
     if admin::is_admin(path) {
-        let (status, json) = admin::handle(mock, &parts.method, path, body);
+        let (status, json) = admin::handle(mock, &parts.method, &parts.headers, path, body);
         return (status, Out::Json(json));
     }
     if parts.method == Method::GET
         && let Some((bytes, media)) = graphiql::asset(path)
     {
+        if let Err(r) = mock.config().admin.check_page(&parts.headers) {
+            let (status, json) = admin::refused(r);
+            return (status, Out::Json(json));
+        }
         return (StatusCode::OK, Out::Asset(bytes, media));
     }
     if path.trim_end_matches('/') != ENDPOINT {
@@ -150,7 +165,15 @@ async fn route(
     }
     match parts.method {
         Method::OPTIONS => return (StatusCode::NO_CONTENT, Out::Empty),
-        Method::GET if wants_graphiql(parts) => return (StatusCode::OK, Out::Html(graphiql::PAGE)),
+        Method::GET if wants_graphiql(parts) => {
+            return match mock.config().admin.check_page(&parts.headers) {
+                Ok(()) => (StatusCode::OK, Out::Html(graphiql::PAGE)),
+                Err(r) => {
+                    let (status, json) = admin::refused(r);
+                    (status, Out::Json(json))
+                }
+            };
+        }
         Method::GET | Method::POST => {}
         _ => {
             let message = format!(

@@ -25,8 +25,11 @@ pub(crate) fn is_admin(path: &str) -> bool {
     path == PREFIX || path.starts_with("/__cartwright/")
 }
 
-/// Answers an admin request.
+/// Answers an admin request, once [`crate::AdminAccess`] lets it through.
 pub(crate) fn handle(mock: &Mock, req: &Incoming) -> Result<Outgoing, Problem> {
+    if let Err(r) = mock.config().admin.check(&req.method, &req.headers) {
+        return Ok(refused(r));
+    }
     let path = req.path.trim_end_matches('/');
     let ok = |v: Value| Ok(Outgoing::json(StatusCode::OK, "application/json", &v));
     match (&req.method, path.strip_prefix(PREFIX).unwrap_or("")) {
@@ -93,6 +96,21 @@ fn query(req: &Incoming, name: &str) -> Option<String> {
     form_urlencoded::parse(q.as_bytes())
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned())
+}
+
+/// A refused admin call as a problem+json answer; a 401 says which scheme it takes.
+fn refused(r: crate::Refusal) -> Outgoing {
+    let challenge = r.challenge();
+    let mut out = Problem::new(r.status, ProblemKind::Refused, r.title, r.detail).render(
+        crate::ErrorStyle::Problem,
+        None,
+        None,
+        0,
+    );
+    if let Some(c) = challenge {
+        out.set("www-authenticate", c);
+    }
+    out
 }
 
 /// A clock body the clock cannot follow, as a problem with an example of one it can.

@@ -39,6 +39,9 @@ pub struct Config {
     /// basic as `user:password`). A scheme not listed accepts every well-formed credential,
     /// since a spec says how credentials look, not which are valid. Never logged or shown.
     pub credentials: Vec<(String, String)>,
+    /// Who may call the admin API (`/__cartwright/*`): its token and the names of the
+    /// bound address.
+    pub admin: crate::AdminAccess,
 }
 
 impl Config {
@@ -66,6 +69,7 @@ impl Default for Config {
             otp_code: None,
             stateless: false,
             credentials: Vec::new(),
+            admin: crate::AdminAccess::default(),
         }
     }
 }
@@ -87,6 +91,7 @@ impl std::fmt::Debug for Config {
                 "credentials",
                 &self.credentials.iter().map(|(n, _)| n).collect::<Vec<_>>(),
             )
+            .field("admin", &self.admin)
             .finish_non_exhaustive()
     }
 }

@@ -119,11 +119,16 @@ pub(crate) fn methods_of(mock: &Mock, path: &str) -> Vec<Method> {
     methods
 }
 
-/// Adds CORS headers to an answer for a cross-origin request.
+/// Adds CORS headers to an answer for a cross-origin request; never to an admin answer,
+/// which no page of another origin may read, whatever `--allow-origin` says.
 pub(crate) fn decorate(config: &Config, req: &Incoming, out: &mut Outgoing) {
     let Some(origin) = req.header("origin") else {
         return;
     };
+    if crate::admin::is_admin(&req.path) {
+        out.headers.remove("access-control-allow-origin");
+        return;
+    }
     if !origin_allowed(config, origin) || out.headers.contains_key("access-control-allow-origin") {
         return;
     }

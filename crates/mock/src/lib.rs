@@ -11,6 +11,7 @@
 //! example or generated body, declared headers). Every answer carries the correlation ID.
 
 mod admin;
+mod admin_access;
 mod behave;
 mod body;
 mod cache;
@@ -35,6 +36,7 @@ use std::sync::Arc;
 use arc_swap::ArcSwap;
 use cartwright_model::Api;
 
+pub use admin_access::{ADMIN_TOKEN_ENV, AdminAccess, Refusal, fresh_token};
 pub use behave::{Clock, ClockError};
 pub use config::{Config, ErrorStyle};
 pub use exchange::{Incoming, Outgoing};

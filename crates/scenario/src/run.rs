@@ -49,6 +49,9 @@ pub struct Options {
     pub jobs: usize,
     /// Longest wait for one answer.
     pub timeout: Duration,
+    /// The mock's admin token (`--admin-token`), sent on every admin call as
+    /// `Authorization: Bearer`; add it to the masker too, so no report shows it.
+    pub admin_token: Option<String>,
 }
 
 /// Runs scenarios, calling `progress` as each finishes; cases come back in input order.
@@ -59,7 +62,7 @@ pub async fn run(scenarios: Vec<Loaded>, opts: &Options, progress: impl Fn(&Case
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap_or_default();
-    let is_mock = is_cartwright(&client, &opts.target).await;
+    let is_mock = is_cartwright(&client, &opts.target, opts.admin_token.as_deref()).await;
     // A scenario that moves the mock's clock or resets it would expire or wipe the sessions
     // of flows running beside it, so those run after the others, one at a time.
     let (alone, together): (Vec<_>, Vec<_>) = scenarios
@@ -110,16 +113,30 @@ async fn batch_of(
         .await
 }
 
-/// Whether the target is a cartwright mock (its admin API answers health).
-async fn is_cartwright(client: &reqwest::Client, target: &str) -> bool {
+/// Whether the target is a cartwright mock: its admin API answers health, or asks for the
+/// admin token (so a missing token fails the `mock:` steps instead of skipping them).
+async fn is_cartwright(client: &reqwest::Client, target: &str, token: Option<&str>) -> bool {
     let url = format!("{}/__cartwright/health", origin(target));
-    match client.get(url).send().await {
+    let mut req = client.get(url);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    match req.send().await {
+        Ok(r) if r.status() == reqwest::StatusCode::UNAUTHORIZED => asks_admin_token(r.headers()),
         Ok(r) if r.status().is_success() => r
             .json::<Value>()
             .await
             .is_ok_and(|v| v["status"] == "ok" && v["apis"].is_array()),
         _ => false,
     }
+}
+
+/// Whether a 401 is the cartwright admin API's own (its `WWW-Authenticate` realm).
+fn asks_admin_token(headers: &reqwest::header::HeaderMap) -> bool {
+    headers
+        .get(reqwest::header::WWW_AUTHENTICATE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("cartwright admin"))
 }
 
 /// `scheme://host:port` of a URL.

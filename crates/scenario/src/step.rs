@@ -260,8 +260,9 @@ impl Exec<'_> {
         let invalid = |e: TemplateError| (Status::Errored, e.to_string());
         if let Some(action) = step.mock() {
             let admin = format!("{}/__cartwright", origin(&self.opts.target));
+            // A state-changing admin call is JSON, as the admin API takes no other.
             let (method, path, body) = match action {
-                MockAction::Reset => ("POST", "/reset".to_owned(), None),
+                MockAction::Reset => ("POST", "/reset".to_owned(), Some(json!({}))),
                 MockAction::Advance(d) => {
                     ("POST", "/clock".to_owned(), Some(json!({"advance": d})))
                 }
@@ -288,13 +289,27 @@ impl Exec<'_> {
             let ready = Ready {
                 method: method.into(),
                 path,
-                headers: Vec::new(),
+                headers: self
+                    .opts
+                    .admin_token
+                    .iter()
+                    .map(|t| ("Authorization".to_owned(), format!("Bearer {t}")))
+                    .collect(),
                 body: body.map(|b| (b.to_string(), "application/json")),
             };
             let request = ready.request(&admin).map_err(|e| (Status::Errored, e))?;
             let answer = cartwright_http::send(&self.client, &request)
                 .await
                 .map_err(|e| (Status::Errored, e.to_string()))?;
+            if answer.status == 401 {
+                let why = if self.opts.admin_token.is_some() {
+                    "the mock's admin API refused the admin token given (401)"
+                } else {
+                    "the mock's admin API asks for its token (401): give --admin-token or \
+                     CARTWRIGHT_ADMIN_TOKEN"
+                };
+                return Err((Status::Errored, why.to_owned()));
+            }
             return Ok((answer, cartwright_http::curl(&request), None));
         }
         let graphql = step.graphql().map(crate::ast::GraphQl::request);

@@ -71,6 +71,9 @@ pub struct Options {
     pub token_lifetime_secs: Option<u64>,
     /// `--max-wait`: the longest `token_expiry` waits for a token to expire for real.
     pub max_wait_secs: u64,
+    /// `--admin-token`: the cartwright mock's admin token, sent as `Authorization: Bearer`
+    /// on its admin calls (clock, outbox, health) and never shown.
+    pub admin_token: Option<String>,
 }
 
 impl Default for Options {
@@ -91,6 +94,7 @@ impl Default for Options {
             max_response_time_ms: None,
             token_lifetime_secs: None,
             max_wait_secs: 60,
+            admin_token: None,
         }
     }
 }

@@ -201,6 +201,7 @@ async fn admin_health_reset_and_clock() {
     let clock: serde_json::Value = s
         .client
         .post(format!("{}/__cartwright/clock", s.base))
+        .header("content-type", "application/json")
         .body(r#"{"advance": "31d"}"#)
         .send()
         .await
@@ -212,6 +213,7 @@ async fn admin_health_reset_and_clock() {
     let res = s
         .client
         .post(format!("{}/__cartwright/reset", s.base))
+        .header("content-type", "application/json")
         .send()
         .await
         .expect("answer");

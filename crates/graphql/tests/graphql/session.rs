@@ -87,6 +87,7 @@ async fn a_reset_forgets_sessions() {
     let token = s.session().await;
     s.client
         .post(format!("{}/__cartwright/reset", s.base))
+        .header("content-type", "application/json")
         .send()
         .await
         .expect("reset");

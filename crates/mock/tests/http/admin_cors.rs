@@ -63,6 +63,7 @@ async fn admin_health_operations_journal_and_reset() {
     let reset = s
         .client
         .post(format!("{}/__cartwright/reset", s.base))
+        .header("content-type", "application/json")
         .send()
         .await
         .expect("send");

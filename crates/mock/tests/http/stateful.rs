@@ -44,6 +44,7 @@ impl Stateful {
         self.server
             .client
             .request(m, format!("{}/__cartwright{path}", self.server.base))
+            .header("content-type", "application/json")
     }
 
     /// Sends, reads the body, and checks a 2xx/4xx answer against the operation's schema.

@@ -129,7 +129,11 @@ async fn one(
             // A minute past it, so no rounding of the clock keeps the token alive.
             let secs = i64::try_from(l).unwrap_or(i64::MAX / 2).saturating_add(60);
             if !mock::advance(probe, secs).await {
-                flow.skip(name, "the mock's clock did not move");
+                let why = match probe.opts.admin_token {
+                    Some(_) => "the mock's clock did not move",
+                    None => "the mock's clock did not move (does it ask for --admin-token?)",
+                };
+                flow.skip(name, why);
                 return flow.report;
             }
             flow.steps.push(ast::Step {

@@ -1,7 +1,7 @@
 //! What verify asks of a cartwright mock target through its admin API (`/__cartwright/`):
 //! whether the target is one (`GET /__cartwright/health`), and moving its virtual clock
 //! (`POST /__cartwright/clock`). Checks that need either run only against the mock, and say
-//! so otherwise.
+//! so otherwise. Every admin call carries `--admin-token` when given.
 
 use cartwright_http::{Answer, Body, Method, Request};
 
@@ -15,35 +15,56 @@ fn admin(probe: &Probe<'_>, path: &str) -> Option<String> {
     Some(format!("{origin}/__cartwright/{path}"))
 }
 
+/// The admin call `METHOD /__cartwright/PATH` (a path with its query) with the admin token;
+/// `None` when the target is no URL.
+pub(crate) fn request(
+    probe: &Probe<'_>,
+    method: Method,
+    path: &str,
+    body: Option<String>,
+) -> Option<Request> {
+    Some(Request {
+        method,
+        url: admin(probe, path)?,
+        headers: probe
+            .opts
+            .admin_token
+            .iter()
+            .map(|t| ("Authorization".to_owned(), format!("Bearer {t}")))
+            .collect(),
+        body: body.map(|b| Body {
+            content_type: "application/json".into(),
+            bytes: b.into_bytes(),
+        }),
+    })
+}
+
 async fn call(
     probe: &Probe<'_>,
     method: Method,
     path: &str,
     body: Option<String>,
 ) -> Option<Answer> {
-    let req = Request {
-        method,
-        url: admin(probe, path)?,
-        headers: Vec::new(),
-        body: body.map(|b| Body {
-            content_type: "application/json".into(),
-            bytes: b.into_bytes(),
-        }),
-    };
-    probe.send(&req).await.ok()
+    probe.send(&request(probe, method, path, body)?).await.ok()
 }
 
 /// Whether the target is a cartwright mock: its health answer says `status: ok` and lists
-/// its APIs.
+/// its APIs, or it asks for the admin token (so a missing `--admin-token` shows as a clock
+/// that does not move, not as another server).
 pub(crate) async fn is_cartwright(probe: &Probe<'_>) -> bool {
     call(probe, Method::Get, "health", None)
         .await
         .is_some_and(|a| {
             // As `cartwright run` tells a mock apart.
-            a.status == 200
+            let healthy = a.status == 200
                 && a.json
                     .as_ref()
-                    .is_some_and(|j| j["status"] == "ok" && j["apis"].is_array())
+                    .is_some_and(|j| j["status"] == "ok" && j["apis"].is_array());
+            let locked = a.status == 401
+                && a.headers
+                    .iter()
+                    .any(|(k, v)| k == "www-authenticate" && v.contains("cartwright admin"));
+            healthy || locked
         })
 }
 

@@ -6,7 +6,7 @@
 use cartwright_model::{Action, Operation};
 use serde_json::Value;
 
-use crate::request::{self, Req};
+use crate::request;
 use crate::sessions::flow::{self, Flow};
 use crate::sessions::json::{self, Path};
 use crate::sessions::obtain::{body_path, issuing_request};
@@ -94,22 +94,14 @@ pub(crate) async fn read_code(flow: &mut Flow<'_, '_>, c: &Code) -> Option<Strin
     let address = flow.value(&c.to).unwrap_or(&c.to).to_ascii_lowercase();
     let to = flow.template_of(&c.to).unwrap_or_else(|| address.clone());
     flow.outbox(&to, &c.var);
-    let origin = reqwest::Url::parse(&flow.probe.target)
-        .ok()?
-        .origin()
-        .ascii_serialization();
-    let url = format!(
-        "{origin}/__cartwright/outbox?{}",
+    let path = format!(
+        "outbox?{}",
         form_urlencoded::Serializer::new(String::new())
             .append_pair("to", &address)
             .finish()
     );
-    let req = Req {
-        method: cartwright_http::Method::Get,
-        url,
-        headers: Vec::new(),
-        body: None,
-    };
+    let req =
+        crate::sessions::mock::request(flow.probe, cartwright_http::Method::Get, &path, None)?;
     let a = flow.probe.send(&req).await.ok()?;
     let messages = a.json.as_ref()?.get("messages")?.as_array()?;
     messages.last()?.get("code")?.as_str().map(str::to_owned)
