@@ -18,6 +18,6 @@ pub mod pointer;
 mod reader;
 mod span;
 
-pub use document::{SourceDoc, parse, read};
-pub use reader::{ReadError, Reader};
+pub use document::{SourceDoc, parse, read, read_bounded};
+pub use reader::{DEFAULT_MAX_FILE_BYTES, Limit, ReadError, Reader};
 pub use span::{span_at, span_of};
