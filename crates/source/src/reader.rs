@@ -246,10 +246,8 @@ mod tests {
     }
 
     fn tempdir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!(
-            "cartwright-reader-{name}-{}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("cartwright-reader-{name}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("mkdir");
         dir
     }
