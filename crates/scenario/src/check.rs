@@ -191,9 +191,7 @@ impl Lint<'_> {
                 }
             }
             Some(Ok(_)) | None => {}
-            Some(Err(FlowError::Unreadable { .. })) => {
-                self.err(&here, &format!("cannot read `{}`", path.display()));
-            }
+            Some(Err(e @ FlowError::Unreadable { .. })) => self.err(&here, &e.to_string()),
             Some(Err(FlowError::Invalid(d))) => self.errs.extend(d.iter().cloned()),
         }
     }
