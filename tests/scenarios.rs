@@ -125,6 +125,7 @@ async fn every_seed_scenario_passes_against_the_mock() {
         snapshot_root: root().join("snapshots"),
         jobs: 4,
         timeout: Duration::from_secs(10),
+        max_response_bytes: cartwright_http::MAX_BODY,
     };
     let run = cartwright_scenario::run(loaded, &opts, |_| {}).await;
     let report = cartwright_report::terminal(&run, false);
@@ -179,6 +180,7 @@ async fn every_graphql_scenario_passes_against_the_graphql_mock() {
         snapshot_root: root().join("snapshots"),
         jobs: 4,
         timeout: Duration::from_secs(10),
+        max_response_bytes: cartwright_http::MAX_BODY,
     };
     let run = cartwright_scenario::run(loaded, &opts, |_| {}).await;
     let report = cartwright_report::terminal(&run, false);

@@ -49,6 +49,9 @@ pub struct Options {
     pub jobs: usize,
     /// Longest wait for one answer.
     pub timeout: Duration,
+    /// The most bytes of one answer's body read (`--max-response-bytes`); a larger answer
+    /// fails its step and the run goes on.
+    pub max_response_bytes: usize,
 }
 
 /// Runs scenarios, calling `progress` as each finishes; cases come back in input order.

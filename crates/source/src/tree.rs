@@ -41,11 +41,19 @@ pub fn folder(file: &Path) -> &Path {
     }
 }
 
-/// The canonical form of a path, or its absolute lexical one when it cannot be resolved.
+/// The canonical form of a path; for a path that does not exist (yet), its deepest existing
+/// ancestor resolved and the rest appended lexically.
 fn real(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| {
-        lexical(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
-    })
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return p;
+    }
+    let lex = lexical(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
+    for base in lex.ancestors().skip(1) {
+        if let (Ok(real), Ok(rest)) = (std::fs::canonicalize(base), lex.strip_prefix(base)) {
+            return real.join(rest);
+        }
+    }
+    lex
 }
 
 /// `a/b/../c` as `a/c`, without asking the file system.

@@ -31,10 +31,10 @@ pub(crate) fn version(doc: &Value) -> Result<Version, Diagnostic> {
         .with_help(help)),
         None if doc.get("swagger").is_some() => Err(Diagnostic::error(
             "unsupported-version",
-            "Swagger 2.0 documents are not supported",
+            "this is a Swagger 2.0 document; cartwright reads only OpenAPI 3.0 and 3.1",
         )
         .with_pointer("/swagger")
-        .with_help(help)),
+        .with_help("convert it to OpenAPI 3 first (for example with swagger2openapi)")),
         None if !doc.is_object() => {
             Err(Diagnostic::error("not-openapi", "the document is not a mapping").with_help(help))
         }

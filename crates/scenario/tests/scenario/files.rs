@@ -117,3 +117,59 @@ fn scenario_and_include_files_over_the_bound_are_refused_naming_file_and_bound()
         refused[0].message
     );
 }
+
+#[test]
+fn snapshot_names_must_be_plain_and_lint_says_so() {
+    use cartwright_scenario::snapshot::plain_name;
+    for ok in ["cart", "cart-2", "after_login.v2"] {
+        assert!(plain_name(ok).is_ok(), "{ok}");
+    }
+    for bad in ["../../../tmp/x", "a/b", "", ".hidden", "a\\b", "/etc/x"] {
+        assert!(plain_name(bad).is_err(), "{bad}");
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    let main = dir.path().join("main.yaml");
+    let text = "name: s\nsteps:\n  - request: {path: /a}\n    snapshot: ../../../tmp/x\n  - request: {path: /b}\n    snapshot: {name: a/b}\n";
+    std::fs::write(&main, text).expect("write");
+    let reader = Reader::new();
+    let errs = lint_with(&mut Loader::new(&reader), &main);
+    let at: Vec<_> = errs
+        .iter()
+        .filter(|d| d.is_error() && d.message.contains("not a plain name"))
+        .filter_map(|d| d.pointer.clone())
+        .collect();
+    assert_eq!(
+        at,
+        ["/steps/0/snapshot", "/steps/1/snapshot/name"],
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn the_snapshot_writer_refuses_a_path_leaving_the_snapshots_folder() {
+    use cartwright_scenario::snapshot::{File, Mode};
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path().join("snapshots");
+    let escaped = dir.path().join("escaped");
+    let file = File {
+        root: root.clone(),
+        path: root.join("api/s__../../../../escaped.snap"),
+        source: "s.yaml".into(),
+        expression: "GET /a".into(),
+    };
+    for mode in [Mode::Review, Mode::Update] {
+        let err = file.compare("{}", mode).err().expect("refused");
+        assert!(
+            err.to_string().contains("outside the snapshots folder"),
+            "{err}"
+        );
+    }
+    assert!(!escaped.with_extension("snap").exists(), "nothing written beside snapshots/");
+    assert!(!dir.path().join("escaped.snap.new").exists());
+    let inside = File {
+        path: root.join("api/s__cart.snap"),
+        ..file
+    };
+    assert!(inside.compare("{}", Mode::Update).is_ok());
+    assert!(root.join("api/s__cart.snap").exists());
+}

@@ -79,6 +79,7 @@ pub(crate) fn options(target: &str, dir: &Path, mode: Mode) -> Options {
         snapshot_root: dir.join("snapshots"),
         jobs: 2,
         timeout: Duration::from_secs(5),
+        max_response_bytes: cartwright_http::MAX_BODY,
     }
 }
 
