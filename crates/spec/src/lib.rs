@@ -17,6 +17,7 @@ mod load;
 mod normalize;
 pub mod overlay;
 mod place;
+mod shape;
 mod unsound;
 
 use std::path::PathBuf;

@@ -80,6 +80,7 @@ fn load_doc(
     };
     let v = version(&value).map_err(|d| fatal(vec![d], &files))?;
     diags.extend(normalize(&mut value, v == Version::V30));
+    diags.extend(crate::shape::shape(&value));
     diags.extend(check(&value));
     let has_errors = diags.iter().any(Diagnostic::is_error);
     if has_errors && !options.lenient {

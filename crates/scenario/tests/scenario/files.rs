@@ -164,7 +164,10 @@ fn the_snapshot_writer_refuses_a_path_leaving_the_snapshots_folder() {
             "{err}"
         );
     }
-    assert!(!escaped.with_extension("snap").exists(), "nothing written beside snapshots/");
+    assert!(
+        !escaped.with_extension("snap").exists(),
+        "nothing written beside snapshots/"
+    );
     assert!(!dir.path().join("escaped.snap.new").exists());
     let inside = File {
         path: root.join("api/s__cart.snap"),
