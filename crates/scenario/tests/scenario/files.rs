@@ -158,7 +158,9 @@ fn the_snapshot_writer_refuses_a_path_leaving_the_snapshots_folder() {
         expression: "GET /a".into(),
     };
     for mode in [Mode::Review, Mode::Update] {
-        let err = file.compare("{}", mode).err().expect("refused");
+        let Err(err) = file.compare("{}", mode) else {
+            panic!("written outside snapshots/ in {mode:?}");
+        };
         assert!(
             err.to_string().contains("outside the snapshots folder"),
             "{err}"
