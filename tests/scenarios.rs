@@ -126,6 +126,7 @@ async fn every_seed_scenario_passes_against_the_mock() {
         jobs: 4,
         timeout: Duration::from_secs(10),
         admin_token: None,
+        max_response_bytes: cartwright_http::MAX_BODY,
     };
     let run = cartwright_scenario::run(loaded, &opts, |_| {}).await;
     let report = cartwright_report::terminal(&run, false);
@@ -181,6 +182,7 @@ async fn every_graphql_scenario_passes_against_the_graphql_mock() {
         jobs: 4,
         timeout: Duration::from_secs(10),
         admin_token: None,
+        max_response_bytes: cartwright_http::MAX_BODY,
     };
     let run = cartwright_scenario::run(loaded, &opts, |_| {}).await;
     let report = cartwright_report::terminal(&run, false);

@@ -23,6 +23,8 @@ pub(crate) struct LintArgs {
     /// id places, parent arrays and session carriers.
     #[arg(long)]
     resources: bool,
+    #[command(flatten)]
+    bounds: crate::run::ScenarioBounds,
 }
 
 /// Runs the lint.
@@ -45,13 +47,19 @@ pub(crate) fn run(args: &LintArgs) -> ExitCode {
         errors += usize::from(!lint_graphql(schema));
     }
     if !others.is_empty() {
-        errors += crate::run::lint_scenarios(&others, args.against.as_deref());
+        let inputs = crate::scenarios::Inputs {
+            given: &args.spec.specs,
+            max_bytes: args.bounds.max_scenario_bytes,
+        };
+        errors += crate::run::lint_scenarios(&others, &inputs, args.against.as_deref());
     }
     for (i, spec) in specs.iter().enumerate() {
         let mut sources = Sources::new();
         let options = LoadOptions {
             overlay: overlay_for(&args.spec, i, spec),
             lenient: true,
+            allow_ref_outside: args.spec.allow_ref_outside,
+            max_file_bytes: Some(args.spec.max_spec_bytes),
         };
         let diags = cartwright_spec::lint(spec, &options, &mut sources);
         errors += diags.iter().filter(|d| d.is_error()).count();

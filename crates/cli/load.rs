@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 
 use cartwright_diag::{Diagnostic, Sources, render_all};
 use cartwright_model::Api;
-use cartwright_spec::LoadOptions;
 
 use crate::SpecArgs;
 
@@ -27,10 +26,7 @@ pub(crate) fn load_all(args: &SpecArgs, quiet: bool) -> Result<Vec<Api>, String>
     let mut failed = String::new();
     for (i, spec) in args.specs.iter().enumerate() {
         let mut sources = Sources::new();
-        let options = LoadOptions {
-            overlay: overlay_for(args, i, spec),
-            lenient: args.lenient,
-        };
+        let options = args.options(i, args.lenient);
         match cartwright_spec::load(spec, &options, &mut sources) {
             Ok(loaded) => {
                 let shown: Vec<Diagnostic> = loaded

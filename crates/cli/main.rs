@@ -55,6 +55,24 @@ pub struct SpecArgs {
     /// Serve every sound operation of a spec with errors, and list what was skipped.
     #[arg(long)]
     pub lenient: bool,
+    /// Follow `$ref`s to files outside the spec's folder (refused by default).
+    #[arg(long)]
+    pub allow_ref_outside: bool,
+    /// The most bytes read from a spec, its overlay or any `$ref`'d file.
+    #[arg(long, default_value_t = cartwright_source::DEFAULT_MAX_FILE_BYTES, value_name = "BYTES")]
+    pub max_spec_bytes: u64,
+}
+
+impl SpecArgs {
+    /// How to load the i-th spec.
+    pub(crate) fn options(&self, index: usize, lenient: bool) -> cartwright_spec::LoadOptions {
+        cartwright_spec::LoadOptions {
+            overlay: load::overlay_for(self, index, &self.specs[index]),
+            lenient,
+            allow_ref_outside: self.allow_ref_outside,
+            max_file_bytes: Some(self.max_spec_bytes),
+        }
+    }
 }
 
 fn main() -> ExitCode {

@@ -64,6 +64,19 @@ pub(crate) struct RunArgs {
         hide_env_values = true
     )]
     admin_token: Option<String>,
+    /// The most bytes of one answer's body read; a larger answer fails its step.
+    #[arg(long, default_value_t = cartwright_http::MAX_BODY, value_name = "BYTES")]
+    max_response_bytes: usize,
+    #[command(flatten)]
+    bounds: ScenarioBounds,
+}
+
+/// The bound on scenario files, shared by `run` and `lint`.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct ScenarioBounds {
+    /// The most bytes read from one scenario or included file.
+    #[arg(long, default_value_t = cartwright_source::DEFAULT_MAX_FILE_BYTES, value_name = "BYTES")]
+    pub(crate) max_scenario_bytes: u64,
 }
 
 /// Runs the scenarios.
@@ -86,7 +99,17 @@ pub(crate) fn run(args: RunArgs) -> ExitCode {
         vars.insert(k.clone(), Value::from(v.as_str()));
     }
     let files = scenarios::files(&args.files);
-    let mut loaded = scenarios::load(&files, args.spec.as_deref(), &mut sources, &mut errs);
+    let inputs = scenarios::Inputs {
+        given: &args.files,
+        max_bytes: args.bounds.max_scenario_bytes,
+    };
+    let mut loaded = scenarios::load(
+        &files,
+        &inputs,
+        args.spec.as_deref(),
+        &mut sources,
+        &mut errs,
+    );
     let known: BTreeSet<String> = vars.keys().cloned().collect();
     for l in &loaded {
         errs.extend(lint(l, &known, &sources));
@@ -140,6 +163,7 @@ pub(crate) fn run(args: RunArgs) -> ExitCode {
         jobs: args.jobs,
         timeout: Duration::from_secs(args.timeout),
         admin_token: args.admin_token.clone().filter(|t| !t.is_empty()),
+        max_response_bytes: args.max_response_bytes,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -208,10 +232,14 @@ fn environment(file: Option<&PathBuf>) -> Result<(Map<String, Value>, Option<Str
 }
 
 /// Lints scenario files (for `cartwright lint`): the number of errors.
-pub(crate) fn lint_scenarios(files: &[PathBuf], spec: Option<&std::path::Path>) -> usize {
+pub(crate) fn lint_scenarios(
+    files: &[PathBuf],
+    inputs: &scenarios::Inputs<'_>,
+    spec: Option<&std::path::Path>,
+) -> usize {
     let mut sources = Sources::new();
     let mut errs = Vec::new();
-    let loaded = scenarios::load(files, spec, &mut sources, &mut errs);
+    let loaded = scenarios::load(files, inputs, spec, &mut sources, &mut errs);
     let known: BTreeSet<String> = std::env::vars()
         .filter_map(|(k, _)| k.strip_prefix("CARTWRIGHT_VAR_").map(str::to_owned))
         .collect();

@@ -41,17 +41,47 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Whether a YAML/JSON file is an OpenAPI document rather than a scenario.
+/// Whether a YAML/JSON file is an OpenAPI (or Swagger 2.0) document rather than a
+/// scenario: a Swagger file goes to the spec loader, which refuses it by name.
 pub(crate) fn is_spec(path: &Path) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|t| {
-        t.lines()
-            .any(|l| l.starts_with("openapi:") || l.trim_start().starts_with("\"openapi\""))
-    })
+    top_key(path, &["openapi", "swagger"])
 }
 
 /// Whether a file is an OpenAPI Overlay (applied with its spec, not read on its own).
 pub(crate) fn is_overlay(path: &Path) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|t| t.lines().any(|l| l.starts_with("overlay:")))
+    top_key(path, &["overlay"])
+}
+
+/// Whether the file has one of `keys` at the top (YAML) or quoted (JSON). Read through the
+/// bounded reader: a device or FIFO named on the command line is not read here.
+fn top_key(path: &Path, keys: &[&str]) -> bool {
+    Reader::new().text(path).is_ok_and(|t| {
+        t.lines().any(|l| {
+            keys.iter().any(|k| {
+                l.strip_prefix(k).is_some_and(|r| r.starts_with(':'))
+                    || l.trim_start().starts_with(&format!("\"{k}\""))
+            })
+        })
+    })
+}
+
+/// The scenario root of a file: the folder given that holds it, else its own folder.
+pub(crate) fn root_of(file: &Path, inputs: &[PathBuf]) -> PathBuf {
+    inputs
+        .iter()
+        .filter(|i| i.is_dir() && file.starts_with(i))
+        .max_by_key(|i| i.as_os_str().len())
+        .cloned()
+        .unwrap_or_else(|| cartwright_source::tree::folder(file).to_path_buf())
+}
+
+/// How scenario files are read: the folders given (includes stay within them) and the
+/// bound on each file.
+pub(crate) struct Inputs<'a> {
+    /// The files and folders named on the command line.
+    pub(crate) given: &'a [PathBuf],
+    /// The most bytes read from one scenario or included file.
+    pub(crate) max_bytes: u64,
 }
 
 /// `<api>`: the name of the scenario's folder.
@@ -119,25 +149,41 @@ impl Specs {
 /// Parses scenario files and pairs each with its spec (`--spec`, else its folder's).
 pub(crate) fn load(
     files: &[PathBuf],
+    inputs: &Inputs<'_>,
     spec: Option<&Path>,
     sources: &mut Sources,
     errs: &mut Vec<Diagnostic>,
 ) -> Vec<Loaded> {
     let mut specs = Specs::default();
-    let reader = Reader::new();
-    let mut loader = Loader::new(&reader);
+    let reader = Reader::with_limit(cartwright_source::Limit {
+        bytes: inputs.max_bytes,
+        flag: "--max-scenario-bytes",
+    });
+    let mut loaders: HashMap<PathBuf, Loader<'_>> = HashMap::new();
     let mut out = Vec::new();
     for file in files {
+        if is_spec(file) {
+            errs.push(Diagnostic::error(
+                "not-a-scenario",
+                format!(
+                    "{} is an OpenAPI or Swagger document, not a scenario",
+                    file.display()
+                ),
+            ));
+            continue;
+        }
         let text = match reader.text(file) {
             Ok(t) => t,
             Err(e) => {
-                errs.push(Diagnostic::error(
-                    "io",
-                    format!("cannot read {}: {}", file.display(), e.reason()),
-                ));
+                errs.push(e.to_diagnostic());
                 continue;
             }
         };
+        // One loader per root, so a flow shared by scenarios under it is parsed once.
+        let root = root_of(file, inputs.given);
+        let loader = loaders
+            .entry(root.clone())
+            .or_insert_with(|| Loader::new(&reader).within(&root));
         let loaded = match loader.load_text(file, &text, sources) {
             Ok(l) => l,
             Err(d) => {

@@ -30,7 +30,7 @@ pub enum Error {
     NoAnswer(u64),
     /// The answer's body is larger than the bound (`--max-response-bytes`): reading on would
     /// only fill memory.
-    #[error("the answer's body is over {limit} bytes (the bound set by --max-response-bytes)")]
+    #[error("answer larger than {limit} bytes (the bound set by --max-response-bytes)")]
     TooLarge {
         /// The bound, in bytes.
         limit: usize,

@@ -138,6 +138,15 @@ impl Lint<'_> {
             defined.insert(name.clone());
         }
         self.asserts(step, at, &inner);
+        if let Some(snap) = &step.snapshot
+            && let Err(e) = crate::snapshot::plain_name(snap.name())
+        {
+            let at = join(at, "snapshot");
+            match snap {
+                Snapshot::Full(_) => self.err(&join(&at, "name"), &e),
+                Snapshot::Name(_) => self.err(&at, &e),
+            }
+        }
         if let Some(Snapshot::Full(f)) = &step.snapshot {
             for (i, p) in f.redact.iter().enumerate() {
                 self.path(
@@ -191,9 +200,7 @@ impl Lint<'_> {
                 }
             }
             Some(Ok(_)) | None => {}
-            Some(Err(FlowError::Unreadable { .. })) => {
-                self.err(&here, &format!("cannot read `{}`", path.display()));
-            }
+            Some(Err(e @ FlowError::Unreadable { .. })) => self.err(&here, &e.to_string()),
             Some(Err(FlowError::Invalid(d))) => self.errs.extend(d.iter().cloned()),
         }
     }

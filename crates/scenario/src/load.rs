@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use cartwright_diag::{Diagnostic, Sources, Span};
 use cartwright_source::Reader;
+use cartwright_source::tree::Tree;
 
 use crate::ast::{Scenario, Step};
 use crate::run::{Loaded, beside};
@@ -108,20 +109,29 @@ pub fn load_text(
 }
 
 /// Loads several scenarios through one [`Reader`], reading and parsing each included file
-/// once however many of the scenarios include it.
+/// once however many of the scenarios include it. Includes stay within the scenario root:
+/// a scenario from elsewhere cannot make cartwright read `../../x` or `/etc/passwd`.
 #[derive(Debug)]
 pub struct Loader<'r> {
     reader: &'r Reader,
     parsed: HashMap<PathBuf, Result<Arc<Parsed>, FlowError>>,
+    root: Option<Tree>,
 }
 
 impl<'r> Loader<'r> {
-    /// A loader reading through `reader`.
+    /// A loader reading through `reader`; includes stay within each scenario's own folder.
     pub fn new(reader: &'r Reader) -> Self {
         Loader {
             reader,
             parsed: HashMap::new(),
+            root: None,
         }
+    }
+
+    /// Includes stay within `root` (the folder given to `run` or `lint`) instead.
+    pub fn within(mut self, root: &Path) -> Self {
+        self.root = Some(Tree::new(root));
+        self
     }
 
     /// Reads and loads a scenario file (see [`load`]).
@@ -144,6 +154,7 @@ impl<'r> Loader<'r> {
         self.parsed.insert(path.to_path_buf(), Ok(main.clone()));
         let mut flows = Flows::default();
         flows.files.insert(path.to_path_buf(), Ok(main.clone()));
+        let tree = self.root.clone().unwrap_or_else(|| Tree::of_file(path));
         let mut pending: Vec<(PathBuf, Arc<Parsed>, usize)> =
             vec![(path.to_path_buf(), main.clone(), 0)];
         while let Some((file, parsed, depth)) = pending.pop() {
@@ -155,7 +166,17 @@ impl<'r> Loader<'r> {
                 if flows.files.contains_key(&target) {
                     continue;
                 }
-                let loaded = self.flow(&target, sources);
+                let loaded = if tree.holds(&target) {
+                    self.flow(&target, sources)
+                } else {
+                    Err(FlowError::Unreadable {
+                        path: target.display().to_string(),
+                        reason: format!(
+                            "it leads outside the scenario root `{}`",
+                            tree.root().display()
+                        ),
+                    })
+                };
                 if let Ok(p) = &loaded {
                     pending.push((target.clone(), p.clone(), depth + 1));
                 }

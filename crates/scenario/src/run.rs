@@ -52,6 +52,9 @@ pub struct Options {
     /// The mock's admin token (`--admin-token`), sent on every admin call as
     /// `Authorization: Bearer`; add it to the masker too, so no report shows it.
     pub admin_token: Option<String>,
+    /// The most bytes of one answer's body read (`--max-response-bytes`); a larger answer
+    /// fails its step and the run goes on.
+    pub max_response_bytes: usize,
 }
 
 /// Runs scenarios, calling `progress` as each finishes; cases come back in input order.

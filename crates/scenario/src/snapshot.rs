@@ -107,8 +107,27 @@ fn sorted(v: Value) -> Value {
     }
 }
 
+/// Whether a snapshot name is a plain name (letters, digits, `_`, `-`, `.`, not starting
+/// with `.`): it becomes part of a file name, so a `/` or `..` would write elsewhere.
+pub fn plain_name(name: &str) -> Result<(), String> {
+    let plain = !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if plain {
+        Ok(())
+    } else {
+        Err(format!(
+            "snapshot name `{name}` is not a plain name (letters, digits, `_`, `-`, `.`; no `/` or leading `.`)"
+        ))
+    }
+}
+
 /// A snapshot file: its place and the header lines that say where it comes from.
 pub struct File {
+    /// The `snapshots/` folder: nothing is written outside it.
+    pub root: PathBuf,
     /// `snapshots/<api>/<scenario>__<name>.snap`.
     pub path: PathBuf,
     /// `source` and `step` of the header.
@@ -128,6 +147,16 @@ impl File {
 
     /// Compares (and writes, as the mode says).
     pub fn compare(&self, body: &str, mode: Mode) -> std::io::Result<Compared> {
+        if !cartwright_source::tree::Tree::new(&self.root).holds(&self.path) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!(
+                    "`{}` is outside the snapshots folder `{}`; nothing was written",
+                    self.path.display(),
+                    self.root.display()
+                ),
+            ));
+        }
         let new_path = pending(&self.path);
         let committed = match std::fs::read_to_string(&self.path) {
             Ok(t) => Some(t),
@@ -303,6 +332,7 @@ mod tests {
     fn missing_then_accepted_then_changed() {
         let dir = tempfile::tempdir().expect("tempdir");
         let file = File {
+            root: dir.path().to_path_buf(),
             path: dir.path().join("api/flow__cart.snap"),
             source: "scenarios/api/flow.yaml".into(),
             expression: "GET /cart".into(),
@@ -354,6 +384,7 @@ mod tests {
     fn whole_numbers_and_a_json_charset_are_spellings_not_differences() {
         let dir = tempfile::tempdir().expect("tempdir");
         let file = File {
+            root: dir.path().to_path_buf(),
             path: dir.path().join("api/flow__cart.snap"),
             source: "scenarios/api/flow.yaml".into(),
             expression: "GET /cart".into(),

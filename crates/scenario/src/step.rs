@@ -298,9 +298,10 @@ impl Exec<'_> {
                 body: body.map(|b| (b.to_string(), "application/json")),
             };
             let request = ready.request(&admin).map_err(|e| (Status::Errored, e))?;
-            let answer = cartwright_http::send(&self.client, &request)
-                .await
-                .map_err(|e| (Status::Errored, e.to_string()))?;
+            let answer =
+                cartwright_http::send_bounded(&self.client, &request, self.opts.max_response_bytes)
+                    .await
+                    .map_err(|e| (Status::Errored, e.to_string()))?;
             if answer.status == 401 {
                 let why = if self.opts.admin_token.is_some() {
                     "the mock's admin API refused the admin token given (401)"
@@ -322,9 +323,14 @@ impl Exec<'_> {
         let ready = Ready::build(r, vars).map_err(invalid)?;
         let base = base_for(&self.opts.target, scope.loaded.api.as_deref());
         let request = ready.request(&base).map_err(|e| (Status::Errored, e))?;
-        let answer = cartwright_http::send(&self.client, &request)
-            .await
-            .map_err(|e| (Status::Errored, format!("target unreachable: {e}")))?;
+        let answer =
+            cartwright_http::send_bounded(&self.client, &request, self.opts.max_response_bytes)
+                .await
+                .map_err(|e| match e {
+                    // The target answered: the answer is what fails, not the connection.
+                    cartwright_http::Error::TooLarge { .. } => (Status::Failed, e.to_string()),
+                    e => (Status::Errored, format!("target unreachable: {e}")),
+                })?;
         let curl = cartwright_http::curl(&request);
         Ok((answer, curl, Some((ready.method, ready.path))))
     }

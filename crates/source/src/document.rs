@@ -6,6 +6,8 @@ use std::sync::Arc;
 use cartwright_diag::{Diagnostic, Position, Sources, Span};
 use serde_json::Value;
 
+use crate::reader::Limit;
+
 /// One parsed file: its display name, text and value.
 #[derive(Debug, Clone)]
 pub struct SourceDoc {
@@ -15,9 +17,18 @@ pub struct SourceDoc {
     pub value: Value,
 }
 
-/// Reads and parses a file, registering its text with `sources`.
+/// Reads and parses a file (within the default bound), registering its text with `sources`.
 pub fn read(path: &Path, sources: &mut Sources) -> Result<SourceDoc, Diagnostic> {
-    let text = crate::reader::text(path).map_err(|e| e.to_diagnostic())?;
+    read_bounded(path, Limit::default(), sources)
+}
+
+/// As [`read`], taking at most `limit` bytes of the file.
+pub fn read_bounded(
+    path: &Path,
+    limit: Limit,
+    sources: &mut Sources,
+) -> Result<SourceDoc, Diagnostic> {
+    let text = crate::reader::text(path, limit).map_err(|e| e.to_diagnostic())?;
     parse(&path.display().to_string(), text, sources)
 }
 

@@ -10,14 +10,16 @@
 //! - [`Reader`]: files read from disk through one place that counts its reads;
 //! - [`locate`]: the position of a JSON pointer in the text, found only when asked;
 //! - [`span_of`]: that position as a [`cartwright_diag::Span`];
-//! - [`pointer`](mod@pointer): RFC 6901 escaping, joining and `$ref` following, written once.
+//! - [`pointer`](mod@pointer): RFC 6901 escaping, joining and `$ref` following, written once;
+//! - [`tree`]: whether a path stays inside a folder tree (for `$ref`s and includes).
 
 pub mod document;
 pub mod locate;
 pub mod pointer;
 mod reader;
 mod span;
+pub mod tree;
 
-pub use document::{SourceDoc, parse, read};
-pub use reader::{ReadError, Reader};
+pub use document::{SourceDoc, parse, read, read_bounded};
+pub use reader::{DEFAULT_MAX_FILE_BYTES, Limit, ReadError, Reader};
 pub use span::{span_at, span_of};

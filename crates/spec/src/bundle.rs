@@ -11,7 +11,10 @@ use cartwright_diag::{Diagnostic, Sources, did_you_mean};
 use serde_json::Value;
 
 use cartwright_source::pointer::{escape, unescape_fragment};
-use cartwright_source::{self as source, SourceDoc};
+use cartwright_source::{self as source, Limit, SourceDoc};
+
+use crate::LoadOptions;
+use crate::confine::Confine;
 
 /// Where bundled external documents live in the root document.
 pub(crate) const BUNDLE_KEY: &str = "x-cartwright-bundle";
@@ -41,15 +44,24 @@ struct Loader<'s> {
     docs: Vec<(PathBuf, SourceDoc)>,
     by_path: HashMap<PathBuf, usize>,
     diagnostics: Vec<Diagnostic>,
+    confine: Confine,
+    limit: Limit,
 }
 
 /// Bundles `root` (read from `path`) with every file it references, transitively.
-pub(crate) fn bundle(path: &Path, root: SourceDoc, sources: &mut Sources) -> Bundle {
+pub(crate) fn bundle(
+    path: &Path,
+    root: SourceDoc,
+    options: &LoadOptions,
+    sources: &mut Sources,
+) -> Bundle {
     let mut loader = Loader {
         sources,
         docs: vec![(path.to_path_buf(), root)],
         by_path: HashMap::new(),
         diagnostics: Vec::new(),
+        confine: Confine::new(path, options.allow_ref_outside),
+        limit: options.limit(),
     };
     loader.by_path.insert(canonical(path), 0);
     let mut i = 0;
@@ -140,6 +152,17 @@ impl Loader<'_> {
                     .with_help("download it next to the spec and refer to it by a relative path"),
             );
             return None;
+        } else if let Some(why) = self.confine.refuse(base, target) {
+            // The reference as written, never the file's text: it was not read.
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "ref-outside",
+                    format!("`$ref: {reference}` is not read: {why}"),
+                )
+                .with_pointer(located(doc, at))
+                .with_help("keep referenced files beside the spec, or pass --allow-ref-outside"),
+            );
+            return None;
         } else {
             let path = base.parent().unwrap_or(Path::new(".")).join(target);
             self.load(&path, file, &located(doc, at))?
@@ -157,7 +180,7 @@ impl Loader<'_> {
         if let Some(i) = self.by_path.get(&key) {
             return Some(*i);
         }
-        match source::read(path, self.sources) {
+        match source::read_bounded(path, self.limit, self.sources) {
             Ok(doc) => {
                 self.docs.push((path.to_path_buf(), doc));
                 let i = self.docs.len() - 1;

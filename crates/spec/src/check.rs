@@ -31,10 +31,10 @@ pub(crate) fn version(doc: &Value) -> Result<Version, Diagnostic> {
         .with_help(help)),
         None if doc.get("swagger").is_some() => Err(Diagnostic::error(
             "unsupported-version",
-            "Swagger 2.0 documents are not supported",
+            "this is a Swagger 2.0 document; cartwright reads only OpenAPI 3.0 and 3.1",
         )
         .with_pointer("/swagger")
-        .with_help(help)),
+        .with_help("convert it to OpenAPI 3 first (for example with swagger2openapi)")),
         None if !doc.is_object() => {
             Err(Diagnostic::error("not-openapi", "the document is not a mapping").with_help(help))
         }
@@ -53,7 +53,8 @@ pub(crate) fn check(doc: &Value) -> Vec<Diagnostic> {
         );
     }
     let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
-        if doc.get("webhooks").is_none() {
+        // A `paths` of the wrong shape is told by `shape`.
+        if doc.get("webhooks").is_none() && doc.get("paths").is_none() {
             out.push(
                 Diagnostic::error("missing-paths", "the document has no `paths`").with_pointer(""),
             );

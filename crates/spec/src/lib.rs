@@ -12,10 +12,12 @@ mod build;
 mod bundle;
 mod check;
 mod compile;
+mod confine;
 mod load;
 mod normalize;
 pub mod overlay;
 mod place;
+mod shape;
 mod unsound;
 
 use std::path::PathBuf;
@@ -33,6 +35,24 @@ pub struct LoadOptions {
     pub overlay: Option<PathBuf>,
     /// Serve what is sound instead of refusing a document with errors.
     pub lenient: bool,
+    /// Follow `$ref`s to files outside the spec's folder tree (refused by default, so a
+    /// spec from elsewhere cannot make cartwright read `/etc/passwd` or `../../x`).
+    pub allow_ref_outside: bool,
+    /// The most bytes read from the spec, its overlay and each `$ref`'d file (`None`:
+    /// [`cartwright_source::DEFAULT_MAX_FILE_BYTES`]).
+    pub max_file_bytes: Option<u64>,
+}
+
+impl LoadOptions {
+    /// The bound on each file read, naming the flag that sets it.
+    pub fn limit(&self) -> cartwright_source::Limit {
+        cartwright_source::Limit {
+            bytes: self
+                .max_file_bytes
+                .unwrap_or(cartwright_source::DEFAULT_MAX_FILE_BYTES),
+            flag: "--max-spec-bytes",
+        }
+    }
 }
 
 /// A loaded API with the warnings (and, when lenient, the errors) found on the way.

@@ -26,7 +26,7 @@ pub fn load(
     options: &LoadOptions,
     sources: &mut Sources,
 ) -> Result<Loaded, Vec<Diagnostic>> {
-    let doc = source::read(path, sources).map_err(|d| vec![d])?;
+    let doc = source::read_bounded(path, options.limit(), sources).map_err(|d| vec![d])?;
     load_doc(path, doc, options, sources)
 }
 
@@ -61,10 +61,15 @@ fn load_doc(
 ) -> Result<Loaded, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     if let Some(overlay_path) = &options.overlay {
-        diags.extend(apply_overlay(&mut doc.value, overlay_path, sources)?);
+        diags.extend(apply_overlay(
+            &mut doc.value,
+            overlay_path,
+            options,
+            sources,
+        )?);
     }
     let file = doc.file.clone();
-    let b = bundle(path, doc, sources);
+    let b = bundle(path, doc, options, sources);
     let mut value = b.doc;
     let files = b.files;
     diags.extend(b.diagnostics);
@@ -75,6 +80,7 @@ fn load_doc(
     };
     let v = version(&value).map_err(|d| fatal(vec![d], &files))?;
     diags.extend(normalize(&mut value, v == Version::V30));
+    diags.extend(crate::shape::shape(&value));
     diags.extend(check(&value));
     let has_errors = diags.iter().any(Diagnostic::is_error);
     if has_errors && !options.lenient {
@@ -94,9 +100,10 @@ fn load_doc(
 fn apply_overlay(
     doc: &mut Value,
     path: &Path,
+    options: &LoadOptions,
     sources: &mut Sources,
 ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
-    let ov = source::read(path, sources).map_err(|d| vec![d])?;
+    let ov = source::read_bounded(path, options.limit(), sources).map_err(|d| vec![d])?;
     let to_diag = |issue: overlay::OverlayIssue| {
         let d = if issue.is_error {
             Diagnostic::error("overlay", issue.message)

@@ -18,6 +18,7 @@ async fn the_overlay_makes_spree_carts_keep_their_items() {
     let options = LoadOptions {
         overlay: Some(root.join("specs/overlays/spree-storefront-v2.overlay.yaml")),
         lenient: true,
+        ..LoadOptions::default()
     };
     let loaded = cartwright_spec::load(
         &root.join("tests/corpus/spree-storefront-v2.yaml"),

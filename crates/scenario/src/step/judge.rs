@@ -146,6 +146,7 @@ impl Exec<'_> {
             .file_stem()
             .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
         let file = File {
+            root: self.opts.snapshot_root.clone(),
             path: self
                 .opts
                 .snapshot_root

@@ -130,6 +130,7 @@ async fn graphql_steps_send_query_variables_and_operation_and_read_the_answer() 
         jobs: 1,
         timeout: Duration::from_secs(5),
         admin_token: None,
+        max_response_bytes: cartwright_http::MAX_BODY,
     };
     let run = cartwright_scenario::run(vec![load(FLOW)], &opts, |_| {}).await;
     let case = &run.cases[0];

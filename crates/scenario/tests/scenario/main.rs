@@ -1,6 +1,7 @@
 //! The scenario crate from outside: round-trips, runs over HTTP against a mock, and the
 //! files a run reads.
 
+mod files;
 mod graphql;
 mod reads;
 mod real_server;

@@ -59,6 +59,7 @@ async fn a_run_reads_each_scenario_file_once() {
         jobs: 1,
         timeout: Duration::from_secs(5),
         admin_token: None,
+        max_response_bytes: cartwright_http::MAX_BODY,
     };
     let run = cartwright_scenario::run(vec![loaded], &opts, |_| {}).await;
     let case = &run.cases[0];

@@ -80,6 +80,7 @@ pub(crate) fn options(target: &str, dir: &Path, mode: Mode) -> Options {
         jobs: 2,
         timeout: Duration::from_secs(5),
         admin_token: None,
+        max_response_bytes: cartwright_http::MAX_BODY,
     }
 }
 

@@ -1,4 +1,6 @@
-//! Loading specs from files: the real-world corpus, and `$ref`s across files and in cycles.
+//! Loading specs from files: the real-world corpus, `$ref`s across files and in cycles, and
+//! the bounds on what a `$ref` may read.
 
+mod bounds;
 mod corpus;
 mod refs;

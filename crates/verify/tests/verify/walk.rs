@@ -322,6 +322,7 @@ async fn replay(
         jobs: 2,
         timeout: std::time::Duration::from_secs(5),
         admin_token: None,
+        max_response_bytes: cartwright_http::MAX_BODY,
     };
     let run = cartwright_scenario::run(loaded, &opts, |_| {}).await;
     let _ = std::fs::remove_dir_all(&dir);

@@ -82,6 +82,6 @@ async fn an_endless_body_is_cut_at_the_bound() {
     assert_eq!(step.status, Status::Errored);
     assert_eq!(
         step.reason.as_deref(),
-        Some("the answer's body is over 100000 bytes (the bound set by --max-response-bytes)")
+        Some("answer larger than 100000 bytes (the bound set by --max-response-bytes)")
     );
 }
