@@ -22,6 +22,8 @@ pub struct Config {
     /// Allowed browser origins (`--allow-origin`); `None` means origins are not checked. A
     /// request from another origin gets 401, as the REST mock answers it.
     pub allow_origins: Option<Vec<String>>,
+    /// Timeouts and the cap on open connections (the REST mock's).
+    pub connections: cartwright_mock::Limits,
 }
 
 impl Config {
@@ -55,6 +57,7 @@ impl Default for Config {
             max_depth: 32,
             max_complexity: 5_000,
             allow_origins: None,
+            connections: cartwright_mock::Limits::default(),
         }
     }
 }
@@ -71,6 +74,7 @@ impl std::fmt::Debug for Config {
             .field("max_depth", &self.max_depth)
             .field("max_complexity", &self.max_complexity)
             .field("allow_origins", &self.allow_origins)
+            .field("connections", &self.connections)
             .finish_non_exhaustive()
     }
 }

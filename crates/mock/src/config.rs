@@ -39,6 +39,8 @@ pub struct Config {
     /// basic as `user:password`). A scheme not listed accepts every well-formed credential,
     /// since a spec says how credentials look, not which are valid. Never logged or shown.
     pub credentials: Vec<(String, String)>,
+    /// Timeouts and the cap on open connections.
+    pub connections: crate::Limits,
 }
 
 impl Config {
@@ -66,6 +68,7 @@ impl Default for Config {
             otp_code: None,
             stateless: false,
             credentials: Vec::new(),
+            connections: crate::Limits::default(),
         }
     }
 }
@@ -83,6 +86,7 @@ impl std::fmt::Debug for Config {
             .field("secrets", &names)
             .field("otp_code", &self.otp_code.as_ref().map(|_| "(set)"))
             .field("stateless", &self.stateless)
+            .field("connections", &self.connections)
             .field(
                 "credentials",
                 &self.credentials.iter().map(|(n, _)| n).collect::<Vec<_>>(),

@@ -41,8 +41,26 @@ impl Mock {
             "Payload Too Large",
             format!("the body exceeds {} bytes", self.config().body_limit),
         );
+        self.unread(req, problem, Verdict::TooLarge)
+    }
+
+    /// Answers a request whose body did not arrive whole (`why`): a 400, and the operation
+    /// does not run, since running it on part of a body would change state the client
+    /// never asked for.
+    pub fn incomplete(&self, req: Incoming, why: &str) -> Outgoing {
+        let problem = Problem::new(
+            StatusCode::BAD_REQUEST,
+            ProblemKind::IncompleteBody,
+            "Incomplete Body",
+            format!("incomplete body: {why}"),
+        );
+        self.unread(req, problem, Verdict::Incomplete)
+    }
+
+    /// Answers a request whose body was not read, without routing it.
+    fn unread(&self, req: Incoming, problem: Problem, verdict: Verdict) -> Outgoing {
         let note = Note {
-            validation: Verdict::TooLarge,
+            validation: verdict,
             ..Note::default()
         };
         self.finish(

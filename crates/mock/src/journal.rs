@@ -39,6 +39,8 @@ pub enum Verdict {
     Valid,
     /// The body exceeded the limit.
     TooLarge,
+    /// The body did not arrive whole; nothing ran.
+    Incomplete,
     /// A CORS preflight.
     Preflight,
     /// An `Origin` outside `--allow-origin`.
@@ -63,6 +65,7 @@ impl Verdict {
         match self {
             Verdict::Valid => "valid",
             Verdict::TooLarge => "too-large",
+            Verdict::Incomplete => "incomplete",
             Verdict::Preflight => "preflight",
             Verdict::OriginNotAllowed => "origin-not-allowed",
             Verdict::NotRouted => "not-routed",

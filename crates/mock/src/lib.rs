@@ -15,6 +15,7 @@ mod behave;
 mod body;
 mod cache;
 mod config;
+mod conn;
 mod cors;
 mod exchange;
 mod form_path;
@@ -37,10 +38,11 @@ use cartwright_model::Api;
 
 pub use behave::{Clock, ClockError};
 pub use config::{Config, ErrorStyle};
+pub use conn::{BodyError, Limits, read_body};
 pub use exchange::{Incoming, Outgoing};
 pub use journal::{Entry, Journal, Verdict};
 pub use security::Credential;
-pub use server::{Running, serve, serve_with};
+pub use server::{Running, serve, serve_limited, serve_with};
 
 /// The mock: loaded APIs, configuration, and what it has seen.
 pub struct Mock {
