@@ -7,6 +7,7 @@ mod centra_catalogue;
 mod centra_customer;
 mod centra_paths;
 mod hostile_body;
+mod hostile_connections;
 mod jwt;
 mod jwt_customer;
 mod path_session;
