@@ -13,7 +13,7 @@ pub struct Entry {
     pub at_ms: u128,
     /// The method.
     pub method: String,
-    /// The raw path and query.
+    /// The path and query as sent, with values of credential-bearing parameters as `***`.
     pub path: String,
     /// The matched operation's id, if any.
     pub operation: Option<String>,

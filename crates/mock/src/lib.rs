@@ -21,6 +21,7 @@ mod exchange;
 mod form_path;
 mod handle;
 mod journal;
+mod mask;
 mod negotiate;
 mod params;
 mod problem;

@@ -8,6 +8,7 @@ mod centra_customer;
 mod centra_paths;
 mod hostile_body;
 mod hostile_connections;
+mod hostile_mask;
 mod hostile_sessions;
 mod jwt;
 mod jwt_customer;
