@@ -189,7 +189,7 @@ impl ApiState {
         if sessions.insert(key, session) > 0 {
             // Once, then every thousandth: a flood of new sessions does not flood the log.
             let n = sessions.evicted;
-            if n == 1 || n % 1000 == 0 {
+            if n == 1 || n.is_multiple_of(1000) {
                 tracing::warn!(
                     "{n} `{kind}` session(s) evicted so far: at most {max} are kept, the least \
                      recently used go first, and their tokens are then unknown"
