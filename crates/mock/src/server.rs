@@ -95,18 +95,20 @@ where
         let graceful = GracefulShutdown::new();
         tokio::pin!(signal);
         tokio::pin!(stopped);
-        let mut full = false;
+        let mut waits: u64 = 0;
         loop {
             let permit = match slots.clone().try_acquire_owned() {
                 Ok(p) => p,
                 Err(_) => {
-                    if !full {
+                    // Once, then every thousandth time: a flood does not flood the log.
+                    waits += 1;
+                    if waits == 1 || waits.is_multiple_of(1000) {
                         tracing::warn!(
-                            "{} connections open (--max-connections): new clients wait",
+                            "{} connections open (--max-connections): new clients wait \
+                             ({waits} time(s) so far)",
                             limits.max_connections
                         );
                     }
-                    full = true;
                     tokio::select! {
                         p = slots.clone().acquire_owned() => match p {
                             Ok(p) => p,
@@ -126,7 +128,6 @@ where
                 tokio::time::sleep(Duration::from_millis(20)).await;
                 continue;
             };
-            full = false;
             let _ = stream.set_nodelay(true);
             let watch = Watch::new(limits);
             let handle = handle.clone();
