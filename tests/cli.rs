@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "cli/closed_stdout.rs"]
+mod closed_stdout;
+
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_cartwright"));
     c.current_dir(env!("CARGO_MANIFEST_DIR"))

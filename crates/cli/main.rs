@@ -76,6 +76,7 @@ impl SpecArgs {
 }
 
 fn main() -> ExitCode {
+    end_quietly_on_closed_stdout();
     let cli = Cli::parse();
     match cli.command {
         Command::Mock(args) => mock::run(args),
@@ -84,4 +85,29 @@ fn main() -> ExitCode {
         Command::Snapshots(args) => snapshots::run(&args),
         Command::Verify(args) => verify::run(&args),
     }
+}
+
+/// A reader that stops early (`cartwright lint specs/ | head -1`) closes stdout; the next
+/// `println!` then panics. That is the reader's choice, not a failure: the process ends at
+/// once with 0 and no message. Every other panic keeps the default report.
+fn end_quietly_on_closed_stdout() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if closed_stdout(message) {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
+/// Whether a panic message is `print!`'s report of a write to a closed pipe (EPIPE).
+fn closed_stdout(message: &str) -> bool {
+    message.starts_with("failed printing to stdout")
+        && (message.contains("os error 32)") || message.contains("Broken pipe"))
 }

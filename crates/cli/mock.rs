@@ -72,10 +72,31 @@ pub(crate) struct MockArgs {
         hide_env_values = true
     )]
     admin_token: Option<String>,
+    /// Seconds a client may take to send a request head (from its first byte, or from
+    /// connecting); a request body that stalls this long is refused as incomplete.
+    #[arg(long, default_value_t = 10, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    header_timeout: u64,
+    /// Seconds a keep-alive connection may stay silent between requests before it is closed.
+    #[arg(long, default_value_t = 60, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    idle_timeout: u64,
+    /// The most connections open at once; further clients wait until one closes.
+    #[arg(long, default_value_t = 512, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    max_connections: u64,
     /// Print the resources inferred from each spec (collections, ids, parent arrays,
     /// carriers) and exit.
     #[arg(long)]
     resources: bool,
+}
+
+impl MockArgs {
+    /// The connection limits the flags set.
+    fn limits(&self) -> cartwright_mock::Limits {
+        cartwright_mock::Limits {
+            header_timeout: std::time::Duration::from_secs(self.header_timeout),
+            idle_timeout: std::time::Duration::from_secs(self.idle_timeout),
+            max_connections: usize::try_from(self.max_connections).unwrap_or(usize::MAX),
+        }
+    }
 }
 
 pub(crate) fn parse_secret(s: &str) -> Result<(String, String), String> {
@@ -168,6 +189,7 @@ pub(crate) fn run(args: MockArgs) -> ExitCode {
         otp_code: args.otp_code.clone(),
         stateless: args.stateless,
         admin: crate::admin::access(&args.host, args.admin_token.as_deref()),
+        connections: args.limits(),
         ..Config::default()
     };
     if !args.quiet {
@@ -342,6 +364,7 @@ mod graphql {
             log_requests: !args.quiet,
             allow_origins: (!args.allow_origins.is_empty()).then(|| args.allow_origins.clone()),
             admin: crate::admin::access(&args.host, args.admin_token.as_deref()),
+            connections: args.limits(),
             ..Config::default()
         };
         GraphqlMock::new(

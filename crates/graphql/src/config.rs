@@ -25,6 +25,8 @@ pub struct Config {
     /// Who may call the admin API and open GraphiQL: the admin token and the names of the
     /// bound address, as the REST mock has them.
     pub admin: cartwright_mock::AdminAccess,
+    /// Timeouts and the cap on open connections (the REST mock's).
+    pub connections: cartwright_mock::Limits,
 }
 
 impl Config {
@@ -59,6 +61,7 @@ impl Default for Config {
             max_complexity: 5_000,
             allow_origins: None,
             admin: cartwright_mock::AdminAccess::default(),
+            connections: cartwright_mock::Limits::default(),
         }
     }
 }
@@ -76,6 +79,7 @@ impl std::fmt::Debug for Config {
             .field("max_complexity", &self.max_complexity)
             .field("allow_origins", &self.allow_origins)
             .field("admin", &self.admin)
+            .field("connections", &self.connections)
             .finish_non_exhaustive()
     }
 }

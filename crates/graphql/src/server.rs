@@ -8,8 +8,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use bytes::Bytes;
+use cartwright_mock::BodyError;
 use http::{HeaderValue, Method, Request, Response, StatusCode, header};
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::Full;
 use hyper::body::Incoming;
 use serde_json::{Value as Json, json};
 use tokio::net::TcpListener;
@@ -28,7 +29,8 @@ pub fn serve(
     listener: TcpListener,
     signal: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<Running> {
-    cartwright_mock::serve_with(listener, signal, move |req| {
+    let limits = mock.config().connections;
+    cartwright_mock::serve_limited(listener, signal, limits, move |req| {
         let mock = mock.clone();
         async move { answer(&mock, req).await }
     })
@@ -70,14 +72,23 @@ async fn answer(mock: &GraphqlMock, req: Request<Incoming>) -> Response<Full<Byt
             ),
         )
     } else {
-        match Limited::new(body, config.body_limit).collect().await {
-            Err(_) => (
+        let stall = config.connections.header_timeout;
+        match cartwright_mock::read_body(body, config.body_limit, stall).await {
+            Err(BodyError::TooLarge) => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 Out::Json(
                     json!({"errors": [{"message": format!("the body exceeds {} bytes", config.body_limit), "extensions": {"code": "BAD_REQUEST"}}]}),
                 ),
             ),
-            Ok(collected) => route(mock, &parts, &path, &collected.to_bytes(), &correlation).await,
+            // Part of a body is never executed: a mutation would run on what the client
+            // did not send.
+            Err(BodyError::Incomplete(why)) => (
+                StatusCode::BAD_REQUEST,
+                Out::Json(
+                    json!({"errors": [{"message": format!("incomplete body: {why}"), "extensions": {"code": "BAD_REQUEST"}}]}),
+                ),
+            ),
+            Ok(bytes) => route(mock, &parts, &path, &bytes, &correlation).await,
         }
     };
     let cached = matches!(out, Out::Asset(..));

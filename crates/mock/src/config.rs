@@ -42,6 +42,8 @@ pub struct Config {
     /// Who may call the admin API (`/__cartwright/*`): its token and the names of the
     /// bound address.
     pub admin: crate::AdminAccess,
+    /// Timeouts and the cap on open connections.
+    pub connections: crate::Limits,
 }
 
 impl Config {
@@ -70,6 +72,7 @@ impl Default for Config {
             stateless: false,
             credentials: Vec::new(),
             admin: crate::AdminAccess::default(),
+            connections: crate::Limits::default(),
         }
     }
 }
@@ -87,6 +90,7 @@ impl std::fmt::Debug for Config {
             .field("secrets", &names)
             .field("otp_code", &self.otp_code.as_ref().map(|_| "(set)"))
             .field("stateless", &self.stateless)
+            .field("connections", &self.connections)
             .field(
                 "credentials",
                 &self.credentials.iter().map(|(n, _)| n).collect::<Vec<_>>(),

@@ -11,7 +11,7 @@ use crate::negotiate::prefer;
 use crate::params::Raw;
 use crate::problem::{Issue, Problem, ProblemKind};
 use crate::{
-    Incoming, Mock, Outgoing, admin, behave, body, cors, form_path, params, respond, routing,
+    Incoming, Mock, Outgoing, admin, behave, body, cors, form_path, mask, params, respond, routing,
     security,
 };
 
@@ -22,6 +22,8 @@ struct Note {
     resource: Option<String>,
     validation: Verdict,
     violations: usize,
+    /// The path and query with credential values masked, once the request is routed.
+    shown: Option<String>,
 }
 
 impl Mock {
@@ -41,8 +43,26 @@ impl Mock {
             "Payload Too Large",
             format!("the body exceeds {} bytes", self.config().body_limit),
         );
+        self.unread(req, problem, Verdict::TooLarge)
+    }
+
+    /// Answers a request whose body did not arrive whole (`why`): a 400, and the operation
+    /// does not run, since running it on part of a body would change state the client
+    /// never asked for.
+    pub fn incomplete(&self, req: Incoming, why: &str) -> Outgoing {
+        let problem = Problem::new(
+            StatusCode::BAD_REQUEST,
+            ProblemKind::IncompleteBody,
+            "Incomplete Body",
+            format!("incomplete body: {why}"),
+        );
+        self.unread(req, problem, Verdict::Incomplete)
+    }
+
+    /// Answers a request whose body was not read, without routing it.
+    fn unread(&self, req: Incoming, problem: Problem, verdict: Verdict) -> Outgoing {
         let note = Note {
-            validation: Verdict::TooLarge,
+            validation: verdict,
             ..Note::default()
         };
         self.finish(
@@ -80,13 +100,11 @@ impl Mock {
             return out;
         }
         let micros = start.elapsed().as_micros();
+        let path = note.shown.unwrap_or_else(|| mask::shown(req, None));
         if config.log_requests {
-            tracing::info!(target: "cartwright::request", "{} {} {} {} {:.1}ms", req.method, req.path, note.operation.as_deref().unwrap_or("-"), out.status.as_u16(), micros as f64 / 1000.0);
+            let shown_path = path.split('?').next().unwrap_or_default();
+            tracing::info!(target: "cartwright::request", "{} {} {} {} {:.1}ms", req.method, shown_path, note.operation.as_deref().unwrap_or("-"), out.status.as_u16(), micros as f64 / 1000.0);
         }
-        let path = match &req.query {
-            Some(q) => format!("{}?{q}", req.path),
-            None => req.path.clone(),
-        };
         self.journal().push(Entry {
             at_ms: now_ms(),
             method: req.method.to_string(),
@@ -134,6 +152,7 @@ impl Mock {
         };
         let op = &api.operations[m.operation];
         note.operation = Some(op.id.clone());
+        note.shown = Some(mask::shown(req, Some((api, op))));
         if let (Some(method), Some(rest)) = (
             Method::parse(req.method.as_str()),
             api.strip_base(&req.path),

@@ -13,7 +13,7 @@ pub struct Entry {
     pub at_ms: u128,
     /// The method.
     pub method: String,
-    /// The raw path and query.
+    /// The path and query as sent, with values of credential-bearing parameters as `***`.
     pub path: String,
     /// The matched operation's id, if any.
     pub operation: Option<String>,
@@ -39,6 +39,8 @@ pub enum Verdict {
     Valid,
     /// The body exceeded the limit.
     TooLarge,
+    /// The body did not arrive whole; nothing ran.
+    Incomplete,
     /// A CORS preflight.
     Preflight,
     /// An `Origin` outside `--allow-origin`.
@@ -63,6 +65,7 @@ impl Verdict {
         match self {
             Verdict::Valid => "valid",
             Verdict::TooLarge => "too-large",
+            Verdict::Incomplete => "incomplete",
             Verdict::Preflight => "preflight",
             Verdict::OriginNotAllowed => "origin-not-allowed",
             Verdict::NotRouted => "not-routed",

@@ -16,11 +16,13 @@ mod behave;
 mod body;
 mod cache;
 mod config;
+mod conn;
 mod cors;
 mod exchange;
 mod form_path;
 mod handle;
 mod journal;
+mod mask;
 mod negotiate;
 mod params;
 mod problem;
@@ -39,10 +41,11 @@ use cartwright_model::Api;
 pub use admin_access::{ADMIN_TOKEN_ENV, AdminAccess, Refusal, fresh_token};
 pub use behave::{Clock, ClockError};
 pub use config::{Config, ErrorStyle};
+pub use conn::{BodyError, Limits, read_body};
 pub use exchange::{Incoming, Outgoing};
 pub use journal::{Entry, Journal, Verdict};
 pub use security::Credential;
-pub use server::{Running, serve, serve_with};
+pub use server::{Running, serve, serve_limited, serve_with};
 
 /// The mock: loaded APIs, configuration, and what it has seen.
 pub struct Mock {

@@ -56,6 +56,8 @@ pub(crate) enum ProblemKind {
     Refused,
     /// A token whose stated scopes lack one the requirement names.
     InsufficientScope,
+    /// A body that did not arrive whole (broken framing, closed early, stalled).
+    IncompleteBody,
     /// A body nested deeper than the mock reads.
     TooDeep,
     /// A body larger than the limit.
@@ -88,6 +90,7 @@ impl ProblemKind {
             ProblemKind::OriginNotAllowed => "origin-not-allowed",
             ProblemKind::Refused => "refused",
             ProblemKind::InsufficientScope => "insufficient-scope",
+            ProblemKind::IncompleteBody => "incomplete-body",
             ProblemKind::TooDeep => "too-deep",
             ProblemKind::TooLarge => "too-large",
             ProblemKind::Unauthorized => "unauthorized",

@@ -1,4 +1,5 @@
-//! The socket side: hyper (HTTP/1 and HTTP/2), body limits, graceful shutdown.
+//! The socket side: hyper (HTTP/1 and HTTP/2), body limits, connection limits, graceful
+//! shutdown.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -8,16 +9,17 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::Request;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::Full;
 use hyper::body::Incoming as Body;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{Semaphore, oneshot};
 use tokio::task::JoinHandle;
 
+use crate::conn::{BodyError, Limits, Watch, Watched, read_body};
 use crate::{Incoming, Mock, Outgoing};
 
 /// A server started by [`serve`]: its address, and a way to stop it.
@@ -43,21 +45,21 @@ impl Running {
     }
 }
 
-/// Serves `mock` on `listener` until `signal` completes or [`Running::shutdown`] is called.
+/// Serves `mock` on `listener` until `signal` completes or [`Running::shutdown`] is called,
+/// with the connection limits of its configuration.
 pub fn serve(
     mock: Arc<Mock>,
     listener: TcpListener,
     signal: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<Running> {
-    serve_with(listener, signal, move |req| {
+    let limits = mock.config().connections;
+    serve_limited(listener, signal, limits, move |req| {
         let mock = mock.clone();
         async move { answer(&mock, req).await }
     })
 }
 
-/// The accept loop every cartwright server shares (the REST mock, the GraphQL mock): each
-/// connection served by `handle` over HTTP/1 or HTTP/2, graceful shutdown on `signal` or
-/// [`Running::shutdown`]. A failed accept (out of descriptors) backs off instead of spinning.
+/// [`serve_limited`] with the default [`Limits`].
 pub fn serve_with<H, F>(
     listener: TcpListener,
     signal: impl Future<Output = ()> + Send + 'static,
@@ -67,34 +69,89 @@ where
     H: Fn(Request<Body>) -> F + Clone + Send + Sync + 'static,
     F: Future<Output = hyper::Response<Full<Bytes>>> + Send + 'static,
 {
+    serve_limited(listener, signal, Limits::default(), handle)
+}
+
+/// The accept loop every cartwright server shares (the REST mock, the GraphQL mock): each
+/// connection served by `handle` over HTTP/1 or HTTP/2 under `limits`, graceful shutdown on
+/// `signal` or [`Running::shutdown`]. At the connection cap, new clients wait in the
+/// listen queue until a connection closes; a failed accept (out of descriptors) backs off
+/// instead of spinning.
+pub fn serve_limited<H, F>(
+    listener: TcpListener,
+    signal: impl Future<Output = ()> + Send + 'static,
+    limits: Limits,
+    handle: H,
+) -> std::io::Result<Running>
+where
+    H: Fn(Request<Body>) -> F + Clone + Send + Sync + 'static,
+    F: Future<Output = hyper::Response<Full<Bytes>>> + Send + 'static,
+{
     let addr = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel::<()>();
+    let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let task = tokio::spawn(async move {
         let builder = auto::Builder::new(TokioExecutor::new());
         let graceful = GracefulShutdown::new();
         tokio::pin!(signal);
         tokio::pin!(stopped);
+        let mut waits: u64 = 0;
         loop {
-            tokio::select! {
-                accepted = listener.accept() => {
-                    let Ok((stream, _)) = accepted else {
-                        tokio::time::sleep(Duration::from_millis(20)).await;
-                        continue;
-                    };
-                    let _ = stream.set_nodelay(true);
-                    let handle = handle.clone();
-                    let service = service_fn(move |req| {
-                        let answer = handle(req);
-                        async move { Ok::<_, Infallible>(answer.await) }
-                    });
-                    let conn = graceful.watch(builder.serve_connection(TokioIo::new(stream), service).into_owned());
-                    tokio::spawn(async move {
-                        let _ = conn.await;
-                    });
+            let permit = match slots.clone().try_acquire_owned() {
+                Ok(p) => p,
+                Err(_) => {
+                    // Once, then every thousandth time: a flood does not flood the log.
+                    waits += 1;
+                    if waits == 1 || waits.is_multiple_of(1000) {
+                        tracing::warn!(
+                            "{} connections open (--max-connections): new clients wait \
+                             ({waits} time(s) so far)",
+                            limits.max_connections
+                        );
+                    }
+                    tokio::select! {
+                        p = slots.clone().acquire_owned() => match p {
+                            Ok(p) => p,
+                            Err(_) => break,
+                        },
+                        _ = &mut signal => break,
+                        _ = &mut stopped => break,
+                    }
                 }
+            };
+            let accepted = tokio::select! {
+                accepted = listener.accept() => accepted,
                 _ = &mut signal => break,
                 _ = &mut stopped => break,
-            }
+            };
+            let Ok((stream, _)) = accepted else {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                continue;
+            };
+            let _ = stream.set_nodelay(true);
+            let watch = Watch::new(limits);
+            let handle = handle.clone();
+            let busy = watch.clone();
+            let service = service_fn(move |req| {
+                let guard = busy.begin();
+                let answer = handle(req);
+                async move {
+                    let answer = answer.await;
+                    drop(guard);
+                    Ok::<_, Infallible>(answer)
+                }
+            });
+            let io = TokioIo::new(Watched::new(stream, watch.clone()));
+            let conn = graceful.watch(builder.serve_connection(io, service).into_owned());
+            tokio::spawn(async move {
+                // Past its deadline a connection has nothing in flight: dropping it closes
+                // the socket and frees its slot.
+                tokio::select! {
+                    _ = conn => {}
+                    () = watch.expired() => {}
+                }
+                drop(permit);
+            });
         }
         drop(listener);
         let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
@@ -107,6 +164,7 @@ where
 }
 
 /// Converts at the edge: hyper request in, buffered under the body limit, hyper response out.
+/// A body that does not arrive whole is refused: the operation never runs on part of one.
 async fn answer(mock: &Mock, req: Request<Body>) -> hyper::Response<Full<Bytes>> {
     let (parts, body) = req.into_parts();
     let mut incoming = Incoming {
@@ -116,25 +174,21 @@ async fn answer(mock: &Mock, req: Request<Body>) -> hyper::Response<Full<Bytes>>
         headers: parts.headers,
         body: Bytes::new(),
     };
-    let limit = mock.config().body_limit;
+    let config = mock.config();
     let declared = incoming
         .header("content-length")
         .and_then(|l| l.parse::<usize>().ok());
-    let out = if declared.is_some_and(|l| l > limit) {
+    let out = if declared.is_some_and(|l| l > config.body_limit) {
         mock.too_large(incoming)
     } else {
-        match Limited::new(body, limit).collect().await {
-            Ok(collected) => {
-                incoming.body = collected.to_bytes();
+        let stall = config.connections.header_timeout;
+        match read_body(body, config.body_limit, stall).await {
+            Ok(bytes) => {
+                incoming.body = bytes;
                 mock.handle(incoming)
             }
-            Err(e)
-                if e.downcast_ref::<http_body_util::LengthLimitError>()
-                    .is_some() =>
-            {
-                mock.too_large(incoming)
-            }
-            Err(_) => mock.handle(incoming),
+            Err(BodyError::TooLarge) => mock.too_large(incoming),
+            Err(BodyError::Incomplete(why)) => mock.incomplete(incoming, &why),
         }
     };
     into_hyper(out)

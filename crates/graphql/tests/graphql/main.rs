@@ -5,6 +5,7 @@ mod bad_input;
 mod catalog;
 mod checkout;
 mod graphiql;
+mod hostile_body;
 mod modes;
 mod origins;
 mod selection;

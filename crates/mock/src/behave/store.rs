@@ -2,7 +2,7 @@
 //! idempotent answers — in memory, bounded, and all behind one lock per mock so that an
 //! operation's read-modify-write is atomic (100 concurrent adds to one cart lose none).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use serde_json::Value;
 
@@ -59,19 +59,27 @@ pub(super) struct Session {
 /// Sessions of one kind.
 pub(super) type Sessions = Bounded<Key, Session>;
 
-/// A map that forgets its oldest entries beyond a bound.
+/// A map that forgets its least recently used entries beyond a bound: a session in use a
+/// second ago outlives one nobody has touched for an hour, whenever either was made.
 pub(super) struct Bounded<K, V> {
-    map: HashMap<K, V>,
-    order: VecDeque<K>,
+    /// Values with the tick of their last use.
+    map: HashMap<K, (V, u64)>,
+    /// Keys by the tick of their last use, least recent first.
+    order: BTreeMap<u64, K>,
+    tick: u64,
     max: usize,
+    /// How many entries the bound has evicted, for the log.
+    evicted: u64,
 }
 
 impl<K, V> Default for Bounded<K, V> {
     fn default() -> Self {
         Bounded {
             map: HashMap::new(),
-            order: VecDeque::new(),
+            order: BTreeMap::new(),
+            tick: 0,
             max: OTHER_MAX,
+            evicted: 0,
         }
     }
 }
@@ -85,34 +93,46 @@ impl<K: std::hash::Hash + Eq + Clone, V> Bounded<K, V> {
         }
     }
 
-    /// The value for `k`.
+    /// The value for `k`, without counting as a use.
     pub(super) fn get(&self, k: &K) -> Option<&V> {
-        self.map.get(k)
+        self.map.get(k).map(|(v, _)| v)
     }
 
-    /// Inserts, evicting the oldest entries when full.
-    pub(super) fn insert(&mut self, k: K, v: V) {
-        if self.map.insert(k.clone(), v).is_none() {
-            self.order.push_back(k);
+    /// Marks `k` as just used.
+    pub(super) fn touch(&mut self, k: &K) {
+        self.tick += 1;
+        if let Some((_, t)) = self.map.get_mut(k) {
+            self.order.remove(t);
+            *t = self.tick;
+            self.order.insert(self.tick, k.clone());
         }
+    }
+
+    /// Inserts (a use of `k`), evicting the least recently used entries when full; returns
+    /// how many were evicted.
+    pub(super) fn insert(&mut self, k: K, v: V) -> usize {
+        self.tick += 1;
+        if let Some((_, old)) = self.map.insert(k.clone(), (v, self.tick)) {
+            self.order.remove(&old);
+        }
+        self.order.insert(self.tick, k);
+        let mut evicted = 0;
         while self.map.len() > self.max {
-            match self.order.pop_front() {
-                Some(old) => {
-                    self.map.remove(&old);
-                }
-                None => break,
-            }
+            let Some((_, old)) = self.order.pop_first() else {
+                break;
+            };
+            self.map.remove(&old);
+            evicted += 1;
         }
-        // Keys removed by `remove` linger in `order`; compact when they dominate.
-        if self.order.len() > 2 * self.max {
-            let map = &self.map;
-            self.order.retain(|k| map.contains_key(k));
-        }
+        self.evicted += evicted as u64;
+        evicted
     }
 
     /// Removes and returns the value for `k`.
     pub(super) fn remove(&mut self, k: &K) -> Option<V> {
-        self.map.remove(k)
+        let (v, t) = self.map.remove(k)?;
+        self.order.remove(&t);
+        Some(v)
     }
 
     /// How many entries there are.
@@ -141,7 +161,11 @@ impl ApiState {
     pub(super) fn live(&mut self, kind: &str, max: usize, key: &Key, now: i64) -> Option<Session> {
         let sessions = self.sessions(kind, max);
         let mut live = match sessions.get(key) {
-            Some(s) if s.expires.is_none_or(|e| e > now) => s.clone(),
+            Some(s) if s.expires.is_none_or(|e| e > now) => {
+                let live = s.clone();
+                sessions.touch(key);
+                live
+            }
             Some(_) => {
                 sessions.remove(key);
                 return None;
@@ -162,7 +186,17 @@ impl ApiState {
             self.owned
                 .insert((kind.to_owned(), owner.clone()), session.state.clone());
         }
-        self.sessions(kind, max).insert(key, session);
+        let sessions = self.sessions(kind, max);
+        if sessions.insert(key, session) > 0 {
+            // Once, then every thousandth: a flood of new sessions does not flood the log.
+            let n = sessions.evicted;
+            if n == 1 || n.is_multiple_of(1000) {
+                tracing::warn!(
+                    "{n} `{kind}` session(s) evicted so far: at most {max} are kept, the least \
+                     recently used go first, and their tokens are then unknown"
+                );
+            }
+        }
     }
 
     /// The saved state of an owner, if it has one.
@@ -178,13 +212,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bounded_evicts_oldest() {
+    fn bounded_evicts_the_least_recently_used() {
         let mut b: Bounded<u32, u32> = Bounded::with_max(3);
-        for i in 0..5 {
+        for i in 0..3 {
             b.insert(i, i);
         }
+        b.touch(&0);
+        assert_eq!(b.insert(3, 3), 1);
         assert_eq!(b.len(), 3);
-        assert!(b.get(&0).is_none() && b.get(&1).is_none() && b.get(&4).is_some());
+        assert!(b.get(&0).is_some(), "used last, so kept");
+        assert!(b.get(&1).is_none(), "least recently used, so evicted");
+        // Saving again is a use too: 0 is now the least recent.
+        b.insert(2, 20);
+        b.insert(3, 30);
+        b.insert(4, 4);
+        assert!(b.get(&0).is_none());
+        assert_eq!((b.get(&2), b.get(&3)), (Some(&20), Some(&30)));
         b.remove(&4);
         for i in 10..100 {
             b.insert(i, i);

@@ -1,0 +1,265 @@
+//! Connection limits: how long a client may take to send a request, how long an idle
+//! keep-alive connection is kept, and how many connections are open at once. Without them a
+//! few hundred silent sockets hold every descriptor and lock every other client out.
+//!
+//! Each connection has a watchdog. While no request is in flight, the connection has a
+//! deadline: a new connection must deliver its first request head within the header
+//! timeout; after an answer, the connection may stay silent for the idle timeout, and once
+//! the next request's first byte arrives its head must be complete within the header
+//! timeout. A connection past its deadline is dropped (nothing is in flight, so nothing is
+//! lost). A request in flight has no deadline here: its body is read with a stall timeout by
+//! [`read_body`], and its answer is made at once.
+
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::sync::Notify;
+use tokio::time::Instant;
+
+/// Limits on the connections a server keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// How long a request head may take to arrive, from its first byte (from the connection
+    /// opening, for the first request); also the longest a request body may stall.
+    pub header_timeout: Duration,
+    /// How long a keep-alive connection may stay silent between requests.
+    pub idle_timeout: Duration,
+    /// The most connections open at once; further clients wait to be accepted.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            max_connections: 512,
+        }
+    }
+}
+
+/// Why a request body could not be read.
+#[derive(Debug)]
+pub enum BodyError {
+    /// It is larger than the limit.
+    TooLarge,
+    /// It did not arrive whole (broken framing, the peer closed early, or it stalled).
+    Incomplete(String),
+}
+
+/// Reads a whole request body of at most `limit` bytes, giving up when no byte arrives for
+/// `stall`.
+pub async fn read_body(body: Incoming, limit: usize, stall: Duration) -> Result<Bytes, BodyError> {
+    let mut body = http_body_util::Limited::new(body, limit);
+    let mut out = bytes::BytesMut::new();
+    loop {
+        match tokio::time::timeout(stall, body.frame()).await {
+            Err(_) => {
+                return Err(BodyError::Incomplete(format!(
+                    "no byte arrived for {} ms",
+                    stall.as_millis()
+                )));
+            }
+            Ok(None) => return Ok(out.freeze()),
+            Ok(Some(Ok(frame))) => {
+                if let Ok(data) = frame.into_data() {
+                    out.extend_from_slice(&data);
+                }
+            }
+            Ok(Some(Err(e))) => {
+                if e.downcast_ref::<http_body_util::LengthLimitError>()
+                    .is_some()
+                {
+                    return Err(BodyError::TooLarge);
+                }
+                return Err(BodyError::Incomplete(e.to_string()));
+            }
+        }
+    }
+}
+
+/// What the watchdog of one connection knows.
+struct State {
+    /// Requests in flight (HTTP/2 may have several).
+    busy: usize,
+    /// When the connection opened, or its last answer was written.
+    since: Instant,
+    /// When the first byte of the next request arrived, if it has.
+    first_byte: Option<Instant>,
+    /// Whether no request has been answered yet.
+    fresh: bool,
+}
+
+/// One connection's watchdog state, shared by its socket, its service and its task.
+pub(crate) struct Watch {
+    state: Mutex<State>,
+    changed: Notify,
+    limits: Limits,
+}
+
+impl Watch {
+    /// The watchdog of a connection opened now.
+    pub(crate) fn new(limits: Limits) -> Arc<Self> {
+        Arc::new(Watch {
+            state: Mutex::new(State {
+                busy: 0,
+                since: Instant::now(),
+                first_byte: None,
+                fresh: true,
+            }),
+            changed: Notify::new(),
+            limits,
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// When the connection must be dropped, if nothing changes; `None` while busy.
+    fn deadline(&self) -> Option<Instant> {
+        let s = self.lock();
+        if s.busy > 0 {
+            return None;
+        }
+        Some(match s.first_byte {
+            Some(t) => t + self.limits.header_timeout,
+            None if s.fresh => s.since + self.limits.header_timeout,
+            None => s.since + self.limits.idle_timeout,
+        })
+    }
+
+    fn read(&self) {
+        let mut s = self.lock();
+        if s.busy == 0 && s.first_byte.is_none() {
+            s.first_byte = Some(Instant::now());
+            drop(s);
+            self.changed.notify_one();
+        }
+    }
+
+    fn wrote(&self) {
+        let mut s = self.lock();
+        // An answer still being written to a slow reader is progress, not idleness.
+        if s.busy == 0 && s.first_byte.is_none() {
+            s.since = Instant::now();
+        }
+    }
+
+    /// A request's head arrived: no deadline until its answer is made.
+    pub(crate) fn begin(self: &Arc<Self>) -> Busy {
+        let mut s = self.lock();
+        s.busy += 1;
+        s.first_byte = None;
+        drop(s);
+        self.changed.notify_one();
+        Busy(self.clone())
+    }
+
+    /// Waits until the connection is past its deadline.
+    pub(crate) async fn expired(&self) {
+        loop {
+            let changed = self.changed.notified();
+            match self.deadline() {
+                Some(d) if d <= Instant::now() => return,
+                Some(d) => {
+                    tokio::select! {
+                        () = tokio::time::sleep_until(d) => {}
+                        () = changed => {}
+                    }
+                }
+                None => changed.await,
+            }
+        }
+    }
+}
+
+/// A request in flight; dropping it (answered, or cancelled) starts the idle clock.
+pub(crate) struct Busy(Arc<Watch>);
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        let mut s = self.0.lock();
+        s.busy = s.busy.saturating_sub(1);
+        if s.busy == 0 {
+            s.since = Instant::now();
+            s.fresh = false;
+        }
+        drop(s);
+        self.0.changed.notify_one();
+    }
+}
+
+/// A socket that tells its watchdog when bytes move.
+pub(crate) struct Watched<T> {
+    inner: T,
+    watch: Arc<Watch>,
+}
+
+impl<T> Watched<T> {
+    /// Wraps `inner`.
+    pub(crate) fn new(inner: T, watch: Arc<Watch>) -> Self {
+        Watched { inner, watch }
+    }
+}
+
+impl<T: AsyncRead + Unpin> AsyncRead for Watched<T> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            self.watch.read();
+        }
+        polled
+    }
+}
+
+impl<T: AsyncWrite + Unpin> AsyncWrite for Watched<T> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let polled = Pin::new(&mut self.inner).poll_write(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
+            self.watch.wrote();
+        }
+        polled
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        let polled = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
+            self.watch.wrote();
+        }
+        polled
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
