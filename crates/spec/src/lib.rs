@@ -12,6 +12,7 @@ mod build;
 mod bundle;
 mod check;
 mod compile;
+mod direction;
 mod load;
 mod normalize;
 pub mod overlay;
