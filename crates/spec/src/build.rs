@@ -8,7 +8,7 @@ use cartwright_model::{
 use serde_json::Value;
 
 use crate::compile::Compiler;
-use crate::direction::Direction;
+use crate::direction::{Direction, required_in};
 use cartwright_source::pointer::{deref, join};
 
 /// What an operation is built from: its place in the document.
@@ -226,11 +226,8 @@ fn content(
         let required_fields = m
             .get("schema")
             .and_then(|s| deref(doc, s, &schema_at))
-            .and_then(|(s, _)| s.get("required").and_then(Value::as_array).cloned())
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect();
+            .map(|(_, at)| required_in(doc, &at, dir))
+            .unwrap_or_default();
         let mut examples = examples(doc, m, &m_at);
         if let Some(schema) = &schema {
             // An example that breaks its own schema would make the mock answer out of contract.

@@ -55,6 +55,21 @@ pub(crate) fn view(doc: &Value, dir: Direction) -> Option<Value> {
     Some(copy)
 }
 
+/// The names in the schema's `required` at `at` that bind in `dir`: those whose property
+/// travels that way.
+pub(crate) fn required_in(doc: &Value, at: &str, dir: Direction) -> Vec<String> {
+    let absent = absent_required(doc, at, dir);
+    doc.pointer(at)
+        .and_then(|s| s.get("required"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter(|name| !absent.iter().any(|a| a == name))
+        .map(str::to_owned)
+        .collect()
+}
+
 /// The names in the schema's `required` whose property is marked as not travelling in `dir`.
 fn absent_required(doc: &Value, at: &str, dir: Direction) -> Vec<String> {
     let Some(schema) = doc.pointer(at) else {
@@ -162,6 +177,10 @@ mod tests {
             required_at(&d, user),
             json!(["id", "name", "password", "created", "made"]),
             "the document itself keeps `required` as written"
+        );
+        assert_eq!(
+            required_in(&d, user, Direction::Request),
+            ["name", "password"]
         );
     }
 
