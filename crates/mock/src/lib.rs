@@ -14,6 +14,7 @@ mod admin;
 mod behave;
 mod body;
 mod cache;
+mod coerce;
 mod config;
 mod cors;
 mod exchange;
