@@ -21,8 +21,9 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
-/// Which way a value travels: requests omit readOnly properties, responses omit writeOnly ones
-/// (even when required: the loader already drops such properties from `required`).
+/// Which way a value travels: requests omit readOnly properties, responses omit writeOnly ones,
+/// even when `required` names them (such a property is required only in the direction it
+/// travels). A required readOnly property is always in a response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
     /// A request body or parameter.

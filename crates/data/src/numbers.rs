@@ -30,6 +30,9 @@ pub(crate) fn integer(g: &mut Generator<'_>, schema: &Value) -> Value {
         Some("int32") => (f64::from(i32::MIN), f64::from(i32::MAX)),
         _ => (-9.0e15, 9.0e15),
     };
+    if let Some(far) = beyond(lo, lo_excl, hi, hi_excl, fmt_lo, fmt_hi) {
+        return far;
+    }
     let lo = lo
         .map(|l| if lo_excl { l.floor() + 1.0 } else { l.ceil() })
         .unwrap_or(fmt_lo)
@@ -65,6 +68,38 @@ pub(crate) fn integer(g: &mut Generator<'_>, schema: &Value) -> Value {
         None => pick,
     };
     Value::from(v)
+}
+
+/// An integer for bounds wholly past what the usual range holds (`minimum: 1e20`): the
+/// bound itself, or the next whole double past an exclusive one. JSON Schema counts any
+/// number without a fractional part as an integer, whatever its size.
+fn beyond(
+    lo: Option<f64>,
+    lo_excl: bool,
+    hi: Option<f64>,
+    hi_excl: bool,
+    fmt_lo: f64,
+    fmt_hi: f64,
+) -> Option<Value> {
+    let whole = |x: f64| serde_json::Number::from_f64(x).map(Value::Number);
+    // Past 2^53 every double is whole, and `+ 1.0` may round back to the bound itself.
+    let above = |x: f64| {
+        Some(x.floor() + 1.0)
+            .filter(|v| *v > x)
+            .unwrap_or(x.next_up())
+    };
+    let below = |x: f64| {
+        Some(x.ceil() - 1.0)
+            .filter(|v| *v < x)
+            .unwrap_or(x.next_down())
+    };
+    if let Some(l) = lo.filter(|l| *l > fmt_hi && l.is_finite()) {
+        return whole(if lo_excl { above(l) } else { l.ceil() });
+    }
+    if let Some(h) = hi.filter(|h| *h < fmt_lo && h.is_finite()) {
+        return whole(if hi_excl { below(h) } else { h.floor() });
+    }
+    None
 }
 
 /// A number satisfying the schema; whole numbers are written as integers.

@@ -1,7 +1,7 @@
 //! The response contract: an answer against the operation it answers. The status must be
 //! declared, required headers present and fitting their schemas, a body declared, its
-//! content type covered by a declared media range, and a JSON body must fit the declared
-//! schema. The scenario runner and the verifier both read these findings.
+//! content type covered by a declared media range, a body in a JSON media type must be JSON,
+//! and fit the declared schema. The scenario runner and the verifier both read these findings.
 
 use cartwright_model::Operation;
 use cartwright_model::media::{covers, essence};
@@ -166,15 +166,19 @@ pub fn judge(op: &Operation, a: &Answer) -> Judgement {
         ));
         return out;
     };
-    let Some(schema) = media.schema.as_ref().filter(|_| is_json(&ct)) else {
+    // A body in a JSON media type must be JSON, whether or not a schema is declared for it.
+    if !is_json(&ct) {
         return out;
-    };
+    }
     out.judged.push(Aspect::Schema);
     let Some(json) = &a.json else {
         out.findings.push(Finding::new(
             Kind::NotJson,
             format!("body is not JSON, but its content type `{ct}` is"),
         ));
+        return out;
+    };
+    let Some(schema) = &media.schema else {
         return out;
     };
     for v in schema.violations(json) {
@@ -202,7 +206,12 @@ fn declared(op: &Operation, status: u16) -> Vec<&str> {
         .unwrap_or_default()
 }
 
-/// Whether a media type's essence is JSON (`application/json`, `application/problem+json`).
+/// Whether a media type's essence is JSON: subtype `json` or a `+json` suffix
+/// (`application/json`, `application/problem+json`), not JSON Lines or NDJSON, whose body
+/// is many documents.
 fn is_json(media_type: &str) -> bool {
-    essence(media_type).contains("json")
+    let essence = essence(media_type);
+    essence
+        .split_once('/')
+        .is_some_and(|(_, sub)| sub == "json" || sub.ends_with("+json"))
 }

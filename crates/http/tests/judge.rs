@@ -180,3 +180,28 @@ fn a_json_content_type_needs_a_json_body() {
     assert_eq!(j.findings[0].kind, Kind::NotJson);
     assert_eq!(j.findings[0].kind.aspect(), Some(Aspect::Schema));
 }
+
+#[test]
+fn a_json_content_type_needs_a_json_body_even_without_a_schema() {
+    let mut op = op();
+    op.responses[0].content[0].schema = None;
+    let j = judge(&op, &answer(200, &[JSON, ID], "hello"));
+    assert_eq!(j.findings.len(), 1, "{j:?}");
+    assert_eq!(j.findings[0].kind, Kind::NotJson);
+    let j = judge(&op, &answer(200, &[JSON, ID], r#"{"any": "thing"}"#));
+    assert!(j.conforms(), "{j:?}");
+    assert!(j.judged.contains(&Aspect::Schema));
+}
+
+#[test]
+fn json_lines_are_not_one_json_document() {
+    let mut op = op();
+    op.responses[0].content[0].media_type = "application/x-ndjson".into();
+    let ndjson = ("content-type", "application/x-ndjson");
+    let j = judge(
+        &op,
+        &answer(200, &[ndjson, ID], "{\"id\": 1}\n{\"id\": 2}\n"),
+    );
+    assert!(j.conforms(), "{j:?}");
+    assert!(!j.judged.contains(&Aspect::Schema));
+}

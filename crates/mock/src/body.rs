@@ -5,8 +5,8 @@ use cartwright_model::{MediaType, Operation};
 use http::StatusCode;
 use serde_json::{Map, Value};
 
+use crate::coerce::coerce;
 use crate::negotiate::{essence, request_media};
-use crate::params::coerce;
 use crate::problem::{Issue, Problem, ProblemKind};
 use crate::{Config, Incoming};
 

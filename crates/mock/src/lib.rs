@@ -15,6 +15,7 @@ mod admin_access;
 mod behave;
 mod body;
 mod cache;
+mod coerce;
 mod config;
 mod conn;
 mod cors;

@@ -14,12 +14,7 @@ pub(crate) fn route<'a>(
     req: &Incoming,
 ) -> Result<(&'a Api, Match), Problem> {
     let Some(method) = Method::parse(req.method.as_str()) else {
-        return Err(Problem::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            ProblemKind::MethodNotAllowed,
-            "Method Not Allowed",
-            format!("{} is not an OpenAPI method", req.method),
-        ));
+        return Err(unknown_method(apis, req));
     };
     let mut allowed: Option<Vec<Method>> = None;
     for api in apis {
@@ -43,21 +38,7 @@ pub(crate) fn route<'a>(
         }
     }
     if let Some(allowed) = allowed {
-        let list = allowed
-            .iter()
-            .map(|m| m.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
-        return Err(Problem::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            ProblemKind::MethodNotAllowed,
-            "Method Not Allowed",
-            format!(
-                "{} {} is not declared; the path allows {list}",
-                req.method, req.path
-            ),
-        )
-        .with("allow", json!(list)));
+        return Err(not_allowed(req, &allowed));
     }
     let mut p = Problem::new(
         StatusCode::NOT_FOUND,
@@ -83,6 +64,63 @@ pub(crate) fn route<'a>(
         ));
     }
     Err(p)
+}
+
+/// The 405 for a path that exists without the request's method, with `Allow` naming the
+/// methods it has (RFC 9110 §15.5.6: a 405 always carries `Allow`).
+fn not_allowed(req: &Incoming, allowed: &[Method]) -> Problem {
+    let list = allowed
+        .iter()
+        .map(|m| m.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        ProblemKind::MethodNotAllowed,
+        "Method Not Allowed",
+        format!(
+            "{} {} is not declared; the path allows {list}",
+            req.method, req.path
+        ),
+    )
+    .with("allow", json!(list))
+}
+
+/// A method no OpenAPI path item can hold (`QUERY`, `FOO`): a 405 with `Allow` naming every
+/// method some operation answers on the path, or a 404 when no operation has the path.
+fn unknown_method(apis: &[std::sync::Arc<Api>], req: &Incoming) -> Problem {
+    let mut allowed: Vec<Method> = Vec::new();
+    for api in apis {
+        let Some(rest) = api.strip_base(&req.path) else {
+            continue;
+        };
+        for m in Method::ALL {
+            if matches!(api.router.lookup(m, rest), Lookup::Found(_)) && !allowed.contains(&m) {
+                allowed.push(m);
+            }
+        }
+    }
+    if allowed.is_empty() {
+        return Problem::new(
+            StatusCode::NOT_FOUND,
+            ProblemKind::NotFound,
+            "No Such Operation",
+            format!("no operation matches {} {}", req.method, req.path),
+        );
+    }
+    allowed.sort();
+    let mut p = not_allowed(req, &allowed);
+    p.detail = format!(
+        "{} is not an OpenAPI method; {} allows {}",
+        req.method,
+        req.path,
+        allowed
+            .iter()
+            .map(|m| m.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    p
 }
 
 /// The operation whose full path reads most like the request's, preferring the same method.

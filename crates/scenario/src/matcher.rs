@@ -164,7 +164,8 @@ fn type_is(v: &Value, t: &str) -> bool {
     match t {
         "string" => v.is_string(),
         "number" => v.is_number(),
-        "integer" => v.is_i64() || v.is_u64(),
+        // As JSON Schema reads it: no fractional part, any size (`1.0`, `1e20`).
+        "integer" => v.as_f64().is_some_and(|f| f.fract() == 0.0),
         "boolean" => v.is_boolean(),
         "array" => v.is_array(),
         "object" => v.is_object(),
@@ -218,6 +219,9 @@ mod tests {
         assert!(ok(json!({"exists": true}), None).is_err());
         assert!(ok(json!({"exists": false}), None).is_ok());
         assert!(ok(json!({"type": "integer"}), Some(json!(1.5))).is_err());
+        let big: Value = serde_json::from_str("18446744073709551616").expect("JSON");
+        assert!(ok(json!({"type": "integer"}), Some(big)).is_ok());
+        assert!(ok(json!({"type": "integer"}), Some(json!(1.0))).is_ok());
         assert!(ok(json!({"length": 2}), Some(json!([1, 2]))).is_ok());
         assert!(ok(json!({"length": {">": 2}}), Some(json!("ab"))).is_err());
         assert!(ok(json!({"one_of": ["a", "{{ tok }}"]}), Some(json!("abc"))).is_ok());

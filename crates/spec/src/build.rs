@@ -8,6 +8,7 @@ use cartwright_model::{
 use serde_json::Value;
 
 use crate::compile::Compiler;
+use crate::direction::{Direction, required_in};
 use cartwright_source::pointer::{deref, join};
 
 /// What an operation is built from: its place in the document.
@@ -43,7 +44,7 @@ pub(crate) fn operation(
         .and_then(|b| deref(doc, b, &join(&site.op_at, "requestBody")))
         .map(|(b, at)| RequestBody {
             required: b.get("required").and_then(Value::as_bool).unwrap_or(false),
-            content: content(doc, c, b, &at, &mut errors, warnings),
+            content: content(doc, c, b, &at, Direction::Request, &mut errors, warnings),
         });
     let responses = responses(doc, c, site, &mut errors, warnings);
     let security = security(doc, site, schemes, &mut errors);
@@ -170,7 +171,11 @@ fn parameter(
     let schema = schema_at
         .as_deref()
         .filter(|s| doc.pointer(s).is_some())
-        .and_then(|s| c.compile(s).map_err(|e| errors.push(e)).ok());
+        .and_then(|s| {
+            c.compile(s, Direction::Request)
+                .map_err(|e| errors.push(e))
+                .ok()
+        });
     let shape = schema_at
         .as_deref()
         .and_then(|s| doc.pointer(s).and_then(|v| deref(doc, v, s)))
@@ -195,12 +200,13 @@ fn parameter(
     })
 }
 
-/// The media types of a request body or response.
+/// The media types of a request body or response; `dir` says which.
 fn content(
     doc: &Value,
     c: &mut Compiler<'_>,
     holder: &Value,
     at: &str,
+    dir: Direction,
     errors: &mut Vec<Diagnostic>,
     warnings: &mut Vec<Diagnostic>,
 ) -> Vec<MediaType> {
@@ -216,15 +222,12 @@ fn content(
         let schema_at = join(&m_at, "schema");
         let schema = m
             .get("schema")
-            .and_then(|_| c.compile(&schema_at).map_err(|e| errors.push(e)).ok());
+            .and_then(|_| c.compile(&schema_at, dir).map_err(|e| errors.push(e)).ok());
         let required_fields = m
             .get("schema")
             .and_then(|s| deref(doc, s, &schema_at))
-            .and_then(|(s, _)| s.get("required").and_then(Value::as_array).cloned())
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect();
+            .map(|(_, at)| required_in(doc, &at, dir))
+            .unwrap_or_default();
         let mut examples = examples(doc, m, &m_at);
         if let Some(schema) = &schema {
             // An example that breaks its own schema would make the mock answer out of contract.
@@ -315,7 +318,7 @@ fn responses(
                 continue;
             };
             let schema = h.get("schema").and_then(|_| {
-                c.compile(&join(&h_at, "schema"))
+                c.compile(&join(&h_at, "schema"), Direction::Response)
                     .map_err(|e| errors.push(e))
                     .ok()
             });
@@ -334,7 +337,7 @@ fn responses(
         out.push(Response {
             status,
             headers,
-            content: content(doc, c, r, &r_at, errors, warnings),
+            content: content(doc, c, r, &r_at, Direction::Response, errors, warnings),
         });
     }
     out

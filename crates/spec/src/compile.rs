@@ -1,5 +1,6 @@
-//! Schema compilation: every schema is compiled once, at load, against one registry that holds
-//! the whole normalised document, so `$ref`s (cyclic ones too) resolve by pointer.
+//! Schema compilation: every schema is compiled once per direction, at load, against a
+//! registry that holds the whole normalised document as that direction reads it (see
+//! [`crate::direction`]), so `$ref`s (cyclic ones too) resolve by pointer.
 
 use std::collections::HashMap;
 
@@ -8,6 +9,8 @@ use cartwright_model::Schema;
 use jsonschema::{Draft, Registry};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde_json::{Value, json};
+
+use crate::direction::Direction;
 
 /// The URI the document is registered under.
 const DOC_URI: &str = "urn:cartwright:doc";
@@ -29,35 +32,37 @@ const FRAGMENT: &AsciiSet = &CONTROLS
     .add(b'[')
     .add(b']');
 
-/// Compiles schemas at pointers of one document, caching by pointer.
+/// Compiles schemas at pointers of one document, in either direction, caching by pointer.
 pub(crate) struct Compiler<'d> {
     doc: &'d Value,
-    registry: Registry<'d>,
-    cache: HashMap<String, Schema>,
+    /// The request view's registry, then the response view's; one registry when both views
+    /// are the document itself.
+    registries: Vec<Registry<'d>>,
+    cache: HashMap<(usize, String), Schema>,
 }
 
 impl<'d> Compiler<'d> {
-    /// Registers the document. Fails only if the registry rejects it.
-    pub(crate) fn new(doc: &'d Value) -> Result<Self, Diagnostic> {
-        let registry = Registry::new()
-            .draft(Draft::Draft202012)
-            .add(DOC_URI, Draft::Draft202012.create_resource_ref(doc))
-            .and_then(|b| b.prepare())
-            .map_err(|e| {
-                Diagnostic::error(
-                    "schema-registry",
-                    format!("the document's schemas cannot be indexed: {e}"),
-                )
-            })?;
+    /// Registers the document as each direction reads it (`None`: the document itself).
+    /// Fails only if the registry rejects it.
+    pub(crate) fn new(
+        doc: &'d Value,
+        request: Option<&'d Value>,
+        response: Option<&'d Value>,
+    ) -> Result<Self, Diagnostic> {
+        let mut registries = vec![registry(request.unwrap_or(doc))?];
+        if request.is_some() || response.is_some() {
+            registries.push(registry(response.unwrap_or(doc))?);
+        }
         Ok(Compiler {
             doc,
-            registry,
+            registries,
             cache: HashMap::new(),
         })
     }
 
-    /// The compiled schema at `pointer`. A bare `$ref` compiles (and caches) its target instead.
-    pub(crate) fn compile(&mut self, pointer: &str) -> Result<Schema, Diagnostic> {
+    /// The compiled schema at `pointer`, for values travelling in `dir`. A bare `$ref`
+    /// compiles (and caches) its target instead.
+    pub(crate) fn compile(&mut self, pointer: &str, dir: Direction) -> Result<Schema, Diagnostic> {
         let target = match self.doc.pointer(pointer) {
             Some(Value::Object(m)) if m.len() == 1 => match m
                 .get("$ref")
@@ -74,14 +79,20 @@ impl<'d> Compiler<'d> {
                 );
             }
         };
-        if let Some(s) = self.cache.get(&target) {
+        let view = match dir {
+            Direction::Request => 0,
+            Direction::Response => self.registries.len() - 1,
+        };
+        let key = (view, target);
+        if let Some(s) = self.cache.get(&key) {
             return Ok(s.clone());
         }
+        let target = key.1.clone();
         let reference =
             json!({ "$ref": format!("{DOC_URI}#{}", utf8_percent_encode(&target, FRAGMENT)) });
         let validator = jsonschema::options()
             .with_draft(Draft::Draft202012)
-            .with_registry(&self.registry)
+            .with_registry(&self.registries[view])
             .should_validate_formats(true)
             .build(&reference)
             .map_err(|e| {
@@ -95,9 +106,23 @@ impl<'d> Compiler<'d> {
                 .with_pointer(target.clone())
             })?;
         let schema = Schema::new(target.clone(), validator);
-        self.cache.insert(target, schema.clone());
+        self.cache.insert(key, schema.clone());
         Ok(schema)
     }
+}
+
+/// A registry holding one view of the document.
+fn registry(doc: &Value) -> Result<Registry<'_>, Diagnostic> {
+    Registry::new()
+        .draft(Draft::Draft202012)
+        .add(DOC_URI, Draft::Draft202012.create_resource_ref(doc))
+        .and_then(|b| b.prepare())
+        .map_err(|e| {
+            Diagnostic::error(
+                "schema-registry",
+                format!("the document's schemas cannot be indexed: {e}"),
+            )
+        })
 }
 
 fn one_line(s: &str) -> String {
@@ -115,8 +140,10 @@ mod tests {
                 "name": {"type": "string", "minLength": 2},
                 "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}}}}},
             "paths": {"/a{b}": {"x": {"$ref": "#/components/schemas/Node"}}}});
-        let mut c = Compiler::new(&doc).expect("registry");
-        let s = c.compile("/paths/~1a{b}/x").expect("compiles");
+        let mut c = Compiler::new(&doc, None, None).expect("registry");
+        let s = c
+            .compile("/paths/~1a{b}/x", Direction::Response)
+            .expect("compiles");
         assert_eq!(s.pointer, "/components/schemas/Node");
         assert!(s.is_valid(&json!({"name": "ab", "children": [{"name": "cd"}]})));
         let v = s.violations(&json!({"name": "ab", "children": [{"name": "c"}]}));
@@ -131,9 +158,30 @@ mod tests {
     #[test]
     fn formats_are_checked() {
         let doc = json!({"s": {"type": "string", "format": "uuid"}});
-        let mut c = Compiler::new(&doc).expect("registry");
-        let s = c.compile("/s").expect("compiles");
+        let mut c = Compiler::new(&doc, None, None).expect("registry");
+        let s = c.compile("/s", Direction::Request).expect("compiles");
         assert!(!s.is_valid(&json!("nope")));
         assert!(s.is_valid(&json!("0b9c4e4e-6a8e-4f61-9a7a-3f5f3f1f2e11")));
+    }
+
+    #[test]
+    fn each_direction_compiles_against_its_own_view() {
+        let doc = json!({"components": {"schemas": {"S": {"type": "object",
+            "required": ["id", "secret"], "properties": {
+            "id": {"type": "string", "readOnly": true},
+            "secret": {"type": "string", "writeOnly": true}}}}}});
+        let request = crate::direction::view(&doc, Direction::Request);
+        let response = crate::direction::view(&doc, Direction::Response);
+        let mut c = Compiler::new(&doc, request.as_ref(), response.as_ref()).expect("registry");
+        let asked = c
+            .compile("/components/schemas/S", Direction::Request)
+            .expect("compiles");
+        let answered = c
+            .compile("/components/schemas/S", Direction::Response)
+            .expect("compiles");
+        assert!(asked.is_valid(&json!({"secret": "x"})));
+        assert!(!asked.is_valid(&json!({"id": "1"})));
+        assert!(answered.is_valid(&json!({"id": "1"})));
+        assert!(!answered.is_valid(&json!({"secret": "x"})));
     }
 }

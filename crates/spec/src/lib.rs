@@ -13,6 +13,7 @@ mod bundle;
 mod check;
 mod compile;
 mod confine;
+mod direction;
 mod load;
 mod normalize;
 pub mod overlay;

@@ -11,6 +11,7 @@ use crate::build::{Site, operation};
 use crate::bundle::{FilePart, bundle};
 use crate::check::{Version, check, version};
 use crate::compile::Compiler;
+use crate::direction::{Direction, view};
 use crate::normalize::normalize;
 use crate::place::{place, tidy};
 use crate::unsound::touched;
@@ -138,7 +139,10 @@ fn build_api(
     let schemes = security_schemes(doc);
     let names: Vec<String> = schemes.iter().map(|(n, _)| n.clone()).collect();
     let behaviours = crate::behave::root(doc)?;
-    let mut compiler = Compiler::new(doc).map_err(|d| vec![d])?;
+    let request = view(doc, Direction::Request);
+    let response = view(doc, Direction::Response);
+    let mut compiler =
+        Compiler::new(doc, request.as_ref(), response.as_ref()).map_err(|d| vec![d])?;
     let (mut operations, mut skipped, mut router) = (Vec::new(), Vec::new(), Router::new());
     let mut warnings = Vec::new();
     for (path, item) in doc
@@ -201,6 +205,7 @@ fn build_api(
         }
     }
     drop(compiler);
+    drop((request, response));
     diags.extend(warnings);
     let mut api = Api {
         source: file.to_owned(),

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use cartwright_diag::Diagnostic;
 use serde_json::{Map, Value, json};
 
-use cartwright_source::pointer::{deref, join, unescape_fragment};
+use cartwright_source::pointer::{join, unescape_fragment};
 
 /// Keywords whose value is one subschema.
 const ONE: &[&str] = &[
@@ -156,18 +156,9 @@ pub(crate) fn normalize(doc: &mut Value, legacy: bool) -> Vec<Diagnostic> {
     let mut ordered: Vec<&String> = pointers.iter().collect();
     ordered.sort_by_key(|p| std::cmp::Reverse(p.matches('/').count()));
     for at in ordered {
-        let drop_required = read_write_only(doc, at);
         let Some(Value::Object(schema)) = doc.pointer_mut(at) else {
             continue;
         };
-        if !drop_required.is_empty()
-            && let Some(Value::Array(req)) = schema.get_mut("required")
-        {
-            req.retain(|r| {
-                r.as_str()
-                    .is_none_or(|r| !drop_required.iter().any(|d| d == r))
-            });
-        }
         if legacy {
             legacy_bounds(schema, at, &mut diagnostics);
             if let Some(wrapped) = legacy_nullable(schema) {
@@ -176,29 +167,6 @@ pub(crate) fn normalize(doc: &mut Value, legacy: bool) -> Vec<Diagnostic> {
         }
     }
     diagnostics
-}
-
-/// Properties that are readOnly or writeOnly: they may be absent in one direction, so the
-/// shared validator must not require them.
-fn read_write_only(doc: &Value, at: &str) -> Vec<String> {
-    let Some(props) = doc
-        .pointer(at)
-        .and_then(|s| s.get("properties"))
-        .and_then(Value::as_object)
-    else {
-        return Vec::new();
-    };
-    props
-        .iter()
-        .filter(|(name, p)| {
-            let resolved = deref(doc, p, &join(&join(at, "properties"), name)).map(|(v, _)| v);
-            resolved.is_some_and(|v| {
-                v.get("readOnly") == Some(&Value::Bool(true))
-                    || v.get("writeOnly") == Some(&Value::Bool(true))
-            })
-        })
-        .map(|(n, _)| n.clone())
-        .collect()
 }
 
 /// Draft 4's boolean `exclusiveMinimum`/`exclusiveMaximum` become 2020-12 numbers.
@@ -277,7 +245,11 @@ mod tests {
         });
         let diags = normalize(&mut doc, true);
         let pet = &doc["components"]["schemas"]["Pet"];
-        assert_eq!(pet["required"], json!(["name"]));
+        assert_eq!(
+            pet["required"],
+            json!(["id", "name"]),
+            "a readOnly property stays required: each direction reads it its own way"
+        );
         assert_eq!(pet["properties"]["name"]["type"], json!(["string", "null"]));
         assert_eq!(pet["properties"]["name"]["enum"], json!(["a", null]));
         assert_eq!(

@@ -6,6 +6,7 @@ mod centra;
 mod centra_catalogue;
 mod centra_customer;
 mod centra_paths;
+mod contract;
 mod credentials;
 mod hostile_body;
 mod hostile_connections;

@@ -20,6 +20,7 @@ mod decoding;
 mod forgery;
 mod isolation;
 mod orders;
+mod read_only;
 mod security;
 mod serve;
 mod sibling;
