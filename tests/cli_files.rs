@@ -200,3 +200,26 @@ fn run_fails_the_step_of_an_endless_answer_and_goes_on() {
         "the next scenario still runs: {said}"
     );
 }
+
+/// An `--env` file and a GraphQL schema given to lint are bounded reads like specs and
+/// scenarios: a device is refused at once, naming it, never read until memory runs out.
+#[test]
+fn a_device_as_env_file_or_graphql_schema_is_refused_at_once() {
+    let run = bin()
+        .args(["run", "scenarios/websale-storefront", "--target"])
+        .args(["http://127.0.0.1:9", "--env", "/dev/zero"])
+        .output()
+        .expect("run");
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run));
+    assert!(text(&run).contains("/dev/zero"), "{}", text(&run));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let schema = dir.path().join("zero.graphql");
+    std::os::unix::fs::symlink("/dev/zero", &schema).expect("symlink");
+    let lint = bin().arg("lint").arg(&schema).output().expect("lint");
+    assert_eq!(lint.status.code(), Some(2), "{}", text(&lint));
+    assert!(
+        text(&lint).contains("not a regular file"),
+        "{}",
+        text(&lint)
+    );
+}

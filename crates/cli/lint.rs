@@ -83,8 +83,10 @@ pub(crate) fn run(args: &LintArgs) -> ExitCode {
 /// Loads a GraphQL schema as the mock would; whether it loads (the error is printed).
 fn lint_graphql(path: &std::path::Path) -> bool {
     let name = path.display().to_string();
-    let loaded = std::fs::read_to_string(path)
-        .map_err(|e| format!("{name}: {e}"))
+    // Bounded like every other file read: a schema path may name a device or a huge file.
+    let loaded = cartwright_source::Reader::new()
+        .text(path)
+        .map_err(|e| e.to_string())
         .and_then(|sdl| {
             cartwright_graphql::GraphqlMock::new(&name, &sdl, None, Default::default())
                 .map(|_| ())

@@ -337,8 +337,9 @@ mod graphql {
     }
 
     fn load(args: &MockArgs, schema: &Path) -> Result<GraphqlMock, String> {
-        let read =
-            |p: &Path| std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()));
+        // Bounded and regular files only, as specs are.
+        let reader = cartwright_source::Reader::new();
+        let read = |p: &Path| reader.text(p).map_err(|e| e.to_string());
         let fixtures = match fixtures_path(args, schema) {
             Some(p) => Some(
                 Fixtures::from_str(&p.display().to_string(), &read(&p)?)

@@ -206,8 +206,10 @@ fn environment(file: Option<&PathBuf>) -> Result<(Map<String, Value>, Option<Str
     let mut target = None;
     if let Some(f) = file {
         let mut sources = Sources::new();
-        let text = std::fs::read_to_string(f)
-            .map_err(|e| Diagnostic::error("io", format!("cannot read {}: {e}", f.display())))?;
+        // Bounded and regular files only, as scenarios are.
+        let text = cartwright_source::Reader::new()
+            .text(f)
+            .map_err(|e| e.to_diagnostic())?;
         let doc = cartwright_source::parse(&f.display().to_string(), text, &mut sources)?;
         let Value::Object(m) = doc.value else {
             return Err(Diagnostic::error(
