@@ -1,6 +1,7 @@
 //! The mock's own request and response types: hyper's are converted at the edge, so the
 //! pipeline is plain data and tests can drive it without a socket.
 
+use crate::delivery::Delivery;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 
@@ -50,6 +51,8 @@ pub struct Outgoing {
     pub headers: HeaderMap,
     /// The body.
     pub body: Bytes,
+    /// How the server sends it (at once unless a delay or fault was asked for).
+    pub delivery: Delivery,
 }
 
 impl Outgoing {
@@ -63,6 +66,7 @@ impl Outgoing {
             status,
             headers,
             body: body.into(),
+            delivery: Delivery::default(),
         }
     }
 
@@ -72,6 +76,7 @@ impl Outgoing {
             status,
             headers: HeaderMap::new(),
             body: Bytes::new(),
+            delivery: Delivery::default(),
         }
     }
 
