@@ -1,4 +1,5 @@
-//! The admin API under `/__cartwright/`: health, reset, the loaded operations, the journal.
+//! The admin API under `/__cartwright/`: health, reset, the loaded operations, the journal
+//! and its queries, unmatched requests, runtime stubs.
 //! The prefix is reserved so it can never collide with a storefront route.
 
 use http::{Method, StatusCode};
@@ -14,7 +15,13 @@ const ENDPOINTS: &[&str] = &[
     "GET /__cartwright/health",
     "POST /__cartwright/reset",
     "GET /__cartwright/operations",
-    "GET /__cartwright/journal?limit=N",
+    "GET /__cartwright/journal?limit=N&operation=ID&method=M&path=P&status=N&validation=V",
+    "GET /__cartwright/journal/count?operation=ID&method=M&path=P&status=N&validation=V",
+    "GET /__cartwright/unmatched?limit=N",
+    "GET /__cartwright/stubs",
+    "POST /__cartwright/stubs {\"match\": {\"operation\": \"ID\"}, \"answer\": {\"status\": 400}}",
+    "DELETE /__cartwright/stubs",
+    "DELETE /__cartwright/stubs/{id}",
     "GET /__cartwright/clock",
     "POST /__cartwright/clock {\"advance\": \"31d\"} or {\"reset\": true}",
     "GET /__cartwright/outbox?to=ADDRESS",
@@ -32,11 +39,19 @@ pub(crate) fn handle(mock: &Mock, req: &Incoming) -> Result<Outgoing, Problem> {
     }
     let path = req.path.trim_end_matches('/');
     let ok = |v: Value| Ok(Outgoing::json(StatusCode::OK, "application/json", &v));
-    match (&req.method, path.strip_prefix(PREFIX).unwrap_or("")) {
+    let rest = path.strip_prefix(PREFIX).unwrap_or("");
+    if rest == "/stubs" || rest.starts_with("/stubs/") || rest == "/unmatched" || rest.starts_with("/journal") {
+        if let Some(answer) = crate::admin_stubs::handle(mock, req, rest) {
+            return answer;
+        }
+    }
+    match (&req.method, rest) {
         (&Method::GET, "/health") => ok(health(mock)),
         (&Method::POST, "/reset") => {
             mock.journal().clear();
             mock.behave.reset();
+            mock.stubs.clear();
+            mock.unmatched.clear();
             ok(json!({"reset": true}))
         }
         (&Method::GET, "/clock") => ok(mock.behave.clock.view()),
@@ -49,10 +64,6 @@ pub(crate) fn handle(mock: &Mock, req: &Incoming) -> Result<Outgoing, Problem> {
             ok(json!({"messages": mock.behave.outbox(to.as_deref())}))
         }
         (&Method::GET, "/operations") => ok(operations(mock)),
-        (&Method::GET, "/journal") => {
-            let limit = query_usize(req, "limit").unwrap_or(100);
-            ok(json!({"entries": mock.journal().recent(limit)}))
-        }
         _ => Err(Problem::new(
             StatusCode::NOT_FOUND,
             ProblemKind::AdminNotFound,
@@ -85,10 +96,6 @@ fn operations(mock: &Mock) -> Value {
         }
     }
     json!({"operations": out})
-}
-
-fn query_usize(req: &Incoming, name: &str) -> Option<usize> {
-    query(req, name).and_then(|v| v.parse().ok())
 }
 
 fn query(req: &Incoming, name: &str) -> Option<String> {

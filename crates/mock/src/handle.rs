@@ -20,6 +20,8 @@ use crate::{
 struct Note {
     operation: Option<String>,
     resource: Option<String>,
+    /// The stub that answered, if one did.
+    stub: Option<String>,
     validation: Verdict,
     violations: usize,
     /// The path and query with credential values masked, once the request is routed.
@@ -105,12 +107,28 @@ impl Mock {
             let shown_path = path.split('?').next().unwrap_or_default();
             tracing::info!(target: "cartwright::request", "{} {} {} {} {:.1}ms", req.method, shown_path, note.operation.as_deref().unwrap_or("-"), out.status.as_u16(), micros as f64 / 1000.0);
         }
+        if config.journal_size > 0 && crate::unmatched::unmatched(note.validation) {
+            let (headers, body, truncated) = crate::unmatched::keep(req, &self.apis());
+            self.unmatched.push(crate::unmatched::Unmatched {
+                at_ms: now_ms(),
+                method: req.method.to_string(),
+                path: path.clone(),
+                operation: note.operation.clone(),
+                validation: note.validation,
+                status: out.status.as_u16(),
+                headers,
+                body,
+                body_bytes: req.body.len(),
+                truncated,
+            });
+        }
         self.journal().push(Entry {
             at_ms: now_ms(),
             method: req.method.to_string(),
             path,
             operation: note.operation,
             resource: note.resource,
+            stub: note.stub,
             validation: note.validation,
             violations: note.violations,
             status: out.status.as_u16(),
@@ -189,6 +207,12 @@ impl Mock {
         if let Err(p) = cors::browser_secret(api, req) {
             note.validation = Verdict::Unauthorized;
             return render(p);
+        }
+        if let Some((id, out)) = self.stubbed(api, op, req, parsed.as_ref()) {
+            // A stub answers as set, running no behaviour and touching no resource.
+            note.validation = Verdict::Stub;
+            note.stub = Some(id);
+            return out;
         }
         let pref = prefer(req.header("prefer"));
         if pref.code.is_some() {

@@ -6,6 +6,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
+pub use crate::journal_filter::Filter;
+
 /// One journaled request.
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
@@ -20,6 +22,9 @@ pub struct Entry {
     /// The inferred resource and id the request touched (`carts cart_01…`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
+    /// The id of the stub that answered, if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stub: Option<String>,
     /// What the mock made of the request.
     pub validation: Verdict,
     /// How many violations validation found.
@@ -57,6 +62,8 @@ pub enum Verdict {
     Resource,
     /// Answered by a behaviour.
     Behaviour,
+    /// Answered by a stub set through the admin API.
+    Stub,
 }
 
 impl Verdict {
@@ -74,8 +81,25 @@ impl Verdict {
             Verdict::Invalid => "invalid",
             Verdict::Resource => "resource",
             Verdict::Behaviour => "behaviour",
+            Verdict::Stub => "stub",
         }
     }
+
+    /// Every verdict, for reading one back from its name.
+    pub const ALL: [Verdict; 12] = [
+        Verdict::Valid,
+        Verdict::TooLarge,
+        Verdict::Incomplete,
+        Verdict::Preflight,
+        Verdict::OriginNotAllowed,
+        Verdict::NotRouted,
+        Verdict::Unauthorized,
+        Verdict::Unreadable,
+        Verdict::Invalid,
+        Verdict::Resource,
+        Verdict::Behaviour,
+        Verdict::Stub,
+    ];
 }
 
 impl std::fmt::Display for Verdict {
@@ -136,6 +160,26 @@ impl Journal {
         let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         let skip = entries.len().saturating_sub(limit);
         entries.iter().skip(skip).cloned().collect()
+    }
+
+    /// The newest `limit` entries that pass `filter`, oldest first.
+    pub fn find(&self, filter: &Filter, limit: usize) -> Vec<Entry> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let mut found: Vec<Entry> = entries
+            .iter()
+            .rev()
+            .filter(|e| filter.passes(e))
+            .take(limit)
+            .cloned()
+            .collect();
+        found.reverse();
+        found
+    }
+
+    /// How many entries the journal still holds that pass `filter`.
+    pub fn count(&self, filter: &Filter) -> usize {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.iter().filter(|e| filter.passes(e)).count()
     }
 
     /// Forgets everything.

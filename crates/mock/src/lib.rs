@@ -7,11 +7,13 @@
 //! in process; [`serve`] puts it on a socket with hyper.
 //!
 //! Per request: admin prefix → CORS preflight → origin check → route (404/405) → security
-//! (401) → parameters and body (422 or the spec's 400) → response (status, media type,
+//! (401) → parameters and body (422 or the spec's 400) → a runtime stub, if one matches →
+//! behaviour, inferred resource or response (status, media type,
 //! example or generated body, declared headers). Every answer carries the correlation ID.
 
 mod admin;
 mod admin_access;
+mod admin_stubs;
 mod behave;
 mod body;
 mod cache;
@@ -24,6 +26,7 @@ mod exchange;
 mod form_path;
 mod handle;
 mod journal;
+mod journal_filter;
 mod mask;
 mod negotiate;
 mod params;
@@ -34,6 +37,8 @@ mod routing;
 mod scopes;
 mod security;
 mod server;
+mod stubs;
+mod unmatched;
 
 use std::sync::Arc;
 
@@ -46,7 +51,7 @@ pub use config::{Config, ErrorStyle};
 pub use conn::{BodyError, Limits, read_body};
 pub use delivery::{Delivery, Dribble, Fault};
 pub use exchange::{Incoming, Outgoing};
-pub use journal::{Entry, Journal, Verdict};
+pub use journal::{Entry, Filter, Journal, Verdict};
 pub use security::Credential;
 pub use server::{Running, serve, serve_limited, serve_with};
 
@@ -57,6 +62,8 @@ pub struct Mock {
     journal: Journal,
     bodies: cache::BodyCache,
     behave: behave::Behave,
+    stubs: stubs::Stubs,
+    unmatched: unmatched::Ring,
 }
 
 impl Mock {
@@ -69,6 +76,8 @@ impl Mock {
             journal,
             bodies: cache::BodyCache::default(),
             behave: behave::Behave::default(),
+            stubs: stubs::Stubs::default(),
+            unmatched: unmatched::Ring::default(),
         }
     }
 

@@ -39,7 +39,7 @@ pub(crate) fn shown(req: &Incoming, routed: Option<(&Api, &Operation)>) -> Strin
 }
 
 /// Whether a parameter of that name bears a credential in `api`.
-fn credential(name: &str, api: Option<&Api>) -> bool {
+pub(crate) fn credential(name: &str, api: Option<&Api>) -> bool {
     let plain: String = name
         .chars()
         .filter(|c| *c != '-' && *c != '_')
@@ -61,6 +61,45 @@ fn credential(name: &str, api: Option<&Api>) -> bool {
             .security_schemes
             .iter()
             .any(|(_, s)| matches!(&s.kind, SchemeKind::ApiKeyQuery(n) if n == name))
+}
+
+/// Whether a header of that name bears a credential in any of `apis`: `Authorization`,
+/// cookies, a name that says so (`API-token`, `x-shared-secret`), a header an API-key
+/// scheme names or a session carries its token in.
+pub(crate) fn credential_header(name: &str, apis: &[std::sync::Arc<Api>]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if ["authorization", "proxy-authorization", "cookie", "set-cookie"].contains(&lower.as_str())
+        || credential(name, None)
+    {
+        return true;
+    }
+    apis.iter().any(|api| {
+        api.security_schemes
+            .iter()
+            .any(|(_, s)| matches!(&s.kind, SchemeKind::ApiKeyHeader(n) if n.eq_ignore_ascii_case(name)))
+            || api.behaviours.sessions.iter().any(|k| {
+                k.carriers
+                    .iter()
+                    .any(|c| matches!(c, Carrier::Header(n) if n.eq_ignore_ascii_case(name)))
+            })
+    })
+}
+
+/// A JSON value with the values of credential-named members (`password`, `token`) masked.
+pub(crate) fn json(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(m) => {
+            for (k, v) in m.iter_mut() {
+                if credential(k, None) && !v.is_object() && !v.is_array() {
+                    *v = serde_json::Value::String(MASK.to_owned());
+                } else {
+                    json(v);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(json),
+        _ => {}
+    }
 }
 
 /// The path with credential segments masked, or `None` when it does not line up with the

@@ -28,6 +28,10 @@ pub(crate) enum ProblemKind {
     AdminNotFound,
     /// A clock command the clock cannot follow.
     BadClock,
+    /// A journal query with an unknown filter or a bad value.
+    BadFilter,
+    /// A stub definition the spec does not allow.
+    BadStub,
     /// A path or query whose percent-encoding is not UTF-8.
     BadEncoding,
     /// A behaviour refused the request (its own status and message).
@@ -76,6 +80,8 @@ impl ProblemKind {
         match self {
             ProblemKind::AdminNotFound => "admin-not-found",
             ProblemKind::BadClock => "bad-clock",
+            ProblemKind::BadFilter => "bad-filter",
+            ProblemKind::BadStub => "bad-stub",
             ProblemKind::BadEncoding => "bad-encoding",
             ProblemKind::Behaviour => "behaviour",
             ProblemKind::BrowserSecret => "browser-secret",
