@@ -68,20 +68,25 @@ pub(crate) fn credential(name: &str, api: Option<&Api>) -> bool {
 /// scheme names or a session carries its token in.
 pub(crate) fn credential_header(name: &str, apis: &[std::sync::Arc<Api>]) -> bool {
     let lower = name.to_ascii_lowercase();
-    if ["authorization", "proxy-authorization", "cookie", "set-cookie"].contains(&lower.as_str())
+    if [
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+    ]
+    .contains(&lower.as_str())
         || credential(name, None)
     {
         return true;
     }
     apis.iter().any(|api| {
-        api.security_schemes
-            .iter()
-            .any(|(_, s)| matches!(&s.kind, SchemeKind::ApiKeyHeader(n) if n.eq_ignore_ascii_case(name)))
-            || api.behaviours.sessions.iter().any(|k| {
-                k.carriers
-                    .iter()
-                    .any(|c| matches!(c, Carrier::Header(n) if n.eq_ignore_ascii_case(name)))
-            })
+        api.security_schemes.iter().any(
+            |(_, s)| matches!(&s.kind, SchemeKind::ApiKeyHeader(n) if n.eq_ignore_ascii_case(name)),
+        ) || api.behaviours.sessions.iter().any(|k| {
+            k.carriers
+                .iter()
+                .any(|c| matches!(c, Carrier::Header(n) if n.eq_ignore_ascii_case(name)))
+        })
     })
 }
 

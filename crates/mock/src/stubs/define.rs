@@ -80,8 +80,8 @@ fn bad(detail: impl Into<String>) -> Problem {
 
 /// Reads and checks a definition (`id` is set by the caller).
 pub(super) fn define(apis: &[Arc<Api>], body: &[u8]) -> Result<Stub, Problem> {
-    let given: Value = serde_json::from_slice(body)
-        .map_err(|e| bad(format!("the stub is not JSON: {e}")))?;
+    let given: Value =
+        serde_json::from_slice(body).map_err(|e| bad(format!("the stub is not JSON: {e}")))?;
     let def: Definition = serde_json::from_value(given.clone()).map_err(|e| {
         bad(format!("{e}")).with(
             "example",
@@ -125,7 +125,10 @@ fn operation<'a>(
     apis: &'a [Arc<Api>],
     on: &On,
 ) -> Result<(&'a Api, &'a Operation, Option<String>), Problem> {
-    let all = || apis.iter().flat_map(|a| a.operations.iter().map(move |o| (a, o)));
+    let all = || {
+        apis.iter()
+            .flat_map(|a| a.operations.iter().map(move |o| (a, o)))
+    };
     match (&on.operation, &on.method, &on.path) {
         (Some(id), None, None) => all()
             .find(|(_, o)| o.id == *id)
@@ -156,7 +159,8 @@ fn operation<'a>(
                 .collect();
             let asked = format!("{} {path}", m.as_str());
             let mut p = bad(format!("the spec has no operation for {asked}"));
-            if let Some(near) = cartwright_diag::did_you_mean(&asked, sigs.iter().map(String::as_str))
+            if let Some(near) =
+                cartwright_diag::did_you_mean(&asked, sigs.iter().map(String::as_str))
             {
                 p.detail.push_str(&format!("; did you mean `{near}`?"));
                 p = p.with("closest", json!(near));
@@ -172,17 +176,21 @@ fn operation<'a>(
 /// One body condition: `{"path": "$.quantity", "equals": 2}` or `{"path": …, "exists": true}`.
 fn body_condition(i: usize, c: &IndexMap<String, Value>) -> Result<BodyCondition, Problem> {
     let at = format!("body condition {i}");
-    if let Some(k) = c.keys().find(|k| !["path", "equals", "exists"].contains(&k.as_str())) {
+    if let Some(k) = c
+        .keys()
+        .find(|k| !["path", "equals", "exists"].contains(&k.as_str()))
+    {
         return Err(bad(format!(
             "{at}: unknown key `{k}`; a body condition has `path` and `equals` or `exists`"
         )));
     }
-    let text = c
-        .get("path")
-        .and_then(Value::as_str)
-        .ok_or_else(|| bad(format!("{at} needs a `path` (a JSONPath such as `$.quantity`)")))?;
-    let path = JsonPath::parse(text)
-        .map_err(|e| bad(format!("{at}: `{text}` is not a JSONPath: {e}")))?;
+    let text = c.get("path").and_then(Value::as_str).ok_or_else(|| {
+        bad(format!(
+            "{at} needs a `path` (a JSONPath such as `$.quantity`)"
+        ))
+    })?;
+    let path =
+        JsonPath::parse(text).map_err(|e| bad(format!("{at}: `{text}` is not a JSONPath: {e}")))?;
     let test = match (c.get("equals"), c.get("exists")) {
         (Some(v), None) => Test::Equals(v.clone()),
         (None, Some(Value::Bool(b))) => Test::Exists(*b),
@@ -221,7 +229,9 @@ fn answer(api: &Api, op: &Operation, a: AnswerDef) -> Result<Answer, Problem> {
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
         .map(|(_, v)| v.clone());
-    let mut media = asked_media.clone().unwrap_or_else(|| "application/json".into());
+    let mut media = asked_media
+        .clone()
+        .unwrap_or_else(|| "application/json".into());
     if let (Some(body), Some(response)) = (&a.body, response) {
         let declared = match &asked_media {
             Some(m) => response
@@ -269,7 +279,9 @@ fn answer(api: &Api, op: &Operation, a: AnswerDef) -> Result<Answer, Problem> {
         if http::HeaderName::from_bytes(name.as_bytes()).is_err()
             || http::HeaderValue::from_str(value).is_err()
         {
-            return Err(bad(format!("`{name}: {value}` is not a header HTTP can carry")));
+            return Err(bad(format!(
+                "`{name}: {value}` is not a header HTTP can carry"
+            )));
         }
     }
     let delay = match a.delay {

@@ -22,6 +22,8 @@ mod scopes;
 mod security;
 mod spree;
 mod stateful;
+mod stubs;
+mod stubs_journal;
 mod validation;
 mod vendo;
 mod websale;
