@@ -149,6 +149,32 @@ pub enum MockAction {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         to: Option<String>,
     },
+    /// Add a runtime stub: the JSON `POST /__cartwright/stubs` takes (`match`, `answer`,
+    /// `times`), with `{{ }}` templates filled in. The step fails when the mock refuses it.
+    Stub(Value),
+    /// Check how many requests the mock's journal holds that match (WireMock's
+    /// `verify`): the step fails with the expected and the actual count.
+    Expect(Expect),
+}
+
+/// `mock: {expect: {operation: addItem, count: 2}}`: a journal count to check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// Only requests routed to this operation id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// Only requests of this method.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// Only requests to this path (as sent, with the base path; a template).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Only requests answered with this status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// How many there must be.
+    pub count: u64,
 }
 
 /// Where a captured value comes from.

@@ -60,6 +60,8 @@ pub(crate) fn because_mock(name: &str, action: Option<&MockAction>) -> String {
         Some(MockAction::Outbox { .. }) => "the mock's outbox",
         Some(MockAction::Advance(_)) => "the mock's clock step",
         Some(MockAction::Reset) => "the mock's reset step",
+        Some(MockAction::Stub(_)) => "the mock's stub step",
+        Some(MockAction::Expect(_)) => "the mock's journal",
         None => "a step that runs only against the cartwright mock",
     };
     format!(
@@ -90,8 +92,11 @@ pub(crate) fn reads(step: &Step) -> BTreeSet<String> {
         values.extend(serde_json::to_value(&g.headers).ok());
         values.extend(g.variables.clone());
     }
-    if let Some(MockAction::Outbox { to: Some(t) }) = step.mock() {
-        values.push(Value::String(t.clone()));
+    match step.mock() {
+        Some(MockAction::Outbox { to: Some(t) }) => values.push(Value::String(t.clone())),
+        Some(MockAction::Stub(def)) => values.push(def.clone()),
+        Some(MockAction::Expect(e)) => values.extend(e.path.clone().map(Value::String)),
+        _ => {}
     }
     if let Some(inc) = step.include() {
         values.extend(serde_json::to_value(&inc.args).ok());

@@ -129,6 +129,23 @@ impl Lint<'_> {
         {
             self.err(&join(&join(at, "mock"), "advance"), &e.to_string());
         }
+        match step.mock() {
+            Some(MockAction::Stub(def)) => {
+                let sat = join(&join(at, "mock"), "stub");
+                self.value(def, &sat, &inner);
+                self.stub(def, &sat);
+            }
+            Some(MockAction::Expect(e)) => {
+                let eat = join(&join(at, "mock"), "expect");
+                if let Some(p) = &e.path {
+                    self.names_in(p, &join(&eat, "path"), &inner);
+                }
+                if let Some(o) = &e.operation {
+                    self.operation_id(o, &join(&eat, "operation"));
+                }
+            }
+            _ => {}
+        }
         if let Some(inc) = step.include() {
             self.include(file, inc, at, &mut inner, defined, sources, depth);
         }
@@ -359,6 +376,55 @@ impl Lint<'_> {
                     None => d,
                 });
         }
+    }
+
+    /// A stub step's `match` names an operation of the spec (by id, or by method and a
+    /// path, a template or a concrete one, under the base path or not).
+    fn stub(&mut self, def: &Value, at: &str) {
+        let at = join(at, "match");
+        let m = &def["match"];
+        if let Some(id) = m["operation"].as_str() {
+            return self.operation_id(id, &join(&at, "operation"));
+        }
+        let (Some(api), Some(method), Some(path)) = (self.api, m["method"].as_str(), m["path"].as_str())
+        else {
+            return;
+        };
+        let method = method.to_ascii_uppercase();
+        if path.contains("{{") {
+            return;
+        }
+        if api
+            .operations
+            .iter()
+            .any(|o| o.method.as_str() == method && o.path == path)
+        {
+            return;
+        }
+        let rest = api.strip_base(path).unwrap_or(path);
+        if let Err(e) = crate::conform::operation(api, &method, rest) {
+            self.errs
+                .push(Diagnostic::error("unknown-operation", e).with_pointer(join(&at, "path")));
+        }
+    }
+
+    /// An operation id the spec has.
+    fn operation_id(&mut self, id: &str, at: &str) {
+        let Some(api) = self.api else { return };
+        if api.operations.iter().any(|o| o.id == id) {
+            return;
+        }
+        let d = Diagnostic::error(
+            "unknown-operation",
+            format!("the spec has no operation `{id}`"),
+        )
+        .with_pointer(at);
+        self.errs.push(
+            match did_you_mean(id, api.operations.iter().map(|o| o.id.as_str())) {
+                Some(n) => d.with_help(format!("did you mean `{n}`?")),
+                None => d,
+            },
+        );
     }
 
     fn err(&mut self, at: &str, msg: &str) {

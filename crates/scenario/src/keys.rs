@@ -71,7 +71,10 @@ mod tests {
     #[test]
     fn names_come_from_the_types() {
         assert_eq!(of::<Include>(), ["file", "with"]);
-        assert_eq!(of::<MockAction>(), ["reset", "advance", "outbox"]);
+        assert_eq!(
+            of::<MockAction>(),
+            ["reset", "advance", "outbox", "stub", "expect"]
+        );
         assert!(of::<Ops>().contains(&"=="));
         assert!(of::<Step>().contains(&"request"));
         assert!(of::<Step>().contains(&"skip_if"));

@@ -11,7 +11,7 @@ use cartwright_diag::{Diagnostic, Sources, did_you_mean};
 use serde_json::Value;
 
 use crate::ast::{
-    Asserts, CaptureFull, GraphQl, Include, MockAction, Ops, Request, Retry, Scenario,
+    Asserts, CaptureFull, Expect, GraphQl, Include, MockAction, Ops, Request, Retry, Scenario,
     SnapshotFull, Step,
 };
 use crate::keys;
@@ -129,6 +129,7 @@ enum Place {
     Retry,
     Include,
     Mock,
+    Expect,
     GraphQl,
 }
 
@@ -145,6 +146,7 @@ fn known(place: Place) -> &'static [&'static str] {
         Place::Retry => keys::of::<Retry>(),
         Place::Include => keys::of::<Include>(),
         Place::Mock => keys::of::<MockAction>(),
+        Place::Expect => keys::of::<Expect>(),
         Place::GraphQl => keys::of::<GraphQl>(),
     }
 }
@@ -195,6 +197,7 @@ fn below(place: Place, key: &str) -> Option<Place> {
         (Place::Step, "retry") => Place::Retry,
         (Place::Step, "include") => Place::Include,
         (Place::Step, "mock") => Place::Mock,
+        (Place::Mock, "expect") => Place::Expect,
         (Place::Asserts, "status") | (Place::Matcher, "length") => Place::Matcher,
         _ => return None,
     })

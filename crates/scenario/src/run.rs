@@ -67,7 +67,8 @@ pub async fn run(scenarios: Vec<Loaded>, opts: &Options, progress: impl Fn(&Case
         .unwrap_or_default();
     let is_mock = is_cartwright(&client, &opts.target, opts.admin_token.as_deref()).await;
     // A scenario that moves the mock's clock or resets it would expire or wipe the sessions
-    // of flows running beside it, so those run after the others, one at a time.
+    // of flows running beside it (a stub would answer them, a journal count would count
+    // them), so those run after the others, one at a time.
     let (alone, together): (Vec<_>, Vec<_>) = scenarios
         .into_iter()
         .enumerate()
@@ -91,11 +92,20 @@ pub async fn run(scenarios: Vec<Loaded>, opts: &Options, progress: impl Fn(&Case
     }
 }
 
-/// Whether a scenario resets the mock or moves its clock.
+/// Whether a scenario resets the mock, moves its clock, stubs its answers or counts its
+/// journal: each changes or reads what flows running beside it share.
 fn moves_the_world(s: &Scenario) -> bool {
-    s.steps
-        .iter()
-        .any(|st| matches!(st.mock(), Some(MockAction::Reset | MockAction::Advance(_))))
+    s.steps.iter().any(|st| {
+        matches!(
+            st.mock(),
+            Some(
+                MockAction::Reset
+                    | MockAction::Advance(_)
+                    | MockAction::Stub(_)
+                    | MockAction::Expect(_)
+            )
+        )
+    })
 }
 
 /// Runs scenarios `jobs` at a time, numbered so the caller can restore their order.

@@ -9,7 +9,7 @@ use std::time::Instant;
 use cartwright_diag::Span;
 use cartwright_outcome::{Case, Status, Step as Done};
 use minijinja::value::Value as Jinja;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use crate::answer::Answer;
 use crate::ast::{Action, MockAction, Scenario, Step};
@@ -21,6 +21,7 @@ use crate::send::{Masker, Ready};
 use crate::template::{TemplateError, truthy};
 
 mod judge;
+mod mock;
 
 /// What every step of a run shares.
 pub(crate) struct Exec<'o> {
@@ -216,6 +217,9 @@ impl Exec<'_> {
                 &signature,
                 &mut done,
             );
+            if let Some(c) = step.mock().and_then(|m| mock::judge(m, &answer)) {
+                done.checks.push(c);
+            }
             let ok = done.checks.iter().all(|c| c.passed);
             if (ok || last)
                 && let Some(snap) = &step.snapshot
@@ -261,31 +265,7 @@ impl Exec<'_> {
         if let Some(action) = step.mock() {
             let admin = format!("{}/__cartwright", origin(&self.opts.target));
             // A state-changing admin call is JSON, as the admin API takes no other.
-            let (method, path, body) = match action {
-                MockAction::Reset => ("POST", "/reset".to_owned(), Some(json!({}))),
-                MockAction::Advance(d) => {
-                    ("POST", "/clock".to_owned(), Some(json!({"advance": d})))
-                }
-                MockAction::Outbox { to } => {
-                    let q = match to {
-                        Some(t) => {
-                            let t = crate::template::Template::compile(t)
-                                .map_err(invalid)?
-                                .text(vars)
-                                .map_err(invalid)?;
-                            format!(
-                                "?to={}",
-                                percent_encoding::utf8_percent_encode(
-                                    &t,
-                                    percent_encoding::NON_ALPHANUMERIC
-                                )
-                            )
-                        }
-                        None => String::new(),
-                    };
-                    ("GET", format!("/outbox{q}"), None)
-                }
-            };
+            let (method, path, body) = mock::call(action, vars).map_err(invalid)?;
             let ready = Ready {
                 method: method.into(),
                 path,
@@ -473,6 +453,10 @@ pub(crate) fn step_name(s: &Step) -> String {
         Action::Mock(MockAction::Reset) => "mock reset".into(),
         Action::Mock(MockAction::Advance(d)) => format!("mock advance {d}"),
         Action::Mock(MockAction::Outbox { .. }) => "mock outbox".into(),
+        Action::Mock(MockAction::Stub(def)) => format!("mock stub {}", mock::stubbed(def)),
+        Action::Mock(MockAction::Expect(e)) => {
+            format!("mock expect {} × {}", mock::described(e), e.count)
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! files a run reads.
 
 mod files;
+mod mock_steps;
 mod graphql;
 mod reads;
 mod real_server;
