@@ -386,7 +386,8 @@ impl Lint<'_> {
         if let Some(id) = m["operation"].as_str() {
             return self.operation_id(id, &join(&at, "operation"));
         }
-        let (Some(api), Some(method), Some(path)) = (self.api, m["method"].as_str(), m["path"].as_str())
+        let (Some(api), Some(method), Some(path)) =
+            (self.api, m["method"].as_str(), m["path"].as_str())
         else {
             return;
         };

@@ -72,7 +72,11 @@ pub(super) fn judge(action: &MockAction, a: &Answer) -> Option<Check> {
             Some(match found {
                 Some(n) if a.status == 200 && n == e.count => Check::pass(name),
                 Some(n) if a.status == 200 => Check::fail(name, times(e.count), times(n)),
-                _ => Check::fail(name, "a journal count", format!("{}: {}", a.status, refusal())),
+                _ => Check::fail(
+                    name,
+                    "a journal count",
+                    format!("{}: {}", a.status, refusal()),
+                ),
             })
         }
         _ => None,
@@ -105,7 +109,11 @@ pub(super) fn described(e: &Expect) -> String {
 /// What a stub step's definition names: its operation, or its method and path.
 pub(super) fn stubbed(def: &Value) -> String {
     let m = &def["match"];
-    match (m["operation"].as_str(), m["method"].as_str(), m["path"].as_str()) {
+    match (
+        m["operation"].as_str(),
+        m["method"].as_str(),
+        m["path"].as_str(),
+    ) {
         (Some(o), _, _) => o.to_owned(),
         (None, Some(method), Some(path)) => format!("{method} {path}"),
         _ => "a request".to_owned(),

@@ -2,8 +2,8 @@
 //! files a run reads.
 
 mod files;
-mod mock_steps;
 mod graphql;
+mod mock_steps;
 mod reads;
 mod real_server;
 mod roundtrip;

@@ -81,7 +81,10 @@ async fn a_stub_the_mock_refuses_fails_its_step_with_the_reason() {
     assert_eq!(case.status(), Status::Failed);
     let failed: Vec<_> = case.steps[0].failures().collect();
     let actual = failed[0].actual.as_deref().unwrap_or("");
-    assert!(actual.starts_with("400") && actual.contains("402"), "{actual}");
+    assert!(
+        actual.starts_with("400") && actual.contains("402"),
+        "{actual}"
+    );
 }
 
 #[tokio::test]
@@ -98,7 +101,11 @@ async fn against_another_server_stub_and_expect_steps_are_skipped() {
         .collect();
     assert_eq!(
         skipped,
-        ["mock stub addItem", "the stubbed add", "mock expect addItem × 2"]
+        [
+            "mock stub addItem",
+            "the stubbed add",
+            "mock expect addItem × 2"
+        ]
     );
 }
 
@@ -108,7 +115,10 @@ fn lint_finds_a_stub_or_expect_of_no_operation() {
     let text = "name: typo\nsteps:\n  - mock: {stub: {match: {operation: addItme}}}\n  - mock: {stub: {match: {method: POST, path: /nowhere}}}\n  - mock: {expect: {operation: getCrat, count: 1}}\n  - mock: {stub: {match: {method: POST, path: /api/v2/storefront/cart/add_item}}}\n";
     let loaded = scenarios(dir.path(), &[("typo.yaml", text)]);
     let found = cartwright_scenario::lint(&loaded[0], &BTreeSet::new(), &Sources::new());
-    let at: Vec<_> = found.iter().map(|d| d.pointer.as_deref().unwrap_or("")).collect();
+    let at: Vec<_> = found
+        .iter()
+        .map(|d| d.pointer.as_deref().unwrap_or(""))
+        .collect();
     assert_eq!(
         at,
         [
