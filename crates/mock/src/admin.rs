@@ -40,14 +40,8 @@ pub(crate) fn handle(mock: &Mock, req: &Incoming) -> Result<Outgoing, Problem> {
     let path = req.path.trim_end_matches('/');
     let ok = |v: Value| Ok(Outgoing::json(StatusCode::OK, "application/json", &v));
     let rest = path.strip_prefix(PREFIX).unwrap_or("");
-    if rest == "/stubs"
-        || rest.starts_with("/stubs/")
-        || rest == "/unmatched"
-        || rest.starts_with("/journal")
-    {
-        if let Some(answer) = crate::admin_stubs::handle(mock, req, rest) {
-            return answer;
-        }
+    if let Some(answer) = crate::admin_stubs::handle(mock, req, rest) {
+        return answer;
     }
     match (&req.method, rest) {
         (&Method::GET, "/health") => ok(health(mock)),
