@@ -108,19 +108,15 @@ impl Mock {
             tracing::info!(target: "cartwright::request", "{} {} {} {} {:.1}ms", req.method, shown_path, note.operation.as_deref().unwrap_or("-"), out.status.as_u16(), micros as f64 / 1000.0);
         }
         if config.journal_size > 0 && crate::unmatched::unmatched(note.validation) {
-            let (headers, body, truncated) = crate::unmatched::keep(req, &self.apis());
-            self.unmatched.push(crate::unmatched::Unmatched {
-                at_ms: now_ms(),
-                method: req.method.to_string(),
-                path: path.clone(),
-                operation: note.operation.clone(),
-                validation: note.validation,
-                status: out.status.as_u16(),
-                headers,
-                body,
-                body_bytes: req.body.len(),
-                truncated,
-            });
+            let routed = note.operation.clone();
+            self.unmatched.keep(
+                req,
+                &self.apis(),
+                &path,
+                routed,
+                note.validation,
+                out.status,
+            );
         }
         self.journal().push(Entry {
             at_ms: now_ms(),

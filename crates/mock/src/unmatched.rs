@@ -55,7 +55,7 @@ pub(crate) fn unmatched(v: Verdict) -> bool {
 }
 
 /// The request as it is kept: headers and body masked and bounded.
-pub(crate) fn keep(req: &Incoming, apis: &[Arc<Api>]) -> (Vec<(String, String)>, String, bool) {
+fn kept(req: &Incoming, apis: &[Arc<Api>]) -> (Vec<(String, String)>, String, bool) {
     let headers = req
         .headers
         .iter()
@@ -100,8 +100,34 @@ pub(crate) struct Ring {
 }
 
 impl Ring {
+    /// Keeps a request answered `status` because of `validation`; `path` is as the journal
+    /// shows it, `operation` the one it routed to.
+    pub(crate) fn keep(
+        &self,
+        req: &Incoming,
+        apis: &[Arc<Api>],
+        path: &str,
+        operation: Option<String>,
+        validation: Verdict,
+        status: http::StatusCode,
+    ) {
+        let (headers, body, truncated) = kept(req, apis);
+        self.push(Unmatched {
+            at_ms: crate::journal::now_ms(),
+            method: req.method.to_string(),
+            path: path.to_owned(),
+            operation,
+            validation,
+            status: status.as_u16(),
+            headers,
+            body,
+            body_bytes: req.body.len(),
+            truncated,
+        });
+    }
+
     /// Keeps one, dropping the oldest beyond capacity.
-    pub(crate) fn push(&self, u: Unmatched) {
+    fn push(&self, u: Unmatched) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         if entries.len() == CAPACITY {
             entries.pop_front();

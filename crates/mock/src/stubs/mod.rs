@@ -7,6 +7,7 @@
 //! the spec is refused as always) and before behaviours and inferred resources; it changes
 //! no state. The newest matching stub wins; one with `times: N` stops matching after N uses.
 
+mod answer;
 mod conditions;
 mod define;
 

@@ -23,6 +23,7 @@ mod security;
 mod spree;
 mod stateful;
 mod stubs;
+mod stubs_admin;
 mod stubs_journal;
 mod validation;
 mod vendo;
