@@ -87,6 +87,9 @@ pub(super) fn define(apis: &[Arc<Api>], body: &[u8]) -> Result<Stub, Problem> {
     for (i, c) in def.on.body.iter().chain(&def.body).enumerate() {
         conditions.body.push(body_condition(i, c)?);
     }
+    if def.times == Some(0) {
+        return Err(bad("`times` is at least 1 (a stub that never answers is no stub)"));
+    }
     let answer = super::answer::answer(api, op, def.answer)?;
     Ok(Stub {
         id: String::new(),
