@@ -88,7 +88,9 @@ pub(super) fn define(apis: &[Arc<Api>], body: &[u8]) -> Result<Stub, Problem> {
         conditions.body.push(body_condition(i, c)?);
     }
     if def.times == Some(0) {
-        return Err(bad("`times` is at least 1 (a stub that never answers is no stub)"));
+        return Err(bad(
+            "`times` is at least 1 (a stub that never answers is no stub)",
+        ));
     }
     let answer = super::answer::answer(api, op, def.answer)?;
     Ok(Stub {

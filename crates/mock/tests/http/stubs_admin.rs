@@ -84,6 +84,17 @@ async fn stubs_the_spec_does_not_allow_are_refused_with_where_and_why() {
         p["detail"].as_str().is_some_and(|d| d.contains("anwser")),
         "{p}"
     );
+    let (st, p) = stub(
+        &s.base,
+        &s.client,
+        json!({"match": {"operation": "getProduct"}, "times": 0}),
+    )
+    .await;
+    assert_eq!(st, 400);
+    assert!(
+        p["detail"].as_str().is_some_and(|d| d.contains("`times`")),
+        "{p}"
+    );
 }
 
 /// The delay and fault of a stub travel on the answer for the server to act on; here they
