@@ -39,7 +39,7 @@ pub(crate) fn shown(req: &Incoming, routed: Option<(&Api, &Operation)>) -> Strin
 }
 
 /// Whether a parameter of that name bears a credential in `api`.
-fn credential(name: &str, api: Option<&Api>) -> bool {
+pub(crate) fn credential(name: &str, api: Option<&Api>) -> bool {
     let plain: String = name
         .chars()
         .filter(|c| *c != '-' && *c != '_')

@@ -68,6 +68,8 @@ pub(crate) enum ProblemKind {
     UnsupportedMediaType,
     /// Parameters or body break the operation's schemas.
     Validation,
+    /// In proxy mode, the real server could not be reached or did not answer in time.
+    Upstream,
 }
 
 impl ProblemKind {
@@ -96,6 +98,7 @@ impl ProblemKind {
             ProblemKind::Unauthorized => "unauthorized",
             ProblemKind::UnsupportedMediaType => "unsupported-media-type",
             ProblemKind::Validation => "validation",
+            ProblemKind::Upstream => "upstream",
         }
     }
 }

@@ -1,0 +1,304 @@
+//! Proxy mode against a small real server started here: both directions checked against
+//! the spec, violations in the `Cartwright-Violations` header and the journal, the real
+//! answer passed on unchanged, `--proxy-strict` refusals that never reach the server, and a
+//! server that is down named in a 502.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use cartwright_diag::Sources;
+use cartwright_mock::{Config, Proxy, Running};
+use cartwright_spec::LoadOptions;
+use http_body_util::{BodyExt, Full};
+use serde_json::{Value, json};
+
+use super::{Server, start_api};
+
+/// The spec the proxy checks against.
+pub(crate) const SPEC: &str = include_str!("../fixtures/proxy.yaml");
+
+/// A request the real server received.
+#[derive(Debug, Clone)]
+pub(crate) struct Seen {
+    /// Method and path with query.
+    pub(crate) line: String,
+    /// Its headers.
+    pub(crate) headers: http::HeaderMap,
+    /// Its body.
+    pub(crate) body: Bytes,
+}
+
+/// The real server: one product off-contract, one answer with an undeclared status.
+pub(crate) struct Upstream {
+    /// Its base URL.
+    pub(crate) url: String,
+    /// Every request it received, in order.
+    pub(crate) seen: Arc<Mutex<Vec<Seen>>>,
+    _running: Running,
+}
+
+impl Upstream {
+    /// The request lines it received.
+    pub(crate) fn lines(&self) -> Vec<String> {
+        let seen = self.seen.lock().expect("lock");
+        seen.iter().map(|s| s.line.clone()).collect()
+    }
+}
+
+/// A token the real server hands out at login.
+pub(crate) const TOKEN: &str = "tok_live_5f2c9a7e41";
+
+fn answer(line: &str) -> (u16, Value) {
+    match line {
+        "GET /products/1" => (200, json!({"id": 1, "name": "Tea", "price": 3.5})),
+        // `id` is a string where the spec declares an integer.
+        "GET /products/2" => (200, json!({"id": "two", "name": "Cake", "price": 2})),
+        // 418 is declared nowhere.
+        "GET /products/3" => (418, json!({"error": "teapot"})),
+        "POST /login" => (
+            200,
+            json!({"token": TOKEN, "customer": {"email": "ann@example.com", "note": format!("signed in with {TOKEN}")}}),
+        ),
+        _ => (404, json!({"error": "no such thing here"})),
+    }
+}
+
+/// Starts the real server on a free port.
+pub(crate) async fn upstream() -> Upstream {
+    let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
+    let kept = seen.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let running = cartwright_mock::serve_with(listener, std::future::pending(), move |req| {
+        let kept = kept.clone();
+        async move {
+            let (parts, body) = req.into_parts();
+            let body = body
+                .collect()
+                .await
+                .map(|c| c.to_bytes())
+                .unwrap_or_default();
+            let line = format!("{} {}", parts.method, parts.uri.path());
+            kept.lock().expect("lock").push(Seen {
+                line: format!(
+                    "{} {}",
+                    parts.method,
+                    parts.uri.path_and_query().map_or("", |p| p.as_str())
+                ),
+                headers: parts.headers,
+                body,
+            });
+            let (status, value) = answer(&line);
+            let mut res = hyper::Response::new(Full::new(Bytes::from(value.to_string())));
+            *res.status_mut() = http::StatusCode::from_u16(status).expect("status");
+            let h = res.headers_mut();
+            h.insert("content-type", "application/json".parse().expect("value"));
+            h.insert("x-stock", "12".parse().expect("value"));
+            h.insert("x-upstream", "real".parse().expect("value"));
+            res
+        }
+    })
+    .expect("serve");
+    Upstream {
+        url: format!("http://{}", running.addr),
+        seen,
+        _running: running,
+    }
+}
+
+/// Loads the proxy spec.
+pub(crate) fn api() -> cartwright_model::Api {
+    let mut sources = Sources::new();
+    cartwright_spec::load_str("proxy.yaml", SPEC, &LoadOptions::default(), &mut sources)
+        .expect("fixture loads")
+        .api
+}
+
+/// A mock of the spec proxying to `url`, with `tune` applied to the proxy settings.
+pub(crate) async fn proxying(url: &str, tune: impl FnOnce(&mut Proxy)) -> Server {
+    let mut proxy = Proxy::new(url).expect("proxy");
+    proxy.timeout = Duration::from_secs(5);
+    tune(&mut proxy);
+    start_api(
+        api(),
+        Config {
+            proxy: Some(proxy),
+            ..Config::default()
+        },
+    )
+    .await
+}
+
+/// The `Cartwright-Violations` header, if any.
+pub(crate) fn violations(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get("cartwright-violations")
+        .map(|v| v.to_str().expect("ASCII").to_owned())
+}
+
+#[tokio::test]
+async fn an_off_contract_answer_reaches_the_client_unchanged_and_is_reported() {
+    let up = upstream().await;
+    let mock = proxying(&up.url, |_| {}).await;
+    let res = mock
+        .client
+        .get(format!("{}/products/2", mock.base))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["x-upstream"], "real");
+    let header = violations(&res).expect("violations reported");
+    assert!(header.starts_with("response: /id: "), "{header}");
+    assert!(header.contains("integer"), "{header}");
+    let body: Value = res.json().await.expect("JSON");
+    assert_eq!(body, json!({"id": "two", "name": "Cake", "price": 2}));
+    let entry = mock.mock.journal().recent(1).pop().expect("journaled");
+    assert_eq!(entry.operation.as_deref(), Some("getProduct"));
+    let proxied = entry.proxy.expect("proxied");
+    assert!(proxied.forwarded);
+    assert_eq!(proxied.violations.len(), 1);
+    assert!(proxied.violations[0].starts_with("response: /id: "));
+    // An undeclared status is a violation too, and still reaches the client.
+    let res = mock
+        .client
+        .get(format!("{}/products/3", mock.base))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(res.status(), 418);
+    let header = violations(&res).expect("violations reported");
+    assert!(header.contains("status 418 is not declared"), "{header}");
+    // The journal over the admin API shows the list.
+    let journal: Value = mock
+        .client
+        .get(format!("{}/__cartwright/journal", mock.base))
+        .send()
+        .await
+        .expect("journal")
+        .json()
+        .await
+        .expect("JSON");
+    let last = journal.to_string();
+    assert!(last.contains("status 418 is not declared"), "{last}");
+    assert_eq!(
+        up.lines(),
+        ["GET /products/2", "GET /products/3"],
+        "admin calls are never forwarded"
+    );
+}
+
+#[tokio::test]
+async fn a_valid_exchange_has_no_violations_and_the_request_arrives_as_sent() {
+    let up = upstream().await;
+    let mock = proxying(&up.url, |_| {}).await;
+    let res = mock
+        .client
+        .get(format!("{}/products/1?lang=en", mock.base))
+        .header("x-client", "web")
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(res.status(), 200);
+    assert_eq!(violations(&res), None);
+    assert_eq!(res.headers()["x-stock"], "12");
+    let seen = up.seen.lock().expect("lock")[0].clone();
+    assert_eq!(seen.line, "GET /products/1?lang=en");
+    assert_eq!(seen.headers["x-client"], "web");
+    assert_eq!(seen.headers["host"], up.url.trim_start_matches("http://"));
+    assert!(!seen.headers.contains_key("accept-encoding"));
+}
+
+#[tokio::test]
+async fn a_request_that_breaks_the_spec_is_forwarded_and_reported() {
+    let up = upstream().await;
+    let mock = proxying(&up.url, |_| {}).await;
+    let res = mock
+        .client
+        .post(format!("{}/carts/c1/items", mock.base))
+        .json(&json!({"productId": 1, "quantity": 0}))
+        .send()
+        .await
+        .expect("answer");
+    // The real server's own answer (it knows no carts), with the request's violation.
+    assert_eq!(res.status(), 404);
+    let header = violations(&res).expect("violations reported");
+    assert!(header.starts_with("request: /body/quantity: "), "{header}");
+    let seen = up.seen.lock().expect("lock")[0].clone();
+    assert_eq!(seen.line, "POST /carts/c1/items");
+    assert_eq!(seen.body, Bytes::from(r#"{"productId":1,"quantity":0}"#));
+    // A path the spec does not have is forwarded and said to be outside it.
+    let res = mock
+        .client
+        .get(format!("{}/wishlist", mock.base))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(res.status(), 404);
+    assert_eq!(
+        violations(&res).as_deref(),
+        Some("request: not in the spec")
+    );
+    assert_eq!(up.lines().len(), 2);
+}
+
+#[tokio::test]
+async fn strict_mode_refuses_what_breaks_the_spec_and_sends_nothing() {
+    let up = upstream().await;
+    let mock = proxying(&up.url, |p| p.strict = true).await;
+    let res = mock
+        .client
+        .post(format!("{}/carts/c1/items", mock.base))
+        .json(&json!({"productId": 1, "quantity": 0}))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(res.status(), 422);
+    assert!(violations(&res).expect("listed").contains("/body/quantity"));
+    let problem: Value = res.json().await.expect("problem");
+    assert_eq!(problem["errors"][0]["pointer"], "/body/quantity");
+    assert!(
+        up.lines().is_empty(),
+        "the real server saw {:?}",
+        up.lines()
+    );
+    let entry = mock.mock.journal().recent(1).pop().expect("journaled");
+    let proxied = entry.proxy.expect("proxy note");
+    assert!(!proxied.forwarded);
+    // A valid request still goes through.
+    let res = mock
+        .client
+        .get(format!("{}/products/1", mock.base))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(res.status(), 200);
+    assert_eq!(up.lines(), ["GET /products/1"]);
+}
+
+#[tokio::test]
+async fn a_server_that_is_down_is_a_502_that_names_it() {
+    // A port just freed: nothing listens on it.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    drop(listener);
+    let mock = proxying(&url, |_| {}).await;
+    let res = mock
+        .client
+        .get(format!("{}/products/1", mock.base))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(res.status(), 502);
+    let problem: Value = res.json().await.expect("problem");
+    let detail = problem["detail"].as_str().expect("detail");
+    assert!(
+        detail.contains(&url) && detail.contains("refused"),
+        "{detail}"
+    );
+    let entry = mock.mock.journal().recent(1).pop().expect("journaled");
+    assert!(entry.proxy.and_then(|p| p.upstream_error).is_some());
+}
