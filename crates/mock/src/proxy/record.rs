@@ -26,10 +26,13 @@ const MAX_EXAMPLES: usize = 50;
 /// The largest recording read back to be continued.
 const MAX_FILE: u64 = 64 * 1024 * 1024;
 
+/// The examples of one overlay target, by name, in the order they were first seen.
+type Examples = Vec<(String, Value)>;
+
 /// Examples recorded so far, by overlay target, in the order they were first seen.
 pub struct Recorder {
     file: PathBuf,
-    targets: Mutex<Vec<(String, Vec<(String, Value)>)>>,
+    targets: Mutex<Vec<(String, Examples)>>,
 }
 
 impl std::fmt::Debug for Recorder {
@@ -250,7 +253,7 @@ fn json_path(pointer: &str) -> String {
 
 /// The overlay document, as YAML when it reads back the same, else as JSON (which YAML
 /// 1.2 reads as it is).
-fn render(targets: &[(String, Vec<(String, Value)>)]) -> String {
+fn render(targets: &[(String, Examples)]) -> String {
     let actions: Vec<Value> = targets
         .iter()
         .map(|(target, examples)| {
@@ -279,7 +282,7 @@ fn parse(text: &str) -> Option<Value> {
 }
 
 /// The targets and examples of a recording written before.
-fn read(file: &Path) -> Result<Vec<(String, Vec<(String, Value)>)>, String> {
+fn read(file: &Path) -> Result<Vec<(String, Examples)>, String> {
     let bad = |why: &str| format!("{}: not a recording to continue: {why}", file.display());
     let text = std::fs::read_to_string(file).map_err(|e| bad(&e.to_string()))?;
     let doc = parse(&text).ok_or_else(|| bad("not YAML"))?;
