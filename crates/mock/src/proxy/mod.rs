@@ -187,8 +187,15 @@ impl Mock {
             shown: Some(checked.shown.clone()),
             ..Note::default()
         };
+        // A credential the request carried stays out of the header and the journal.
+        let api = checked.route.as_ref().map(|(api, _)| api.as_ref());
+        let secrets = redact::secrets(self.config(), api, &req, None);
         let mut proxied = Proxied {
-            violations: checked.violations.clone(),
+            violations: checked
+                .violations
+                .iter()
+                .map(|v| redact::mask_line(v, &secrets))
+                .collect(),
             ..Proxied::default()
         };
         if checked.refused || (proxy.strict && !checked.violations.is_empty()) {
@@ -217,7 +224,9 @@ impl Mock {
                         let verdict = record::keep(recorder, self, api, op, &req, &answer, &judged);
                         match verdict.await {
                             Ok(name) => proxied.recorded = name,
-                            Err(why) => proxied.not_recorded = Some(why),
+                            Err(why) => {
+                                proxied.not_recorded = Some(redact::mask_line(&why, &secrets))
+                            }
                         }
                     }
                 }
@@ -229,6 +238,9 @@ impl Mock {
                 problem.render(config.error_style, None, None, config.seed)
             }
         };
+        for line in &mut proxied.violations {
+            *line = redact::mask_line(line, &secrets);
+        }
         set_violations(&mut out, &proxied.violations);
         note.violations = proxied.violations.len();
         note.proxy = Some(proxied);

@@ -139,7 +139,7 @@ pub(super) async fn keep(
     let Some(mut value) = answer.json.clone() else {
         return refuse("only JSON bodies are recorded".to_owned());
     };
-    let secrets = super::redact::secrets(mock.config(), api, req, answer);
+    let secrets = super::redact::secrets(mock.config(), Some(api), req, Some(answer));
     let hidden = super::redact::redact(&mut value, &secrets);
     if hidden > 0
         && let Some(schema) = schema

@@ -17,8 +17,14 @@ pub(super) const PLACEHOLDER: &str = "[redacted]";
 /// text (the scenario masker uses the same bound).
 const SHORTEST: usize = 4;
 
-/// Every credential value in play for this exchange.
-pub(super) fn secrets(config: &Config, api: &Api, req: &Incoming, answer: &Answer) -> Vec<String> {
+/// Every credential value in play for this exchange: the request's by what `api` declares
+/// (when it routed), and the answer's when there is one.
+pub(super) fn secrets(
+    config: &Config,
+    api: Option<&Api>,
+    req: &Incoming,
+    answer: Option<&Answer>,
+) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut add = |v: &str| {
         let v = v.trim();
@@ -35,7 +41,9 @@ pub(super) fn secrets(config: &Config, api: &Api, req: &Incoming, answer: &Answe
     let mut headers: Vec<&str> = Vec::new();
     let mut cookies: Vec<&str> = Vec::new();
     let mut queries: Vec<&str> = Vec::new();
-    for (_, scheme) in &api.security_schemes {
+    let schemes = api.map_or(&[][..], |a| &a.security_schemes[..]);
+    let sessions = api.map_or(&[][..], |a| &a.behaviours.sessions[..]);
+    for (_, scheme) in schemes {
         match &scheme.kind {
             SchemeKind::ApiKeyHeader(n) => headers.push(n),
             SchemeKind::ApiKeyCookie(n) => cookies.push(n),
@@ -43,7 +51,7 @@ pub(super) fn secrets(config: &Config, api: &Api, req: &Incoming, answer: &Answe
             _ => {}
         }
     }
-    for kind in &api.behaviours.sessions {
+    for kind in sessions {
         for c in &kind.carriers {
             match c {
                 Carrier::Header(n) => headers.push(n),
@@ -57,7 +65,7 @@ pub(super) fn secrets(config: &Config, api: &Api, req: &Incoming, answer: &Answe
         if let Some(v) = req.header(h) {
             add(v);
         }
-        if let Some(v) = answer.header(h) {
+        if let Some(v) = answer.and_then(|a| a.header(h)) {
             add(v);
         }
     }
@@ -66,7 +74,8 @@ pub(super) fn secrets(config: &Config, api: &Api, req: &Incoming, answer: &Answe
             add(v);
         }
     }
-    for (_, set) in answer.headers.iter().filter(|(n, _)| n == "set-cookie") {
+    let set_cookies = answer.map_or(&[][..], |a| &a.headers[..]);
+    for (_, set) in set_cookies.iter().filter(|(n, _)| n == "set-cookie") {
         if let Some((_, rest)) = set.split_once('=') {
             add(rest.split(';').next().unwrap_or(""));
         }
@@ -84,6 +93,15 @@ fn request_cookie<'r>(req: &'r Incoming, name: &str) -> Option<&'r str> {
         let (k, v) = pair.split_once('=')?;
         (k.trim() == name).then_some(v.trim())
     })
+}
+
+/// The line with every secret value shown as `***`, as the journal shows credentials.
+pub(super) fn mask_line(line: &str, secrets: &[String]) -> String {
+    let mut out = line.to_owned();
+    for s in secrets {
+        out = out.replace(s.as_str(), "***");
+    }
+    out
 }
 
 /// Replaces secrets in `value`; returns how many values were replaced. A value found in a

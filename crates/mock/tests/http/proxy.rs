@@ -90,6 +90,10 @@ pub(crate) async fn upstream() -> Upstream {
                 headers: parts.headers,
                 body,
             });
+            if line == "GET /products/4" {
+                // Slower than any proxy timeout the tests set.
+                tokio::time::sleep(Duration::from_secs(3)).await;
+            }
             let (status, value) = answer(&line);
             let mut res = hyper::Response::new(Full::new(Bytes::from(value.to_string())));
             *res.status_mut() = http::StatusCode::from_u16(status).expect("status");
@@ -301,4 +305,46 @@ async fn a_server_that_is_down_is_a_502_that_names_it() {
     );
     let entry = mock.mock.journal().recent(1).pop().expect("journaled");
     assert!(entry.proxy.and_then(|p| p.upstream_error).is_some());
+}
+
+#[tokio::test]
+async fn a_server_that_does_not_answer_in_time_is_a_504_that_names_it() {
+    let up = upstream().await;
+    let mock = proxying(&up.url, |p| p.timeout = Duration::from_millis(200)).await;
+    let res = mock
+        .client
+        .get(format!("{}/products/4", mock.base))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(res.status(), 504);
+    let problem: Value = res.json().await.expect("problem");
+    let detail = problem["detail"].as_str().expect("detail");
+    assert!(detail.contains(&up.url), "{detail}");
+    assert_eq!(problem["upstream"], up.url.as_str());
+}
+
+#[tokio::test]
+async fn a_credential_in_a_violation_is_masked() {
+    let up = upstream().await;
+    let mock = proxying(&up.url, |_| {}).await;
+    let key = "key-7f3a9c";
+    let res = mock
+        .client
+        .get(format!("{}/account", mock.base))
+        .header("x-api-key", key)
+        .send()
+        .await
+        .expect("answer");
+    let header = violations(&res).expect("the short key is a violation");
+    assert!(
+        header.contains("/header/X-Api-Key") && header.contains("***"),
+        "{header}"
+    );
+    assert!(!header.contains(key), "{header}");
+    let entry = mock.mock.journal().recent(1).pop().expect("journaled");
+    let listed = entry.proxy.expect("proxied").violations.join("; ");
+    assert!(!listed.contains(key), "{listed}");
+    // The real server still got the key it was sent.
+    assert_eq!(up.seen.lock().expect("lock")[0].headers["x-api-key"], key);
 }
