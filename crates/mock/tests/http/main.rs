@@ -18,6 +18,7 @@ mod path_session;
 mod proxy;
 mod proxy_hybrid;
 mod proxy_record;
+mod proxy_upstream;
 mod refusals;
 mod responses;
 mod routing;

@@ -4,7 +4,7 @@
 use cartwright_mock::Hybrid;
 use serde_json::{Value, json};
 
-use super::proxy::{proxying, upstream, violations};
+use super::proxy_upstream::{proxying, upstream, violations};
 
 #[tokio::test]
 async fn a_mocked_cart_keeps_its_item_beside_a_proxied_product() {
@@ -89,7 +89,7 @@ async fn mock_only_keeps_the_named_operations_and_forwards_the_rest() {
 
 #[test]
 fn unknown_operation_ids_name_the_closest() {
-    let api = super::proxy::api();
+    let api = super::proxy_upstream::api();
     let err = cartwright_mock::unknown_operations(&[api], &["getProdct".into(), "addItem".into()])
         .expect_err("unknown id");
     assert!(err.contains("`getProdct`"), "{err}");

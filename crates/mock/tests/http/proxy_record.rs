@@ -9,7 +9,7 @@ use cartwright_mock::{Config, RECORDING, Recorder};
 use cartwright_spec::LoadOptions;
 use serde_json::{Value, json};
 
-use super::proxy::{TOKEN, proxying, upstream};
+use super::proxy_upstream::{TOKEN, proxying, upstream};
 use super::start_api;
 
 /// A fresh folder under the system's temporary one.
