@@ -127,8 +127,9 @@ fn failed(proxy: &Proxy, detail: String) -> Problem {
 }
 
 /// The real answer as the client gets it: status, headers (without hop-by-hop ones and
-/// the length, which the server sets for the body it sends) and body, as they came.
-pub(super) fn outgoing(a: &Answer) -> Outgoing {
+/// the length, which the server sets for the body it sends, but for a `HEAD`, whose length
+/// is that of the body not sent) and body, as they came.
+pub(super) fn outgoing(a: &Answer, head: bool) -> Outgoing {
     let status = StatusCode::from_u16(a.status).unwrap_or(StatusCode::BAD_GATEWAY);
     let mut out = Outgoing::empty(status);
     let connection: Vec<String> = a
@@ -138,7 +139,7 @@ pub(super) fn outgoing(a: &Answer) -> Outgoing {
         .flat_map(|(_, v)| v.split(',').map(|s| s.trim().to_owned()))
         .collect();
     for (name, value) in &a.headers {
-        if stays(name, &connection) {
+        if stays(name, &connection) && !(head && name == "content-length") {
             continue;
         }
         if let (Ok(n), Ok(v)) = (

@@ -166,10 +166,11 @@ impl Mock {
         let Some(proxy) = &self.config().proxy else {
             return self.handle(req);
         };
-        // The admin API and preflights are the mock's own, never the real server's.
+        // The admin API and preflights are the mock's own, never the real server's; a method
+        // no OpenAPI operation can have gets the mock's 405 or 404.
         if admin::is_admin(&req.path)
             || cors::preflight(self, &req).is_some()
-            || http::Method::from_bytes(req.method.as_str().as_bytes()).is_err()
+            || cartwright_model::Method::parse(req.method.as_str()).is_none()
         {
             return self.handle(req);
         }
@@ -228,7 +229,7 @@ impl Mock {
                         }
                     }
                 }
-                forward::outgoing(&answer)
+                forward::outgoing(&answer, req.method == http::Method::HEAD)
             }
             Err(problem) => {
                 proxied.upstream_error = Some(problem.detail.clone());

@@ -32,6 +32,7 @@ pub(super) type Examples = Vec<(String, Value)>;
 pub struct Recorder {
     file: PathBuf,
     targets: Mutex<Vec<(String, Examples)>>,
+    writing: Mutex<()>,
 }
 
 impl std::fmt::Debug for Recorder {
@@ -60,6 +61,7 @@ impl Recorder {
         Ok(Recorder {
             file,
             targets: Mutex::new(targets),
+            writing: Mutex::new(()),
         })
     }
 
@@ -93,8 +95,11 @@ impl Recorder {
         Some((name, true))
     }
 
-    /// Writes the whole recording atomically.
+    /// Writes the whole recording atomically. One write at a time, each rendering the
+    /// latest examples: two answers recorded at once never rename a half-written file, and
+    /// the last write holds both.
     fn write(&self) -> std::io::Result<()> {
+        let _one = self.writing.lock().unwrap_or_else(|p| p.into_inner());
         let text = {
             let targets = self.targets.lock().unwrap_or_else(|p| p.into_inner());
             super::overlay::render(&targets)

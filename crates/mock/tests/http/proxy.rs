@@ -82,6 +82,17 @@ async fn a_valid_exchange_has_no_violations_and_the_request_arrives_as_sent() {
     assert_eq!(seen.headers["x-client"], "web");
     assert_eq!(seen.headers["host"], up.url.trim_start_matches("http://"));
     assert!(!seen.headers.contains_key("accept-encoding"));
+    // A HEAD answer keeps the length of the body it does not carry.
+    let res = mock
+        .client
+        .head(format!("{}/products/1", mock.base))
+        .send()
+        .await
+        .expect("answer");
+    let length = json!({"id": 1, "name": "Tea", "price": 3.5})
+        .to_string()
+        .len();
+    assert_eq!(res.headers()["content-length"], length.to_string().as_str());
 }
 
 #[tokio::test]

@@ -79,7 +79,13 @@ pub(crate) async fn upstream() -> Upstream {
                 .await
                 .map(|c| c.to_bytes())
                 .unwrap_or_default();
-            let line = format!("{} {}", parts.method, parts.uri.path());
+            // HEAD is answered as GET is (the server leaves the body out).
+            let method = if parts.method == http::Method::HEAD {
+                "GET"
+            } else {
+                parts.method.as_str()
+            };
+            let line = format!("{method} {}", parts.uri.path());
             kept.lock().expect("lock").push(Seen {
                 line: format!(
                     "{} {}",
