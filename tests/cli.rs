@@ -190,6 +190,11 @@ fn help_is_complete() {
         "--allow-origin",
         "--correlation-header",
         "--errors",
+        "--proxy",
+        "--proxy-strict",
+        "--proxy-only",
+        "--mock-only",
+        "--record",
     ] {
         assert!(text.contains(flag), "mock --help lacks {flag}");
     }
@@ -267,4 +272,39 @@ fn lint_of_a_folder_reads_specs_as_specs_and_graphql_as_graphql() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn proxy_flags_name_unknown_operations_and_need_a_proxy() {
+    let out = bin()
+        .args([
+            "mock",
+            "tests/cli/sound.yaml",
+            "--port",
+            "0",
+            "--proxy",
+            "http://127.0.0.1:9",
+        ])
+        .args(["--proxy-only", "nosuchOperation"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no operation `nosuchOperation`"),
+        "{stderr}"
+    );
+    let out = bin()
+        .args([
+            "mock",
+            "tests/cli/sound.yaml",
+            "--port",
+            "0",
+            "--record",
+            "x",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--proxy"));
 }

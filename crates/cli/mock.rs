@@ -86,6 +86,29 @@ pub(crate) struct MockArgs {
     /// carriers) and exit.
     #[arg(long)]
     resources: bool,
+    /// Forward every request to this real server and return its answers; both directions
+    /// are checked against the spec and violations listed in a `Cartwright-Violations`
+    /// header and the journal (Prism's proxy mode).
+    #[arg(long, value_name = "URL", value_parser = crate::load::target_url)]
+    proxy: Option<String>,
+    /// With --proxy: refuse a request that breaks the spec with the mock's own 4xx instead
+    /// of forwarding it.
+    #[arg(long, requires = "proxy")]
+    proxy_strict: bool,
+    /// With --proxy: forward only these operations (by operationId); the rest are mocked,
+    /// state included.
+    #[arg(long, value_name = "OPERATION", num_args = 1.., requires = "proxy", conflicts_with = "mock_only")]
+    proxy_only: Vec<String>,
+    /// With --proxy: mock these operations (by operationId), state included; forward the rest.
+    #[arg(long, value_name = "OPERATION", num_args = 1.., requires = "proxy")]
+    mock_only: Vec<String>,
+    /// With --proxy: seconds the real server may take to answer whole (then 504).
+    #[arg(long, default_value_t = 30, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    proxy_timeout: u64,
+    /// With --proxy: record the answers that keep the contract as named examples in
+    /// DIR/recorded.overlay.yaml, an overlay `--overlay` serves (secrets redacted).
+    #[arg(long, value_name = "DIR", requires = "proxy")]
+    record: Option<std::path::PathBuf>,
 }
 
 impl MockArgs {
@@ -144,6 +167,12 @@ pub(crate) fn run(args: MockArgs) -> ExitCode {
         .iter()
         .any(|p| cartwright_graphql::is_schema_path(p))
     {
+        if args.proxy.is_some() {
+            eprintln!(
+                "error: --proxy forwards to a REST server described by an OpenAPI spec, not a GraphQL schema"
+            );
+            return Exit::Invalid.into();
+        }
         return graphql::run(args, started);
     }
     let Ok(apis) = load_all(&args.spec, args.quiet) else {
@@ -174,7 +203,15 @@ pub(crate) fn run(args: MockArgs) -> ExitCode {
         );
         return Exit::Invalid.into();
     }
+    let proxy = match proxy(&args, &apis) {
+        Ok(p) => p,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Exit::Invalid.into();
+        }
+    };
     let config = Config {
+        proxy,
         seed: args.seed,
         allow_origins: (!args.allow_origins.is_empty()).then(|| args.allow_origins.clone()),
         credentials: args.auth.clone(),
@@ -206,6 +243,41 @@ pub(crate) fn run(args: MockArgs) -> ExitCode {
         }
     };
     runtime.block_on(serve(args, Arc::new(Mock::new(apis, config)), started))
+}
+
+/// The proxy settings the flags ask for: unknown operation ids and an unreadable
+/// recording are usage errors, found before anything listens.
+fn proxy(args: &MockArgs, apis: &[Api]) -> Result<Option<cartwright_mock::Proxy>, String> {
+    let Some(url) = &args.proxy else {
+        return Ok(None);
+    };
+    let mut proxy = cartwright_mock::Proxy::new(url)?;
+    proxy.strict = args.proxy_strict;
+    proxy.timeout = std::time::Duration::from_secs(args.proxy_timeout);
+    let named = [&args.proxy_only, &args.mock_only];
+    for ids in named {
+        cartwright_mock::unknown_operations(apis, ids)?;
+    }
+    if !args.proxy_only.is_empty() {
+        proxy.hybrid = cartwright_mock::Hybrid::Only(args.proxy_only.clone());
+    } else if !args.mock_only.is_empty() {
+        proxy.hybrid = cartwright_mock::Hybrid::Except(args.mock_only.clone());
+    }
+    if let Some(dir) = &args.record {
+        let recorder = cartwright_mock::Recorder::open(dir)?;
+        if !args.quiet {
+            println!("recording to {}", recorder.file().display());
+        }
+        proxy.record = Some(Arc::new(recorder));
+    }
+    if !args.quiet {
+        println!(
+            "proxying to {} (violations in the {} header and the journal)",
+            proxy.upstream,
+            cartwright_mock::VIOLATIONS_HEADER
+        );
+    }
+    Ok(Some(proxy))
 }
 
 async fn serve(args: MockArgs, mock: Arc<Mock>, started: Instant) -> ExitCode {

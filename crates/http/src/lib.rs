@@ -3,12 +3,12 @@
 //! [`Answer`] read back, one [`curl`] line that a shell gives back exactly, and one
 //! [`judge`]ment of an answer against the operation it answers, as typed [`Finding`]s.
 //!
-//! The scenario runner and the verifier both send requests and check answers against the
-//! spec; before this crate each had its own copy, and the copies drifted (quoting in curl
-//! lines, which bodies are checked against which media type). It is its own crate so both
-//! can depend on it while the graph stays one-way: it reads only `cartwright-model`, and
-//! the mock server does not pull in an HTTP client. Media ranges are matched with
-//! `cartwright_model::media`, which the mock shares.
+//! The scenario runner, the verifier and the mock's proxy mode all send requests and check
+//! answers against the spec; before this crate each had its own copy, and the copies
+//! drifted (quoting in curl lines, which bodies are checked against which media type). It
+//! is its own crate so all can depend on it while the graph stays one-way: it reads only
+//! `cartwright-model`. Media ranges are matched with `cartwright_model::media`, which the
+//! mock shares.
 
 mod answer;
 mod curl;

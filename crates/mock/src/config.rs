@@ -44,6 +44,9 @@ pub struct Config {
     pub admin: crate::AdminAccess,
     /// Timeouts and the cap on open connections.
     pub connections: crate::Limits,
+    /// Forward requests to a real server and check both directions (`--proxy URL`);
+    /// `None` answers everything from the spec.
+    pub proxy: Option<crate::Proxy>,
 }
 
 impl Config {
@@ -73,6 +76,7 @@ impl Default for Config {
             credentials: Vec::new(),
             admin: crate::AdminAccess::default(),
             connections: crate::Limits::default(),
+            proxy: None,
         }
     }
 }

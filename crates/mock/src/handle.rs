@@ -17,15 +17,17 @@ use crate::{
 
 /// What the journal and the log learn about a request while it is handled.
 #[derive(Default)]
-struct Note {
-    operation: Option<String>,
-    resource: Option<String>,
+pub(crate) struct Note {
+    pub(crate) operation: Option<String>,
+    pub(crate) resource: Option<String>,
     /// The stub that answered, if one did.
-    stub: Option<String>,
-    validation: Verdict,
-    violations: usize,
+    pub(crate) stub: Option<String>,
+    pub(crate) validation: Verdict,
+    pub(crate) violations: usize,
     /// The path and query with credential values masked, once the request is routed.
-    shown: Option<String>,
+    pub(crate) shown: Option<String>,
+    /// What the proxy did with the request, in proxy mode.
+    pub(crate) proxy: Option<crate::Proxied>,
 }
 
 impl Mock {
@@ -75,9 +77,19 @@ impl Mock {
         )
     }
 
-    fn finish(&self, req: &Incoming, mut out: Outgoing, note: Note, start: Instant) -> Outgoing {
+    pub(crate) fn finish(
+        &self,
+        req: &Incoming,
+        mut out: Outgoing,
+        note: Note,
+        start: Instant,
+    ) -> Outgoing {
         let config = self.config();
-        if let Ok(name) = http::HeaderName::from_bytes(config.correlation_header.as_bytes()) {
+        // A forwarded answer goes back as the real server sent it.
+        let forwarded = note.proxy.as_ref().is_some_and(|p| p.forwarded);
+        if let Ok(name) = http::HeaderName::from_bytes(config.correlation_header.as_bytes())
+            && !forwarded
+        {
             match req.headers.get(&name) {
                 Some(id) => {
                     out.headers.insert(name, id.clone());
@@ -129,11 +141,12 @@ impl Mock {
             violations: note.violations,
             status: out.status.as_u16(),
             micros,
+            proxy: note.proxy,
         });
         out
     }
 
-    fn dispatch(&self, req: &Incoming, note: &mut Note) -> Outgoing {
+    pub(crate) fn dispatch(&self, req: &Incoming, note: &mut Note) -> Outgoing {
         let config = self.config();
         let plain = |p: Problem| p.render(config.error_style, None, None, config.seed);
         if admin::is_admin(&req.path) {

@@ -33,6 +33,10 @@ pub struct Entry {
     pub status: u16,
     /// Time spent handling, in microseconds.
     pub micros: u128,
+    /// In proxy mode: whether it was forwarded, the contract violations of both
+    /// directions, and what the recorder made of the answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<crate::Proxied>,
 }
 
 /// What the mock made of a request, as the journal and the log name it.

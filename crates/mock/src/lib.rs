@@ -31,6 +31,7 @@ mod mask;
 mod negotiate;
 mod params;
 mod problem;
+mod proxy;
 mod resources;
 mod respond;
 mod routing;
@@ -52,6 +53,9 @@ pub use conn::{BodyError, Limits, read_body};
 pub use delivery::{Delivery, Dribble, Fault};
 pub use exchange::{Incoming, Outgoing};
 pub use journal::{Entry, Filter, Journal, Verdict};
+pub use proxy::{
+    Hybrid, Proxied, Proxy, RECORDING, Recorder, VIOLATIONS_HEADER, unknown_operations,
+};
 pub use security::Credential;
 pub use server::{Running, serve, serve_limited, serve_with};
 

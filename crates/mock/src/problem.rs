@@ -72,6 +72,8 @@ pub(crate) enum ProblemKind {
     UnsupportedMediaType,
     /// Parameters or body break the operation's schemas.
     Validation,
+    /// In proxy mode, the real server could not be reached or did not answer in time.
+    Upstream,
 }
 
 impl ProblemKind {
@@ -102,6 +104,7 @@ impl ProblemKind {
             ProblemKind::Unauthorized => "unauthorized",
             ProblemKind::UnsupportedMediaType => "unsupported-media-type",
             ProblemKind::Validation => "validation",
+            ProblemKind::Upstream => "upstream",
         }
     }
 }

@@ -185,7 +185,7 @@ async fn answer(mock: &Mock, req: Request<Body>) -> hyper::Response<Full<Bytes>>
         match read_body(body, config.body_limit, stall).await {
             Ok(bytes) => {
                 incoming.body = bytes;
-                mock.handle(incoming)
+                mock.answer(incoming).await
             }
             Err(BodyError::TooLarge) => mock.too_large(incoming),
             Err(BodyError::Incomplete(why)) => mock.incomplete(incoming, &why),

@@ -234,8 +234,13 @@ fn content(
             examples.retain(|e| {
                 let ok = schema.is_valid(&e.value);
                 if !ok {
+                    // The first violation says where and why, so a recorded or hand-written
+                    // example can be fixed without running a validator by hand.
+                    let why = schema.violations(&e.value).into_iter().next().map_or_else(String::new, |v| {
+                        format!(" (at `{}`: {})", if v.instance.is_empty() { "/" } else { &v.instance }, v.message)
+                    });
                     warnings.push(
-                        Diagnostic::warning("example-invalid", format!("example `{}` does not conform to its schema; generated values are served instead", e.name))
+                        Diagnostic::warning("example-invalid", format!("example `{}` does not conform to its schema{why}; generated values are served instead", e.name))
                             .with_pointer(if e.name == "example" { join(&m_at, "example") } else { join(&join(&m_at, "examples"), &e.name) }),
                     );
                 }
