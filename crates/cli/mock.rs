@@ -86,6 +86,8 @@ pub(crate) struct MockArgs {
     /// carriers) and exit.
     #[arg(long)]
     resources: bool,
+    #[command(flatten)]
+    pace: crate::pace::PaceArgs,
 }
 
 impl MockArgs {
@@ -174,7 +176,7 @@ pub(crate) fn run(args: MockArgs) -> ExitCode {
         );
         return Exit::Invalid.into();
     }
-    let config = Config {
+    let mut config = Config {
         seed: args.seed,
         allow_origins: (!args.allow_origins.is_empty()).then(|| args.allow_origins.clone()),
         credentials: args.auth.clone(),
@@ -192,6 +194,7 @@ pub(crate) fn run(args: MockArgs) -> ExitCode {
         connections: args.limits(),
         ..Config::default()
     };
+    args.pace.apply(&mut config);
     if !args.quiet {
         print_routes(&apis);
     }

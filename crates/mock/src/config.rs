@@ -44,6 +44,21 @@ pub struct Config {
     pub admin: crate::AdminAccess,
     /// Timeouts and the cap on open connections.
     pub connections: crate::Limits,
+    /// The longest delay a client may ask for with `Prefer: delay=MS`, so no client holds
+    /// a connection open for ever.
+    pub max_delay: std::time::Duration,
+    /// The delay of every answer (`--latency`), over what operations declare.
+    pub latency: Option<cartwright_model::Latency>,
+    /// Delay answers as the spec's `x-cartwright-latency: {documented: …}` says the real
+    /// API takes (`--latency documented`); operations that document none answer at once.
+    pub documented_latency: bool,
+    /// Dribble every body (`--dribble CHUNKS/DURATION`), over what operations declare.
+    pub dribble: Option<crate::Dribble>,
+    /// The share of answers replaced by a declared error answer (`--chaos 5%`), over what
+    /// operations declare.
+    pub chaos: Option<f64>,
+    /// Seed of the chaos draws (`--chaos-seed`); the value seed when unset.
+    pub chaos_seed: Option<u64>,
 }
 
 impl Config {
@@ -73,6 +88,12 @@ impl Default for Config {
             credentials: Vec::new(),
             admin: crate::AdminAccess::default(),
             connections: crate::Limits::default(),
+            max_delay: std::time::Duration::from_secs(60),
+            latency: None,
+            documented_latency: false,
+            dribble: None,
+            chaos: None,
+            chaos_seed: None,
         }
     }
 }
@@ -96,6 +117,11 @@ impl std::fmt::Debug for Config {
                 &self.credentials.iter().map(|(n, _)| n).collect::<Vec<_>>(),
             )
             .field("admin", &self.admin)
+            .field("max_delay", &self.max_delay)
+            .field("latency", &self.latency)
+            .field("documented_latency", &self.documented_latency)
+            .field("dribble", &self.dribble)
+            .field("chaos", &self.chaos)
             .finish_non_exhaustive()
     }
 }

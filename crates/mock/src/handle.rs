@@ -24,14 +24,22 @@ struct Note {
     violations: usize,
     /// The path and query with credential values masked, once the request is routed.
     shown: Option<String>,
+    /// The routed operation's declared pacing.
+    pace: Option<std::sync::Arc<cartwright_model::Pace>>,
+    /// What `Prefer` asked for, once it was found well-formed.
+    asked: crate::negotiate::Prefer,
 }
 
 impl Mock {
     /// Handles one buffered request. Never panics on any input: every failure is an answer.
-    pub fn handle(&self, req: Incoming) -> Outgoing {
+    pub fn handle(&self, mut req: Incoming) -> Outgoing {
         let start = Instant::now();
         let mut note = Note::default();
-        let out = self.dispatch(&req, &mut note);
+        crate::prefer::lift_query(&mut req);
+        let mut out = self.dispatch(&req, &mut note);
+        if !admin::is_admin(&req.path) {
+            self.deliver(note.pace.as_deref(), &note.asked, &mut out);
+        }
         self.finish(&req, out, note, start)
     }
 
@@ -160,6 +168,14 @@ impl Mock {
             form_path::reread(api, op, method, rest, &mut m);
         }
         let render = |p: Problem| p.render(config.error_style, Some(api), Some(op), config.seed);
+        note.pace = op.pace.clone();
+        match crate::prefer::check(req.header("prefer"), config.max_delay) {
+            Ok(asked) => note.asked = asked,
+            Err(p) => {
+                note.validation = Verdict::Invalid;
+                return render(p);
+            }
+        }
         let raw = Raw::new(req, &m.params);
         if let Err((problem, challenges)) = security::check(api, op, &raw, &config.credentials) {
             note.validation = Verdict::Unauthorized;
@@ -189,6 +205,9 @@ impl Mock {
         if let Err(p) = cors::browser_secret(api, req) {
             note.validation = Verdict::Unauthorized;
             return render(p);
+        }
+        if let Some(out) = self.chaos(api, op, req) {
+            return out;
         }
         let pref = prefer(req.header("prefer"));
         if pref.code.is_some() {

@@ -26,13 +26,16 @@ mod handle;
 mod journal;
 mod mask;
 mod negotiate;
+mod pace;
 mod params;
+mod prefer;
 mod problem;
 mod resources;
 mod respond;
 mod routing;
 mod scopes;
 mod security;
+mod sent;
 mod server;
 
 use std::sync::Arc;
@@ -57,18 +60,21 @@ pub struct Mock {
     journal: Journal,
     bodies: cache::BodyCache,
     behave: behave::Behave,
+    draws: pace::Draws,
 }
 
 impl Mock {
     /// A mock serving `apis` with `config`.
     pub fn new(apis: Vec<Api>, config: Config) -> Self {
         let journal = Journal::new(config.journal_size);
+        let draws = pace::Draws::new(&config);
         Mock {
             apis: ArcSwap::from_pointee(apis.into_iter().map(Arc::new).collect()),
             config,
             journal,
             bodies: cache::BodyCache::default(),
             behave: behave::Behave::default(),
+            draws,
         }
     }
 

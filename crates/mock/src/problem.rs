@@ -32,6 +32,8 @@ pub(crate) enum ProblemKind {
     BadEncoding,
     /// A behaviour refused the request (its own status and message).
     Behaviour,
+    /// A known `Prefer` preference (or `__code`-style query parameter) with a bad value.
+    BadPreference,
     /// A shared secret sent from a browser origin.
     BrowserSecret,
     /// A bounded store is full; nothing was changed.
@@ -68,6 +70,8 @@ pub(crate) enum ProblemKind {
     UnsupportedMediaType,
     /// Parameters or body break the operation's schemas.
     Validation,
+    /// Chaos (`--chaos`) answered in place of the operation, and it declares no 503.
+    Unavailable,
 }
 
 impl ProblemKind {
@@ -78,6 +82,7 @@ impl ProblemKind {
             ProblemKind::BadClock => "bad-clock",
             ProblemKind::BadEncoding => "bad-encoding",
             ProblemKind::Behaviour => "behaviour",
+            ProblemKind::BadPreference => "bad-preference",
             ProblemKind::BrowserSecret => "browser-secret",
             ProblemKind::Full => "full",
             ProblemKind::MalformedJson => "malformed-json",
@@ -96,6 +101,7 @@ impl ProblemKind {
             ProblemKind::Unauthorized => "unauthorized",
             ProblemKind::UnsupportedMediaType => "unsupported-media-type",
             ProblemKind::Validation => "validation",
+            ProblemKind::Unavailable => "unavailable",
         }
     }
 }

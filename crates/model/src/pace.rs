@@ -146,8 +146,8 @@ pub fn parse_dribble(text: &str) -> Result<(u32, Duration), String> {
         .ok()
         .filter(|n| *n >= 1)
         .ok_or_else(|| format!("`{n}` is not a number of chunks >= 1"))?;
-    let over = duration(over, Bare::Millis)
-        .map_err(|_| format!("`{over}` is not a duration (say 2s)"))?;
+    let over =
+        duration(over, Bare::Millis).map_err(|_| format!("`{over}` is not a duration (say 2s)"))?;
     Ok((chunks, over))
 }
 

@@ -128,7 +128,11 @@ mod tests {
         let pace = operation(&op, "/paths/~1a/get", &base).unwrap().unwrap();
         assert_eq!(pace.chaos, Some(0.05));
         assert!(pace.latency.is_some() && pace.documented.is_some());
-        assert!(operation(&json!({}), "/x", &Pace::default()).unwrap().is_none());
+        assert!(
+            operation(&json!({}), "/x", &Pace::default())
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[test]

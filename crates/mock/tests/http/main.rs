@@ -8,6 +8,8 @@ mod centra_customer;
 mod centra_paths;
 mod contract;
 mod credentials;
+mod faults;
+mod faults_pace;
 mod hostile_body;
 mod hostile_connections;
 mod hostile_mask;
