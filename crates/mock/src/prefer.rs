@@ -180,13 +180,13 @@ mod tests {
     fn bad_values_are_refused_and_unknown_ones_ignored() {
         let max = Duration::from_secs(60);
         assert!(check(Some("respond-async, wait=10, foo=bar"), max).is_ok());
-        let p = check(Some("fault=reset, delay=5"), max).unwrap();
+        let p = check(Some("fault=reset, delay=5"), max).expect("good values");
         assert_eq!(p.fault, Some(Fault::Reset));
         for bad in ["delay=soon", "fault=explode", "code=abc", "dynamic=maybe"] {
-            let e = check(Some(bad), max).unwrap_err();
+            let e = check(Some(bad), max).expect_err(bad);
             assert_eq!(e.status, StatusCode::BAD_REQUEST, "{bad}");
         }
-        let e = check(Some("delay=61000"), max).unwrap_err();
+        let e = check(Some("delay=61000"), max).expect_err("over the cap");
         assert!(e.detail.contains("60000 ms"), "{}", e.detail);
     }
 

@@ -123,14 +123,16 @@ mod tests {
 
     #[test]
     fn operation_over_document() {
-        let base = root(&json!({LATENCY: "fixed:50ms", FAULTS: {"chaos": "5%"}})).unwrap();
+        let base = root(&json!({LATENCY: "fixed:50ms", FAULTS: {"chaos": "5%"}})).expect("root");
         let op = json!({LATENCY: {"documented": "uniform:0ms..250ms", "source": "docs"}});
-        let pace = operation(&op, "/paths/~1a/get", &base).unwrap().unwrap();
+        let pace = operation(&op, "/paths/~1a/get", &base)
+            .expect("op")
+            .expect("declared");
         assert_eq!(pace.chaos, Some(0.05));
         assert!(pace.latency.is_some() && pace.documented.is_some());
         assert!(
             operation(&json!({}), "/x", &Pace::default())
-                .unwrap()
+                .expect("nothing declared")
                 .is_none()
         );
     }
@@ -142,7 +144,7 @@ mod tests {
             "/paths/~1a/get",
             &Pace::default(),
         )
-        .unwrap_err();
+        .expect_err("bad values");
         let ptrs: Vec<_> = errs.iter().filter_map(|d| d.pointer.clone()).collect();
         assert_eq!(
             ptrs,
