@@ -140,4 +140,14 @@ mod tests {
         let spread: std::collections::BTreeSet<_> = run(7).into_iter().collect();
         assert!(spread.len() > 10, "{spread:?}");
     }
+
+    #[test]
+    fn chaos_fails_about_its_rate() {
+        let draws = Draws::new(&Config {
+            chaos_seed: Some(3),
+            ..Config::default()
+        });
+        let failed = (0..10_000).filter(|_| draws.fails(0.3)).count();
+        assert!((2_800..3_200).contains(&failed), "{failed}");
+    }
 }
