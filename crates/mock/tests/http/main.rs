@@ -9,6 +9,7 @@ mod centra_paths;
 mod contract;
 mod credentials;
 mod faults;
+mod faults_overlay;
 mod faults_pace;
 mod hostile_body;
 mod hostile_connections;
