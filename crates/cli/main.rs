@@ -7,6 +7,7 @@ mod admin;
 mod lint;
 mod load;
 mod mock;
+mod pace;
 mod reports;
 mod run;
 mod scenarios;

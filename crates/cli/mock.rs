@@ -109,6 +109,8 @@ pub(crate) struct MockArgs {
     /// DIR/recorded.overlay.yaml, an overlay `--overlay` serves (secrets redacted).
     #[arg(long, value_name = "DIR", requires = "proxy")]
     record: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pace: crate::pace::PaceArgs,
 }
 
 impl MockArgs {
@@ -210,7 +212,7 @@ pub(crate) fn run(args: MockArgs) -> ExitCode {
             return Exit::Invalid.into();
         }
     };
-    let config = Config {
+    let mut config = Config {
         proxy,
         seed: args.seed,
         allow_origins: (!args.allow_origins.is_empty()).then(|| args.allow_origins.clone()),
@@ -229,6 +231,7 @@ pub(crate) fn run(args: MockArgs) -> ExitCode {
         connections: args.limits(),
         ..Config::default()
     };
+    args.pace.apply(&mut config);
     if !args.quiet {
         print_routes(&apis);
     }

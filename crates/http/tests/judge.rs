@@ -61,6 +61,7 @@ fn op() -> Operation {
         ],
         security: Vec::new(),
         behaviour: None,
+        pace: None,
     }
 }
 

@@ -47,6 +47,21 @@ pub struct Config {
     /// Forward requests to a real server and check both directions (`--proxy URL`);
     /// `None` answers everything from the spec.
     pub proxy: Option<crate::Proxy>,
+    /// The longest delay a client may ask for with `Prefer: delay=MS`, so no client holds
+    /// a connection open for ever.
+    pub max_delay: std::time::Duration,
+    /// The delay of every answer (`--latency`), over what operations declare.
+    pub latency: Option<cartwright_model::Latency>,
+    /// Delay answers as the spec's `x-cartwright-latency: {documented: …}` says the real
+    /// API takes (`--latency documented`); operations that document none answer at once.
+    pub documented_latency: bool,
+    /// Dribble every body (`--dribble CHUNKS/DURATION`), over what operations declare.
+    pub dribble: Option<crate::Dribble>,
+    /// The share of answers replaced by a declared error answer (`--chaos 5%`), over what
+    /// operations declare.
+    pub chaos: Option<f64>,
+    /// Seed of the chaos draws (`--chaos-seed`); the value seed when unset.
+    pub chaos_seed: Option<u64>,
 }
 
 impl Config {
@@ -77,6 +92,12 @@ impl Default for Config {
             admin: crate::AdminAccess::default(),
             connections: crate::Limits::default(),
             proxy: None,
+            max_delay: std::time::Duration::from_secs(60),
+            latency: None,
+            documented_latency: false,
+            dribble: None,
+            chaos: None,
+            chaos_seed: None,
         }
     }
 }
@@ -100,6 +121,11 @@ impl std::fmt::Debug for Config {
                 &self.credentials.iter().map(|(n, _)| n).collect::<Vec<_>>(),
             )
             .field("admin", &self.admin)
+            .field("max_delay", &self.max_delay)
+            .field("latency", &self.latency)
+            .field("documented_latency", &self.documented_latency)
+            .field("dribble", &self.dribble)
+            .field("chaos", &self.chaos)
             .finish_non_exhaustive()
     }
 }

@@ -28,14 +28,22 @@ pub(crate) struct Note {
     pub(crate) shown: Option<String>,
     /// What the proxy did with the request, in proxy mode.
     pub(crate) proxy: Option<crate::Proxied>,
+    /// The routed operation's declared pacing.
+    pub(crate) pace: Option<std::sync::Arc<cartwright_model::Pace>>,
+    /// What `Prefer` asked for, once it was found well-formed.
+    pub(crate) asked: crate::negotiate::Prefer,
 }
 
 impl Mock {
     /// Handles one buffered request. Never panics on any input: every failure is an answer.
-    pub fn handle(&self, req: Incoming) -> Outgoing {
+    pub fn handle(&self, mut req: Incoming) -> Outgoing {
         let start = Instant::now();
         let mut note = Note::default();
-        let out = self.dispatch(&req, &mut note);
+        crate::prefer::lift_query(&mut req);
+        let mut out = self.dispatch(&req, &mut note);
+        if !admin::is_admin(&req.path) {
+            self.deliver(note.pace.as_deref(), &note.asked, &mut out);
+        }
         self.finish(&req, out, note, start)
     }
 
@@ -187,6 +195,14 @@ impl Mock {
             form_path::reread(api, op, method, rest, &mut m);
         }
         let render = |p: Problem| p.render(config.error_style, Some(api), Some(op), config.seed);
+        note.pace = op.pace.clone();
+        match crate::prefer::check(req.header("prefer"), config.max_delay) {
+            Ok(asked) => note.asked = asked,
+            Err(p) => {
+                note.validation = Verdict::Invalid;
+                return render(p);
+            }
+        }
         let raw = Raw::new(req, &m.params);
         if let Err((problem, challenges)) = security::check(api, op, &raw, &config.credentials) {
             note.validation = Verdict::Unauthorized;
@@ -221,6 +237,9 @@ impl Mock {
             // A stub answers as set, running no behaviour and touching no resource.
             note.validation = Verdict::Stub;
             note.stub = Some(id);
+            return out;
+        }
+        if let Some(out) = self.chaos(api, op, req) {
             return out;
         }
         let pref = prefer(req.header("prefer"));

@@ -29,7 +29,9 @@ mod journal;
 mod journal_filter;
 mod mask;
 mod negotiate;
+mod pace;
 mod params;
+mod prefer;
 mod problem;
 mod proxy;
 mod resources;
@@ -37,6 +39,7 @@ mod respond;
 mod routing;
 mod scopes;
 mod security;
+mod sent;
 mod server;
 mod stubs;
 mod unmatched;
@@ -68,12 +71,14 @@ pub struct Mock {
     behave: behave::Behave,
     stubs: stubs::Stubs,
     unmatched: unmatched::Ring,
+    draws: pace::Draws,
 }
 
 impl Mock {
     /// A mock serving `apis` with `config`.
     pub fn new(apis: Vec<Api>, config: Config) -> Self {
         let journal = Journal::new(config.journal_size);
+        let draws = pace::Draws::new(&config);
         Mock {
             apis: ArcSwap::from_pointee(apis.into_iter().map(Arc::new).collect()),
             config,
@@ -82,6 +87,7 @@ impl Mock {
             behave: behave::Behave::default(),
             stubs: stubs::Stubs::default(),
             unmatched: unmatched::Ring::default(),
+            draws,
         }
     }
 

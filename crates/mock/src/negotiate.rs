@@ -1,7 +1,9 @@
 //! Media-type matching: `Content-Type` against declared request media types, `Accept`
-//! against declared response media types, and the `Prefer` header. Range matching itself
+//! against declared response media types; the `Prefer` header is read in
+//! [`crate::prefer`]. Range matching itself
 //! is `cartwright_model::media`, shared with the contract judgement of answers.
 
+pub(crate) use crate::prefer::{Prefer, prefer};
 pub(crate) use cartwright_model::media::{covers, essence};
 
 /// The declared request media type that a `Content-Type` selects: exact first, then ranges.
@@ -65,38 +67,6 @@ pub(crate) fn response_media<'a>(
     Err(())
 }
 
-/// Preferences from `Prefer: code=404, example=name, dynamic=true, seed=7`.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub(crate) struct Prefer {
-    /// A status to answer with.
-    pub code: Option<u16>,
-    /// A named example to answer with.
-    pub example: Option<String>,
-    /// Generate values instead of using examples.
-    pub dynamic: Option<bool>,
-    /// Seed for generated values.
-    pub seed: Option<u64>,
-}
-
-/// Parses the `Prefer` header; unknown preferences are ignored, as RFC 7240 asks.
-pub(crate) fn prefer(header: Option<&str>) -> Prefer {
-    let mut p = Prefer::default();
-    for item in header.into_iter().flat_map(|h| h.split([',', ';'])) {
-        let Some((k, v)) = item.split_once('=') else {
-            continue;
-        };
-        let v = v.trim().trim_matches('"');
-        match k.trim().to_ascii_lowercase().as_str() {
-            "code" => p.code = v.parse().ok(),
-            "example" => p.example = Some(v.to_owned()),
-            "dynamic" => p.dynamic = v.parse().ok(),
-            "seed" => p.seed = v.parse().ok(),
-            _ => {}
-        }
-    }
-    p
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,20 +107,5 @@ mod tests {
             Some("application/*")
         );
         assert_eq!(request_media(declared.iter().copied(), "text/plain"), None);
-    }
-
-    #[test]
-    fn prefer_header() {
-        let p = prefer(Some("code=404, example=missing, dynamic=true, seed=7"));
-        assert_eq!(
-            p,
-            Prefer {
-                code: Some(404),
-                example: Some("missing".into()),
-                dynamic: Some(true),
-                seed: Some(7)
-            }
-        );
-        assert_eq!(prefer(Some("respond-async")), Prefer::default());
     }
 }

@@ -36,6 +36,8 @@ pub(crate) enum ProblemKind {
     BadEncoding,
     /// A behaviour refused the request (its own status and message).
     Behaviour,
+    /// A known `Prefer` preference (or `__code`-style query parameter) with a bad value.
+    BadPreference,
     /// A shared secret sent from a browser origin.
     BrowserSecret,
     /// A bounded store is full; nothing was changed.
@@ -74,6 +76,8 @@ pub(crate) enum ProblemKind {
     Validation,
     /// In proxy mode, the real server could not be reached or did not answer in time.
     Upstream,
+    /// Chaos (`--chaos`) answered in place of the operation, and it declares no 503.
+    Unavailable,
 }
 
 impl ProblemKind {
@@ -86,6 +90,7 @@ impl ProblemKind {
             ProblemKind::BadStub => "bad-stub",
             ProblemKind::BadEncoding => "bad-encoding",
             ProblemKind::Behaviour => "behaviour",
+            ProblemKind::BadPreference => "bad-preference",
             ProblemKind::BrowserSecret => "browser-secret",
             ProblemKind::Full => "full",
             ProblemKind::MalformedJson => "malformed-json",
@@ -105,6 +110,7 @@ impl ProblemKind {
             ProblemKind::UnsupportedMediaType => "unsupported-media-type",
             ProblemKind::Validation => "validation",
             ProblemKind::Upstream => "upstream",
+            ProblemKind::Unavailable => "unavailable",
         }
     }
 }

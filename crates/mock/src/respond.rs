@@ -49,11 +49,20 @@ pub(crate) fn respond(
         )
         .with("available", json!(declared))
     })?;
-    let seed = prefer.seed.unwrap_or(config.seed);
     let mode = if prefer.dynamic == Some(true) {
         Mode::Dynamic
     } else {
         Mode::Static
+    };
+    // `dynamic=true` without a seed asks for fresh data on every call (Prism's meaning):
+    // a new seed each time, and nothing cached under it.
+    let fresh = mode == Mode::Dynamic && prefer.seed.is_none();
+    let seed = match prefer.seed {
+        Some(s) => s,
+        None if fresh => {
+            u64::from_le_bytes(cartwright_model::random(8).try_into().unwrap_or([0; 8]))
+        }
+        None => config.seed,
     };
     let mut out = match chosen.and_then(|c| response.content.iter().find(|m| m.media_type == c)) {
         None => Outgoing::empty(status),
@@ -71,9 +80,14 @@ pub(crate) fn respond(
             } else {
                 media.media_type.as_str()
             };
-            let bytes = cache.get_or_try(key, || {
+            let make = || {
                 body_value(api, media, prefer, status, seed, mode).map(|v| serialise(concrete, &v))
-            })?;
+            };
+            let bytes = if fresh {
+                make()?
+            } else {
+                cache.get_or_try(key, make)?
+            };
             Outgoing::new(status, concrete, bytes)
         }
     };

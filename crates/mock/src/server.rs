@@ -20,6 +20,7 @@ use tokio::sync::{Semaphore, oneshot};
 use tokio::task::JoinHandle;
 
 use crate::conn::{BodyError, Limits, Watch, Watched, read_body};
+use crate::sent::{Break, Faulty, Sent, Switch};
 use crate::{Incoming, Mock, Outgoing};
 
 /// A server started by [`serve`]: its address, and a way to stop it.
@@ -74,10 +75,11 @@ where
 
 /// The accept loop every cartwright server shares (the REST mock, the GraphQL mock): each
 /// connection served by `handle` over HTTP/1 or HTTP/2 under `limits`, graceful shutdown on
-/// `signal` or [`Running::shutdown`]. At the connection cap, new clients wait in the
+/// `signal` or [`Running::shutdown`]. An answer that carries a fault in its extensions
+/// is broken on the socket instead of written (see [`crate::sent`]). At the connection cap, new clients wait in the
 /// listen queue until a connection closes; a failed accept (out of descriptors) backs off
 /// instead of spinning.
-pub fn serve_limited<H, F>(
+pub fn serve_limited<H, F, B>(
     listener: TcpListener,
     signal: impl Future<Output = ()> + Send + 'static,
     limits: Limits,
@@ -85,7 +87,9 @@ pub fn serve_limited<H, F>(
 ) -> std::io::Result<Running>
 where
     H: Fn(Request<Body>) -> F + Clone + Send + Sync + 'static,
-    F: Future<Output = hyper::Response<Full<Bytes>>> + Send + 'static,
+    F: Future<Output = hyper::Response<B>> + Send + 'static,
+    B: hyper::body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     let addr = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel::<()>();
@@ -132,16 +136,23 @@ where
             let watch = Watch::new(limits);
             let handle = handle.clone();
             let busy = watch.clone();
-            let service = service_fn(move |req| {
+            let switch = Arc::new(Switch::default());
+            let armed = switch.clone();
+            let service = service_fn(move |req: Request<Body>| {
                 let guard = busy.begin();
+                let h1 = req.version() < http::Version::HTTP_2;
                 let answer = handle(req);
+                let armed = armed.clone();
                 async move {
                     let answer = answer.await;
+                    if h1 && let Some(b) = answer.extensions().get::<Break>() {
+                        armed.arm(*b);
+                    }
                     drop(guard);
                     Ok::<_, Infallible>(answer)
                 }
             });
-            let io = TokioIo::new(Watched::new(stream, watch.clone()));
+            let io = TokioIo::new(Watched::new(Faulty::new(stream, switch), watch.clone()));
             let conn = graceful.watch(builder.serve_connection(io, service).into_owned());
             tokio::spawn(async move {
                 // Past its deadline a connection has nothing in flight: dropping it closes
@@ -165,7 +176,8 @@ where
 
 /// Converts at the edge: hyper request in, buffered under the body limit, hyper response out.
 /// A body that does not arrive whole is refused: the operation never runs on part of one.
-async fn answer(mock: &Mock, req: Request<Body>) -> hyper::Response<Full<Bytes>> {
+async fn answer(mock: &Mock, req: Request<Body>) -> hyper::Response<Sent> {
+    let h1 = req.version() < http::Version::HTTP_2;
     let (parts, body) = req.into_parts();
     let mut incoming = Incoming {
         method: parts.method,
@@ -191,12 +203,25 @@ async fn answer(mock: &Mock, req: Request<Body>) -> hyper::Response<Full<Bytes>>
             Err(BodyError::Incomplete(why)) => mock.incomplete(incoming, &why),
         }
     };
-    into_hyper(out)
+    if let Some(delay) = out.delivery.delay {
+        tokio::time::sleep(delay).await;
+    }
+    into_hyper(out, h1)
 }
 
-fn into_hyper(out: Outgoing) -> hyper::Response<Full<Bytes>> {
-    let mut res = hyper::Response::new(Full::new(out.body));
+/// The hyper response, its body sent as the delivery says; a fault travels in the
+/// extensions (HTTP/1, for the connection to act on) or as a failing body (HTTP/2, a
+/// stream reset).
+fn into_hyper(out: Outgoing, h1: bool) -> hyper::Response<Sent> {
+    let body = match out.delivery.fault {
+        Some(_) if !h1 => Sent::Broken,
+        _ => Sent::new(out.body, out.delivery.dribble),
+    };
+    let mut res = hyper::Response::new(body);
     *res.status_mut() = out.status;
     *res.headers_mut() = out.headers;
+    if let Some(fault) = out.delivery.fault {
+        res.extensions_mut().insert(Break(fault, out.status));
+    }
     res
 }

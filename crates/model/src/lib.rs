@@ -12,6 +12,7 @@ mod expr;
 mod fast;
 pub mod media;
 mod operation;
+mod pace;
 mod resource;
 mod route;
 mod schema;
@@ -30,6 +31,7 @@ pub use operation::{
     Example, Header, MediaType, Method, Operation, ParamLocation, ParamStyle, Parameter,
     RequestBody, Response, StatusKey,
 };
+pub use pace::{Latency, Pace, parse_dribble, parse_rate};
 pub use resource::{
     Action as ResourceAction, Collection, Parent, Place, Resources, Role, SessionCarrier,
     field_schema, fields, fold, name_key, same_name,

@@ -237,6 +237,9 @@ pub struct Operation {
     pub security: Vec<Requirement>,
     /// The `x-cartwright` behaviour binding, for the behaviour layer.
     pub behaviour: Option<std::sync::Arc<Binding>>,
+    /// Latency, dribbling and chaos declared for it (`x-cartwright-latency`,
+    /// `x-cartwright-faults`), the document's merged under its own; `None` when neither says.
+    pub pace: Option<std::sync::Arc<crate::Pace>>,
 }
 
 impl Operation {

@@ -77,6 +77,7 @@ pub(crate) fn operation(
         responses,
         security,
         behaviour: None,
+        pace: None,
     })
 }
 

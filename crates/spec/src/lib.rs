@@ -17,6 +17,7 @@ mod direction;
 mod load;
 mod normalize;
 pub mod overlay;
+mod pace;
 mod place;
 mod shape;
 mod unsound;

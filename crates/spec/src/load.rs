@@ -139,6 +139,7 @@ fn build_api(
     let schemes = security_schemes(doc);
     let names: Vec<String> = schemes.iter().map(|(n, _)| n.clone()).collect();
     let behaviours = crate::behave::root(doc)?;
+    let pace = crate::pace::root(doc)?;
     let request = view(doc, Direction::Request);
     let response = view(doc, Direction::Response);
     let mut compiler =
@@ -182,7 +183,7 @@ fn build_api(
                 continue;
             }
             let built = operation(doc, &mut compiler, &site, &names, &mut warnings)
-                .and_then(|op| bind(op, &site, &behaviours));
+                .and_then(|op| bind(op, &site, &behaviours, &pace));
             match built {
                 Ok(mut op) => {
                     if operations
@@ -243,12 +244,14 @@ fn build_api(
     Ok(api)
 }
 
-/// Attaches the operation's `x-cartwright` binding, if it has one.
+/// Attaches the operation's `x-cartwright` binding, if it has one, and its pacing.
 fn bind(
     mut op: cartwright_model::Operation,
     site: &Site<'_>,
     behaviours: &cartwright_model::Behaviours,
+    pace: &cartwright_model::Pace,
 ) -> Result<cartwright_model::Operation, Vec<Diagnostic>> {
+    op.pace = crate::pace::operation(site.op, &site.op_at, pace)?;
     if let Some(v) = site.op.get("x-cartwright") {
         let at = join(&site.op_at, "x-cartwright");
         let binding = crate::behave::binding(v, &at, behaviours)?;

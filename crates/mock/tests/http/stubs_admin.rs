@@ -1,7 +1,6 @@
 //! Runtime stubs the spec does not allow are refused with where and why; a stub's delay
 //! and fault travel on its answer; stubs are deleted one by one, all at once, or by reset.
 
-use cartwright_mock::{Fault, Incoming};
 use serde_json::{Value, json};
 
 use crate::start;
@@ -97,22 +96,47 @@ async fn stubs_the_spec_does_not_allow_are_refused_with_where_and_why() {
     );
 }
 
-/// The delay and fault of a stub travel on the answer for the server to act on; here they
-/// are read from the pipeline in process.
+/// A stub's delay and fault reach the client as the server sends them: first an answer
+/// that waited at least its delay, then a connection reset, then normal service again.
 #[tokio::test]
-async fn a_stub_sets_the_delay_and_fault_of_its_answer() {
+async fn a_stub_delays_or_breaks_its_answer_on_the_socket() {
     let s = start().await;
-    let def =
-        json!({"match": {"operation": "getProduct"}, "answer": {"delay": 1500, "fault": "reset"}});
-    assert_eq!(stub(&s.base, &s.client, def).await.0, 201);
-    let out = s
-        .mock
-        .handle(Incoming::new(http::Method::GET, "/api/shop/products/1"));
-    assert_eq!(
-        out.delivery.delay,
-        Some(std::time::Duration::from_millis(1500))
-    );
-    assert_eq!(out.delivery.fault, Some(Fault::Reset));
+    let plain = get(&s, "/products/1", &[]).await.0;
+    let slow = json!({"match": {"operation": "getProduct"}, "answer": {"status": 200, "delay": 300}, "times": 1});
+    assert_eq!(stub(&s.base, &s.client, slow).await.0, 201);
+    let started = std::time::Instant::now();
+    let r = s
+        .client
+        .get(s.url("/products/1"))
+        .send()
+        .await
+        .expect("the delayed answer");
+    assert_eq!(r.status(), 200, "the stub's own status");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(300));
+
+    let broken =
+        json!({"match": {"operation": "getProduct"}, "answer": {"fault": "reset"}, "times": 1});
+    assert_eq!(stub(&s.base, &s.client, broken).await.0, 201);
+    let err = reqwest::Client::new()
+        .get(s.url("/products/1"))
+        .send()
+        .await
+        .expect_err("a reset connection");
+    let mut source = std::error::Error::source(&err);
+    let mut reset = false;
+    while let Some(e) = source {
+        reset |= e
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionReset);
+        source = e.source();
+    }
+    assert!(reset, "{err:?}");
+    let after = reqwest::Client::new()
+        .get(s.url("/products/1"))
+        .send()
+        .await
+        .expect("served after the fault");
+    assert_eq!(after.status().as_u16(), plain, "the spec's answer again");
 }
 
 #[tokio::test]
