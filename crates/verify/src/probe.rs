@@ -187,7 +187,8 @@ impl<'a> Probe<'a> {
     }
 
     /// Sends `req` as a report step judged by `judge`; `max_response_time` is added when
-    /// set. An unreachable target makes the step errored. The answer is returned for
+    /// set. An unreachable target makes the step errored, an answer over
+    /// `--max-response-bytes` failed. The answer is returned for
     /// checks that go on from it.
     pub(crate) async fn exchange(
         &self,
@@ -220,7 +221,12 @@ impl<'a> Probe<'a> {
                 Some(a)
             }
             Err(e) => {
-                step.status = Status::Errored;
+                // The target answered an answer too large to read: the answer is what
+                // fails, as in `cartwright run`, not the connection.
+                step.status = match e {
+                    cartwright_http::Error::TooLarge { .. } => Status::Failed,
+                    _ => Status::Errored,
+                };
                 step.reason = Some(e.to_string());
                 None
             }
