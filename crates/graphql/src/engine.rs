@@ -150,13 +150,15 @@ impl GraphqlMock {
         };
         let refused = matches!(access, Access::Refused(_));
         let operation = request.operation_name.clone();
-        let variables = request.variables.clone();
+        // Lent to the check and given back: the variables are not copied.
+        let variables = std::mem::take(&mut request.variables);
         // An `Int` outside 32 bits is an input coercion error: nothing runs. A query that
         // does not parse is left to the schema, which reports where.
         let out_of_range = request.parsed_query().map_or_else(
             |_| Vec::new(),
             |doc| ints::out_of_range(&self.engine.index, doc, operation.as_deref(), &variables),
         );
+        request.variables = variables;
         let response = if out_of_range.is_empty() {
             self.schema
                 .execute(request.data(RequestState { access }))
