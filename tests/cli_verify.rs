@@ -7,6 +7,8 @@
 mod coverage;
 #[path = "cli/spawn.rs"]
 mod spawn;
+#[path = "cli/verify_memory.rs"]
+mod verify_memory;
 
 use std::process::Output;
 

@@ -64,13 +64,13 @@ pub(crate) fn run(args: &LintArgs) -> ExitCode {
         let diags = cartwright_spec::lint(spec, &options, &mut sources);
         errors += diags.iter().filter(|d| d.is_error()).count();
         if diags.is_empty() {
-            println!("{}: ok", spec.display());
+            crate::out::outln!("{}: ok", spec.display());
         }
         print(&diags, &sources);
         if args.resources
             && let Ok(loaded) = cartwright_spec::load(spec, &options, &mut Sources::new())
         {
-            print!("{}", crate::load::resource_map(&loaded.api));
+            crate::out::out!("{}", crate::load::resource_map(&loaded.api));
         }
     }
     if errors > 0 {
@@ -94,7 +94,7 @@ fn lint_graphql(path: &std::path::Path) -> bool {
         });
     match loaded {
         Ok(()) => {
-            println!("{name}: ok");
+            crate::out::outln!("{name}: ok");
             true
         }
         Err(e) => {

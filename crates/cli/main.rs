@@ -7,6 +7,7 @@ mod admin;
 mod lint;
 mod load;
 mod mock;
+mod out;
 mod pace;
 mod reports;
 mod run;
@@ -88,9 +89,11 @@ fn main() -> ExitCode {
     }
 }
 
-/// A reader that stops early (`cartwright lint specs/ | head -1`) closes stdout; the next
-/// `println!` then panics. That is the reader's choice, not a failure: the process ends at
-/// once with 0 and no message. Every other panic keeps the default report.
+/// A reader that stops early (`cartwright mock --resources SPEC | head -1`) closes stdout;
+/// the next `println!` then panics. That is the reader's choice, not a failure: the process
+/// ends at once with 0 and no message. Every other panic keeps the default report. The
+/// commands whose exit code is a verdict (`verify`, `run`, `lint`) write through
+/// [`out`], which never panics, so they end with their verdict's code instead.
 fn end_quietly_on_closed_stdout() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {

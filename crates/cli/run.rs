@@ -186,9 +186,9 @@ pub(crate) fn run(args: RunArgs) -> ExitCode {
         );
     }));
     if one_screen {
-        println!("{}", cartwright_report::details(&result, colour));
+        crate::out::outln!("{}", cartwright_report::details(&result, colour));
     } else {
-        println!("{}", cartwright_report::terminal(&result, colour));
+        crate::out::outln!("{}", cartwright_report::terminal(&result, colour));
     }
     if let Err(e) = crate::reports::write(
         args.report_junit.as_ref(),
@@ -248,7 +248,7 @@ pub(crate) fn lint_scenarios(
     for l in &loaded {
         let found = lint(l, &known, &sources);
         if found.is_empty() {
-            println!("{}: ok", l.file.display());
+            crate::out::outln!("{}: ok", l.file.display());
         }
         errs.extend(found);
     }

@@ -209,7 +209,7 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
         failures.extend(one.failures);
     }
     let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    println!("{}", cartwright_report::terminal(&run, colour));
+    crate::out::outln!("{}", cartwright_report::terminal(&run, colour));
     if let Err(e) =
         crate::reports::write(args.report_junit.as_ref(), args.report_json.as_ref(), &run)
     {

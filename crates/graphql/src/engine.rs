@@ -12,6 +12,7 @@ use crate::behaviour::Behaviour;
 use crate::config::Config;
 use crate::error::LoadError;
 use crate::index::Index;
+use crate::ints;
 use crate::scope::Access;
 use crate::sdl;
 use cartwright_mock::Clock;
@@ -136,7 +137,7 @@ impl GraphqlMock {
     pub async fn execute(
         &self,
         headers: &HeaderMap,
-        request: async_graphql::Request,
+        mut request: async_graphql::Request,
         trace_id: &str,
     ) -> Answer {
         let access = match &self.engine.behaviour {
@@ -148,10 +149,23 @@ impl GraphqlMock {
             _ => None,
         };
         let refused = matches!(access, Access::Refused(_));
-        let response = self
-            .schema
-            .execute(request.data(RequestState { access }))
-            .await;
+        let operation = request.operation_name.clone();
+        // Lent to the check and given back: the variables are not copied.
+        let variables = std::mem::take(&mut request.variables);
+        // An `Int` outside 32 bits is an input coercion error: nothing runs. A query that
+        // does not parse is left to the schema, which reports where.
+        let out_of_range = request.parsed_query().map_or_else(
+            |_| Vec::new(),
+            |doc| ints::out_of_range(&self.engine.index, doc, operation.as_deref(), &variables),
+        );
+        request.variables = variables;
+        let response = if out_of_range.is_empty() {
+            self.schema
+                .execute(request.data(RequestState { access }))
+                .await
+        } else {
+            async_graphql::Response::from_errors(out_of_range)
+        };
         let unauthenticated = refused
             && response.errors.iter().any(|e| {
                 e.extensions

@@ -34,6 +34,8 @@ pub(crate) enum Kind {
 pub(crate) struct ArgInfo {
     /// Its name.
     pub name: String,
+    /// Its type as written (what its value is coerced to).
+    pub ty: Type,
     /// The mode it requires when given.
     pub scope: Option<Scope>,
     /// Its largest accepted value per mode (`@maxLimit`, or "`SESSION`: 40" lines in its
@@ -65,6 +67,8 @@ pub(crate) struct TypeInfo {
     pub possible: Vec<String>,
     /// The values of an enum.
     pub values: Vec<String>,
+    /// The fields of an input object and their types, in schema order.
+    pub inputs: Vec<(String, Type)>,
 }
 
 /// The whole schema as lookups.
@@ -111,7 +115,14 @@ impl Index {
                                 .collect(),
                             ..empty(Kind::Enum)
                         },
-                        TypeKind::InputObject(_) => empty(Kind::Input),
+                        TypeKind::InputObject(i) => TypeInfo {
+                            inputs: i
+                                .fields
+                                .iter()
+                                .map(|f| (f.node.name.node.to_string(), f.node.ty.node.clone()))
+                                .collect(),
+                            ..empty(Kind::Input)
+                        },
                     };
                     types.insert(t.name.node.to_string(), info);
                 }
@@ -191,6 +202,7 @@ fn empty(kind: Kind) -> TypeInfo {
         fields: Vec::new(),
         possible: Vec::new(),
         values: Vec::new(),
+        inputs: Vec::new(),
     }
 }
 
@@ -249,6 +261,7 @@ fn arg(a: &InputValueDefinition) -> ArgInfo {
     }
     ArgInfo {
         name: a.name.node.to_string(),
+        ty: a.ty.node.clone(),
         scope: scope::declared(&a.directives, desc(&a.description)),
         max,
     }

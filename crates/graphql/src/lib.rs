@@ -42,6 +42,7 @@ mod error;
 mod generate;
 mod graphiql;
 mod index;
+mod ints;
 mod modes;
 mod paths;
 mod request;

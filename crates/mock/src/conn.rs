@@ -9,6 +9,10 @@
 //! timeout. A connection past its deadline is dropped (nothing is in flight, so nothing is
 //! lost). A request in flight has no deadline here: its body is read with a stall timeout by
 //! [`read_body`], and its answer is made at once.
+//!
+//! An HTTP/2 connection is told apart by its preface. Its frames (settings, window
+//! updates, pings) are not request heads, so once the preface is whole, bytes read start no
+//! header clock: between requests it is idle, and is kept for the idle timeout.
 
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -84,8 +88,24 @@ pub async fn read_body(body: Incoming, limit: usize, stall: Duration) -> Result<
     }
 }
 
+/// The first bytes of every HTTP/2 connection (RFC 9113, section 3.4).
+const PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+/// What the first bytes say the connection speaks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Protocol {
+    /// This many bytes of the HTTP/2 preface have arrived, and nothing else.
+    Unknown(usize),
+    /// HTTP/1: every request starts with a head.
+    Http1,
+    /// HTTP/2: the preface arrived whole.
+    Http2,
+}
+
 /// What the watchdog of one connection knows.
 struct State {
+    /// What the connection speaks, as far as its first bytes tell.
+    protocol: Protocol,
     /// Requests in flight (HTTP/2 may have several).
     busy: usize,
     /// When the connection opened, or its last answer was written.
@@ -108,6 +128,7 @@ impl Watch {
     pub(crate) fn new(limits: Limits) -> Arc<Self> {
         Arc::new(Watch {
             state: Mutex::new(State {
+                protocol: Protocol::Unknown(0),
                 busy: 0,
                 since: Instant::now(),
                 first_byte: None,
@@ -137,8 +158,30 @@ impl Watch {
         })
     }
 
-    fn read(&self) {
+    fn read(&self, bytes: &[u8]) {
         let mut s = self.lock();
+        if let Protocol::Unknown(seen) = s.protocol {
+            let rest = &PREFACE[seen..];
+            let n = rest.len().min(bytes.len());
+            if rest[..n] != bytes[..n] {
+                s.protocol = Protocol::Http1;
+            } else if seen + n < PREFACE.len() {
+                s.protocol = Protocol::Unknown(seen + n);
+            } else {
+                // The preface opens the connection as a first request head opens HTTP/1's:
+                // from here on it is idle until a request comes.
+                s.protocol = Protocol::Http2;
+                s.fresh = false;
+                s.first_byte = None;
+                s.since = Instant::now();
+                drop(s);
+                self.changed.notify_one();
+                return;
+            }
+        }
+        if s.protocol == Protocol::Http2 {
+            return;
+        }
         if s.busy == 0 && s.first_byte.is_none() {
             s.first_byte = Some(Instant::now());
             drop(s);
@@ -220,7 +263,7 @@ impl<T: AsyncRead + Unpin> AsyncRead for Watched<T> {
         let before = buf.filled().len();
         let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
         if matches!(polled, Poll::Ready(Ok(()))) && buf.filled().len() > before {
-            self.watch.read();
+            self.watch.read(&buf.filled()[before..]);
         }
         polled
     }

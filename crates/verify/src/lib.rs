@@ -130,6 +130,14 @@ pub async fn verify(api: &Api, opts: &Options) -> Verified {
     checks::token_expiry::run(&probe, &ops, &mut cases).await;
     // After the per-operation phases, so their requests cannot disturb the walk's sessions.
     cases.extend(walk::run(&probe, &ops).await);
+    if let Some(status) = probe.admin_refusal() {
+        // Said once for the run: the checks that skipped for it say so too.
+        let why = format!(
+            "the mock refused verify's admin calls with {status}: its outbox (one-time codes) \
+             and clock (token lifetimes) were not used; give --admin-token"
+        );
+        probe.nothing_to_probe("admin API", why);
+    }
     Verified {
         run: Run {
             name: "cartwright verify".into(),

@@ -4,7 +4,7 @@
 //! request timeout and the body bound apply everywhere, and every answer is counted for the
 //! coverage report ([`crate::tally`]).
 
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
 use cartwright_http::Answer;
@@ -36,6 +36,9 @@ pub(crate) struct Probe<'a> {
     client: reqwest::Client,
     replays: Mutex<Vec<Scenario>>,
     tally: Tally,
+    /// The status with which a cartwright mock's admin API refused a call (no or a wrong
+    /// `--admin-token`), if it did.
+    admin_refused: OnceLock<u16>,
 }
 
 impl<'a> Probe<'a> {
@@ -86,6 +89,7 @@ impl<'a> Probe<'a> {
             client,
             replays: Mutex::new(Vec::new()),
             tally: Tally::new(api),
+            admin_refused: OnceLock::new(),
         })
     }
 
@@ -158,6 +162,16 @@ impl<'a> Probe<'a> {
     /// Records that the check `check` found nothing to probe on the spec, and why: the
     /// report lists it, so a check that passed by having nothing to do is not mistaken for
     /// one that held.
+    /// Remembers that the mock's admin API refused a call with `status`.
+    pub(crate) fn admin_refused(&self, status: u16) {
+        let _ = self.admin_refused.set(status);
+    }
+
+    /// The status with which the mock's admin API refused a call, if it did.
+    pub(crate) fn admin_refusal(&self) -> Option<u16> {
+        self.admin_refused.get().copied()
+    }
+
     pub(crate) fn nothing_to_probe(&self, check: &str, why: impl Into<String>) {
         self.tally.nothing(check, why.into());
     }
@@ -173,7 +187,8 @@ impl<'a> Probe<'a> {
     }
 
     /// Sends `req` as a report step judged by `judge`; `max_response_time` is added when
-    /// set. An unreachable target makes the step errored. The answer is returned for
+    /// set. An unreachable target makes the step errored, an answer over
+    /// `--max-response-bytes` failed. The answer is returned for
     /// checks that go on from it.
     pub(crate) async fn exchange(
         &self,
@@ -206,7 +221,12 @@ impl<'a> Probe<'a> {
                 Some(a)
             }
             Err(e) => {
-                step.status = Status::Errored;
+                // The target answered an answer too large to read: the answer is what
+                // fails, as in `cartwright run`, not the connection.
+                step.status = match e {
+                    cartwright_http::Error::TooLarge { .. } => Status::Failed,
+                    _ => Status::Errored,
+                };
                 step.reason = Some(e.to_string());
                 None
             }

@@ -6,6 +6,7 @@ mod catalog;
 mod checkout;
 mod graphiql;
 mod hostile_body;
+mod int_range;
 mod modes;
 mod origins;
 mod selection;

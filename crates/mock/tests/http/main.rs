@@ -11,6 +11,7 @@ mod credentials;
 mod faults;
 mod faults_overlay;
 mod faults_pace;
+mod h2_idle;
 mod hostile_body;
 mod hostile_connections;
 mod hostile_mask;

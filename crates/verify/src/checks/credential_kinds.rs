@@ -215,10 +215,11 @@ async fn codes(probe: &Probe<'_>, issuer: &Operation, kind: &Kind<'_>) -> Vec<St
         None => None,
     };
     let Some(real) = real else {
-        flow.skip(
-            name,
-            "no code was sent or none was found in the mock's outbox",
+        let why = format!(
+            "no code was sent or none was found in the mock's outbox{}",
+            crate::sessions::mock::refusal(flow.probe)
         );
+        flow.skip(name, why);
         return flow.report;
     };
     let (zero, one) = ("0".repeat(real.len()), "1".repeat(real.len()));

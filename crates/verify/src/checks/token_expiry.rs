@@ -99,7 +99,12 @@ async fn one(
     let name = format!("{sig} with an expired {} token", kind.name);
     let mut flow = Flow::new(probe);
     let Some(s) = obtain(&mut flow, kind, "a").await else {
-        flow.skip(name, format!("no {} token could be obtained", kind.name));
+        let why = format!(
+            "no {} token could be obtained{}",
+            kind.name,
+            mock::refusal(probe)
+        );
+        flow.skip(name, why);
         return flow.report;
     };
     let read = carry::carry(probe, reader, kind, Some(&s.marker));
@@ -129,9 +134,9 @@ async fn one(
             // A minute past it, so no rounding of the clock keeps the token alive.
             let secs = i64::try_from(l).unwrap_or(i64::MAX / 2).saturating_add(60);
             if !mock::advance(probe, secs).await {
-                let why = match probe.opts.admin_token {
-                    Some(_) => "the mock's clock did not move",
-                    None => "the mock's clock did not move (does it ask for --admin-token?)",
+                let why = match probe.admin_refusal() {
+                    Some(_) => format!("the mock's clock did not move{}", mock::refusal(probe)),
+                    None => "the mock's clock did not move".to_owned(),
                 };
                 flow.skip(name, why);
                 return flow.report;

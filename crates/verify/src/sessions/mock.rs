@@ -45,7 +45,35 @@ async fn call(
     path: &str,
     body: Option<String>,
 ) -> Option<Answer> {
-    probe.send(&request(probe, method, path, body)?).await.ok()
+    send(probe, &request(probe, method, path, body)?).await
+}
+
+/// Sends an admin call; a refusal for want of the admin token is remembered, so the checks
+/// that needed the call, and the report, say why they could not run.
+pub(crate) async fn send(probe: &Probe<'_>, req: &Request) -> Option<Answer> {
+    let a = probe.send(req).await.ok()?;
+    if locked(&a) {
+        probe.admin_refused(a.status);
+    }
+    Some(a)
+}
+
+/// Whether an answer is a cartwright mock asking for the admin token.
+fn locked(a: &Answer) -> bool {
+    a.status == 401
+        && a.headers
+            .iter()
+            .any(|(k, v)| k == "www-authenticate" && v.contains("cartwright admin"))
+}
+
+/// Why an admin call was refused, as a clause for a skipped step: empty when none was.
+pub(crate) fn refusal(probe: &Probe<'_>) -> String {
+    match probe.admin_refusal() {
+        Some(status) => format!(
+            " (the mock's admin API refused verify's calls with {status}: give --admin-token)"
+        ),
+        None => String::new(),
+    }
 }
 
 /// Whether the target is a cartwright mock: its health answer says `status: ok` and lists
@@ -60,11 +88,7 @@ pub(crate) async fn is_cartwright(probe: &Probe<'_>) -> bool {
                 && a.json
                     .as_ref()
                     .is_some_and(|j| j["status"] == "ok" && j["apis"].is_array());
-            let locked = a.status == 401
-                && a.headers
-                    .iter()
-                    .any(|(k, v)| k == "www-authenticate" && v.contains("cartwright admin"));
-            healthy || locked
+            healthy || locked(&a)
         })
 }
 

@@ -102,7 +102,7 @@ pub(crate) async fn read_code(flow: &mut Flow<'_, '_>, c: &Code) -> Option<Strin
     );
     let req =
         crate::sessions::mock::request(flow.probe, cartwright_http::Method::Get, &path, None)?;
-    let a = flow.probe.send(&req).await.ok()?;
+    let a = crate::sessions::mock::send(flow.probe, &req).await?;
     let messages = a.json.as_ref()?.get("messages")?.as_array()?;
     messages.last()?.get("code")?.as_str().map(str::to_owned)
 }

@@ -15,6 +15,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 
+mod admin_token;
 mod coverage;
 mod decoding;
 mod forgery;

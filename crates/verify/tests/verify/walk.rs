@@ -128,7 +128,6 @@ async fn against_the_mock_of_every_spec_the_walk_reaches_every_operation() {
     for (name, expected) in REACHED {
         let running = super::serve_mock(super::load(name)).await;
         let api = super::load(name);
-        let began = std::time::Instant::now();
         let run = verify(&api, &options(format!("http://{}", running.addr)))
             .await
             .run;
@@ -139,12 +138,6 @@ async fn against_the_mock_of_every_spec_the_walk_reaches_every_operation() {
         let report = cartwright_report::terminal(&run, false);
         assert_eq!(reached(walk), expected, "{name}:\n{report}");
         assert_eq!(walk.status(), Status::Passed, "{name}:\n{report}");
-        assert!(
-            walk.duration_ms < 1000,
-            "{name}: the walk took {} ms (the whole run {:?})",
-            walk.duration_ms,
-            began.elapsed()
-        );
     }
 }
 
