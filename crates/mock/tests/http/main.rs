@@ -8,6 +8,7 @@ mod centra_customer;
 mod centra_paths;
 mod contract;
 mod credentials;
+mod declared_errors;
 mod hostile_body;
 mod hostile_connections;
 mod hostile_mask;
