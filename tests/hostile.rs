@@ -10,3 +10,7 @@ mod admin;
 mod admin_clients;
 #[path = "hostile/admin_graphql.rs"]
 mod admin_graphql;
+#[path = "hostile/browser.rs"]
+mod browser;
+#[path = "hostile/browser_page.rs"]
+mod browser_page;

@@ -1,7 +1,7 @@
 //! Request bodies: chosen by `Content-Type`, parsed (JSON, form, multipart, text) under a
 //! nesting limit, and validated against the schema compiled at load.
 
-use cartwright_model::{MediaType, Operation};
+use cartwright_model::{MediaType, Operation, StatusKey};
 use http::StatusCode;
 use serde_json::{Map, Value};
 
@@ -57,7 +57,8 @@ pub(crate) fn validate(
     let Some(media) = body.content.iter().find(|m| m.media_type == chosen) else {
         return Ok(None);
     };
-    let Some(value) = parse(media, content_type, &req.body, config, doc)? else {
+    let parsed = parse(media, content_type, &req.body, config, doc);
+    let Some(value) = parsed.map_err(|p| unreadable(op, p))? else {
         return Ok(None);
     };
     if let Some(schema) = &media.schema {
@@ -80,6 +81,21 @@ pub(crate) fn validate(
         }
     }
     Ok(Some(value))
+}
+
+/// A body that does not parse is a bad request as a schema violation is, so it gets the
+/// status the operation declares for one: its 400, else its 422 (an API that documents
+/// only 422 for a bad request gets no undocumented 400), else 400.
+fn unreadable(op: &Operation, mut problem: Problem) -> Problem {
+    let declares = |code| {
+        op.responses
+            .iter()
+            .any(|r| r.status == StatusKey::Code(code))
+    };
+    if problem.status == StatusCode::BAD_REQUEST && !declares(400) && declares(422) {
+        problem.status = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    problem
 }
 
 /// The body as JSON, or `None` for media types cartwright does not look into.

@@ -181,6 +181,17 @@ fn deep_or_exploded_object(p: &Parameter, raw: &Raw<'_>) -> Option<Value> {
             continue;
         };
         let prop_shape = props.and_then(|ps| ps.get(key)).unwrap_or(&Value::Null);
+        // An array property takes every value given for it, as an exploded array does.
+        if kind_of(prop_shape) == "array" {
+            let item = coerce(v, item_shape(prop_shape));
+            match out.get_mut(key) {
+                Some(Value::Array(items)) => items.push(item),
+                _ => {
+                    out.insert(key.to_owned(), Value::Array(vec![item]));
+                }
+            }
+            continue;
+        }
         out.insert(key.to_owned(), coerce(v, prop_shape));
     }
     (!out.is_empty()).then_some(Value::Object(out))

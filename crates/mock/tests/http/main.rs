@@ -26,6 +26,7 @@ mod proxy_upstream;
 mod refusals;
 mod responses;
 mod routing;
+mod schemathesis;
 mod scopes;
 mod security;
 mod spree;
