@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-cargo build --release -q -p cartwright -p cartwright-bench-plain
-bin=target/release
+# BIN=dir measures binaries built elsewhere (an earlier commit, for a before/after).
+bin=${BIN:-target/release}
+[ -n "${BIN:-}" ] || cargo build --release -q -p cartwright -p cartwright-bench-plain
 dur=${DUR:-10s} conn=${CONN:-64} threads=${THREADS:-2}
 spec=crates/mock/tests/fixtures/shop.yaml
 tmp=$(mktemp -d)
@@ -26,6 +27,11 @@ echo '{"currency":"NOK","items":[{"product":"x","quantity":0}]}' > "$tmp/invalid
 load() { wrk -t"$threads" -c"$conn" -d"$dur" --latency "$@"; }
 load http://127.0.0.1:4712/ > "$tmp/plain.txt"
 load http://127.0.0.1:4711/api/shop/products/featured > "$tmp/get.txt"
+# The same GET with the request log on (the default), written to a file: the logging pair.
+"$bin/cartwright" mock "$spec" --port 4716 > /dev/null 2> "$tmp/log.txt" & logged=$!
+wait_up http://127.0.0.1:4716/__cartwright/health
+load http://127.0.0.1:4716/api/shop/products/featured > "$tmp/logged.txt"
+kill -INT "$logged"; wait "$logged" 2>/dev/null || true
 BODY_FILE="$tmp/valid.json" load -s bench/post.lua http://127.0.0.1:4711/api/shop/cart > "$tmp/post.txt"
 BODY_FILE="$tmp/invalid.json" load -s bench/post.lua http://127.0.0.1:4711/api/shop/cart > "$tmp/invalid.txt"
 "$bin/cartwright" mock specs/vendo-storefront.yaml --port 4714 --quiet & stateful=$!
@@ -50,11 +56,13 @@ rss=$(awk '/VmHWM/ {print $2}' "/proc/$mock/status")
 
 base=$(rps "$tmp/plain.txt")
 printf '%-34s %12s %8s %10s\n' "case (wrk -t$threads -c$conn -d$dur)" "requests/s" "ratio" "p99"
-for case in plain get post invalid stateful inferred; do
+for case in plain get logged post invalid stateful inferred; do
   r=$(rps "$tmp/$case.txt")
   printf '%-34s %12s %8.2f %10s\n' "$case" "$r" "$(awk -v a="$r" -v b="$base" 'BEGIN {print a / b}')" "$(p99 "$tmp/$case.txt")"
 done
 awk '/Requests\/sec/ {r = $2} /Transfer\/sec/ {t = $2; u = $2; sub(/[0-9.]+/, "", u); m = (u == "MB") ? 1048576 : (u == "KB" ? 1024 : 1); gsub(/[A-Za-z]/, "", t)} END {printf "inferred: %.0f bytes per answer on average\n", t * m / r}' "$tmp/inferred.txt"
+awk -v a="$(rps "$tmp/logged.txt")" -v b="$(rps "$tmp/get.txt")" 'BEGIN {printf "logging pair: logged / quiet GET = %.3f\n", a / b}'
+echo "log written in the logged case: $(wc -l < "$tmp/log.txt") lines, $(( $(wc -c < "$tmp/log.txt") / 1048576 )) MiB; $(grep -c 'log lines dropped' "$tmp/log.txt" || true) drop reports: $(grep 'log lines dropped' "$tmp/log.txt" | tail -1)"
 echo "peak resident memory under load: $((rss / 1024)) MiB"
 for s in "$spec" $(ls specs/*.yaml 2>/dev/null | grep -v overlay) tests/corpus/medusa-store-v2.full.yaml; do
   ms=$(python3 bench/startup.py 5 http://127.0.0.1:4713/__cartwright/health -- "$bin/cartwright" mock "$s" --port 4713 --quiet)

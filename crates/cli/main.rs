@@ -6,6 +6,7 @@
 mod admin;
 mod lint;
 mod load;
+mod log_writer;
 mod mock;
 mod out;
 mod pace;

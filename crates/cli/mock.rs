@@ -162,7 +162,8 @@ enum ErrorsArg {
 /// Runs the mock until Ctrl-C.
 pub(crate) fn run(args: MockArgs) -> ExitCode {
     let started = Instant::now();
-    init_logging(args.quiet);
+    // Held until the mock stops: dropping it writes out the queued lines and the drop count.
+    let _log = init_logging(args.quiet);
     if args
         .spec
         .specs
@@ -318,7 +319,11 @@ async fn serve(args: MockArgs, mock: Arc<Mock>, started: Instant) -> ExitCode {
     Exit::Passed.into()
 }
 
-fn init_logging(quiet: bool) {
+/// Logging to stderr through a writer thread of its own (`log_writer`), so a request never
+/// waits for the log.
+fn init_logging(quiet: bool) -> crate::log_writer::LogGuard {
+    let (writer, guard) =
+        crate::log_writer::non_blocking(std::io::stderr(), crate::log_writer::CAPACITY);
     let level = if quiet { "warn" } else { "info" };
     let filter = tracing_subscriber::EnvFilter::try_from_env("CARTWRIGHT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
@@ -327,8 +332,9 @@ fn init_logging(quiet: bool) {
         .with_target(false)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .without_time()
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         .try_init();
+    guard
 }
 
 /// The route table printed on start.

@@ -19,6 +19,7 @@ use rand::rngs::OsRng;
 use serde_json::Value;
 
 use crate::fast::{Fast, recognise};
+use crate::native::Native;
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = environment();
@@ -37,6 +38,7 @@ pub struct Expr {
     source: String,
     compiled: Expression<'static, 'static>,
     fast: Option<Fast>,
+    native: Option<Box<Native>>,
 }
 
 impl std::fmt::Debug for Expr {
@@ -55,12 +57,19 @@ impl Expr {
             source: source.to_owned(),
             compiled,
             fast: recognise(source),
+            native: crate::native_parse::parse(source).map(Box::new),
         })
     }
 
     /// The expression as a plain path or literal, when it is one.
     pub fn fast(&self) -> Option<&Fast> {
         self.fast.as_ref()
+    }
+
+    /// The expression as a tree of native operations, when every part of it is one
+    /// (evaluation may still hand a case back to minijinja).
+    pub fn native(&self) -> Option<&Native> {
+        self.native.as_deref()
     }
 
     /// The text it was compiled from.
@@ -112,17 +121,9 @@ fn describe(e: &Error) -> String {
 pub fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.add_function("random_token", |n: Option<usize>| {
-        use base64::Engine;
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random(n.unwrap_or(24)))
+        random_token(n.unwrap_or(24))
     });
-    env.add_function("hex", |n: Option<usize>| {
-        let n = n.unwrap_or(32);
-        let hex: String = random(n.div_ceil(2))
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        hex[..n].to_owned()
-    });
+    env.add_function("hex", |n: Option<usize>| hex(n.unwrap_or(32)));
     env.add_function("digits", |n: Option<usize>| digits(n.unwrap_or(6)));
     env.add_function("uuid", uuid);
     env.add_filter("fixed", |x: f64, decimals: Option<usize>| {
@@ -138,6 +139,21 @@ pub fn environment() -> Environment<'static> {
         Ok(crate::time::iso(secs))
     });
     env
+}
+
+/// `n` random bytes, base64url: `random_token(n)`.
+pub(crate) fn random_token(n: usize) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random(n))
+}
+
+/// `n` random hexadecimal digits (at most 2048): `hex(n)`.
+pub(crate) fn hex(n: usize) -> String {
+    let hex: String = random(n.div_ceil(2))
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    hex[..n.min(hex.len())].to_owned()
 }
 
 /// `n` bytes (at most 1024) from the operating system's CSPRNG (`getrandom`): every token,

@@ -11,6 +11,8 @@ mod behaviour;
 mod expr;
 mod fast;
 pub mod media;
+mod native;
+mod native_parse;
 mod operation;
 mod pace;
 mod resource;
@@ -27,6 +29,7 @@ pub use behaviour::{
 };
 pub use expr::{Expr, ExprError, context, digits, environment, random, uuid};
 pub use fast::{Fast, Key, follow, truthy};
+pub use native::{Cmp, Filter, Func, Math, Names, Native, Test, Val};
 pub use operation::{
     Example, Header, MediaType, Method, Operation, ParamLocation, ParamStyle, Parameter,
     RequestBody, Response, StatusKey,

@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use cartwright_model::{Carrier, Expr, ExprError, Fast, SecretDef, Shape, follow, truthy, view};
+use cartwright_model::{
+    Carrier, Expr, ExprError, Fast, SecretDef, Shape, Val, follow, truthy, view,
+};
 use minijinja::value::{Value as Jinja, merge_maps};
 use serde_json::{Map, Value, json};
 
@@ -72,18 +74,47 @@ impl Ctx {
         }
     }
 
+    /// A top-level name as expressions see it: bound names first, then the request's
+    /// context, then `vars`.
+    fn name(&self, name: &str) -> Option<&Value> {
+        match self.layers.iter().rev().find(|(k, _)| k == name) {
+            Some((_, v)) => Some(v),
+            None => self.json.get(name).or_else(|| self.globals.get(name)),
+        }
+    }
+
+    /// The native evaluation of `e`, when it has one and it is sure of the result.
+    fn native(&self, e: &Expr) -> Option<Val<'_>> {
+        let n = e.native()?;
+        let names = |k: &str| self.name(k);
+        n.eval(&names).map(|v| match v {
+            // The tree borrows from `e` and `self`; what leaves is owned or borrowed from
+            // the context only.
+            Val::Undef => Val::Undef,
+            Val::Json(v) => Val::Json(std::borrow::Cow::Owned(v.into_owned())),
+        })
+    }
+
     /// Evaluates an expression.
     pub(crate) fn eval(&mut self, e: &Expr) -> Result<Option<Value>, ExprError> {
-        match e.fast() {
-            Some(f) => Ok(self.lookup(f)),
+        if let Some(f) = e.fast() {
+            return Ok(self.lookup(f));
+        }
+        match self.native(e) {
+            Some(Val::Undef) => Ok(None),
+            Some(Val::Json(v)) => Ok((!v.is_null()).then(|| v.into_owned())),
             None => e.eval(&self.jinja()),
         }
     }
 
     /// Whether a condition holds.
     pub(crate) fn holds(&mut self, e: &Expr) -> Result<bool, ExprError> {
-        match e.fast() {
-            Some(f) => Ok(truthy(self.lookup(f).as_ref())),
+        if let Some(f) = e.fast() {
+            return Ok(truthy(self.lookup(f).as_ref()));
+        }
+        match self.native(e) {
+            Some(Val::Undef) => Ok(false),
+            Some(Val::Json(v)) => Ok(truthy(Some(&v))),
             None => e.truthy(&self.jinja()),
         }
     }
