@@ -180,7 +180,16 @@ fn deep_or_exploded_object(p: &Parameter, raw: &Raw<'_>) -> Option<Value> {
         } else {
             continue;
         };
-        let prop_shape = props.and_then(|ps| ps.get(key)).unwrap_or(&Value::Null);
+        // A key the schema does not name takes the `additionalProperties` schema, so
+        // Shopware's `includes[product]=name` is an array of strings, as it declares.
+        let prop_shape = props
+            .and_then(|ps| ps.get(key))
+            .or_else(|| {
+                p.shape
+                    .get("additionalProperties")
+                    .filter(|a| a.is_object())
+            })
+            .unwrap_or(&Value::Null);
         // An array property takes every value given for it, as an exploded array does.
         if kind_of(prop_shape) == "array" {
             let item = coerce(v, item_shape(prop_shape));

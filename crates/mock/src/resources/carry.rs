@@ -20,17 +20,31 @@ pub(crate) fn carry(api: &Api, op: &Operation, req: &Incoming, out: &mut Outgoin
         let Some(name) = c.returned.strip_prefix("header ") else {
             continue;
         };
-        if !declared
+        let Some(header) = declared
             .headers
             .iter()
-            .any(|h| h.name.eq_ignore_ascii_case(name))
-        {
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+        else {
             continue;
-        }
+        };
         let value = req
             .header(&c.header)
             .filter(|v| !v.is_empty())
-            .map_or_else(|| cartwright_model::uuid().replace('-', ""), str::to_owned);
+            .map_or_else(|| mint(header.schema.as_ref()), str::to_owned);
         out.set(name, &value);
+    }
+}
+
+/// A new token, from the OS's random source, in the first form the header's schema accepts:
+/// 32 hex digits (Shopware's own form), else a UUID (`format: uuid`, as `mcp-session-id`
+/// declares). Neither fitting, the hex form goes out: no other form is more likely to.
+fn mint(schema: Option<&cartwright_model::Schema>) -> String {
+    let uuid = cartwright_model::uuid();
+    let hex = uuid.replace('-', "");
+    let fits = |v: &str| schema.is_none_or(|s| s.is_valid(&serde_json::json!(v)));
+    if fits(&hex) || !fits(&uuid) {
+        hex
+    } else {
+        uuid
     }
 }

@@ -123,3 +123,108 @@ async fn an_array_property_of_an_exploded_object_takes_every_value() {
         "{body}"
     );
 }
+
+/// Shopware's `includes`: a deepObject whose keys are entity names, each a list of fields,
+/// declared only by `additionalProperties`.
+const INCLUDES: &str = r#"
+openapi: 3.1.0
+info: {title: includes, version: "1"}
+paths:
+  /currency:
+    get:
+      parameters:
+        - name: includes
+          in: query
+          style: deepObject
+          explode: true
+          schema:
+            type: object
+            additionalProperties: {type: array, items: {type: string}}
+        - name: counts
+          in: query
+          style: deepObject
+          explode: true
+          schema:
+            type: object
+            additionalProperties: {type: integer}
+      responses:
+        "200":
+          description: the currencies
+          content: {application/json: {schema: {type: object}}}
+"#;
+
+#[tokio::test]
+async fn a_deep_object_key_takes_the_additional_properties_schema() {
+    let s = start_with(INCLUDES, Config::default()).await;
+    let get = |query: &str| s.client.get(format!("{}/currency?{query}", s.base)).send();
+    // What Schemathesis sent Shopware's GET /currency: one field, then two, per entity.
+    for query in [
+        "includes%5Bproduct%5D=name",
+        "includes%5Bproduct%5D=name&includes%5Bproduct%5D=id&includes%5Bmedia%5D=url",
+        "counts%5Bproduct%5D=3",
+    ] {
+        let r = get(query).await.expect("send");
+        assert_eq!(r.status(), 200, "{query}: {}", json(r).await);
+    }
+    // The additional properties' schema is still checked, item by item.
+    let r = get("counts%5Bproduct%5D=x").await.expect("send");
+    assert_eq!(r.status(), 422);
+    let body = json(r).await;
+    assert_eq!(
+        body["errors"][0]["pointer"], "/query/counts/product",
+        "{body}"
+    );
+}
+
+/// Shopware's `POST /_mcp`: a session id the answer returns and the request sends back,
+/// declared `format: uuid`, beside the context token, declared a plain string.
+const MCP: &str = r#"
+openapi: 3.1.0
+info: {title: mcp, version: "1"}
+paths:
+  /_mcp:
+    post:
+      parameters:
+        - {name: mcp-session-id, in: header, schema: {type: string, format: uuid}}
+        - {name: sw-context-token, in: header, schema: {type: string}}
+      responses:
+        "200":
+          description: the answer
+          headers:
+            mcp-session-id: {schema: {type: string, format: uuid}}
+            sw-context-token: {schema: {type: string}}
+          content: {application/json: {schema: {type: object}}}
+"#;
+
+#[tokio::test]
+async fn a_minted_session_id_takes_the_format_its_header_declares() {
+    let s = start_with(MCP, Config::default()).await;
+    let post = || s.client.post(format!("{}/_mcp", s.base)).send();
+    let is_uuid = |v: &str| {
+        let parts: Vec<usize> = v.split('-').map(str::len).collect();
+        parts == [8, 4, 4, 4, 12] && v.chars().all(|c| c == '-' || c.is_ascii_hexdigit())
+    };
+    let (a, b) = (post().await.expect("send"), post().await.expect("send"));
+    let id =
+        |r: &reqwest::Response, name: &str| r.headers()[name].to_str().expect("text").to_owned();
+    let (id_a, id_b) = (id(&a, "mcp-session-id"), id(&b, "mcp-session-id"));
+    assert!(is_uuid(&id_a), "{id_a}");
+    assert!(is_uuid(&id_b), "{id_b}");
+    assert_ne!(id_a, id_b, "each session gets its own id");
+    // The context token declares no format: it keeps Shopware's 32 hex digits.
+    let token = id(&a, "sw-context-token");
+    assert_eq!(token.len(), 32, "{token}");
+    assert!(token.chars().all(|c| c.is_ascii_hexdigit()), "{token}");
+    // An id the request brings is handed back as it came.
+    let r = s
+        .client
+        .post(format!("{}/_mcp", s.base))
+        .header("mcp-session-id", "1b4e28ba-2fa1-41d2-883f-0016d3cca427")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        id(&r, "mcp-session-id"),
+        "1b4e28ba-2fa1-41d2-883f-0016d3cca427"
+    );
+}
