@@ -76,9 +76,9 @@ where
 /// The accept loop every cartwright server shares (the REST mock, the GraphQL mock): each
 /// connection served by `handle` over HTTP/1 or HTTP/2 under `limits`, graceful shutdown on
 /// `signal` or [`Running::shutdown`]. An answer that carries a fault in its extensions
-/// is broken on the socket instead of written (see [`crate::sent`]). At the connection cap, new clients wait in the
-/// listen queue until a connection closes; a failed accept (out of descriptors) backs off
-/// instead of spinning.
+/// is broken on the socket instead of written (the `sent` module). At the connection cap,
+/// new clients wait in the listen queue until a connection closes; a failed accept (out of
+/// descriptors) backs off instead of spinning.
 pub fn serve_limited<H, F, B>(
     listener: TcpListener,
     signal: impl Future<Output = ()> + Send + 'static,
