@@ -22,6 +22,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// mimalloc rather than the system allocator: a mock answer is built from many small JSON
+/// values that live for one request, and glibc's malloc spent a fifth of a stateful
+/// request's instructions on them (bench/README.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Contract testing and a validating mock server for storefront (e-commerce) APIs.
 #[derive(Debug, Parser)]
 #[command(name = "cartwright", version, about, long_about = None, propagate_version = true)]

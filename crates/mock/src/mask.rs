@@ -110,6 +110,12 @@ pub(crate) fn json(value: &mut serde_json::Value) {
 /// The path with credential segments masked, or `None` when it does not line up with the
 /// operation's template.
 fn masked_path(req: &Incoming, api: &Api, op: &Operation) -> Option<String> {
+    // Most templates name no credential: their path is shown as sent, without parsing the
+    // template on every request.
+    let mut names = op.path.split('{').skip(1).filter_map(|s| s.split_once('}'));
+    if !names.any(|(n, _)| credential(n, Some(api))) {
+        return None;
+    }
     let rest = api.strip_base(&req.path)?;
     let prefix = &req.path[..req.path.len() - rest.len()];
     let template = Template::parse(&op.path).ok()?;

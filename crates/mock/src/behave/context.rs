@@ -1,7 +1,7 @@
 //! What expressions see: the request, the session, secrets, `vars` and the time, as one
 //! JSON object converted for evaluation only when a step has changed it.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use cartwright_model::{
     Carrier, Expr, ExprError, Fast, SecretDef, Shape, Val, follow, truthy, view,
@@ -12,15 +12,24 @@ use serde_json::{Map, Value, json};
 use super::tokens::same_secret;
 use crate::Incoming;
 
+/// A live session as `auth` shows it: its kind, its token and its state.
+pub(crate) type Live = (String, String, Arc<Value>);
+
 /// The evaluation context of one request.
 pub(crate) struct Ctx {
     /// Shared with minijinja's view of it while an expression runs; copied on write only if
     /// a view were still alive.
     json: Arc<Value>,
+    /// The session's `state`, shared with the store: a read copies nothing, the first
+    /// change copies it once.
+    state: Arc<Value>,
+    /// The live sessions `auth` is made of (kind, token, state), and `auth` itself, made
+    /// only if an expression reads it: most operations never do.
+    auth: (Vec<Live>, OnceLock<Value>),
     /// Names that are the same for every request (`vars`), looked up after `json`.
     globals: Arc<Value>,
     /// Names bound for a moment (`item`, `this`), innermost last.
-    layers: Vec<(String, Value)>,
+    layers: Vec<(&'static str, Value)>,
 }
 
 impl Ctx {
@@ -28,6 +37,8 @@ impl Ctx {
     pub(crate) fn new(json: Value, globals: Arc<Value>) -> Ctx {
         Ctx {
             json: Arc::new(json),
+            state: Arc::new(Value::Null),
+            auth: (Vec::new(), OnceLock::new()),
             globals,
             layers: Vec::new(),
         }
@@ -35,50 +46,79 @@ impl Ctx {
 
     /// Sets a top-level name.
     pub(crate) fn set(&mut self, name: &str, v: Value) {
-        Arc::make_mut(&mut self.json)[name] = v;
+        match name {
+            "state" => self.state = Arc::new(v),
+            _ => Arc::make_mut(&mut self.json)[name] = v,
+        }
+    }
+
+    /// Sets `state` to a session's state without copying it.
+    pub(crate) fn set_state(&mut self, state: Arc<Value>) {
+        self.state = state;
+    }
+
+    /// `state` as the store keeps it.
+    pub(crate) fn state(&self) -> Arc<Value> {
+        self.state.clone()
+    }
+
+    /// Sets the live sessions `auth` shows: `auth.<kind>.token` and `auth.<kind>.state`.
+    pub(crate) fn set_auth(&mut self, live: Vec<Live>) {
+        self.auth = (live, OnceLock::new());
+    }
+
+    fn auth(&self) -> &Value {
+        self.auth.1.get_or_init(|| {
+            let m = (self.auth.0.iter())
+                .map(|(kind, t, s)| (kind.clone(), json!({"token": t, "state": &**s})))
+                .collect();
+            Value::Object(m)
+        })
     }
 
     /// A top-level value to change in place.
     pub(crate) fn get_mut(&mut self, name: &str) -> &mut Value {
-        &mut Arc::make_mut(&mut self.json)[name]
+        match name {
+            "state" => Arc::make_mut(&mut self.state),
+            _ => &mut Arc::make_mut(&mut self.json)[name],
+        }
     }
 
     /// A top-level value.
     pub(crate) fn get(&self, name: &str) -> &Value {
-        &self.json[name]
+        match name {
+            "state" => &self.state,
+            "auth" => self.auth(),
+            _ => &self.json[name],
+        }
     }
 
     fn jinja(&self) -> Jinja {
         let (globals, base) = (view(self.globals.clone()), view(self.json.clone()));
-        if self.layers.is_empty() {
-            return merge_maps([globals, base]);
-        }
         let mut top = Map::new();
+        top.insert("auth".into(), self.auth().clone());
+        let shared = minijinja::context! {state => view(self.state.clone())};
         for (k, v) in &self.layers {
-            top.insert(k.clone(), v.clone());
+            top.insert((*k).to_owned(), v.clone());
         }
-        merge_maps([globals, base, view(Arc::new(Value::Object(top)))])
+        merge_maps([globals, base, shared, view(Arc::new(Value::Object(top)))])
     }
 
     /// The value of a plain path or literal, without minijinja.
     fn lookup(&self, f: &Fast) -> Option<Value> {
         match f {
             Fast::Literal(v) => v.clone(),
-            Fast::Path(name, keys) => {
-                let start = match self.layers.iter().rev().find(|(k, _)| k == name) {
-                    Some((_, v)) => Some(v),
-                    None => self.json.get(name).or_else(|| self.globals.get(name)),
-                };
-                follow(start, keys).cloned()
-            }
+            Fast::Path(name, keys) => follow(self.name(name), keys).cloned(),
         }
     }
 
     /// A top-level name as expressions see it: bound names first, then the request's
     /// context, then `vars`.
     fn name(&self, name: &str) -> Option<&Value> {
-        match self.layers.iter().rev().find(|(k, _)| k == name) {
+        match self.layers.iter().rev().find(|(k, _)| *k == name) {
             Some((_, v)) => Some(v),
+            None if name == "state" => Some(&self.state),
+            None if name == "auth" => Some(self.auth()),
             None => self.json.get(name).or_else(|| self.globals.get(name)),
         }
     }
@@ -144,8 +184,13 @@ impl Ctx {
     }
 
     /// Evaluates with an extra name bound (`item`, `this`); `f` only evaluates.
-    pub(crate) fn with<T>(&mut self, name: &str, v: Value, f: impl FnOnce(&mut Ctx) -> T) -> T {
-        self.layers.push((name.to_owned(), v));
+    pub(crate) fn with<T>(
+        &mut self,
+        name: &'static str,
+        v: Value,
+        f: impl FnOnce(&mut Ctx) -> T,
+    ) -> T {
+        self.layers.push((name, v));
         let out = f(self);
         self.layers.pop();
         out

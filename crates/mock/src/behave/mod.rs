@@ -141,7 +141,7 @@ impl Behave {
         );
         top.insert("now".into(), (now_ms / 1000).into());
         top.insert("auth".into(), Value::Object(serde_json::Map::new()));
-        for name in ["state", "token", "record", "issued"] {
+        for name in ["token", "record", "issued"] {
             top.insert(name.into(), Value::Null);
         }
         let mut ctx = Ctx::new(Value::Object(top), b.globals.clone());
@@ -223,7 +223,7 @@ impl Behave {
                 kind.max,
                 tokens::key(token),
                 store::Session {
-                    state: plan.ctx.get("state").clone(),
+                    state: plan.ctx.state(),
                     expires: c.expires,
                     owner: c.owner,
                 },

@@ -85,27 +85,20 @@ pub(super) fn patch(
     shape: &Shape,
     ctx: &mut Ctx,
 ) -> Result<(), ExprError> {
-    walk(body, &segments(pointer), shape, ctx, None)
+    walk(body, &segments(pointer), shape, ctx)
 }
 
-/// The value of `shape`, with `this` bound when a `*` gave one.
-fn value(shape: &Shape, ctx: &mut Ctx, this: Option<&Value>) -> Result<Option<Value>, ExprError> {
-    match this {
-        Some(t) => ctx.with("this", t.clone(), |c| c.shape(shape)),
-        None => ctx.shape(shape),
-    }
-}
-
+/// Walks to the places `segs` names; `this` is bound (once per element, by the `*` that
+/// gave it) in `ctx` while the shape below it is evaluated.
 fn walk(
     at: &mut Value,
     segs: &[Cow<'_, str>],
     shape: &Shape,
     ctx: &mut Ctx,
-    this: Option<&Value>,
 ) -> Result<(), ExprError> {
     match segs {
         [] => {
-            *at = value(shape, ctx, this)?.unwrap_or(Value::Null);
+            *at = ctx.shape(shape)?.unwrap_or(Value::Null);
             Ok(())
         }
         [star] if star.as_ref() == "*" => drop_or_replace(at, shape, ctx),
@@ -117,12 +110,12 @@ fn walk(
             };
             for child in children {
                 let this = child.clone();
-                walk(child, rest, shape, ctx, Some(&this))?;
+                ctx.with("this", this, |c| walk(child, rest, shape, c))?;
             }
             Ok(())
         }
         [last] => {
-            let v = value(shape, ctx, this)?;
+            let v = ctx.shape(shape)?;
             put_at(at, std::slice::from_ref(last), v);
             Ok(())
         }
@@ -136,7 +129,7 @@ fn walk(
                 _ => None,
             };
             match next {
-                Some(n) => walk(n, rest, shape, ctx, this),
+                Some(n) => walk(n, rest, shape, ctx),
                 None => Ok(()),
             }
         }
@@ -151,7 +144,7 @@ fn drop_or_replace(at: &mut Value, shape: &Shape, ctx: &mut Ctx) -> Result<(), E
         Value::Array(a) => {
             let mut kept = Vec::with_capacity(a.len());
             for child in a.drain(..) {
-                if let Some(v) = value(shape, ctx, Some(&child))? {
+                if let Some(v) = ctx.with("this", child, |c| c.shape(shape))? {
                     kept.push(v);
                 }
             }
@@ -161,7 +154,7 @@ fn drop_or_replace(at: &mut Value, shape: &Shape, ctx: &mut Ctx) -> Result<(), E
             let keys: Vec<String> = m.keys().cloned().collect();
             for k in keys {
                 let this = m[&k].clone();
-                match value(shape, ctx, Some(&this))? {
+                match ctx.with("this", this, |c| c.shape(shape))? {
                     Some(v) => m[&k] = v,
                     None => {
                         m.shift_remove(&k);

@@ -40,7 +40,7 @@ impl Behave {
             && let Some(s) = st.live(&kind.name, kind.max, &tokens::key(t), now_ms)
             && self.jwt_ok(kind, t, now_ms, config)
         {
-            ctx.set("state", s.state);
+            ctx.set_state(s.state);
             ctx.set("token", json!(t));
             return Ok(Ok(Current {
                 kind: kind.name.clone(),
@@ -56,7 +56,7 @@ impl Behave {
                 let mut state = self.initial(kind, ctx)?;
                 let owner = self.owner_of(kind, &state, ctx)?;
                 if let Some(saved) = owner.as_ref().and_then(|o| st.owned_state(&kind.name, o)) {
-                    state = saved;
+                    state = Value::clone(&saved);
                 }
                 let (token, expires) = self.mint(kind, &state, now_ms, ctx, config)?;
                 ctx.set("state", state);
@@ -99,7 +99,7 @@ impl Behave {
             return Ok(());
         }
         if let Some(saved) = owner.as_ref().and_then(|o| st.owned_state(&kind.name, o)) {
-            ctx.set("state", saved);
+            ctx.set_state(saved);
         }
         c.owner = owner;
         Ok(())
@@ -208,7 +208,7 @@ impl Behave {
         config: &Config,
         ctx: &mut Ctx,
     ) -> Option<Plan<'a>> {
-        let mut auth = serde_json::Map::new();
+        let mut auth = Vec::new();
         for kind in &api.behaviours.sessions {
             let live = context::token(req, params, &kind.carriers).and_then(|t| {
                 let s = st.live(&kind.name, kind.max, &tokens::key(&t), now_ms)?;
@@ -223,10 +223,10 @@ impl Behave {
             });
             match live {
                 Some((t, s)) => {
-                    auth.insert(kind.name.clone(), json!({"token": t, "state": s.state}));
+                    auth.push((kind.name.clone(), t, s.state));
                 }
                 None if required => {
-                    ctx.set("auth", Value::Object(auth));
+                    ctx.set_auth(auth);
                     return Some(Plan {
                         status: Some(401),
                         reason: Some("the token is unknown, revoked or expired"),
@@ -238,7 +238,7 @@ impl Behave {
                 None => {}
             }
         }
-        ctx.set("auth", Value::Object(auth));
+        ctx.set_auth(auth);
         None
     }
 }

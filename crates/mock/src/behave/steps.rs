@@ -1,5 +1,7 @@
 //! The built-in actions, run in order against the operation's session.
 
+use std::sync::Arc;
+
 use cartwright_model::{Action, Api, Binding, Merge, Operation, Respond, SessionKind, digits, iso};
 use serde_json::{Value, json};
 
@@ -174,7 +176,7 @@ impl Run<'_> {
                     Some(s) => e(ctx.shape(s))?.unwrap_or(json!({})),
                     None => json!({}),
                 };
-                self.issue(kind, state, ctx)?;
+                self.issue(kind, Arc::new(state), ctx)?;
             }
             Action::Refresh {
                 session,
@@ -235,7 +237,12 @@ impl Run<'_> {
     /// Starts a session (and a refresh token) and makes it the current one: `issued`.
     /// An owner's saved state wins over the one given: a new token of a customer who has one
     /// opens it (a second login, a refreshed token).
-    fn issue(&mut self, kind: &SessionKind, state: Value, ctx: &mut Ctx) -> Result<(), Problem> {
+    fn issue(
+        &mut self,
+        kind: &SessionKind,
+        state: Arc<Value>,
+        ctx: &mut Ctx,
+    ) -> Result<(), Problem> {
         let owner = self.behave.owner_of(kind, &state, ctx)?;
         let state = owner
             .as_ref()
@@ -282,7 +289,7 @@ impl Run<'_> {
             keep: true,
         });
         ctx.set("issued", issued);
-        ctx.set("state", state);
+        ctx.set_state(state);
         ctx.set("token", json!(token));
         Ok(())
     }

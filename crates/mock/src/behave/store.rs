@@ -3,6 +3,7 @@
 //! operation's read-modify-write is atomic (100 concurrent adds to one cart lose none).
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -41,14 +42,14 @@ pub(super) struct ApiState {
     pub items: HashMap<usize, crate::resources::Items>,
     /// The state of sessions that have an owner (a customer), by kind and owner: every
     /// token of that owner opens it.
-    pub owned: Bounded<(String, String), Value>,
+    pub owned: Bounded<(String, String), Arc<Value>>,
 }
 
 /// A live session.
 #[derive(Debug, Clone)]
 pub(super) struct Session {
-    /// Its state.
-    pub state: Value,
+    /// Its state, shared with the operation reading it: copied only when a step changes it.
+    pub state: Arc<Value>,
     /// When it expires (virtual ms).
     pub expires: Option<i64>,
     /// Whose state it is, for kinds with an `owner`: the state itself is kept in
@@ -200,7 +201,7 @@ impl ApiState {
     }
 
     /// The saved state of an owner, if it has one.
-    pub(super) fn owned_state(&self, kind: &str, owner: &str) -> Option<Value> {
+    pub(super) fn owned_state(&self, kind: &str, owner: &str) -> Option<Arc<Value>> {
         self.owned
             .get(&(kind.to_owned(), owner.to_owned()))
             .cloned()
