@@ -136,7 +136,8 @@ impl GraphqlMock {
         self.engine.behaviour.is_some()
     }
 
-    /// Runs one request; `trace_id` is echoed in `extensions.traceId`.
+    /// Runs one request; `trace_id` is echoed in `extensions.traceId`. It always runs: the
+    /// answer cache is the server's (the answers are the same either way).
     pub async fn execute(
         &self,
         headers: &HeaderMap,
