@@ -41,7 +41,12 @@ pub(crate) fn handle(
         }
         (&Method::GET, "/clock") => (StatusCode::OK, mock.clock().view()),
         (&Method::POST, "/clock") => match mock.clock().command(body) {
-            Ok(()) => (StatusCode::OK, mock.clock().view()),
+            Ok(()) => {
+                // No answer reads the clock yet; kept answers are dropped all the same,
+                // so an answer that comes to depend on time can never be served stale.
+                mock.cache().invalidate();
+                (StatusCode::OK, mock.clock().view())
+            }
             Err(e) => (
                 StatusCode::BAD_REQUEST,
                 json!({"error": e.to_string(), "example": {"advance": "31d"}}),

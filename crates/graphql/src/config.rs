@@ -1,6 +1,8 @@
 //! GraphQL mock configuration: everything has a default, so `cartwright mock schema.graphql`
 //! needs none.
 
+use crate::cache::CacheLimits;
+
 /// Settings of a GraphQL mock.
 #[derive(Clone)]
 pub struct Config {
@@ -27,6 +29,8 @@ pub struct Config {
     pub admin: cartwright_mock::AdminAccess,
     /// Timeouts and the cap on open connections (the REST mock's).
     pub connections: cartwright_mock::Limits,
+    /// How many query answers are kept to be served again while the state is unchanged.
+    pub answer_cache: CacheLimits,
 }
 
 impl Config {
@@ -62,6 +66,7 @@ impl Default for Config {
             allow_origins: None,
             admin: cartwright_mock::AdminAccess::default(),
             connections: cartwright_mock::Limits::default(),
+            answer_cache: CacheLimits::default(),
         }
     }
 }
@@ -80,6 +85,7 @@ impl std::fmt::Debug for Config {
             .field("allow_origins", &self.allow_origins)
             .field("admin", &self.admin)
             .field("connections", &self.connections)
+            .field("answer_cache", &self.answer_cache)
             .finish_non_exhaustive()
     }
 }

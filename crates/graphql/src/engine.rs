@@ -9,6 +9,7 @@ use http::{HeaderMap, StatusCode};
 use serde_json::{Value as Json, json};
 
 use crate::behaviour::Behaviour;
+use crate::cache::AnswerCache;
 use crate::config::Config;
 use crate::error::LoadError;
 use crate::index::Index;
@@ -75,6 +76,7 @@ pub struct GraphqlMock {
     engine: Arc<Engine>,
     config: Config,
     source: String,
+    cache: AnswerCache,
 }
 
 impl std::fmt::Debug for GraphqlMock {
@@ -115,6 +117,7 @@ impl GraphqlMock {
             .finish()
             .map_err(|e| LoadError::Invalid(format!("{source_name}: {}", e.0)))?;
         Ok(GraphqlMock {
+            cache: AnswerCache::new(config.answer_cache),
             schema,
             engine,
             config,
@@ -133,21 +136,37 @@ impl GraphqlMock {
         self.engine.behaviour.is_some()
     }
 
-    /// Runs one request; `trace_id` is echoed in `extensions.traceId`.
+    /// Runs one request; `trace_id` is echoed in `extensions.traceId`. It always runs: the
+    /// answer cache is the server's (the answers are the same either way).
     pub async fn execute(
         &self,
         headers: &HeaderMap,
-        mut request: async_graphql::Request,
+        request: async_graphql::Request,
         trace_id: &str,
     ) -> Answer {
-        let access = match &self.engine.behaviour {
+        let access = self.authenticate(headers);
+        let token = session_token(&access).map(str::to_owned);
+        let (status, response) = self.run(access, request).await;
+        Answer {
+            status,
+            body: body(&response, token.as_deref(), trace_id),
+        }
+    }
+
+    /// The request's access, from its headers.
+    pub(crate) fn authenticate(&self, headers: &HeaderMap) -> Access {
+        match &self.engine.behaviour {
             Some(b) => b.authenticate(headers),
             None => Access::Open,
-        };
-        let token = match &access {
-            Access::Session { token, .. } => Some(token.clone()),
-            _ => None,
-        };
+        }
+    }
+
+    /// Runs one request with `access`: its HTTP status and the engine's response.
+    pub(crate) async fn run(
+        &self,
+        access: Access,
+        mut request: async_graphql::Request,
+    ) -> (StatusCode, async_graphql::Response) {
         let refused = matches!(access, Access::Refused(_));
         let operation = request.operation_name.clone();
         // Lent to the check and given back: the variables are not copied.
@@ -173,24 +192,17 @@ impl GraphqlMock {
                     .and_then(|x| x.get("code"))
                     .is_some_and(|c| c.to_string() == "\"UNAUTHENTICATED\"")
             });
-        let mut body = serde_json::to_value(&response).unwrap_or_else(
-            |e| json!({"errors": [{"message": format!("the answer could not be written: {e}")}]}),
-        );
-        if let Some(obj) = body.as_object_mut() {
-            let ext = obj.entry("extensions").or_insert_with(|| json!({}));
-            if let Some(token) = token {
-                ext["token"] = json!(token);
-            }
-            ext["traceId"] = json!(trace_id);
-        }
-        Answer {
-            status: if unauthenticated {
-                StatusCode::UNAUTHORIZED
-            } else {
-                StatusCode::OK
-            },
-            body,
-        }
+        let status = if unauthenticated {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::OK
+        };
+        (status, response)
+    }
+
+    /// The answer cache.
+    pub(crate) fn cache(&self) -> &AnswerCache {
+        &self.cache
     }
 
     /// Forgets every session and returns the clock to wall time.
@@ -199,6 +211,7 @@ impl GraphqlMock {
             b.reset();
         }
         self.engine.clock.reset();
+        self.cache.invalidate();
     }
 
     /// The virtual clock.
@@ -208,12 +221,42 @@ impl GraphqlMock {
 
     /// What `/__cartwright/health` reports.
     pub fn health(&self) -> Json {
+        let (entries, bytes) = self.cache.usage();
         json!({
             "status": "ok",
             "schema": self.source,
             "types": self.engine.index.types.len(),
             "modes": self.has_modes(),
             "sessions": self.engine.behaviour.as_ref().map_or(0, |b| b.sessions()),
+            "answerCache": {"entries": entries, "bytes": bytes},
         })
     }
+}
+
+/// The session token an answer hands back in `extensions.token`.
+pub(crate) fn session_token(access: &Access) -> Option<&str> {
+    match access {
+        Access::Session { token, .. } => Some(token),
+        _ => None,
+    }
+}
+
+/// The `{data, errors, extensions}` body of a response, with the session token and the
+/// trace id in `extensions`.
+pub(crate) fn body(
+    response: &async_graphql::Response,
+    token: Option<&str>,
+    trace_id: &str,
+) -> Json {
+    let mut body = serde_json::to_value(response).unwrap_or_else(
+        |e| json!({"errors": [{"message": format!("the answer could not be written: {e}")}]}),
+    );
+    if let Some(obj) = body.as_object_mut() {
+        let ext = obj.entry("extensions").or_insert_with(|| json!({}));
+        if let Some(token) = token {
+            ext["token"] = json!(token);
+        }
+        ext["traceId"] = json!(trace_id);
+    }
+    body
 }

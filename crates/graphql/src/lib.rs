@@ -34,6 +34,7 @@
 
 mod admin;
 mod behaviour;
+mod cache;
 mod centra;
 mod config;
 mod convert;
@@ -47,10 +48,12 @@ mod modes;
 mod paths;
 mod request;
 mod resolve;
+mod respond;
 mod scope;
 mod sdl;
 mod server;
 
+pub use cache::CacheLimits;
 pub use cartwright_mock::Clock;
 pub use centra::{Fixtures, TOKENS};
 pub use config::Config;

@@ -140,3 +140,20 @@ fn is_mutation(request: &mut async_graphql::Request) -> bool {
             .any(|(_, op)| op.node.ty == OperationType::Mutation),
     }
 }
+
+/// The type of the operation a request would run: `None` when the query does not parse or
+/// names no operation it has (the schema then runs nothing and says why). Of several
+/// operations that could be meant, the first that is not a query decides (what changes
+/// state is never taken for a query).
+pub(crate) fn operation_type(request: &mut async_graphql::Request) -> Option<OperationType> {
+    let name = request.operation_name.clone();
+    let doc = request.parsed_query().ok()?;
+    match &doc.operations {
+        DocumentOperations::Single(op) => Some(op.node.ty),
+        DocumentOperations::Multiple(ops) => ops
+            .iter()
+            .filter(|(n, _)| name.as_deref().is_none_or(|w| n.as_str() == w))
+            .map(|(_, op)| op.node.ty)
+            .reduce(|a, b| if a == OperationType::Query { b } else { a }),
+    }
+}

@@ -81,7 +81,7 @@ pub(crate) fn declared(
 }
 
 /// What a request may do, decided once from its headers before it runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum Access {
     /// The schema declares no modes: everything is open.
     Open,
@@ -95,7 +95,22 @@ pub(crate) enum Access {
         token: String,
         /// Whether the request carried the right `x-shared-secret`.
         shared_secret: bool,
+        /// Whether this request started the session (it sent the base session token): its
+        /// answer hands over a token just made, so it is never answered from the cache.
+        minted: bool,
     },
+}
+
+impl Access {
+    /// Whether an answer to this access may be kept and served again: not a refusal, and
+    /// not the answer that hands over a new session token.
+    pub(crate) fn cacheable(&self) -> bool {
+        match self {
+            Access::Open | Access::NoSession => true,
+            Access::Refused(_) => false,
+            Access::Session { minted, .. } => !minted,
+        }
+    }
 }
 
 impl Access {
@@ -175,6 +190,7 @@ mod tests {
         let s = Access::Session {
             token: "t".into(),
             shared_secret: false,
+            minted: false,
         };
         assert!(s.allows(Scope::Session, || false));
         assert!(!s.allows(Scope::LoggedIn, || false));

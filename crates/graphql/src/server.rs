@@ -94,6 +94,7 @@ async fn answer(mock: &GraphqlMock, req: Request<Incoming>) -> Response<Full<Byt
     let cached = matches!(out, Out::Asset(..));
     let (bytes, media) = match out {
         Out::Json(json) => (Bytes::from(json.to_string()), "application/json"),
+        Out::Answer(bytes) => (bytes, "application/json"),
         Out::Html(html) => (
             Bytes::from_static(html.as_bytes()),
             "text/html; charset=utf-8",
@@ -141,6 +142,8 @@ async fn answer(mock: &GraphqlMock, req: Request<Incoming>) -> Response<Full<Byt
 /// A response body.
 enum Out {
     Json(Json),
+    /// A GraphQL answer, already written.
+    Answer(Bytes),
     Html(&'static str),
     /// An embedded file and its media type.
     Asset(&'static [u8], &'static str),
@@ -203,8 +206,8 @@ async fn route(
         .and_then(|v| v.to_str().ok());
     match request::read(&parts.method, parts.uri.query(), content_type, body) {
         Ok(req) => {
-            let answer = mock.execute(&parts.headers, req, correlation).await;
-            (answer.status, Out::Json(answer.body))
+            let (status, bytes) = mock.respond(&parts.headers, req, correlation).await;
+            (status, Out::Answer(bytes))
         }
         Err(refusal) => (refusal.status, Out::Json(refusal.body)),
     }

@@ -142,10 +142,12 @@ impl Behaviour for Centra {
             Some(t) if secret::same(t, &self.session_token) => Access::Session {
                 token: self.store.create(self.start()),
                 shared_secret,
+                minted: true,
             },
             Some(t) if self.store.contains(t) => Access::Session {
                 token: t.to_owned(),
                 shared_secret,
+                minted: false,
             },
             Some(_) => refused(
                 "the bearer token is neither a configured token nor a session token this mock handed out (a reset forgets sessions)",

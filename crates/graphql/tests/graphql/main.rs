@@ -2,6 +2,8 @@
 //! port 0, serving the Centra Storefront API schema from `specs/`.
 
 mod bad_input;
+mod cache;
+mod cache_bytes;
 mod catalog;
 mod checkout;
 mod graphiql;
