@@ -31,11 +31,16 @@ pub(crate) struct BodyKey {
 /// JSON (behaviours patch the parsed form of a cached body on every request).
 #[derive(Debug, Default)]
 pub(crate) struct BodyCache {
-    bodies: RwLock<HashMap<BodyKey, Bytes>>,
-    parsed: RwLock<HashMap<Bytes, Arc<Value>>>,
+    bodies: RwLock<HashMap<BodyKey, Bytes, Fast>>,
+    /// Keyed by the body's bytes, hashed on every patched answer: a generated body of tens
+    /// of kilobytes made SipHash a visible share of a stateful request, foldhash is not.
+    parsed: RwLock<HashMap<Bytes, Arc<Value>, Fast>>,
 }
 
 const CAPACITY: usize = 4096;
+
+/// A fast hasher for keys the mock made itself (no client chooses them).
+type Fast = foldhash::fast::RandomState;
 
 impl BodyCache {
     /// The cached body, or `make`'s, which is cached when it succeeds.

@@ -9,6 +9,7 @@ use cartwright_model::{Operation, Place};
 
 use super::catalog::natural;
 use super::splice::{Answer, Part};
+use super::store::Stored;
 use cartwright_source::pointer::escape;
 
 use super::{Ctx, put};
@@ -41,10 +42,45 @@ pub(super) fn guard_element(
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     whole.insert(array.to_owned(), json!([element.clone()]));
-    let mut trial = body.clone();
-    put(&mut trial, p, Value::Object(whole));
+    let segments: Vec<String> = p
+        .split('/')
+        .skip(1)
+        .map(cartwright_source::pointer::unescape)
+        .collect();
+    let trial = with_at(body, &segments, Value::Object(whole));
     let prefix = format!("{p}/{}/0", escape(array));
     revert(ctx, &trial, &prefix, element, changes, out);
+}
+
+/// A copy of `body` with `v` at the place `segments` names (unescaped), copying only what
+/// lies beside the path: the spec's own version of that place, often the largest part of
+/// the body, is never copied just to be replaced. A missing place leaves `body` as it is.
+fn with_at(body: &Value, segments: &[String], v: Value) -> Value {
+    let Some((head, rest)) = segments.split_first() else {
+        return v;
+    };
+    // Exactly one member or element is on the path: it takes `v`, the rest are copied.
+    let mut v = Some(v);
+    let mut on_path = |x: &Value| with_at(x, rest, v.take().unwrap_or(Value::Null));
+    match body {
+        Value::Object(m) if m.contains_key(head) => Value::Object(
+            m.iter()
+                .map(|(k, x)| {
+                    let x = if k == head { on_path(x) } else { x.clone() };
+                    (k.clone(), x)
+                })
+                .collect(),
+        ),
+        Value::Array(a) => match head.parse::<usize>() {
+            Ok(i) if i < a.len() => Value::Array(
+                (a.iter().enumerate())
+                    .map(|(j, x)| if i == j { on_path(x) } else { x.clone() })
+                    .collect(),
+            ),
+            _ => body.clone(),
+        },
+        _ => body.clone(),
+    }
 }
 
 /// Puts an item into the answer at `at`, reverting request fields that break the schema.
@@ -152,7 +188,7 @@ pub(super) fn merge(ctx: &Ctx<'_>, item: &mut Value) -> Vec<(String, Option<Valu
 }
 
 /// Fills a list answer: the page asked for (`offset`, `limit`) and the counts beside it.
-pub(super) fn list(ctx: &Ctx<'_>, answer: &mut Answer, all: Vec<Arc<Value>>) {
+pub(super) fn list(ctx: &Ctx<'_>, answer: &mut Answer, all: Vec<Arc<Stored>>) {
     let Place::List { array, counts } = &ctx.role.answer else {
         return;
     };
@@ -165,21 +201,20 @@ pub(super) fn list(ctx: &Ctx<'_>, answer: &mut Answer, all: Vec<Arc<Value>>) {
     let total = all.len();
     let offset = number("offset").unwrap_or(0);
     let limit = number("limit");
-    let page: Vec<Arc<Value>> = all
+    let page: Vec<Arc<Stored>> = all
         .into_iter()
         .skip(offset)
         .take(limit.unwrap_or(usize::MAX))
         .collect();
     answer.splice(array, Part::Many(page));
-    let body = &mut answer.body;
     for (name, at) in counts {
         let v = match name.as_str() {
             "offset" => json!(offset),
             "limit" => json!(limit.unwrap_or(total.max(1))),
             _ => json!(total),
         };
-        if body.pointer(at).is_some() {
-            put(body, at, v);
+        if answer.body.pointer(at).is_some() {
+            put(answer.body_mut(), at, v);
         }
     }
 }

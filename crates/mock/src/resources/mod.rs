@@ -107,10 +107,10 @@ pub(crate) fn answer(
         other => return Some((other, None)),
     };
     let body = if skeleton.body.is_empty() {
-        Value::Null
+        Arc::new(Value::Null)
     } else {
         match mock.bodies.parsed(&skeleton.body) {
-            Some(v) => Value::clone(&v),
+            Some(v) => v,
             None => return Some((Ok(skeleton), None)),
         }
     };
@@ -193,7 +193,7 @@ fn run(
                 return Done::Missing(r.collections[p.collection].name.clone(), pid);
             };
             // Copy-on-write: an answer still being written keeps the old version.
-            let parent = Arc::make_mut(stored);
+            let parent = Arc::make_mut(stored).value_mut();
             let done = nested(ctx, parent, (&p.array, &p.items), template, answer, out);
             if let (Done::Ok(_), Place::Parent(at)) = (&done, &ctx.role.answer) {
                 answer.splice(at, Part::One(stored.clone()));

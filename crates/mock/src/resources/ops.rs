@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::catalog::{generated, natural, new_id};
 use super::fill::{deleted, guard_element, list, merge, place};
 use super::splice::{Answer, Part};
-use super::store::{ELEMENTS_MAX, Items, id_text};
+use super::store::{ELEMENTS_MAX, Items, Stored, id_text};
 use super::{Ctx, Done, item_at, put};
 use crate::Outgoing;
 
@@ -50,7 +50,7 @@ pub(super) fn own(ctx: &Ctx<'_>, store: &mut Items, answer: &mut Answer, out: &O
             };
             place(
                 ctx,
-                &mut answer.body,
+                answer.body_mut(),
                 at.as_deref(),
                 &mut item,
                 &changes,
@@ -72,16 +72,16 @@ pub(super) fn own(ctx: &Ctx<'_>, store: &mut Items, answer: &mut Answer, out: &O
                     if store.map.shift_remove(&id).is_none() {
                         return Done::Missing(col.name.clone(), id);
                     }
-                    deleted(&mut answer.body, &id);
+                    deleted(answer.body_mut(), &id);
                 }
                 Action::Update => {
                     let Some(item) = store.map.get_mut(&id) else {
                         return Done::Missing(col.name.clone(), id);
                     };
                     // Copy-on-write: an answer still being written keeps the old version.
-                    let item = Arc::make_mut(item);
+                    let item = Arc::make_mut(item).value_mut();
                     let changes = merge(ctx, item);
-                    place(ctx, &mut answer.body, at.as_deref(), item, &changes, out);
+                    place(ctx, answer.body_mut(), at.as_deref(), item, &changes, out);
                 }
                 _ => {
                     let Some(item) = store.map.get(&id) else {
@@ -147,7 +147,11 @@ pub(super) fn nested(
         }
         (Action::List, _) => {
             let all = parent[array].as_array().into_iter().flatten();
-            list(ctx, answer, all.cloned().map(Arc::new).collect());
+            list(
+                ctx,
+                answer,
+                all.cloned().map(|e| Arc::new(Stored::new(e))).collect(),
+            );
             return Done::Ok(None);
         }
         (action, Some(id)) => {
@@ -159,7 +163,7 @@ pub(super) fn nested(
                     if let Some(a) = parent[array].as_array_mut() {
                         a.remove(i);
                     }
-                    deleted(&mut answer.body, id);
+                    deleted(answer.body_mut(), id);
                 }
                 Action::Update => {
                     let mut element = parent[array][i].clone();
@@ -184,7 +188,7 @@ pub(super) fn nested(
     if let Place::Item(p) = &ctx.role.answer
         && let Some(i) = touched.as_deref().and_then(|id| position(parent, id))
     {
-        put(&mut answer.body, p, parent[array][i].clone());
+        put(answer.body_mut(), p, parent[array][i].clone());
     }
     Done::Ok(touched)
 }

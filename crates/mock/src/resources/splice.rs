@@ -7,30 +7,39 @@ use std::sync::Arc;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::Value;
 
+use super::store::Stored;
+
 /// What goes in a place of the answer.
 pub(super) enum Part {
     /// One stored item.
-    One(Arc<Value>),
+    One(Arc<Stored>),
     /// A list of stored items.
-    Many(Vec<Arc<Value>>),
+    Many(Vec<Arc<Stored>>),
 }
 
 /// The spec's body and the stored items that replace some of its nodes.
 #[derive(Default)]
 pub(super) struct Answer {
-    /// The body made from the spec (example or generated), counts and ids patched in.
-    pub body: Value,
+    /// The body made from the spec (example or generated), counts and ids patched in:
+    /// shared with the body cache until something is patched in ([`Answer::body_mut`]), so
+    /// a read whose whole answer is a stored item copies nothing.
+    pub body: Arc<Value>,
     /// JSON pointers (unescaped, split) to replace, and what replaces them.
     splices: Vec<(Vec<String>, Part)>,
 }
 
 impl Answer {
     /// An answer starting from the spec's body.
-    pub(super) fn new(body: Value) -> Self {
+    pub(super) fn new(body: Arc<Value>) -> Self {
         Answer {
             body,
             splices: Vec::new(),
         }
+    }
+
+    /// The body to patch, copied first if the body cache still shares it.
+    pub(super) fn body_mut(&mut self) -> &mut Value {
+        Arc::make_mut(&mut self.body)
     }
 
     /// Puts a stored item (or list) at `at` when the body has that place; `""` is the body.
@@ -84,11 +93,11 @@ impl Serialize for Node<'_> {
         };
         if let Some((_, part)) = self.splices.iter().find(|(p, _)| here(p)) {
             return match part {
-                Part::One(v) => v.serialize(s),
+                Part::One(v) => v.text().serialize(s),
                 Part::Many(list) => {
                     let mut seq = s.serialize_seq(Some(list.len()))?;
                     for v in list {
-                        seq.serialize_element(v.as_ref())?;
+                        seq.serialize_element(v.text())?;
                     }
                     seq.end()
                 }
@@ -126,26 +135,32 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn stored(v: Value) -> Arc<Stored> {
+        Arc::new(Stored::new(v))
+    }
+
     #[test]
     fn stored_items_replace_their_places_and_nothing_else() {
-        let mut a = Answer::new(json!({"cart": {"id": "x"}, "n": 1, "list": [0], "a/b": {}}));
+        let mut a = Answer::new(Arc::new(
+            json!({"cart": {"id": "x"}, "n": 1, "list": [0], "a/b": {}}),
+        ));
         a.splice(
             "/cart",
-            Part::One(Arc::new(json!({"id": "c1", "items": [1, 2]}))),
+            Part::One(stored(json!({"id": "c1", "items": [1, 2]}))),
         );
         a.splice(
             "/list",
-            Part::Many(vec![Arc::new(json!(7)), Arc::new(json!(8))]),
+            Part::Many(vec![stored(json!(7)), stored(json!(8))]),
         );
-        a.splice("/a~1b", Part::One(Arc::new(json!("slash"))));
-        a.splice("/missing", Part::One(Arc::new(json!(0))));
+        a.splice("/a~1b", Part::One(stored(json!("slash"))));
+        a.splice("/missing", Part::One(stored(json!(0))));
         let out: Value = serde_json::from_slice(&a.to_vec()).expect("JSON");
         assert_eq!(
             out,
             json!({"cart": {"id": "c1", "items": [1, 2]}, "n": 1, "list": [7, 8], "a/b": "slash"})
         );
-        let mut whole = Answer::new(json!({"id": "x"}));
-        whole.splice("", Part::One(Arc::new(json!({"id": "y"}))));
+        let mut whole = Answer::new(Arc::new(json!({"id": "x"})));
+        whole.splice("", Part::One(stored(json!({"id": "y"}))));
         assert_eq!(whole.to_vec(), br#"{"id":"y"}"#);
     }
 }
