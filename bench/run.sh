@@ -52,15 +52,24 @@ print(",".join(ids))
 PY
 )
 CARTS="$carts" load -s bench/inferred.lua http://127.0.0.1:4715 > "$tmp/inferred.txt"
+# The plain server again, answering the bytes of one of those carts as they are now: the
+# inferred answers are tens of kilobytes, so the kernel and the client pay for their size
+# whoever makes them; this is the same-size baseline beside the 0.3 KB one.
+curl -fs "http://127.0.0.1:4715/store/carts/${carts%%,*}" > "$tmp/cart.json"
+"$bin/cartwright-bench-plain" 4717 "$tmp/cart.json" & plain_cart=$!
+wait_up http://127.0.0.1:4717/
+load http://127.0.0.1:4717/ > "$tmp/plain_cart.txt"
+kill "$plain_cart"
 rss=$(awk '/VmHWM/ {print $2}' "/proc/$mock/status")
 
 base=$(rps "$tmp/plain.txt")
 printf '%-34s %12s %8s %10s\n' "case (wrk -t$threads -c$conn -d$dur)" "requests/s" "ratio" "p99"
-for case in plain get logged post invalid stateful inferred; do
+for case in plain get logged post invalid stateful inferred plain_cart; do
   r=$(rps "$tmp/$case.txt")
   printf '%-34s %12s %8.2f %10s\n' "$case" "$r" "$(awk -v a="$r" -v b="$base" 'BEGIN {print a / b}')" "$(p99 "$tmp/$case.txt")"
 done
 awk '/Requests\/sec/ {r = $2} /Transfer\/sec/ {t = $2; u = $2; sub(/[0-9.]+/, "", u); m = (u == "MB") ? 1048576 : (u == "KB" ? 1024 : 1); gsub(/[A-Za-z]/, "", t)} END {printf "inferred: %.0f bytes per answer on average\n", t * m / r}' "$tmp/inferred.txt"
+awk -v a="$(rps "$tmp/inferred.txt")" -v b="$(rps "$tmp/plain_cart.txt")" -v n="$(wc -c < "$tmp/cart.json")" 'BEGIN {printf "inferred / plain answering one cart (%d bytes) = %.2f\n", n, a / b}'
 awk -v a="$(rps "$tmp/logged.txt")" -v b="$(rps "$tmp/get.txt")" 'BEGIN {printf "logging pair: logged / quiet GET = %.3f\n", a / b}'
 echo "log written in the logged case: $(wc -l < "$tmp/log.txt") lines, $(( $(wc -c < "$tmp/log.txt") / 1048576 )) MiB; $(grep -c 'log lines dropped' "$tmp/log.txt" || true) drop reports: $(grep 'log lines dropped' "$tmp/log.txt" | tail -1)"
 echo "peak resident memory under load: $((rss / 1024)) MiB"

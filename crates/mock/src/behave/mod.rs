@@ -282,7 +282,12 @@ pub(crate) fn apply(
         for (ptr, shape) in &r.body {
             patch::patch(&mut body, ptr, shape, &mut plan.ctx).map_err(eval_problem)?;
         }
-        out.body = serde_json::to_vec(&body).unwrap_or_default().into();
+        // About the spec's body in size: written without growing the buffer on the way.
+        let mut text = Vec::with_capacity(out.body.len() + out.body.len() / 2);
+        out.body = match serde_json::to_writer(&mut text, &body) {
+            Ok(()) => text.into(),
+            Err(_) => bytes::Bytes::new(),
+        };
     }
     for (name, e) in &r.headers {
         if let Some(v) = plan.ctx.eval(e).map_err(eval_problem)? {
