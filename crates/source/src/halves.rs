@@ -11,17 +11,21 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 use serde_saphyr::budget::{Budget, BudgetReport};
 
 /// Below this size one parse costs less than starting a thread.
 const MIN_SPLIT_BYTES: usize = 128 * 1024;
 
+/// How many lines the search for a cut reads (going back from each line tried) before it
+/// gives up and the whole document is parsed at once.
+const MAX_LINES_READ: usize = 200_000;
+
 /// The document's value: from two halves when that is certain to give the same value,
 /// otherwise from the whole text.
 pub(crate) fn parse(text: &str) -> Result<Value, serde_saphyr::Error> {
-    if let Some(at) = cut(text)
-        && let Some(value) = halves(text, at)
+    if let Some(cut) = cut(text)
+        && let Some(value) = halves(text, &cut)
     {
         return Ok(value);
     }
@@ -39,55 +43,131 @@ fn one(text: &str) -> (Result<Value, serde_saphyr::Error>, Option<BudgetReport>)
     (value, report)
 }
 
-/// Where to cut: the start of the top-level key line nearest the middle, in a document large
-/// enough to be worth it that never opens a second document (whether both halves are
-/// mappings is seen once they are parsed).
-pub(crate) fn cut(text: &str) -> Option<usize> {
+/// A place to cut: before the key line at byte `at`, whose enclosing mappings open at the
+/// `prefix` lines (outermost first, copied from the text) that begin the second half.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Cut {
+    at: usize,
+    prefix: String,
+    depth: usize,
+}
+
+/// Where to cut: before the first key line from the middle on whose enclosing mappings are
+/// all plain `key:` lines, in a document large enough to be worth it that never opens a
+/// second document (whether the halves join as the whole reads is checked once parsed).
+pub(crate) fn cut(text: &str) -> Option<Cut> {
     if text.len() < MIN_SPLIT_BYTES {
         return None;
     }
-    let middle = text.len() / 2;
-    let mut best: Option<usize> = None;
-    let mut start: usize = 0;
+    let mut lines = Vec::new();
+    let mut start = 0;
     for line in text.split_inclusive('\n') {
         if start > 0 && ["---", "...", "%"].iter().any(|m| line.starts_with(m)) {
             return None;
         }
-        if start > 0
-            && top_level_key(line)
-            && best.is_none_or(|b| start.abs_diff(middle) < b.abs_diff(middle))
-        {
-            best = Some(start);
-        }
+        lines.push((start, line));
         start += line.len();
     }
-    best
+    let middle = lines.partition_point(|(at, _)| *at < text.len() / 2);
+    // A spec has a key line to cut before within a few lines of anywhere; a document
+    // without one (a long block scalar, a long list) is not worth a longer search.
+    let mut budget = MAX_LINES_READ;
+    (middle.max(1)..lines.len()).find_map(|i| cut_before(&lines, i, &mut budget))
 }
 
-/// Whether the line is a plain key at column 0 followed by `:` and a space or the line's
-/// end: the only kind of line a cut is made before.
-fn top_level_key(line: &str) -> bool {
-    let line = line.lines().next().unwrap_or("");
-    let Some((key, rest)) = line.split_once(':') else {
-        return false;
+/// The cut before line `i`, if it is a key and every line that encloses it opens a mapping
+/// whose first entry is as indented as the next level down (so the second half, begun by
+/// those lines, reads the key at the level the whole document does).
+fn cut_before(lines: &[(usize, &str)], i: usize, budget: &mut usize) -> Option<Cut> {
+    let (at, line) = lines[i];
+    let (mut want, body) = indented(line)?;
+    if !key(body, false) {
+        return None;
+    }
+    let mut prefix = Vec::new();
+    let mut next = None;
+    for (j, (_, l)) in lines[..i].iter().enumerate().rev() {
+        *budget = budget.checked_sub(1)?;
+        let Some((indent, body)) = indented(l) else {
+            return None;
+        };
+        if body.is_empty() || body.starts_with('#') || (j == 0 && body == "---") {
+            continue;
+        }
+        if indent >= want {
+            next = Some(indent);
+            continue;
+        }
+        if !key(body, true) || next != Some(want) {
+            return None;
+        }
+        prefix.push(*l);
+        want = indent;
+        next = Some(indent);
+        if indent == 0 {
+            break;
+        }
+    }
+    (want == 0 && next == Some(0)).then(|| Cut {
+        at,
+        depth: prefix.len(),
+        prefix: prefix.iter().rev().copied().collect(),
+    })
+}
+
+/// A line's indentation in spaces and the rest without its line end; `None` when a tab
+/// comes before the content (YAML indents with spaces only; such a line is left alone).
+fn indented(line: &str) -> Option<(usize, &str)> {
+    let body = line.trim_end_matches(['\n', '\r']);
+    let rest = body.trim_start_matches(' ');
+    (!rest.starts_with('\t')).then_some((body.len() - rest.len(), rest))
+}
+
+/// Whether `body` is a key and `:`, then (`open`: only spaces, as a mapping that continues
+/// on the next lines) a space or the line's end. Keys are plain (`paths`, `/carts/{id}`) or
+/// quoted without escapes (`'200'`, `"$ref"`).
+fn key(body: &str, open: bool) -> bool {
+    let quoted = |q: char| {
+        let inner = body.strip_prefix(q)?;
+        let end = inner.find(q)?;
+        (!inner[..end].contains(['\\', '\'', '"'])).then(|| &inner[end + 1..])
     };
+    let rest = match quoted('\'').or_else(|| quoted('"')) {
+        Some(rest) => rest.strip_prefix(':'),
+        None => body
+            .split_once(':')
+            .and_then(|(key, rest)| plain(key).then_some(rest)),
+    };
+    rest.is_some_and(|rest| {
+        if open {
+            rest.trim_end_matches(' ').is_empty()
+        } else {
+            rest.is_empty() || rest.starts_with(' ')
+        }
+    })
+}
+
+/// Whether `key` is a plain scalar that reads as itself.
+fn plain(key: &str) -> bool {
     let mut chars = key.chars();
     chars
         .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-        && (rest.is_empty() || rest.starts_with([' ', '\t']))
+        .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '/' | '$'))
+        && chars.all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | '{' | '}' | '$')
+        })
 }
 
 /// Both halves parsed at once and joined, or `None` when the join could differ from the
 /// whole document's value (or a half fails: the whole parse then gives the error).
-fn halves(text: &str, at: usize) -> Option<Value> {
-    let (first, second) = text.split_at(at);
+fn halves(text: &str, cut: &Cut) -> Option<Value> {
+    let first = &text[..cut.at];
+    let second = format!("{}{}", cut.prefix, &text[cut.at..]);
     let (a, b) = std::thread::scope(|s| {
         let other = std::thread::Builder::new()
             .name("cartwright-yaml".to_owned())
             .stack_size(8 * 1024 * 1024)
-            .spawn_scoped(s, || one(second))
+            .spawn_scoped(s, || one(&second))
             .ok()?;
         let a = one(first);
         Some((a, other.join().ok()?))
@@ -95,11 +175,35 @@ fn halves(text: &str, at: usize) -> Option<Value> {
     let ((Ok(Value::Object(mut a)), Some(ra)), (Ok(Value::Object(b)), Some(rb))) = (a, b) else {
         return None;
     };
-    if !within_budget(&ra, &rb) || b.keys().any(|k| a.contains_key(k)) {
+    if !within_budget(&ra, &rb) || !join(&mut a, b, cut.depth) {
         return None;
     }
-    a.extend(b);
     Some(Value::Object(a))
+}
+
+/// Appends `b` to `a`: at `depth` 0 its entries, which must be new keys; deeper, the first
+/// entry of `b` continues the last of `a` (the mapping the cut was made in, named by the
+/// same key in both) and the rest follow as new keys. `false` when they do not fit.
+fn join(a: &mut Map<String, Value>, mut b: Map<String, Value>, depth: usize) -> bool {
+    if depth > 0 {
+        let (Some(first), Some(last)) = (b.keys().next().cloned(), a.keys().next_back().cloned())
+        else {
+            return false;
+        };
+        let (Some(Value::Object(inner)), Some(Value::Object(outer))) =
+            (b.shift_remove(&first), a.get_mut(&last))
+        else {
+            return false;
+        };
+        if first != last || !join(outer, inner, depth - 1) {
+            return false;
+        }
+    }
+    if b.keys().any(|k| a.contains_key(k)) {
+        return false;
+    }
+    a.extend(b);
+    true
 }
 
 /// Whether two halves' counts are ones the whole document's parse accepts in the same way:
@@ -137,10 +241,10 @@ mod tests {
 
     /// Whatever the halves give is what the whole gives.
     fn same_as_whole(text: &str) -> Option<Value> {
-        let at = cut(text)?;
-        let split = halves(text, at);
+        let cut = cut(text)?;
+        let split = halves(text, &cut);
         if let Some(v) = &split {
-            assert_eq!(Some(v), one(text).0.ok().as_ref(), "split at {at}");
+            assert_eq!(Some(v), one(text).0.ok().as_ref(), "split at {cut:?}");
         }
         split
     }
@@ -204,14 +308,67 @@ mod tests {
     }
 
     #[test]
+    fn a_cut_inside_nested_mappings_continues_them_in_the_second_half() {
+        let pad: String = (0..6000)
+            .map(|i| format!("    S{i}:\n      type: string\n"))
+            .collect();
+        let text = format!(
+            "openapi: 3.0.0\ncomponents:\n  schemas:\n{pad}  responses:\n    R: {{}}\nx-end: 1\n"
+        );
+        let cut = cut(&text).expect("a cut");
+        assert_eq!(
+            (cut.depth, cut.prefix.as_str()),
+            (2, "components:\n  schemas:\n")
+        );
+        let v = same_as_whole(&text).expect("joined");
+        assert_eq!(
+            v["components"]["schemas"].as_object().map(Map::len),
+            Some(6000)
+        );
+        let keys: Vec<&String> = v["components"]
+            .as_object()
+            .expect("mapping")
+            .keys()
+            .collect();
+        assert_eq!(keys, ["schemas", "responses"]);
+    }
+
+    #[test]
+    fn a_key_line_inside_a_block_scalar_or_a_list_is_no_cut() {
+        let pad: String = (0..10000).map(|i| format!("    S{i}: text\n")).collect();
+        for opener in [
+            "a: |\n",
+            "a:\n  - |\n",
+            "a:\n  b: >-\n",
+            "a: # note\n  b:\n",
+        ] {
+            let text = format!("{opener}{pad}");
+            let found = cut(&text);
+            assert!(found.is_none(), "{opener}: {found:?}");
+        }
+        let odd = format!("a:\n  b:\n      first: 1\n{pad}");
+        assert!(
+            cut(&odd).is_none(),
+            "the mapping's entries are indented by six, not four"
+        );
+    }
+
+    #[test]
     fn small_or_other_documents_are_not_cut() {
         assert_eq!(cut("a: 1\nb: 2\n"), None);
         let list = format!("- x\n{}", padded(&["a: 1\n", "b: 2\n"]));
-        assert!(cut(&list).is_some() && same_as_whole(&list).is_none());
-        assert!(top_level_key("paths:\n"));
-        assert!(top_level_key("x-tag: value"));
-        assert!(!top_level_key("  nested: 1"));
-        assert!(!top_level_key("- item: 1"));
-        assert!(!top_level_key("url:http"));
+        assert!(cut(&list).is_none_or(|_| same_as_whole(&list).is_none()));
+        assert!(key("paths:", true));
+        assert!(key("/store/carts/{id}:", true));
+        assert!(key("x-tag: value", false));
+        assert!(!key("x-tag: value", true));
+        assert!(!key("- item: 1", false));
+        assert!(!key("url:http", false));
+        assert!(key("\"$ref\":", true));
+        assert!(key("'401':", true));
+        assert!(key("'401': x", false));
+        assert!(!key("'401':x", false));
+        assert!(!key("\"a\\\"b\":", true));
+        assert!(!key("'it''s':", true));
     }
 }
