@@ -88,9 +88,7 @@ fn cut_before(lines: &[(usize, &str)], i: usize, budget: &mut usize) -> Option<C
     let mut next = None;
     for (j, (_, l)) in lines[..i].iter().enumerate().rev() {
         *budget = budget.checked_sub(1)?;
-        let Some((indent, body)) = indented(l) else {
-            return None;
-        };
+        let (indent, body) = indented(l)?;
         if body.is_empty() || body.starts_with('#') || (j == 0 && body == "---") {
             continue;
         }
