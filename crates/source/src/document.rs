@@ -47,7 +47,7 @@ pub fn parse(file: &str, text: String, sources: &mut Sources) -> Result<SourceDo
             )
         })?
     } else {
-        serde_saphyr::from_str_with_options::<Value>(&text, yaml_1_2()).map_err(|e| {
+        crate::halves::parse(&text).map_err(|e| {
             let (line, col) = e
                 .location()
                 .map_or((0, 0), |l| (l.line() as usize, l.column() as usize));
@@ -70,7 +70,7 @@ pub fn parse(file: &str, text: String, sources: &mut Sources) -> Result<SourceDo
 
 /// YAML 1.2 core booleans only: `no`, `n` and `off` stay strings (OpenAPI and scenario
 /// files are YAML 1.2; a country code `NO` must not become `false`).
-fn yaml_1_2() -> serde_saphyr::Options {
+pub(crate) fn yaml_1_2() -> serde_saphyr::Options {
     serde_saphyr::options! { strict_booleans: true }
 }
 

@@ -7,9 +7,11 @@
 //! that never travel that way. Requests are validated against the request view, answers
 //! against the response view, and a required `readOnly` property stays required in answers.
 
+use std::collections::BTreeSet;
+
 use serde_json::Value;
 
-use cartwright_source::pointer::unescape_fragment;
+use cartwright_source::pointer::{get, get_mut, unescape_fragment};
 
 use crate::normalize::schema_pointers;
 
@@ -32,14 +34,41 @@ impl Direction {
     }
 }
 
+/// The request view and the response view of `doc` (see [`view`]), finding the schemas once
+/// for both.
+pub(crate) fn views(doc: &Value) -> (Option<Value>, Option<Value>) {
+    // Most documents mark no property at all: one pass over the values settles that
+    // without walking the schemas.
+    let [request, response] =
+        [Direction::Request, Direction::Response].map(|dir| flagged(doc, dir.absent()));
+    if !request && !response {
+        return (None, None);
+    }
+    let pointers = schema_pointers(doc);
+    let edited = |on: bool, dir| on.then(|| edit(doc, &pointers, dir)).flatten();
+    (
+        edited(request, Direction::Request),
+        edited(response, Direction::Response),
+    )
+}
+
 /// A copy of `doc` in which every schema's `required` leaves out the properties that do not
 /// travel in `dir`; `None` when no schema names such a property (the document as it is
 /// serves this direction, and no copy is made).
+#[cfg(test)]
 pub(crate) fn view(doc: &Value, dir: Direction) -> Option<Value> {
-    let edits: Vec<(String, Vec<String>)> = schema_pointers(doc)
-        .into_iter()
+    match dir {
+        Direction::Request => views(doc).0,
+        Direction::Response => views(doc).1,
+    }
+}
+
+/// [`view`] over the schemas at `pointers`.
+fn edit(doc: &Value, pointers: &BTreeSet<String>, dir: Direction) -> Option<Value> {
+    let edits: Vec<(&String, Vec<String>)> = pointers
+        .iter()
         .filter_map(|at| {
-            let names = absent_required(doc, &at, dir);
+            let names = absent_required(doc, at, dir);
             (!names.is_empty()).then_some((at, names))
         })
         .collect();
@@ -48,18 +77,30 @@ pub(crate) fn view(doc: &Value, dir: Direction) -> Option<Value> {
     }
     let mut copy = doc.clone();
     for (at, names) in edits {
-        if let Some(Value::Array(req)) = copy.pointer_mut(&at).and_then(|s| s.get_mut("required")) {
+        if let Some(Value::Array(req)) = get_mut(&mut copy, at).and_then(|s| s.get_mut("required"))
+        {
             req.retain(|r| r.as_str().is_none_or(|r| !names.iter().any(|n| n == r)));
         }
     }
     Some(copy)
 }
 
+/// Whether any object in `value` has `flag: true`, the only form [`marked`] accepts.
+fn flagged(value: &Value, flag: &str) -> bool {
+    match value {
+        Value::Object(m) => {
+            m.get(flag) == Some(&Value::Bool(true)) || m.values().any(|v| flagged(v, flag))
+        }
+        Value::Array(items) => items.iter().any(|v| flagged(v, flag)),
+        _ => false,
+    }
+}
+
 /// The names in the schema's `required` at `at` that bind in `dir`: those whose property
 /// travels that way.
 pub(crate) fn required_in(doc: &Value, at: &str, dir: Direction) -> Vec<String> {
     let absent = absent_required(doc, at, dir);
-    doc.pointer(at)
+    get(doc, at)
         .and_then(|s| s.get("required"))
         .and_then(Value::as_array)
         .into_iter()
@@ -72,7 +113,7 @@ pub(crate) fn required_in(doc: &Value, at: &str, dir: Direction) -> Vec<String> 
 
 /// The names in the schema's `required` whose property is marked as not travelling in `dir`.
 fn absent_required(doc: &Value, at: &str, dir: Direction) -> Vec<String> {
-    let Some(schema) = doc.pointer(at) else {
+    let Some(schema) = get(doc, at) else {
         return Vec::new();
     };
     let (Some(required), Some(props)) = (
@@ -107,7 +148,7 @@ fn marked(doc: &Value, schema: &Value, flag: &str, depth: usize) -> bool {
         .get("$ref")
         .and_then(Value::as_str)
         .and_then(|r| r.strip_prefix('#'))
-        .and_then(|frag| doc.pointer(&unescape_fragment(frag)));
+        .and_then(|frag| get(doc, &unescape_fragment(frag)));
     if target.is_some_and(|t| marked(doc, t, flag, depth + 1)) {
         return true;
     }

@@ -11,7 +11,7 @@ use crate::build::{Site, operation};
 use crate::bundle::{FilePart, bundle};
 use crate::check::{Version, check, version};
 use crate::compile::Compiler;
-use crate::direction::{Direction, view};
+use crate::direction::views;
 use crate::normalize::normalize;
 use crate::place::{place, tidy};
 use crate::unsound::touched;
@@ -140,8 +140,7 @@ fn build_api(
     let names: Vec<String> = schemes.iter().map(|(n, _)| n.clone()).collect();
     let behaviours = crate::behave::root(doc)?;
     let pace = crate::pace::root(doc)?;
-    let request = view(doc, Direction::Request);
-    let response = view(doc, Direction::Response);
+    let (request, response) = views(doc);
     let mut compiler =
         Compiler::new(doc, request.as_ref(), response.as_ref()).map_err(|d| vec![d])?;
     let (mut operations, mut skipped, mut router) = (Vec::new(), Vec::new(), Router::new());

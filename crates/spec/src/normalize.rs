@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use cartwright_diag::Diagnostic;
 use serde_json::{Map, Value, json};
 
-use cartwright_source::pointer::{join, unescape_fragment};
+use cartwright_source::pointer::{get, get_mut, join, unescape_fragment};
 
 /// Keywords whose value is one subschema.
 const ONE: &[&str] = &[
@@ -42,7 +42,8 @@ const LIST: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
 pub(crate) fn schema_pointers(doc: &Value) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     for root in roots(doc) {
-        visit(doc, &root, &mut found);
+        let node = get(doc, &root);
+        visit(doc, root, node, &mut found);
     }
     found
 }
@@ -50,19 +51,14 @@ pub(crate) fn schema_pointers(doc: &Value) -> BTreeSet<String> {
 /// Where OpenAPI places schemas, before following references.
 fn roots(doc: &Value) -> Vec<String> {
     let mut out = Vec::new();
-    if let Some(schemas) = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-    {
+    if let Some(schemas) = get(doc, "/components/schemas").and_then(Value::as_object) {
         out.extend(schemas.keys().map(|k| join("/components/schemas", k)));
     }
     let mut holders = Vec::new();
     for section in ["parameters", "headers", "requestBodies", "responses"] {
-        if let Some(m) = doc
-            .pointer(&format!("/components/{section}"))
-            .and_then(Value::as_object)
-        {
-            holders.extend(m.keys().map(|k| join(&format!("/components/{section}"), k)));
+        let at = format!("/components/{section}");
+        if let Some(m) = get(doc, &at).and_then(Value::as_object) {
+            holders.extend(m.iter().map(|(k, v)| (join(&at, k), v)));
         }
     }
     if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
@@ -71,15 +67,13 @@ fn roots(doc: &Value) -> Vec<String> {
             let Some(item) = item.as_object() else {
                 continue;
             };
-            for (k, _) in item {
-                holders.push(join(&base, k));
+            for (k, v) in item {
+                holders.push((join(&base, k), v));
             }
         }
     }
-    for holder in holders {
-        if let Some(v) = doc.pointer(&holder) {
-            schemas_in_holder(v, &holder, 0, &mut out);
-        }
+    for (holder, v) in holders {
+        schemas_in_holder(v, &holder, 0, &mut out);
     }
     out
 }
@@ -116,33 +110,41 @@ fn schemas_in_holder(v: &Value, at: &str, depth: usize, out: &mut Vec<String>) {
     }
 }
 
-fn visit(doc: &Value, at: &str, found: &mut BTreeSet<String>) {
-    if !found.insert(at.to_owned()) {
+/// Records the schema at `at` (`node`, if it exists) and every schema under it or named by
+/// its `$ref`. The node is carried down with its pointer, so each is looked up only once.
+fn visit(doc: &Value, at: String, node: Option<&Value>, found: &mut BTreeSet<String>) {
+    if found.contains(&at) {
         return;
     }
-    let Some(schema) = doc.pointer(at).and_then(Value::as_object) else {
+    let Some(schema) = node.and_then(Value::as_object) else {
+        found.insert(at);
         return;
     };
+    found.insert(at.clone());
     if let Some(r) = schema.get("$ref").and_then(Value::as_str)
         && let Some(frag) = r.strip_prefix('#')
     {
-        visit(doc, &unescape_fragment(frag), found);
+        let target = unescape_fragment(frag);
+        let node = get(doc, &target);
+        visit(doc, target, node, found);
     }
     for (k, v) in schema {
         let k = k.as_str();
         if ONE.contains(&k) && v.is_object() {
-            visit(doc, &join(at, k), found);
+            visit(doc, join(&at, k), Some(v), found);
         } else if MAP.contains(&k)
             && let Some(m) = v.as_object()
         {
-            for name in m.keys() {
-                visit(doc, &join(&join(at, k), name), found);
+            let base = join(&at, k);
+            for (name, sub) in m {
+                visit(doc, join(&base, name), Some(sub), found);
             }
         } else if LIST.contains(&k)
             && let Some(items) = v.as_array()
         {
-            for i in 0..items.len() {
-                visit(doc, &format!("{}/{i}", join(at, k)), found);
+            let base = join(&at, k);
+            for (i, sub) in items.iter().enumerate() {
+                visit(doc, format!("{base}/{i}"), Some(sub), found);
             }
         }
     }
@@ -154,9 +156,9 @@ pub(crate) fn normalize(doc: &mut Value, legacy: bool) -> Vec<Diagnostic> {
     let pointers = schema_pointers(doc);
     let mut diagnostics = Vec::new();
     let mut ordered: Vec<&String> = pointers.iter().collect();
-    ordered.sort_by_key(|p| std::cmp::Reverse(p.matches('/').count()));
+    ordered.sort_by_cached_key(|p| std::cmp::Reverse(p.matches('/').count()));
     for at in ordered {
-        let Some(Value::Object(schema)) = doc.pointer_mut(at) else {
+        let Some(Value::Object(schema)) = get_mut(doc, at) else {
             continue;
         };
         if legacy {
