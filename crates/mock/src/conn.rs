@@ -202,8 +202,8 @@ impl Watch {
         let mut s = self.lock();
         s.busy += 1;
         s.first_byte = None;
-        drop(s);
-        self.changed.notify_one();
+        // No wake-up: the deadline only went away, and the watcher looks again when the
+        // one it sleeps until comes; waking it here cost every request a timer re-armed.
         Busy(self.clone())
     }
 
