@@ -148,7 +148,7 @@ pub enum Action {
     /// Nothing (a step that only answers).
     Nothing,
     /// Sets values in the session state at JSON pointers.
-    Set(Vec<(String, Shape)>),
+    Set(Vec<(Pointer, Shape)>),
     /// Appends to an array in the state; with `merge`, an element with the same key instead
     /// has its `add` fields increased and its `replace` fields overwritten.
     Append {
@@ -242,9 +242,30 @@ pub struct Respond {
     pub example: Option<String>,
     /// Values set at JSON pointers of the body (`*` matches every array element or
     /// property, `this` is the element); a value that evaluates to none removes the field.
-    pub body: Vec<(String, Shape)>,
+    pub body: Vec<(Pointer, Shape)>,
     /// Response headers.
     pub headers: Vec<(String, Expr)>,
+}
+
+/// A JSON pointer of a response patch, split once at load: patches run on every answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pointer {
+    /// As written (`/data/attributes/total`).
+    pub text: String,
+    /// Its segments, unescaped (`~1` is `/`, `~0` is `~`).
+    pub segments: Vec<String>,
+}
+
+impl Pointer {
+    /// A pointer and its segments.
+    pub fn new(text: String) -> Pointer {
+        let segments = text
+            .split('/')
+            .skip(1)
+            .map(cartwright_source::pointer::unescape)
+            .collect();
+        Pointer { text, segments }
+    }
 }
 
 /// A JSON shape whose strings are expressions and whose other leaves are literal.

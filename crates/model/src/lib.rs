@@ -24,8 +24,8 @@ mod view;
 
 pub use api::{Api, Skipped};
 pub use behaviour::{
-    Action, Behaviours, Binding, Carrier, Merge, Respond, SecretDef, SessionKind, Shape, Step,
-    TokenFormat, Unknown,
+    Action, Behaviours, Binding, Carrier, Merge, Pointer, Respond, SecretDef, SessionKind, Shape,
+    Step, TokenFormat, Unknown,
 };
 pub use expr::{Expr, ExprError, context, digits, environment, random, uuid};
 pub use fast::{Fast, Key, follow, truthy};

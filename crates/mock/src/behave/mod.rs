@@ -280,7 +280,7 @@ pub(crate) fn apply(
     {
         let mut body = Value::clone(&parsed);
         for (ptr, shape) in &r.body {
-            patch::patch(&mut body, ptr, shape, &mut plan.ctx).map_err(eval_problem)?;
+            patch::patch(&mut body, &ptr.segments, shape, &mut plan.ctx).map_err(eval_problem)?;
         }
         // About the spec's body in size: written without growing the buffer on the way.
         let mut text = Vec::with_capacity(out.body.len() + out.body.len() / 2);

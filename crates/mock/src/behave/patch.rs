@@ -28,15 +28,17 @@ pub(super) fn put(root: &mut Value, pointer: &str, v: Option<Value>) {
     put_at(root, &segments(pointer), v);
 }
 
-fn put_at(root: &mut Value, segs: &[Cow<'_, str>], v: Option<Value>) {
+pub(super) fn put_at<S: AsRef<str>>(root: &mut Value, segs: &[S], v: Option<Value>) {
     let Some((last, parents)) = segs.split_last() else {
         if let Some(v) = v {
             *root = v;
         }
         return;
     };
+    let last = last.as_ref();
     let mut at = root;
     for s in parents {
+        let s = s.as_ref();
         if !at.is_object() && !at.is_array() {
             *at = Value::Object(serde_json::Map::new());
         }
@@ -54,14 +56,14 @@ fn put_at(root: &mut Value, segs: &[Cow<'_, str>], v: Option<Value>) {
     }
     match (at, v) {
         (Value::Object(m), Some(v)) => {
-            m.insert(last.to_string(), v);
+            m.insert(last.to_owned(), v);
         }
         (Value::Object(m), None) => {
-            m.shift_remove(last.as_ref());
+            m.shift_remove(last);
         }
         (Value::Array(a), Some(v)) => match last.parse::<usize>() {
             Ok(i) if i < a.len() => a[i] = v,
-            _ if last.as_ref() == "-" => a.push(v),
+            _ if last == "-" => a.push(v),
             _ => {}
         },
         _ => {}
@@ -77,32 +79,27 @@ fn child<'v>(m: &'v mut serde_json::Map<String, Value>, key: &str) -> &'v mut Va
     m.get_mut(key).expect("just inserted")
 }
 
-/// Applies a response patch: evaluates `shape` for every place `pointer` names, with `this`
-/// bound to the element a `*` stands for.
+/// Applies a response patch: evaluates `shape` for every place the pointer's `segments`
+/// (split at load) name, with `this` bound to the element a `*` stands for.
 pub(super) fn patch(
     body: &mut Value,
-    pointer: &str,
+    segments: &[String],
     shape: &Shape,
     ctx: &mut Ctx,
 ) -> Result<(), ExprError> {
-    walk(body, &segments(pointer), shape, ctx)
+    walk(body, segments, shape, ctx)
 }
 
 /// Walks to the places `segs` names; `this` is bound (once per element, by the `*` that
 /// gave it) in `ctx` while the shape below it is evaluated.
-fn walk(
-    at: &mut Value,
-    segs: &[Cow<'_, str>],
-    shape: &Shape,
-    ctx: &mut Ctx,
-) -> Result<(), ExprError> {
+fn walk(at: &mut Value, segs: &[String], shape: &Shape, ctx: &mut Ctx) -> Result<(), ExprError> {
     match segs {
         [] => {
             *at = ctx.shape(shape)?.unwrap_or(Value::Null);
             Ok(())
         }
-        [star] if star.as_ref() == "*" => drop_or_replace(at, shape, ctx),
-        [star, rest @ ..] if star.as_ref() == "*" => {
+        [star] if star == "*" => drop_or_replace(at, shape, ctx),
+        [star, rest @ ..] if star == "*" => {
             let children: Vec<&mut Value> = match at {
                 Value::Array(a) => a.iter_mut().collect(),
                 Value::Object(m) => m.values_mut().collect(),
@@ -173,6 +170,10 @@ mod tests {
     use serde_json::json;
     use std::sync::Arc;
 
+    fn at(p: &str) -> Vec<String> {
+        cartwright_model::Pointer::new(p.to_owned()).segments
+    }
+
     #[test]
     fn put_creates_and_removes() {
         let mut v = json!({});
@@ -195,12 +196,12 @@ mod tests {
         let e = |s: &str| Shape::Expr(cartwright_model::Expr::compile(s).expect("compiles"));
         patch(
             &mut body,
-            "/products/*/prices",
+            &at("/products/*/prices"),
             &e("vars.p[this.product]"),
             &mut ctx,
         )
         .expect("ok");
-        patch(&mut body, "/products/*/price", &e("none"), &mut ctx).expect("ok");
+        patch(&mut body, &at("/products/*/price"), &e("none"), &mut ctx).expect("ok");
         assert_eq!(
             body,
             json!({"products": [{"product": "1", "prices": "a"}, {"product": "2", "prices": "b"}]})
@@ -213,9 +214,9 @@ mod tests {
         let mut ctx = Ctx::new(json!({}), Arc::new(json!({})));
         let e = |s: &str| Shape::Expr(cartwright_model::Expr::compile(s).expect("compiles"));
         let odd = e("this if this.p is odd else none");
-        patch(&mut body, "/products/*", &odd, &mut ctx).expect("ok");
+        patch(&mut body, &at("/products/*"), &odd, &mut ctx).expect("ok");
         let small = e("this * 10 if this < 2 else none");
-        patch(&mut body, "/m/*", &small, &mut ctx).expect("ok");
+        patch(&mut body, &at("/m/*"), &small, &mut ctx).expect("ok");
         assert_eq!(
             body,
             json!({"products": [{"p": 1}, {"p": 3}], "m": {"a": 10}})

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::context::Ctx;
 use super::otp::{self, Code};
-use super::patch::put;
+use super::patch::{put, put_at};
 use super::store::{ApiState, Session};
 use super::{Behave, Current, Plan, eval_problem, tokens};
 use crate::Config;
@@ -84,7 +84,7 @@ impl Run<'_> {
             Action::Set(pairs) => {
                 for (ptr, shape) in pairs {
                     let v = e(ctx.shape(shape))?;
-                    self.change(ctx, |state| put(state, ptr, v));
+                    self.change(ctx, |state| put_at(state, &ptr.segments, v));
                 }
             }
             Action::Append { to, value, merge } => {

@@ -190,7 +190,8 @@ fn step(s: raw::Step, at: &str, errs: &mut Vec<Diagnostic>) -> Step {
             .into_iter()
             .map(|(p, v)| {
                 let a = join(&at, &p);
-                (pointer(p, &a, errs), template(&v, &a, errs))
+                let p = cartwright_model::Pointer::new(pointer(p, &a, errs));
+                (p, template(&v, &a, errs))
             })
             .collect();
         actions.push(Action::Set(pairs));
@@ -303,7 +304,8 @@ fn respond(r: raw::Respond, at: &str, errs: &mut Vec<Diagnostic>) -> Respond {
             .into_iter()
             .map(|(p, v)| {
                 let a = join(&body_at, &p);
-                (pointer(p, &a, errs), template(&v, &a, errs))
+                let p = cartwright_model::Pointer::new(pointer(p, &a, errs));
+                (p, template(&v, &a, errs))
             })
             .collect(),
         headers: r

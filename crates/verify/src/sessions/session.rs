@@ -206,7 +206,7 @@ fn sources(op: &Operation) -> Vec<Source> {
             if let Shape::Expr(e) = shape
                 && is_token(e.source())
             {
-                out.push(Source::Body(json::from_pointer(pointer)));
+                out.push(Source::Body(json::from_pointer(&pointer.text)));
             }
         }
         for (name, e) in &r.headers {
