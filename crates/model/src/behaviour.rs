@@ -259,11 +259,8 @@ pub struct Pointer {
 impl Pointer {
     /// A pointer and its segments.
     pub fn new(text: String) -> Pointer {
-        let segments = text
-            .split('/')
-            .skip(1)
-            .map(cartwright_source::pointer::unescape)
-            .collect();
+        // The loader refuses a pointer that does not start with `/`, so none is dropped.
+        let segments = cartwright_source::pointer::tokens(&text).unwrap_or_default();
         Pointer { text, segments }
     }
 }

@@ -42,11 +42,7 @@ pub(super) fn guard_element(
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     whole.insert(array.to_owned(), json!([element.clone()]));
-    let segments: Vec<String> = p
-        .split('/')
-        .skip(1)
-        .map(cartwright_source::pointer::unescape)
-        .collect();
+    let segments = cartwright_source::pointer::tokens(p).unwrap_or_default();
     let trial = with_at(body, &segments, Value::Object(whole));
     let prefix = format!("{p}/{}/0", escape(array));
     revert(ctx, &trial, &prefix, element, changes, out);

@@ -47,11 +47,8 @@ impl Answer {
         if self.body.pointer(at).is_none() {
             return;
         }
-        let path: Vec<String> = at
-            .split('/')
-            .skip(1)
-            .map(cartwright_source::pointer::unescape)
-            .collect();
+        // `at` named a place of the body just above, so it is a pointer.
+        let path = cartwright_source::pointer::tokens(at).unwrap_or_default();
         self.splices.retain(|(p, _)| *p != path);
         self.splices.push((path, part));
     }
