@@ -2,13 +2,13 @@
 # Instructions per request of the mock for one case, counted by callgrind: repeatable on a
 # machine too busy for wrk's figures to mean much. The count starts after start-up (zeroed
 # once the mock answers) and covers N requests sent by bench/drive.py, setup included.
-#   bash bench/callgrind.sh vendo|medusa|get [N] [BIN]
+#   bash bench/callgrind.sh get|post|vendo|medusa [N] [BIN]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case=$1 n=${2:-2000} bin=${3:-target/release/cartwright} port=4741
 command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind; }
 case $case in
-  get) spec=crates/mock/tests/fixtures/shop.yaml ;;
+  get|post) spec=crates/mock/tests/fixtures/shop.yaml ;;
   vendo) spec=specs/vendo-storefront.yaml ;;
   medusa) spec=tests/corpus/medusa-store-v2.full.yaml ;;
   *) echo "unknown case $case" >&2; exit 2 ;;

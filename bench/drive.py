@@ -3,6 +3,7 @@
 Used by bench/callgrind.sh, where the mock runs under valgrind and wrk would only measure
 valgrind: `python3 bench/drive.py PORT N CASE` with CASE one of
   get      GET /api/shop/products/featured (crates/mock/tests/fixtures/shop.yaml)
+  post     POST /api/shop/cart with a valid JSON body, as bench/run.sh's post case
   vendo    a cart made, then alternately add_item and read it (specs/vendo-storefront.yaml)
   medusa   50 carts made, then alternately a line item added and the cart read, round-robin
            (tests/corpus/medusa-store-v2.full.yaml), as bench/inferred.lua does
@@ -26,6 +27,10 @@ def send(method, path, body=None, headers=None):
 if case == "get":
     for _ in range(n):
         send("GET", "/api/shop/products/featured")
+elif case == "post":
+    body = '{"currency":"EUR","items":[{"product":1,"quantity":2}]}\n'
+    for _ in range(n):
+        send("POST", "/api/shop/cart", body, {"Content-Type": "application/json", "X-Api-Key": "bench"})
 elif case == "vendo":
     made = json.loads(send("POST", "/api/v2/storefront/cart"))
     token = made["data"]["attributes"]["token"]
