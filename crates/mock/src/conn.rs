@@ -10,6 +10,12 @@
 //! lost). A request in flight has no deadline here: its body is read with a stall timeout by
 //! [`read_body`], and its answer is made at once.
 //!
+//! The watchdog is never woken by the connection: it looks at the deadline at least once
+//! per the shorter timeout. Every deadline is an event's time plus one of the timeouts, and
+//! the watchdog looked last no later than that event, so its next look comes no later than
+//! the deadline. Waking it on every request and every answer cost each request a timer
+//! re-armed and a task scheduled.
+//!
 //! An HTTP/2 connection is told apart by its preface. Its frames (settings, window
 //! updates, pings) are not request heads, so once the preface is whole, bytes read start no
 //! header clock: between requests it is idle, and is kept for the idle timeout.
@@ -23,7 +29,6 @@ use bytes::Bytes;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::sync::Notify;
 use tokio::time::Instant;
 
 /// Limits on the connections a server keeps.
@@ -60,7 +65,15 @@ pub enum BodyError {
 /// Reads a whole request body of at most `limit` bytes, giving up when no byte arrives for
 /// `stall`.
 pub async fn read_body(body: Incoming, limit: usize, stall: Duration) -> Result<Bytes, BodyError> {
+    use hyper::body::Body;
+    // A request without a body (most GETs) needs no timer and no buffer.
+    if body.is_end_stream() {
+        return Ok(Bytes::new());
+    }
     let mut body = http_body_util::Limited::new(body, limit);
+    // A body that arrives in one frame is kept as it came; only a body in several frames is
+    // copied into one buffer.
+    let mut first: Option<Bytes> = None;
     let mut out = bytes::BytesMut::new();
     loop {
         match tokio::time::timeout(stall, body.frame()).await {
@@ -70,11 +83,24 @@ pub async fn read_body(body: Incoming, limit: usize, stall: Duration) -> Result<
                     stall.as_millis()
                 )));
             }
-            Ok(None) => return Ok(out.freeze()),
+            Ok(None) => {
+                return Ok(match first {
+                    Some(whole) if out.is_empty() => whole,
+                    _ => out.freeze(),
+                });
+            }
             Ok(Some(Ok(frame))) => {
-                if let Ok(data) = frame.into_data() {
-                    out.extend_from_slice(&data);
+                let Ok(data) = frame.into_data() else {
+                    continue;
+                };
+                if out.is_empty() && first.is_none() {
+                    first = Some(data);
+                    continue;
                 }
+                if let Some(earlier) = first.take() {
+                    out.extend_from_slice(&earlier);
+                }
+                out.extend_from_slice(&data);
             }
             Ok(Some(Err(e))) => {
                 if e.downcast_ref::<http_body_util::LengthLimitError>()
@@ -119,7 +145,6 @@ struct State {
 /// One connection's watchdog state, shared by its socket, its service and its task.
 pub(crate) struct Watch {
     state: Mutex<State>,
-    changed: Notify,
     limits: Limits,
 }
 
@@ -134,7 +159,6 @@ impl Watch {
                 first_byte: None,
                 fresh: true,
             }),
-            changed: Notify::new(),
             limits,
         })
     }
@@ -174,8 +198,6 @@ impl Watch {
                 s.fresh = false;
                 s.first_byte = None;
                 s.since = Instant::now();
-                drop(s);
-                self.changed.notify_one();
                 return;
             }
         }
@@ -184,8 +206,6 @@ impl Watch {
         }
         if s.busy == 0 && s.first_byte.is_none() {
             s.first_byte = Some(Instant::now());
-            drop(s);
-            self.changed.notify_one();
         }
     }
 
@@ -202,24 +222,23 @@ impl Watch {
         let mut s = self.lock();
         s.busy += 1;
         s.first_byte = None;
-        // No wake-up: the deadline only went away, and the watcher looks again when the
-        // one it sleeps until comes; waking it here cost every request a timer re-armed.
         Busy(self.clone())
     }
 
-    /// Waits until the connection is past its deadline.
+    /// Waits until the connection is past its deadline, looking at least once per the
+    /// shorter timeout (never more often than every millisecond, whatever the limits say).
     pub(crate) async fn expired(&self) {
+        let step = self
+            .limits
+            .header_timeout
+            .min(self.limits.idle_timeout)
+            .max(Duration::from_millis(1));
         loop {
-            let changed = self.changed.notified();
+            let now = Instant::now();
             match self.deadline() {
-                Some(d) if d <= Instant::now() => return,
-                Some(d) => {
-                    tokio::select! {
-                        () = tokio::time::sleep_until(d) => {}
-                        () = changed => {}
-                    }
-                }
-                None => changed.await,
+                Some(d) if d <= now => return,
+                Some(d) => tokio::time::sleep_until(d.min(now + step)).await,
+                None => tokio::time::sleep_until(now + step).await,
             }
         }
     }
@@ -236,8 +255,6 @@ impl Drop for Busy {
             s.since = Instant::now();
             s.fresh = false;
         }
-        drop(s);
-        self.0.changed.notify_one();
     }
 }
 

@@ -19,7 +19,7 @@ pub(crate) fn origin_allowed(config: &Config, origin: &str) -> bool {
 
 /// 401 for a request from an origin outside the allow-list.
 pub(crate) fn check_origin(config: &Config, req: &Incoming) -> Result<(), Problem> {
-    match req.header("origin") {
+    match req.header(http::header::ORIGIN) {
         Some(origin) if !origin_allowed(config, origin) => Err(Problem::new(
             StatusCode::UNAUTHORIZED,
             ProblemKind::OriginNotAllowed,
@@ -33,7 +33,7 @@ pub(crate) fn check_origin(config: &Config, req: &Incoming) -> Result<(), Proble
 /// 401 for a browser request (one with `Origin`) carrying a header the API forbids there
 /// (`x-cartwright: browser: forbid_headers`): the secret in it would be public.
 pub(crate) fn browser_secret(api: &Api, req: &Incoming) -> Result<(), Problem> {
-    if req.header("origin").is_none() {
+    if req.header(http::header::ORIGIN).is_none() {
         return Ok(());
     }
     match api
@@ -58,8 +58,8 @@ pub(crate) fn preflight(mock: &Mock, req: &Incoming) -> Option<Result<Outgoing, 
     if req.method != http::Method::OPTIONS {
         return None;
     }
-    let origin = req.header("origin")?;
-    req.header("access-control-request-method")?;
+    let origin = req.header(http::header::ORIGIN)?;
+    req.header(http::header::ACCESS_CONTROL_REQUEST_METHOD)?;
     let methods = methods_of(mock, &req.path);
     if methods.is_empty() {
         return None;
@@ -77,7 +77,7 @@ pub(crate) fn preflight(mock: &Mock, req: &Incoming) -> Option<Result<Outgoing, 
             .collect::<Vec<_>>()
             .join(", "),
     );
-    if let Some(h) = req.header("access-control-request-headers") {
+    if let Some(h) = req.header(http::header::ACCESS_CONTROL_REQUEST_HEADERS) {
         let forbidden = forbidden_of(mock, &req.path);
         let allowed: Vec<&str> = h
             .split(',')
@@ -122,7 +122,7 @@ pub(crate) fn methods_of(mock: &Mock, path: &str) -> Vec<Method> {
 /// Adds CORS headers to an answer for a cross-origin request; never to an admin answer,
 /// which no page of another origin may read, whatever `--allow-origin` says.
 pub(crate) fn decorate(config: &Config, req: &Incoming, out: &mut Outgoing) {
-    let Some(origin) = req.header("origin") else {
+    let Some(origin) = req.header(http::header::ORIGIN) else {
         return;
     };
     if crate::admin::is_admin(&req.path) {

@@ -36,9 +36,20 @@ impl Incoming {
         }
     }
 
-    /// A header's value as text, if present and visible ASCII.
-    pub fn header(&self, name: &str) -> Option<&str> {
+    /// A header's value as text, if present and visible ASCII. The name is a `&str` or,
+    /// on the request path, a `HeaderName` constant, which is looked up without parsing it.
+    pub fn header(&self, name: impl http::header::AsHeaderName) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// The `Content-Type` value for a media type: the common ones are static values, built
+/// without copying or checking the text on every answer.
+fn content_type_value(media: &str) -> Option<HeaderValue> {
+    const COMMON: [&str; 2] = ["application/json", "application/problem+json"];
+    match COMMON.iter().find(|c| **c == media) {
+        Some(c) => Some(HeaderValue::from_static(c)),
+        None => HeaderValue::from_str(media).ok(),
     }
 }
 
@@ -59,7 +70,7 @@ impl Outgoing {
     /// A response with a body of the given content type.
     pub fn new(status: StatusCode, content_type: &str, body: impl Into<Bytes>) -> Self {
         let mut headers = HeaderMap::new();
-        if let Ok(v) = HeaderValue::from_str(content_type) {
+        if let Some(v) = content_type_value(content_type) {
             headers.insert(http::header::CONTENT_TYPE, v);
         }
         Outgoing {

@@ -13,13 +13,17 @@ const FORM: &str = "form";
 /// Re-reads the form-decoded path parameters of `m` from the raw path `rest` (below the base
 /// path). Parameters without the extension keep their percent-decoded values.
 pub(crate) fn reread(api: &Api, op: &Operation, method: Method, rest: &str, m: &mut Match) {
+    // Without a `+` there is nothing to re-read: the parameters' extensions are not looked up.
+    if !rest.contains('+') {
+        return;
+    }
     let names: Vec<&str> = op
         .parameters
         .iter()
         .filter(|p| p.location == ParamLocation::Path && form_decoded(api, &p.pointer))
         .map(|p| p.name.as_str())
         .collect();
-    if names.is_empty() || !rest.contains('+') {
+    if names.is_empty() {
         return;
     }
     // `%20` decodes to the space a form decoder makes of `+`; the router still splits first

@@ -95,23 +95,23 @@ impl Mock {
         let config = self.config();
         // A forwarded answer goes back as the real server sent it.
         let forwarded = note.proxy.as_ref().is_some_and(|p| p.forwarded);
-        if let Ok(name) = http::HeaderName::from_bytes(config.correlation_header.as_bytes())
+        if let Some(name) = &self.correlation
             && !forwarded
         {
-            match req.headers.get(&name) {
+            match req.headers.get(name) {
                 Some(id) => {
-                    out.headers.insert(name, id.clone());
+                    out.headers.insert(name.clone(), id.clone());
                 }
                 // Without one in the request, a declared correlation header would carry the
                 // spec's example, the same on every answer; a fresh ID per request is what
                 // a gateway mints, and never looks like an echo of someone else's ID.
-                None if out.headers.contains_key(&name) => {
+                None if out.headers.contains_key(name) => {
                     let id: String = cartwright_model::random(16)
                         .iter()
                         .map(|b| format!("{b:02x}"))
                         .collect();
                     if let Ok(v) = http::HeaderValue::from_str(&id) {
-                        out.headers.insert(name, v);
+                        out.headers.insert(name.clone(), v);
                     }
                 }
                 None => {}
@@ -196,7 +196,7 @@ impl Mock {
         }
         let render = |p: Problem| p.render(config.error_style, Some(api), Some(op), config.seed);
         note.pace = op.pace.clone();
-        match crate::prefer::check(req.header("prefer"), config.max_delay) {
+        match crate::prefer::check(req.header(crate::prefer::PREFER), config.max_delay) {
             Ok(asked) => note.asked = asked,
             Err(p) => {
                 note.validation = Verdict::Invalid;
@@ -242,7 +242,8 @@ impl Mock {
         if let Some(out) = self.chaos(api, op, req) {
             return out;
         }
-        let pref = prefer(req.header("prefer"));
+        // `check` above found the header well-formed, so it read what `prefer` would.
+        let pref = note.asked.clone();
         if pref.code.is_some() {
             // A forced status is the spec's answer for it and nothing else: no behaviour or
             // resource runs, so no state changes and no live token or cart leaks into it.
@@ -314,7 +315,7 @@ impl Mock {
         mut plan: behave::Plan<'_>,
     ) -> Result<Outgoing, Problem> {
         let config = self.config();
-        let mut pref = prefer(req.header("prefer"));
+        let mut pref = prefer(req.header(crate::prefer::PREFER));
         if plan.status.is_some() {
             pref.code = plan.status;
         }

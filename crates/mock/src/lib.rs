@@ -72,6 +72,8 @@ pub struct Mock {
     stubs: stubs::Stubs,
     unmatched: unmatched::Ring,
     draws: pace::Draws,
+    /// The configured correlation header's name, parsed once (`None` if HTTP cannot carry it).
+    correlation: Option<http::HeaderName>,
 }
 
 impl Mock {
@@ -79,6 +81,7 @@ impl Mock {
     pub fn new(apis: Vec<Api>, config: Config) -> Self {
         let journal = Journal::new(config.journal_size);
         let draws = pace::Draws::new(&config);
+        let correlation = http::HeaderName::from_bytes(config.correlation_header.as_bytes()).ok();
         Mock {
             apis: ArcSwap::from_pointee(apis.into_iter().map(Arc::new).collect()),
             config,
@@ -88,6 +91,7 @@ impl Mock {
             stubs: stubs::Stubs::default(),
             unmatched: unmatched::Ring::default(),
             draws,
+            correlation,
         }
     }
 

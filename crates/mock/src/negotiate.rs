@@ -11,11 +11,22 @@ pub(crate) fn request_media<'a>(
     declared: impl Iterator<Item = &'a str> + Clone,
     content_type: &str,
 ) -> Option<&'a str> {
-    let ct = essence(content_type);
     declared
         .clone()
-        .find(|d| essence(d) == ct)
-        .or_else(|| declared.into_iter().find(|d| covers(d, &ct)))
+        .find(|d| same_essence(d, content_type))
+        .or_else(|| {
+            let ct = essence(content_type);
+            declared.into_iter().find(|d| covers(d, &ct))
+        })
+}
+
+/// Whether two media types have the same essence (type and subtype, without parameters or
+/// case), compared in place: the exact match is the common case, and it allocates nothing.
+fn same_essence(a: &str, b: &str) -> bool {
+    fn bare(m: &str) -> &str {
+        m.split(';').next().unwrap_or("").trim()
+    }
+    bare(a).eq_ignore_ascii_case(bare(b))
 }
 
 /// One `Accept` entry.

@@ -62,11 +62,12 @@ impl<'r> Raw<'r> {
 /// Validates every parameter of the operation, pushing one issue per violation.
 pub(crate) fn validate(op: &Operation, raw: &Raw<'_>, issues: &mut Vec<Issue>, spec: &str) {
     for p in &op.parameters {
-        let pointer = cartwright_source::pointer::from_tokens(&[p.location.as_str(), &p.name]);
+        // Built only for a parameter that has something wrong with it.
+        let pointer = || cartwright_source::pointer::from_tokens(&[p.location.as_str(), &p.name]);
         let Some(value) = extract(p, raw) else {
             if p.required {
                 issues.push(Issue {
-                    pointer,
+                    pointer: pointer(),
                     schema: Some(format!("{spec}#{}", p.pointer)),
                     message: format!(
                         "required {} parameter `{}` is missing",
@@ -81,14 +82,17 @@ pub(crate) fn validate(op: &Operation, raw: &Raw<'_>, issues: &mut Vec<Issue>, s
             Ok(v) => v,
             Err(message) => {
                 issues.push(Issue {
-                    pointer,
+                    pointer: pointer(),
                     schema: Some(format!("{spec}#{}", p.pointer)),
                     message,
                 });
                 continue;
             }
         };
-        if let Some(schema) = &p.schema {
+        if let Some(schema) = &p.schema
+            && !schema.is_valid(&value)
+        {
+            let pointer = pointer();
             for v in schema.violations(&value) {
                 issues.push(Issue {
                     pointer: format!("{pointer}{}", v.instance),

@@ -28,6 +28,9 @@ pub(crate) struct Prefer {
     pub fault: Option<Fault>,
 }
 
+/// The `Prefer` header's name, looked up without parsing it on every request.
+pub(crate) const PREFER: http::HeaderName = http::HeaderName::from_static("prefer");
+
 fn items(header: Option<&str>) -> impl Iterator<Item = (String, &str)> {
     header
         .into_iter()
@@ -143,7 +146,7 @@ pub(crate) fn lift_query(req: &mut Incoming) {
     if added.is_empty() {
         return;
     }
-    let header = match req.header("prefer") {
+    let header = match req.header(PREFER) {
         Some(h) if !h.trim().is_empty() => format!("{h}, {}", added.join(", ")),
         _ => added.join(", "),
     };
@@ -195,7 +198,7 @@ mod tests {
         let mut req = Incoming::new(Method::GET, "/pets?limit=2&__code=404&__example=x%20y");
         lift_query(&mut req);
         assert_eq!(req.query.as_deref(), Some("limit=2"));
-        let p = prefer(req.header("prefer"));
+        let p = prefer(req.header(PREFER));
         assert_eq!((p.code, p.example.as_deref()), (Some(404), Some("x y")));
 
         let mut req = Incoming::new(Method::GET, "/pets?__code=404");
@@ -203,6 +206,6 @@ mod tests {
             .insert("prefer", HeaderValue::from_static("code=200"));
         lift_query(&mut req);
         assert_eq!(req.query, None);
-        assert_eq!(prefer(req.header("prefer")).code, Some(200));
+        assert_eq!(prefer(req.header(PREFER)).code, Some(200));
     }
 }

@@ -32,23 +32,32 @@ pub(crate) fn respond(
         headers(api, response, config.seed, &mut out);
         return Ok(out);
     }
-    let declared: Vec<&str> = response
-        .content
-        .iter()
-        .map(|m| m.media_type.as_str())
-        .collect();
-    let chosen = response_media(&declared, req.header("accept")).map_err(|()| {
-        Problem::new(
-            StatusCode::NOT_ACCEPTABLE,
-            ProblemKind::NotAcceptable,
-            "Not Acceptable",
-            format!(
-                "nothing acceptable; this response is available as: {}",
-                declared.join(", ")
-            ),
-        )
-        .with("available", json!(declared))
-    })?;
+    let chosen = match req
+        .header(http::header::ACCEPT)
+        .filter(|a| !a.trim().is_empty())
+    {
+        // Without `Accept`, the first declared type, as `response_media` would choose it.
+        None => response.content.first().map(|m| m.media_type.as_str()),
+        Some(accept) => {
+            let declared: Vec<&str> = response
+                .content
+                .iter()
+                .map(|m| m.media_type.as_str())
+                .collect();
+            response_media(&declared, Some(accept)).map_err(|()| {
+                Problem::new(
+                    StatusCode::NOT_ACCEPTABLE,
+                    ProblemKind::NotAcceptable,
+                    "Not Acceptable",
+                    format!(
+                        "nothing acceptable; this response is available as: {}",
+                        declared.join(", ")
+                    ),
+                )
+                .with("available", json!(declared))
+            })?
+        }
+    };
     let mode = if prefer.dynamic == Some(true) {
         Mode::Dynamic
     } else {
@@ -68,10 +77,11 @@ pub(crate) fn respond(
         None => Outgoing::empty(status),
         Some(media) => {
             let key = BodyKey {
-                operation: format!("{}#{}", api.source, op.pointer),
+                source: &api.source,
+                operation: &op.pointer,
                 status: status.as_u16(),
-                media: media.media_type.clone(),
-                example: prefer.example.clone(),
+                media: &media.media_type,
+                example: prefer.example.as_deref(),
                 dynamic: mode == Mode::Dynamic,
                 seed,
             };

@@ -156,7 +156,7 @@ fn pointer_of(scheme: &SecurityScheme) -> String {
 fn credential<'r>(scheme: &SecurityScheme, raw: &'r Raw<'r>) -> Result<Credential<'r>, String> {
     let req: &Incoming = raw.request;
     let authorization = || {
-        req.header("authorization")
+        req.header(http::header::AUTHORIZATION)
             .ok_or_else(|| "the `Authorization` header is missing".to_owned())
     };
     match &scheme.kind {

@@ -188,7 +188,7 @@ async fn answer(mock: &Mock, req: Request<Body>) -> hyper::Response<Sent> {
     };
     let config = mock.config();
     let declared = incoming
-        .header("content-length")
+        .header(http::header::CONTENT_LENGTH)
         .and_then(|l| l.parse::<usize>().ok());
     let out = if declared.is_some_and(|l| l > config.body_limit) {
         mock.too_large(incoming)
@@ -197,7 +197,13 @@ async fn answer(mock: &Mock, req: Request<Body>) -> hyper::Response<Sent> {
         match read_body(body, config.body_limit, stall).await {
             Ok(bytes) => {
                 incoming.body = bytes;
-                mock.answer(incoming).await
+                if config.proxy.is_some() {
+                    // The proxy's future is large: boxed, it does not make every request's
+                    // future as large, which hyper moves into place once per request.
+                    Box::pin(mock.answer(incoming)).await
+                } else {
+                    mock.handle(incoming)
+                }
             }
             Err(BodyError::TooLarge) => mock.too_large(incoming),
             Err(BodyError::Incomplete(why)) => mock.incomplete(incoming, &why),

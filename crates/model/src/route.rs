@@ -6,6 +6,7 @@
 //! segments are tried before templated ones, so `/products/featured` wins over
 //! `/products/{id}`, and a method that does not fit one candidate falls through to the next.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::Method;
@@ -79,7 +80,7 @@ fn split(path: &str) -> impl Iterator<Item = &str> {
 fn parse_segment(seg: &str) -> Result<Segment, RouteError> {
     if !seg.contains('{') {
         return Ok(Segment::Literal(
-            decode(seg).unwrap_or_else(|| seg.to_owned()),
+            decode(seg).map_or_else(|| seg.to_owned(), Cow::into_owned),
         ));
     }
     let mut parts = Vec::new();
@@ -109,12 +110,13 @@ fn parse_segment(seg: &str) -> Result<Segment, RouteError> {
     })
 }
 
-/// Percent-decodes one segment; `None` if the result is not UTF-8.
-fn decode(seg: &str) -> Option<String> {
-    percent_encoding::percent_decode_str(seg)
-        .decode_utf8()
-        .ok()
-        .map(|c| c.into_owned())
+/// Percent-decodes one segment; `None` if the result is not UTF-8. A segment without `%`
+/// (nearly every one) is borrowed as it is.
+fn decode(seg: &str) -> Option<Cow<'_, str>> {
+    if !seg.contains('%') {
+        return Some(Cow::Borrowed(seg));
+    }
+    percent_encoding::percent_decode_str(seg).decode_utf8().ok()
 }
 
 /// A successful match: the operation index and the decoded path parameters.
@@ -139,9 +141,13 @@ pub enum Lookup {
     BadEncoding,
 }
 
+/// Literal segments come from the spec, so a fast hasher is safe: a client's path can only
+/// look up, never add keys that collide.
+type Fast = foldhash::fast::RandomState;
+
 #[derive(Debug, Default)]
 struct Node {
-    literals: HashMap<String, Node>,
+    literals: HashMap<String, Node, Fast>,
     /// Mixed segments before plain parameters: they are more specific.
     templated: Vec<(Segment, Node)>,
     /// Method, operation, and that template's own parameter names: templates share nodes
@@ -199,12 +205,12 @@ impl Router {
     /// Finds the operation for a raw (still percent-encoded) request path and method.
     pub fn lookup(&self, method: Method, raw_path: &str) -> Lookup {
         let raw = raw_path.strip_prefix('/').unwrap_or(raw_path);
-        let raw_segments: Vec<&str> = split(raw).collect();
-        if raw_segments.len() > self.depth {
+        let count = split(raw).count();
+        if count > self.depth {
             return Lookup::NotFound;
         }
-        let mut segments = Vec::with_capacity(raw_segments.len());
-        for s in raw_segments {
+        let mut segments: Vec<Cow<'_, str>> = Vec::with_capacity(count);
+        for s in split(raw) {
             match decode(s) {
                 Some(d) => segments.push(d),
                 None => return Lookup::BadEncoding,
@@ -241,14 +247,14 @@ type Visit<'a> = dyn FnMut(&Node, &[String]) -> Option<Match> + 'a;
 /// Depth-first, literals first, so the most specific template that has the method wins.
 fn walk(
     node: &Node,
-    rest: &[String],
+    rest: &[Cow<'_, str>],
     params: &mut Vec<String>,
     visit: &mut Visit<'_>,
 ) -> Option<Match> {
     let Some((head, tail)) = rest.split_first() else {
         return visit(node, params);
     };
-    if let Some(next) = node.literals.get(head.as_str())
+    if let Some(next) = node.literals.get(head.as_ref())
         && let Some(m) = walk(next, tail, params, visit)
     {
         return Some(m);

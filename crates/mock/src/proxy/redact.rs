@@ -62,7 +62,7 @@ pub(super) fn secrets(
         }
     }
     for h in &headers {
-        if let Some(v) = req.header(h) {
+        if let Some(v) = req.header(*h) {
             add(v);
         }
         if let Some(v) = answer.and_then(|a| a.header(h)) {
