@@ -2,6 +2,7 @@
 
 mod admin_cors;
 mod bad_input;
+mod body_frames;
 mod centra;
 mod centra_catalogue;
 mod centra_customer;
