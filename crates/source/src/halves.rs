@@ -6,13 +6,17 @@
 //! no key in common, neither holds an anchor, alias or merge key (which could reach across
 //! the cut), the summed counts stay within the parser's budget, and no line opens another
 //! document. Anything else, and every error (whose position must be the whole document's),
-//! goes to one parse of the whole text, as before.
+//! goes to one parse of the whole text, as before. Each half, and a whole text that is not
+//! cut, is read straight from the parser's events when it can be ([`crate::events`]), and
+//! otherwise by `serde_saphyr`.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use serde_json::{Map, Value};
 use serde_saphyr::budget::{Budget, BudgetReport};
+
+use crate::events::{self, Counts};
 
 /// Below this size one parse costs less than starting a thread.
 const MIN_SPLIT_BYTES: usize = 128 * 1024;
@@ -29,7 +33,35 @@ pub(crate) fn parse(text: &str) -> Result<Value, serde_saphyr::Error> {
     {
         return Ok(value);
     }
+    if let Some((value, _)) = events::value(text) {
+        return Ok(value);
+    }
     one(text).0
+}
+
+/// One half's value and counts: read from the parser's events when it can be, otherwise
+/// parsed by `serde_saphyr`, whose budget report must then show nothing that could reach
+/// across the cut (anchors, aliases, merge keys, another document) and no breach.
+fn side(text: &str) -> Option<(Value, Counts)> {
+    if let Some(read) = events::value(text) {
+        return Some(read);
+    }
+    let (Ok(value), Some(r)) = one(text) else {
+        return None;
+    };
+    let plain = r.breached.is_none()
+        && r.aliases == 0
+        && r.anchors == 0
+        && r.merge_keys == 0
+        && r.documents == 1;
+    plain.then_some((
+        value,
+        Counts {
+            events: r.events,
+            nodes: r.nodes,
+            scalar_bytes: r.total_scalar_bytes,
+        },
+    ))
 }
 
 /// One parse of `text` as YAML 1.2, with the parser's budget report.
@@ -165,15 +197,15 @@ fn halves(text: &str, cut: &Cut) -> Option<Value> {
         let other = std::thread::Builder::new()
             .name("cartwright-yaml".to_owned())
             .stack_size(8 * 1024 * 1024)
-            .spawn_scoped(s, || one(&second))
+            .spawn_scoped(s, || side(&second))
             .ok()?;
-        let a = one(first);
+        let a = side(first);
         Some((a, other.join().ok()?))
     })?;
-    let ((Ok(Value::Object(mut a)), Some(ra)), (Ok(Value::Object(b)), Some(rb))) = (a, b) else {
+    let (Some((Value::Object(mut a), ca)), Some((Value::Object(b), cb))) = (a, b) else {
         return None;
     };
-    if !within_budget(&ra, &rb) || !join(&mut a, b, cut.depth) {
+    if !within_budget(&ca, &cb) || !join(&mut a, b, cut.depth) {
         return None;
     }
     Some(Value::Object(a))
@@ -204,21 +236,14 @@ fn join(a: &mut Map<String, Value>, mut b: Map<String, Value>, depth: usize) -> 
     true
 }
 
-/// Whether two halves' counts are ones the whole document's parse accepts in the same way:
-/// no anchors, aliases or merge keys, one document each, and sums within the budget (the
-/// sums count the second half's document and mapping once more than the whole does, so
-/// they only err on the side of parsing the whole).
-fn within_budget(a: &BudgetReport, b: &BudgetReport) -> bool {
+/// Whether two halves' summed counts are within the budget of the whole document's parse
+/// (the sums count the second half's document and mapping once more than the whole does,
+/// so they only err on the side of parsing the whole).
+fn within_budget(a: &Counts, b: &Counts) -> bool {
     let limits = Budget::default();
-    [a, b].iter().all(|r| {
-        r.breached.is_none()
-            && r.aliases == 0
-            && r.anchors == 0
-            && r.merge_keys == 0
-            && r.documents == 1
-    }) && a.events + b.events <= limits.max_events
+    a.events + b.events <= limits.max_events
         && a.nodes + b.nodes <= limits.max_nodes
-        && a.total_scalar_bytes + b.total_scalar_bytes <= limits.max_total_scalar_bytes
+        && a.scalar_bytes + b.scalar_bytes <= limits.max_total_scalar_bytes
 }
 
 #[cfg(test)]

@@ -7,7 +7,8 @@
 //! `cartwright-diag` alone, so neither of those crates has to depend on the other for it:
 //!
 //! - [`document`]: text into a [`serde_json::Value`], with positioned syntax errors;
-//!   a large YAML document is parsed in two halves at once when that cannot change its value;
+//!   a large YAML document is parsed in two halves at once when that cannot change its value,
+//!   and a plain one is built straight from the parser's events;
 //! - [`Reader`]: files read from disk through one place that counts its reads;
 //! - [`locate`]: the position of a JSON pointer in the text, found only when asked;
 //! - [`span_of`]: that position as a [`cartwright_diag::Span`];
@@ -15,6 +16,7 @@
 //! - [`tree`]: whether a path stays inside a folder tree (for `$ref`s and includes).
 
 pub mod document;
+mod events;
 mod halves;
 pub mod locate;
 pub mod pointer;

@@ -59,6 +59,10 @@ pub fn join(base: &str, token: &str) -> String {
 /// Appends a token to a pointer in place: `/` and the escaped token.
 pub fn push(pointer: &mut String, token: &str) {
     pointer.push('/');
+    if !token.contains(['~', '/']) {
+        pointer.push_str(token);
+        return;
+    }
     for c in token.chars() {
         match c {
             '~' => pointer.push_str("~0"),

@@ -31,7 +31,7 @@ pub(crate) struct Site<'d> {
 /// Warnings (such as examples that break their schema) go to `warnings` either way.
 pub(crate) fn operation(
     doc: &Value,
-    c: &mut Compiler<'_>,
+    c: &Compiler<'_>,
     site: &Site<'_>,
     schemes: &[String],
     warnings: &mut Vec<Diagnostic>,
@@ -84,7 +84,7 @@ pub(crate) fn operation(
 /// Path-item parameters overridden by operation parameters of the same name and location.
 fn parameters(
     doc: &Value,
-    c: &mut Compiler<'_>,
+    c: &Compiler<'_>,
     site: &Site<'_>,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Parameter> {
@@ -112,7 +112,7 @@ fn parameters(
 
 fn parameter(
     doc: &Value,
-    c: &mut Compiler<'_>,
+    c: &Compiler<'_>,
     p: &Value,
     at: &str,
     errors: &mut Vec<Diagnostic>,
@@ -204,7 +204,7 @@ fn parameter(
 /// The media types of a request body or response; `dir` says which.
 fn content(
     doc: &Value,
-    c: &mut Compiler<'_>,
+    c: &Compiler<'_>,
     holder: &Value,
     at: &str,
     dir: Direction,
@@ -286,7 +286,7 @@ fn examples(doc: &Value, m: &Value, at: &str) -> Vec<Example> {
 
 fn responses(
     doc: &Value,
-    c: &mut Compiler<'_>,
+    c: &Compiler<'_>,
     site: &Site<'_>,
     errors: &mut Vec<Diagnostic>,
     warnings: &mut Vec<Diagnostic>,

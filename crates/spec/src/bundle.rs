@@ -5,12 +5,13 @@
 //! pointers, which the validator and the value generator both follow lazily.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use cartwright_diag::{Diagnostic, Sources, did_you_mean};
 use serde_json::Value;
 
-use cartwright_source::pointer::{escape, unescape_fragment};
+use cartwright_source::pointer::{push, unescape_fragment};
 use cartwright_source::{self as source, Limit, SourceDoc};
 
 use crate::LoadOptions;
@@ -219,8 +220,7 @@ fn rewrite(value: &mut Value, ptr: &mut String, f: &mut dyn FnMut(&str, &str) ->
             }
             for (k, v) in map.iter_mut() {
                 let len = ptr.len();
-                ptr.push('/');
-                ptr.push_str(&escape(k));
+                push(ptr, k);
                 rewrite(v, ptr, f);
                 ptr.truncate(len);
             }
@@ -228,8 +228,7 @@ fn rewrite(value: &mut Value, ptr: &mut String, f: &mut dyn FnMut(&str, &str) ->
         Value::Array(items) => {
             for (i, v) in items.iter_mut().enumerate() {
                 let len = ptr.len();
-                ptr.push('/');
-                ptr.push_str(&i.to_string());
+                let _ = write!(ptr, "/{i}");
                 rewrite(v, ptr, f);
                 ptr.truncate(len);
             }
@@ -290,8 +289,7 @@ pub(crate) fn collect_refs(value: &Value, ptr: &mut String, out: &mut Vec<(Strin
             }
             for (k, v) in map {
                 let len = ptr.len();
-                ptr.push('/');
-                ptr.push_str(&escape(k));
+                push(ptr, k);
                 collect_refs(v, ptr, out);
                 ptr.truncate(len);
             }
@@ -299,8 +297,7 @@ pub(crate) fn collect_refs(value: &Value, ptr: &mut String, out: &mut Vec<(Strin
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
                 let len = ptr.len();
-                ptr.push('/');
-                ptr.push_str(&i.to_string());
+                let _ = write!(ptr, "/{i}");
                 collect_refs(v, ptr, out);
                 ptr.truncate(len);
             }

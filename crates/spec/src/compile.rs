@@ -3,6 +3,7 @@
 //! [`crate::direction`]), so `$ref`s (cyclic ones too) resolve by pointer.
 
 use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
 
 use cartwright_diag::Diagnostic;
 use cartwright_model::Schema;
@@ -33,12 +34,14 @@ const FRAGMENT: &AsciiSet = &CONTROLS
     .add(b']');
 
 /// Compiles schemas at pointers of one document, in either direction, caching by pointer.
+/// Shared by the threads that build operations: the cache is behind a lock, held only to
+/// look up and to store, never while compiling.
 pub(crate) struct Compiler<'d> {
     doc: &'d Value,
     /// The request view's registry, then the response view's; one registry when both views
     /// are the document itself.
     registries: Vec<Registry<'d>>,
-    cache: HashMap<(usize, String), Schema>,
+    cache: Mutex<HashMap<(usize, String), Schema>>,
 }
 
 impl<'d> Compiler<'d> {
@@ -56,13 +59,14 @@ impl<'d> Compiler<'d> {
         Ok(Compiler {
             doc,
             registries,
-            cache: HashMap::new(),
+            cache: Mutex::default(),
         })
     }
 
     /// The compiled schema at `pointer`, for values travelling in `dir`. A bare `$ref`
-    /// compiles (and caches) its target instead.
-    pub(crate) fn compile(&mut self, pointer: &str, dir: Direction) -> Result<Schema, Diagnostic> {
+    /// compiles (and caches) its target instead. Two threads asking for the same schema at
+    /// once may both compile it; either copy is the same schema.
+    pub(crate) fn compile(&self, pointer: &str, dir: Direction) -> Result<Schema, Diagnostic> {
         let target = match self.doc.pointer(pointer) {
             Some(Value::Object(m)) if m.len() == 1 => match m
                 .get("$ref")
@@ -84,7 +88,7 @@ impl<'d> Compiler<'d> {
             Direction::Response => self.registries.len() - 1,
         };
         let key = (view, target);
-        if let Some(s) = self.cache.get(&key) {
+        if let Some(s) = self.cached().get(&key) {
             return Ok(s.clone());
         }
         let target = key.1.clone();
@@ -106,8 +110,12 @@ impl<'d> Compiler<'d> {
                 .with_pointer(target.clone())
             })?;
         let schema = Schema::new(target.clone(), validator);
-        self.cache.insert(key, schema.clone());
+        self.cached().insert(key, schema.clone());
         Ok(schema)
+    }
+
+    fn cached(&self) -> std::sync::MutexGuard<'_, HashMap<(usize, String), Schema>> {
+        self.cache.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -140,7 +148,7 @@ mod tests {
                 "name": {"type": "string", "minLength": 2},
                 "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}}}}},
             "paths": {"/a{b}": {"x": {"$ref": "#/components/schemas/Node"}}}});
-        let mut c = Compiler::new(&doc, None, None).expect("registry");
+        let c = Compiler::new(&doc, None, None).expect("registry");
         let s = c
             .compile("/paths/~1a{b}/x", Direction::Response)
             .expect("compiles");
@@ -158,7 +166,7 @@ mod tests {
     #[test]
     fn formats_are_checked() {
         let doc = json!({"s": {"type": "string", "format": "uuid"}});
-        let mut c = Compiler::new(&doc, None, None).expect("registry");
+        let c = Compiler::new(&doc, None, None).expect("registry");
         let s = c.compile("/s", Direction::Request).expect("compiles");
         assert!(!s.is_valid(&json!("nope")));
         assert!(s.is_valid(&json!("0b9c4e4e-6a8e-4f61-9a7a-3f5f3f1f2e11")));
@@ -172,7 +180,7 @@ mod tests {
             "secret": {"type": "string", "writeOnly": true}}}}}});
         let request = crate::direction::view(&doc, Direction::Request);
         let response = crate::direction::view(&doc, Direction::Response);
-        let mut c = Compiler::new(&doc, request.as_ref(), response.as_ref()).expect("registry");
+        let c = Compiler::new(&doc, request.as_ref(), response.as_ref()).expect("registry");
         let asked = c
             .compile("/components/schemas/S", Direction::Request)
             .expect("compiles");

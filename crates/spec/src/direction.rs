@@ -39,8 +39,8 @@ impl Direction {
 pub(crate) fn views(doc: &Value) -> (Option<Value>, Option<Value>) {
     // Most documents mark no property at all: one pass over the values settles that
     // without walking the schemas.
-    let [request, response] =
-        [Direction::Request, Direction::Response].map(|dir| flagged(doc, dir.absent()));
+    let [mut request, mut response] = [false; 2];
+    flagged(doc, &mut request, &mut response);
     if !request && !response {
         return (None, None);
     }
@@ -85,14 +85,30 @@ fn edit(doc: &Value, pointers: &BTreeSet<String>, dir: Direction) -> Option<Valu
     Some(copy)
 }
 
-/// Whether any object in `value` has `flag: true`, the only form [`marked`] accepts.
-fn flagged(value: &Value, flag: &str) -> bool {
+/// Sets `read_only` and `write_only` when some object in `value` has that keyword (`readOnly`,
+/// `writeOnly`) set to `true`, the only form [`marked`] accepts. One walk for both, comparing
+/// each key as it passes instead of looking the two up in every object; it stops once
+/// both are found.
+fn flagged(value: &Value, read_only: &mut bool, write_only: &mut bool) {
     match value {
         Value::Object(m) => {
-            m.get(flag) == Some(&Value::Bool(true)) || m.values().any(|v| flagged(v, flag))
+            for (k, v) in m {
+                if *read_only && *write_only {
+                    return;
+                }
+                if v == &Value::Bool(true) {
+                    match k.as_str() {
+                        "readOnly" => *read_only = true,
+                        "writeOnly" => *write_only = true,
+                        _ => {}
+                    }
+                } else if v.is_object() || v.is_array() {
+                    flagged(v, read_only, write_only);
+                }
+            }
         }
-        Value::Array(items) => items.iter().any(|v| flagged(v, flag)),
-        _ => false,
+        Value::Array(items) => items.iter().for_each(|v| flagged(v, read_only, write_only)),
+        _ => {}
     }
 }
 

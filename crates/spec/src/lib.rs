@@ -7,18 +7,21 @@
 //! also reads the text), so a clean load pays nothing.
 //! Lenient loading serves every operation that no error touches and lists the others.
 
+mod api;
 mod behave;
 mod build;
 mod bundle;
 mod check;
 mod compile;
 mod confine;
+mod cores;
 mod direction;
 mod load;
 mod normalize;
 pub mod overlay;
 mod pace;
 mod place;
+mod root;
 mod shape;
 mod unsound;
 

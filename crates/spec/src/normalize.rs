@@ -153,6 +153,11 @@ fn visit(doc: &Value, at: String, node: Option<&Value>, found: &mut BTreeSet<Str
 /// Normalises every schema in place. `legacy` is true for OpenAPI 3.0 documents.
 /// Returns diagnostics for schemas that break their own dialect's rules.
 pub(crate) fn normalize(doc: &mut Value, legacy: bool) -> Vec<Diagnostic> {
+    // Only 3.0's `nullable` and boolean bounds change; a document with neither anywhere
+    // (every 3.1 document, many 3.0 ones) is left as it is without finding its schemas.
+    if !legacy || !has_legacy_keywords(doc) {
+        return Vec::new();
+    }
     let pointers = schema_pointers(doc);
     let mut diagnostics = Vec::new();
     let mut ordered: Vec<&String> = pointers.iter().collect();
@@ -169,6 +174,20 @@ pub(crate) fn normalize(doc: &mut Value, legacy: bool) -> Vec<Diagnostic> {
         }
     }
     diagnostics
+}
+
+/// Whether any object in `value` has a `nullable` key or a boolean `exclusiveMinimum` or
+/// `exclusiveMaximum`: what [`legacy_bounds`] and [`legacy_nullable`] act on, wherever it is.
+fn has_legacy_keywords(value: &Value) -> bool {
+    match value {
+        Value::Object(m) => m.iter().any(|(k, v)| {
+            k == "nullable"
+                || (v.is_boolean() && (k == "exclusiveMinimum" || k == "exclusiveMaximum"))
+                || has_legacy_keywords(v)
+        }),
+        Value::Array(items) => items.iter().any(has_legacy_keywords),
+        _ => false,
+    }
 }
 
 /// Draft 4's boolean `exclusiveMinimum`/`exclusiveMaximum` become 2020-12 numbers.
@@ -229,6 +248,25 @@ fn legacy_nullable(schema: &mut Map<String, Value>) -> Option<Map<String, Value>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_document_without_legacy_keywords_is_left_as_it_is_and_any_one_is_acted_on() {
+        let plain = json!({"components": {"schemas": {"A": {"type": "integer", "minimum": 1,
+            "exclusiveMaximum": 5, "properties": {"n": {"type": "string"}}}}}});
+        let mut doc = plain.clone();
+        assert!(normalize(&mut doc, true).is_empty());
+        assert_eq!(doc, plain);
+        for (key, value) in [
+            ("nullable", json!(false)),
+            ("exclusiveMinimum", json!(true)),
+        ] {
+            let mut doc = plain.clone();
+            doc["components"]["schemas"]["A"]["properties"]["n"][key] = value;
+            normalize(&mut doc, true);
+            let n = &doc["components"]["schemas"]["A"]["properties"]["n"];
+            assert!(n.get(key).is_none(), "{key} is normalised away: {n}");
+        }
+    }
 
     #[test]
     fn legacy_schemas_become_2020_12() {
