@@ -11,7 +11,7 @@ use crate::build::{Site, operation};
 use crate::bundle::{FilePart, bundle};
 use crate::check::{Version, check, version};
 use crate::compile::Compiler;
-use crate::direction::views;
+use crate::direction::{Direction, views};
 use crate::normalize::normalize;
 use crate::place::{place, tidy};
 use crate::unsound::touched;
@@ -129,7 +129,9 @@ fn build_api(
     value: Value,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Api, Vec<Diagnostic>> {
-    let doc = &value;
+    // Shared before the compiler borrows it, so the compiler outlives the `Api` it goes in.
+    let value = Arc::new(value);
+    let doc: &Value = &value;
     let errors: Vec<String> = diags
         .iter()
         .filter(|d| d.is_error())
@@ -204,8 +206,6 @@ fn build_api(
             }
         }
     }
-    drop(compiler);
-    drop((request, response));
     diags.extend(warnings);
     let mut api = Api {
         source: file.to_owned(),
@@ -230,10 +230,18 @@ fn build_api(
         security_schemes: schemes,
         skipped,
         behaviours,
-        document: Arc::new(value),
+        document: Arc::clone(&value),
         resources: cartwright_model::Resources::default(),
     };
     api.resources = cartwright_model::Resources::infer(&api);
+    // A sub-resource's new element is judged alone, against its array's item schema.
+    for c in &mut api.resources.collections {
+        if let Some(p) = c.parent.as_mut() {
+            p.schema = compiler.compile(&p.items, Direction::Response).ok();
+        }
+    }
+    drop(compiler);
+    drop((request, response));
     for (pointer, why) in &api.resources.problems {
         diags.push(
             Diagnostic::error("resource", format!("x-cartwright-resource: {why}"))

@@ -11,10 +11,12 @@
 mod carry;
 mod catalog;
 mod fill;
+mod guard;
 mod ids;
 mod ops;
 mod splice;
 mod store;
+mod text;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -32,6 +34,7 @@ use catalog::{generated, seed};
 use ops::{nested, own};
 use splice::{Answer, Part};
 pub(crate) use store::Items;
+use store::Stored;
 
 /// What one request works on, gathered before the state lock is taken.
 struct Ctx<'a> {
@@ -192,9 +195,23 @@ fn run(
             let Some(stored) = store.map.get_mut(&pid) else {
                 return Done::Missing(r.collections[p.collection].name.clone(), pid);
             };
+            // A create only appends to the array: the text written so far takes the new
+            // element spliced in rather than being written again.
+            let create = ctx.role.action == Action::Create;
+            let kept = create.then(|| Stored::kept(stored)).flatten();
             // Copy-on-write: an answer still being written keeps the old version.
-            let parent = Arc::make_mut(stored).value_mut();
-            let done = nested(ctx, parent, (&p.array, &p.items), template, answer, out);
+            let parent = Arc::make_mut(stored);
+            let done = nested(
+                ctx,
+                parent.value_mut(),
+                (&p.array, &p.items),
+                template,
+                answer,
+                out,
+            );
+            if create && matches!(done, Done::Ok(_)) {
+                parent.appended(&p.array, kept);
+            }
             if let (Done::Ok(_), Place::Parent(at)) = (&done, &ctx.role.answer) {
                 answer.splice(at, Part::One(stored.clone()));
             }

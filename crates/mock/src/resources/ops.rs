@@ -7,7 +7,8 @@ use cartwright_model::{Place, ResourceAction as Action};
 use serde_json::{Value, json};
 
 use super::catalog::{generated, natural, new_id};
-use super::fill::{deleted, guard_element, list, merge, place};
+use super::fill::{deleted, list, merge, place};
+use super::guard::guard_element;
 use super::splice::{Answer, Part};
 use super::store::{ELEMENTS_MAX, Items, Stored, id_text};
 use super::{Ctx, Done, item_at, put};
