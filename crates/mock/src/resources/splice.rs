@@ -4,8 +4,7 @@
 
 use std::sync::Arc;
 
-use std::borrow::Cow;
-
+use cartwright_source::pointer::push;
 use serde_json::Value;
 
 use super::store::Stored;
@@ -26,8 +25,9 @@ pub(super) struct Answer {
     /// shared with the body cache until something is patched in ([`Answer::body_mut`]), so
     /// a read whose whole answer is a stored item copies nothing.
     pub body: Arc<Value>,
-    /// JSON pointers (unescaped, split) to replace, and what replaces them.
-    splices: Vec<(Vec<String>, Part)>,
+    /// JSON pointers to replace, as the role names them (never split: the writer builds
+    /// the pointer of where it is and compares texts), and what replaces them.
+    splices: Vec<(String, Part)>,
 }
 
 impl Answer {
@@ -49,10 +49,8 @@ impl Answer {
         if self.body.pointer(at).is_none() {
             return;
         }
-        // `at` named a place of the body just above, so it is a pointer.
-        let path = cartwright_source::pointer::tokens(at).unwrap_or_default();
-        self.splices.retain(|(p, _)| *p != path);
-        self.splices.push((path, part));
+        self.splices.retain(|(p, _)| p != at);
+        self.splices.push((at.to_owned(), part));
     }
 
     /// The answer's bytes: the body as serde_json writes it, with the stored items' texts
@@ -60,19 +58,13 @@ impl Answer {
     pub(super) fn to_vec(&self) -> Vec<u8> {
         let texts: usize = self.splices.iter().map(|(_, part)| part.size()).sum();
         let mut out = Vec::with_capacity(texts + 1024);
-        self.write(&self.body, &mut Vec::new(), &mut out);
+        self.write(&self.body, &mut String::new(), &mut out);
         out
     }
 
-    /// Writes `value`, found at `path` in the body, or what replaces it.
-    fn write<'a>(&self, value: &'a Value, path: &mut Vec<Cow<'a, str>>, out: &mut Vec<u8>) {
-        let on =
-            |p: &[String], len| p.len() >= len && p.iter().zip(path.iter()).all(|(a, b)| a == b);
-        if let Some((_, part)) = self
-            .splices
-            .iter()
-            .find(|(p, _)| p.len() == path.len() && on(p, 0))
-        {
+    /// Writes `value`, found at `path` (a pointer) in the body, or what replaces it.
+    fn write(&self, value: &Value, path: &mut String, out: &mut Vec<u8>) {
+        if let Some((_, part)) = self.splices.iter().find(|(p, _)| p == path) {
             match part {
                 Part::One(v) => out.extend_from_slice(v.text()),
                 Part::Many(list) => {
@@ -88,7 +80,10 @@ impl Answer {
             }
             return;
         }
-        if !self.splices.iter().any(|(p, _)| on(p, path.len() + 1)) {
+        let below = self.splices.iter().any(|(p, _)| {
+            p.len() > path.len() && p.starts_with(path.as_str()) && p.as_bytes()[path.len()] == b'/'
+        });
+        if !below {
             json(out, value);
             return;
         }
@@ -101,9 +96,10 @@ impl Answer {
                     }
                     json(out, k);
                     out.push(b':');
-                    path.push(Cow::Borrowed(k));
+                    let len = path.len();
+                    push(path, k);
                     self.write(v, path, out);
-                    path.pop();
+                    path.truncate(len);
                 }
                 out.push(b'}');
             }
@@ -113,9 +109,10 @@ impl Answer {
                     if i > 0 {
                         out.push(b',');
                     }
-                    path.push(Cow::Owned(i.to_string()));
+                    let len = path.len();
+                    push(path, &i.to_string());
                     self.write(v, path, out);
-                    path.pop();
+                    path.truncate(len);
                 }
                 out.push(b']');
             }

@@ -24,9 +24,17 @@ pub(crate) struct Items {
     pub seeded: bool,
     /// How many ids were handed out (integer ids count up from it).
     pub next: u64,
-    /// A sub-resource's new element before the request's fields: generated once (the
-    /// generator is deterministic), then copied.
-    pub template: Option<Value>,
+    /// A sub-resource's new element before the request's fields: made once, then copied.
+    pub template: Option<Template>,
+}
+
+/// How a sub-resource's new element starts, found once per collection.
+#[derive(Clone)]
+pub(crate) struct Template {
+    /// The items schema's value, generated (the generator is deterministic).
+    pub value: Value,
+    /// The schema of the element's id property, which fresh ids are shaped by.
+    pub id_schema: Option<Value>,
 }
 
 impl Items {

@@ -59,8 +59,11 @@ impl Text {
             piece.push(b',');
         }
         json(&mut piece, element);
-        let grown = piece.len();
-        self.bytes.splice(end..end, piece);
+        let (grown, len) = (piece.len(), self.bytes.len());
+        // Room at the end, the tail moved up once, the element copied into the gap.
+        self.bytes.resize(len + grown, 0);
+        self.bytes.copy_within(end..len, end + grown);
+        self.bytes[end..end + grown].copy_from_slice(&piece);
         for (_, e) in &mut self.ends {
             if *e >= end {
                 *e += grown;
