@@ -2,7 +2,8 @@
 //! copied out rather than serialized again. A kept text that outlived a change would be a
 //! stale cart, so every write that changes an item (a line added, changed or removed, the
 //! item itself changed) is followed here by reads that must show the change, after the
-//! item's text was written at least twice before it.
+//! item's text was written at least twice before it. A line added is spliced into the kept
+//! text: every text read must be the bytes serde_json writes for the basket.
 
 mod support;
 
@@ -112,6 +113,12 @@ async fn read_twice(s: &support::Served, id: &str) -> Value {
     assert_eq!(st, 200, "{basket}");
     let (_, second, _) = call(s, "GET", &path, None).await;
     assert_eq!(first, second, "a read again is the same bytes");
+    // A kept text, spliced or written whole, is what serde_json writes for the basket.
+    let written = serde_json::to_vec(&basket).expect("JSON");
+    assert_eq!(
+        String::from_utf8_lossy(&first),
+        String::from_utf8_lossy(&written)
+    );
     basket
 }
 

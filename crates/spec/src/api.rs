@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::build::{Site, operation};
 use crate::compile::Compiler;
-use crate::direction::views;
+use crate::direction::{Direction, views};
 use crate::root::{base_paths, security_schemes};
 use crate::unsound::touched;
 use cartwright_source::pointer::{deref, join};
@@ -20,7 +20,9 @@ pub(crate) fn build_api(
     value: Value,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Api, Vec<Diagnostic>> {
-    let doc = &value;
+    // Shared before the compiler borrows it, so the compiler outlives the `Api` it goes in.
+    let value = Arc::new(value);
+    let doc: &Value = &value;
     let errors: Vec<String> = diags
         .iter()
         .filter(|d| d.is_error())
@@ -117,8 +119,6 @@ pub(crate) fn build_api(
             }
         }
     }
-    drop(compiler);
-    drop((request, response));
     diags.extend(warnings);
     let mut api = Api {
         source: file.to_owned(),
@@ -143,10 +143,18 @@ pub(crate) fn build_api(
         security_schemes: schemes,
         skipped,
         behaviours,
-        document: Arc::new(value),
+        document: Arc::clone(&value),
         resources: cartwright_model::Resources::default(),
     };
     api.resources = cartwright_model::Resources::infer(&api);
+    // A sub-resource's new element is judged alone, against its array's item schema.
+    for c in &mut api.resources.collections {
+        if let Some(p) = c.parent.as_mut() {
+            p.schema = compiler.compile(&p.items, Direction::Response).ok();
+        }
+    }
+    drop(compiler);
+    drop((request, response));
     for (pointer, why) in &api.resources.problems {
         diags.push(
             Diagnostic::error("resource", format!("x-cartwright-resource: {why}"))

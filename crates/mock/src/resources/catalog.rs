@@ -145,8 +145,19 @@ pub(super) fn new_id(
     schema: Option<&str>,
     n: u64,
 ) -> Value {
-    let sample = item.get(&col.id).cloned().unwrap_or(Value::Null);
     let id_schema = schema.and_then(|s| cartwright_model::field_schema(ctx.doc(), s, &col.id));
+    fresh_id(ctx, item, col, id_schema, n)
+}
+
+/// A fresh id shaped like the item's generated one, by the id property's schema.
+pub(super) fn fresh_id(
+    ctx: &Ctx<'_>,
+    item: &Value,
+    col: &Collection,
+    id_schema: Option<&Value>,
+    n: u64,
+) -> Value {
+    let sample = item.get(&col.id).cloned().unwrap_or(Value::Null);
     ids::fresh(ctx.doc(), &sample, id_schema, n, &col.name)
 }
 

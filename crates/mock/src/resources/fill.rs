@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use cartwright_model::{Operation, Place};
+use cartwright_model::{Operation, Place, Schema, Violation};
 
 use super::catalog::natural;
 use super::splice::{Answer, Part};
@@ -14,70 +14,6 @@ use cartwright_source::pointer::escape;
 
 use super::{Ctx, put};
 use crate::Outgoing;
-
-/// Checks a changed element inside its parent against the answer, reverting fields that break it.
-pub(super) fn guard_element(
-    ctx: &Ctx<'_>,
-    parent: &Value,
-    array: &str,
-    element: &mut Value,
-    changes: &[(String, Option<Value>)],
-    body: &Value,
-    out: &Outgoing,
-) {
-    if changes.is_empty() {
-        return;
-    }
-    let Place::Parent(p) = &ctx.role.answer else {
-        return;
-    };
-    // The parent without its other elements: what the element is judged in, at the cost
-    // of the element rather than of the whole cart.
-    let Some(fields) = parent.as_object() else {
-        return;
-    };
-    let mut whole: serde_json::Map<String, Value> = fields
-        .iter()
-        .filter(|(k, _)| *k != array)
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    whole.insert(array.to_owned(), json!([element.clone()]));
-    let segments = cartwright_source::pointer::tokens(p).unwrap_or_default();
-    let trial = with_at(body, &segments, Value::Object(whole));
-    let prefix = format!("{p}/{}/0", escape(array));
-    revert(ctx, &trial, &prefix, element, changes, out);
-}
-
-/// A copy of `body` with `v` at the place `segments` names (unescaped), copying only what
-/// lies beside the path: the spec's own version of that place, often the largest part of
-/// the body, is never copied just to be replaced. A missing place leaves `body` as it is.
-fn with_at(body: &Value, segments: &[String], v: Value) -> Value {
-    let Some((head, rest)) = segments.split_first() else {
-        return v;
-    };
-    // Exactly one member or element is on the path: it takes `v`, the rest are copied.
-    let mut v = Some(v);
-    let mut on_path = |x: &Value| with_at(x, rest, v.take().unwrap_or(Value::Null));
-    match body {
-        Value::Object(m) if m.contains_key(head) => Value::Object(
-            m.iter()
-                .map(|(k, x)| {
-                    let x = if k == head { on_path(x) } else { x.clone() };
-                    (k.clone(), x)
-                })
-                .collect(),
-        ),
-        Value::Array(a) => match head.parse::<usize>() {
-            Ok(i) if i < a.len() => Value::Array(
-                (a.iter().enumerate())
-                    .map(|(j, x)| if i == j { on_path(x) } else { x.clone() })
-                    .collect(),
-            ),
-            _ => body.clone(),
-        },
-        _ => body.clone(),
-    }
-}
 
 /// Puts an item into the answer at `at`, reverting request fields that break the schema.
 pub(super) fn place(
@@ -110,10 +46,25 @@ pub(super) fn revert(
     let Some(schema) = answer_schema(ctx.op, out) else {
         return false;
     };
+    let violations = judge(schema, trial);
+    restore(&violations, prefix, item, changes)
+}
+
+/// How `trial` breaks `schema`; nothing when it conforms.
+pub(super) fn judge(schema: &Schema, trial: &Value) -> Vec<Violation> {
     if schema.is_valid(trial) {
-        return false;
+        return Vec::new();
     }
-    let violations = schema.violations(trial);
+    schema.violations(trial)
+}
+
+/// Restores the changed fields that have violations under `prefix/field`; whether any was.
+pub(super) fn restore(
+    violations: &[Violation],
+    prefix: &str,
+    item: &mut Value,
+    changes: &[(String, Option<Value>)],
+) -> bool {
     let mut restored = false;
     for (field, old) in changes {
         let at = format!("{prefix}/{}", escape(field));
@@ -132,10 +83,7 @@ pub(super) fn revert(
 }
 
 /// The compiled schema of the media type the answer was made in.
-pub(super) fn answer_schema<'o>(
-    op: &'o Operation,
-    out: &Outgoing,
-) -> Option<&'o cartwright_model::Schema> {
+pub(super) fn answer_schema<'o>(op: &'o Operation, out: &Outgoing) -> Option<&'o Schema> {
     let resp = op.response_for(out.status.as_u16())?;
     let ct = out
         .headers

@@ -11,10 +11,12 @@
 mod carry;
 mod catalog;
 mod fill;
+mod guard;
 mod ids;
 mod ops;
 mod splice;
 mod store;
+mod text;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -32,6 +34,7 @@ use catalog::{generated, seed};
 use ops::{nested, own};
 use splice::{Answer, Part};
 pub(crate) use store::Items;
+use store::{Stored, Template};
 
 /// What one request works on, gathered before the state lock is taken.
 struct Ctx<'a> {
@@ -183,8 +186,10 @@ fn run(
             let template = (ctx.role.action == Action::Create).then(|| {
                 let own = items.entry(ctx.role.collection).or_default();
                 own.template
-                    .get_or_insert_with(|| {
-                        generated(ctx, Some(&p.items)).unwrap_or_else(|| serde_json::json!({}))
+                    .get_or_insert_with(|| Template {
+                        value: generated(ctx, Some(&p.items)).unwrap_or_else(|| json!({})),
+                        id_schema: cartwright_model::field_schema(ctx.doc(), &p.items, &ctx.col.id)
+                            .cloned(),
                     })
                     .clone()
             });
@@ -192,9 +197,16 @@ fn run(
             let Some(stored) = store.map.get_mut(&pid) else {
                 return Done::Missing(r.collections[p.collection].name.clone(), pid);
             };
+            // A create only appends to the array: the text written so far takes the new
+            // element spliced in rather than being written again.
+            let create = ctx.role.action == Action::Create;
+            let kept = create.then(|| Stored::kept(stored)).flatten();
             // Copy-on-write: an answer still being written keeps the old version.
-            let parent = Arc::make_mut(stored).value_mut();
-            let done = nested(ctx, parent, (&p.array, &p.items), template, answer, out);
+            let parent = Arc::make_mut(stored);
+            let done = nested(ctx, parent.value_mut(), &p.array, template, answer, out);
+            if create && matches!(done, Done::Ok(_)) {
+                parent.appended(&p.array, kept);
+            }
             if let (Done::Ok(_), Place::Parent(at)) = (&done, &ctx.role.answer) {
                 answer.splice(at, Part::One(stored.clone()));
             }
@@ -249,9 +261,9 @@ fn encode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
-fn item_at(place: &Place) -> Option<String> {
+fn item_at(place: &Place) -> Option<&str> {
     match place {
-        Place::Item(p) => Some(p.clone()),
+        Place::Item(p) => Some(p),
         _ => None,
     }
 }

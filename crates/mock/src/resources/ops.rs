@@ -6,10 +6,11 @@ use std::sync::Arc;
 use cartwright_model::{Place, ResourceAction as Action};
 use serde_json::{Value, json};
 
-use super::catalog::{generated, natural, new_id};
-use super::fill::{deleted, guard_element, list, merge, place};
+use super::catalog::{fresh_id, generated, natural, new_id};
+use super::fill::{deleted, list, merge, place};
+use super::guard::guard_element;
 use super::splice::{Answer, Part};
-use super::store::{ELEMENTS_MAX, Items, Stored, id_text};
+use super::store::{ELEMENTS_MAX, Items, Stored, Template, id_text};
 use super::{Ctx, Done, item_at, put};
 use crate::Outgoing;
 
@@ -48,14 +49,7 @@ pub(super) fn own(ctx: &Ctx<'_>, store: &mut Items, answer: &mut Answer, out: &O
                     id_text(&new_id).unwrap_or_default()
                 }
             };
-            place(
-                ctx,
-                answer.body_mut(),
-                at.as_deref(),
-                &mut item,
-                &changes,
-                out,
-            );
+            place(ctx, answer.body_mut(), at, &mut item, &changes, out);
             store.put(id.clone(), item);
             Done::Ok(Some(id))
         }
@@ -81,13 +75,13 @@ pub(super) fn own(ctx: &Ctx<'_>, store: &mut Items, answer: &mut Answer, out: &O
                     // Copy-on-write: an answer still being written keeps the old version.
                     let item = Arc::make_mut(item).value_mut();
                     let changes = merge(ctx, item);
-                    place(ctx, answer.body_mut(), at.as_deref(), item, &changes, out);
+                    place(ctx, answer.body_mut(), at, item, &changes, out);
                 }
                 _ => {
                     let Some(item) = store.map.get(&id) else {
                         return Done::Missing(col.name.clone(), id);
                     };
-                    if let Some(at) = &at {
+                    if let Some(at) = at {
                         answer.splice(at, Part::One(item.clone()));
                     }
                 }
@@ -102,8 +96,8 @@ pub(super) fn own(ctx: &Ctx<'_>, store: &mut Items, answer: &mut Answer, out: &O
 pub(super) fn nested(
     ctx: &Ctx<'_>,
     parent: &mut Value,
-    (array, items_schema): (&str, &str),
-    template: Option<Value>,
+    array: &str,
+    template: Option<Template>,
     answer: &mut Answer,
     out: &Outgoing,
 ) -> Done {
@@ -126,10 +120,14 @@ pub(super) fn nested(
             {
                 return Done::Full(array.to_owned());
             }
-            let mut element = template.unwrap_or_else(|| json!({}));
+            let Template { value, id_schema } = template.unwrap_or(Template {
+                value: json!({}),
+                id_schema: None,
+            });
+            let mut element = value;
             let changes = merge(ctx, &mut element);
             let n = parent[array].as_array().map_or(0, Vec::len) as u64 + 1;
-            let new_id = new_id(ctx, &element, col, Some(items_schema), n);
+            let new_id = fresh_id(ctx, &element, col, id_schema.as_ref(), n);
             element[&col.id] = new_id.clone();
             guard_element(
                 ctx,

@@ -1,13 +1,14 @@
-//! An answer made of the spec's body with stored items in place, serialized without copying
-//! them: stored items are shared (`Arc`), so a read of a large cart writes its bytes
+//! An answer made of the spec's body with stored items in place, written without copying
+//! them: stored items are shared (`Arc`), so a read of a large cart copies its kept text
 //! straight from the store, after the state lock is released.
 
 use std::sync::Arc;
 
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use cartwright_source::pointer::push;
 use serde_json::Value;
 
 use super::store::Stored;
+use super::text::json;
 
 /// What goes in a place of the answer.
 pub(super) enum Part {
@@ -24,8 +25,9 @@ pub(super) struct Answer {
     /// shared with the body cache until something is patched in ([`Answer::body_mut`]), so
     /// a read whose whole answer is a stored item copies nothing.
     pub body: Arc<Value>,
-    /// JSON pointers (unescaped, split) to replace, and what replaces them.
-    splices: Vec<(Vec<String>, Part)>,
+    /// JSON pointers to replace, as the role names them (never split: the writer builds
+    /// the pointer of where it is and compares texts), and what replaces them.
+    splices: Vec<(String, Part)>,
 }
 
 impl Answer {
@@ -47,82 +49,84 @@ impl Answer {
         if self.body.pointer(at).is_none() {
             return;
         }
-        // `at` named a place of the body just above, so it is a pointer.
-        let path = cartwright_source::pointer::tokens(at).unwrap_or_default();
-        self.splices.retain(|(p, _)| *p != path);
-        self.splices.push((path, part));
+        self.splices.retain(|(p, _)| p != at);
+        self.splices.push((at.to_owned(), part));
     }
 
-    /// The answer's bytes.
+    /// The answer's bytes: the body as serde_json writes it, with the stored items' texts
+    /// copied in where they go.
     pub(super) fn to_vec(&self) -> Vec<u8> {
-        let root = Node {
-            value: &self.body,
-            path: Vec::new(),
-            splices: &self.splices,
-        };
-        serde_json::to_vec(&root).unwrap_or_default()
+        let texts: usize = self.splices.iter().map(|(_, part)| part.size()).sum();
+        let mut out = Vec::with_capacity(texts + 1024);
+        self.write(&self.body, &mut String::new(), &mut out);
+        out
     }
-}
 
-/// A node of the body being written, with where it is.
-struct Node<'a> {
-    value: &'a Value,
-    path: Vec<&'a str>,
-    splices: &'a [(Vec<String>, Part)],
-}
-
-impl Node<'_> {
-    fn child<'a>(&'a self, key: &'a str, value: &'a Value) -> Node<'a> {
-        let mut path = self.path.clone();
-        path.push(key);
-        Node {
-            value,
-            path,
-            splices: self.splices,
-        }
-    }
-}
-
-impl Serialize for Node<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let here = |p: &Vec<String>| {
-            p.len() == self.path.len() && p.iter().zip(&self.path).all(|(a, b)| a == b)
-        };
-        if let Some((_, part)) = self.splices.iter().find(|(p, _)| here(p)) {
-            return match part {
-                Part::One(v) => v.text().serialize(s),
+    /// Writes `value`, found at `path` (a pointer) in the body, or what replaces it.
+    fn write(&self, value: &Value, path: &mut String, out: &mut Vec<u8>) {
+        if let Some((_, part)) = self.splices.iter().find(|(p, _)| p == path) {
+            match part {
+                Part::One(v) => out.extend_from_slice(v.text()),
                 Part::Many(list) => {
-                    let mut seq = s.serialize_seq(Some(list.len()))?;
-                    for v in list {
-                        seq.serialize_element(v.text())?;
+                    out.push(b'[');
+                    for (i, v) in list.iter().enumerate() {
+                        if i > 0 {
+                            out.push(b',');
+                        }
+                        out.extend_from_slice(v.text());
                     }
-                    seq.end()
+                    out.push(b']');
                 }
-            };
+            }
+            return;
         }
         let below = self.splices.iter().any(|(p, _)| {
-            p.len() > self.path.len() && p.iter().zip(&self.path).all(|(a, b)| a == b)
+            p.len() > path.len() && p.starts_with(path.as_str()) && p.as_bytes()[path.len()] == b'/'
         });
         if !below {
-            return self.value.serialize(s);
+            json(out, value);
+            return;
         }
-        match self.value {
+        match value {
             Value::Object(map) => {
-                let mut m = s.serialize_map(Some(map.len()))?;
-                for (k, v) in map {
-                    m.serialize_entry(k, &self.child(k, v))?;
+                out.push(b'{');
+                for (i, (k, v)) in map.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    json(out, k);
+                    out.push(b':');
+                    let len = path.len();
+                    push(path, k);
+                    self.write(v, path, out);
+                    path.truncate(len);
                 }
-                m.end()
+                out.push(b'}');
             }
             Value::Array(items) => {
-                let keys: Vec<String> = (0..items.len()).map(|i| i.to_string()).collect();
-                let mut seq = s.serialize_seq(Some(items.len()))?;
-                for (k, v) in keys.iter().zip(items) {
-                    seq.serialize_element(&self.child(k, v))?;
+                out.push(b'[');
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    let len = path.len();
+                    push(path, &i.to_string());
+                    self.write(v, path, out);
+                    path.truncate(len);
                 }
-                seq.end()
+                out.push(b']');
             }
-            other => other.serialize(s),
+            other => json(out, other),
+        }
+    }
+}
+
+impl Part {
+    /// The bytes its texts take (written here if not yet).
+    fn size(&self) -> usize {
+        match self {
+            Part::One(v) => v.text().len(),
+            Part::Many(list) => list.iter().map(|v| v.text().len() + 1).sum(),
         }
     }
 }

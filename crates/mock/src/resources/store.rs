@@ -6,7 +6,8 @@ use std::sync::{Arc, OnceLock};
 
 use indexmap::IndexMap;
 use serde_json::Value;
-use serde_json::value::RawValue;
+
+use super::text::Text;
 
 /// The most items one collection keeps; the oldest are forgotten first. Items can be large
 /// (a cart with its lines), so fewer than the sessions' 10,000.
@@ -23,9 +24,17 @@ pub(crate) struct Items {
     pub seeded: bool,
     /// How many ids were handed out (integer ids count up from it).
     pub next: u64,
-    /// A sub-resource's new element before the request's fields: generated once (the
-    /// generator is deterministic), then copied.
-    pub template: Option<Value>,
+    /// A sub-resource's new element before the request's fields: made once, then copied.
+    pub template: Option<Template>,
+}
+
+/// How a sub-resource's new element starts, found once per collection.
+#[derive(Clone)]
+pub(crate) struct Template {
+    /// The items schema's value, generated (the generator is deterministic).
+    pub value: Value,
+    /// The schema of the element's id property, which fresh ids are shaped by.
+    pub id_schema: Option<Value>,
 }
 
 impl Items {
@@ -41,10 +50,11 @@ impl Items {
 /// A stored item with its JSON text, written by the first answer that needs it and kept
 /// until the item changes: a cart read again, or read after the write that answered with
 /// it, is copied out as bytes rather than serialized again (carts run to tens of kilobytes).
+/// A line appended to a cart keeps the text too, the line spliced in ([`Stored::appended`]).
 #[derive(Debug)]
 pub(crate) struct Stored {
     value: Value,
-    text: OnceLock<Box<RawValue>>,
+    text: OnceLock<Text>,
 }
 
 impl Stored {
@@ -63,12 +73,34 @@ impl Stored {
     }
 
     /// The item's JSON text.
-    pub(crate) fn text(&self) -> &RawValue {
-        self.text.get_or_init(|| {
-            // Written, not parsed again: `to_raw_value` trusts serde_json's own output.
-            // A `Value` always writes; the default (`null`) is never seen.
-            serde_json::value::to_raw_value(&self.value).unwrap_or_default()
-        })
+    pub(crate) fn text(&self) -> &[u8] {
+        self.text.get_or_init(|| Text::write(&self.value)).bytes()
+    }
+
+    /// The item's text as written so far, taken before a change that may only append to
+    /// one of its arrays: moved out when the item is not shared, else copied.
+    pub(crate) fn kept(stored: &mut Arc<Stored>) -> Option<Text> {
+        match Arc::get_mut(stored) {
+            Some(own) => own.text.take(),
+            None => stored.text.get().cloned(),
+        }
+    }
+
+    /// After the one change since `kept` was taken, an element pushed onto the array
+    /// `array`: the text is `kept` with that element spliced in, not written again.
+    pub(crate) fn appended(&mut self, array: &str, kept: Option<Text>) {
+        let last = self
+            .value
+            .get(array)
+            .and_then(Value::as_array)
+            .and_then(|a| a.last());
+        let (Some(mut text), Some(last)) = (kept, last) else {
+            return;
+        };
+        if text.append(array, last) {
+            debug_assert_eq!(text.bytes(), Text::write(&self.value).bytes());
+            self.text = OnceLock::from(text);
+        }
     }
 }
 

@@ -342,6 +342,7 @@ fn link_parent(doc: &Value, api: &Api, r: &mut Resources, c: usize) {
             param: param.to_owned(),
             array,
             items,
+            schema: None,
         });
     }
 }

@@ -62,6 +62,9 @@ pub struct Parent {
     pub array: String,
     /// JSON pointer to that array's item schema.
     pub items: String,
+    /// That item schema compiled as answers are judged (set by the loader, which holds the
+    /// compiler): a new element is judged alone against it rather than inside its parent.
+    pub schema: Option<crate::Schema>,
 }
 
 /// What an operation does to a collection.
