@@ -337,7 +337,7 @@ impl Mock {
             ));
         }
         let mut out = respond::respond(api, op, req, &pref, config, &self.bodies)?;
-        behave::apply(&mut out, &mut plan, &self.bodies)?;
+        behave::apply(&mut out, &mut plan, &self.bodies, &self.behave)?;
         if let Some(key) = plan.replay.take()
             && out.status.is_success()
         {

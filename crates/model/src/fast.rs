@@ -88,12 +88,26 @@ pub fn follow<'v>(start: Option<&'v Value>, keys: &[Key]) -> Option<&'v Value> {
     let mut at = start?;
     for k in keys {
         at = match (k, at) {
-            (Key::Name(n), Value::Object(m)) => m.get(n)?,
+            (Key::Name(n), Value::Object(m)) => member(m, n)?,
             (Key::Index(i), Value::Array(a)) => a.get(*i)?,
             _ => return None,
         };
     }
     (!at.is_null()).then_some(at)
+}
+
+/// Up to this many members, an object is searched one by one rather than by hash.
+const SCAN: usize = 16;
+
+/// The member `key` of an object. A small object is searched member by member: comparing
+/// a few short keys costs less than hashing one (`serde_json`'s maps hash with SipHash),
+/// and binding expressions look up a dozen members per request.
+pub fn member<'v>(m: &'v serde_json::Map<String, Value>, key: &str) -> Option<&'v Value> {
+    if m.len() <= SCAN {
+        m.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    } else {
+        m.get(key)
+    }
 }
 
 /// Jinja's truthiness of a JSON value.

@@ -28,7 +28,7 @@ pub use behaviour::{
     Step, TokenFormat, Unknown,
 };
 pub use expr::{Expr, ExprError, context, digits, environment, random, uuid};
-pub use fast::{Fast, Key, follow, truthy};
+pub use fast::{Fast, Key, follow, member, truthy};
 pub use native::{Cmp, Filter, Func, Math, Names, Native, Test, Val};
 pub use operation::{
     Example, Header, MediaType, Method, Operation, ParamLocation, ParamStyle, Parameter,

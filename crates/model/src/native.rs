@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 use serde_json::{Number, Value};
 
-use crate::fast::truthy;
+use crate::fast::{member, truthy};
 
 /// A binding expression in the native subset.
 #[derive(Debug, Clone, PartialEq)]
@@ -160,11 +160,11 @@ impl Native {
         Some(match self {
             Native::Lit(v) => Val::Json(Cow::Borrowed(v)),
             Native::Name(n) => names(n).map_or(Val::Undef, |v| Val::Json(Cow::Borrowed(v))),
-            Native::Attr(e, k) => step(e.eval(names)?, &Value::String(k.clone()))?,
+            Native::Attr(e, k) => step(e.eval(names)?, At::Name(k))?,
             Native::Index(e, i) => {
                 let at = e.eval(names)?;
                 let i = i.eval(names)?;
-                step(at, i.json()?)?
+                step(at, At::Value(i.json()?))?
             }
             Native::Filter(e, f) => filter(e.eval(names)?, f, names)?,
             Native::Is(e, t, negated) => {
@@ -231,31 +231,44 @@ impl Native {
     }
 }
 
+/// A key to look up: `.name` (as written) or `[e]` (a value).
+#[derive(Clone, Copy)]
+enum At<'k> {
+    Name(&'k str),
+    Value(&'k Value),
+}
+
 /// `at[key]` / `at.key`: a missing key is undefined; anything but a string into an object
 /// or an integer into an array is minijinja's.
-fn step<'a>(at: Val<'a>, key: &Value) -> Option<Val<'a>> {
+fn step<'a>(at: Val<'a>, key: At<'_>) -> Option<Val<'a>> {
     let Val::Json(at) = at else {
         return Some(Val::Undef);
     };
     let found = |v: Option<&Value>| v.cloned();
-    Some(match (at, key) {
-        (Cow::Borrowed(Value::Object(m)), Value::String(k)) => {
-            m.get(k).map_or(Val::Undef, |v| Val::Json(Cow::Borrowed(v)))
+    let (name, number) = match key {
+        At::Name(k) => (Some(k), None),
+        At::Value(Value::String(k)) => (Some(k.as_str()), None),
+        At::Value(Value::Number(n)) => (None, Some(n)),
+        At::Value(_) => (None, None),
+    };
+    Some(match (at, name, number) {
+        (Cow::Borrowed(Value::Object(m)), Some(k), _) => {
+            member(m, k).map_or(Val::Undef, |v| Val::Json(Cow::Borrowed(v)))
         }
-        (Cow::Borrowed(Value::Array(a)), Value::Number(n)) => {
+        (Cow::Borrowed(Value::Array(a)), _, Some(n)) => {
             let i = usize::try_from(n.as_u64()?).ok()?;
             a.get(i).map_or(Val::Undef, |v| Val::Json(Cow::Borrowed(v)))
         }
-        (Cow::Owned(Value::Object(m)), Value::String(k)) => {
-            found(m.get(k)).map_or(Val::Undef, Val::own)
+        (Cow::Owned(Value::Object(m)), Some(k), _) => {
+            found(member(&m, k)).map_or(Val::Undef, Val::own)
         }
-        (Cow::Owned(Value::Array(a)), Value::Number(n)) => {
+        (Cow::Owned(Value::Array(a)), _, Some(n)) => {
             let i = usize::try_from(n.as_u64()?).ok()?;
             found(a.get(i)).map_or(Val::Undef, Val::own)
         }
         // Chained undefined: nothing to look into gives undefined, not an error.
-        (Cow::Borrowed(Value::Null | Value::Bool(_) | Value::Number(_)), _)
-        | (Cow::Owned(Value::Null | Value::Bool(_) | Value::Number(_)), _) => Val::Undef,
+        (Cow::Borrowed(Value::Null | Value::Bool(_) | Value::Number(_)), _, _)
+        | (Cow::Owned(Value::Null | Value::Bool(_) | Value::Number(_)), _, _) => Val::Undef,
         _ => return None,
     })
 }
@@ -313,7 +326,7 @@ fn filter<'a>(v: Val<'a>, f: &'a Filter, names: Names<'_, 'a>) -> Option<Val<'a>
             for item in v.json()?.as_array()? {
                 let mut at = item;
                 for k in keys {
-                    at = at.as_object()?.get(k)?;
+                    at = member(at.as_object()?, k)?;
                 }
                 out.push(at.clone());
             }

@@ -1,10 +1,11 @@
 //! What expressions see: the request, the session, secrets, `vars` and the time, as one
 //! JSON object converted for evaluation only when a step has changed it.
 
+use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
 use cartwright_model::{
-    Carrier, Expr, ExprError, Fast, SecretDef, Shape, Val, follow, truthy, view,
+    Carrier, Expr, ExprError, Fast, SecretDef, Shape, Val, follow, member, truthy, view,
 };
 use minijinja::value::{Value as Jinja, merge_maps};
 use serde_json::{Map, Value, json};
@@ -93,13 +94,17 @@ impl Ctx {
         }
     }
 
-    fn jinja(&self) -> Jinja {
+    /// The context for minijinja, with `this` bound over the layers when given.
+    fn jinja(&self, this: Option<&Value>) -> Jinja {
         let (globals, base) = (view(self.globals.clone()), view(self.json.clone()));
         let mut top = Map::new();
         top.insert("auth".into(), self.auth().clone());
         let shared = minijinja::context! {state => view(self.state.clone())};
         for (k, v) in &self.layers {
             top.insert((*k).to_owned(), v.clone());
+        }
+        if let Some(v) = this {
+            top.insert("this".into(), v.clone());
         }
         merge_maps([globals, base, shared, view(Arc::new(Value::Object(top)))])
     }
@@ -114,12 +119,15 @@ impl Ctx {
 
     /// A top-level name as expressions see it: bound names first, then the request's
     /// context, then `vars`.
-    fn name(&self, name: &str) -> Option<&Value> {
+    fn name<'s>(&'s self, name: &str) -> Option<&'s Value> {
         match self.layers.iter().rev().find(|(k, _)| *k == name) {
             Some((_, v)) => Some(v),
             None if name == "state" => Some(&self.state),
             None if name == "auth" => Some(self.auth()),
-            None => self.json.get(name).or_else(|| self.globals.get(name)),
+            None => {
+                let top = |v: &'s Value| v.as_object().and_then(|m| member(m, name));
+                top(&self.json).or_else(|| top(&self.globals))
+            }
         }
     }
 
@@ -143,8 +151,37 @@ impl Ctx {
         match self.native(e) {
             Some(Val::Undef) => Ok(None),
             Some(Val::Json(v)) => Ok((!v.is_null()).then(|| v.into_owned())),
-            None => e.eval(&self.jinja()),
+            None => e.eval(&self.jinja(None)),
         }
+    }
+
+    /// Evaluates an expression as [`Ctx::eval`] does with `this` bound to `this`, but
+    /// borrowing what it names (from the context, `this` or the expression) instead of
+    /// copying it: an answer's patches write `state['items']` without a copy of the cart.
+    pub(crate) fn value<'s>(
+        &'s self,
+        e: &'s Expr,
+        this: Option<&'s Value>,
+    ) -> Result<Option<Cow<'s, Value>>, ExprError> {
+        let names = |k: &str| match this {
+            Some(t) if k == "this" => Some(t),
+            _ => self.name(k),
+        };
+        if let Some(f) = e.fast() {
+            return Ok(match f {
+                Fast::Literal(v) => v.as_ref().map(Cow::Borrowed),
+                Fast::Path(name, keys) => follow(names(name), keys).map(Cow::Borrowed),
+            });
+        }
+        if let Some(n) = e.native()
+            && let Some(v) = n.eval(&names)
+        {
+            return Ok(match v {
+                Val::Undef => None,
+                Val::Json(v) => (!v.is_null()).then_some(v),
+            });
+        }
+        Ok(e.eval(&self.jinja(this))?.map(Cow::Owned))
     }
 
     /// Whether a condition holds.
@@ -155,7 +192,7 @@ impl Ctx {
         match self.native(e) {
             Some(Val::Undef) => Ok(false),
             Some(Val::Json(v)) => Ok(truthy(Some(&v))),
-            None => e.truthy(&self.jinja()),
+            None => e.truthy(&self.jinja(None)),
         }
     }
 

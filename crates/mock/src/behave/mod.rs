@@ -5,6 +5,9 @@
 //! One lock guards all state, held only while an operation's steps run (microseconds), so
 //! each operation is atomic. Nothing here knows an API: the bindings say everything.
 
+mod answer;
+#[cfg(test)]
+mod answer_tests;
 mod clock;
 mod context;
 mod otp;
@@ -12,6 +15,7 @@ mod patch;
 mod session;
 mod steps;
 mod store;
+mod template;
 mod tokens;
 
 use std::sync::{Mutex, MutexGuard};
@@ -39,6 +43,8 @@ pub(crate) struct Behave {
     pub clock: Clock,
     /// Signs JWTs when no key was configured: random per process, never shown.
     fallback_key: Vec<u8>,
+    /// Example bodies cut around their patched members.
+    templates: template::Templates,
 }
 
 impl Default for Behave {
@@ -47,6 +53,7 @@ impl Default for Behave {
             world: Mutex::default(),
             clock: Clock::default(),
             fallback_key: cartwright_model::random(32),
+            templates: template::Templates::default(),
         }
     }
 }
@@ -77,7 +84,8 @@ pub(crate) enum Outcome<'a> {
 /// change one copy.
 pub(crate) struct Current {
     kind: String,
-    token: Option<String>,
+    /// The storage key of its token; `None` for a session without one (the `none` token).
+    key: Option<tokens::Key>,
     expires: Option<i64>,
     /// Whose state it is, for kinds with an `owner`.
     owner: Option<String>,
@@ -109,9 +117,7 @@ impl Behave {
         api: &Api,
         f: impl FnOnce(&mut std::collections::HashMap<usize, crate::resources::Items>) -> R,
     ) -> R {
-        let mut world = self.lock();
-        let st = world.apis.entry(api.source.clone()).or_default();
-        f(&mut st.items)
+        f(&mut self.lock().api(&api.source).items)
     }
 
     fn lock(&self) -> MutexGuard<'_, World> {
@@ -145,11 +151,10 @@ impl Behave {
             top.insert(name.into(), Value::Null);
         }
         let mut ctx = Ctx::new(Value::Object(top), b.globals.clone());
+        let given = session::Given::read(&b.sessions, (req, params));
         let mut world = self.lock();
-        let st = world.apis.entry(api.source.clone()).or_default();
-        if let Some(refusal) =
-            self.authenticate(api, op, (req, params), st, now_ms, config, &mut ctx)
-        {
+        let st = world.api(&api.source);
+        if let Some(refusal) = self.authenticate(api, op, &given, st, now_ms, config, &mut ctx) {
             return Ok(Outcome::Plan(refusal));
         }
         let Some(binding) = op.behaviour.as_deref() else {
@@ -186,7 +191,7 @@ impl Behave {
         }
         let mut current = match &binding.session {
             Some(kind) => match b.session(kind) {
-                Some(kind) => match self.open(kind, (req, params), st, now_ms, &mut ctx, config)? {
+                Some(kind) => match self.open(kind, &given, st, now_ms, &mut ctx, config)? {
                     Ok(c) => Some(c),
                     Err(status) => {
                         return Ok(Outcome::Plan(Plan {
@@ -216,12 +221,12 @@ impl Behave {
         let outbox = std::mem::take(s.outbox);
         if let Some(c) = current.filter(|c| c.keep)
             && let Some(kind) = b.session(&c.kind)
-            && let Some(token) = &c.token
+            && let Some(key) = c.key
         {
             st.save(
                 &kind.name,
                 kind.max,
-                tokens::key(token),
+                key,
                 store::Session {
                     state: plan.ctx.state(),
                     expires: c.expires,
@@ -240,11 +245,8 @@ impl Behave {
 
     /// Keeps an answer for idempotent repeats.
     pub(crate) fn remember(&self, api: &Api, key: (String, String), out: &Outgoing) {
-        let mut world = self.lock();
-        world
-            .apis
-            .entry(api.source.clone())
-            .or_default()
+        self.lock()
+            .api(&api.source)
             .replies
             .insert(key, out.clone());
     }
@@ -266,11 +268,13 @@ pub(crate) fn applies(api: &Api, op: &Operation) -> bool {
         || !api.behaviours.browser_forbidden.is_empty()
 }
 
-/// Patches an answer made from the spec with the plan's body values and headers.
+/// Patches an answer made from the spec with the plan's body values and headers: through
+/// the example's template when it has one, else as a tree.
 pub(crate) fn apply(
     out: &mut Outgoing,
     plan: &mut Plan<'_>,
     cache: &BodyCache,
+    behave: &Behave,
 ) -> Result<(), Problem> {
     let Some(r) = plan.respond else {
         return Ok(());
@@ -278,16 +282,20 @@ pub(crate) fn apply(
     if !r.body.is_empty()
         && let Some(parsed) = cache.parsed(&out.body)
     {
-        let mut body = Value::clone(&parsed);
-        for (ptr, shape) in &r.body {
-            patch::patch(&mut body, &ptr.segments, shape, &mut plan.ctx).map_err(eval_problem)?;
-        }
         // About the spec's body in size: written without growing the buffer on the way.
-        let mut text = Vec::with_capacity(out.body.len() + out.body.len() / 2);
-        out.body = match serde_json::to_writer(&mut text, &body) {
-            Ok(()) => text.into(),
-            Err(_) => bytes::Bytes::new(),
+        let capacity = out.body.len() + out.body.len() / 2;
+        let cut = match behave.templates.get(&parsed, &r.body) {
+            Some(t) => t.write(&r.body, &plan.ctx, capacity),
+            None => Ok(None),
         };
+        let text = match cut.map_err(eval_problem)? {
+            Some(text) => text,
+            None => {
+                let patches = r.body.iter().map(|(p, s)| (p.segments.as_slice(), s));
+                answer::patched(&parsed, patches, &plan.ctx, capacity).map_err(eval_problem)?
+            }
+        };
+        out.body = text.into();
     }
     for (name, e) in &r.headers {
         if let Some(v) = plan.ctx.eval(e).map_err(eval_problem)? {

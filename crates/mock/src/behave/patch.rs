@@ -3,9 +3,11 @@
 
 use std::borrow::Cow;
 
+#[cfg(test)]
 use cartwright_model::{ExprError, Shape};
 use serde_json::Value;
 
+#[cfg(test)]
 use super::context::Ctx;
 
 /// The unescaped segments of a JSON pointer.
@@ -80,7 +82,9 @@ fn child<'v>(m: &'v mut serde_json::Map<String, Value>, key: &str) -> &'v mut Va
 }
 
 /// Applies a response patch: evaluates `shape` for every place the pointer's `segments`
-/// (split at load) name, with `this` bound to the element a `*` stands for.
+/// (split at load) name, with `this` bound to the element a `*` stands for. Answers are
+/// patched without building the body (`answer::patched`); this is what they must equal.
+#[cfg(test)]
 pub(super) fn patch(
     body: &mut Value,
     segments: &[String],
@@ -92,6 +96,7 @@ pub(super) fn patch(
 
 /// Walks to the places `segs` names; `this` is bound (once per element, by the `*` that
 /// gave it) in `ctx` while the shape below it is evaluated.
+#[cfg(test)]
 fn walk(at: &mut Value, segs: &[String], shape: &Shape, ctx: &mut Ctx) -> Result<(), ExprError> {
     match segs {
         [] => {
@@ -136,6 +141,7 @@ fn walk(at: &mut Value, segs: &[String], shape: &Shape, ctx: &mut Ctx) -> Result
 /// Replaces every element of an array (or value of an object) with `shape`, `this` bound
 /// to it; an element whose value is none is dropped, as a field whose value is none is, so a
 /// list of records filters itself (`this if this.price is not none else none`).
+#[cfg(test)]
 fn drop_or_replace(at: &mut Value, shape: &Shape, ctx: &mut Ctx) -> Result<(), ExprError> {
     match at {
         Value::Array(a) => {

@@ -7,44 +7,73 @@ use serde_json::{Value, json};
 
 use super::context::{self, Ctx};
 use super::store::ApiState;
+use super::tokens::Key;
 use super::{Behave, Current, Plan, Sent, eval_problem, tokens};
 use crate::Config;
 use crate::problem::Problem;
+
+/// The token a request carries for each session kind, in the API's order, with its
+/// storage key: read and hashed once per request, however many steps look for it.
+pub(super) struct Given<'k> {
+    kinds: &'k [SessionKind],
+    tokens: Vec<Option<(String, Key)>>,
+}
+
+impl<'k> Given<'k> {
+    /// The tokens `req` carries for `kinds`.
+    pub(super) fn read(kinds: &'k [SessionKind], (req, params): Sent<'_>) -> Given<'k> {
+        let tokens = kinds
+            .iter()
+            .map(|k| {
+                let t = context::token(req, params, &k.carriers)?;
+                let key = tokens::key(&t);
+                Some((t, key))
+            })
+            .collect();
+        Given { kinds, tokens }
+    }
+
+    /// The token given for the kind named `kind`, and its key.
+    fn of(&self, kind: &str) -> Option<&(String, Key)> {
+        let i = self.kinds.iter().position(|k| k.name == kind)?;
+        self.tokens[i].as_ref()
+    }
+}
 
 impl Behave {
     /// Resolves the operation's session: live, renewed, `none`, or refused with a status.
     pub(super) fn open(
         &self,
         kind: &SessionKind,
-        (req, params): Sent<'_>,
+        given: &Given<'_>,
         st: &mut ApiState,
         now_ms: i64,
         ctx: &mut Ctx,
         config: &Config,
     ) -> Result<Result<Current, u16>, Problem> {
-        let given = context::token(req, params, &kind.carriers);
-        if let (Some(t), Some(none)) = (&given, &kind.none)
+        let given = given.of(&kind.name);
+        if let (Some((t, _)), Some(none)) = (given, &kind.none)
             && tokens::same_secret(t, none)
         {
             let state = self.initial(kind, ctx)?;
             ctx.set("state", state);
             return Ok(Ok(Current {
                 kind: kind.name.clone(),
-                token: None,
+                key: None,
                 expires: None,
                 owner: None,
                 keep: false,
             }));
         }
-        if let Some(t) = &given
-            && let Some(s) = st.live(&kind.name, kind.max, &tokens::key(t), now_ms)
+        if let Some((t, key)) = given
+            && let Some(s) = st.live(&kind.name, kind.max, key, now_ms)
             && self.jwt_ok(kind, t, now_ms, config)
         {
             ctx.set_state(s.state);
             ctx.set("token", json!(t));
             return Ok(Ok(Current {
                 kind: kind.name.clone(),
-                token: Some(t.clone()),
+                key: Some(*key),
                 expires: s.expires,
                 owner: s.owner,
                 keep: true,
@@ -59,11 +88,12 @@ impl Behave {
                     state = Value::clone(&saved);
                 }
                 let (token, expires) = self.mint(kind, &state, now_ms, ctx, config)?;
+                let key = tokens::key(&token);
                 ctx.set("state", state);
                 ctx.set("token", json!(token));
                 Ok(Ok(Current {
                     kind: kind.name.clone(),
-                    token: Some(token),
+                    key: Some(key),
                     expires,
                     owner,
                     keep: true,
@@ -83,7 +113,7 @@ impl Behave {
         st: &ApiState,
         ctx: &mut Ctx,
     ) -> Result<(), Problem> {
-        let Some(c) = current.as_mut().filter(|c| c.keep && c.token.is_some()) else {
+        let Some(c) = current.as_mut().filter(|c| c.keep && c.key.is_some()) else {
             return Ok(());
         };
         let Some(kind) = api
@@ -202,17 +232,17 @@ impl Behave {
         &self,
         api: &Api,
         op: &Operation,
-        (req, params): Sent<'_>,
+        given: &Given<'_>,
         st: &mut ApiState,
         now_ms: i64,
         config: &Config,
         ctx: &mut Ctx,
     ) -> Option<Plan<'a>> {
         let mut auth = Vec::new();
-        for kind in &api.behaviours.sessions {
-            let live = context::token(req, params, &kind.carriers).and_then(|t| {
-                let s = st.live(&kind.name, kind.max, &tokens::key(&t), now_ms)?;
-                self.jwt_ok(kind, &t, now_ms, config).then_some((t, s))
+        for (kind, given) in given.kinds.iter().zip(&given.tokens) {
+            let live = given.as_ref().and_then(|(t, key)| {
+                let s = st.live(&kind.name, kind.max, key, now_ms)?;
+                self.jwt_ok(kind, t, now_ms, config).then(|| (t.clone(), s))
             });
             let required = kind.scheme.as_ref().is_some_and(|scheme| {
                 !op.security.is_empty()

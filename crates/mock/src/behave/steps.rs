@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use cartwright_model::{Action, Api, Binding, Merge, Operation, Respond, SessionKind, digits, iso};
+use cartwright_source::pointer::{get, get_mut};
 use serde_json::{Value, json};
 
 use super::context::Ctx;
@@ -210,11 +211,8 @@ impl Run<'_> {
             Action::End => {
                 if let Some(c) = self.current.as_mut() {
                     c.keep = false;
-                    if let (Some(t), Some(kind)) = (&c.token, self.api.behaviours.session(&c.kind))
-                    {
-                        self.st
-                            .sessions(&kind.name, kind.max)
-                            .remove(&tokens::key(t));
+                    if let (Some(k), Some(kind)) = (&c.key, self.api.behaviours.session(&c.kind)) {
+                        self.st.sessions(&kind.name, kind.max).remove(k);
                     }
                 }
             }
@@ -251,10 +249,11 @@ impl Run<'_> {
         let (token, expires) = self
             .behave
             .mint(kind, &state, self.now_ms, ctx, self.config)?;
+        let key = tokens::key(&token);
         self.st.save(
             &kind.name,
             kind.max,
-            tokens::key(&token),
+            key,
             Session {
                 state: state.clone(),
                 expires,
@@ -283,7 +282,7 @@ impl Run<'_> {
         }
         *self.current = Some(Current {
             kind: kind.name.clone(),
-            token: Some(token.clone()),
+            key: Some(key),
             expires,
             owner,
             keep: true,
@@ -322,27 +321,25 @@ fn text(v: Option<Value>) -> String {
     }
 }
 
+/// Appends `v` to the list at `to`, or merges it into the element with the same `key`.
+/// Pointers are looked up without allocating (`pointer::get`, as `Value::pointer` finds).
 fn append(state: &mut Value, to: &str, v: Value, merge: Option<&Merge>) {
-    if state.pointer(to).and_then(Value::as_array).is_none() {
+    if get(state, to).and_then(Value::as_array).is_none() {
         put(state, to, Some(json!([])));
     }
-    let Some(list) = state.pointer_mut(to).and_then(Value::as_array_mut) else {
+    let Some(list) = get_mut(state, to).and_then(Value::as_array_mut) else {
         return;
     };
     if let Some(Merge { key, add, replace }) = merge
-        && let Some(existing) = list
-            .iter_mut()
-            .find(|x| x.pointer(key).is_some() && x.pointer(key) == v.pointer(key))
+        && let Some(mine) = get(&v, key)
+        && let Some(existing) = list.iter_mut().find(|x| get(x, key) == Some(mine))
     {
         for field in replace {
-            put(existing, field, v.pointer(field).cloned());
+            put(existing, field, get(&v, field).cloned());
         }
         for field in add {
-            let sum = existing
-                .pointer(field)
-                .and_then(Value::as_f64)
-                .unwrap_or(0.0)
-                + v.pointer(field).and_then(Value::as_f64).unwrap_or(0.0);
+            let sum = get(existing, field).and_then(Value::as_f64).unwrap_or(0.0)
+                + get(&v, field).and_then(Value::as_f64).unwrap_or(0.0);
             let sum = if sum.fract() == 0.0 {
                 json!(sum as i64)
             } else {

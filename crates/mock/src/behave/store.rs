@@ -20,6 +20,17 @@ pub(super) struct World {
     pub outbox: VecDeque<Value>,
 }
 
+impl World {
+    /// The state of the API from `source`, made on first use.
+    pub(super) fn api(&mut self, source: &str) -> &mut ApiState {
+        // Looked up before inserting: `entry` would copy the name on every request.
+        if !self.apis.contains_key(source) {
+            self.apis.insert(source.to_owned(), ApiState::default());
+        }
+        self.apis.get_mut(source).expect("just inserted")
+    }
+}
+
 /// The most messages the outbox keeps.
 pub(super) const OUTBOX_MAX: usize = 1000;
 /// The most records, codes or idempotent answers kept per API.
@@ -146,16 +157,12 @@ impl<K: std::hash::Hash + Eq + Clone, V> Bounded<K, V> {
 impl ApiState {
     /// The sessions of a kind, created with its bound on first use.
     pub(super) fn sessions(&mut self, kind: &str, max: usize) -> &mut Sessions {
-        self.sessions
-            .entry(kind.to_owned())
-            .or_insert_with(|| Bounded::with_max(max))
+        of_kind(&mut self.sessions, kind, max)
     }
 
     /// The refresh tokens of a kind.
     pub(super) fn refresh(&mut self, kind: &str, max: usize) -> &mut Sessions {
-        self.refresh
-            .entry(kind.to_owned())
-            .or_insert_with(|| Bounded::with_max(max))
+        of_kind(&mut self.refresh, kind, max)
     }
 
     /// A live session (expired ones are dropped on sight), with its owner's state.
@@ -206,6 +213,15 @@ impl ApiState {
             .get(&(kind.to_owned(), owner.to_owned()))
             .cloned()
     }
+}
+
+/// The sessions of a kind, looked up before inserting: `entry` would copy the kind's name
+/// on every request.
+fn of_kind<'m>(m: &'m mut HashMap<String, Sessions>, kind: &str, max: usize) -> &'m mut Sessions {
+    if !m.contains_key(kind) {
+        m.insert(kind.to_owned(), Bounded::with_max(max));
+    }
+    m.get_mut(kind).expect("just inserted")
 }
 
 #[cfg(test)]
