@@ -14,10 +14,7 @@ use cartwright_spec::LoadOptions;
 use serde_json::{Value, json};
 
 fn load_str(text: &str) -> Api {
-    let mut sources = Sources::new();
-    cartwright_spec::load_str("inline.yaml", text, &LoadOptions::default(), &mut sources)
-        .expect("spec loads")
-        .api
+    support::load_text("inline.yaml", text)
 }
 
 /// The role of the operation with that id.
@@ -284,21 +281,8 @@ async fn call(
     headers: &[(&str, &str)],
     body: Option<Value>,
 ) -> (u16, Value) {
-    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-    let mut req = s.client.request(method, format!("{}{path}", s.base));
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let res = req.send().await.expect("answer");
-    let status = res.status().as_u16();
-    let bytes = res.bytes().await.expect("body");
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    let (status, _, parsed) = support::exchange(s, method, path, headers, body).await;
+    (status, parsed)
 }
 
 /// Checks a successful answer against the operation's declared response schema.

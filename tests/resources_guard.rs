@@ -7,9 +7,7 @@
 
 mod support;
 
-use cartwright_diag::Sources;
 use cartwright_model::Api;
-use cartwright_spec::LoadOptions;
 use serde_json::{Value, json};
 
 const SPEC: &str = r##"
@@ -92,21 +90,14 @@ fn wrapped() -> String {
 }
 
 fn load(text: &str) -> Api {
-    let mut sources = Sources::new();
-    cartwright_spec::load_str("baskets.yaml", text, &LoadOptions::default(), &mut sources)
-        .expect("spec loads")
-        .api
+    support::load_text("baskets.yaml", text)
 }
 
+/// Sends a request that must succeed; its JSON answer.
 async fn call(s: &support::Served, method: &str, path: &str, body: Option<Value>) -> Value {
-    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-    let mut req = s.client.request(method, format!("{}{path}", s.base));
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let res = req.send().await.expect("answer");
-    assert!(res.status().is_success(), "{path}: {}", res.status());
-    res.json().await.expect("JSON")
+    let (status, _, answer) = support::exchange(s, method, path, &[], body).await;
+    assert!((200..300).contains(&status), "{path}: {status}");
+    answer
 }
 
 /// Every line's fields but its id, in order.

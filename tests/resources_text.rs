@@ -7,9 +7,7 @@
 
 mod support;
 
-use cartwright_diag::Sources;
 use cartwright_model::Api;
-use cartwright_spec::LoadOptions;
 use serde_json::{Value, json};
 
 const SPEC: &str = r##"
@@ -80,10 +78,7 @@ components:
 "##;
 
 fn load() -> Api {
-    let mut sources = Sources::new();
-    cartwright_spec::load_str("baskets.yaml", SPEC, &LoadOptions::default(), &mut sources)
-        .expect("spec loads")
-        .api
+    support::load_text("baskets.yaml", SPEC)
 }
 
 /// Sends a request; the status and the body as sent (bytes) and parsed.
@@ -93,16 +88,7 @@ async fn call(
     path: &str,
     body: Option<Value>,
 ) -> (u16, Vec<u8>, Value) {
-    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-    let mut req = s.client.request(method, format!("{}{path}", s.base));
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let res = req.send().await.expect("answer");
-    let status = res.status().as_u16();
-    let bytes = res.bytes().await.expect("body").to_vec();
-    let parsed = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    (status, bytes, parsed)
+    support::exchange(s, method, path, &[], body).await
 }
 
 /// Reads the basket twice (the second read is served from its kept text) and checks both

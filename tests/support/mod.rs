@@ -32,6 +32,38 @@ pub(crate) fn load_lenient(path: &Path) -> Api {
     }
 }
 
+/// Loads a spec written in a test, panicking if it does not load.
+pub(crate) fn load_text(name: &str, text: &str) -> Api {
+    let mut sources = Sources::new();
+    cartwright_spec::load_str(name, text, &LoadOptions::default(), &mut sources)
+        .expect("spec loads")
+        .api
+}
+
+/// Sends one request to a served mock: the status, the body's bytes as sent, and the body
+/// parsed (null when it is not JSON).
+pub(crate) async fn exchange(
+    s: &Served,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<serde_json::Value>,
+) -> (u16, Vec<u8>, serde_json::Value) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    let mut req = s.client.request(method, format!("{}{path}", s.base));
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let res = req.send().await.expect("answer");
+    let status = res.status().as_u16();
+    let bytes = res.bytes().await.expect("body").to_vec();
+    let parsed = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+    (status, bytes, parsed)
+}
+
 /// A mock serving one API on 127.0.0.1:0.
 pub(crate) struct Served {
     pub running: Running,
