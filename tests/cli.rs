@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 #[path = "cli/closed_stdout.rs"]
 mod closed_stdout;
+#[path = "cli/request_log.rs"]
+mod request_log;
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_cartwright"));

@@ -64,17 +64,27 @@ impl LogWriter {
     }
 }
 
+impl cartwright_mock::LineSink for LogWriter {
+    fn line(&self, line: Vec<u8>) {
+        self.send(line);
+    }
+}
+
+impl LogWriter {
+    /// Hands `line` to the writer thread, or counts it dropped when the thread is behind.
+    fn send(&self, line: Vec<u8>) {
+        if self.lines.try_send(line).is_err() {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
 impl Write for LogWriter {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         if buf.is_empty() {
             return Ok(0);
         }
-        match self.lines.try_send(buf.to_vec()) {
-            Ok(()) => {}
-            Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
-                self.dropped.fetch_add(1, Ordering::Relaxed);
-            }
-        }
+        self.send(buf.to_vec());
         Ok(buf.len())
     }
 

@@ -163,7 +163,7 @@ enum ErrorsArg {
 pub(crate) fn run(args: MockArgs) -> ExitCode {
     let started = Instant::now();
     // Held until the mock stops: dropping it writes out the queued lines and the drop count.
-    let _log = init_logging(args.quiet);
+    let (_log, request_log) = init_logging(args.quiet);
     if args
         .spec
         .specs
@@ -176,7 +176,7 @@ pub(crate) fn run(args: MockArgs) -> ExitCode {
             );
             return Exit::Invalid.into();
         }
-        return graphql::run(args, started);
+        return graphql::run(args, started, request_log);
     }
     let Ok(apis) = load_all(&args.spec, args.quiet) else {
         return Exit::Invalid.into();
@@ -225,6 +225,7 @@ pub(crate) fn run(args: MockArgs) -> ExitCode {
             ErrorsArg::Api => ErrorStyle::Api,
         },
         log_requests: !args.quiet,
+        request_log,
         secrets: secrets(&apis, &args.secrets),
         otp_code: args.otp_code.clone(),
         stateless: args.stateless,
@@ -320,21 +321,28 @@ async fn serve(args: MockArgs, mock: Arc<Mock>, started: Instant) -> ExitCode {
 }
 
 /// Logging to stderr through a writer thread of its own (`log_writer`), so a request never
-/// waits for the log.
-fn init_logging(quiet: bool) -> crate::log_writer::LogGuard {
+/// waits for the log. Request lines skip `tracing` and go to that thread as finished bytes,
+/// unless `CARTWRIGHT_LOG` filters them out.
+fn init_logging(quiet: bool) -> (crate::log_writer::LogGuard, cartwright_mock::RequestLog) {
     let (writer, guard) =
         crate::log_writer::non_blocking(std::io::stderr(), crate::log_writer::CAPACITY);
     let level = if quiet { "warn" } else { "info" };
     let filter = tracing_subscriber::EnvFilter::try_from_env("CARTWRIGHT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_ansi(ansi)
         .without_time()
-        .with_writer(writer)
+        .with_writer(writer.clone())
         .try_init();
-    guard
+    let request_log = if tracing::enabled!(target: "cartwright::request", tracing::Level::INFO) {
+        cartwright_mock::RequestLog::to(std::sync::Arc::new(writer), ansi)
+    } else {
+        cartwright_mock::RequestLog::default()
+    };
+    (guard, request_log)
 }
 
 /// The route table printed on start.
@@ -376,12 +384,16 @@ mod graphql {
     use super::MockArgs;
 
     /// Serves the one GraphQL schema in `args` until Ctrl-C.
-    pub(super) fn run(args: MockArgs, started: Instant) -> ExitCode {
+    pub(super) fn run(
+        args: MockArgs,
+        started: Instant,
+        request_log: cartwright_mock::RequestLog,
+    ) -> ExitCode {
         let [schema] = &args.spec.specs[..] else {
             eprintln!("error: a GraphQL schema is served on its own: give one .graphql file");
             return Exit::Invalid.into();
         };
-        let mock = match load(&args, schema) {
+        let mock = match load(&args, schema, request_log) {
             Ok(mock) => mock,
             Err(message) => {
                 eprintln!("error: {message}");
@@ -417,7 +429,11 @@ mod graphql {
             .find(|p| p.is_file())
     }
 
-    fn load(args: &MockArgs, schema: &Path) -> Result<GraphqlMock, String> {
+    fn load(
+        args: &MockArgs,
+        schema: &Path,
+        request_log: cartwright_mock::RequestLog,
+    ) -> Result<GraphqlMock, String> {
         // Bounded and regular files only, as specs are.
         let reader = cartwright_source::Reader::new();
         let read = |p: &Path| reader.text(p).map_err(|e| e.to_string());
@@ -444,6 +460,7 @@ mod graphql {
             correlation_header: args.correlation_header.to_ascii_lowercase(),
             body_limit: args.body_limit,
             log_requests: !args.quiet,
+            request_log,
             allow_origins: (!args.allow_origins.is_empty()).then(|| args.allow_origins.clone()),
             admin: crate::admin::access(&args.host, args.admin_token.as_deref()),
             connections: args.limits(),

@@ -17,6 +17,8 @@ pub struct Config {
     pub body_limit: usize,
     /// Log one line per request.
     pub log_requests: bool,
+    /// Where those lines go (`tracing` unless a sink is given).
+    pub request_log: cartwright_mock::RequestLog,
     /// Deepest accepted selection nesting (a full introspection query needs about 13).
     pub max_depth: usize,
     /// Largest accepted query complexity (one per selected field).
@@ -61,6 +63,7 @@ impl Default for Config {
             correlation_header: "x-correlation-id".to_owned(),
             body_limit: 1024 * 1024,
             log_requests: true,
+            request_log: cartwright_mock::RequestLog::default(),
             max_depth: 32,
             max_complexity: 5_000,
             allow_origins: None,

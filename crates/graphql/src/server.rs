@@ -133,8 +133,11 @@ async fn answer(mock: &GraphqlMock, req: Request<Incoming>) -> Response<Full<Byt
         headers.insert(name, value);
     }
     if config.log_requests && !admin::is_admin(&path) {
-        let ms = start.elapsed().as_secs_f64() * 1000.0;
-        tracing::info!(target: "cartwright::request", "{} {} {} {ms:.1}ms", parts.method, path, status.as_u16());
+        config.request_log.request(
+            &[parts.method.as_str(), &path],
+            status.as_u16(),
+            start.elapsed(),
+        );
     }
     res
 }

@@ -29,6 +29,8 @@ pub struct Config {
     pub journal_size: usize,
     /// Log one line per request.
     pub log_requests: bool,
+    /// Where those lines go (`tracing` unless a sink is given).
+    pub request_log: crate::RequestLog,
     /// Secret values by name (shared secrets, signing keys); never logged or shown.
     pub secrets: Vec<(String, String)>,
     /// A fixed one-time code for local development instead of random ones.
@@ -85,6 +87,7 @@ impl Default for Config {
             error_style: ErrorStyle::Problem,
             journal_size: 1000,
             log_requests: true,
+            request_log: crate::RequestLog::default(),
             secrets: Vec::new(),
             otp_code: None,
             stateless: false,

@@ -121,11 +121,16 @@ impl Mock {
         if admin::is_admin(&req.path) {
             return out;
         }
-        let micros = start.elapsed().as_micros();
+        let took = start.elapsed();
         let path = note.shown.unwrap_or_else(|| mask::shown(req, None));
         if config.log_requests {
             let shown_path = path.split('?').next().unwrap_or_default();
-            tracing::info!(target: "cartwright::request", "{} {} {} {} {:.1}ms", req.method, shown_path, note.operation.as_deref().unwrap_or("-"), out.status.as_u16(), micros as f64 / 1000.0);
+            let operation = note.operation.as_deref().unwrap_or("-");
+            config.request_log.request(
+                &[req.method.as_str(), shown_path, operation],
+                out.status.as_u16(),
+                took,
+            );
         }
         if config.journal_size > 0 && crate::unmatched::unmatched(note.validation) {
             let routed = note.operation.clone();
@@ -148,7 +153,7 @@ impl Mock {
             validation: note.validation,
             violations: note.violations,
             status: out.status.as_u16(),
-            micros,
+            micros: took.as_micros(),
             proxy: note.proxy,
         });
         out

@@ -34,6 +34,7 @@ mod params;
 mod prefer;
 mod problem;
 mod proxy;
+mod request_log;
 mod resources;
 mod respond;
 mod routing;
@@ -59,6 +60,7 @@ pub use journal::{Entry, Filter, Journal, Verdict};
 pub use proxy::{
     Hybrid, Proxied, Proxy, RECORDING, Recorder, VIOLATIONS_HEADER, unknown_operations,
 };
+pub use request_log::{LineSink, RequestLog};
 pub use security::Credential;
 pub use server::{Running, serve, serve_limited, serve_with};
 
