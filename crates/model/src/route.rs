@@ -205,17 +205,10 @@ impl Router {
     /// Finds the operation for a raw (still percent-encoded) request path and method.
     pub fn lookup(&self, method: Method, raw_path: &str) -> Lookup {
         let raw = raw_path.strip_prefix('/').unwrap_or(raw_path);
-        let count = split(raw).count();
-        if count > self.depth {
-            return Lookup::NotFound;
-        }
-        let mut segments: Vec<Cow<'_, str>> = Vec::with_capacity(count);
-        for s in split(raw) {
-            match decode(s) {
-                Some(d) => segments.push(d),
-                None => return Lookup::BadEncoding,
-            }
-        }
+        let segments = match self.segments(raw) {
+            Ok(s) => s,
+            Err(no) => return no,
+        };
         let mut first_path: Option<Vec<Method>> = None;
         let mut params = Vec::new();
         let found = walk(&self.root, &segments, &mut params, &mut |node, params| {
@@ -239,6 +232,38 @@ impl Router {
             }
             (None, None) => Lookup::NotFound,
         }
+    }
+}
+
+impl Router {
+    /// The decoded segments of a path (without its leading `/`), as [`split`] and
+    /// [`decode`] give them, in one pass over its bytes: this runs on every request.
+    fn segments<'p>(&self, raw: &'p str) -> Result<Vec<Cow<'p, str>>, Lookup> {
+        let raw = raw.strip_suffix('/').unwrap_or(raw);
+        let mut out = Vec::with_capacity(self.depth.min(16));
+        if raw.is_empty() {
+            return Ok(out);
+        }
+        let (mut start, mut encoded) = (0, false);
+        for (i, b) in raw.bytes().enumerate().chain([(raw.len(), b'/')]) {
+            match b {
+                b'/' => {
+                    if out.len() == self.depth {
+                        return Err(Lookup::NotFound);
+                    }
+                    let seg = &raw[start..i];
+                    out.push(if encoded {
+                        decode(seg).ok_or(Lookup::BadEncoding)?
+                    } else {
+                        Cow::Borrowed(seg)
+                    });
+                    (start, encoded) = (i + 1, false);
+                }
+                b'%' => encoded = true,
+                _ => {}
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -333,6 +358,33 @@ mod tests {
             r.insert(&Template::parse(p).expect("template"), *m, i);
         }
         r
+    }
+
+    #[test]
+    fn one_pass_segments_are_split_then_decode() {
+        let r = router(&[("/a/b/c/d", Method::Get)]);
+        for raw in [
+            "",
+            "a",
+            "a/",
+            "a//b",
+            "a/b/c/d",
+            "a/b/c/d/e",
+            "%41/b%2Fc",
+            "x/%ff",
+            "/",
+            "//",
+            "a%",
+        ] {
+            let want: Option<Vec<Cow<'_, str>>> = split(raw).map(decode).collect();
+            let got = r.segments(raw);
+            match (want, got) {
+                (Some(w), Ok(g)) => assert_eq!(w, g, "{raw}"),
+                (Some(w), Err(Lookup::NotFound)) => assert!(w.len() > 4, "{raw}"),
+                (None, Err(Lookup::BadEncoding)) => {}
+                (w, g) => panic!("{raw}: {w:?} vs {g:?}"),
+            }
+        }
     }
 
     #[test]
