@@ -44,7 +44,9 @@ impl RequestLog {
     pub fn request(&self, words: &[&str], status: u16, took: Duration) {
         let Some(sink) = &self.sink else {
             let mut text = words.join(" ");
-            let _ = write!(text, " {status} ");
+            text.push(' ');
+            push_number(&mut text, u64::from(status));
+            text.push(' ');
             push_ms(&mut text, took);
             tracing::info!(target: "cartwright::request", "{text}");
             return;
@@ -66,7 +68,8 @@ pub(crate) fn line(words: &[&str], status: u16, took: Duration, ansi: bool) -> V
         push_escaped(&mut out, word);
         out.push(' ');
     }
-    let _ = write!(out, "{status} ");
+    push_number(&mut out, u64::from(status));
+    out.push(' ');
     push_ms(&mut out, took);
     out.push('\n');
     out.into_bytes()
@@ -74,8 +77,28 @@ pub(crate) fn line(words: &[&str], status: u16, took: Duration, ansi: bool) -> V
 
 /// Milliseconds with one decimal, rounded, as `{:.1}ms` would write them.
 fn push_ms(out: &mut String, took: Duration) {
-    let tenths = (took.as_micros() + 50) / 100;
-    let _ = write!(out, "{}.{}ms", tenths / 10, tenths % 10);
+    let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX - 50);
+    let tenths = (micros + 50) / 100;
+    push_number(out, tenths / 10);
+    out.push('.');
+    push_number(out, tenths % 10);
+    out.push_str("ms");
+}
+
+/// A number in decimal without `fmt`'s machinery (and no 128-bit division): this runs on
+/// every request.
+fn push_number(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 /// `text` with C0 and C1 control characters written as escapes, the way `tracing`'s
@@ -115,6 +138,8 @@ mod tests {
         assert_eq!(got, b" INFO GET /carts/1 getCart 200 1.3ms\n");
         let got = line(&["POST", "/x"], 404, Duration::from_micros(49), true);
         assert_eq!(got, b"\x1b[32m INFO\x1b[0m POST /x 404 0.0ms\n");
+        let got = line(&["GET", "/"], 200, Duration::from_micros(12_345_678), false);
+        assert_eq!(got, b" INFO GET / 200 12345.7ms\n");
     }
 
     #[test]
