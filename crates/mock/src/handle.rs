@@ -6,7 +6,7 @@ use cartwright_model::{Api, Method, Operation, StatusKey};
 use http::StatusCode;
 use serde_json::json;
 
-use crate::journal::{Entry, Verdict, now_ms};
+use crate::journal::Verdict;
 use crate::negotiate::prefer;
 use crate::params::Raw;
 use crate::problem::{Issue, Problem, ProblemKind};
@@ -83,80 +83,6 @@ impl Mock {
             note,
             Instant::now(),
         )
-    }
-
-    pub(crate) fn finish(
-        &self,
-        req: &Incoming,
-        mut out: Outgoing,
-        note: Note,
-        start: Instant,
-    ) -> Outgoing {
-        let config = self.config();
-        // A forwarded answer goes back as the real server sent it.
-        let forwarded = note.proxy.as_ref().is_some_and(|p| p.forwarded);
-        if let Some(name) = &self.correlation
-            && !forwarded
-        {
-            match req.headers.get(name) {
-                Some(id) => {
-                    out.headers.insert(name.clone(), id.clone());
-                }
-                // Without one in the request, a declared correlation header would carry the
-                // spec's example, the same on every answer; a fresh ID per request is what
-                // a gateway mints, and never looks like an echo of someone else's ID.
-                None if out.headers.contains_key(name) => {
-                    let id: String = cartwright_model::random(16)
-                        .iter()
-                        .map(|b| format!("{b:02x}"))
-                        .collect();
-                    if let Ok(v) = http::HeaderValue::from_str(&id) {
-                        out.headers.insert(name.clone(), v);
-                    }
-                }
-                None => {}
-            }
-        }
-        cors::decorate(config, req, &mut out);
-        if admin::is_admin(&req.path) {
-            return out;
-        }
-        let took = start.elapsed();
-        let path = note.shown.unwrap_or_else(|| mask::shown(req, None));
-        if config.log_requests {
-            let shown_path = path.split('?').next().unwrap_or_default();
-            let operation = note.operation.as_deref().unwrap_or("-");
-            config.request_log.request(
-                &[req.method.as_str(), shown_path, operation],
-                out.status.as_u16(),
-                took,
-            );
-        }
-        if config.journal_size > 0 && crate::unmatched::unmatched(note.validation) {
-            let routed = note.operation.clone();
-            self.unmatched.keep(
-                req,
-                &self.apis(),
-                &path,
-                routed,
-                note.validation,
-                out.status,
-            );
-        }
-        self.journal().push(Entry {
-            at_ms: now_ms(),
-            method: req.method.to_string(),
-            path,
-            operation: note.operation,
-            resource: note.resource,
-            stub: note.stub,
-            validation: note.validation,
-            violations: note.violations,
-            status: out.status.as_u16(),
-            micros: took.as_micros(),
-            proxy: note.proxy,
-        });
-        out
     }
 
     pub(crate) fn dispatch(&self, req: &Incoming, note: &mut Note) -> Outgoing {

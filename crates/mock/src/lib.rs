@@ -23,6 +23,7 @@ mod conn;
 mod cors;
 mod delivery;
 mod exchange;
+mod finish;
 mod form_path;
 mod handle;
 mod journal;
