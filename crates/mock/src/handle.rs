@@ -209,7 +209,7 @@ impl Mock {
             return out;
         }
         note.validation = Verdict::Behaviour;
-        match self.behave.run(api, op, req, &m.params, config) {
+        match (self.behave).run(api, op, (req, parsed.as_ref()), &m.params, config) {
             Ok(behave::Outcome::Done(out)) => out,
             Ok(behave::Outcome::Plan(plan)) => {
                 self.planned(api, op, req, plan).unwrap_or_else(render)

@@ -2,7 +2,8 @@
 //! with it, compiled at load. The vocabulary is documented for users in docs/behaviours.md;
 //! nothing here knows a particular API.
 
-use std::sync::Arc;
+use std::any::Any;
+use std::sync::{Arc, RwLock};
 
 use serde_json::Value;
 
@@ -129,6 +130,8 @@ pub struct Binding {
     pub steps: Vec<Step>,
     /// The answer when no step answered.
     pub respond: Respond,
+    /// The parts of `request` its expressions (and the session kinds') may read.
+    pub request: crate::RequestParts,
 }
 
 /// One step: an optional condition, an action, and optionally the final answer.
@@ -245,6 +248,34 @@ pub struct Respond {
     pub body: Vec<(Pointer, Shape)>,
     /// Response headers.
     pub headers: Vec<(String, Expr)>,
+    /// What the server made of this answer's example on first use, kept here so that a
+    /// request finds it without a lookup.
+    pub memo: Memo,
+}
+
+/// A value a server derives from what it is kept with, made on first use and replaced when
+/// what it was made from changes (the mock's cut of an answer's example). Opaque here: the
+/// model does not know what servers make.
+#[derive(Default)]
+pub struct Memo(RwLock<Option<Arc<dyn Any + Send + Sync>>>);
+
+impl Memo {
+    /// What is kept, if anything.
+    pub fn get(&self) -> Option<Arc<dyn Any + Send + Sync>> {
+        // A panic elsewhere cannot leave an `Arc` half-written: a poisoned lock is reused.
+        self.0.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Keeps `v` instead of what was kept.
+    pub fn set(&self, v: Arc<dyn Any + Send + Sync>) {
+        *self.0.write().unwrap_or_else(|p| p.into_inner()) = Some(v);
+    }
+}
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Memo")
+    }
 }
 
 /// A JSON pointer of a response patch, split once at load: patches run on every answer.

@@ -15,6 +15,7 @@ mod native;
 mod native_parse;
 mod operation;
 mod pace;
+mod reads;
 mod resource;
 mod route;
 mod schema;
@@ -24,8 +25,8 @@ mod view;
 
 pub use api::{Api, Skipped};
 pub use behaviour::{
-    Action, Behaviours, Binding, Carrier, Merge, Pointer, Respond, SecretDef, SessionKind, Shape,
-    Step, TokenFormat, Unknown,
+    Action, Behaviours, Binding, Carrier, Memo, Merge, Pointer, Respond, SecretDef, SessionKind,
+    Shape, Step, TokenFormat, Unknown,
 };
 pub use expr::{Expr, ExprError, context, digits, environment, random, uuid};
 pub use fast::{Fast, Key, follow, member, truthy};
@@ -35,6 +36,7 @@ pub use operation::{
     RequestBody, Response, StatusKey,
 };
 pub use pace::{Latency, Pace, parse_dribble, parse_rate};
+pub use reads::RequestParts;
 pub use resource::{
     Action as ResourceAction, Collection, Parent, Place, Resources, Role, SessionCarrier,
     field_schema, fields, fold, name_key, same_name,

@@ -73,7 +73,7 @@ fn cart() -> Value {
 
 /// The contexts an operation's patches are tried in: no state, a cart, and each example
 /// of the operation as the state.
-fn contexts(api: &Api, op: &Operation) -> Vec<Ctx> {
+fn contexts(api: &Api, op: &Operation) -> Vec<Ctx<'static>> {
     let examples = op.responses.iter().flat_map(|r| &r.content);
     let mut states = vec![Value::Null, json!({}), cart()];
     states.extend(examples.flat_map(|m| m.examples.iter().map(|e| e.value.clone())));
@@ -202,6 +202,7 @@ fn every_kind_of_pointer_writes_the_same_bytes_both_ways() {
                 .map(|(p, s)| (Pointer::new(p.to_owned()), s))
                 .collect(),
             headers: Vec::new(),
+            memo: Default::default(),
         };
         let mut ctx = Ctx::new(json!({}), Arc::new(json!({})));
         ctx.set_state(Arc::new(cart()));
@@ -243,6 +244,7 @@ fn a_template_writes_what_the_tree_writes_or_leaves_it_to_the_tree() {
                 .map(|(p, s)| (Pointer::new(p.to_owned()), s))
                 .collect(),
             headers: Vec::new(),
+            memo: Default::default(),
         };
         let mut ctx = Ctx::new(json!({}), Arc::new(json!({})));
         ctx.set_state(Arc::new(cart()));

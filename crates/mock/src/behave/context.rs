@@ -1,43 +1,74 @@
-//! What expressions see: the request, the session, secrets, `vars` and the time, as one
-//! JSON object converted for evaluation only when a step has changed it.
+//! What expressions see: the request, the session, secrets, `vars` and the time. Each
+//! top-level name has its own place, found by a match on the name rather than by hashing
+//! it, and the request view is made only when an expression reads `request`.
 
 use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
-use cartwright_model::{
-    Carrier, Expr, ExprError, Fast, SecretDef, Shape, Val, follow, member, truthy, view,
-};
+use cartwright_model::{Expr, ExprError, Fast, Shape, Val, follow, member, truthy, view};
 use minijinja::value::{Value as Jinja, merge_maps};
 use serde_json::{Map, Value, json};
 
-use super::tokens::same_secret;
-use crate::Incoming;
+use super::request::{Seen, request};
 
 /// A live session as `auth` shows it: its kind, its token and its state.
 pub(crate) type Live = (String, String, Arc<Value>);
 
+/// The top-level names a step sets, each in its own place.
+#[derive(Clone, Copy)]
+pub(crate) enum Top {
+    /// `token`: the current session's token.
+    Token,
+    /// `record`: the record a `record` step found or made.
+    Record,
+    /// `issued`: what an `issue` or `refresh` step issued.
+    Issued,
+}
+
+/// The names of the places, in order: `secret`, `now`, then the [`Top`] names.
+const NAMES: [&str; 5] = ["secret", "now", "token", "record", "issued"];
+
 /// The evaluation context of one request.
-pub(crate) struct Ctx {
-    /// Shared with minijinja's view of it while an expression runs; copied on write only if
-    /// a view were still alive.
-    json: Arc<Value>,
+pub(crate) struct Ctx<'r> {
+    /// What `request` is made from; `None` for a context without a request.
+    seen: Option<Seen<'r>>,
+    /// `request`, made on first read.
+    request: OnceLock<Value>,
+    /// `secret`, `now`, `token`, `record`, `issued` (as [`NAMES`]).
+    places: [Value; 5],
     /// The session's `state`, shared with the store: a read copies nothing, the first
     /// change copies it once.
     state: Arc<Value>,
     /// The live sessions `auth` is made of (kind, token, state), and `auth` itself, made
     /// only if an expression reads it: most operations never do.
     auth: (Vec<Live>, OnceLock<Value>),
-    /// Names that are the same for every request (`vars`), looked up after `json`.
+    /// Names that are the same for every request (`vars`), looked up after the others.
     globals: Arc<Value>,
     /// Names bound for a moment (`item`, `this`), innermost last.
     layers: Vec<(&'static str, Value)>,
 }
 
-impl Ctx {
-    /// A context from its JSON and the API's shared names.
-    pub(crate) fn new(json: Value, globals: Arc<Value>) -> Ctx {
+impl<'r> Ctx<'r> {
+    /// The context of a request: `request` is made from `seen` when an expression reads it.
+    pub(crate) fn of_request(
+        seen: Seen<'r>,
+        secret: Value,
+        now: i64,
+        globals: Arc<Value>,
+    ) -> Ctx<'r> {
+        let mut ctx = Ctx::empty(globals);
+        ctx.seen = Some(seen);
+        ctx.places[0] = secret;
+        ctx.places[1] = now.into();
+        ctx
+    }
+
+    /// A context with only the API's shared names.
+    pub(crate) fn empty(globals: Arc<Value>) -> Ctx<'r> {
         Ctx {
-            json: Arc::new(json),
+            seen: None,
+            request: OnceLock::new(),
+            places: Default::default(),
             state: Arc::new(Value::Null),
             auth: (Vec::new(), OnceLock::new()),
             globals,
@@ -45,12 +76,31 @@ impl Ctx {
         }
     }
 
-    /// Sets a top-level name.
-    pub(crate) fn set(&mut self, name: &str, v: Value) {
-        match name {
-            "state" => self.state = Arc::new(v),
-            _ => Arc::make_mut(&mut self.json)[name] = v,
+    /// A context whose top-level names are the members of `json` (`request`, `secret`,
+    /// `now`, `token`, `record`, `issued`; others are not names a context has).
+    #[cfg(test)]
+    pub(crate) fn new(json: Value, globals: Arc<Value>) -> Ctx<'r> {
+        let mut ctx = Ctx::empty(globals);
+        if let Value::Object(m) = json {
+            for (k, v) in m {
+                if k == "request" {
+                    ctx.request = OnceLock::from(v);
+                } else if let Some(i) = NAMES.iter().position(|n| *n == k) {
+                    ctx.places[i] = v;
+                }
+            }
         }
+        ctx
+    }
+
+    /// Sets a top-level name.
+    pub(crate) fn set(&mut self, name: Top, v: Value) {
+        self.places[2 + name as usize] = v;
+    }
+
+    /// Sets `state`.
+    pub(crate) fn set_state_value(&mut self, v: Value) {
+        self.state = Arc::new(v);
     }
 
     /// Sets `state` to a session's state without copying it.
@@ -61,6 +111,11 @@ impl Ctx {
     /// `state` as the store keeps it.
     pub(crate) fn state(&self) -> Arc<Value> {
         self.state.clone()
+    }
+
+    /// `state`, to change in place (copied first if the store still shares it).
+    pub(crate) fn state_mut(&mut self) -> &mut Value {
+        Arc::make_mut(&mut self.state)
     }
 
     /// Sets the live sessions `auth` shows: `auth.<kind>.token` and `auth.<kind>.state`.
@@ -77,26 +132,41 @@ impl Ctx {
         })
     }
 
-    /// A top-level value to change in place.
-    pub(crate) fn get_mut(&mut self, name: &str) -> &mut Value {
+    /// `request`, made on first read.
+    fn request(&self) -> &Value {
+        self.request
+            .get_or_init(|| self.seen.map_or(Value::Null, request))
+    }
+
+    /// A top-level name of the context itself (not a layer, not `vars`).
+    fn top(&self, name: &str) -> Option<&Value> {
         match name {
-            "state" => Arc::make_mut(&mut self.state),
-            _ => &mut Arc::make_mut(&mut self.json)[name],
+            "state" => Some(&self.state),
+            "auth" => Some(self.auth()),
+            "request" => Some(self.request()),
+            _ => NAMES
+                .iter()
+                .position(|n| *n == name)
+                .map(|i| &self.places[i]),
         }
     }
 
-    /// A top-level value.
-    pub(crate) fn get(&self, name: &str) -> &Value {
-        match name {
-            "state" => &self.state,
-            "auth" => self.auth(),
-            _ => &self.json[name],
-        }
+    /// `state` as expressions see it.
+    pub(crate) fn get_state(&self) -> &Value {
+        &self.state
     }
 
     /// The context for minijinja, with `this` bound over the layers when given.
     fn jinja(&self, this: Option<&Value>) -> Jinja {
-        let (globals, base) = (view(self.globals.clone()), view(self.json.clone()));
+        let mut base = Map::with_capacity(NAMES.len() + 1);
+        base.insert("request".into(), self.request().clone());
+        for (name, v) in NAMES.iter().zip(&self.places) {
+            base.insert((*name).to_owned(), v.clone());
+        }
+        let (globals, base) = (
+            view(self.globals.clone()),
+            view(Arc::new(Value::Object(base))),
+        );
         let mut top = Map::new();
         top.insert("auth".into(), self.auth().clone());
         let shared = minijinja::context! {state => view(self.state.clone())};
@@ -122,12 +192,9 @@ impl Ctx {
     fn name<'s>(&'s self, name: &str) -> Option<&'s Value> {
         match self.layers.iter().rev().find(|(k, _)| *k == name) {
             Some((_, v)) => Some(v),
-            None if name == "state" => Some(&self.state),
-            None if name == "auth" => Some(self.auth()),
-            None => {
-                let top = |v: &'s Value| v.as_object().and_then(|m| member(m, name));
-                top(&self.json).or_else(|| top(&self.globals))
-            }
+            None => self
+                .top(name)
+                .or_else(|| (self.globals.as_object()).and_then(|m| member(m, name))),
         }
     }
 
@@ -202,7 +269,7 @@ impl Ctx {
             Shape::Expr(e) => self.eval(e)?,
             Shape::Literal(v) => Some(v.clone()),
             Shape::Object(fields) => {
-                let mut m = Map::new();
+                let mut m = Map::with_capacity(fields.len());
                 for (k, s) in fields {
                     if let Some(v) = self.shape(s)? {
                         m.insert(k.clone(), v);
@@ -225,7 +292,7 @@ impl Ctx {
         &mut self,
         name: &'static str,
         v: Value,
-        f: impl FnOnce(&mut Ctx) -> T,
+        f: impl FnOnce(&mut Self) -> T,
     ) -> T {
         self.layers.push((name, v));
         let out = f(self);
@@ -234,151 +301,10 @@ impl Ctx {
     }
 }
 
-/// The request as expressions see it: `method`, `path` (decoded parameters), `query`,
-/// `headers` (lower-case names; headers that carry secrets left out) and `body`.
-pub(super) fn request(req: &Incoming, params: &[(String, String)], secrets: &[SecretDef]) -> Value {
-    let path: Map<String, Value> = params
-        .iter()
-        .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
-        .collect();
-    let query: Map<String, Value> = req
-        .query
-        .as_deref()
-        .map(|q| {
-            form_urlencoded::parse(q.as_bytes())
-                .map(|(k, v)| (k.into_owned(), Value::from(v.into_owned())))
-                .collect()
-        })
-        .unwrap_or_default();
-    let hidden: Vec<String> = secrets
-        .iter()
-        .flat_map(|s| s.headers.iter().map(|h| h.to_ascii_lowercase()))
-        .collect();
-    let headers: Map<String, Value> = req
-        .headers
-        .iter()
-        .filter(|(n, _)| !hidden.iter().any(|h| h == n.as_str()))
-        .filter_map(|(n, v)| Some((n.as_str().to_owned(), Value::from(v.to_str().ok()?))))
-        .collect();
-    let mut out = Map::with_capacity(5);
-    out.insert("method".into(), req.method.as_str().into());
-    out.insert("path".into(), Value::Object(path));
-    out.insert("query".into(), Value::Object(query));
-    out.insert("headers".into(), Value::Object(headers));
-    out.insert("body".into(), body(req));
-    Value::Object(out)
-}
-
-fn body(req: &Incoming) -> Value {
-    let ct = req
-        .header("content-type")
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if req.body.is_empty() {
-        Value::Null
-    } else if ct.contains("x-www-form-urlencoded") {
-        Value::Object(
-            form_urlencoded::parse(&req.body)
-                .map(|(k, v)| (k.into_owned(), Value::from(v.into_owned())))
-                .collect(),
-        )
-    } else {
-        serde_json::from_slice(&req.body).unwrap_or(Value::Null)
-    }
-}
-
-/// The token a request carries in the first carrier that has one; `params` are the
-/// request's path parameters, for sessions named in the URL.
-pub(super) fn token(
-    req: &Incoming,
-    params: &[(String, String)],
-    carriers: &[Carrier],
-) -> Option<String> {
-    carriers
-        .iter()
-        .find_map(|c| match c {
-            Carrier::Header(h) => req.header(h).map(str::to_owned),
-            Carrier::Accept(p) => accept_param(req.header("accept")?, p),
-            Carrier::Bearer => bearer(req.header("authorization")?),
-            Carrier::Cookie(name) => req.header("cookie")?.split(';').find_map(|c| {
-                let (k, v) = c.trim().split_once('=')?;
-                (k == name).then(|| v.to_owned())
-            }),
-            Carrier::Query(q) => form_urlencoded::parse(req.query.as_deref()?.as_bytes())
-                .find(|(k, _)| k == q)
-                .map(|(_, v)| v.into_owned()),
-            Carrier::Path(p) => params.iter().find(|(k, _)| k == p).map(|(_, v)| v.clone()),
-        })
-        .filter(|t| !t.is_empty())
-}
-
-/// `Bearer xyz` → `xyz`; a bare token is taken as it is (some APIs say "without Bearer").
-fn bearer(h: &str) -> Option<String> {
-    let h = h.trim();
-    match h.split_once(' ') {
-        Some((scheme, t)) if scheme.eq_ignore_ascii_case("bearer") => Some(t.trim().to_owned()),
-        Some(_) => None,
-        None => Some(h.to_owned()),
-    }
-}
-
-/// A parameter of any media range in an `Accept` header (`*/*; api-token=abc`).
-fn accept_param(accept: &str, name: &str) -> Option<String> {
-    accept.split(',').find_map(|range| {
-        range.split(';').skip(1).find_map(|p| {
-            let (k, v) = p.trim().split_once('=')?;
-            k.trim()
-                .eq_ignore_ascii_case(name)
-                .then(|| v.trim().trim_matches('"').to_owned())
-        })
-    })
-}
-
-/// Which declared secrets the request carries correctly: `secret.<name>` is true or false.
-pub(super) fn secrets(req: &Incoming, defs: &[SecretDef], values: &[(String, String)]) -> Value {
-    let mut out = Map::new();
-    for def in defs {
-        let expected = values.iter().find(|(n, _)| *n == def.name).map(|(_, v)| v);
-        let given = def.headers.iter().filter_map(|h| req.header(h)).any(|v| {
-            let v = match &def.scheme {
-                Some(s) => v
-                    .trim()
-                    .split_once(' ')
-                    .filter(|(p, _)| p.eq_ignore_ascii_case(s))
-                    .map_or(v, |(_, t)| t),
-                None => v,
-            };
-            expected.is_some_and(|e| same_secret(v.trim(), e))
-        });
-        out.insert(def.name.clone(), json!(given));
-    }
-    Value::Object(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn accept_parameters_and_bearer() {
-        assert_eq!(
-            accept_param("*/*; api-token=abc", "api-token").as_deref(),
-            Some("abc")
-        );
-        assert_eq!(
-            accept_param("application/json, */*;q=0.5; API-Token=\"x\"", "api-token").as_deref(),
-            Some("x")
-        );
-        assert_eq!(accept_param("*/*", "api-token"), None);
-        assert_eq!(bearer("Bearer t0k").as_deref(), Some("t0k"));
-        assert_eq!(bearer("t0k").as_deref(), Some("t0k"));
-        assert_eq!(bearer("Basic abc"), None);
-    }
-}
-
 #[cfg(test)]
 mod with_tests {
     use super::*;
+    use crate::Incoming;
 
     #[test]
     fn with_layers_a_name_over_the_context() {
@@ -391,5 +317,39 @@ mod with_tests {
             ctx.with("this", json!(2), |c| c.eval(&e)),
             Ok(Some(json!(3)))
         );
+    }
+
+    /// `request` is made on the first read only: a context whose expressions never name it
+    /// never builds it, and one that does sees the request as it came.
+    #[test]
+    fn the_request_is_made_when_read() {
+        let mut req = Incoming::new(http::Method::GET, "/cart?page=2");
+        req.headers
+            .insert("x-order", http::HeaderValue::from_static("t0k"));
+        let seen = Seen {
+            req: &req,
+            params: &[],
+            secrets: &[],
+            parsed: None,
+            parts: cartwright_model::RequestParts::ALL,
+        };
+        let mut ctx = Ctx::of_request(seen, json!({}), 5, Arc::new(json!({"vars": {}})));
+        ctx.set_state(Arc::new(json!({"email": "a@example.com"})));
+        let e = |s: &str| Expr::compile(s).expect("compiles");
+        assert_eq!(
+            ctx.eval(&e("state.email")),
+            Ok(Some(json!("a@example.com")))
+        );
+        assert_eq!(ctx.eval(&e("now + 1")), Ok(Some(json!(6))));
+        assert!(ctx.request.get().is_none(), "nothing read the request");
+        assert_eq!(ctx.eval(&e("request.query.page")), Ok(Some(json!("2"))));
+        assert!(ctx.request.get().is_some());
+        ctx.set(Top::Token, json!("t1"));
+        let native = e("request.headers['x-order'] ~ '/' ~ token ~ (state.email | length)");
+        assert_eq!(ctx.eval(&native), Ok(Some(json!("t0k/t113"))));
+        // `upper` is not a native filter: minijinja sees the same names.
+        let jinja = e("(request.headers['x-order'] | upper) ~ token ~ now");
+        assert!(native.native().is_some() && jinja.native().is_none());
+        assert_eq!(ctx.eval(&jinja), Ok(Some(json!("T0Kt15"))));
     }
 }

@@ -10,8 +10,11 @@ mod answer;
 mod answer_tests;
 mod clock;
 mod context;
+#[cfg(test)]
+mod kept_tests;
 mod otp;
 mod patch;
+mod request;
 mod session;
 mod steps;
 mod store;
@@ -67,12 +70,15 @@ pub(crate) struct Plan<'a> {
     /// Example and patches.
     pub respond: Option<&'a Respond>,
     /// The context the patches are evaluated in.
-    pub ctx: Ctx,
+    pub ctx: Ctx<'a>,
     /// Where to keep the answer for idempotent repeats.
     pub replay: Option<(String, String)>,
 }
 
 /// A finished answer or a plan for one.
+// A plan is the usual outcome and is moved once per request: boxing it would cost an
+// allocation on every request to save stack space on the rare finished answer.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Outcome<'a> {
     /// Answer with this (an idempotent repeat, or a refusal).
     Done(Outgoing),
@@ -131,26 +137,26 @@ impl Behave {
     /// Runs the API's rules and the operation's binding for a valid request.
     pub(crate) fn run<'a>(
         &self,
-        api: &Api,
+        api: &'a Api,
         op: &'a Operation,
-        req: &Incoming,
-        params: &[(String, String)],
+        (req, parsed): (&'a Incoming, Option<&'a Value>),
+        params: &'a [(String, String)],
         config: &Config,
     ) -> Result<Outcome<'a>, Problem> {
         let b = &api.behaviours;
         let now_ms = self.clock.now_ms();
-        let mut top = serde_json::Map::with_capacity(8);
-        top.insert("request".into(), context::request(req, params, &b.secrets));
-        top.insert(
-            "secret".into(),
-            context::secrets(req, &b.secrets, &config.secrets),
-        );
-        top.insert("now".into(), (now_ms / 1000).into());
-        top.insert("auth".into(), Value::Object(serde_json::Map::new()));
-        for name in ["token", "record", "issued"] {
-            top.insert(name.into(), Value::Null);
-        }
-        let mut ctx = Ctx::new(Value::Object(top), b.globals.clone());
+        let seen = request::Seen {
+            req,
+            params,
+            secrets: &b.secrets,
+            parsed,
+            parts: op
+                .behaviour
+                .as_ref()
+                .map_or_else(Default::default, |b| b.request),
+        };
+        let secret = request::secrets(req, &b.secrets, &config.secrets);
+        let mut ctx = Ctx::of_request(seen, secret, now_ms / 1000, b.globals.clone());
         let given = session::Given::read(&b.sessions, (req, params));
         let mut world = self.lock();
         let st = world.api(&api.source);
@@ -174,7 +180,7 @@ impl Behave {
                     .session
                     .as_deref()
                     .and_then(|kind| b.session(kind))
-                    .and_then(|kind| context::token(req, params, &kind.carriers))
+                    .and_then(|kind| request::token(req, params, &kind.carriers))
                     .unwrap_or_default();
                 ctx.eval(e)
                     .map_err(eval_problem)?
@@ -280,11 +286,12 @@ pub(crate) fn apply(
         return Ok(());
     };
     if !r.body.is_empty()
-        && let Some(parsed) = cache.parsed(&out.body)
+        && let Some(kept) = template::Kept::of(r, &out.body, cache, &behave.templates)
     {
+        let parsed = &kept.skeleton;
         // About the spec's body in size: written without growing the buffer on the way.
         let capacity = out.body.len() + out.body.len() / 2;
-        let cut = match behave.templates.get(&parsed, &r.body) {
+        let cut = match &kept.template {
             Some(t) => t.write(&r.body, &plan.ctx, capacity),
             None => Ok(None),
         };
@@ -292,7 +299,7 @@ pub(crate) fn apply(
             Some(text) => text,
             None => {
                 let patches = r.body.iter().map(|(p, s)| (p.segments.as_slice(), s));
-                answer::patched(&parsed, patches, &plan.ctx, capacity).map_err(eval_problem)?
+                answer::patched(parsed, patches, &plan.ctx, capacity).map_err(eval_problem)?
             }
         };
         out.body = text.into();

@@ -5,7 +5,8 @@
 use cartwright_model::{Api, Operation, SessionKind, Unknown};
 use serde_json::{Value, json};
 
-use super::context::{self, Ctx};
+use super::context::{Ctx, Top};
+use super::request;
 use super::store::ApiState;
 use super::tokens::Key;
 use super::{Behave, Current, Plan, Sent, eval_problem, tokens};
@@ -25,7 +26,7 @@ impl<'k> Given<'k> {
         let tokens = kinds
             .iter()
             .map(|k| {
-                let t = context::token(req, params, &k.carriers)?;
+                let t = request::token(req, params, &k.carriers)?;
                 let key = tokens::key(&t);
                 Some((t, key))
             })
@@ -56,7 +57,7 @@ impl Behave {
             && tokens::same_secret(t, none)
         {
             let state = self.initial(kind, ctx)?;
-            ctx.set("state", state);
+            ctx.set_state_value(state);
             return Ok(Ok(Current {
                 kind: kind.name.clone(),
                 key: None,
@@ -70,7 +71,7 @@ impl Behave {
             && self.jwt_ok(kind, t, now_ms, config)
         {
             ctx.set_state(s.state);
-            ctx.set("token", json!(t));
+            ctx.set(Top::Token, json!(t));
             return Ok(Ok(Current {
                 kind: kind.name.clone(),
                 key: Some(*key),
@@ -89,8 +90,8 @@ impl Behave {
                 }
                 let (token, expires) = self.mint(kind, &state, now_ms, ctx, config)?;
                 let key = tokens::key(&token);
-                ctx.set("state", state);
-                ctx.set("token", json!(token));
+                ctx.set_state_value(state);
+                ctx.set(Top::Token, json!(token));
                 Ok(Ok(Current {
                     kind: kind.name.clone(),
                     key: Some(key),
@@ -123,7 +124,7 @@ impl Behave {
         else {
             return Ok(());
         };
-        let state = ctx.get("state").clone();
+        let state = ctx.get_state().clone();
         let owner = self.owner_of(kind, &state, ctx)?;
         if owner == c.owner {
             return Ok(());
@@ -261,7 +262,7 @@ impl Behave {
                         status: Some(401),
                         reason: Some("the token is unknown, revoked or expired"),
                         respond: None,
-                        ctx: Ctx::new(Value::Null, api.behaviours.globals.clone()),
+                        ctx: Ctx::empty(api.behaviours.globals.clone()),
                         replay: None,
                     });
                 }

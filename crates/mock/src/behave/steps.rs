@@ -6,7 +6,7 @@ use cartwright_model::{Action, Api, Binding, Merge, Operation, Respond, SessionK
 use cartwright_source::pointer::{get, get_mut};
 use serde_json::{Value, json};
 
-use super::context::Ctx;
+use super::context::{Ctx, Top};
 use super::otp::{self, Code};
 use super::patch::{put, put_at};
 use super::store::{ApiState, Session};
@@ -37,7 +37,7 @@ impl Run<'_> {
     pub(super) fn all<'a>(
         &mut self,
         b: &'a Binding,
-        mut ctx: Ctx,
+        mut ctx: Ctx<'a>,
         replay: Option<(String, String)>,
     ) -> Result<Plan<'a>, Problem> {
         for step in &b.steps {
@@ -98,7 +98,7 @@ impl Run<'_> {
                 missing,
             } => {
                 let items = ctx
-                    .get("state")
+                    .get_state()
                     .pointer(from)
                     .and_then(Value::as_array)
                     .cloned()
@@ -142,7 +142,7 @@ impl Run<'_> {
                     }
                     (None, None) => Value::Null,
                 };
-                ctx.set("record", rec);
+                ctx.set(Top::Record, rec);
             }
             Action::OtpSend {
                 to,
@@ -229,7 +229,7 @@ impl Run<'_> {
 
     /// Changes the current session's state and shows the change to later expressions.
     fn change(&mut self, ctx: &mut Ctx, f: impl FnOnce(&mut Value)) {
-        f(ctx.get_mut("state"));
+        f(ctx.state_mut());
     }
 
     /// Starts a session (and a refresh token) and makes it the current one: `issued`.
@@ -287,9 +287,9 @@ impl Run<'_> {
             owner,
             keep: true,
         });
-        ctx.set("issued", issued);
+        ctx.set(Top::Issued, issued);
         ctx.set_state(state);
-        ctx.set("token", json!(token));
+        ctx.set(Top::Token, json!(token));
         Ok(())
     }
 

@@ -7,6 +7,10 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+/// Maps keyed by names from the spec (source files, session kinds, record stores): hashed
+/// with foldhash, as no client chooses them; they are looked up several times per request.
+type ByName<V> = HashMap<String, V, foldhash::fast::RandomState>;
+
 use super::otp::Code;
 use super::tokens::Key;
 use crate::Outgoing;
@@ -15,7 +19,7 @@ use crate::Outgoing;
 #[derive(Default)]
 pub(super) struct World {
     /// State per API source file.
-    pub apis: HashMap<String, ApiState>,
+    pub apis: ByName<ApiState>,
     /// Messages "sent" (one-time codes), newest last.
     pub outbox: VecDeque<Value>,
 }
@@ -40,11 +44,11 @@ pub(super) const OTHER_MAX: usize = 10_000;
 #[derive(Default)]
 pub(super) struct ApiState {
     /// Sessions by kind name.
-    pub sessions: HashMap<String, Sessions>,
+    pub sessions: ByName<Sessions>,
     /// Refresh tokens by kind name.
-    pub refresh: HashMap<String, Sessions>,
+    pub refresh: ByName<Sessions>,
     /// Records by store name, then key.
-    pub records: HashMap<String, Bounded<String, Value>>,
+    pub records: ByName<Bounded<String, Value>>,
     /// One-time codes by recipient.
     pub codes: Bounded<String, Code>,
     /// First answers by operation and client reference.
@@ -217,7 +221,7 @@ impl ApiState {
 
 /// The sessions of a kind, looked up before inserting: `entry` would copy the kind's name
 /// on every request.
-fn of_kind<'m>(m: &'m mut HashMap<String, Sessions>, kind: &str, max: usize) -> &'m mut Sessions {
+fn of_kind<'m>(m: &'m mut ByName<Sessions>, kind: &str, max: usize) -> &'m mut Sessions {
     if !m.contains_key(kind) {
         m.insert(kind.to_owned(), Bounded::with_max(max));
     }

@@ -8,11 +8,13 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use cartwright_model::{ExprError, Pointer, Shape};
+use bytes::Bytes;
+use cartwright_model::{ExprError, Pointer, Respond, Shape};
 use serde_json::Value;
 
 use super::answer::{Node, This, eval, walk};
 use super::context::Ctx;
+use crate::cache::BodyCache;
 
 /// A part of the cut body.
 enum Part {
@@ -204,8 +206,9 @@ fn write(part: &Part, values: &[Option<Node<'_>>], out: &mut Vec<u8>) -> serde_j
 }
 
 /// A template, or `None` for pointers that cannot be cut, by the addresses of the example
-/// body and of the patches.
-type ByAddress = HashMap<(usize, usize), Option<Arc<Template>>>;
+/// body and of the patches: two integers, hashed with foldhash (SipHash is for keys an
+/// attacker chooses; these are addresses).
+type ByAddress = HashMap<(usize, usize), Option<Arc<Template>>, foldhash::fast::RandomState>;
 
 /// The templates made so far.
 #[derive(Default)]
@@ -241,5 +244,44 @@ impl Templates {
         }
         all.insert(key, made.clone());
         made
+    }
+}
+
+/// An answer's example as parsed and cut, kept with the binding's answer ([`Respond::memo`]):
+/// a request whose example body is the one it was made from (the same bytes of the body
+/// cache) takes it without looking the body or the template up.
+pub(super) struct Kept {
+    /// The example body it was made from; held, so no other body has its address.
+    body: Bytes,
+    /// The example, parsed.
+    pub skeleton: Arc<Value>,
+    /// Its cut for the answer's patches, or `None` when they cannot be cut.
+    pub template: Option<Arc<Template>>,
+}
+
+impl Kept {
+    /// What `r` keeps for `body`, made (and kept instead of what was) when `body` is another
+    /// example: another status, media type or example name, or the spec reloaded. `None`
+    /// when the body is not JSON.
+    pub(super) fn of(
+        r: &Respond,
+        body: &Bytes,
+        cache: &BodyCache,
+        templates: &Templates,
+    ) -> Option<Arc<Kept>> {
+        let same = |k: &Kept| k.body.as_ptr() == body.as_ptr() && k.body.len() == body.len();
+        if let Some(k) = r.memo.get().and_then(|m| m.downcast::<Kept>().ok())
+            && same(&k)
+        {
+            return Some(k);
+        }
+        let skeleton = cache.parsed(body)?;
+        let kept = Arc::new(Kept {
+            body: body.clone(),
+            template: templates.get(&skeleton, &r.body),
+            skeleton,
+        });
+        r.memo.set(kept.clone());
+        Some(kept)
     }
 }

@@ -7,8 +7,8 @@ mod raw;
 
 use cartwright_diag::{Diagnostic, did_you_mean};
 use cartwright_model::{
-    Action, Behaviours, Binding, Carrier, Expr, Respond, SecretDef, SessionKind, Shape, Step,
-    TokenFormat, Unknown, parse_duration,
+    Action, Behaviours, Binding, Carrier, Expr, RequestParts, Respond, SecretDef, SessionKind,
+    Shape, Step, TokenFormat, Unknown, parse_duration,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -162,7 +162,9 @@ pub(crate) fn binding(v: &Value, at: &str, b: &Behaviours) -> Result<Binding, Ve
         }
         steps.push(step(s, &at, &mut errs));
     }
+    let request = request_parts(v, b);
     let binding = Binding {
+        request,
         session: raw.session,
         idempotent: raw
             .idempotent
@@ -178,6 +180,48 @@ pub(crate) fn binding(v: &Value, at: &str, b: &Behaviours) -> Result<Binding, Ve
     } else {
         Err(errs)
     }
+}
+
+/// The parts of `request` a binding may read: every string in it (expressions, and names
+/// and pointers, which can only add parts), and the expressions of the API's session kinds,
+/// which run within any operation (a new session's state, its owner, a token's subject).
+fn request_parts(v: &Value, b: &Behaviours) -> RequestParts {
+    fn strings(v: &Value, parts: &mut RequestParts) {
+        match v {
+            Value::String(s) => *parts = parts.or(RequestParts::of(s)),
+            Value::Array(a) => a.iter().for_each(|v| strings(v, parts)),
+            Value::Object(m) => m.iter().for_each(|(k, v)| {
+                *parts = parts.or(RequestParts::of(k));
+                strings(v, parts);
+            }),
+            _ => {}
+        }
+    }
+    fn shape(s: &Shape, parts: &mut RequestParts) {
+        match s {
+            Shape::Expr(e) => *parts = parts.or(RequestParts::of(e.source())),
+            Shape::Object(fields) => fields.iter().for_each(|(_, s)| shape(s, parts)),
+            Shape::Array(items) => items.iter().for_each(|s| shape(s, parts)),
+            Shape::Literal(_) => {}
+        }
+    }
+    let mut parts = RequestParts::NONE;
+    strings(v, &mut parts);
+    for kind in &b.sessions {
+        if let Some(s) = &kind.state {
+            shape(s, &mut parts);
+        }
+        if let Some(owner) = &kind.owner {
+            parts = parts.or(RequestParts::of(owner));
+        }
+        if let TokenFormat::Jwt {
+            subject: Some(sub), ..
+        } = &kind.format
+        {
+            parts = parts.or(RequestParts::of(sub));
+        }
+    }
+    parts
 }
 
 fn step(s: raw::Step, at: &str, errs: &mut Vec<Diagnostic>) -> Step {
@@ -297,6 +341,7 @@ fn step(s: raw::Step, at: &str, errs: &mut Vec<Diagnostic>) -> Step {
 fn respond(r: raw::Respond, at: &str, errs: &mut Vec<Diagnostic>) -> Respond {
     let body_at = join(at, "body");
     Respond {
+        memo: cartwright_model::Memo::default(),
         status: r.status,
         example: r.example,
         body: r

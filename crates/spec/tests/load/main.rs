@@ -3,4 +3,5 @@
 
 mod bounds;
 mod corpus;
+mod reads;
 mod refs;
