@@ -31,7 +31,7 @@ use crate::respond::respond;
 use crate::{Config, Incoming, Mock, Outgoing};
 pub(crate) use carry::carry;
 use catalog::{generated, seed};
-use ops::{nested, own};
+use ops::{fits, nested, own};
 use splice::{Answer, Part};
 pub(crate) use store::Items;
 use store::{Stored, Template};
@@ -200,6 +200,13 @@ fn run(
             // A create only appends to the array: the text written so far takes the new
             // element spliced in rather than being written again.
             let create = ctx.role.action == Action::Create;
+            if create && !fits(ctx, p) {
+                // Not an element: the parent answers as it is.
+                if let Place::Parent(at) = &ctx.role.answer {
+                    answer.splice(at, Part::One(stored.clone()));
+                }
+                return Done::Ok(None);
+            }
             let kept = create.then(|| Stored::kept(stored)).flatten();
             // Copy-on-write: an answer still being written keeps the old version.
             let parent = Arc::make_mut(stored);

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use cartwright_model::{Place, ResourceAction as Action};
+use cartwright_model::{Parent, Place, ResourceAction as Action};
 use serde_json::{Value, json};
 
 use super::catalog::{fresh_id, generated, natural, new_id};
@@ -126,9 +126,13 @@ pub(super) fn nested(
             });
             let mut element = value;
             let changes = merge(ctx, &mut element);
-            let n = parent[array].as_array().map_or(0, Vec::len) as u64 + 1;
-            let new_id = fresh_id(ctx, &element, col, id_schema.as_ref(), n);
-            element[&col.id] = new_id.clone();
+            // Elements whose schema has no id are only appended, never given one.
+            let new_id = addressed(ctx).then(|| {
+                let n = parent[array].as_array().map_or(0, Vec::len) as u64 + 1;
+                let new_id = fresh_id(ctx, &element, col, id_schema.as_ref(), n);
+                element[&col.id] = new_id.clone();
+                new_id
+            });
             guard_element(
                 ctx,
                 parent,
@@ -141,7 +145,7 @@ pub(super) fn nested(
             if let Some(a) = parent[array].as_array_mut() {
                 a.push(element);
             }
-            id_text(&new_id)
+            new_id.as_ref().and_then(id_text)
         }
         (Action::List, _) => {
             let all = parent[array].as_array().into_iter().flatten();
@@ -189,4 +193,26 @@ pub(super) fn nested(
         put(answer.body_mut(), p, parent[array][i].clone());
     }
     Done::Ok(touched)
+}
+
+/// Whether a sub-resource's elements carry an id of their own (a cart's lines in Medusa),
+/// rather than being only appended to the parent's array (`POST /carts/{id}/items` of
+/// `{productId, quantity}` elements).
+fn addressed(ctx: &Ctx<'_>) -> bool {
+    ctx.col.fields.contains(&ctx.col.id)
+}
+
+/// Whether a create may append to the parent's array: an addressed element is made from the
+/// items schema's value, whatever is sent; an element without an id is what the request
+/// sends, so the request must be one: valid by the array's item schema and with at least one
+/// of its fields. Anything else (promotion codes, a coupon) changes nothing.
+pub(super) fn fits(ctx: &Ctx<'_>, parent: &Parent) -> bool {
+    if addressed(ctx) {
+        return true;
+    }
+    let Some((value, Some(sent))) = ctx.fields.as_ref().map(|v| (v, v.as_object())) else {
+        return false;
+    };
+    sent.keys().any(|k| ctx.col.fields.contains(k))
+        && (parent.schema.as_ref()).is_none_or(|s| s.is_valid(value))
 }
