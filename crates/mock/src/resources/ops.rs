@@ -1,6 +1,7 @@
 //! What each action does to the stored items: on a top-level collection's own store, and
 //! on a sub-resource's parent array.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use cartwright_model::{Parent, Place, ResourceAction as Action};
@@ -8,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::catalog::{fresh_id, generated, natural, new_id};
 use super::fill::{deleted, list, merge, place};
-use super::guard::guard_element;
+use super::guard::{Walks, guard_element};
 use super::splice::{Answer, Part};
 use super::store::{ELEMENTS_MAX, Items, Stored, Template, id_text};
 use super::{Ctx, Done, item_at, put};
@@ -91,15 +92,92 @@ pub(super) fn own(ctx: &Ctx<'_>, store: &mut Items, answer: &mut Answer, out: &O
     }
 }
 
+/// A sub-resource's operation: the parent found, changed copy-on-write, and its kept text
+/// spliced rather than written again when the operation only appends.
+pub(super) fn in_parent(
+    ctx: &Ctx<'_>,
+    items: &mut HashMap<usize, Items>,
+    p: &Parent,
+    answer: &mut Answer,
+    out: &Outgoing,
+) -> Done {
+    let Some(pid) = ctx.param(Some(&p.param)).map(str::to_owned) else {
+        return Done::Ok(None);
+    };
+    let create = ctx.role.action == Action::Create;
+    let own = items.entry(ctx.role.collection).or_default();
+    // A new element starts from the items schema's value, generated once.
+    let template = create.then(|| {
+        own.template
+            .get_or_insert_with(|| Template {
+                value: generated(ctx, Some(&p.items)).unwrap_or_else(|| json!({})),
+                id_schema: cartwright_model::field_schema(ctx.doc(), &p.items, &ctx.col.id)
+                    .cloned(),
+            })
+            .clone()
+    });
+    // Taken while the parent's store is borrowed, put back after.
+    let mut walks = std::mem::take(&mut own.walks);
+    let done = change_parent(ctx, items, p, &pid, (template, &mut walks), answer, out);
+    items.entry(ctx.role.collection).or_default().walks = walks;
+    done
+}
+
+fn change_parent(
+    ctx: &Ctx<'_>,
+    items: &mut HashMap<usize, Items>,
+    p: &Parent,
+    pid: &str,
+    (template, walks): (Option<Template>, &mut Walks),
+    answer: &mut Answer,
+    out: &Outgoing,
+) -> Done {
+    let store = items.entry(p.collection).or_default();
+    let Some(stored) = store.map.get_mut(pid) else {
+        let name = &ctx.api.resources.collections[p.collection].name;
+        return Done::Missing(name.clone(), pid.to_owned());
+    };
+    // A create only appends to the array: the text written so far takes the new element
+    // spliced in rather than being written again.
+    let create = ctx.role.action == Action::Create;
+    if create && !fits(ctx, p) {
+        // Not an element: the parent answers as it is.
+        if let Place::Parent(at) = &ctx.role.answer {
+            answer.splice(at, Part::One(stored.clone()));
+        }
+        return Done::Ok(None);
+    }
+    let kept = create.then(|| Stored::kept(stored)).flatten();
+    // Copy-on-write: an answer still being written keeps the old version.
+    let parent = Arc::make_mut(stored);
+    let done = nested(
+        ctx,
+        parent.value_mut(),
+        &p.array,
+        template,
+        answer,
+        out,
+        walks,
+    );
+    if create && matches!(done, Done::Ok(_)) {
+        parent.appended(&p.array, kept);
+    }
+    if let (Done::Ok(_), Place::Parent(at)) = (&done, &ctx.role.answer) {
+        answer.splice(at, Part::One(stored.clone()));
+    }
+    done
+}
+
 /// A sub-resource's operations, on its parent's array. A `Parent` answer is filled by the
 /// caller, which holds the parent as stored.
-pub(super) fn nested(
+fn nested(
     ctx: &Ctx<'_>,
     parent: &mut Value,
     array: &str,
     template: Option<Template>,
     answer: &mut Answer,
     out: &Outgoing,
+    walks: &mut Walks,
 ) -> Done {
     let col = ctx.col;
     if !parent.get(array).is_some_and(Value::is_array) {
@@ -136,11 +214,11 @@ pub(super) fn nested(
             guard_element(
                 ctx,
                 parent,
-                array,
                 &mut element,
                 &changes,
                 &answer.body,
                 out,
+                walks,
             );
             if let Some(a) = parent[array].as_array_mut() {
                 a.push(element);
@@ -173,11 +251,11 @@ pub(super) fn nested(
                     guard_element(
                         ctx,
                         parent,
-                        array,
                         &mut element,
                         &changes,
                         &answer.body,
                         out,
+                        walks,
                     );
                     parent[array][i] = element;
                 }
@@ -206,7 +284,7 @@ fn addressed(ctx: &Ctx<'_>) -> bool {
 /// items schema's value, whatever is sent; an element without an id is what the request
 /// sends, so the request must be one: valid by the array's item schema and with at least one
 /// of its fields. Anything else (promotion codes, a coupon) changes nothing.
-pub(super) fn fits(ctx: &Ctx<'_>, parent: &Parent) -> bool {
+fn fits(ctx: &Ctx<'_>, parent: &Parent) -> bool {
     if addressed(ctx) {
         return true;
     }
