@@ -6,7 +6,7 @@
 //! (a combinator on the way, an array corrected to another one) it is judged inside a trial
 //! answer holding the parent without its other elements, as before.
 
-use cartwright_model::{Place, Schema};
+use cartwright_model::{Parent, Place, Schema};
 use cartwright_source::pointer::{escape, join, tokens, unescape_fragment};
 use serde_json::{Map, Value};
 
@@ -40,23 +40,30 @@ const ELSEWHERE: [&str; 21] = [
     "$recursiveAnchor",
 ];
 
-/// Checks a changed element of the parent's `array` as the answer would hold it, reverting
+/// Whether an operation's changed elements can be judged alone, by the pointer of the
+/// answer schema judging them: the walk that finds out reads only the document, so it runs
+/// once per schema and collection, not on every add.
+#[derive(Default)]
+pub(crate) struct Walks(Vec<(String, bool)>);
+
+/// Checks a changed element of the parent's array as the answer would hold it, reverting
 /// the request fields that break it.
 pub(super) fn guard_element(
     ctx: &Ctx<'_>,
     parent: &Value,
-    array: &str,
     element: &mut Value,
     changes: &[(String, Option<Value>)],
     body: &Value,
     out: &Outgoing,
+    walks: &mut Walks,
 ) {
     if changes.is_empty() {
         return;
     }
-    let Place::Parent(p) = &ctx.role.answer else {
+    let (Place::Parent(p), Some(col)) = (&ctx.role.answer, &ctx.col.parent) else {
         return;
     };
+    let array = col.array.as_str();
     // An answer without the parent's place would not hold the element: nothing to break.
     let (Some(fields), Some(_)) = (parent.as_object(), body.pointer(p)) else {
         return;
@@ -72,7 +79,21 @@ pub(super) fn guard_element(
         parent: fields,
         array,
     };
-    let Some(own) = alone(ctx, schema, body, &segments, array) else {
+    let known = walks.0.iter().find(|(at, _)| *at == schema.pointer);
+    let walked = match known {
+        Some((_, alone)) => *alone,
+        None => {
+            let alone = alone(ctx.doc(), col, schema, &segments);
+            walks.0.push((schema.pointer.clone(), alone));
+            alone
+        }
+    };
+    // The walk holds for the schema; the answer's body must have objects on the way too.
+    let own = col
+        .schema
+        .as_ref()
+        .filter(|_| walked && reaches(body, &segments));
+    let Some(own) = own else {
         trial.revert(p, element, changes);
         return;
     };
@@ -112,28 +133,33 @@ impl Trial<'_> {
     }
 }
 
-/// The array's item schema, when the answer's `schema` judges an element of the parent
-/// (at `segments` in `body`) by it and nothing else.
-fn alone<'c>(
-    ctx: &Ctx<'c>,
-    schema: &Schema,
-    body: &Value,
-    segments: &[String],
-    array: &str,
-) -> Option<&'c Schema> {
-    let parent = ctx.col.parent.as_ref().filter(|p| p.array == array)?;
-    let own = parent.schema.as_ref()?;
-    let doc = ctx.doc();
-    let mut at = schema.pointer.clone();
+/// Whether the answer's `schema` judges an element of the parent (at `segments`) by the
+/// array's item schema and nothing else.
+fn alone(doc: &Value, parent: &Parent, schema: &Schema, segments: &[String]) -> bool {
+    let walk = || {
+        let own = parent.schema.as_ref()?;
+        let mut at = schema.pointer.clone();
+        for key in segments {
+            at = step(doc, &at, "properties", key)?;
+        }
+        at = step(doc, &at, "properties", &parent.array)?;
+        at = step(doc, &at, "items", "")?;
+        Some(bare(doc, &at) == own.pointer)
+    };
+    walk().unwrap_or(false)
+}
+
+/// Whether `body` has an object at every step of `segments` but the last (`properties`
+/// applies to objects only: an index on the way is another walk) and a value at the end.
+fn reaches(body: &Value, segments: &[String]) -> bool {
     let mut here = body;
     for key in segments {
-        // `properties` applies to objects only: an index on the way is another walk.
-        here = here.as_object()?.get(key)?;
-        at = step(doc, &at, "properties", key)?;
+        match here.as_object().and_then(|m| m.get(key)) {
+            Some(next) => here = next,
+            None => return false,
+        }
     }
-    at = step(doc, &at, "properties", array)?;
-    at = step(doc, &at, "items", "")?;
-    (bare(doc, &at) == own.pointer).then_some(own)
+    true
 }
 
 /// The pointer of `keyword` (then `key` in it, unless empty) below the schema at `at`,

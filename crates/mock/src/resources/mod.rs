@@ -30,11 +30,10 @@ use crate::problem::{Problem, ProblemKind};
 use crate::respond::respond;
 use crate::{Config, Incoming, Mock, Outgoing};
 pub(crate) use carry::carry;
-use catalog::{generated, seed};
-use ops::{nested, own};
-use splice::{Answer, Part};
+use catalog::seed;
+use ops::{in_parent, own};
+use splice::Answer;
 pub(crate) use store::Items;
-use store::{Stored, Template};
 
 /// What one request works on, gathered before the state lock is taken.
 struct Ctx<'a> {
@@ -148,7 +147,7 @@ pub(crate) fn answer(
             let mut out = skeleton;
             // Written after the state lock is released, from the stored items themselves.
             if !answer.body.is_null() {
-                out.body = answer.to_vec().into();
+                out.body = answer.to_bytes();
             }
             if role.location
                 && role.action == Action::Create
@@ -178,40 +177,7 @@ fn run(
             answer,
             out,
         ),
-        Some(p) => {
-            let Some(pid) = ctx.param(Some(&p.param)).map(str::to_owned) else {
-                return Done::Ok(None);
-            };
-            // A new element starts from the items schema's value, generated once.
-            let template = (ctx.role.action == Action::Create).then(|| {
-                let own = items.entry(ctx.role.collection).or_default();
-                own.template
-                    .get_or_insert_with(|| Template {
-                        value: generated(ctx, Some(&p.items)).unwrap_or_else(|| json!({})),
-                        id_schema: cartwright_model::field_schema(ctx.doc(), &p.items, &ctx.col.id)
-                            .cloned(),
-                    })
-                    .clone()
-            });
-            let store = items.entry(p.collection).or_default();
-            let Some(stored) = store.map.get_mut(&pid) else {
-                return Done::Missing(r.collections[p.collection].name.clone(), pid);
-            };
-            // A create only appends to the array: the text written so far takes the new
-            // element spliced in rather than being written again.
-            let create = ctx.role.action == Action::Create;
-            let kept = create.then(|| Stored::kept(stored)).flatten();
-            // Copy-on-write: an answer still being written keeps the old version.
-            let parent = Arc::make_mut(stored);
-            let done = nested(ctx, parent.value_mut(), &p.array, template, answer, out);
-            if create && matches!(done, Done::Ok(_)) {
-                parent.appended(&p.array, kept);
-            }
-            if let (Done::Ok(_), Place::Parent(at)) = (&done, &ctx.role.answer) {
-                answer.splice(at, Part::One(stored.clone()));
-            }
-            done
-        }
+        Some(p) => in_parent(ctx, items, p, answer, out),
     }
 }
 

@@ -1,14 +1,15 @@
 //! What each action does to the stored items: on a top-level collection's own store, and
 //! on a sub-resource's parent array.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use cartwright_model::{Place, ResourceAction as Action};
+use cartwright_model::{Parent, Place, ResourceAction as Action};
 use serde_json::{Value, json};
 
 use super::catalog::{fresh_id, generated, natural, new_id};
 use super::fill::{deleted, list, merge, place};
-use super::guard::guard_element;
+use super::guard::{Walks, guard_element};
 use super::splice::{Answer, Part};
 use super::store::{ELEMENTS_MAX, Items, Stored, Template, id_text};
 use super::{Ctx, Done, item_at, put};
@@ -91,15 +92,92 @@ pub(super) fn own(ctx: &Ctx<'_>, store: &mut Items, answer: &mut Answer, out: &O
     }
 }
 
+/// A sub-resource's operation: the parent found, changed copy-on-write, and its kept text
+/// spliced rather than written again when the operation only appends.
+pub(super) fn in_parent(
+    ctx: &Ctx<'_>,
+    items: &mut HashMap<usize, Items>,
+    p: &Parent,
+    answer: &mut Answer,
+    out: &Outgoing,
+) -> Done {
+    let Some(pid) = ctx.param(Some(&p.param)).map(str::to_owned) else {
+        return Done::Ok(None);
+    };
+    let create = ctx.role.action == Action::Create;
+    let own = items.entry(ctx.role.collection).or_default();
+    // A new element starts from the items schema's value, generated once.
+    let template = create.then(|| {
+        own.template
+            .get_or_insert_with(|| Template {
+                value: generated(ctx, Some(&p.items)).unwrap_or_else(|| json!({})),
+                id_schema: cartwright_model::field_schema(ctx.doc(), &p.items, &ctx.col.id)
+                    .cloned(),
+            })
+            .clone()
+    });
+    // Taken while the parent's store is borrowed, put back after.
+    let mut walks = std::mem::take(&mut own.walks);
+    let done = change_parent(ctx, items, p, &pid, (template, &mut walks), answer, out);
+    items.entry(ctx.role.collection).or_default().walks = walks;
+    done
+}
+
+fn change_parent(
+    ctx: &Ctx<'_>,
+    items: &mut HashMap<usize, Items>,
+    p: &Parent,
+    pid: &str,
+    (template, walks): (Option<Template>, &mut Walks),
+    answer: &mut Answer,
+    out: &Outgoing,
+) -> Done {
+    let store = items.entry(p.collection).or_default();
+    let Some(stored) = store.map.get_mut(pid) else {
+        let name = &ctx.api.resources.collections[p.collection].name;
+        return Done::Missing(name.clone(), pid.to_owned());
+    };
+    // A create only appends to the array: the text written so far takes the new element
+    // spliced in rather than being written again.
+    let create = ctx.role.action == Action::Create;
+    if create && !fits(ctx, p) {
+        // Not an element: the parent answers as it is.
+        if let Place::Parent(at) = &ctx.role.answer {
+            answer.splice(at, Part::One(stored.clone()));
+        }
+        return Done::Ok(None);
+    }
+    let kept = create.then(|| Stored::kept(stored)).flatten();
+    // Copy-on-write: an answer still being written keeps the old version.
+    let parent = Arc::make_mut(stored);
+    let done = nested(
+        ctx,
+        parent.value_mut(),
+        &p.array,
+        template,
+        answer,
+        out,
+        walks,
+    );
+    if create && matches!(done, Done::Ok(_)) {
+        parent.appended(&p.array, kept);
+    }
+    if let (Done::Ok(_), Place::Parent(at)) = (&done, &ctx.role.answer) {
+        answer.splice(at, Part::One(stored.clone()));
+    }
+    done
+}
+
 /// A sub-resource's operations, on its parent's array. A `Parent` answer is filled by the
 /// caller, which holds the parent as stored.
-pub(super) fn nested(
+fn nested(
     ctx: &Ctx<'_>,
     parent: &mut Value,
     array: &str,
     template: Option<Template>,
     answer: &mut Answer,
     out: &Outgoing,
+    walks: &mut Walks,
 ) -> Done {
     let col = ctx.col;
     if !parent.get(array).is_some_and(Value::is_array) {
@@ -126,22 +204,26 @@ pub(super) fn nested(
             });
             let mut element = value;
             let changes = merge(ctx, &mut element);
-            let n = parent[array].as_array().map_or(0, Vec::len) as u64 + 1;
-            let new_id = fresh_id(ctx, &element, col, id_schema.as_ref(), n);
-            element[&col.id] = new_id.clone();
+            // Elements whose schema has no id are only appended, never given one.
+            let new_id = addressed(ctx).then(|| {
+                let n = parent[array].as_array().map_or(0, Vec::len) as u64 + 1;
+                let new_id = fresh_id(ctx, &element, col, id_schema.as_ref(), n);
+                element[&col.id] = new_id.clone();
+                new_id
+            });
             guard_element(
                 ctx,
                 parent,
-                array,
                 &mut element,
                 &changes,
                 &answer.body,
                 out,
+                walks,
             );
             if let Some(a) = parent[array].as_array_mut() {
                 a.push(element);
             }
-            id_text(&new_id)
+            new_id.as_ref().and_then(id_text)
         }
         (Action::List, _) => {
             let all = parent[array].as_array().into_iter().flatten();
@@ -169,11 +251,11 @@ pub(super) fn nested(
                     guard_element(
                         ctx,
                         parent,
-                        array,
                         &mut element,
                         &changes,
                         &answer.body,
                         out,
+                        walks,
                     );
                     parent[array][i] = element;
                 }
@@ -189,4 +271,26 @@ pub(super) fn nested(
         put(answer.body_mut(), p, parent[array][i].clone());
     }
     Done::Ok(touched)
+}
+
+/// Whether a sub-resource's elements carry an id of their own (a cart's lines in Medusa),
+/// rather than being only appended to the parent's array (`POST /carts/{id}/items` of
+/// `{productId, quantity}` elements).
+fn addressed(ctx: &Ctx<'_>) -> bool {
+    ctx.col.fields.contains(&ctx.col.id)
+}
+
+/// Whether a create may append to the parent's array: an addressed element is made from the
+/// items schema's value, whatever is sent; an element without an id is what the request
+/// sends, so the request must be one: valid by the array's item schema and with at least one
+/// of its fields. Anything else (promotion codes, a coupon) changes nothing.
+fn fits(ctx: &Ctx<'_>, parent: &Parent) -> bool {
+    if addressed(ctx) {
+        return true;
+    }
+    let Some((value, Some(sent))) = ctx.fields.as_ref().map(|v| (v, v.as_object())) else {
+        return false;
+    };
+    sent.keys().any(|k| ctx.col.fields.contains(k))
+        && (parent.schema.as_ref()).is_none_or(|s| s.is_valid(value))
 }

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use bytes::Bytes;
 use cartwright_source::pointer::push;
 use serde_json::Value;
 
@@ -54,20 +55,37 @@ impl Answer {
     }
 
     /// The answer's bytes: the body as serde_json writes it, with the stored items' texts
-    /// copied in where they go.
-    pub(super) fn to_vec(&self) -> Vec<u8> {
+    /// in where they go. One stored item in the answer (a cart read, a line added) is
+    /// answered from its kept buffer, the body around it written as its frame.
+    pub(super) fn to_bytes(&self) -> Bytes {
+        if let [(_, Part::One(item))] = self.splices.as_slice() {
+            let mut frame = Vec::with_capacity(256);
+            let mut hole = None;
+            self.write(&self.body, &mut String::new(), &mut frame, Some(&mut hole));
+            if let Some(at) = hole {
+                return item.answer(&frame[..at], &frame[at..]);
+            }
+        }
         let texts: usize = self.splices.iter().map(|(_, part)| part.size()).sum();
         let mut out = Vec::with_capacity(texts + 1024);
-        self.write(&self.body, &mut String::new(), &mut out);
-        out
+        self.write(&self.body, &mut String::new(), &mut out, None);
+        out.into()
     }
 
-    /// Writes `value`, found at `path` (a pointer) in the body, or what replaces it.
-    fn write(&self, value: &Value, path: &mut String, out: &mut Vec<u8>) {
+    /// Writes `value`, found at `path` (a pointer) in the body, or what replaces it. Given
+    /// a `hole`, one stored item is left out: where it goes is put there instead.
+    fn write(
+        &self,
+        value: &Value,
+        path: &mut String,
+        out: &mut Vec<u8>,
+        mut hole: Option<&mut Option<usize>>,
+    ) {
         if let Some((_, part)) = self.splices.iter().find(|(p, _)| p == path) {
-            match part {
-                Part::One(v) => out.extend_from_slice(v.text()),
-                Part::Many(list) => {
+            match (part, hole) {
+                (Part::One(_), Some(hole)) => *hole = Some(out.len()),
+                (Part::One(v), None) => out.extend_from_slice(v.text()),
+                (Part::Many(list), _) => {
                     out.push(b'[');
                     for (i, v) in list.iter().enumerate() {
                         if i > 0 {
@@ -98,7 +116,7 @@ impl Answer {
                     out.push(b':');
                     let len = path.len();
                     push(path, k);
-                    self.write(v, path, out);
+                    self.write(v, path, out, hole.as_deref_mut());
                     path.truncate(len);
                 }
                 out.push(b'}');
@@ -111,7 +129,7 @@ impl Answer {
                     }
                     let len = path.len();
                     push(path, &i.to_string());
-                    self.write(v, path, out);
+                    self.write(v, path, out, hole.as_deref_mut());
                     path.truncate(len);
                 }
                 out.push(b']');
@@ -155,13 +173,13 @@ mod tests {
         );
         a.splice("/a~1b", Part::One(stored(json!("slash"))));
         a.splice("/missing", Part::One(stored(json!(0))));
-        let out: Value = serde_json::from_slice(&a.to_vec()).expect("JSON");
+        let out: Value = serde_json::from_slice(&a.to_bytes()).expect("JSON");
         assert_eq!(
             out,
             json!({"cart": {"id": "c1", "items": [1, 2]}, "n": 1, "list": [7, 8], "a/b": "slash"})
         );
         let mut whole = Answer::new(Arc::new(json!({"id": "x"})));
         whole.splice("", Part::One(stored(json!({"id": "y"}))));
-        assert_eq!(whole.to_vec(), br#"{"id":"y"}"#);
+        assert_eq!(whole.to_bytes(), &br#"{"id":"y"}"#[..]);
     }
 }

@@ -4,9 +4,11 @@
 use std::ops::Deref;
 use std::sync::{Arc, OnceLock};
 
+use bytes::Bytes;
 use indexmap::IndexMap;
 use serde_json::Value;
 
+use super::guard::Walks;
 use super::text::Text;
 
 /// The most items one collection keeps; the oldest are forgotten first. Items can be large
@@ -26,6 +28,8 @@ pub(crate) struct Items {
     pub next: u64,
     /// A sub-resource's new element before the request's fields: made once, then copied.
     pub template: Option<Template>,
+    /// Whether a sub-resource's operations judge a changed element alone, per answer schema.
+    pub walks: Walks,
 }
 
 /// How a sub-resource's new element starts, found once per collection.
@@ -74,7 +78,20 @@ impl Stored {
 
     /// The item's JSON text.
     pub(crate) fn text(&self) -> &[u8] {
-        self.text.get_or_init(|| Text::write(&self.value)).bytes()
+        (self
+            .text
+            .get_or_init(|| Text::framed(&self.value, b"", b"")))
+        .bytes()
+    }
+
+    /// The item's JSON text between `open` and `close`: the kept buffer itself when the
+    /// text was first written in that frame (every answer of one operation is), so a
+    /// large cart is answered without a copy.
+    pub(crate) fn answer(&self, open: &[u8], close: &[u8]) -> Bytes {
+        (self
+            .text
+            .get_or_init(|| Text::framed(&self.value, open, close)))
+        .answer(open, close)
     }
 
     /// The item's text as written so far, taken before a change that may only append to
@@ -98,7 +115,7 @@ impl Stored {
             return;
         };
         if text.append(array, last) {
-            debug_assert_eq!(text.bytes(), Text::write(&self.value).bytes());
+            debug_assert_eq!(text.bytes(), Text::framed(&self.value, b"", b"").bytes());
             self.text = OnceLock::from(text);
         }
     }

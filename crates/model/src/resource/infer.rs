@@ -58,6 +58,7 @@ pub(super) fn infer(api: &Api) -> Resources {
     for c in 0..r.collections.len() {
         item_schema(doc, api, &mut r, c);
     }
+    super::append::appends(doc, api, &mut r);
     for c in 0..r.collections.len() {
         link_parent(doc, api, &mut r, c);
         if let Some(p) = &r.collections[c].parent {
@@ -230,10 +231,12 @@ fn drop_unreachable(doc: &Value, r: &mut Resources) {
     // Collections are in path order, so a parent is judged before its sub-resources.
     for c in 0..r.collections.len() {
         let col = &r.collections[c];
-        let has_id = col
-            .schema
-            .as_deref()
-            .is_none_or(|s| super::fields(doc, s).contains(&col.id));
+        // Elements only appended to a parent's array, never addressed, need no id.
+        let has_id = (col.parent.is_some() && col.item_path.is_none())
+            || col
+                .schema
+                .as_deref()
+                .is_none_or(|s| super::fields(doc, s).contains(&col.id));
         let exposed = r.roles.iter().flatten().any(|x| {
             x.collection == c
                 && match x.action {
@@ -243,12 +246,13 @@ fn drop_unreachable(doc: &Value, r: &mut Resources) {
                 }
         });
         // A collection only created in, never read, listed, changed or parent to anything,
-        // keeps nothing anyone could see (`POST /cart` with no `/cart/{id}`).
-        let observed = r
-            .roles
-            .iter()
-            .flatten()
-            .any(|x| x.collection == c && x.action != Action::Create)
+        // keeps nothing anyone could see (`POST /cart` with no `/cart/{id}`). A sub-resource's
+        // elements show in its parent, which is read when it is live.
+        let observed = col.parent.is_some()
+            || r.roles
+                .iter()
+                .flatten()
+                .any(|x| x.collection == c && x.action != Action::Create)
             || r.collections
                 .iter()
                 .any(|s| s.parent.as_ref().is_some_and(|p| p.collection == c));
@@ -710,7 +714,7 @@ fn answer_schema<'d>(doc: &'d Value, op: &Operation) -> Option<Owned<'d>> {
 }
 
 /// The JSON schema of the operation's request body, resolved.
-fn request_schema<'d>(doc: &'d Value, op: &Operation) -> Option<Owned<'d>> {
+pub(super) fn request_schema<'d>(doc: &'d Value, op: &Operation) -> Option<Owned<'d>> {
     let media = op
         .body
         .as_ref()?

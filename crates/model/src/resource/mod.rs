@@ -8,6 +8,7 @@
 //! carries: path templates, methods, response and request schemas (a shared `$ref` is a
 //! shared resource), `Location` headers and OpenAPI links. Nothing here knows a vendor.
 
+mod append;
 mod infer;
 mod names;
 mod overrides;
