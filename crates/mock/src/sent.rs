@@ -185,42 +185,70 @@ impl AsyncRead for Faulty {
     }
 }
 
+impl Faulty {
+    /// Writes a broken answer when the switch is (or was) armed; `None` means write
+    /// normally.
+    fn poll_broken(&mut self, cx: &mut Context<'_>) -> Option<Poll<io::Result<usize>>> {
+        if self.pending.is_none()
+            && let Some(b) = self.switch.take()
+        {
+            if b.0 == Fault::Reset {
+                // Closing with a zero linger sends RST instead of FIN.
+                if let Err(e) = self.inner.set_zero_linger() {
+                    return Some(Poll::Ready(Err(e)));
+                }
+            }
+            self.pending = Some(broken_bytes(b));
+        }
+        let mut pending = self.pending.take()?;
+        while !pending.is_empty() {
+            match Pin::new(&mut self.inner).poll_write(cx, &pending) {
+                Poll::Ready(Ok(n)) => {
+                    let _ = pending.split_to(n.min(pending.len()));
+                }
+                Poll::Ready(Err(e)) => return Some(Poll::Ready(Err(e))),
+                Poll::Pending => {
+                    self.pending = Some(pending);
+                    return Some(Poll::Pending);
+                }
+            }
+        }
+        // Keep failing: hyper drops the connection, which closes the socket.
+        self.pending = Some(Bytes::new());
+        Some(Poll::Ready(Err(io::Error::new(
+            io::ErrorKind::ConnectionAborted,
+            "answer broken on purpose",
+        ))))
+    }
+}
+
 impl AsyncWrite for Faulty {
     fn poll_write(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        if self.pending.is_none()
-            && let Some(b) = self.switch.take()
-        {
-            if b.0 == Fault::Reset {
-                // Closing with a zero linger sends RST instead of FIN.
-                self.inner.set_zero_linger()?;
-            }
-            self.pending = Some(broken_bytes(b));
+        match self.poll_broken(cx) {
+            Some(broken) => broken,
+            None => Pin::new(&mut self.inner).poll_write(cx, buf),
         }
-        let Some(mut pending) = self.pending.take() else {
-            return Pin::new(&mut self.inner).poll_write(cx, buf);
-        };
-        while !pending.is_empty() {
-            match Pin::new(&mut self.inner).poll_write(cx, &pending) {
-                Poll::Ready(Ok(n)) => {
-                    let _ = pending.split_to(n.min(pending.len()));
-                }
-                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                Poll::Pending => {
-                    self.pending = Some(pending);
-                    return Poll::Pending;
-                }
-            }
+    }
+
+    /// Passed through, so hyper sends an answer's head and its (often shared, kept) body
+    /// in one `writev` instead of copying the body into its write buffer first.
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        match self.poll_broken(cx) {
+            Some(broken) => broken,
+            None => Pin::new(&mut self.inner).poll_write_vectored(cx, bufs),
         }
-        // Keep failing: hyper drops the connection, which closes the socket.
-        self.pending = Some(Bytes::new());
-        Poll::Ready(Err(io::Error::new(
-            io::ErrorKind::ConnectionAborted,
-            "answer broken on purpose",
-        )))
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
