@@ -68,7 +68,7 @@ for case in plain get logged post invalid stateful inferred plain_cart; do
   r=$(rps "$tmp/$case.txt")
   printf '%-34s %12s %8.2f %10s\n' "$case" "$r" "$(awk -v a="$r" -v b="$base" 'BEGIN {print a / b}')" "$(p99 "$tmp/$case.txt")"
 done
-awk '/Requests\/sec/ {r = $2} /Transfer\/sec/ {t = $2; u = $2; sub(/[0-9.]+/, "", u); m = (u == "MB") ? 1048576 : (u == "KB" ? 1024 : 1); gsub(/[A-Za-z]/, "", t)} END {printf "inferred: %.0f bytes per answer on average\n", t * m / r}' "$tmp/inferred.txt"
+awk '/Requests\/sec/ {r = $2} /Transfer\/sec/ {t = $2; u = $2; sub(/[0-9.]+/, "", u); m = (u == "GB") ? 1073741824 : (u == "MB") ? 1048576 : (u == "KB" ? 1024 : 1); gsub(/[A-Za-z]/, "", t)} END {printf "inferred: %.0f bytes per answer on average\n", t * m / r}' "$tmp/inferred.txt"
 awk -v a="$(rps "$tmp/inferred.txt")" -v b="$(rps "$tmp/plain_cart.txt")" -v n="$(wc -c < "$tmp/cart.json")" 'BEGIN {printf "inferred / plain answering one cart (%d bytes) = %.2f\n", n, a / b}'
 awk -v a="$(rps "$tmp/logged.txt")" -v b="$(rps "$tmp/get.txt")" 'BEGIN {printf "logging pair: logged / quiet GET = %.3f\n", a / b}'
 echo "log written in the logged case: $(wc -l < "$tmp/log.txt") lines, $(( $(wc -c < "$tmp/log.txt") / 1048576 )) MiB; $(grep -c 'log lines dropped' "$tmp/log.txt" || true) drop reports: $(grep 'log lines dropped' "$tmp/log.txt" | tail -1)"
