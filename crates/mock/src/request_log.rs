@@ -98,15 +98,18 @@ fn push_number(out: &mut String, mut n: u64) {
             break;
         }
     }
-    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
 }
 
 /// `text` with C0 and C1 control characters written as escapes, the way `tracing`'s
 /// formatter escapes them; text without any (every path hyper accepts) is copied whole.
 fn push_escaped(out: &mut String, text: &str) {
-    // 0xc2 leads every C1 character in UTF-8 (and some printable ones, which take the
-    // slow way harmlessly).
-    if text.bytes().all(|b| b >= 0x20 && b != 0x7f && b != 0xc2) {
+    // Printable ASCII (0x20..=0x7e) is copied whole; anything else, C1 characters among
+    // it, takes the slow way. A fold without early exit, so the check is vectorised.
+    if text
+        .bytes()
+        .fold(true, |plain, b| plain & (b.wrapping_sub(0x20) < 0x5f))
+    {
         out.push_str(text);
         return;
     }
@@ -154,5 +157,8 @@ mod tests {
             String::from_utf8(got).expect("utf-8"),
             " INFO GET /a\\x1b[2Jb\\u{9b}c\\x7f 200 0.0ms\n"
         );
+        // Other text outside ASCII is kept as it is.
+        let got = line(&["GET", "/k\u{f6}p~"], 200, Duration::ZERO, false);
+        assert_eq!(got, " INFO GET /k\u{f6}p~ 200 0.0ms\n".as_bytes());
     }
 }
