@@ -86,19 +86,12 @@ fn push_ms(out: &mut String, took: Duration) {
 }
 
 /// A number in decimal without `fmt`'s machinery (and no 128-bit division): this runs on
-/// every request.
-fn push_number(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+/// every request, where the numbers are a status and a time of a few digits.
+fn push_number(out: &mut String, n: u64) {
+    if n >= 10 {
+        push_number(out, n / 10);
     }
-    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 /// `text` with C0 and C1 control characters written as escapes, the way `tracing`'s
