@@ -1,90 +1,113 @@
-//! Log lines leave the request path at once: each formatted line goes onto a bounded
-//! channel that a thread of its own writes out, so a slow or blocked stderr (a pipe nobody
-//! reads, a terminal being scrolled) never holds up an answer. When the channel is full the
+//! Log lines leave the request path at once: each finished line is copied into a shared
+//! buffer that a thread of its own empties every few milliseconds, so a slow or blocked
+//! stderr (a pipe nobody reads, a terminal being scrolled) never holds up an answer, and a
+//! request pays for neither an allocation nor waking a thread. When the buffer is full the
 //! line is dropped and counted; the count is reported as a warning line, periodically while
 //! lines are being dropped and once more at shutdown.
 
 use std::io::{self, Write};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError, TrySendError};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use tracing_subscriber::fmt::MakeWriter;
 
-/// How many lines may wait for the writer before new ones are dropped.
-pub(crate) const CAPACITY: usize = 16_384;
+/// How many bytes of lines may wait for the writer before new ones are dropped (about
+/// sixteen thousand request lines).
+pub(crate) const CAPACITY: usize = 1 << 20;
 
 /// How often a rising drop count is reported while lines are being dropped.
 const REPORT_EVERY: Duration = Duration::from_secs(5);
 
-/// The request side: hands lines to the writer thread without ever waiting for it.
-#[derive(Clone)]
-pub(crate) struct LogWriter {
-    lines: SyncSender<Vec<u8>>,
-    dropped: Arc<AtomicU64>,
+/// How long the writer thread sleeps between emptying the buffer. It polls rather than being
+/// woken, so a request handing over a line never pays for waking a sleeping thread (a futex
+/// call per line, which on two cores cost more than writing the line did).
+const TICK: Duration = Duration::from_millis(2);
+
+/// How long shutdown waits for the writer thread to write what is waiting.
+const SHUTDOWN: Duration = Duration::from_secs(1);
+
+/// What the request side and the writer thread share.
+struct Shared {
+    /// Lines waiting for the writer, whole lines only.
+    waiting: Mutex<Vec<u8>>,
+    /// The most bytes `waiting` may hold.
+    capacity: usize,
+    /// Lines dropped because `waiting` was full.
+    dropped: AtomicU64,
+    /// Set at shutdown: the thread writes what is waiting once more and ends.
+    stop: AtomicBool,
 }
 
-/// Keeps the writer thread alive; dropping it writes out what is queued and the final drop
+/// The request side: copies lines into the shared buffer without ever waiting for output.
+#[derive(Clone)]
+pub(crate) struct LogWriter {
+    shared: Arc<Shared>,
+}
+
+/// Keeps the writer thread alive; dropping it writes out what is waiting and the final drop
 /// count, then ends the thread (waiting at most [`SHUTDOWN`] for a blocked output).
 pub(crate) struct LogGuard {
-    lines: SyncSender<Vec<u8>>,
+    shared: Arc<Shared>,
     thread: Option<JoinHandle<()>>,
 }
 
-/// How long shutdown waits for the writer thread to write what is queued.
-const SHUTDOWN: Duration = Duration::from_secs(1);
-
-/// A writer of lines to `out` on its own thread, with room for `capacity` waiting lines.
+/// A writer of lines to `out` on its own thread, with room for `capacity` bytes of waiting
+/// lines.
 pub(crate) fn non_blocking<W: Write + Send + 'static>(
     out: W,
     capacity: usize,
 ) -> (LogWriter, LogGuard) {
-    let (tx, rx) = mpsc::sync_channel(capacity);
-    let dropped = Arc::new(AtomicU64::new(0));
-    let counter = dropped.clone();
+    let shared = Arc::new(Shared {
+        waiting: Mutex::new(Vec::with_capacity(capacity.min(64 * 1024))),
+        capacity,
+        dropped: AtomicU64::new(0),
+        stop: AtomicBool::new(false),
+    });
+    let theirs = shared.clone();
     let thread = std::thread::Builder::new()
         .name("cartwright-log".into())
-        .spawn(move || drain(rx, out, &counter))
+        .spawn(move || drain(&theirs, out))
         .ok();
     let writer = LogWriter {
-        lines: tx.clone(),
-        dropped,
+        shared: shared.clone(),
     };
-    let guard = LogGuard { lines: tx, thread };
-    (writer, guard)
+    (writer, LogGuard { shared, thread })
 }
 
 impl LogWriter {
     /// Lines dropped so far because the writer could not keep up.
     #[cfg(test)]
     pub(crate) fn dropped(&self) -> u64 {
-        self.dropped.load(Ordering::Relaxed)
+        self.shared.dropped.load(Ordering::Relaxed)
+    }
+
+    /// Queues `line` for the writer thread, or counts it dropped when the buffer is full.
+    fn send(&self, line: &[u8]) {
+        let shared = &*self.shared;
+        let mut waiting = shared
+            .waiting
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if waiting.len() + line.len() > shared.capacity {
+            drop(waiting);
+            shared.dropped.fetch_add(1, Ordering::Relaxed);
+        } else {
+            waiting.extend_from_slice(line);
+        }
     }
 }
 
 impl cartwright_mock::LineSink for LogWriter {
-    fn line(&self, line: Vec<u8>) {
+    fn line(&self, line: &[u8]) {
         self.send(line);
-    }
-}
-
-impl LogWriter {
-    /// Hands `line` to the writer thread, or counts it dropped when the thread is behind.
-    fn send(&self, line: Vec<u8>) {
-        if self.lines.try_send(line).is_err() {
-            self.dropped.fetch_add(1, Ordering::Relaxed);
-        }
     }
 }
 
 impl Write for LogWriter {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if buf.is_empty() {
-            return Ok(0);
-        }
-        self.send(buf.to_vec());
+        self.send(buf);
         Ok(buf.len())
     }
 
@@ -101,46 +124,37 @@ impl<'a> MakeWriter<'a> for LogWriter {
     }
 }
 
-/// How long the writer thread sleeps when it finds nothing to write. It polls rather than
-/// blocks, so a request handing over a line never pays for waking a sleeping thread (a
-/// futex call per line, which on two cores cost more than writing the line did).
-const IDLE: Duration = Duration::from_millis(2);
-
-/// Writes what has arrived in batches, sleeps briefly when there is nothing, and reports
-/// drops. An empty line (or a closed channel) ends it.
-fn drain<W: Write>(rx: Receiver<Vec<u8>>, out: W, dropped: &AtomicU64) {
-    let mut out = io::BufWriter::new(out);
+/// Every tick, swaps the waiting lines for an empty buffer and writes them out, reporting
+/// drops; after `stop` it does so once more and ends. Two buffers take turns, so in a steady
+/// state nothing is allocated.
+fn drain<W: Write>(shared: &Shared, out: W) {
+    let mut out = out;
+    let mut spare = Vec::new();
     let mut reported = 0;
     let mut last_report = Instant::now();
     loop {
-        let mut wrote = false;
-        loop {
-            match rx.try_recv() {
-                Ok(line) if line.is_empty() => {
-                    report(&mut out, dropped, reported);
-                    let _ = out.flush();
-                    return;
-                }
-                Ok(line) => {
-                    let _ = out.write_all(&line);
-                    wrote = true;
-                }
-                Err(TryRecvError::Empty) => break,
-                Err(TryRecvError::Disconnected) => {
-                    report(&mut out, dropped, reported);
-                    let _ = out.flush();
-                    return;
-                }
-            }
+        // Read before the swap: a line queued before `stop` was set is in this round.
+        let stopping = shared.stop.load(Ordering::Acquire);
+        {
+            let mut waiting = shared
+                .waiting
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            std::mem::swap(&mut *waiting, &mut spare);
         }
-        if last_report.elapsed() >= REPORT_EVERY {
-            reported = report(&mut out, dropped, reported);
+        if !spare.is_empty() {
+            let _ = out.write_all(&spare);
+            spare.clear();
+        }
+        if stopping || last_report.elapsed() >= REPORT_EVERY {
+            reported = report(&mut out, &shared.dropped, reported);
             last_report = Instant::now();
         }
         let _ = out.flush();
-        if !wrote {
-            std::thread::sleep(IDLE);
+        if stopping {
+            return;
         }
+        std::thread::sleep(TICK);
     }
 }
 
@@ -157,20 +171,8 @@ fn report<W: Write>(out: &mut W, dropped: &AtomicU64, reported: u64) -> u64 {
 
 impl Drop for LogGuard {
     fn drop(&mut self) {
-        // The subscriber keeps its writer for the life of the process, so the channel never
-        // closes by itself: an empty line tells the thread to finish.
+        self.shared.stop.store(true, Ordering::Release);
         let deadline = Instant::now() + SHUTDOWN;
-        let mut stop = Vec::new();
-        loop {
-            match self.lines.try_send(stop) {
-                Ok(()) => break,
-                Err(TrySendError::Full(back)) if Instant::now() < deadline => {
-                    stop = back;
-                    std::thread::sleep(Duration::from_millis(5));
-                }
-                Err(_) => return,
-            }
-        }
         while let Some(t) = self.thread.take() {
             if t.is_finished() {
                 let _ = t.join();
@@ -185,6 +187,7 @@ impl Drop for LogGuard {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::mpsc;
     use std::sync::{Barrier, Mutex};
 
     /// A writer that says when it is first called, blocks until released, then records
@@ -222,7 +225,7 @@ mod tests {
             got: got.clone(),
             waited: false,
         };
-        let (writer, guard) = non_blocking(out, 4);
+        let (writer, guard) = non_blocking(out, 28);
         let mut w = writer.make_writer();
         w.write_all(b"line 0\n").expect("never fails");
         // The thread is now stuck in the writer, holding line 0.
@@ -233,7 +236,8 @@ mod tests {
                 .expect("never fails");
         }
         // 999 lines against a stuck writer were all handed over (this test would hang
-        // otherwise): the channel's 4 got through, the rest were dropped and counted.
+        // otherwise): the buffer's 28 bytes (four lines) got through, the rest were
+        // dropped and counted.
         assert_eq!(writer.dropped(), 995);
         gate.wait();
         drop(writer);
@@ -265,7 +269,7 @@ mod tests {
                 Ok(())
             }
         }
-        let (writer, guard) = non_blocking(Shared(got.clone()), 64);
+        let (writer, guard) = non_blocking(Shared(got.clone()), 1024);
         for i in 0..50 {
             writer
                 .make_writer()

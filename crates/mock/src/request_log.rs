@@ -4,15 +4,17 @@
 //! sink the line goes out as a `tracing` event (target `cartwright::request`), which is what
 //! a program embedding the mock subscribes to.
 
-use std::fmt::Write as _;
+use std::cell::RefCell;
+use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 
 /// Takes finished log lines. It is called on the request path, so it must never block
-/// (the command line's hands each line to a writer thread, or drops and counts it).
+/// (the command line's copies each line into a buffer a writer thread empties, or drops and
+/// counts it).
 pub trait LineSink: Send + Sync {
-    /// Takes one line, ending in `\n`.
-    fn line(&self, line: Vec<u8>);
+    /// Takes one line, ending in `\n`; the bytes are only borrowed for the call.
+    fn line(&self, line: &[u8]);
 }
 
 /// Where request lines go: a [`LineSink`], or `tracing` when there is none.
@@ -31,6 +33,11 @@ impl std::fmt::Debug for RequestLog {
     }
 }
 
+thread_local! {
+    /// The line being built, kept per thread so a request line costs no allocation.
+    static LINE: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
 impl RequestLog {
     /// Lines written to `sink`, the level coloured as a terminal shows it when `ansi`.
     pub fn to(sink: Arc<dyn LineSink>, ansi: bool) -> Self {
@@ -43,67 +50,94 @@ impl RequestLog {
     /// Logs one request: its `words` (method, path, operation…), status and time taken.
     pub fn request(&self, words: &[&str], status: u16, took: Duration) {
         let Some(sink) = &self.sink else {
-            let mut text = words.join(" ");
-            text.push(' ');
-            push_number(&mut text, u64::from(status));
-            text.push(' ');
-            push_ms(&mut text, took);
+            // `tracing`'s formatter escapes what it writes, so the words go in as they are.
+            let mut tail = Vec::new();
+            push_number(&mut tail, u64::from(status));
+            tail.push(b' ');
+            push_ms(&mut tail, took);
+            let text = format!("{} {}", words.join(" "), String::from_utf8_lossy(&tail));
             tracing::info!(target: "cartwright::request", "{text}");
             return;
         };
-        sink.line(line(words, status, took, self.ansi));
+        LINE.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut out) => {
+                out.clear();
+                write_line(&mut out, words, status, took, self.ansi);
+                sink.line(&out);
+            }
+            // Only re-entry could find it borrowed; a fresh buffer serves then.
+            Err(_) => {
+                let mut out = Vec::new();
+                write_line(&mut out, words, status, took, self.ansi);
+                sink.line(&out);
+            }
+        });
     }
 }
 
 /// The line as `tracing`'s formatter writes it without time or target: the level, then the
 /// words (control characters escaped so a path cannot drive the terminal), status and time.
+#[cfg(test)]
 pub(crate) fn line(words: &[&str], status: u16, took: Duration, ansi: bool) -> Vec<u8> {
-    let mut out = String::with_capacity(96);
-    out.push_str(if ansi {
-        "\x1b[32m INFO\x1b[0m "
+    let mut out = Vec::new();
+    write_line(&mut out, words, status, took, ansi);
+    out
+}
+
+/// Appends the line to `out`: the level, each word escaped and followed by a space, the
+/// status, the time and a newline.
+fn write_line(out: &mut Vec<u8>, words: &[&str], status: u16, took: Duration, ansi: bool) {
+    out.extend_from_slice(if ansi {
+        b"\x1b[32m INFO\x1b[0m "
     } else {
-        " INFO "
+        b" INFO "
     });
     for word in words {
-        push_escaped(&mut out, word);
-        out.push(' ');
+        push_escaped(out, word);
+        out.push(b' ');
     }
-    push_number(&mut out, u64::from(status));
-    out.push(' ');
-    push_ms(&mut out, took);
-    out.push('\n');
-    out.into_bytes()
+    push_number(out, u64::from(status));
+    out.push(b' ');
+    push_ms(out, took);
+    out.push(b'\n');
 }
 
 /// Milliseconds with one decimal, rounded, as `{:.1}ms` would write them.
-fn push_ms(out: &mut String, took: Duration) {
+fn push_ms(out: &mut Vec<u8>, took: Duration) {
     let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX - 50);
     let tenths = (micros + 50) / 100;
     push_number(out, tenths / 10);
-    out.push('.');
+    out.push(b'.');
     push_number(out, tenths % 10);
-    out.push_str("ms");
+    out.extend_from_slice(b"ms");
 }
 
 /// A number in decimal without `fmt`'s machinery (and no 128-bit division): this runs on
 /// every request, where the numbers are a status and a time of a few digits.
-fn push_number(out: &mut String, n: u64) {
-    if n >= 10 {
-        push_number(out, n / 10);
+fn push_number(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
     }
-    out.push(char::from(b'0' + (n % 10) as u8));
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// `text` with C0 and C1 control characters written as escapes, the way `tracing`'s
 /// formatter escapes them; text without any (every path hyper accepts) is copied whole.
-fn push_escaped(out: &mut String, text: &str) {
+fn push_escaped(out: &mut Vec<u8>, text: &str) {
     // Printable ASCII (0x20..=0x7e) is copied whole; anything else, C1 characters among
     // it, takes the slow way. A fold without early exit, so the check is vectorised.
     if text
         .bytes()
         .fold(true, |plain, b| plain & (b.wrapping_sub(0x20) < 0x5f))
     {
-        out.push_str(text);
+        out.extend_from_slice(text.as_bytes());
         return;
     }
     for c in text.chars() {
@@ -114,7 +148,10 @@ fn push_escaped(out: &mut String, text: &str) {
             0x80..=0x9f => {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }
-            _ => out.push(c),
+            _ => {
+                let mut utf8 = [0u8; 4];
+                out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+            }
         }
     }
 }
