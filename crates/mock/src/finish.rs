@@ -48,7 +48,11 @@ impl Mock {
         let took = start.elapsed();
         let path = note.shown.unwrap_or_else(|| mask::shown(req, None));
         if config.log_requests {
-            let shown_path = path.split('?').next().unwrap_or_default();
+            // A raw path holds no `?`: one is there only when a query was appended.
+            let shown_path = match req.query {
+                Some(_) => path.split('?').next().unwrap_or_default(),
+                None => path.as_str(),
+            };
             let operation = note.operation.as_deref().unwrap_or("-");
             config.request_log.request(
                 &[req.method.as_str(), shown_path, operation],
