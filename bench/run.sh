@@ -15,6 +15,10 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 wait_up() { for _ in $(seq 1 500); do curl -fs -o /dev/null "$1" && return 0; sleep 0.01; done; echo "not up: $1" >&2; return 1; }
 rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
 p99() { awk '$1 == "99%" {print $2}' "$1"; }
+# What a case reached: answers outside 2xx/3xx and socket errors, as wrk counts them (a fast
+# run of 404s is not a fast mock). Only `invalid` should answer outside 2xx (all 422).
+non2xx() { awk '/Non-2xx or 3xx responses/ {n = $5} END {print n + 0}' "$1"; }
+errors() { awk '/Socket errors/ {gsub(/,/, ""); n = $4 + $6 + $8 + $10} END {print n + 0}' "$1"; }
 
 "$bin/cartwright" mock "$spec" --port 4711 --quiet & mock=$!
 wait_up http://127.0.0.1:4711/__cartwright/health
@@ -63,10 +67,11 @@ kill "$plain_cart"
 rss=$(awk '/VmHWM/ {print $2}' "/proc/$mock/status")
 
 base=$(rps "$tmp/plain.txt")
-printf '%-34s %12s %8s %10s\n' "case (wrk -t$threads -c$conn -d$dur)" "requests/s" "ratio" "p99"
+printf '%-34s %12s %8s %10s %10s %8s\n' "case (wrk -t$threads -c$conn -d$dur)" "requests/s" "ratio" "p99" "non-2xx" "errors"
 for case in plain get logged post invalid stateful inferred plain_cart; do
   r=$(rps "$tmp/$case.txt")
-  printf '%-34s %12s %8.2f %10s\n' "$case" "$r" "$(awk -v a="$r" -v b="$base" 'BEGIN {print a / b}')" "$(p99 "$tmp/$case.txt")"
+  printf '%-34s %12s %8.2f %10s %10s %8s\n' "$case" "$r" "$(awk -v a="$r" -v b="$base" 'BEGIN {print a / b}')" \
+    "$(p99 "$tmp/$case.txt")" "$(non2xx "$tmp/$case.txt")" "$(errors "$tmp/$case.txt")"
 done
 awk '/Requests\/sec/ {r = $2} /Transfer\/sec/ {t = $2; u = $2; sub(/[0-9.]+/, "", u); m = (u == "GB") ? 1073741824 : (u == "MB") ? 1048576 : (u == "KB" ? 1024 : 1); gsub(/[A-Za-z]/, "", t)} END {printf "inferred: %.0f bytes per answer on average\n", t * m / r}' "$tmp/inferred.txt"
 awk -v a="$(rps "$tmp/inferred.txt")" -v b="$(rps "$tmp/plain_cart.txt")" -v n="$(wc -c < "$tmp/cart.json")" 'BEGIN {printf "inferred / plain answering one cart (%d bytes) = %.2f\n", n, a / b}'
