@@ -99,7 +99,8 @@ mod tests {
         let value = json!({"id": "x", "q": 1, "product": {"v": [1, "a\"b"]}, "cart": {}});
         let template = Template::new(value.clone(), None);
         assert_eq!(template.text, serde_json::to_vec(&value).expect("json"));
-        let cases: [(&[&str], fn(&mut Map<String, Value>)); 5] = [
+        type Change = fn(&mut Map<String, Value>);
+        let cases: [(&[&str], Change); 5] = [
             (&[], |_| {}),
             (&["id", "q"], |m| {
                 m.insert("id".into(), json!("line_1"));
