@@ -2,8 +2,11 @@
 //! schema reaches that array plainly (`$ref`, `properties`, `items`), and inside a trial
 //! answer where it does not (here an `allOf` around the basket). Both must revert exactly
 //! the same request fields: the same requests against both specs give the same lines, and
-//! every line served conforms to the answer's schema. (Debug builds also judge each line
-//! both ways inside the mock and insist on one outcome.)
+//! every line served conforms to the answer's schema. Where the line's own schema is plain
+//! (`properties`, `required`), only the changed members are judged, each by its property
+//! schema; a line schema with more (`patternProperties`) is judged whole, with the same
+//! outcome. (Debug builds also judge each line both ways inside the mock and insist on one
+//! outcome.)
 
 mod support;
 
@@ -89,6 +92,32 @@ fn wrapped() -> String {
     )
 }
 
+/// The same spec with a keyword on the line's schema that could judge a member by more than
+/// its property schema: the line is judged whole there, not member by member.
+fn patterned() -> String {
+    SPEC.replace(
+        "      required: [itemId, productId, quantity]\n",
+        "      required: [itemId, productId, quantity]\n      patternProperties: {\"^x-\": {}}\n",
+    )
+}
+
+/// The line items' member schemas, by name.
+fn members(api: &Api) -> Vec<String> {
+    let lines = api
+        .resources
+        .collections
+        .iter()
+        .find_map(|c| c.parent.as_ref());
+    let mut names: Vec<String> = lines
+        .expect("lines")
+        .members
+        .iter()
+        .map(|(n, _)| n.clone())
+        .collect();
+    names.sort_unstable();
+    names
+}
+
 fn load(text: &str) -> Api {
     support::load_text("baskets.yaml", text)
 }
@@ -153,9 +182,13 @@ async fn run(api: Api) -> Vec<Vec<Value>> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_line_judged_alone_loses_the_same_fields_as_one_judged_in_the_answer() {
+    assert_eq!(members(&load(SPEC)), ["note", "productId", "quantity"]);
+    assert!(members(&load(&patterned())).is_empty());
     let alone = run(load(SPEC)).await;
     let whole = run(load(&wrapped())).await;
     assert_eq!(alone, whole);
+    // Judged member by member (above) and as a whole line: the same lines.
+    assert_eq!(alone, run(load(&patterned())).await);
     // What was kept and what was reverted, line by line after the last change.
     let last = alone.last().expect("steps");
     assert_eq!(last.len(), 4);

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::build::{Site, operation};
 use crate::compile::Compiler;
-use crate::direction::{Direction, views};
+use crate::direction::views;
 use crate::root::{base_paths, security_schemes};
 use crate::unsound::touched;
 use cartwright_source::pointer::{deref, join};
@@ -147,12 +147,7 @@ pub(crate) fn build_api(
         resources: cartwright_model::Resources::default(),
     };
     api.resources = cartwright_model::Resources::infer(&api);
-    // A sub-resource's new element is judged alone, against its array's item schema.
-    for c in &mut api.resources.collections {
-        if let Some(p) = c.parent.as_mut() {
-            p.schema = compiler.compile(&p.items, Direction::Response).ok();
-        }
-    }
+    crate::members::compile(&mut api, &compiler);
     drop(compiler);
     drop((request, response));
     for (pointer, why) in &api.resources.problems {

@@ -17,6 +17,7 @@ mod confine;
 mod cores;
 mod direction;
 mod load;
+mod members;
 mod normalize;
 pub mod overlay;
 mod pace;

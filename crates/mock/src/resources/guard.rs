@@ -99,12 +99,41 @@ pub(super) fn guard_element(
     };
     // Debug builds (the tests) judge the element both ways and insist on one outcome.
     let both = cfg!(debug_assertions).then(|| element.clone());
-    let violations = judge(own, element);
-    restore(&violations, "", element, changes);
+    if !by_members(col, element, changes) {
+        let violations = judge(own, element);
+        restore(&violations, "", element, changes);
+    }
     if let Some(mut other) = both {
         trial.revert(p, &mut other, changes);
         debug_assert_eq!(*element, other, "judged alone and in the answer");
     }
+}
+
+/// Judges the changed members of `element` by their property schemas alone, restoring each
+/// one its schema refuses: where the loader compiled them, the item schema has nothing else
+/// that could report below a member, so this restores exactly what judging the whole
+/// element would. False (nothing judged) when a changed member has no compiled schema.
+fn by_members(parent: &Parent, element: &mut Value, changes: &[(String, Option<Value>)]) -> bool {
+    let schema = |f: &str| parent.members.iter().find(|(m, _)| m == f).map(|(_, s)| s);
+    if !changes.iter().all(|(f, _)| schema(f).is_some()) {
+        return false;
+    }
+    let Some(obj) = element.as_object_mut() else {
+        return false;
+    };
+    for (f, old) in changes {
+        let broken = match (obj.get(f), schema(f)) {
+            (Some(v), Some(s)) => !s.is_valid(v),
+            _ => false,
+        };
+        if broken {
+            match old {
+                Some(old) => obj.insert(f.clone(), old.clone()),
+                None => obj.remove(f),
+            };
+        }
+    }
+    true
 }
 
 /// The answer with the parent holding only the element: what the element is judged in

@@ -16,6 +16,7 @@ mod ids;
 mod ops;
 mod splice;
 mod store;
+mod template;
 mod text;
 
 use std::collections::HashMap;

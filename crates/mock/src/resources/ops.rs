@@ -11,7 +11,8 @@ use super::catalog::{fresh_id, generated, natural, new_id};
 use super::fill::{deleted, list, merge, place};
 use super::guard::{Walks, guard_element};
 use super::splice::{Answer, Part};
-use super::store::{ELEMENTS_MAX, Items, Stored, Template, id_text};
+use super::store::{ELEMENTS_MAX, Items, Stored, id_text};
+use super::template::Template;
 use super::{Ctx, Done, item_at, put};
 use crate::Outgoing;
 
@@ -108,13 +109,12 @@ pub(super) fn in_parent(
     let own = items.entry(ctx.role.collection).or_default();
     // A new element starts from the items schema's value, generated once.
     let template = create.then(|| {
-        own.template
-            .get_or_insert_with(|| Template {
-                value: generated(ctx, Some(&p.items)).unwrap_or_else(|| json!({})),
-                id_schema: cartwright_model::field_schema(ctx.doc(), &p.items, &ctx.col.id)
-                    .cloned(),
-            })
-            .clone()
+        Arc::clone(own.template.get_or_insert_with(|| {
+            Arc::new(Template::new(
+                generated(ctx, Some(&p.items)).unwrap_or_else(|| json!({})),
+                cartwright_model::field_schema(ctx.doc(), &p.items, &ctx.col.id).cloned(),
+            ))
+        }))
     });
     // Taken while the parent's store is borrowed, put back after.
     let mut walks = std::mem::take(&mut own.walks);
@@ -128,7 +128,7 @@ fn change_parent(
     items: &mut HashMap<usize, Items>,
     p: &Parent,
     pid: &str,
-    (template, walks): (Option<Template>, &mut Walks),
+    (template, walks): (Option<Arc<Template>>, &mut Walks),
     answer: &mut Answer,
     out: &Outgoing,
 ) -> Done {
@@ -150,22 +150,33 @@ fn change_parent(
     let kept = create.then(|| Stored::kept(stored)).flatten();
     // Copy-on-write: an answer still being written keeps the old version.
     let parent = Arc::make_mut(stored);
+    let mut add = Add {
+        template,
+        written: None,
+    };
     let done = nested(
         ctx,
         parent.value_mut(),
         &p.array,
-        template,
+        &mut add,
         answer,
         out,
         walks,
     );
     if create && matches!(done, Done::Ok(_)) {
-        parent.appended(&p.array, kept);
+        parent.appended(&p.array, kept, add.written.as_deref());
     }
     if let (Done::Ok(_), Place::Parent(at)) = (&done, &ctx.role.answer) {
         answer.splice(at, Part::One(stored.clone()));
     }
     done
+}
+
+/// What a create starts from, and the new element's text once written.
+struct Add {
+    template: Option<Arc<Template>>,
+    /// The appended element's JSON text, written from the template's.
+    written: Option<Vec<u8>>,
 }
 
 /// A sub-resource's operations, on its parent's array. A `Parent` answer is filled by the
@@ -174,7 +185,7 @@ fn nested(
     ctx: &Ctx<'_>,
     parent: &mut Value,
     array: &str,
-    template: Option<Template>,
+    add: &mut Add,
     answer: &mut Answer,
     out: &Outgoing,
     walks: &mut Walks,
@@ -198,16 +209,14 @@ fn nested(
             {
                 return Done::Full(array.to_owned());
             }
-            let Template { value, id_schema } = template.unwrap_or(Template {
-                value: json!({}),
-                id_schema: None,
-            });
-            let mut element = value;
+            let template = add.template.as_deref();
+            let mut element = template.map_or_else(|| json!({}), |t| t.value.clone());
             let changes = merge(ctx, &mut element);
             // Elements whose schema has no id are only appended, never given one.
             let new_id = addressed(ctx).then(|| {
                 let n = parent[array].as_array().map_or(0, Vec::len) as u64 + 1;
-                let new_id = fresh_id(ctx, &element, col, id_schema.as_ref(), n);
+                let id_schema = template.and_then(|t| t.id_schema.as_ref());
+                let new_id = fresh_id(ctx, &element, col, id_schema, n);
                 element[&col.id] = new_id.clone();
                 new_id
             });
@@ -220,6 +229,12 @@ fn nested(
                 out,
                 walks,
             );
+            // Only what the request set (and the id) differs from the template's text.
+            if let (Some(t), Some(m)) = (template, element.as_object()) {
+                let mut set: Vec<&str> = changes.iter().map(|(k, _)| k.as_str()).collect();
+                set.push(&col.id);
+                add.written = Some(t.write(m, &set));
+            }
             if let Some(a) = parent[array].as_array_mut() {
                 a.push(element);
             }

@@ -9,6 +9,7 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use super::guard::Walks;
+use super::template::Template;
 use super::text::Text;
 
 /// The most items one collection keeps; the oldest are forgotten first. Items can be large
@@ -27,18 +28,9 @@ pub(crate) struct Items {
     /// How many ids were handed out (integer ids count up from it).
     pub next: u64,
     /// A sub-resource's new element before the request's fields: made once, then copied.
-    pub template: Option<Template>,
+    pub template: Option<Arc<Template>>,
     /// Whether a sub-resource's operations judge a changed element alone, per answer schema.
     pub walks: Walks,
-}
-
-/// How a sub-resource's new element starts, found once per collection.
-#[derive(Clone)]
-pub(crate) struct Template {
-    /// The items schema's value, generated (the generator is deterministic).
-    pub value: Value,
-    /// The schema of the element's id property, which fresh ids are shaped by.
-    pub id_schema: Option<Value>,
 }
 
 impl Items {
@@ -104,8 +96,9 @@ impl Stored {
     }
 
     /// After the one change since `kept` was taken, an element pushed onto the array
-    /// `array`: the text is `kept` with that element spliced in, not written again.
-    pub(crate) fn appended(&mut self, array: &str, kept: Option<Text>) {
+    /// `array`: the text is `kept` with that element spliced in, not written again. `written`
+    /// is the element's JSON text when the caller has it already.
+    pub(crate) fn appended(&mut self, array: &str, kept: Option<Text>, written: Option<&[u8]>) {
         let last = self
             .value
             .get(array)
@@ -114,7 +107,11 @@ impl Stored {
         let (Some(mut text), Some(last)) = (kept, last) else {
             return;
         };
-        if text.append(array, last) {
+        let spliced = match written {
+            Some(written) => text.append_text(array, written),
+            None => text.append(array, last),
+        };
+        if spliced {
             debug_assert_eq!(text.bytes(), Text::framed(&self.value, b"", b"").bytes());
             self.text = OnceLock::from(text);
         }

@@ -88,16 +88,20 @@ impl Text {
     /// Splices `element` in as the last element of the top-level array `array`; false (the
     /// text unchanged) when the text has no such array.
     pub(crate) fn append(&mut self, array: &str, element: &Value) -> bool {
+        let mut written = Vec::with_capacity(512);
+        json(&mut written, element);
+        self.append_text(array, &written)
+    }
+
+    /// Splices an element already written as JSON (`written`, as serde_json writes it) in as
+    /// the last element of the top-level array `array`; false when there is no such array.
+    pub(crate) fn append_text(&mut self, array: &str, written: &[u8]) -> bool {
         let Some(end) = self.ends.iter().find(|(k, _)| k == array).map(|(_, e)| *e) else {
             return false;
         };
-        let mut piece = Vec::with_capacity(512);
         // `[` right before the close is an empty array: nothing to separate from.
-        if end == 0 || self.buf[end - 1] != b'[' {
-            piece.push(b',');
-        }
-        json(&mut piece, element);
-        let (grown, len) = (piece.len(), self.buf.len());
+        let comma = usize::from(end != 0 && self.buf[end - 1] != b'[');
+        let (grown, len) = (comma + written.len(), self.buf.len());
         // An answer still being sent keeps the old buffer; this one gets a copy with room.
         if Arc::get_mut(&mut self.buf).is_none() {
             let mut copy = Vec::with_capacity(2 * (len + grown));
@@ -109,7 +113,10 @@ impl Text {
         // Room at the end, the tail moved up once, the element copied into the gap.
         bytes.resize(len + grown, 0);
         bytes.copy_within(end..len, end + grown);
-        bytes[end..end + grown].copy_from_slice(&piece);
+        if comma == 1 {
+            bytes[end] = b',';
+        }
+        bytes[end + comma..end + grown].copy_from_slice(written);
         for (_, e) in &mut self.ends {
             if *e >= end {
                 *e += grown;

@@ -347,6 +347,7 @@ fn link_parent(doc: &Value, api: &Api, r: &mut Resources, c: usize) {
             array,
             items,
             schema: None,
+            members: Vec::new(),
         });
     }
 }

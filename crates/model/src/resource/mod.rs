@@ -66,6 +66,11 @@ pub struct Parent {
     /// That item schema compiled as answers are judged (set by the loader, which holds the
     /// compiler): a new element is judged alone against it rather than inside its parent.
     pub schema: Option<crate::Schema>,
+    /// Where that item schema judges each member by its property schema alone (nothing but
+    /// `properties`, `required` and notes on it), the properties the sub-resource's requests
+    /// send, compiled: a changed element is judged by the members it changed (set by the
+    /// loader; empty elsewhere).
+    pub members: Vec<(String, crate::Schema)>,
 }
 
 /// What an operation does to a collection.
