@@ -4,11 +4,10 @@
 //! and quantities, not its new id, name and price.
 
 use cartwright_model::{ExprError, Merge, Shape};
-use cartwright_source::pointer::get_mut;
 use serde_json::{Value, json};
 
 use super::context::Ctx;
-use super::patch::{get, put, segments};
+use super::patch::{get, get_mut, put, segments};
 
 /// What a merge changes in the element found: each replaced field's value, then each
 /// added field's amount, in the binding's order.

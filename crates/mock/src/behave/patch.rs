@@ -97,6 +97,27 @@ fn slot<'v>(m: &'v mut serde_json::Map<String, Value>, key: &str) -> Option<&'v 
     }
 }
 
+/// As [`get`], for changing the value.
+pub(super) fn get_mut<'v>(doc: &'v mut Value, pointer: &str) -> Option<&'v mut Value> {
+    if pointer.contains('~') {
+        return cartwright_source::pointer::get_mut(doc, pointer);
+    }
+    let Some(rest) = pointer.strip_prefix('/') else {
+        return pointer.is_empty().then_some(doc);
+    };
+    let mut at = doc;
+    for token in rest.split('/') {
+        at = match at {
+            Value::Object(m) => slot(m, token)?,
+            Value::Array(a) if !token.starts_with(['+', '0']) || token == "0" => {
+                a.get_mut(token.parse::<usize>().ok()?)?
+            }
+            _ => return None,
+        };
+    }
+    Some(at)
+}
+
 /// The value at `pointer`, as [`cartwright_source::pointer::get`] finds it, with objects
 /// searched as [`cartwright_model::member`] does.
 pub(super) fn get<'v>(doc: &'v Value, pointer: &str) -> Option<&'v Value> {
@@ -240,6 +261,12 @@ mod tests {
             "/a/b/0/z",
         ] {
             assert_eq!(get(&v, p), cartwright_source::pointer::get(&v, p), "{p}");
+            let (mut a, mut b) = (v.clone(), v.clone());
+            let found = get_mut(&mut a, p).map(|x| x.clone());
+            assert_eq!(
+                found,
+                cartwright_source::pointer::get_mut(&mut b, p).map(|x| x.clone())
+            );
         }
     }
 
