@@ -127,7 +127,7 @@ pub fn environment() -> Environment<'static> {
     env.add_function("digits", |n: Option<usize>| digits(n.unwrap_or(6)));
     env.add_function("uuid", uuid);
     env.add_filter("fixed", |x: f64, decimals: Option<usize>| {
-        format!("{x:.*}", decimals.unwrap_or(2).min(12))
+        crate::fixed::fixed(x, decimals.unwrap_or(2))
     });
     env.add_filter("iso", |secs: i64| -> Result<String, Error> {
         if !(0..=253_402_300_799).contains(&secs) {

@@ -10,6 +10,7 @@ mod api;
 mod behaviour;
 mod expr;
 mod fast;
+mod fixed;
 pub mod media;
 mod native;
 mod native_parse;

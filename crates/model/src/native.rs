@@ -206,12 +206,20 @@ impl Native {
                 }
             }
             Native::Dict(fields) => {
-                // minijinja keeps a literal's keys sorted.
-                let mut sorted = std::collections::BTreeMap::new();
-                for (k, e) in fields {
-                    sorted.insert(k.as_str(), e.eval(names)?.json()?.clone());
+                // minijinja keeps a literal's keys sorted; the parser sorts them (a later
+                // key replacing an earlier), so the members go in as they are.
+                if !fields.is_sorted_by(|a, b| a.0 < b.0) {
+                    let mut sorted = std::collections::BTreeMap::new();
+                    for (k, e) in fields {
+                        sorted.insert(k.as_str(), e.eval(names)?.json()?.clone());
+                    }
+                    let m = sorted.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+                    return Some(Val::own(Value::Object(m)));
                 }
-                let m = sorted.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+                let mut m = serde_json::Map::with_capacity(fields.len());
+                for (k, e) in fields {
+                    m.insert(k.clone(), e.eval(names)?.json()?.clone());
+                }
                 Val::own(Value::Object(m))
             }
             Native::List(items) => {
@@ -294,7 +302,7 @@ fn filter<'a>(v: Val<'a>, f: &'a Filter, names: Names<'_, 'a>) -> Option<Val<'a>
                 Some(n) => usize::try_from(n.eval(names)?.json()?.as_u64()?).ok()?,
                 None => 2,
             };
-            Val::own(Value::String(format!("{x:.*}", n.min(12))))
+            Val::own(Value::String(crate::fixed::fixed(x, n)))
         }
         Filter::Length => Val::own(Value::from(match v.json()? {
             Value::String(s) => s.chars().count(),

@@ -357,9 +357,19 @@ impl Parser {
                         break;
                     }
                 }
-                Native::Dict(fields)
+                Native::Dict(sorted(fields))
             }
             Tok::Sym(_) => return None,
         })
     }
+}
+
+/// A dict literal's members by key, as minijinja keeps them; of a key given twice, the
+/// later value.
+fn sorted(mut fields: Vec<(String, Native)>) -> Vec<(String, Native)> {
+    fields.reverse();
+    // Stable: of equal keys the later (now the earlier) is first, and `dedup` keeps it.
+    fields.sort_by(|a, b| a.0.cmp(&b.0));
+    fields.dedup_by(|next, kept| next.0 == kept.0);
+    fields
 }

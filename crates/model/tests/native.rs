@@ -159,3 +159,28 @@ fn the_cart_expressions_are_native() {
         assert!(e.native().is_some(), "`{source}` is not native");
     }
 }
+
+/// A dict literal's members come out in minijinja's order (sorted by key, a repeated key
+/// taking the later value): the answer's text shows the order.
+#[test]
+fn dict_members_are_in_minijinja_order() {
+    let ctx = json!({"this": {"id": "7"}});
+    for source in [
+        "{'type': 'line_item', 'id': this.id}",
+        "{'z': 1, 'a': 2, 'z': 3, 'm': this.id}",
+        "{'b': 1, 'a': {'d': 1, 'c': 2}}",
+    ] {
+        let e = Expr::compile(source).expect("compiles");
+        let names = |k: &str| ctx.get(k);
+        let native = match e.native().expect("native").eval(&names) {
+            Some(Val::Json(v)) => v.into_owned(),
+            other => panic!("`{source}`: {other:?}"),
+        };
+        let want = e.eval(&view(Arc::new(ctx.clone()))).expect("evaluates");
+        assert_eq!(
+            serde_json::to_string(&native).expect("written"),
+            serde_json::to_string(&want.expect("a value")).expect("written"),
+            "`{source}`"
+        );
+    }
+}

@@ -10,6 +10,7 @@ use cartwright_model::{ExprError, Shape};
 use serde_json::Value;
 
 use super::context::Ctx;
+use super::text;
 
 /// A JSON null to borrow.
 static NULL: Value = Value::Null;
@@ -90,15 +91,21 @@ impl<'a> Node<'a> {
     /// Writes the node as `serde_json::to_writer` writes the `Value` it stands for.
     pub(super) fn write(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         match self {
-            Node::Ref(v) => serde_json::to_writer(&mut *out, v),
-            Node::Own(v) => serde_json::to_writer(&mut *out, v),
+            Node::Ref(v) => {
+                text::value(v, out);
+                Ok(())
+            }
+            Node::Own(v) => {
+                text::value(v, out);
+                Ok(())
+            }
             Node::Obj(m) => {
                 out.push(b'{');
                 for (i, (k, v)) in m.iter().enumerate() {
                     if i > 0 {
                         out.push(b',');
                     }
-                    serde_json::to_writer(&mut *out, k.as_ref())?;
+                    text::string(k, out);
                     out.push(b':');
                     v.write(out)?;
                 }

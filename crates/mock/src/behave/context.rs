@@ -113,6 +113,21 @@ impl<'r> Ctx<'r> {
         self.state.clone()
     }
 
+    /// `state` as the store keeps it, without a new reference.
+    pub(crate) fn state_ref(&self) -> &Arc<Value> {
+        &self.state
+    }
+
+    /// `token`: the current session's token (null without one).
+    pub(crate) fn token(&self) -> &Value {
+        &self.places[2 + Top::Token as usize]
+    }
+
+    /// The API's shared names (`vars`).
+    pub(crate) fn globals(&self) -> &Arc<Value> {
+        &self.globals
+    }
+
     /// `state`, to change in place (copied first if the store still shares it).
     pub(crate) fn state_mut(&mut self) -> &mut Value {
         Arc::make_mut(&mut self.state)
@@ -138,16 +153,21 @@ impl<'r> Ctx<'r> {
             .get_or_init(|| self.seen.map_or(Value::Null, request))
     }
 
-    /// A top-level name of the context itself (not a layer, not `vars`).
+    /// A top-level name of the context itself (not a layer, not `vars`): told apart by
+    /// length and first letter before the text is compared, as every name an expression
+    /// reads is looked up here first.
     fn top(&self, name: &str) -> Option<&Value> {
-        match name {
-            "state" => Some(&self.state),
-            "auth" => Some(self.auth()),
-            "request" => Some(self.request()),
-            _ => NAMES
-                .iter()
-                .position(|n| *n == name)
-                .map(|i| &self.places[i]),
+        let place = |i: usize| (name == NAMES[i]).then(|| &self.places[i]);
+        match (name.len(), name.as_bytes().first()) {
+            (5, Some(b's')) => (name == "state").then_some(&*self.state),
+            (4, Some(b'a')) => (name == "auth").then(|| self.auth()),
+            (7, Some(b'r')) => (name == "request").then(|| self.request()),
+            (6, Some(b's')) => place(0),
+            (3, Some(b'n')) => place(1),
+            (5, Some(b't')) => place(2),
+            (6, Some(b'r')) => place(3),
+            (6, Some(b'i')) => place(4),
+            _ => None,
         }
     }
 

@@ -8,6 +8,8 @@
 mod answer;
 #[cfg(test)]
 mod answer_tests;
+mod answers;
+mod append;
 mod clock;
 mod context;
 #[cfg(test)]
@@ -19,6 +21,7 @@ mod session;
 mod steps;
 mod store;
 mod template;
+mod text;
 mod tokens;
 
 use std::sync::{Mutex, MutexGuard};
@@ -48,6 +51,8 @@ pub(crate) struct Behave {
     fallback_key: Vec<u8>,
     /// Example bodies cut around their patched members.
     templates: template::Templates,
+    /// Answers kept by the state they were written from.
+    answers: answers::Answers,
 }
 
 impl Default for Behave {
@@ -57,6 +62,7 @@ impl Default for Behave {
             clock: Clock::default(),
             fallback_key: cartwright_model::random(32),
             templates: template::Templates::default(),
+            answers: answers::Answers::default(),
         }
     }
 }
@@ -157,10 +163,11 @@ impl Behave {
         };
         let secret = request::secrets(req, &b.secrets, &config.secrets);
         let mut ctx = Ctx::of_request(seen, secret, now_ms / 1000, b.globals.clone());
-        let given = session::Given::read(&b.sessions, (req, params));
+        let mut given = session::Given::read(&b.sessions, (req, params));
         let mut world = self.lock();
         let st = world.api(&api.source);
-        if let Some(refusal) = self.authenticate(api, op, &given, st, now_ms, config, &mut ctx) {
+        if let Some(refusal) = self.authenticate(api, op, &mut given, st, now_ms, config, &mut ctx)
+        {
             return Ok(Outcome::Plan(refusal));
         }
         let Some(binding) = op.behaviour.as_deref() else {
@@ -267,6 +274,29 @@ fn eval_problem(e: cartwright_model::ExprError) -> Problem {
     )
 }
 
+/// The answer's body: the example's cut with the patches' values written in, or the
+/// example patched as a tree when the cut cannot take them.
+fn written(
+    kept: &template::Kept,
+    r: &Respond,
+    ctx: &Ctx<'_>,
+    example: usize,
+) -> Result<Vec<u8>, Problem> {
+    // About the spec's body in size: written without growing the buffer on the way.
+    let capacity = example + example / 2;
+    let cut = match &kept.template {
+        Some(t) => t.write(&r.body, ctx, capacity),
+        None => Ok(None),
+    };
+    match cut.map_err(eval_problem)? {
+        Some(text) => Ok(text),
+        None => {
+            let patches = r.body.iter().map(|(p, s)| (p.segments.as_slice(), s));
+            answer::patched(&kept.skeleton, patches, ctx, capacity).map_err(eval_problem)
+        }
+    }
+}
+
 /// Whether an operation needs the behaviour layer at all.
 pub(crate) fn applies(api: &Api, op: &Operation) -> bool {
     op.behaviour.is_some()
@@ -288,21 +318,18 @@ pub(crate) fn apply(
     if !r.body.is_empty()
         && let Some(kept) = template::Kept::of(r, &out.body, cache, &behave.templates)
     {
-        let parsed = &kept.skeleton;
-        // About the spec's body in size: written without growing the buffer on the way.
-        let capacity = out.body.len() + out.body.len() / 2;
-        let cut = match &kept.template {
-            Some(t) => t.write(&r.body, &plan.ctx, capacity),
-            None => Ok(None),
-        };
-        let text = match cut.map_err(eval_problem)? {
-            Some(text) => text,
+        let state = plan.ctx.state_ref();
+        let from = (kept.patches.as_ref()).map(|p| answers::from(&plan.ctx, &kept.skeleton, p));
+        match from.as_ref().and_then(|f| behave.answers.get(state, f)) {
+            Some(body) => out.body = body,
             None => {
-                let patches = r.body.iter().map(|(p, s)| (p.segments.as_slice(), s));
-                answer::patched(parsed, patches, &plan.ctx, capacity).map_err(eval_problem)?
+                let body: bytes::Bytes = written(&kept, r, &plan.ctx, out.body.len())?.into();
+                if let Some(f) = from {
+                    behave.answers.put(state, f, body.clone());
+                }
+                out.body = body;
             }
-        };
-        out.body = text.into();
+        }
     }
     for (name, e) in &r.headers {
         if let Some(v) = plan.ctx.eval(e).map_err(eval_problem)? {

@@ -57,9 +57,12 @@ pub(super) fn put_at<S: AsRef<str>>(root: &mut Value, segs: &[S], v: Option<Valu
         *at = Value::Object(serde_json::Map::new());
     }
     match (at, v) {
-        (Value::Object(m), Some(v)) => {
-            m.insert(last.to_owned(), v);
-        }
+        (Value::Object(m), Some(v)) => match slot(m, last) {
+            Some(there) => *there = v,
+            None => {
+                m.insert(last.to_owned(), v);
+            }
+        },
         (Value::Object(m), None) => {
             m.shift_remove(last);
         }
@@ -75,10 +78,67 @@ pub(super) fn put_at<S: AsRef<str>>(root: &mut Value, segs: &[S], v: Option<Valu
 /// The member `key`, made null first if missing; looked up before inserting because
 /// `entry` would allocate the key even when it exists.
 fn child<'v>(m: &'v mut serde_json::Map<String, Value>, key: &str) -> &'v mut Value {
-    if !m.contains_key(key) {
+    if cartwright_model::member(m, key).is_none() {
         m.insert(key.to_owned(), Value::Null);
     }
-    m.get_mut(key).expect("just inserted")
+    slot(m, key).expect("just inserted")
+}
+
+/// The member `key` to change: a small object is searched member by member, as
+/// [`cartwright_model::member`] reads one (comparing a few short keys costs less than
+/// hashing one).
+fn slot<'v>(m: &'v mut serde_json::Map<String, Value>, key: &str) -> Option<&'v mut Value> {
+    if m.len() <= 16 {
+        m.iter_mut()
+            .find(|(k, _)| k.as_str() == key)
+            .map(|(_, v)| v)
+    } else {
+        m.get_mut(key)
+    }
+}
+
+/// As [`get`], for changing the value.
+pub(super) fn get_mut<'v>(doc: &'v mut Value, pointer: &str) -> Option<&'v mut Value> {
+    if pointer.contains('~') {
+        return cartwright_source::pointer::get_mut(doc, pointer);
+    }
+    let Some(rest) = pointer.strip_prefix('/') else {
+        return pointer.is_empty().then_some(doc);
+    };
+    let mut at = doc;
+    for token in rest.split('/') {
+        at = match at {
+            Value::Object(m) => slot(m, token)?,
+            Value::Array(a) if !token.starts_with(['+', '0']) || token == "0" => {
+                a.get_mut(token.parse::<usize>().ok()?)?
+            }
+            _ => return None,
+        };
+    }
+    Some(at)
+}
+
+/// The value at `pointer`, as [`cartwright_source::pointer::get`] finds it, with objects
+/// searched as [`cartwright_model::member`] does.
+pub(super) fn get<'v>(doc: &'v Value, pointer: &str) -> Option<&'v Value> {
+    if pointer.contains('~') {
+        return cartwright_source::pointer::get(doc, pointer);
+    }
+    let Some(rest) = pointer.strip_prefix('/') else {
+        return pointer.is_empty().then_some(doc);
+    };
+    let mut at = doc;
+    for token in rest.split('/') {
+        at = match at {
+            Value::Object(m) => cartwright_model::member(m, token)?,
+            // As `pointer::get` reads an index: no sign, no leading zero.
+            Value::Array(a) if !token.starts_with(['+', '0']) || token == "0" => {
+                a.get(token.parse::<usize>().ok()?)?
+            }
+            _ => return None,
+        };
+    }
+    Some(at)
 }
 
 /// Applies a response patch: evaluates `shape` for every place the pointer's `segments`
@@ -178,6 +238,36 @@ mod tests {
 
     fn at(p: &str) -> Vec<String> {
         cartwright_model::Pointer::new(p.to_owned()).segments
+    }
+
+    #[test]
+    fn get_finds_what_pointer_get_finds() {
+        let v = json!({"a": {"b": [1, {"c~d": 2, "e/f": 3}]}, "": 4});
+        for p in [
+            "",
+            "/a",
+            "/a/b",
+            "/a/b/0",
+            "/a/b/1",
+            "/a/b/01",
+            "/a/b/+1",
+            "/a/b/2",
+            "/a/b/x",
+            "/a/b/1/c~0d",
+            "/a/b/1/e~1f",
+            "/x",
+            "/",
+            "a",
+            "/a/b/0/z",
+        ] {
+            assert_eq!(get(&v, p), cartwright_source::pointer::get(&v, p), "{p}");
+            let (mut a, mut b) = (v.clone(), v.clone());
+            let found = get_mut(&mut a, p).map(|x| x.clone());
+            assert_eq!(
+                found,
+                cartwright_source::pointer::get_mut(&mut b, p).map(|x| x.clone())
+            );
+        }
     }
 
     #[test]

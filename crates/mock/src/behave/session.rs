@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::context::{Ctx, Top};
 use super::request;
-use super::store::ApiState;
+use super::store::{ApiState, Session};
 use super::tokens::Key;
 use super::{Behave, Current, Plan, Sent, eval_problem, tokens};
 use crate::Config;
@@ -18,6 +18,9 @@ use crate::problem::Problem;
 pub(super) struct Given<'k> {
     kinds: &'k [SessionKind],
     tokens: Vec<Option<(String, Key)>>,
+    /// The live session of each token, as authentication found it: the operation's own
+    /// session is then opened without a second lookup.
+    live: Vec<Option<Session>>,
 }
 
 impl<'k> Given<'k> {
@@ -31,13 +34,19 @@ impl<'k> Given<'k> {
                 Some((t, key))
             })
             .collect();
-        Given { kinds, tokens }
+        Given {
+            kinds,
+            tokens,
+            live: Vec::new(),
+        }
     }
 
-    /// The token given for the kind named `kind`, and its key.
-    fn of(&self, kind: &str) -> Option<&(String, Key)> {
+    /// The token given for the kind named `kind`, its key, and its live session when
+    /// authentication found one.
+    fn of(&self, kind: &str) -> Option<(&(String, Key), Option<&Session>)> {
         let i = self.kinds.iter().position(|k| k.name == kind)?;
-        self.tokens[i].as_ref()
+        let live = self.live.get(i).and_then(Option::as_ref);
+        self.tokens[i].as_ref().map(|t| (t, live))
     }
 }
 
@@ -52,7 +61,7 @@ impl Behave {
         ctx: &mut Ctx,
         config: &Config,
     ) -> Result<Result<Current, u16>, Problem> {
-        let given = given.of(&kind.name);
+        let (given, found) = given.of(&kind.name).unzip();
         if let (Some((t, _)), Some(none)) = (given, &kind.none)
             && tokens::same_secret(t, none)
         {
@@ -66,9 +75,15 @@ impl Behave {
                 keep: false,
             }));
         }
+        let mut live = |t: &str, key: &Key| match found.flatten() {
+            // Authentication found it live, with a valid token, under this lock.
+            Some(s) => Some(s.clone()),
+            None => st
+                .live(&kind.name, kind.max, key, now_ms)
+                .filter(|_| self.jwt_ok(kind, t, now_ms, config)),
+        };
         if let Some((t, key)) = given
-            && let Some(s) = st.live(&kind.name, kind.max, key, now_ms)
-            && self.jwt_ok(kind, t, now_ms, config)
+            && let Some(s) = live(t, key)
         {
             ctx.set_state(s.state);
             ctx.set(Top::Token, json!(t));
@@ -233,18 +248,20 @@ impl Behave {
         &self,
         api: &Api,
         op: &Operation,
-        given: &Given<'_>,
+        given: &mut Given<'_>,
         st: &mut ApiState,
         now_ms: i64,
         config: &Config,
         ctx: &mut Ctx,
     ) -> Option<Plan<'a>> {
         let mut auth = Vec::new();
-        for (kind, given) in given.kinds.iter().zip(&given.tokens) {
-            let live = given.as_ref().and_then(|(t, key)| {
+        given.live = vec![None; given.kinds.len()];
+        for (i, (kind, token)) in given.kinds.iter().zip(&given.tokens).enumerate() {
+            let live = token.as_ref().and_then(|(t, key)| {
                 let s = st.live(&kind.name, kind.max, key, now_ms)?;
                 self.jwt_ok(kind, t, now_ms, config).then(|| (t.clone(), s))
             });
+            given.live[i] = live.as_ref().map(|(_, s)| s.clone());
             let required = kind.scheme.as_ref().is_some_and(|scheme| {
                 !op.security.is_empty()
                     && op

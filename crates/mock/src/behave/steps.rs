@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
-use cartwright_model::{Action, Api, Binding, Merge, Operation, Respond, SessionKind, digits, iso};
-use cartwright_source::pointer::{get, get_mut};
+use cartwright_model::{Action, Api, Binding, Operation, Respond, SessionKind, digits, iso};
 use serde_json::{Value, json};
 
+use super::append;
 use super::context::{Ctx, Top};
 use super::otp::{self, Code};
 use super::patch::{put, put_at};
@@ -89,8 +89,19 @@ impl Run<'_> {
                 }
             }
             Action::Append { to, value, merge } => {
-                let v = e(ctx.shape(value))?.unwrap_or(Value::Null);
-                self.change(ctx, |state| append(state, to, v, merge.as_ref()));
+                let merged = match merge {
+                    Some(m) => append::merged(ctx, &ctx.state(), to, value, m)
+                        .map_err(eval_problem)?
+                        .map(|found| (m, found)),
+                    None => None,
+                };
+                match merged {
+                    Some((m, found)) => self.change(ctx, |s| append::merge(s, to, m, found)),
+                    None => {
+                        let v = e(ctx.shape(value))?.unwrap_or(Value::Null);
+                        self.change(ctx, |state| append::push(state, to, v));
+                    }
+                }
             }
             Action::Remove {
                 from,
@@ -319,35 +330,4 @@ fn text(v: Option<Value>) -> String {
         Some(v) => v.to_string(),
         None => String::new(),
     }
-}
-
-/// Appends `v` to the list at `to`, or merges it into the element with the same `key`.
-/// Pointers are looked up without allocating (`pointer::get`, as `Value::pointer` finds).
-fn append(state: &mut Value, to: &str, v: Value, merge: Option<&Merge>) {
-    if get(state, to).and_then(Value::as_array).is_none() {
-        put(state, to, Some(json!([])));
-    }
-    let Some(list) = get_mut(state, to).and_then(Value::as_array_mut) else {
-        return;
-    };
-    if let Some(Merge { key, add, replace }) = merge
-        && let Some(mine) = get(&v, key)
-        && let Some(existing) = list.iter_mut().find(|x| get(x, key) == Some(mine))
-    {
-        for field in replace {
-            put(existing, field, get(&v, field).cloned());
-        }
-        for field in add {
-            let sum = get(existing, field).and_then(Value::as_f64).unwrap_or(0.0)
-                + get(&v, field).and_then(Value::as_f64).unwrap_or(0.0);
-            let sum = if sum.fract() == 0.0 {
-                json!(sum as i64)
-            } else {
-                json!(sum)
-            };
-            put(existing, field, Some(sum));
-        }
-        return;
-    }
-    list.push(v);
 }

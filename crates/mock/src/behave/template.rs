@@ -257,6 +257,9 @@ pub(super) struct Kept {
     pub skeleton: Arc<Value>,
     /// Its cut for the answer's patches, or `None` when they cannot be cut.
     pub template: Option<Arc<Template>>,
+    /// The patches as text, when the answer may be kept by its state
+    /// ([`super::answers`]); `None` when they read more than the state.
+    pub patches: Option<Arc<str>>,
 }
 
 impl Kept {
@@ -279,6 +282,7 @@ impl Kept {
         let kept = Arc::new(Kept {
             body: body.clone(),
             template: templates.get(&skeleton, &r.body),
+            patches: super::answers::patches(r),
             skeleton,
         });
         r.memo.set(kept.clone());

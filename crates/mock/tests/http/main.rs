@@ -37,6 +37,7 @@ mod stubs_admin;
 mod stubs_journal;
 mod validation;
 mod vendo;
+mod vendo_kept;
 mod websale;
 
 use std::sync::Arc;
