@@ -113,5 +113,8 @@ fn verify_against_a_1_gb_stream_fails_by_the_bound_in_little_memory() {
     assert_eq!(status.code(), Some(1), "{said}");
     assert!(said.contains("larger than"), "{said}");
     assert!(peak > 0, "no memory reading");
-    assert!(peak < 100 * 1024, "peak {peak} KiB\n{said}");
+    // Far under the gigabyte a buffered answer would take. The bound leaves room for what
+    // is not the answer: the debug binary's resident code (its text is over 50 MiB) and the
+    // pages the allocator keeps, which together varied from 80 to 101 MiB between runs.
+    assert!(peak < 200 * 1024, "peak {peak} KiB\n{said}");
 }
