@@ -52,9 +52,18 @@ type ByState = HashMap<usize, Entry, foldhash::fast::RandomState>;
 
 /// The kept answers: at most one per state.
 #[derive(Default)]
-pub(super) struct Answers(Mutex<ByState>);
+pub(super) struct Answers(Mutex<Kept>);
 
-/// Past this many, answers whose state is gone are dropped; past [`MAX`], all are.
+/// The answers, and the count at which those whose state is gone are next dropped.
+#[derive(Default)]
+struct Kept {
+    all: ByState,
+    tidy_at: usize,
+}
+
+/// The fewest answers at which those whose state is gone are dropped. After a tidy the next
+/// waits until the count has doubled, so a put does not scan every answer while many
+/// sessions are alive; past [`MAX`], all are dropped.
 const TIDY: usize = 64;
 /// The most answers kept.
 const MAX: usize = 1024;
@@ -62,20 +71,22 @@ const MAX: usize = 1024;
 impl Answers {
     /// The answer kept for `state` and `from`, if one is.
     pub(super) fn get(&self, state: &Arc<Value>, from: &From) -> Option<Bytes> {
-        let all = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        let e = all.get(&(Arc::as_ptr(state) as usize))?;
+        let kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let e = kept.all.get(&(Arc::as_ptr(state) as usize))?;
         (e.state.strong_count() > 0 && e.state.as_ptr() == Arc::as_ptr(state) && e.from.same(from))
             .then(|| e.body.clone())
     }
 
     /// Keeps `body` as the answer for `state` and `from`.
     pub(super) fn put(&self, state: &Arc<Value>, from: From, body: Bytes) {
-        let mut all = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if all.len() >= TIDY {
+        let mut kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let Kept { all, tidy_at } = &mut *kept;
+        if all.len() >= (*tidy_at).max(TIDY) {
             all.retain(|_, e| e.state.strong_count() > 0);
             if all.len() >= MAX {
                 all.clear();
             }
+            *tidy_at = all.len() * 2;
         }
         let entry = Entry {
             state: Arc::downgrade(state),
@@ -88,7 +99,7 @@ impl Answers {
     /// How many answers are kept.
     #[cfg(test)]
     pub(super) fn len(&self) -> usize {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).len()
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).all.len()
     }
 }
 
@@ -236,5 +247,34 @@ mod tests {
         let again = Arc::new(json!({"items": []}));
         assert_eq!(answers.get(&again, &same), None);
         assert_eq!(answers.len(), 1);
+    }
+
+    /// Answers of states that are gone are dropped once the count reaches the tidy point;
+    /// live ones are kept, the next tidy waits until their count doubles, and never more
+    /// than [`MAX`] are kept.
+    #[test]
+    fn answers_of_gone_states_are_dropped_and_the_count_is_bounded() {
+        let answers = Answers::default();
+        let from = || From {
+            token: json!("t"),
+            globals: Arc::new(json!({})),
+            skeleton: Arc::new(json!({})),
+            patches: "p".into(),
+        };
+        for i in 0..TIDY * 4 {
+            let gone = Arc::new(json!(i));
+            answers.put(&gone, from(), Bytes::from_static(b"x"));
+        }
+        assert!(
+            answers.len() <= TIDY,
+            "{} kept of gone states",
+            answers.len()
+        );
+        let live: Vec<Arc<Value>> = (0..MAX * 2).map(|i| Arc::new(json!(i))).collect();
+        for state in &live {
+            answers.put(state, from(), Bytes::from_static(b"y"));
+        }
+        assert!(answers.len() <= MAX, "{} kept", answers.len());
+        assert!(answers.len() > TIDY, "live answers kept between tidies");
     }
 }
