@@ -13,15 +13,14 @@ use crate::direction::Direction;
 
 /// Keywords an item schema may hold for a member's violations to come from its property
 /// schema alone: the others (`allOf`, `patternProperties`, `dependentSchemas`, a `$ref`
-/// beside them, …) can apply more schemas to a member. `required` and the counts report
-/// at the object, or where a missing member belongs; a member that was set is not missing.
-const PLAIN: [&str; 18] = [
+/// beside them, …) can apply more schemas to a member, and `minProperties`/`maxProperties`
+/// can fail when a member is added or removed. `required` reports where a missing member
+/// belongs; a member that was set is not missing.
+const PLAIN: [&str; 16] = [
     "type",
     "properties",
     "required",
     "additionalProperties",
-    "minProperties",
-    "maxProperties",
     "title",
     "description",
     "example",
