@@ -36,10 +36,94 @@ impl Incoming {
         }
     }
 
-    /// A header's value as text, if present and visible ASCII. The name is a `&str` or,
-    /// on the request path, a `HeaderName` constant, which is looked up without parsing it.
-    pub fn header(&self, name: impl http::header::AsHeaderName) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
+    /// A header's value as text, if present and visible ASCII. The name is a `&str` in any
+    /// case or, on the request path, a `HeaderName` constant.
+    pub fn header(&self, name: impl HeaderKey) -> Option<&str> {
+        // Most requests carry a handful of headers: comparing each name is cheaper than
+        // hashing the one asked for, and a request answers several such questions.
+        let value = if self.headers.keys_len() <= SCANNED {
+            self.headers
+                .iter()
+                .find_map(|(n, v)| name.is(n).then_some(v))
+        } else {
+            name.get(&self.headers)
+        };
+        value.and_then(|v| v.to_str().ok())
+    }
+
+    /// Every value of a header, in the order they came, found the way [`Incoming::header`]
+    /// finds the first.
+    pub fn header_values(&self, name: impl HeaderKey) -> Vec<&HeaderValue> {
+        if self.headers.keys_len() <= SCANNED {
+            self.headers
+                .iter()
+                .filter_map(|(n, v)| name.is(n).then_some(v))
+                .collect()
+        } else {
+            name.all(&self.headers)
+        }
+    }
+}
+
+/// Up to this many header names, [`Incoming::header`] compares names instead of hashing.
+const SCANNED: usize = 12;
+
+/// A header name to look up in a request: a `HeaderName` (compared as it is) or text
+/// (compared without regard to case, as header names are).
+pub trait HeaderKey {
+    /// Whether `name` is this one.
+    fn is(&self, name: &HeaderName) -> bool;
+    /// Its first value in `map`, by the map's own lookup.
+    fn get<'m>(&self, map: &'m HeaderMap) -> Option<&'m HeaderValue>;
+    /// All its values in `map`, by the map's own lookup.
+    fn all<'m>(&self, map: &'m HeaderMap) -> Vec<&'m HeaderValue>;
+}
+
+impl HeaderKey for HeaderName {
+    fn is(&self, name: &HeaderName) -> bool {
+        self == name
+    }
+    fn get<'m>(&self, map: &'m HeaderMap) -> Option<&'m HeaderValue> {
+        map.get(self)
+    }
+    fn all<'m>(&self, map: &'m HeaderMap) -> Vec<&'m HeaderValue> {
+        map.get_all(self).iter().collect()
+    }
+}
+
+impl HeaderKey for &HeaderName {
+    fn is(&self, name: &HeaderName) -> bool {
+        *self == name
+    }
+    fn get<'m>(&self, map: &'m HeaderMap) -> Option<&'m HeaderValue> {
+        map.get(*self)
+    }
+    fn all<'m>(&self, map: &'m HeaderMap) -> Vec<&'m HeaderValue> {
+        map.get_all(*self).iter().collect()
+    }
+}
+
+impl HeaderKey for &str {
+    fn is(&self, name: &HeaderName) -> bool {
+        name.as_str().eq_ignore_ascii_case(self)
+    }
+    fn get<'m>(&self, map: &'m HeaderMap) -> Option<&'m HeaderValue> {
+        map.get(*self)
+    }
+    fn all<'m>(&self, map: &'m HeaderMap) -> Vec<&'m HeaderValue> {
+        map.get_all(*self).iter().collect()
+    }
+}
+
+impl HeaderKey for &String {
+    fn is(&self, name: &HeaderName) -> bool {
+        HeaderKey::is(&self.as_str(), name)
+    }
+    fn get<'m>(&self, map: &'m HeaderMap) -> Option<&'m HeaderValue> {
+        HeaderKey::get(&self.as_str(), map)
+    }
+    fn all<'m>(&self, map: &'m HeaderMap) -> Vec<&'m HeaderValue> {
+        HeaderKey::all(&self.as_str(), map)
     }
 }
 
@@ -117,5 +201,55 @@ impl Outgoing {
     /// The body parsed as JSON, for tests.
     pub fn json_body(&self) -> Option<serde_json::Value> {
         serde_json::from_slice(&self.body).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A request with `n` made-up headers besides the ones asked about, so both ways of
+    /// looking up (comparing names, and the map's hash) are taken.
+    fn request(n: usize) -> Incoming {
+        let mut req = Incoming::new(Method::GET, "/");
+        for i in 0..n {
+            let name = HeaderName::from_bytes(format!("x-filler-{i}").as_bytes()).expect("name");
+            req.headers.insert(name, HeaderValue::from_static("f"));
+        }
+        req.headers
+            .append("prefer", HeaderValue::from_static("code=201"));
+        req.headers
+            .append("prefer", HeaderValue::from_static("code=404"));
+        req.headers
+            .insert("x-spree-order-token", HeaderValue::from_static("t1"));
+        req.headers
+            .insert("x-bytes", HeaderValue::from_bytes(b"\xff").expect("value"));
+        req
+    }
+
+    #[test]
+    fn header_is_the_first_value_by_either_way_and_any_case() {
+        for n in [0, SCANNED - 3, SCANNED + 5] {
+            let req = request(n);
+            let scanned = req.headers.keys_len() <= SCANNED;
+            assert_eq!(scanned, n < SCANNED - 2, "{n} fillers");
+            assert_eq!(req.header(crate::prefer::PREFER), Some("code=201"), "{n}");
+            assert_eq!(req.header(&crate::prefer::PREFER), Some("code=201"), "{n}");
+            assert_eq!(req.header("Prefer"), Some("code=201"), "{n}");
+            let all: Vec<_> = req
+                .header_values("PREFER")
+                .iter()
+                .map(|v| v.as_bytes())
+                .collect();
+            assert_eq!(all, [&b"code=201"[..], b"code=404"], "{n}");
+            assert!(req.header_values("origin").is_empty(), "{n}");
+            let name = "X-Spree-Order-Token".to_owned();
+            assert_eq!(req.header(&name), Some("t1"), "{n}");
+            assert_eq!(req.header(http::header::ORIGIN), None, "{n}");
+            assert_eq!(req.header("x-spree"), None, "{n}");
+            // Present but not visible ASCII: no text, as before.
+            assert_eq!(req.header("x-bytes"), None, "{n}");
+            assert!(req.headers.contains_key("x-bytes"));
+        }
     }
 }

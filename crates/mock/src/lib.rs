@@ -56,7 +56,7 @@ pub use behave::{Clock, ClockError};
 pub use config::{Config, ErrorStyle};
 pub use conn::{BodyError, Limits, read_body};
 pub use delivery::{Delivery, Dribble, Fault};
-pub use exchange::{Incoming, Outgoing};
+pub use exchange::{HeaderKey, Incoming, Outgoing};
 pub use journal::{Entry, Filter, Journal, Verdict};
 pub use proxy::{
     Hybrid, Proxied, Proxy, RECORDING, Recorder, VIOLATIONS_HEADER, unknown_operations,

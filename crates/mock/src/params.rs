@@ -32,9 +32,8 @@ impl<'r> Raw<'r> {
             .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
             .unwrap_or_default();
         let cookies = request
-            .headers
-            .get_all(http::header::COOKIE)
-            .iter()
+            .header_values(http::header::COOKIE)
+            .into_iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(';'))
             .filter_map(|c| {
@@ -111,9 +110,8 @@ fn extract(p: &Parameter, raw: &Raw<'_>) -> Option<Result<Value, String>> {
         ParamLocation::Header => {
             let raw_values: Vec<&[u8]> = raw
                 .request
-                .headers
-                .get_all(p.name.as_str())
-                .iter()
+                .header_values(p.name.as_str())
+                .into_iter()
                 .map(|v| v.as_bytes())
                 .collect();
             if raw_values.is_empty() {
@@ -213,7 +211,11 @@ fn deep_or_exploded_object(p: &Parameter, raw: &Raw<'_>) -> Option<Value> {
 /// Parses one parameter's text by its style into the shape its schema asks for.
 fn shape(p: &Parameter, text: &str) -> Value {
     let mut text = text;
-    let name_prefix = format!(";{}=", p.name);
+    // Only a matrix parameter has a `;name=` prefix to read.
+    let name_prefix = match p.style {
+        ParamStyle::Matrix => format!(";{}=", p.name),
+        _ => String::new(),
+    };
     match p.style {
         ParamStyle::Label => text = text.strip_prefix('.').unwrap_or(text),
         ParamStyle::Matrix => {

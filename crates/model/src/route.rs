@@ -160,6 +160,10 @@ struct Node {
 pub struct Router {
     root: Node,
     depth: usize,
+    /// Templates made only of literals, by their segments joined with `/`: most requests
+    /// name one (`/products/featured`), and the walk would reach it first anyway (literals
+    /// are tried first at every level), so one hash finds what the walk would.
+    exact: HashMap<String, Vec<(Method, usize)>, Fast>,
 }
 
 impl Router {
@@ -199,12 +203,26 @@ impl Router {
         if !node.endpoints.iter().any(|(m, _, _)| *m == method) {
             let names = template.params().into_iter().map(str::to_owned).collect();
             node.endpoints.push((method, operation, names));
+            if let Some(key) = exact_key(template) {
+                self.exact.entry(key).or_default().push((method, operation));
+            }
         }
     }
 
     /// Finds the operation for a raw (still percent-encoded) request path and method.
     pub fn lookup(&self, method: Method, raw_path: &str) -> Lookup {
         let raw = raw_path.strip_prefix('/').unwrap_or(raw_path);
+        // A path without `%` is its own decoding, so it can be compared as it came.
+        let key = raw.strip_suffix('/').unwrap_or(raw);
+        if !key.contains('%')
+            && let Some(ops) = self.exact.get(key)
+            && let Some((_, op)) = ops.iter().find(|(m, _)| *m == method)
+        {
+            return Lookup::Found(Match {
+                operation: *op,
+                params: Vec::new(),
+            });
+        }
         let segments = match self.segments(raw) {
             Ok(s) => s,
             Err(no) => return no,
@@ -294,6 +312,25 @@ fn walk(
         params.truncate(mark);
     }
     None
+}
+
+/// The key of a template made only of literals, or `None`: a literal that holds `/` (spelt
+/// `%2F` in the spec) is one segment, which a request path can only match encoded.
+fn exact_key(template: &Template) -> Option<String> {
+    let mut key = String::new();
+    for (i, seg) in template.segments.iter().enumerate() {
+        let Segment::Literal(l) = seg else {
+            return None;
+        };
+        if l.contains(['/', '%']) {
+            return None;
+        }
+        if i > 0 {
+            key.push('/');
+        }
+        key.push_str(l);
+    }
+    Some(key)
 }
 
 fn same_shape(a: &Segment, b: &Segment) -> bool {

@@ -134,3 +134,62 @@ fn invalid_utf8_encoding_is_reported() {
     let r = router(&[("/v/{x}", Method::Get)]);
     assert_eq!(r.lookup(Method::Get, "/v/%FF%FE"), Lookup::BadEncoding);
 }
+
+/// The map of all-literal templates is only a short cut: for every path and method it finds
+/// what the walk alone finds, including where an encoded path, a trailing slash, another
+/// method or a spec literal holding `%2F` sends the request elsewhere.
+#[test]
+fn exact_templates_find_what_the_walk_finds() {
+    let templates = [
+        ("/", Method::Get),
+        ("/products/featured", Method::Get),
+        ("/products/{id}", Method::Get),
+        ("/products/{id}", Method::Post),
+        ("/products/featured", Method::Delete),
+        ("/products/featured", Method::Get),
+        ("/a%2Fb", Method::Get),
+        ("/a/b", Method::Put),
+        ("/x/{y}.json", Method::Get),
+        ("/x/list.json", Method::Get),
+        ("/a//b", Method::Get),
+    ];
+    let fast = router(&templates);
+    let mut walk = router(&templates);
+    walk.exact.clear();
+    assert!(!fast.exact.is_empty());
+    let paths = [
+        "/",
+        "",
+        "/products/featured",
+        "/products/featured/",
+        "/products/%66eatured",
+        "/products/42",
+        "/a/b",
+        "/a%2Fb",
+        "/a%2fb",
+        "/x/list.json",
+        "/x/9.json",
+        "/a//b",
+        "/products",
+        "/nope",
+        "/products/featured/extra",
+    ];
+    for path in paths {
+        for method in Method::ALL {
+            assert_eq!(
+                fast.lookup(method, path),
+                walk.lookup(method, path),
+                "{method:?} {path}"
+            );
+        }
+    }
+    // The duplicate GET on `/products/featured` keeps the first, on both ways.
+    let Lookup::Found(m) = fast.lookup(Method::Get, "/products/featured") else {
+        panic!("no match")
+    };
+    assert_eq!(m.operation, 1);
+    let Lookup::Found(m) = fast.lookup(Method::Post, "/products/featured") else {
+        panic!("no match")
+    };
+    assert_eq!((m.operation, m.params.len()), (3, 1));
+}
