@@ -3,14 +3,16 @@
 # machine too busy for wrk's figures to mean much. The count starts after start-up (zeroed
 # once the mock answers) and covers N requests sent by bench/drive.py, setup included.
 # `logged` is `get` with the request log on (written to a file by its own thread, which
-# callgrind counts too), the other half of the logging pair. PORT= picks another port.
-#   bash bench/callgrind.sh get|logged|post|vendo|medusa [N] [BIN]
+# callgrind counts too), the other half of the logging pair. `plain` is bench/plain (next to
+# BIN) answering the GET's bytes: the baseline, so a ratio of counts can stand beside wrk's.
+# PORT= picks another port.
+#   bash bench/callgrind.sh plain|get|logged|post|vendo|medusa [N] [BIN]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case=$1 n=${2:-2000} bin=${3:-target/release/cartwright} port=${PORT:-4741} quiet=--quiet
 command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind; }
 case $case in
-  get|post) spec=crates/mock/tests/fixtures/shop.yaml ;;
+  get|post|plain) spec=crates/mock/tests/fixtures/shop.yaml ;;
   logged) spec=crates/mock/tests/fixtures/shop.yaml quiet= ;;
   vendo) spec=specs/vendo-storefront.yaml ;;
   medusa) spec=tests/corpus/medusa-store-v2.full.yaml ;;
@@ -18,13 +20,28 @@ case $case in
 esac
 out=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true' EXIT
-valgrind --tool=callgrind --callgrind-out-file="$out/cg" "$bin" mock "$spec" --port $port $quiet \
-  > "$out/log" 2>&1 & pid=$!
-for _ in $(seq 1 1500); do curl -fs -o /dev/null "http://127.0.0.1:$port/__cartwright/health" && break; sleep 0.2; done
-callgrind_control -z "$pid" > /dev/null
-python3 bench/drive.py $port "$n" "${case/logged/get}"
-callgrind_control -d "$pid" > /dev/null
-kill -INT "$pid"; wait "$pid" 2>/dev/null || true
-file=$(ls -S "$out"/cg* | head -1)
+if [ "$case" = plain ]; then
+  "$bin" mock "$spec" --port $port --quiet & pid=$!
+  for _ in $(seq 1 500); do curl -fs -o "$out/get.json" "http://127.0.0.1:$port/api/shop/products/featured" && break; sleep 0.01; done
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  valgrind --tool=callgrind --callgrind-out-file="$out/cg" "$(dirname "$bin")/cartwright-bench-plain" $port "$out/get.json" \
+    > "$out/log" 2>&1 & pid=$!
+else
+  valgrind --tool=callgrind --callgrind-out-file="$out/cg" "$bin" mock "$spec" --port $port $quiet \
+    > "$out/log" 2>&1 & pid=$!
+fi
+health=/__cartwright/health; [ "$case" = plain ] && health=/
+for _ in $(seq 1 1500); do curl -fs -o /dev/null "http://127.0.0.1:$port$health" && break; sleep 0.2; done
+case_sent=${case/logged/get} case_sent=${case_sent/plain/get}
+# Valgrind takes a command only while the program runs: an idle server (the plain one has
+# no timer) is woken by one request. Its share of the count is one request in N.
+nudged() { callgrind_control "$1" "$pid" > /dev/null & python3 bench/drive.py $port 1 get > /dev/null 2>&1 || true; wait $!; }
+nudged -z
+python3 bench/drive.py $port "$n" "$case_sent"
+nudged -d
+# The plain server has no SIGINT handler and, started in the background, ignores SIGINT.
+sig=INT; [ "$case" = plain ] && sig=TERM
+kill -$sig "$pid"; wait "$pid" 2>/dev/null || true
+file=$out/cg.1  # the dump asked for; `cg` is the one written at exit
 total=$(callgrind_annotate "$file" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
 echo "$case: $((total / n)) instructions per request ($n requests; profile: $file)"

@@ -66,8 +66,17 @@ pub(crate) fn recognise(source: &str) -> Option<Fast> {
             return None;
         }
     }
+    if name == "request" && matches!(keys.first(), Some(Key::Name(k)) if k == "body") {
+        keys.remove(0);
+        return Some(Fast::Path(REQUEST_BODY.to_owned(), keys));
+    }
     Some(Fast::Path(name.to_owned(), keys))
 }
+
+/// The name `request.body` is read by, in [`Fast::Path`] and [`crate::Native::Name`]: a
+/// context hands out the body it already holds, without making the whole request view
+/// for one member of it. No name an expression writes has a `.`, so none can clash.
+pub const REQUEST_BODY: &str = "request.body";
 
 fn quoted(s: &str) -> Option<&str> {
     let q = s.chars().next().filter(|c| *c == '\'' || *c == '"')?;

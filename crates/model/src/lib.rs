@@ -30,7 +30,7 @@ pub use behaviour::{
     Shape, Step, TokenFormat, Unknown,
 };
 pub use expr::{Expr, ExprError, context, digits, environment, random, uuid};
-pub use fast::{Fast, Key, follow, member, truthy};
+pub use fast::{Fast, Key, REQUEST_BODY, follow, member, truthy};
 pub use native::{Cmp, Filter, Func, Math, Names, Native, Test, Val};
 pub use operation::{
     Example, Header, MediaType, Method, Operation, ParamLocation, ParamStyle, Parameter,

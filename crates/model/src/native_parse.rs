@@ -203,7 +203,14 @@ impl Parser {
         loop {
             if self.sym(".") {
                 match self.toks.get(self.at).cloned()? {
-                    Tok::Ident(n) => e = Native::Attr(b(e), n),
+                    Tok::Ident(n) => {
+                        e = match e {
+                            Native::Name(w) if w == "request" && n == "body" => {
+                                Native::Name(crate::fast::REQUEST_BODY.to_owned())
+                            }
+                            e => Native::Attr(b(e), n),
+                        }
+                    }
                     _ => return None,
                 }
                 self.at += 1;

@@ -104,7 +104,11 @@ fn native_and_minijinja_agree_on_every_spec_expression() {
             .iter()
             .any(|f| source.contains(f));
         for ctx in &contexts {
-            let names = |k: &str| ctx.get(k);
+            // `request.body` is one name to the evaluator: a context hands out the body.
+            let names = |k: &str| match k {
+                cartwright_model::REQUEST_BODY => ctx.get("request").and_then(|r| r.get("body")),
+                _ => ctx.get(k),
+            };
             let Some(got) = n.eval(&names) else {
                 continue;
             };

@@ -122,9 +122,16 @@ pub(super) fn from(ctx: &Ctx, skeleton: &Arc<Value>, patches: &Arc<str>) -> From
 }
 
 /// Names whose value is not the state's, the token's or the API's: an answer reading one
-/// is written anew each time.
-const PASSING: [&str; 7] = [
-    "request", "now", "auth", "secret", "record", "issued", "item",
+/// is written anew each time. `request.body` is the name expressions read the body by.
+const PASSING: [&str; 8] = [
+    "request",
+    cartwright_model::REQUEST_BODY,
+    "now",
+    "auth",
+    "secret",
+    "record",
+    "issued",
+    "item",
 ];
 
 /// Whether a shape's value follows from the state, the token, `this` and `vars` alone.
@@ -201,6 +208,9 @@ mod tests {
         assert!(patches(&respond(&kept)).is_some());
         for passing in [
             "request.body.id",
+            "request.body",
+            "request.body.quantity + state.item_count",
+            "request['body'].id",
             "now",
             "auth.user.state.email",
             "digits(8)",

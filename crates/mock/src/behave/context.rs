@@ -5,11 +5,13 @@
 use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
-use cartwright_model::{Expr, ExprError, Fast, Shape, Val, follow, member, truthy, view};
+use cartwright_model::{
+    Expr, ExprError, Fast, REQUEST_BODY, Shape, Val, follow, member, truthy, view,
+};
 use minijinja::value::{Value as Jinja, merge_maps};
 use serde_json::{Map, Value, json};
 
-use super::request::{Seen, request};
+use super::request::{Seen, parsed_body, request};
 
 /// A live session as `auth` shows it: its kind, its token and its state.
 pub(crate) type Live = (String, String, Arc<Value>);
@@ -147,6 +149,16 @@ impl<'r> Ctx<'r> {
         })
     }
 
+    /// `request.body`: the body validation parsed, as it is, when there is one; otherwise
+    /// the view's.
+    fn request_body(&self) -> &Value {
+        const NULL: &Value = &Value::Null;
+        match self.seen.as_ref().and_then(parsed_body) {
+            Some(body) => body,
+            None => self.request().get("body").unwrap_or(NULL),
+        }
+    }
+
     /// `request`, made on first read.
     fn request(&self) -> &Value {
         self.request
@@ -162,6 +174,7 @@ impl<'r> Ctx<'r> {
             (5, Some(b's')) => (name == "state").then_some(&*self.state),
             (4, Some(b'a')) => (name == "auth").then(|| self.auth()),
             (7, Some(b'r')) => (name == "request").then(|| self.request()),
+            (12, Some(b'r')) => (name == REQUEST_BODY).then(|| self.request_body()),
             (6, Some(b's')) => place(0),
             (3, Some(b'n')) => place(1),
             (5, Some(b't')) => place(2),
@@ -371,5 +384,73 @@ mod with_tests {
         let jinja = e("(request.headers['x-order'] | upper) ~ token ~ now");
         assert!(native.native().is_some() && jinja.native().is_none());
         assert_eq!(ctx.eval(&jinja), Ok(Some(json!("T0Kt15"))));
+    }
+
+    /// `request.body` is handed out without the view when validation parsed the body, and
+    /// reads the same as the view (which minijinja still sees) for every kind of body, and
+    /// for a binding that does not read the body at all.
+    #[test]
+    fn the_body_read_alone_is_the_views_body() {
+        let parsed = json!({"quantity": 2, "items": [{"sku": "a"}]});
+        let cases = [
+            (
+                "application/json",
+                r#"{"quantity": 2, "items": [{"sku": "a"}]}"#,
+                true,
+            ),
+            (
+                "Application/Problem+JSON; charset=utf-8",
+                r#"{"quantity": 2}"#,
+                true,
+            ),
+            ("application/x-www-form-urlencoded", "quantity=2", true),
+            ("text/plain", r#"{"quantity": 5}"#, true),
+            ("application/json", "", true),
+            ("application/json", r#"{"quantity": 2}"#, false),
+        ];
+        for (ct, text, read) in cases {
+            let mut req = Incoming::new(http::Method::POST, "/cart");
+            req.headers
+                .insert("content-type", http::HeaderValue::from_static(ct));
+            req.body = bytes::Bytes::from(text);
+            let mut parts = cartwright_model::RequestParts::NONE;
+            parts.body = read;
+            let seen = Seen {
+                req: &req,
+                params: &[],
+                secrets: &[],
+                parsed: Some(&parsed),
+                parts,
+            };
+            let direct = parsed_body(&seen).is_some();
+            assert_eq!(
+                direct,
+                read && ct.to_lowercase().contains("json") && !text.is_empty()
+            );
+            // The same request as a made view only, as a context without `seen` has it.
+            let mut made = Ctx::new(json!({"request": request(seen)}), Arc::new(json!({})));
+            let mut ctx = Ctx::of_request(seen, json!({}), 0, Arc::new(json!({})));
+            let native = Expr::compile("request.body.quantity + 0").expect("compiles");
+            assert!(native.native().is_some());
+            let _ = ctx.eval(&native);
+            assert_eq!(
+                ctx.request.get().is_none(),
+                direct,
+                "{ct} {read}: view made"
+            );
+            for text in [
+                "request.body",
+                "request.body.quantity",
+                "request.body.items[0].sku",
+                "request.body.quantity + 1",
+                "(request.body.quantity | string) ~ '!'",
+                // `upper` is not native: minijinja reads the view itself.
+                "request.body.quantity ~ ('x' | upper)",
+            ] {
+                let e = Expr::compile(text).expect("compiles");
+                assert_eq!(ctx.eval(&e), made.eval(&e), "{ct} {read}: {text}");
+                assert_eq!(ctx.holds(&e), made.holds(&e), "{ct} {read}: {text}");
+            }
+        }
     }
 }

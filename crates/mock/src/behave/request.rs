@@ -96,11 +96,21 @@ fn body(req: &Incoming, parsed: Option<&Value>) -> Value {
     }
 }
 
-/// Whether a (lower-case) content type is one validation parses as JSON: `application/json`
-/// or a `+json` type.
+/// Whether a content type (in any case) is one validation parses as JSON:
+/// `application/json` or a `+json` type.
 fn is_json(ct: &str) -> bool {
-    let essence = ct.split(';').next().unwrap_or("").trim();
-    essence == "application/json" || essence.ends_with("+json")
+    let essence = ct.split(';').next().unwrap_or("").trim().as_bytes();
+    essence.eq_ignore_ascii_case(b"application/json")
+        || essence.len() >= 5 && essence[essence.len() - 5..].eq_ignore_ascii_case(b"+json")
+}
+
+/// `request.body` as the view would show it, borrowed, when it is the JSON body validation
+/// parsed (the view holds a copy of that same value); `None` when the view must be asked.
+pub(super) fn parsed_body<'r>(seen: &Seen<'r>) -> Option<&'r Value> {
+    let json = || is_json(seen.req.header("content-type").unwrap_or(""));
+    (seen.parts.body && !seen.req.body.is_empty() && json())
+        .then_some(seen.parsed)
+        .flatten()
 }
 
 /// The token a request carries in the first carrier that has one; `params` are the
