@@ -29,7 +29,7 @@ pub(crate) fn respond(
     if !carries_body(status) {
         // HTTP forbids a body here whatever the spec declares; headers still apply.
         let mut out = Outgoing::empty(status);
-        headers(api, response, config.seed, &mut out);
+        headers(api, response, config.seed, Some(cache), &mut out);
         return Ok(out);
     }
     let chosen = match req
@@ -101,7 +101,8 @@ pub(crate) fn respond(
             Outgoing::new(status, concrete, bytes)
         }
     };
-    headers(api, response, seed, &mut out);
+    // A fresh seed is never seen again: nothing is kept under it.
+    headers(api, response, seed, (!fresh).then_some(cache), &mut out);
     Ok(out)
 }
 
@@ -230,21 +231,48 @@ fn serialise(media_type: &str, value: &Value) -> Bytes {
     }
 }
 
-/// Every declared header, from its example or generated from its schema.
-fn headers(api: &Api, response: &Response, seed: u64, out: &mut Outgoing) {
+/// Every declared header, from its example or generated from its schema. A generated value
+/// depends only on the schema and the seed, so it is kept in `cache` beside the bodies
+/// (under status 0, which no answer has), when one is given.
+fn headers(
+    api: &Api,
+    response: &Response,
+    seed: u64,
+    cache: Option<&BodyCache>,
+    out: &mut Outgoing,
+) {
+    let text = |value: Value| match value {
+        Value::String(s) => s,
+        other => other.to_string(),
+    };
     for h in &response.headers {
         if h.name.eq_ignore_ascii_case("content-type") {
             continue;
         }
         let value = match (&h.example, &h.schema) {
-            (Some(e), _) => e.clone(),
-            (None, Some(s)) => generate(api, &s.pointer, seed, Mode::Static),
-            (None, None) => Value::String("x".to_owned()),
+            (Some(e), _) => text(e.clone()),
+            (None, Some(s)) => {
+                let key = BodyKey {
+                    source: &api.source,
+                    operation: &s.pointer,
+                    status: 0,
+                    media: "",
+                    example: None,
+                    dynamic: false,
+                    seed,
+                };
+                let make = || text(generate(api, &s.pointer, seed, Mode::Static));
+                match cache {
+                    Some(cache) => {
+                        let Ok(made) =
+                            cache.get_or_try::<std::convert::Infallible>(key, || Ok(make().into()));
+                        String::from_utf8_lossy(&made).into_owned()
+                    }
+                    None => make(),
+                }
+            }
+            (None, None) => "x".to_owned(),
         };
-        let text = match value {
-            Value::String(s) => s,
-            other => other.to_string(),
-        };
-        out.set(&h.name, &text);
+        out.set(&h.name, &value);
     }
 }

@@ -115,3 +115,32 @@ async fn generated_bodies_omit_write_only_and_follow_cycles() {
     assert!(body.get("secret").is_none());
     assert!(["pending", "paid"].contains(&body["status"].as_str().unwrap_or("")));
 }
+
+/// A header generated from its schema (`ETag: {type: string}`) is kept beside the bodies:
+/// every answer carries the value the first one did, under any seed and with fresh bodies
+/// asked for, and the kept header is never confused with a kept body of the same answer.
+#[tokio::test]
+async fn generated_headers_are_kept_apart_from_bodies() {
+    let s = start().await;
+    let answer = |prefer: Option<&'static str>| {
+        let mut req = s.client.get(s.url("/products/1"));
+        if let Some(p) = prefer {
+            req = req.header("prefer", p);
+        }
+        async move {
+            let res = req.send().await.expect("send");
+            assert_eq!(res.status(), 200);
+            let etag = res.headers()["etag"].to_str().expect("text").to_owned();
+            let limit = res.headers()["x-rate-limit"].to_str().expect("text").to_owned();
+            (etag, limit, res.text().await.expect("body"))
+        }
+    };
+    let (etag, limit, body) = answer(None).await;
+    assert!(!etag.is_empty() && etag != body, "{etag} / {body}");
+    assert_eq!(limit, "100", "the declared example");
+    for prefer in [None, Some("seed=7"), Some("seed=7"), Some("dynamic=true"), None] {
+        let (e, l, b) = answer(prefer).await;
+        assert_eq!((e.as_str(), l.as_str()), (etag.as_str(), "100"), "{prefer:?}");
+        assert_ne!(e, b, "{prefer:?}");
+    }
+}
