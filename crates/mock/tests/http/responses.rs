@@ -131,16 +131,29 @@ async fn generated_headers_are_kept_apart_from_bodies() {
             let res = req.send().await.expect("send");
             assert_eq!(res.status(), 200);
             let etag = res.headers()["etag"].to_str().expect("text").to_owned();
-            let limit = res.headers()["x-rate-limit"].to_str().expect("text").to_owned();
+            let limit = res.headers()["x-rate-limit"]
+                .to_str()
+                .expect("text")
+                .to_owned();
             (etag, limit, res.text().await.expect("body"))
         }
     };
     let (etag, limit, body) = answer(None).await;
     assert!(!etag.is_empty() && etag != body, "{etag} / {body}");
     assert_eq!(limit, "100", "the declared example");
-    for prefer in [None, Some("seed=7"), Some("seed=7"), Some("dynamic=true"), None] {
+    for prefer in [
+        None,
+        Some("seed=7"),
+        Some("seed=7"),
+        Some("dynamic=true"),
+        None,
+    ] {
         let (e, l, b) = answer(prefer).await;
-        assert_eq!((e.as_str(), l.as_str()), (etag.as_str(), "100"), "{prefer:?}");
+        assert_eq!(
+            (e.as_str(), l.as_str()),
+            (etag.as_str(), "100"),
+            "{prefer:?}"
+        );
         assert_ne!(e, b, "{prefer:?}");
     }
 }
