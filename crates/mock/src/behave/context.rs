@@ -34,6 +34,9 @@ const NAMES: [&str; 5] = ["secret", "now", "token", "record", "issued"];
 pub(crate) struct Ctx<'r> {
     /// What `request` is made from; `None` for a context without a request.
     seen: Option<Seen<'r>>,
+    /// `request.body` as validation parsed it, when the view would show that value: found
+    /// once per request, as a behaviour reads the body a dozen times.
+    body: Option<&'r Value>,
     /// `request`, made on first read.
     request: OnceLock<Value>,
     /// `secret`, `now`, `token`, `record`, `issued` (as [`NAMES`]).
@@ -60,6 +63,7 @@ impl<'r> Ctx<'r> {
     ) -> Ctx<'r> {
         let mut ctx = Ctx::empty(globals);
         ctx.seen = Some(seen);
+        ctx.body = parsed_body(&seen);
         ctx.places[0] = secret;
         ctx.places[1] = now.into();
         ctx
@@ -69,6 +73,7 @@ impl<'r> Ctx<'r> {
     pub(crate) fn empty(globals: Arc<Value>) -> Ctx<'r> {
         Ctx {
             seen: None,
+            body: None,
             request: OnceLock::new(),
             places: Default::default(),
             state: Arc::new(Value::Null),
@@ -153,7 +158,7 @@ impl<'r> Ctx<'r> {
     /// the view's.
     fn request_body(&self) -> &Value {
         const NULL: &Value = &Value::Null;
-        match self.seen.as_ref().and_then(parsed_body) {
+        match self.body {
             Some(body) => body,
             None => self.request().get("body").unwrap_or(NULL),
         }
