@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 # BIN=dir measures binaries built elsewhere (an earlier commit, for a before/after).
-bin=${BIN:-target/release}
-[ -n "${BIN:-}" ] || cargo build --release -q -p cartwright -p cartwright-bench-plain
+bin=${BIN:-target/dist}
+[ -n "${BIN:-}" ] || cargo build --profile dist -q -p cartwright -p cartwright-bench-plain
 dur=${DUR:-10s} conn=${CONN:-64} threads=${THREADS:-2}
 spec=crates/mock/tests/fixtures/shop.yaml
 tmp=$(mktemp -d)

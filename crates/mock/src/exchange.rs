@@ -2,6 +2,8 @@
 //! pipeline is plain data and tests can drive it without a socket.
 
 use crate::delivery::Delivery;
+use std::borrow::Cow;
+
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 
@@ -46,7 +48,7 @@ impl Incoming {
                 .iter()
                 .find_map(|(n, v)| name.is(n).then_some(v))
         } else {
-            name.get(&self.headers)
+            name.name().and_then(|n| self.headers.get(n.as_ref()))
         };
         value.and_then(|v| v.to_str().ok())
     }
@@ -60,7 +62,8 @@ impl Incoming {
                 .filter_map(|(n, v)| name.is(n).then_some(v))
                 .collect()
         } else {
-            name.all(&self.headers)
+            let all = |n: Cow<'_, HeaderName>| self.headers.get_all(n.as_ref()).iter().collect();
+            name.name().map_or_else(Vec::new, all)
         }
     }
 }
@@ -73,21 +76,16 @@ const SCANNED: usize = 12;
 pub trait HeaderKey {
     /// Whether `name` is this one.
     fn is(&self, name: &HeaderName) -> bool;
-    /// Its first value in `map`, by the map's own lookup.
-    fn get<'m>(&self, map: &'m HeaderMap) -> Option<&'m HeaderValue>;
-    /// All its values in `map`, by the map's own lookup.
-    fn all<'m>(&self, map: &'m HeaderMap) -> Vec<&'m HeaderValue>;
+    /// This name as the header map keys it; `None` when no header can have it.
+    fn name(&self) -> Option<Cow<'_, HeaderName>>;
 }
 
 impl HeaderKey for HeaderName {
     fn is(&self, name: &HeaderName) -> bool {
         self == name
     }
-    fn get<'m>(&self, map: &'m HeaderMap) -> Option<&'m HeaderValue> {
-        map.get(self)
-    }
-    fn all<'m>(&self, map: &'m HeaderMap) -> Vec<&'m HeaderValue> {
-        map.get_all(self).iter().collect()
+    fn name(&self) -> Option<Cow<'_, HeaderName>> {
+        Some(Cow::Borrowed(self))
     }
 }
 
@@ -95,11 +93,8 @@ impl HeaderKey for &HeaderName {
     fn is(&self, name: &HeaderName) -> bool {
         *self == name
     }
-    fn get<'m>(&self, map: &'m HeaderMap) -> Option<&'m HeaderValue> {
-        map.get(*self)
-    }
-    fn all<'m>(&self, map: &'m HeaderMap) -> Vec<&'m HeaderValue> {
-        map.get_all(*self).iter().collect()
+    fn name(&self) -> Option<Cow<'_, HeaderName>> {
+        Some(Cow::Borrowed(*self))
     }
 }
 
@@ -107,11 +102,8 @@ impl HeaderKey for &str {
     fn is(&self, name: &HeaderName) -> bool {
         name.as_str().eq_ignore_ascii_case(self)
     }
-    fn get<'m>(&self, map: &'m HeaderMap) -> Option<&'m HeaderValue> {
-        map.get(*self)
-    }
-    fn all<'m>(&self, map: &'m HeaderMap) -> Vec<&'m HeaderValue> {
-        map.get_all(*self).iter().collect()
+    fn name(&self) -> Option<Cow<'_, HeaderName>> {
+        HeaderName::from_bytes(self.as_bytes()).ok().map(Cow::Owned)
     }
 }
 
@@ -119,11 +111,8 @@ impl HeaderKey for &String {
     fn is(&self, name: &HeaderName) -> bool {
         HeaderKey::is(&self.as_str(), name)
     }
-    fn get<'m>(&self, map: &'m HeaderMap) -> Option<&'m HeaderValue> {
-        HeaderKey::get(&self.as_str(), map)
-    }
-    fn all<'m>(&self, map: &'m HeaderMap) -> Vec<&'m HeaderValue> {
-        HeaderKey::all(&self.as_str(), map)
+    fn name(&self) -> Option<Cow<'_, HeaderName>> {
+        HeaderKey::name(&self.as_str()).map(|n| Cow::Owned(n.into_owned()))
     }
 }
 

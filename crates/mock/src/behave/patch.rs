@@ -109,9 +109,7 @@ pub(super) fn get_mut<'v>(doc: &'v mut Value, pointer: &str) -> Option<&'v mut V
     for token in rest.split('/') {
         at = match at {
             Value::Object(m) => slot(m, token)?,
-            Value::Array(a) if !token.starts_with(['+', '0']) || token == "0" => {
-                a.get_mut(token.parse::<usize>().ok()?)?
-            }
+            Value::Array(a) => a.get_mut(index(token)?)?,
             _ => return None,
         };
     }
@@ -131,14 +129,18 @@ pub(super) fn get<'v>(doc: &'v Value, pointer: &str) -> Option<&'v Value> {
     for token in rest.split('/') {
         at = match at {
             Value::Object(m) => cartwright_model::member(m, token)?,
-            // As `pointer::get` reads an index: no sign, no leading zero.
-            Value::Array(a) if !token.starts_with(['+', '0']) || token == "0" => {
-                a.get(token.parse::<usize>().ok()?)?
-            }
+            Value::Array(a) => a.get(index(token)?)?,
             _ => return None,
         };
     }
     Some(at)
+}
+
+/// An array index as `pointer::get` reads one: digits, no sign, no leading zero.
+fn index(token: &str) -> Option<usize> {
+    (!token.starts_with(['+', '0']) || token == "0")
+        .then(|| token.parse().ok())
+        .flatten()
 }
 
 /// Applies a response patch: evaluates `shape` for every place the pointer's `segments`
