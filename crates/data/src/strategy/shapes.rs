@@ -150,7 +150,7 @@ pub(super) fn array(cx: Ctx<'_>, schema: &Value, depth: usize) -> BoxedStrategy<
     }
     // Stand-ins for repeats left out of a unique array, so it still reaches `minItems`.
     let spare = if unique && rest_lo > 0 {
-        (4 * rest_lo).clamp(8, 64)
+        (4 * rest_lo).clamp(16, 64)
     } else {
         0
     };
@@ -182,8 +182,10 @@ pub(super) fn array(cx: Ctx<'_>, schema: &Value, depth: usize) -> BoxedStrategy<
         .boxed()
 }
 
-/// Unique items from an `enum`: a selection of the listed values (in their order), which
-/// repeats can never shorten. `None` when the items are not listed or too few.
+/// Unique items from a small listed domain (an `enum`, a `const`, booleans, null, a short
+/// integer range): a selection of its values in order, which repeats can never shorten.
+/// Drawing and dropping repeats could fall short of `minItems` when the domain is this
+/// small. `None` when the domain is not listed or too small.
 fn distinct_listed(
     cx: Ctx<'_>,
     schema: &Value,
@@ -191,12 +193,7 @@ fn distinct_listed(
     hi: usize,
 ) -> Option<BoxedStrategy<Value>> {
     let items = flatten(cx.root, schema.get("items")?)?;
-    let mut options: Vec<Value> = Vec::new();
-    for v in items.get("enum")?.as_array()? {
-        if !options.contains(v) {
-            options.push(v.clone());
-        }
-    }
+    let options = listed_domain(&items)?;
     if lo > options.len() {
         return None;
     }
@@ -206,4 +203,65 @@ fn distinct_listed(
             .prop_map(Value::Array)
             .boxed(),
     )
+}
+
+/// Every value a flattened schema allows, when it names them all and they are few.
+fn listed_domain(items: &Value) -> Option<Vec<Value>> {
+    let mut options: Vec<Value> = Vec::new();
+    let mut add = |v: Value| {
+        if !options.contains(&v) {
+            options.push(v);
+        }
+    };
+    if let Some(values) = items.get("enum").and_then(Value::as_array) {
+        values.iter().cloned().for_each(&mut add);
+    } else if let Some(c) = items.get("const") {
+        add(c.clone());
+    } else {
+        let types: Vec<&str> = match items.get("type")? {
+            Value::String(t) => vec![t.as_str()],
+            Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+            _ => return None,
+        };
+        for t in types {
+            match t {
+                "boolean" => [false, true]
+                    .map(Value::Bool)
+                    .into_iter()
+                    .for_each(&mut add),
+                "null" => add(Value::Null),
+                "integer" => small_range(items)?.into_iter().for_each(&mut add),
+                _ => return None,
+            }
+        }
+        if items.get("nullable") == Some(&Value::Bool(true)) {
+            add(Value::Null);
+        }
+    }
+    Some(options)
+}
+
+/// The integers of a bounded range of at most 16, when nothing but the bounds limits them.
+/// Both an inclusive and a numeric exclusive bound may be given; the tighter binds. The
+/// 3.0 boolean form is left to drawing.
+fn small_range(items: &Value) -> Option<Vec<Value>> {
+    let keyword = |k: &str| items.get(k);
+    if keyword("multipleOf").is_some()
+        || keyword("exclusiveMinimum").is_some_and(Value::is_boolean)
+        || keyword("exclusiveMaximum").is_some_and(Value::is_boolean)
+    {
+        return None;
+    }
+    let bound = |k: &str| keyword(k).and_then(Value::as_f64);
+    let lows = [
+        bound("minimum").map(|m| m.ceil() as i64),
+        bound("exclusiveMinimum").map(|x| x.floor() as i64 + 1),
+    ];
+    let highs = [
+        bound("maximum").map(|m| m.floor() as i64),
+        bound("exclusiveMaximum").map(|x| x.ceil() as i64 - 1),
+    ];
+    let lo = lows.into_iter().flatten().max()?;
+    let hi = highs.into_iter().flatten().min()?;
+    (hi >= lo && hi - lo < 16).then(|| (lo..=hi).map(Value::from).collect())
 }
