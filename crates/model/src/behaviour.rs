@@ -156,7 +156,7 @@ pub enum Action {
     /// has its `add` fields increased and its `replace` fields overwritten.
     Append {
         /// Pointer to the array.
-        to: String,
+        to: Pointer,
         /// The new element.
         value: Shape,
         /// How an element with the same key is updated instead.
@@ -165,7 +165,7 @@ pub enum Action {
     /// Removes the elements of an array for which `when` holds (`item` is the element).
     Remove {
         /// Pointer to the array.
-        from: String,
+        from: Pointer,
         /// The condition.
         when: Expr,
         /// The answer when nothing matched.
@@ -229,11 +229,11 @@ pub enum Action {
 #[derive(Debug, Default)]
 pub struct Merge {
     /// Pointer (within an element) to the key.
-    pub key: String,
+    pub key: Pointer,
     /// Pointers to numeric fields to add up.
-    pub add: Vec<String>,
+    pub add: Vec<Pointer>,
     /// Pointers to fields the new value overwrites.
-    pub replace: Vec<String>,
+    pub replace: Vec<Pointer>,
 }
 
 /// How an answer is made: the spec's response for a status (and example), then patched.
@@ -278,8 +278,9 @@ impl std::fmt::Debug for Memo {
     }
 }
 
-/// A JSON pointer of a response patch, split once at load: patches run on every answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A JSON pointer of a response patch or a state change, split once at load: both run on
+/// every request. The default is the empty pointer, the whole document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Pointer {
     /// As written (`/data/attributes/total`).
     pub text: String,

@@ -3,11 +3,11 @@
 //! expressions are evaluated: adding a cart line that is already there evaluates its key
 //! and quantities, not its new id, name and price.
 
-use cartwright_model::{ExprError, Merge, Shape};
+use cartwright_model::{ExprError, Merge, Pointer, Shape};
 use serde_json::{Value, json};
 
 use super::context::Ctx;
-use super::patch::{get, get_mut, put, segments};
+use super::patch::{get, get_mut, put_at};
 
 /// What a merge changes in the element found: each replaced field's value, then each
 /// added field's amount, in the binding's order.
@@ -23,16 +23,16 @@ pub(super) struct Merged {
 pub(super) fn merged(
     ctx: &mut Ctx,
     state: &Value,
-    to: &str,
+    to: &Pointer,
     value: &Shape,
     merge: &Merge,
 ) -> Result<Option<Merged>, ExprError> {
     let Some(mine) = at(ctx, value, &merge.key)? else {
         return Ok(None);
     };
-    let list = get(state, to).and_then(Value::as_array);
-    let Some(i) = list.and_then(|l| l.iter().position(|x| get(x, &merge.key) == Some(&mine)))
-    else {
+    let list = get(state, &to.segments).and_then(Value::as_array);
+    let key = &merge.key.segments;
+    let Some(i) = list.and_then(|l| l.iter().position(|x| get(x, key) == Some(&mine))) else {
         return Ok(None);
     };
     let mut replace = Vec::with_capacity(merge.replace.len());
@@ -51,17 +51,18 @@ pub(super) fn merged(
 }
 
 /// Applies a merge to the state it was found in.
-pub(super) fn merge(state: &mut Value, to: &str, merge: &Merge, m: Merged) {
-    let Some(existing) = get_mut(state, to)
+pub(super) fn merge(state: &mut Value, to: &Pointer, merge: &Merge, m: Merged) {
+    let Some(existing) = get_mut(state, &to.segments)
         .and_then(Value::as_array_mut)
         .and_then(|l| l.get_mut(m.at))
     else {
         return;
     };
     for (field, v) in merge.replace.iter().zip(m.replace) {
-        put(existing, field, v);
+        put_at(existing, &field.segments, v);
     }
     for (field, amount) in merge.add.iter().zip(m.add) {
+        let field = &field.segments;
         let sum =
             get(existing, field).and_then(Value::as_f64).unwrap_or(0.0) + amount.unwrap_or(0.0);
         let sum = if sum.fract() == 0.0 {
@@ -69,14 +70,15 @@ pub(super) fn merge(state: &mut Value, to: &str, merge: &Merge, m: Merged) {
         } else {
             json!(sum)
         };
-        put(existing, field, Some(sum));
+        put_at(existing, field, Some(sum));
     }
 }
 
 /// Appends `v` to the list at `to`, making the list if there is none.
-pub(super) fn push(state: &mut Value, to: &str, v: Value) {
+pub(super) fn push(state: &mut Value, to: &Pointer, v: Value) {
+    let to = &to.segments;
     if get(state, to).and_then(Value::as_array).is_none() {
-        put(state, to, Some(json!([])));
+        put_at(state, to, Some(json!([])));
     }
     if let Some(list) = get_mut(state, to).and_then(Value::as_array_mut) {
         list.push(v);
@@ -85,8 +87,8 @@ pub(super) fn push(state: &mut Value, to: &str, v: Value) {
 
 /// The value `shape` has at `pointer`: only the expressions on the way there are evaluated
 /// (a member whose value is none is left out, as [`Ctx::shape`] leaves it out).
-fn at(ctx: &mut Ctx, shape: &Shape, pointer: &str) -> Result<Option<Value>, ExprError> {
-    let segs = segments(pointer);
+fn at(ctx: &mut Ctx, shape: &Shape, pointer: &Pointer) -> Result<Option<Value>, ExprError> {
+    let segs = &pointer.segments;
     let mut s = shape;
     for (i, seg) in segs.iter().enumerate() {
         match s {
@@ -97,18 +99,12 @@ fn at(ctx: &mut Ctx, shape: &Shape, pointer: &str) -> Result<Option<Value>, Expr
             },
             // An expression or array on the way: its value, then the rest of the way.
             _ => {
-                let rest: String = segs[i..].iter().map(|t| escaped(t)).collect();
                 let v = ctx.shape(s)?;
-                return Ok(v.and_then(|v| get(&v, &rest).cloned()));
+                return Ok(v.and_then(|v| get(&v, &segs[i..]).cloned()));
             }
         }
     }
     ctx.shape(s)
-}
-
-/// A segment as a pointer writes it (`/` then `~0`, `~1` for `~`, `/`).
-fn escaped(segment: &str) -> String {
-    format!("/{}", segment.replace('~', "~0").replace('/', "~1"))
 }
 
 #[cfg(test)]
@@ -139,13 +135,11 @@ mod tests {
             "attributes": {"variant_id": "'1'", "quantity": "2", "total_amount": "2 * 20.25",
                            "name": "'Tee'", "extra": {"k": "'v'"}},
         }));
+        let p = |s: &str| Pointer::new(s.to_owned());
         let m = Merge {
-            key: "/attributes/variant_id".into(),
-            add: vec![
-                "/attributes/quantity".into(),
-                "/attributes/total_amount".into(),
-            ],
-            replace: vec!["/attributes/name".into(), "/attributes/extra/k".into()],
+            key: p("/attributes/variant_id"),
+            add: vec![p("/attributes/quantity"), p("/attributes/total_amount")],
+            replace: vec![p("/attributes/name"), p("/attributes/extra/k")],
         };
         let mut state = json!({"items": [
             {"id": "9", "attributes": {"variant_id": "2", "quantity": 1}},
@@ -156,10 +150,10 @@ mod tests {
             ctx.shape(&line).is_err(),
             "the whole line does not evaluate"
         );
-        let found = merged(&mut ctx, &state, "/items", &line, &m).expect("evaluates");
+        let found = merged(&mut ctx, &state, &p("/items"), &line, &m).expect("evaluates");
         merge(
             &mut state,
-            "/items",
+            &p("/items"),
             &m,
             found.expect("the line with variant 1"),
         );
@@ -171,17 +165,17 @@ mod tests {
         assert_eq!(state["items"][0]["attributes"]["quantity"], 1);
         let other = shape(&json!({"attributes": {"variant_id": "'3'"}}));
         assert!(
-            merged(&mut ctx, &state, "/items", &other, &m)
+            merged(&mut ctx, &state, &p("/items"), &other, &m)
                 .expect("ok")
                 .is_none()
         );
         assert!(
-            merged(&mut ctx, &state, "/none", &line, &m)
+            merged(&mut ctx, &state, &p("/none"), &line, &m)
                 .expect("ok")
                 .is_none()
         );
         let by_expr = shape(&json!({"attributes": "{'variant_id': '1', 'quantity': 5}"}));
-        let found = merged(&mut ctx, &state, "/items", &by_expr, &m).expect("ok");
+        let found = merged(&mut ctx, &state, &p("/items"), &by_expr, &m).expect("ok");
         assert_eq!(found.map(|f| f.add), Some(vec![Some(5.0), None]));
     }
 }

@@ -1,8 +1,6 @@
 //! Writing into JSON at pointers: state changes (`set`, `append`) and response patches,
 //! where a `*` segment stands for every element of an array or value of an object.
 
-use std::borrow::Cow;
-
 #[cfg(test)]
 use cartwright_model::{ExprError, Shape};
 use serde_json::Value;
@@ -10,26 +8,8 @@ use serde_json::Value;
 #[cfg(test)]
 use super::context::Ctx;
 
-/// The unescaped segments of a JSON pointer.
-pub(super) fn segments(pointer: &str) -> Vec<Cow<'_, str>> {
-    pointer
-        .split('/')
-        .skip(1)
-        .map(|s| {
-            if s.contains('~') {
-                Cow::Owned(cartwright_source::pointer::unescape(s))
-            } else {
-                Cow::Borrowed(s)
-            }
-        })
-        .collect()
-}
-
-/// Sets `v` at `pointer`, creating objects on the way; `None` removes the field.
-pub(super) fn put(root: &mut Value, pointer: &str, v: Option<Value>) {
-    put_at(root, &segments(pointer), v);
-}
-
+/// Sets `v` at the pointer split into `segs`, creating objects on the way; `None` removes
+/// the field.
 pub(super) fn put_at<S: AsRef<str>>(root: &mut Value, segs: &[S], v: Option<Value>) {
     let Some((last, parents)) = segs.split_last() else {
         if let Some(v) = v {
@@ -97,39 +77,29 @@ fn slot<'v>(m: &'v mut serde_json::Map<String, Value>, key: &str) -> Option<&'v 
     }
 }
 
-/// As [`get`], for changing the value.
-pub(super) fn get_mut<'v>(doc: &'v mut Value, pointer: &str) -> Option<&'v mut Value> {
-    if pointer.contains('~') {
-        return cartwright_source::pointer::get_mut(doc, pointer);
-    }
-    let Some(rest) = pointer.strip_prefix('/') else {
-        return pointer.is_empty().then_some(doc);
-    };
+/// The value at the pointer split into `segs` (at load), as
+/// [`cartwright_source::pointer::get`] finds it, with objects searched as
+/// [`cartwright_model::member`] does.
+pub(super) fn get<'v, S: AsRef<str>>(doc: &'v Value, segs: &[S]) -> Option<&'v Value> {
     let mut at = doc;
-    for token in rest.split('/') {
+    for token in segs {
+        let token = token.as_ref();
         at = match at {
-            Value::Object(m) => slot(m, token)?,
-            Value::Array(a) => a.get_mut(index(token)?)?,
+            Value::Object(m) => cartwright_model::member(m, token)?,
+            Value::Array(a) => a.get(index(token)?)?,
             _ => return None,
         };
     }
     Some(at)
 }
 
-/// The value at `pointer`, as [`cartwright_source::pointer::get`] finds it, with objects
-/// searched as [`cartwright_model::member`] does.
-pub(super) fn get<'v>(doc: &'v Value, pointer: &str) -> Option<&'v Value> {
-    if pointer.contains('~') {
-        return cartwright_source::pointer::get(doc, pointer);
-    }
-    let Some(rest) = pointer.strip_prefix('/') else {
-        return pointer.is_empty().then_some(doc);
-    };
+/// As [`get`], for changing the value.
+pub(super) fn get_mut<'v>(doc: &'v mut Value, segs: &[String]) -> Option<&'v mut Value> {
     let mut at = doc;
-    for token in rest.split('/') {
+    for token in segs {
         at = match at {
-            Value::Object(m) => cartwright_model::member(m, token)?,
-            Value::Array(a) => a.get(index(token)?)?,
+            Value::Object(m) => slot(m, token)?,
+            Value::Array(a) => a.get_mut(index(token)?)?,
             _ => return None,
         };
     }
@@ -259,12 +229,15 @@ mod tests {
             "/a/b/1/e~1f",
             "/x",
             "/",
-            "a",
             "/a/b/0/z",
         ] {
-            assert_eq!(get(&v, p), cartwright_source::pointer::get(&v, p), "{p}");
+            assert_eq!(
+                get(&v, &at(p)),
+                cartwright_source::pointer::get(&v, p),
+                "{p}"
+            );
             let (mut a, mut b) = (v.clone(), v.clone());
-            let found = get_mut(&mut a, p).map(|x| x.clone());
+            let found = get_mut(&mut a, &at(p)).map(|x| x.clone());
             assert_eq!(
                 found,
                 cartwright_source::pointer::get_mut(&mut b, p).map(|x| x.clone())
@@ -275,11 +248,11 @@ mod tests {
     #[test]
     fn put_creates_and_removes() {
         let mut v = json!({});
-        put(&mut v, "/location/country", Some(json!("CA")));
-        put(&mut v, "/items", Some(json!([1])));
-        put(&mut v, "/items/-", Some(json!(2)));
+        put_at(&mut v, &at("/location/country"), Some(json!("CA")));
+        put_at(&mut v, &at("/items"), Some(json!([1])));
+        put_at(&mut v, &at("/items/-"), Some(json!(2)));
         assert_eq!(v, json!({"location": {"country": "CA"}, "items": [1, 2]}));
-        put(&mut v, "/location", None);
+        put_at(&mut v, &at("/location"), None);
         assert_eq!(v, json!({"items": [1, 2]}));
     }
 

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::append;
 use super::context::{Ctx, Top};
 use super::otp::{self, Code};
-use super::patch::{put, put_at};
+use super::patch::{get, put_at};
 use super::store::{ApiState, Session};
 use super::{Behave, Current, Plan, eval_problem, tokens};
 use crate::Config;
@@ -108,9 +108,7 @@ impl Run<'_> {
                 when,
                 missing,
             } => {
-                let items = ctx
-                    .get_state()
-                    .pointer(from)
+                let items = get(ctx.get_state(), &from.segments)
                     .and_then(Value::as_array)
                     .cloned()
                     .unwrap_or_default();
@@ -128,7 +126,9 @@ impl Run<'_> {
                         return Ok(Flow::Answer(Some(m), Some(404), "nothing to remove"));
                     }
                 } else {
-                    self.change(ctx, |state| put(state, from, Some(Value::Array(keep))));
+                    self.change(ctx, |state| {
+                        put_at(state, &from.segments, Some(Value::Array(keep)))
+                    });
                 }
             }
             Action::Record { store, key, init } => {

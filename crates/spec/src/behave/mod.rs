@@ -7,8 +7,8 @@ mod raw;
 
 use cartwright_diag::{Diagnostic, did_you_mean};
 use cartwright_model::{
-    Action, Behaviours, Binding, Carrier, Expr, RequestParts, Respond, SecretDef, SessionKind,
-    Shape, Step, TokenFormat, Unknown, parse_duration,
+    Action, Behaviours, Binding, Carrier, Expr, Pointer, RequestParts, Respond, SecretDef,
+    SessionKind, Shape, Step, TokenFormat, Unknown, parse_duration,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -234,7 +234,7 @@ fn step(s: raw::Step, at: &str, errs: &mut Vec<Diagnostic>) -> Step {
             .into_iter()
             .map(|(p, v)| {
                 let a = join(&at, &p);
-                let p = cartwright_model::Pointer::new(pointer(p, &a, errs));
+                let p = pointer(p, &a, errs);
                 (p, template(&v, &a, errs))
             })
             .collect();
@@ -247,7 +247,7 @@ fn step(s: raw::Step, at: &str, errs: &mut Vec<Diagnostic>) -> Step {
             value: template(&a.value, &join(&at, "value"), errs),
             merge: a.merge.map(|m| {
                 let at = join(&at, "merge");
-                let list = |ps: Vec<String>, errs: &mut Vec<Diagnostic>| -> Vec<String> {
+                let list = |ps: Vec<String>, errs: &mut Vec<Diagnostic>| -> Vec<Pointer> {
                     ps.into_iter().map(|p| pointer(p, &at, errs)).collect()
                 };
                 cartwright_model::Merge {
@@ -349,7 +349,7 @@ fn respond(r: raw::Respond, at: &str, errs: &mut Vec<Diagnostic>) -> Respond {
             .into_iter()
             .map(|(p, v)| {
                 let a = join(&body_at, &p);
-                let p = cartwright_model::Pointer::new(pointer(p, &a, errs));
+                let p = pointer(p, &a, errs);
                 (p, template(&v, &a, errs))
             })
             .collect(),
@@ -396,7 +396,8 @@ fn expr(src: &str, at: &str, errs: &mut Vec<Diagnostic>) -> Expr {
 }
 
 /// A JSON pointer (`/location/country`), or `""` for the whole document.
-fn pointer(p: String, at: &str, errs: &mut Vec<Diagnostic>) -> String {
+/// A pointer checked and split once here, as steps and patches use it on every request.
+fn pointer(p: String, at: &str, errs: &mut Vec<Diagnostic>) -> Pointer {
     if !p.is_empty() && !p.starts_with('/') {
         errs.push(
             Diagnostic::error(CODE, format!("`{p}` is not a JSON pointer"))
@@ -404,7 +405,7 @@ fn pointer(p: String, at: &str, errs: &mut Vec<Diagnostic>) -> String {
                 .with_help(format!("write `/{p}`")),
         );
     }
-    p
+    Pointer::new(p)
 }
 
 fn seconds(d: &raw::Duration, at: &str, errs: &mut Vec<Diagnostic>) -> Option<u64> {
