@@ -20,10 +20,15 @@ pub(crate) const CAPACITY: usize = 1 << 20;
 /// How often a rising drop count is reported while lines are being dropped.
 const REPORT_EVERY: Duration = Duration::from_secs(5);
 
-/// How long the writer thread sleeps between emptying the buffer. It polls rather than being
-/// woken, so a request handing over a line never pays for waking a sleeping thread (a futex
-/// call per line, which on two cores cost more than writing the line did).
+/// How long the writer thread sleeps between emptying the buffer while lines keep coming. It
+/// polls rather than being woken, so a request handing over a line never pays for waking a
+/// sleeping thread (a futex call per line, which on two cores cost more than writing the
+/// line did).
 const TICK: Duration = Duration::from_millis(2);
+
+/// The longest sleep between polls: an idle mock (or one started with `--quiet`) wakes 20
+/// times a second, not 500. At full load 50 ms of lines is far below [`CAPACITY`].
+const IDLE: Duration = Duration::from_millis(50);
 
 /// How long shutdown waits for the writer thread to write what is waiting.
 const SHUTDOWN: Duration = Duration::from_secs(1);
@@ -124,14 +129,15 @@ impl<'a> MakeWriter<'a> for LogWriter {
     }
 }
 
-/// Every tick, swaps the waiting lines for an empty buffer and writes them out, reporting
-/// drops; after `stop` it does so once more and ends. Two buffers take turns, so in a steady
+/// Every tick (longer while idle), swaps the waiting lines for an empty buffer and writes
+/// them out, reporting drops; after `stop` it does so once more and ends. Two buffers take turns, so in a steady
 /// state nothing is allocated.
 fn drain<W: Write>(shared: &Shared, out: W) {
     let mut out = out;
     let mut spare = Vec::new();
     let mut reported = 0;
     let mut last_report = Instant::now();
+    let mut nap = TICK;
     loop {
         // Read before the swap: a line queued before `stop` was set is in this round.
         let stopping = shared.stop.load(Ordering::Acquire);
@@ -142,9 +148,13 @@ fn drain<W: Write>(shared: &Shared, out: W) {
                 .unwrap_or_else(PoisonError::into_inner);
             std::mem::swap(&mut *waiting, &mut spare);
         }
-        if !spare.is_empty() {
+        // Each round that finds nothing doubles the sleep, up to `IDLE`; a line resets it.
+        if spare.is_empty() {
+            nap = (nap * 2).min(IDLE);
+        } else {
             let _ = out.write_all(&spare);
             spare.clear();
+            nap = TICK;
         }
         if stopping || last_report.elapsed() >= REPORT_EVERY {
             reported = report(&mut out, &shared.dropped, reported);
@@ -154,7 +164,7 @@ fn drain<W: Write>(shared: &Shared, out: W) {
         if stopping {
             return;
         }
-        std::thread::sleep(TICK);
+        std::thread::sleep(nap);
     }
 }
 
