@@ -10,6 +10,7 @@ mod answer;
 mod answer_tests;
 mod answers;
 mod append;
+mod apply;
 mod clock;
 mod context;
 #[cfg(test)]
@@ -30,12 +31,12 @@ use cartwright_model::{Api, Operation, Respond};
 use http::StatusCode;
 use serde_json::Value;
 
+pub(crate) use apply::apply;
 pub use clock::{Clock, ClockError};
 use context::Ctx;
 use store::World;
 pub(crate) use tokens::same_secret;
 
-use crate::cache::BodyCache;
 use crate::problem::{Problem, ProblemKind};
 use crate::{Config, Incoming, Outgoing};
 
@@ -274,72 +275,9 @@ fn eval_problem(e: cartwright_model::ExprError) -> Problem {
     )
 }
 
-/// The answer's body: the example's cut with the patches' values written in, or the
-/// example patched as a tree when the cut cannot take them.
-fn written(
-    kept: &template::Kept,
-    r: &Respond,
-    ctx: &Ctx<'_>,
-    example: usize,
-) -> Result<Vec<u8>, Problem> {
-    // About the spec's body in size: written without growing the buffer on the way.
-    let capacity = example + example / 2;
-    let cut = match &kept.template {
-        Some(t) => t.write(&r.body, ctx, capacity),
-        None => Ok(None),
-    };
-    match cut.map_err(eval_problem)? {
-        Some(text) => Ok(text),
-        None => {
-            let patches = r.body.iter().map(|(p, s)| (p.segments.as_slice(), s));
-            answer::patched(&kept.skeleton, patches, ctx, capacity).map_err(eval_problem)
-        }
-    }
-}
-
 /// Whether an operation needs the behaviour layer at all.
 pub(crate) fn applies(api: &Api, op: &Operation) -> bool {
     op.behaviour.is_some()
         || !api.behaviours.sessions.is_empty()
         || !api.behaviours.browser_forbidden.is_empty()
-}
-
-/// Patches an answer made from the spec with the plan's body values and headers: through
-/// the example's template when it has one, else as a tree.
-pub(crate) fn apply(
-    out: &mut Outgoing,
-    plan: &mut Plan<'_>,
-    cache: &BodyCache,
-    behave: &Behave,
-) -> Result<(), Problem> {
-    let Some(r) = plan.respond else {
-        return Ok(());
-    };
-    if !r.body.is_empty()
-        && let Some(kept) = template::Kept::of(r, &out.body, cache, &behave.templates)
-    {
-        let state = plan.ctx.state_ref();
-        let from = (kept.patches.as_ref()).map(|p| answers::from(&plan.ctx, &kept.skeleton, p));
-        match from.as_ref().and_then(|f| behave.answers.get(state, f)) {
-            Some(body) => out.body = body,
-            None => {
-                let body: bytes::Bytes = written(&kept, r, &plan.ctx, out.body.len())?.into();
-                if let Some(f) = from {
-                    behave.answers.put(state, f, body.clone());
-                }
-                out.body = body;
-            }
-        }
-    }
-    for (name, e) in &r.headers {
-        if let Some(v) = plan.ctx.eval(e).map_err(eval_problem)? {
-            out.set(
-                name,
-                v.as_str()
-                    .map_or_else(|| v.to_string(), str::to_owned)
-                    .as_str(),
-            );
-        }
-    }
-    Ok(())
 }

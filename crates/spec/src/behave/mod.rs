@@ -395,8 +395,8 @@ fn expr(src: &str, at: &str, errs: &mut Vec<Diagnostic>) -> Expr {
     })
 }
 
-/// A JSON pointer (`/location/country`), or `""` for the whole document.
-/// A pointer checked and split once here, as steps and patches use it on every request.
+/// A JSON pointer (`/location/country`), or `""` for the whole document: checked and split
+/// once here, as steps and patches use it on every request.
 fn pointer(p: String, at: &str, errs: &mut Vec<Diagnostic>) -> Pointer {
     if !p.is_empty() && !p.starts_with('/') {
         errs.push(
