@@ -12,6 +12,7 @@ mod credentials;
 mod faults;
 mod faults_overlay;
 mod faults_pace;
+mod h2_faults;
 mod h2_idle;
 mod hostile_body;
 mod hostile_connections;
