@@ -32,6 +32,8 @@ pub(crate) struct Note {
     pub(crate) pace: Option<std::sync::Arc<cartwright_model::Pace>>,
     /// What `Prefer` asked for, once it was found well-formed.
     pub(crate) asked: crate::negotiate::Prefer,
+    /// Whether chaos answered in place of the operation.
+    pub(crate) chaos: bool,
 }
 
 impl Mock {
@@ -171,6 +173,7 @@ impl Mock {
             return out;
         }
         if let Some(out) = self.chaos(api, op, req) {
+            note.chaos = true;
             return out;
         }
         // `check` above found the header well-formed, so it read what `prefer` would.

@@ -33,6 +33,16 @@ pub struct Entry {
     pub status: u16,
     /// Time spent handling, in microseconds.
     pub micros: u128,
+    /// The wait before the answer was sent, in milliseconds: asked for (`Prefer: delay`) or
+    /// drawn from a latency model, so a slow answer in a test says it was made slow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delay_ms: Option<u64>,
+    /// The fault sent instead of the answer (`reset`, `empty`, `malformed`, `garbage`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fault: Option<&'static str>,
+    /// Whether chaos answered with an error in place of the operation's own answer.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub chaos: bool,
     /// In proxy mode: whether it was forwarded, the contract violations of both
     /// directions, and what the recorder made of the answer.
     #[serde(skip_serializing_if = "Option::is_none")]

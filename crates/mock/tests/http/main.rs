@@ -18,6 +18,7 @@ mod hostile_body;
 mod hostile_connections;
 mod hostile_mask;
 mod hostile_sessions;
+mod journal_pace;
 mod jwt;
 mod jwt_customer;
 mod path_session;
