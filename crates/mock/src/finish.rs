@@ -82,7 +82,9 @@ impl Mock {
             violations: note.violations,
             status: out.status.as_u16(),
             micros: took.as_micros(),
-            delay_ms: (out.delivery.delay)
+            delay_ms: out
+                .delivery
+                .delay
                 .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
             fault: out.delivery.fault.map(crate::Fault::as_str),
             chaos: note.chaos,
