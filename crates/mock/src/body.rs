@@ -171,6 +171,11 @@ pub(crate) fn json(bytes: &[u8], limit: usize) -> Result<Value, Problem> {
 
 /// The byte offset of the first place nesting exceeds `limit`, ignoring brackets in strings.
 fn too_deep(bytes: &[u8], limit: usize) -> Option<usize> {
+    // Each level opens with a bracket: a body no longer than the limit cannot exceed it,
+    // and most bodies (a cart line, a login) are that short.
+    if bytes.len() <= limit {
+        return None;
+    }
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
     for (i, b) in bytes.iter().enumerate() {
         if in_string {
@@ -259,6 +264,23 @@ mod tests {
         assert_eq!(too_deep(b"[[[", 2), Some(2));
         assert_eq!(too_deep(br#"["[[[[[["]"#, 2), None);
         assert_eq!(too_deep(br#"{"a":"\"[[["}"#, 1), None);
+    }
+
+    /// A body no longer than the limit is not scanned; one just longer still is, at every
+    /// depth the limit allows and one beyond.
+    #[test]
+    fn depth_limit_at_its_edge() {
+        assert_eq!(too_deep(b"[[", 2), None);
+        assert_eq!(too_deep(b"[[]]", 2), None);
+        assert_eq!(too_deep(b"[[[]]]", 3), None);
+        assert_eq!(too_deep(b"[[[]]]", 2), Some(2));
+        assert_eq!(too_deep(b"[", 0), Some(0));
+        for limit in 0..8 {
+            let at_limit = format!("{}{}", "[".repeat(limit), "]".repeat(limit));
+            assert_eq!(too_deep(at_limit.as_bytes(), limit), None, "{at_limit}");
+            let beyond = format!("{}{}", "[".repeat(limit + 1), "]".repeat(limit + 1));
+            assert_eq!(too_deep(beyond.as_bytes(), limit), Some(limit), "{beyond}");
+        }
     }
 
     #[test]
