@@ -7,13 +7,8 @@ use serde_json::Value;
 
 /// Text to the JSON type a schema asks for; text that does not fit stays a string.
 pub(crate) fn coerce(text: &str, schema: &Value) -> Value {
-    let kinds: Vec<&str> = match schema.get("type") {
-        Some(Value::String(t)) => vec![t.as_str()],
-        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
-        _ => vec![],
-    };
-    for kind in &kinds {
-        let parsed = match *kind {
+    for kind in type_names(schema) {
+        let parsed = match kind {
             // JSON Schema's integer is a number without a fractional part, of any size.
             "integer" => number(text).filter(is_integral),
             "number" => number(text),
@@ -30,6 +25,16 @@ pub(crate) fn coerce(text: &str, schema: &Value) -> Value {
         }
     }
     Value::String(text.to_owned())
+}
+
+/// The schema's declared types in order, read in place (this runs for every parameter).
+fn type_names(schema: &Value) -> impl Iterator<Item = &str> {
+    let (one, many) = match schema.get("type") {
+        Some(Value::String(t)) => (Some(t.as_str()), None),
+        Some(Value::Array(ts)) => (None, Some(ts.iter().filter_map(Value::as_str))),
+        _ => (None, None),
+    };
+    one.into_iter().chain(many.into_iter().flatten())
 }
 
 /// Text written as a number (`12`, `-3`, `18446744073709551616`, `1.5`, `1e3`) as JSON:
