@@ -72,14 +72,44 @@ pub(super) struct Session {
     pub owner: Option<String>,
 }
 
-/// Sessions of one kind.
-pub(super) type Sessions = Bounded<Key, Session>;
+/// Sessions of one kind, by their token's SHA-256: a digest is hashed by taking its first
+/// eight bytes ([`Digested`]), as no client can choose them.
+pub(super) type Sessions = Bounded<Key, Session, Digested>;
+
+/// Hashes a SHA-256 digest by its first eight bytes. A digest is already uniform, and no
+/// client can make two tokens' digests collide there, so hashing it again (SipHash, on
+/// every request that carries a token) buys nothing.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Digested;
+
+impl std::hash::BuildHasher for Digested {
+    type Hasher = DigestHasher;
+    fn build_hasher(&self) -> DigestHasher {
+        DigestHasher(0)
+    }
+}
+
+/// The hasher [`Digested`] makes: the first eight bytes written (a slice's length, written
+/// before it, is ignored).
+pub(super) struct DigestHasher(u64);
+
+impl std::hash::Hasher for DigestHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for (i, b) in bytes.iter().take(8).enumerate() {
+            self.0 ^= u64::from(*b) << (8 * i);
+        }
+    }
+    fn write_usize(&mut self, _: usize) {}
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// A map that forgets its least recently used entries beyond a bound: a session in use a
 /// second ago outlives one nobody has touched for an hour, whenever either was made.
-pub(super) struct Bounded<K, V> {
+pub(super) struct Bounded<K, V, S = std::hash::RandomState> {
     /// Values with the tick of their last use.
-    map: HashMap<K, (V, u64)>,
+    map: HashMap<K, (V, u64), S>,
     /// Keys by the tick of their last use, least recent first.
     order: BTreeMap<u64, K>,
     tick: u64,
@@ -88,10 +118,10 @@ pub(super) struct Bounded<K, V> {
     evicted: u64,
 }
 
-impl<K, V> Default for Bounded<K, V> {
+impl<K, V, S: Default> Default for Bounded<K, V, S> {
     fn default() -> Self {
         Bounded {
-            map: HashMap::new(),
+            map: HashMap::default(),
             order: BTreeMap::new(),
             tick: 0,
             max: OTHER_MAX,
@@ -100,7 +130,7 @@ impl<K, V> Default for Bounded<K, V> {
     }
 }
 
-impl<K: std::hash::Hash + Eq + Clone, V> Bounded<K, V> {
+impl<K: std::hash::Hash + Eq + Clone, V, S: std::hash::BuildHasher + Default> Bounded<K, V, S> {
     /// An empty map keeping at most `max` entries.
     pub(super) fn with_max(max: usize) -> Self {
         Bounded {
@@ -254,5 +284,44 @@ mod tests {
             b.insert(i, i);
         }
         assert_eq!(b.len(), 3);
+    }
+
+    /// Sessions keyed by digests are found, replaced and evicted as any bounded map's
+    /// entries are, and the hash of a digest is its first eight bytes.
+    #[test]
+    fn sessions_by_digest_are_found_and_bounded() {
+        use std::hash::BuildHasher;
+        let key = super::super::tokens::key;
+        let k = key("a token");
+        assert_eq!(
+            Digested.hash_one(k),
+            u64::from_le_bytes(k[..8].try_into().expect("eight bytes"))
+        );
+        let session = |n: i64| Session {
+            state: Arc::new(serde_json::json!(n)),
+            expires: Some(n),
+            owner: None,
+        };
+        let mut all: Sessions = Bounded::with_max(50);
+        for n in 0..100 {
+            all.insert(key(&format!("token {n}")), session(n));
+        }
+        assert_eq!(all.len(), 50);
+        assert!(
+            all.get(&key("token 49")).is_none(),
+            "the oldest are evicted"
+        );
+        for n in 50..100 {
+            let found = all.get(&key(&format!("token {n}"))).map(|s| s.expires);
+            assert_eq!(found, Some(Some(n)), "token {n}");
+        }
+        all.insert(key("token 70"), session(700));
+        assert_eq!(
+            all.get(&key("token 70")).map(|s| s.expires),
+            Some(Some(700))
+        );
+        assert!(all.remove(&key("token 71")).is_some());
+        assert!(all.get(&key("token 71")).is_none());
+        assert_eq!(all.len(), 49);
     }
 }
