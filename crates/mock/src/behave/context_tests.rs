@@ -1,6 +1,8 @@
 //! The evaluation context's tests: names, layers, and the request read when needed.
 
 use super::*;
+use cartwright_model::Expr;
+
 use crate::Incoming;
 
 #[test]
