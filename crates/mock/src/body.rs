@@ -6,7 +6,7 @@ use http::StatusCode;
 use serde_json::{Map, Value};
 
 use crate::coerce::coerce;
-use crate::negotiate::{essence, request_media};
+use crate::negotiate::{essence, is_json, request_media};
 use crate::problem::{Issue, Problem, ProblemKind};
 use crate::{Config, Incoming};
 
@@ -117,8 +117,7 @@ fn parse(
     // request with a body.
     let ct = content_type.split(';').next().unwrap_or("").trim();
     let is = |t: &str| ct.eq_ignore_ascii_case(t);
-    let json_suffix = ct.len() >= 5 && ct.as_bytes()[ct.len() - 5..].eq_ignore_ascii_case(b"+json");
-    if is("application/json") || json_suffix {
+    if is_json(ct) {
         return json(bytes, config.depth_limit).map(Some);
     }
     if is("application/x-www-form-urlencoded") {

@@ -6,6 +6,20 @@
 pub(crate) use crate::prefer::{Prefer, prefer};
 pub(crate) use cartwright_model::media::{covers, essence};
 
+/// Whether a `Content-Type` (in any case, parameters aside) is one read as JSON:
+/// `application/json` or a `+json` type. Compared in place, without the lower-cased copy
+/// [`essence`] makes: it is asked on every request with a body.
+pub(crate) fn is_json(content_type: &str) -> bool {
+    let ct = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .as_bytes();
+    ct.eq_ignore_ascii_case(b"application/json")
+        || ct.len() >= 5 && ct[ct.len() - 5..].eq_ignore_ascii_case(b"+json")
+}
+
 /// The declared request media type that a `Content-Type` selects: exact first, then ranges.
 pub(crate) fn request_media<'a>(
     declared: impl Iterator<Item = &'a str> + Clone,
@@ -81,6 +95,27 @@ pub(crate) fn response_media<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_types_in_any_case_with_parameters() {
+        for yes in [
+            "application/json",
+            "Application/JSON; charset=utf-8",
+            "application/vnd.api+json",
+            " application/problem+JSON ",
+        ] {
+            assert!(is_json(yes), "{yes}");
+        }
+        for no in [
+            "",
+            "text/plain",
+            "application/jsonl",
+            "json",
+            "application/x-json+xml",
+        ] {
+            assert!(!is_json(no), "{no}");
+        }
+    }
 
     #[test]
     fn accept_negotiation() {

@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::tokens::same_secret;
 use crate::Incoming;
+use crate::negotiate::is_json;
 
 /// What the request view is made from: the request, its path parameters, the secrets whose
 /// headers it hides, and its body as validation parsed it.
@@ -94,14 +95,6 @@ fn body(req: &Incoming, parsed: Option<&Value>) -> Value {
     } else {
         serde_json::from_slice(&req.body).unwrap_or(Value::Null)
     }
-}
-
-/// Whether a content type (in any case) is one validation parses as JSON:
-/// `application/json` or a `+json` type.
-fn is_json(ct: &str) -> bool {
-    let essence = ct.split(';').next().unwrap_or("").trim().as_bytes();
-    essence.eq_ignore_ascii_case(b"application/json")
-        || essence.len() >= 5 && essence[essence.len() - 5..].eq_ignore_ascii_case(b"+json")
 }
 
 /// `request.body` as the view would show it, borrowed, when it is the JSON body validation

@@ -11,7 +11,8 @@ use crate::{Server, start_with};
 
 pub(crate) const PACE: &str = include_str!("../fixtures/pace.yaml");
 
-async fn server() -> Server {
+/// The pace fixture, stateless, on a free port.
+pub(crate) async fn server() -> Server {
     start_with(
         PACE,
         Config {

@@ -5,11 +5,24 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use cartwright_mock::Config;
 use tokio::net::TcpStream;
+use tokio::task::JoinHandle;
 
-use crate::faults::PACE;
-use crate::start_with;
+use crate::Server;
+use crate::faults::server;
+
+/// An HTTP/2 connection to `s`, ready for a request, and the task driving it.
+async fn connect(
+    s: &Server,
+) -> (
+    h2::client::SendRequest<Bytes>,
+    JoinHandle<Result<(), h2::Error>>,
+) {
+    let tcp = TcpStream::connect(s.running.addr).await.expect("connect");
+    let (client, connection) = h2::client::handshake(tcp).await.expect("h2 handshake");
+    let driving = tokio::spawn(connection);
+    (client.ready().await.expect("ready"), driving)
+}
 
 /// What became of one request on the connection: its status and body, or the error that
 /// ended the stream.
@@ -44,19 +57,9 @@ async fn ask(
 
 #[tokio::test]
 async fn a_fault_resets_only_its_own_stream() {
-    let s = start_with(
-        PACE,
-        Config {
-            stateless: true,
-            ..Config::default()
-        },
-    )
-    .await;
+    let s = server().await;
     let url = format!("{}/items", s.base);
-    let tcp = TcpStream::connect(s.running.addr).await.expect("connect");
-    let (client, connection) = h2::client::handshake(tcp).await.expect("h2 handshake");
-    let closed = tokio::spawn(connection);
-    let mut client = client.ready().await.expect("ready");
+    let (mut client, closed) = connect(&s).await;
     let (status, whole) = ask(&mut client, &url, None).await.expect("a plain answer");
     assert_eq!(status, 200);
     assert!(!whole.is_empty());
@@ -85,19 +88,9 @@ async fn a_fault_resets_only_its_own_stream() {
 /// it on the same connection is answered first.
 #[tokio::test]
 async fn a_delay_holds_up_only_its_own_stream() {
-    let s = start_with(
-        PACE,
-        Config {
-            stateless: true,
-            ..Config::default()
-        },
-    )
-    .await;
+    let s = server().await;
     let url = format!("{}/items", s.base);
-    let tcp = TcpStream::connect(s.running.addr).await.expect("connect");
-    let (client, connection) = h2::client::handshake(tcp).await.expect("h2 handshake");
-    tokio::spawn(connection);
-    let mut client = client.ready().await.expect("ready");
+    let (mut client, _connection) = connect(&s).await;
     // The delayed request is on the connection before the quick one is sent.
     let request = http::Request::get(&url)
         .header("prefer", "delay=5000")
