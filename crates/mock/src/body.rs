@@ -6,20 +6,34 @@ use http::StatusCode;
 use serde_json::{Map, Value};
 
 use crate::coerce::coerce;
-use crate::negotiate::{essence, is_json, request_media};
+use crate::negotiate::{bare, essence, is_json, request_media};
+use crate::parsed::Parsed;
 use crate::problem::{Issue, Problem, ProblemKind};
 use crate::{Config, Incoming};
 
 /// Checks the body, pushing violations to `issues`; a body that cannot be read at all is a
-/// `Problem`. Returns the parsed body, so what follows does not parse it again.
-pub(crate) fn validate(
+/// `Problem`. Returns the body's value, so what follows does not parse it again: parsed, or
+/// (JSON the schema's quick check found valid) left to parse if something asks for it.
+pub(crate) fn validate<'r>(
     op: &Operation,
-    req: &Incoming,
+    req: &'r Incoming,
     config: &Config,
     issues: &mut Vec<Issue>,
     spec: &str,
     doc: &Value,
-) -> Result<Option<Value>, Problem> {
+) -> Result<Parsed<'r>, Problem> {
+    checked(op, req, config, issues, spec, doc)
+        .map(|done| done.unwrap_or_else(|| Parsed::now(None)))
+}
+
+fn checked<'r>(
+    op: &Operation,
+    req: &'r Incoming,
+    config: &Config,
+    issues: &mut Vec<Issue>,
+    spec: &str,
+    doc: &Value,
+) -> Result<Option<Parsed<'r>>, Problem> {
     let Some(body) = &op.body else {
         return Ok(None);
     };
@@ -57,6 +71,12 @@ pub(crate) fn validate(
     let Some(media) = body.content.iter().find(|m| m.media_type == chosen) else {
         return Ok(None);
     };
+    if let Some(schema) = &media.schema
+        && is_json(content_type)
+        && schema.accepts_text(&req.body, config.depth_limit)
+    {
+        return Ok(Some(Parsed::later(&req.body)));
+    }
     let parsed = parse(media, content_type, &req.body, config, doc);
     let Some(value) = parsed.map_err(|p| unreadable(op, p))? else {
         return Ok(None);
@@ -87,7 +107,7 @@ pub(crate) fn validate(
             }
         }
     }
-    Ok(Some(value))
+    Ok(Some(Parsed::now(Some(value))))
 }
 
 /// A body that does not parse is a bad request as a schema violation is, so it gets the
@@ -113,9 +133,7 @@ fn parse(
     config: &Config,
     doc: &Value,
 ) -> Result<Option<Value>, Problem> {
-    // Compared in place, without the lower-cased copy `essence` makes: this runs on every
-    // request with a body.
-    let ct = content_type.split(';').next().unwrap_or("").trim();
+    let ct = bare(content_type);
     let is = |t: &str| ct.eq_ignore_ascii_case(t);
     if is_json(ct) {
         return json(bytes, config.depth_limit).map(Some);

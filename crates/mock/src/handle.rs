@@ -166,7 +166,7 @@ impl Mock {
             note.validation = Verdict::Unauthorized;
             return render(p);
         }
-        if let Some((id, out)) = self.stubbed(api, op, req, parsed.as_ref()) {
+        if let Some((id, out)) = self.stubbed(api, op, req, &parsed) {
             // A stub answers as set, running no behaviour and touching no resource.
             note.validation = Verdict::Stub;
             note.stub = Some(id);
@@ -188,14 +188,7 @@ impl Mock {
             let stateful = if config.stateless {
                 None
             } else {
-                crate::resources::answer(
-                    self,
-                    api,
-                    m.operation,
-                    (req, parsed.as_ref()),
-                    &m.params,
-                    &pref,
-                )
+                crate::resources::answer(self, api, m.operation, (req, &parsed), &m.params, &pref)
             };
             let out = match stateful {
                 Some((out, touched)) => {
@@ -212,7 +205,7 @@ impl Mock {
             return out;
         }
         note.validation = Verdict::Behaviour;
-        match (self.behave).run(api, op, (req, parsed.as_ref()), &m.params, config) {
+        match (self.behave).run(api, op, (req, parsed.value()), &m.params, config) {
             Ok(behave::Outcome::Done(out)) => out,
             Ok(behave::Outcome::Plan(plan)) => {
                 self.planned(api, op, req, plan).unwrap_or_else(render)

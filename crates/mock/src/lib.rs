@@ -32,6 +32,7 @@ mod mask;
 mod negotiate;
 mod pace;
 mod params;
+mod parsed;
 mod prefer;
 mod problem;
 mod proxy;

@@ -10,12 +10,7 @@ pub(crate) use cartwright_model::media::{covers, essence};
 /// `application/json` or a `+json` type. Compared in place, without the lower-cased copy
 /// [`essence`] makes: it is asked on every request with a body.
 pub(crate) fn is_json(content_type: &str) -> bool {
-    let ct = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .as_bytes();
+    let ct = bare(content_type).as_bytes();
     ct.eq_ignore_ascii_case(b"application/json")
         || ct.len() >= 5 && ct[ct.len() - 5..].eq_ignore_ascii_case(b"+json")
 }
@@ -37,10 +32,14 @@ pub(crate) fn request_media<'a>(
 /// Whether two media types have the same essence (type and subtype, without parameters or
 /// case), compared in place: the exact match is the common case, and it allocates nothing.
 fn same_essence(a: &str, b: &str) -> bool {
-    fn bare(m: &str) -> &str {
-        m.split(';').next().unwrap_or("").trim()
-    }
     bare(a).eq_ignore_ascii_case(bare(b))
+}
+
+/// A media type without its parameters or the space around it, in place: asked several
+/// times of every request with a body, so a byte search, not `split` and `trim`.
+pub(crate) fn bare(media: &str) -> &str {
+    let end = media.bytes().position(|b| b == b';').unwrap_or(media.len());
+    media[..end].trim_ascii()
 }
 
 /// One `Accept` entry.
@@ -115,6 +114,18 @@ mod tests {
         ] {
             assert!(!is_json(no), "{no}");
         }
+    }
+
+    #[test]
+    fn bare_media_types_lose_parameters_and_space_only() {
+        assert_eq!(
+            bare(" Application/JSON ; charset=utf-8"),
+            "Application/JSON"
+        );
+        assert_eq!(bare("text/plain;a=b;c=d"), "text/plain");
+        assert_eq!(bare("\tmultipart/form-data\t"), "multipart/form-data");
+        assert_eq!(bare(";x"), "");
+        assert_eq!(bare(""), "");
     }
 
     #[test]

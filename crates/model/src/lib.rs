@@ -16,6 +16,7 @@ mod native;
 mod native_parse;
 mod operation;
 mod pace;
+mod quick;
 mod reads;
 mod resource;
 mod route;
@@ -37,6 +38,7 @@ pub use operation::{
     RequestBody, Response, StatusKey,
 };
 pub use pace::{Latency, Pace, parse_dribble, parse_rate};
+pub use quick::Quick;
 pub use reads::RequestParts;
 pub use resource::{
     Action as ResourceAction, Collection, Parent, Place, Resources, Role, SessionCarrier,

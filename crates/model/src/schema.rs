@@ -2,12 +2,16 @@
 
 use std::sync::Arc;
 
+use crate::Quick;
+
 /// A schema compiled at load time, with where it lives in the document.
 #[derive(Clone)]
 pub struct Schema {
     /// JSON pointer to the schema in the normalised document.
     pub pointer: String,
     validator: Arc<jsonschema::Validator>,
+    /// The quick check of JSON text, where the schema is one it judges.
+    quick: Option<Arc<Quick>>,
 }
 
 /// One way a value breaks a schema.
@@ -27,7 +31,22 @@ impl Schema {
         Schema {
             pointer,
             validator: Arc::new(validator),
+            quick: None,
         }
+    }
+
+    /// The same schema with a quick check of JSON text (see [`Quick`]).
+    pub fn with_quick(mut self, quick: Option<Quick>) -> Self {
+        self.quick = quick.map(Arc::new);
+        self
+    }
+
+    /// Whether `text` is certainly JSON, nested no deeper than `depth_limit`, whose value
+    /// conforms, found without parsing it into a value. `false` means only "not known".
+    pub fn accepts_text(&self, text: &[u8], depth_limit: usize) -> bool {
+        self.quick
+            .as_ref()
+            .is_some_and(|q| q.accepts(text, depth_limit))
     }
 
     /// Whether the value conforms.

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
 use cartwright_diag::Diagnostic;
-use cartwright_model::Schema;
+use cartwright_model::{Quick, Schema};
 use jsonschema::{Draft, Registry};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde_json::{Value, json};
@@ -41,6 +41,8 @@ pub(crate) struct Compiler<'d> {
     /// The request view's registry, then the response view's; one registry when both views
     /// are the document itself.
     registries: Vec<Registry<'d>>,
+    /// The request view of the document, which the quick checks of request schemas read.
+    request: &'d Value,
     cache: Mutex<HashMap<(usize, String), Schema>>,
 }
 
@@ -59,6 +61,7 @@ impl<'d> Compiler<'d> {
         Ok(Compiler {
             doc,
             registries,
+            request: request.unwrap_or(doc),
             cache: Mutex::default(),
         })
     }
@@ -109,7 +112,12 @@ impl<'d> Compiler<'d> {
                 )
                 .with_pointer(target.clone())
             })?;
-        let schema = Schema::new(target.clone(), validator);
+        // Only requests are judged on the hot path; answers are checked by verify and tests.
+        let quick = match dir {
+            Direction::Request => Quick::build(self.request, &target),
+            Direction::Response => None,
+        };
+        let schema = Schema::new(target.clone(), validator).with_quick(quick);
         self.cached().insert(key, schema.clone());
         Ok(schema)
     }

@@ -27,6 +27,7 @@ use http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::negotiate::{Prefer, prefer};
+use crate::parsed::Parsed;
 use crate::problem::{Problem, ProblemKind};
 use crate::respond::respond;
 use crate::{Config, Incoming, Mock, Outgoing};
@@ -79,7 +80,7 @@ pub(crate) fn answer(
     mock: &Mock,
     api: &Api,
     index: usize,
-    (req, sent): (&Incoming, Option<&Value>),
+    (req, sent): (&Incoming, &Parsed<'_>),
     params: &[(String, String)],
     pref: &Prefer,
 ) -> Option<(Result<Outgoing, Problem>, Option<String>)> {
@@ -93,6 +94,7 @@ pub(crate) fn answer(
     }
     let col = &api.resources.collections[role.collection];
     let fields = sent
+        .value()
         .and_then(|v| v.pointer(&role.request).cloned())
         .filter(Value::is_object);
     let ctx = Ctx {

@@ -20,6 +20,7 @@ use serde_json::{Value, json};
 
 use crate::delivery::Delivery;
 use crate::negotiate::Prefer;
+use crate::parsed::Parsed;
 use crate::problem::{Problem, ProblemKind};
 use crate::{Incoming, Mock, Outgoing};
 
@@ -127,7 +128,7 @@ impl Stubs {
         api: &Api,
         op: &Operation,
         req: &Incoming,
-        body: Option<&Value>,
+        body: &Parsed<'_>,
     ) -> Option<(String, Answer)> {
         if self.count.load(Ordering::Acquire) == 0 {
             return None;
@@ -137,7 +138,7 @@ impl Stubs {
             s.source == api.source
                 && s.operation == op.id
                 && s.times.is_none_or(|t| s.hits < t)
-                && s.conditions.hold(api, req, body)
+                && s.conditions.hold(api, req, body.value())
         })?;
         stub.hits += 1;
         Some((stub.id.clone(), stub.answer.clone()))
@@ -168,7 +169,7 @@ impl Mock {
         api: &Api,
         op: &Operation,
         req: &Incoming,
-        body: Option<&Value>,
+        body: &Parsed<'_>,
     ) -> Option<(String, Outgoing)> {
         let (id, answer) = self.stubs.take(api, op, req, body)?;
         let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);

@@ -185,3 +185,51 @@ async fn errors_render_in_the_apis_own_envelope_when_asked() {
         "{message}"
     );
 }
+
+/// A JSON body the quick text check is not sure of (escapes, a fraction for an integer,
+/// nesting past the limit, a duplicate member) is parsed and judged in full: the answer is
+/// the one the schema gives, never a quick guess.
+#[tokio::test]
+async fn bodies_the_quick_check_leaves_alone_are_judged_in_full() {
+    let s = start().await;
+    let send = |text: &str| {
+        s.client
+            .post(s.url("/cart"))
+            .header("x-api-key", "k")
+            .header("content-type", "application/json")
+            .body(text.to_owned())
+            .send()
+    };
+    for valid in [
+        r#"{"currency":"EUR","items":[{"product":1,"quantity":2}]}"#,
+        r#"{"currency":"\u0045UR","items":[]}"#,
+        r#"{"currency":"EUR","items":[{"product":1.0,"quantity":2e0}]}"#,
+        r#"{"currency":"NOK","currency":"SEK","items":[]}"#,
+    ] {
+        assert_eq!(send(valid).await.expect("send").status(), 200, "{valid}");
+    }
+    let wrong = send(r#"{"currency":"EUR","items":[{"product":1.5,"quantity":"\u0031"}]}"#)
+        .await
+        .expect("send");
+    assert_eq!(wrong.status(), 400);
+    assert_eq!(
+        pointers(&json(wrong).await),
+        ["/body/items/0/product", "/body/items/0/quantity"]
+    );
+    let broken = send(r#"{"currency":"EUR","items":[{"product":1,"quantity":2}],}"#)
+        .await
+        .expect("send");
+    assert_eq!(broken.status(), 400);
+    let deep = format!(
+        r#"{{"currency":"EUR","items":{}{}}}"#,
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    let deep = send(&deep).await.expect("send");
+    assert_eq!(deep.status(), 400);
+    assert_eq!(json(deep).await["type"], "urn:cartwright:problem:too-deep");
+    assert_eq!(
+        json(broken).await["type"],
+        "urn:cartwright:problem:malformed-json"
+    );
+}

@@ -1,0 +1,250 @@
+//! The quick check's one pass over the text: JSON's grammar as serde_json reads it, each
+//! value judged by its node as it is read. Every `None` here is "don't know".
+
+use super::{Check, Kind, Node, Quick};
+
+/// serde_json refuses text nested deeper than 128; the quick check stops well short of it.
+const MAX_DEPTH: usize = 100;
+
+/// Integer literals up to this many digits are exact as `f64`, so compared with a bound
+/// exactly as jsonschema compares them.
+const EXACT_DIGITS: usize = 15;
+
+/// A fraction longer than this is left to serde_json (which may find it out of range).
+const MAX_NUMBER: usize = 40;
+
+/// See [`Quick::accepts`].
+pub(super) fn accepts(q: &Quick, text: &[u8], depth_limit: usize) -> bool {
+    let mut s = Scan {
+        q,
+        text,
+        at: 0,
+        depth: 0,
+        limit: depth_limit.min(MAX_DEPTH),
+    };
+    s.value(q.root).is_some() && {
+        s.ws();
+        s.at == text.len()
+    }
+}
+
+/// `Some(())`: valid, certainly; `None`: not known.
+type Known = Option<()>;
+
+struct Scan<'a> {
+    q: &'a Quick,
+    text: &'a [u8],
+    at: usize,
+    depth: usize,
+    limit: usize,
+}
+
+impl<'a> Scan<'a> {
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.text.get(self.at) {
+            self.at += 1;
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.get(self.at).copied()
+    }
+
+    /// Skips white space, then `b` if it is next.
+    fn eat(&mut self, b: u8) -> bool {
+        self.ws();
+        let next = self.peek() == Some(b);
+        self.at += usize::from(next);
+        next
+    }
+
+    fn value(&mut self, node: usize) -> Known {
+        self.ws();
+        let q = self.q;
+        let c = match &q.nodes[node] {
+            Node::Check(c) => c,
+            Node::OrNull(inner) => {
+                if self.text[self.at..].starts_with(b"null") {
+                    self.at += 4;
+                    return Some(());
+                }
+                return self.value(*inner);
+            }
+            Node::Unknown | Node::Never => return None,
+        };
+        match self.peek()? {
+            b'{' => self.object(c),
+            b'[' => self.array(c),
+            b'"' => {
+                if !c.allows(Kind::String) {
+                    return None;
+                }
+                let s = self.string()?;
+                fits(c, s)
+            }
+            b't' => self.literal(c, b"true", Kind::Boolean),
+            b'f' => self.literal(c, b"false", Kind::Boolean),
+            b'n' => self.literal(c, b"null", Kind::Null),
+            b'-' | b'0'..=b'9' => self.number(c),
+            _ => None,
+        }
+    }
+
+    fn literal(&mut self, c: &Check, word: &[u8], kind: Kind) -> Known {
+        let listed = c.strings.is_none() || (c.null_in_enum && matches!(kind, Kind::Null));
+        if !self.text[self.at..].starts_with(word) || !c.allows(kind) || !listed {
+            return None;
+        }
+        self.at += word.len();
+        Some(())
+    }
+
+    /// A string's bytes between its quotes: no escapes, no control characters, UTF-8.
+    fn string(&mut self) -> Option<&'a [u8]> {
+        let start = self.at + 1;
+        let mut ascii = true;
+        for (i, &b) in self.text.get(start..)?.iter().enumerate() {
+            match b {
+                b'"' => {
+                    let s = &self.text[start..start + i];
+                    self.at = start + i + 1;
+                    return (ascii || std::str::from_utf8(s).is_ok()).then_some(s);
+                }
+                b'\\' | 0..=0x1f => return None,
+                0x80.. => ascii = false,
+                _ => {}
+            }
+        }
+        None
+    }
+
+    fn number(&mut self, c: &Check) -> Known {
+        let start = self.at;
+        self.at += usize::from(self.peek() == Some(b'-'));
+        let digits = match self.peek()? {
+            b'0' => {
+                self.at += 1;
+                1
+            }
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        };
+        let fraction = self.peek() == Some(b'.');
+        if fraction {
+            self.at += 1;
+            if self.digits() == 0 {
+                return None;
+            }
+        }
+        // An exponent can put a number out of serde_json's range, or make it an integer.
+        if matches!(self.peek(), Some(b'e' | b'E')) || c.strings.is_some() {
+            return None;
+        }
+        if fraction {
+            // A fraction is a number; whether `1.0` is an integer or `0.1` passes a bound
+            // turns on rounding serde_json and jsonschema own.
+            let number = c.kinds == 0 || c.kinds & Kind::Number as u8 != 0;
+            return (number && !c.bounded() && self.at - start <= MAX_NUMBER).then_some(());
+        }
+        if digits > EXACT_DIGITS || !c.allows(Kind::Integer) {
+            return None;
+        }
+        let text = std::str::from_utf8(&self.text[start..self.at]).ok()?;
+        let v = text.parse::<i64>().ok()? as f64;
+        let within = c.minimum.is_none_or(|m| v >= m)
+            && c.maximum.is_none_or(|m| v <= m)
+            && c.exclusive_minimum.is_none_or(|m| v > m)
+            && c.exclusive_maximum.is_none_or(|m| v < m);
+        within.then_some(())
+    }
+
+    /// Skips ASCII digits, counting them.
+    fn digits(&mut self) -> usize {
+        let start = self.at;
+        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            self.at += 1;
+        }
+        self.at - start
+    }
+
+    /// Opens an array or object, unless that nests past the limit.
+    fn enter(&mut self) -> Known {
+        self.depth += 1;
+        self.at += 1;
+        (self.depth <= self.limit).then_some(())
+    }
+
+    fn array(&mut self, c: &Check) -> Known {
+        if !c.allows(Kind::Array) || c.strings.is_some() {
+            return None;
+        }
+        self.enter()?;
+        let mut n = 0u64;
+        if !self.eat(b']') {
+            loop {
+                self.value(c.items)?;
+                n += 1;
+                if self.eat(b',') {
+                    continue;
+                }
+                if self.eat(b']') {
+                    break;
+                }
+                return None;
+            }
+        }
+        self.depth -= 1;
+        let fits = c.min_items.is_none_or(|m| n >= m) && c.max_items.is_none_or(|m| n <= m);
+        fits.then_some(())
+    }
+
+    fn object(&mut self, c: &Check) -> Known {
+        if !c.allows(Kind::Object) || c.strings.is_some() {
+            return None;
+        }
+        self.enter()?;
+        let mut seen = 0u64;
+        if !self.eat(b'}') {
+            loop {
+                self.ws();
+                if self.peek() != Some(b'"') {
+                    return None;
+                }
+                let key = self.string()?;
+                if !self.eat(b':') {
+                    return None;
+                }
+                let (node, bit) = match c.properties.iter().position(|(n, _)| n.as_bytes() == key) {
+                    Some(i) => (c.properties[i].1, 1u64.checked_shl(i as u32).unwrap_or(0)),
+                    None => (c.additional, 0),
+                };
+                self.value(node)?;
+                seen |= bit;
+                if self.eat(b',') {
+                    continue;
+                }
+                if self.eat(b'}') {
+                    break;
+                }
+                return None;
+            }
+        }
+        self.depth -= 1;
+        (seen & c.required == c.required).then_some(())
+    }
+}
+
+/// Whether a string's bytes (unescaped, UTF-8) fit its lengths and enum.
+fn fits(c: &Check, s: &[u8]) -> Known {
+    if c.min_length.is_some() || c.max_length.is_some() {
+        // Lengths count characters: every byte that does not continue one starts one.
+        let n = s.iter().filter(|&&b| b & 0xc0 != 0x80).count() as u64;
+        if c.min_length.is_some_and(|m| n < m) || c.max_length.is_some_and(|m| n > m) {
+            return None;
+        }
+    }
+    match &c.strings {
+        Some(list) => list.iter().any(|l| l.as_bytes() == s).then_some(()),
+        None => Some(()),
+    }
+}
