@@ -49,6 +49,12 @@ impl Schema {
             .is_some_and(|q| q.accepts(text, depth_limit))
     }
 
+    /// Whether the schema takes strings only and `text` is a valid one (see
+    /// [`Quick::accepts_string`]). `false` means only "not known".
+    pub fn accepts_string(&self, text: &str) -> bool {
+        self.quick.as_ref().is_some_and(|q| q.accepts_string(text))
+    }
+
     /// Whether the value conforms.
     pub fn is_valid(&self, value: &serde_json::Value) -> bool {
         self.validator.is_valid(value)

@@ -184,6 +184,11 @@ proptest! {
                 prop_assert!(v.is_valid(&value), "{schema}: yes for {value}, which jsonschema refuses");
             }
         }
+        for s in ["", "a", "é", "b c", "abcdefgh", "12"] {
+            if quick.accepts_string(s) {
+                prop_assert!(v.is_valid(&Value::from(s)), "{schema}: yes for the string {s:?}, which jsonschema refuses");
+            }
+        }
     }
 
     #[test]
@@ -232,6 +237,16 @@ fn a_cart_body_is_judged_and_what_is_not_known_is_left_to_the_validator() {
     let cart = r#"{"currency":"EUR","items":[{"product":1,"quantity":2}]}"#.as_bytes();
     assert!(quick.accepts(cart, 3));
     assert!(!quick.accepts(cart, 2), "past the nesting limit");
+    let strings = json!({"short": {"type": "string", "maxLength": 3}, "either": {"type": ["string", "null"]},
+                         "number": {"type": "integer"}, "any": {}});
+    let short = Quick::build(&strings, "/short").expect("judged");
+    assert!(short.accepts_string("abc") && short.accepts_string("déf"));
+    assert!(!short.accepts_string("abcd"), "too long");
+    for other in ["/either", "/number", "/any"] {
+        // Text for these may be coerced to null or a number first: not a plain string.
+        let q = Quick::build(&strings, other).expect("judged");
+        assert!(!q.accepts_string("12"), "{other}");
+    }
     let unknown = json!({"s": {"type": "string", "pattern": "^a"}});
     assert!(
         Quick::build(&unknown, "/s").is_none(),

@@ -109,4 +109,16 @@ impl Quick {
     pub fn accepts(&self, text: &[u8], depth_limit: usize) -> bool {
         scan::accepts(self, text, depth_limit)
     }
+
+    /// Whether the schema takes strings only (`type: string`) and `text`, as a string, is
+    /// valid for it: a parameter's text is then its value as it is, with nothing to coerce
+    /// and nothing left to judge. `false` means only "not known".
+    pub fn accepts_string(&self, text: &str) -> bool {
+        match &self.nodes[self.root] {
+            Node::Check(c) if c.kinds == Kind::String as u8 => {
+                scan::fits(c, text.as_bytes()).is_some()
+            }
+            _ => false,
+        }
+    }
 }

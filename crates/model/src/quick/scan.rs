@@ -101,21 +101,16 @@ impl<'a> Scan<'a> {
 
     /// A string's bytes between its quotes: no escapes, no control characters, UTF-8.
     fn string(&mut self) -> Option<&'a [u8]> {
-        let start = self.at + 1;
-        let mut ascii = true;
-        for (i, &b) in self.text.get(start..)?.iter().enumerate() {
-            match b {
-                b'"' => {
-                    let s = &self.text[start..start + i];
-                    self.at = start + i + 1;
-                    return (ascii || std::str::from_utf8(s).is_ok()).then_some(s);
-                }
-                b'\\' | 0..=0x1f => return None,
-                0x80.. => ascii = false,
-                _ => {}
-            }
+        let rest = self.text.get(self.at + 1..)?;
+        let end = rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+        let s = &rest[..end];
+        if rest[end] != b'"' || !(s.is_ascii() || std::str::from_utf8(s).is_ok()) {
+            return None;
         }
-        None
+        self.at += end + 2;
+        Some(s)
     }
 
     fn number(&mut self, c: &Check) -> Known {
@@ -149,8 +144,16 @@ impl<'a> Scan<'a> {
         if digits > EXACT_DIGITS || !c.allows(Kind::Integer) {
             return None;
         }
-        let text = std::str::from_utf8(&self.text[start..self.at]).ok()?;
-        let v = text.parse::<i64>().ok()? as f64;
+        // At most 15 digits: no overflow, and exact as `f64`.
+        let magnitude = self.text[start..self.at]
+            .iter()
+            .filter(|b| b.is_ascii_digit())
+            .fold(0i64, |n, b| n * 10 + i64::from(b - b'0'));
+        let v = if self.text[start] == b'-' {
+            -magnitude
+        } else {
+            magnitude
+        } as f64;
         let within = c.minimum.is_none_or(|m| v >= m)
             && c.maximum.is_none_or(|m| v <= m)
             && c.exclusive_minimum.is_none_or(|m| v > m)
@@ -214,7 +217,7 @@ impl<'a> Scan<'a> {
                 if !self.eat(b':') {
                     return None;
                 }
-                let (node, bit) = match c.properties.iter().position(|(n, _)| n.as_bytes() == key) {
+                let (node, bit) = match c.properties.iter().position(|(n, _)| same(n, key)) {
                     Some(i) => (c.properties[i].1, 1u64.checked_shl(i as u32).unwrap_or(0)),
                     None => (c.additional, 0),
                 };
@@ -234,8 +237,14 @@ impl<'a> Scan<'a> {
     }
 }
 
+/// Whether a member's name is `key`: compared in line, as names are short and most
+/// differ in length.
+fn same(name: &str, key: &[u8]) -> bool {
+    name.len() == key.len() && name.bytes().zip(key).all(|(a, &b)| a == b)
+}
+
 /// Whether a string's bytes (unescaped, UTF-8) fit its lengths and enum.
-fn fits(c: &Check, s: &[u8]) -> Known {
+pub(super) fn fits(c: &Check, s: &[u8]) -> Known {
     if c.min_length.is_some() || c.max_length.is_some() {
         // Lengths count characters: every byte that does not continue one starts one.
         let n = s.iter().filter(|&&b| b & 0xc0 != 0x80).count() as u64;
