@@ -28,6 +28,18 @@ pub(super) fn accepts(q: &Quick, text: &[u8], depth_limit: usize) -> bool {
     }
 }
 
+/// The bytes that stop a quick run through a string: its closing quote, an escape, a
+/// control character, or the first byte beyond ASCII. One table lookup per byte.
+static STOP: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = b == b'"' as usize || b == b'\\' as usize || b < 0x20 || b >= 0x80;
+        b += 1;
+    }
+    table
+};
+
 /// `Some(())`: valid, certainly; `None`: not known.
 type Known = Option<()>;
 
@@ -102,15 +114,21 @@ impl<'a> Scan<'a> {
     /// A string's bytes between its quotes: no escapes, no control characters, UTF-8.
     fn string(&mut self) -> Option<&'a [u8]> {
         let rest = self.text.get(self.at + 1..)?;
-        let end = rest
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
-        let s = &rest[..end];
-        if rest[end] != b'"' || !(s.is_ascii() || std::str::from_utf8(s).is_ok()) {
+        let mut end = rest.iter().position(|&b| STOP[usize::from(b)])?;
+        if rest[end] >= 0x80 {
+            // Beyond ASCII: the rest of the way byte by byte, then the whole checked as UTF-8.
+            end += rest[end..]
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+            if std::str::from_utf8(&rest[..end]).is_err() {
+                return None;
+            }
+        }
+        if rest[end] != b'"' {
             return None;
         }
         self.at += end + 2;
-        Some(s)
+        Some(&rest[..end])
     }
 
     fn number(&mut self, c: &Check) -> Known {
