@@ -106,7 +106,11 @@ fn plain_value() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::from),
         (-30i64..50).prop_map(Value::from),
-        prop::sample::select(vec!["", "a", "é", "b c", "sku-1", "ab"]).prop_map(Value::from),
+        // serde_json writes the quote, the backslash and control characters escaped.
+        prop::sample::select(vec![
+            "", "a", "é", "b c", "sku-1", "ab", "a\"b", "x\ny", "\\", "\u{1}"
+        ])
+        .prop_map(Value::from),
     ];
     leaf.prop_recursive(3, 20, 4, |inner| {
         prop_oneof![
@@ -129,6 +133,12 @@ fn text() -> impl Strategy<Value = Vec<u8>> {
     let odd = prop::sample::select(vec![
         r#""a\"b""#,
         r#""\u0061""#,
+        r#""\ud83d\ude00""#,
+        r#""\udc00""#,
+        r#""\ud83dx""#,
+        r#""\x""#,
+        r#""\u00E9\/\b\f\n\r\t""#,
+        r#""\u12""#,
         "\"\u{1}\"",
         "1.0",
         "-0",
@@ -233,6 +243,35 @@ fn a_cart_body_is_judged_and_what_is_not_known_is_left_to_the_validator() {
         "1.0 is left to jsonschema"
     );
     assert!(!yes(r#"{"currency":"EUR","items":[]"#), "unfinished");
+    assert!(
+        !yes(r#"{"currency":"\u0045UR","items":[]}"#),
+        "an escaped string against an enum"
+    );
+    assert!(
+        !yes(r#"{"curr\u0065ncy":"EUR","items":[]}"#),
+        "an escaped name"
+    );
+    let names =
+        json!({"type": "array", "items": {"type": "string", "minLength": 2, "maxLength": 2}});
+    let names = Quick::build(&json!({"n": names}), "/n").expect("judged");
+    // Each escape is one character: two, whatever its length in the text.
+    for two in [
+        r#"["\n\t"]"#,
+        r#"["a\u00e9"]"#,
+        r#"["\ud83d\ude00é"]"#,
+        r#"["\"\\"]"#,
+    ] {
+        assert!(names.accepts(two.as_bytes(), 8), "{two}");
+    }
+    for not in [
+        r#"["\n"]"#,
+        r#"["\ud83d\ude00"]"#,
+        r#"["\ud83dé"]"#,
+        r#"["a\q"]"#,
+        "[\"a\u{1}\"]",
+    ] {
+        assert!(!names.accepts(not.as_bytes(), 8), "{not}");
+    }
     // Nesting: the cart nests three deep.
     let cart = r#"{"currency":"EUR","items":[{"product":1,"quantity":2}]}"#.as_bytes();
     assert!(quick.accepts(cart, 3));

@@ -2,8 +2,8 @@
 //! `serde_json::Value` built. Most request bodies are valid and most schemas are plain
 //! (types, properties, required, items, lengths, bounds, string enums), and building the
 //! `Value` the full validator needs costs more than judging the text. Anything the quick
-//! check does not know for certain (a `pattern`, a `format`, an escape in a string, a
-//! fraction against a bound, nesting past the limit, text serde_json would refuse) is
+//! check does not know for certain (a `pattern`, a `format`, an escaped string against an
+//! `enum`, a fraction against a bound, nesting past the limit, text serde_json would refuse) is
 //! "don't know", never "no": the caller then parses and validates in full, which also
 //! says where and why a body is wrong. So a quick yes is only ever given where serde_json
 //! parses the text and jsonschema finds the value valid.
@@ -116,7 +116,12 @@ impl Quick {
     pub fn accepts_string(&self, text: &str) -> bool {
         match &self.nodes[self.root] {
             Node::Check(c) if c.kinds == Kind::String as u8 => {
-                scan::fits(c, text.as_bytes()).is_some()
+                let s = scan::Str {
+                    raw: text.as_bytes(),
+                    escaped: false,
+                    spare: 0,
+                };
+                scan::fits(c, &s).is_some()
             }
             _ => false,
         }

@@ -92,7 +92,7 @@ impl<'a> Scan<'a> {
                     return None;
                 }
                 let s = self.string()?;
-                fits(c, s)
+                fits(c, &s)
             }
             b't' => self.literal(c, b"true", Kind::Boolean),
             b'f' => self.literal(c, b"false", Kind::Boolean),
@@ -111,24 +111,34 @@ impl<'a> Scan<'a> {
         Some(())
     }
 
-    /// A string's bytes between its quotes: no escapes, no control characters, UTF-8.
-    fn string(&mut self) -> Option<&'a [u8]> {
-        let rest = self.text.get(self.at + 1..)?;
-        let mut end = rest.iter().position(|&b| STOP[usize::from(b)])?;
-        if rest[end] >= 0x80 {
-            // Beyond ASCII: the rest of the way byte by byte, then the whole checked as UTF-8.
-            end += rest[end..]
-                .iter()
-                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
-            if std::str::from_utf8(&rest[..end]).is_err() {
-                return None;
+    /// A string between its quotes: escapes as serde_json reads them, no control
+    /// characters, UTF-8.
+    fn string(&mut self) -> Option<Str<'a>> {
+        let start = self.at + 1;
+        let rest = self.text.get(start..)?;
+        let (mut i, mut ascii, mut spare, mut escaped) = (0, true, 0, false);
+        loop {
+            i += rest.get(i..)?.iter().position(|&b| STOP[usize::from(b)])?;
+            match rest[i] {
+                b'"' => break,
+                b'\\' => {
+                    let (len, saved) = escape(&rest[i..])?;
+                    (i, spare, escaped) = (i + len, spare + saved, true);
+                }
+                0x80.. => (i, ascii) = (i + 1, false),
+                _ => return None,
             }
         }
-        if rest[end] != b'"' {
+        let raw = &rest[..i];
+        if !ascii && std::str::from_utf8(raw).is_err() {
             return None;
         }
-        self.at += end + 2;
-        Some(&rest[..end])
+        self.at = start + i + 1;
+        Some(Str {
+            raw,
+            escaped,
+            spare,
+        })
     }
 
     fn number(&mut self, c: &Check) -> Known {
@@ -232,6 +242,11 @@ impl<'a> Scan<'a> {
                     return None;
                 }
                 let key = self.string()?;
+                // An escaped name is compared as written: not known.
+                if key.escaped {
+                    return None;
+                }
+                let key = key.raw;
                 if !self.eat(b':') {
                     return None;
                 }
@@ -261,17 +276,53 @@ fn same(name: &str, key: &[u8]) -> bool {
     name.len() == key.len() && name.bytes().zip(key).all(|(a, &b)| a == b)
 }
 
-/// Whether a string's bytes (unescaped, UTF-8) fit its lengths and enum.
-pub(super) fn fits(c: &Check, s: &[u8]) -> Known {
+/// A string as the text writes it.
+pub(super) struct Str<'a> {
+    /// The bytes between the quotes, escapes as written.
+    pub raw: &'a [u8],
+    /// Whether it has escapes (then `raw` is not the string's own bytes).
+    pub escaped: bool,
+    /// How many more characters the escapes take than the characters they stand for.
+    pub spare: u64,
+}
+
+/// An escape at the start of `s` as serde_json reads it: its length, and how many more
+/// characters it takes than the one it stands for. A lone surrogate (serde_json refuses
+/// it) or anything else is not known.
+fn escape(s: &[u8]) -> Option<(usize, u64)> {
+    let hex = |h: &[u8]| {
+        h.iter()
+            .try_fold(0u32, |n, &b| Some(n * 16 + char::from(b).to_digit(16)?))
+    };
+    match *s.get(1)? {
+        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some((2, 1)),
+        b'u' => match hex(s.get(2..6)?)? {
+            0xd800..=0xdbff => {
+                // A high surrogate counts only with its low half right after it.
+                let low = (s.get(6..8)? == b"\\u").then(|| hex(s.get(8..12)?))??;
+                (0xdc00..=0xdfff).contains(&low).then_some((12, 11))
+            }
+            0xdc00..=0xdfff => None,
+            _ => Some((6, 5)),
+        },
+        _ => None,
+    }
+}
+
+/// Whether a string fits its lengths and enum; an escaped string is compared with an
+/// enum only as "not known".
+pub(super) fn fits(c: &Check, s: &Str<'_>) -> Known {
     if c.min_length.is_some() || c.max_length.is_some() {
-        // Lengths count characters: every byte that does not continue one starts one.
-        let n = s.iter().filter(|&&b| b & 0xc0 != 0x80).count() as u64;
+        // Lengths count characters: every byte that does not continue one starts one,
+        // less what the escapes take beyond the character each stands for.
+        let n = s.raw.iter().filter(|&&b| b & 0xc0 != 0x80).count() as u64 - s.spare;
         if c.min_length.is_some_and(|m| n < m) || c.max_length.is_some_and(|m| n > m) {
             return None;
         }
     }
     match &c.strings {
-        Some(list) => list.iter().any(|l| l.as_bytes() == s).then_some(()),
+        Some(_) if s.escaped => None,
+        Some(list) => list.iter().any(|l| l.as_bytes() == s.raw).then_some(()),
         None => Some(()),
     }
 }
