@@ -286,6 +286,21 @@ fn a_cart_body_is_judged_and_what_is_not_known_is_left_to_the_validator() {
         let q = Quick::build(&strings, other).expect("judged");
         assert!(!q.accepts_string("12"), "{other}");
     }
+    // A nullable that refers to itself reads nothing on the way round: not known, and no
+    // endless recursion.
+    let looped = json!({"A": {"anyOf": [{"$ref": "#/A"}, {"type": "null"}]},
+                        "B": {"anyOf": [{"$ref": "#/C"}, {"type": "null"}]},
+                        "C": {"anyOf": [{"$ref": "#/B"}, {"type": "null"}]},
+                        "D": {"type": "object", "properties": {"a": {"$ref": "#/A"}, "b": {"$ref": "#/B"}}}});
+    for at in ["/A", "/B"] {
+        assert!(Quick::build(&looped, at).is_none(), "{at}");
+    }
+    let d = Quick::build(&looped, "/D").expect("judged");
+    assert!(!d.accepts(br#"{"a": {}, "b": {}}"#, 8) && !d.accepts(br#"{"a": 1}"#, 8));
+    assert!(
+        d.accepts(br#"{"c": 1}"#, 8),
+        "the loops are only where they are reached"
+    );
     let unknown = json!({"s": {"type": "string", "pattern": "^a"}});
     assert!(
         Quick::build(&unknown, "/s").is_none(),

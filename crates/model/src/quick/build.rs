@@ -39,6 +39,7 @@ pub(super) fn build(doc: &Value, pointer: &str) -> Option<Quick> {
         at: HashMap::new(),
     };
     let root = b.at_pointer(pointer);
+    flatten_nullables(&mut b.nodes);
     (!matches!(b.nodes[root], Node::Unknown)).then_some(Quick {
         nodes: b.nodes,
         root,
@@ -164,6 +165,28 @@ impl Builder<'_> {
             c.required |= 1 << i;
         }
         Some(c)
+    }
+}
+
+/// A nullable of a nullable is a nullable of what the last one holds, so the check never
+/// follows one nullable to another without reading a byte; a chain that comes round to
+/// itself (references in a cycle) is not known.
+fn flatten_nullables(nodes: &mut [Node]) {
+    for i in 0..nodes.len() {
+        let Node::OrNull(mut inner) = nodes[i] else {
+            continue;
+        };
+        let mut steps = 0;
+        while let Node::OrNull(next) = nodes[inner] {
+            if steps == nodes.len() {
+                break;
+            }
+            (inner, steps) = (next, steps + 1);
+        }
+        nodes[i] = match nodes[inner] {
+            Node::OrNull(_) => Node::Unknown,
+            _ => Node::OrNull(inner),
+        };
     }
 }
 

@@ -80,7 +80,12 @@ impl<'a> Scan<'a> {
                     self.at += 4;
                     return Some(());
                 }
-                return self.value(*inner);
+                // Only a check is read on: a nullable of a nullable (or of itself, through a
+                // cycle of references) would recurse without reading a byte.
+                return match &q.nodes[*inner] {
+                    Node::Check(_) => self.value(*inner),
+                    _ => None,
+                };
             }
             Node::Unknown | Node::Never => return None,
         };
