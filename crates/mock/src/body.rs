@@ -3,9 +3,9 @@
 
 use cartwright_model::{MediaType, Operation, StatusKey};
 use http::StatusCode;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::coerce::coerce;
+use crate::forms;
 use crate::negotiate::{bare, essence, is_json, request_media};
 use crate::parsed::Parsed;
 use crate::problem::{Issue, Problem, ProblemKind};
@@ -139,18 +139,11 @@ fn parse(
         return json(bytes, config.depth_limit).map(Some);
     }
     if is("application/x-www-form-urlencoded") {
-        let mut out = Value::Object(
-            form_urlencoded::parse(bytes)
-                .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
-                .collect(),
-        );
-        if let Some(schema) = media.schema.as_ref().and_then(|s| doc.pointer(&s.pointer)) {
-            coerce_form(&mut out, schema);
-        }
-        return Ok(Some(out));
+        let schema = media.schema.as_ref().and_then(|s| doc.pointer(&s.pointer));
+        return Ok(Some(forms::urlencoded(bytes, schema)));
     }
     if is("multipart/form-data") {
-        return multipart(content_type, bytes).map(Some);
+        return forms::multipart(content_type, bytes).map(Some);
     }
     if ct.len() >= 5 && ct.as_bytes()[..5].eq_ignore_ascii_case(b"text/") {
         return Ok(Some(Value::String(
@@ -229,47 +222,6 @@ fn byte_offset(bytes: &[u8], line: usize, column: usize) -> usize {
         offset += l.len() + 1;
     }
     bytes.len()
-}
-
-/// Multipart bodies: the parts' names with their text (files as their file name).
-fn multipart(content_type: &str, bytes: &[u8]) -> Result<Value, Problem> {
-    let bad = |why: String| {
-        Problem::new(
-            StatusCode::BAD_REQUEST,
-            ProblemKind::MalformedMultipart,
-            "Malformed Multipart Body",
-            why,
-        )
-    };
-    let boundary = multer::parse_boundary(content_type).map_err(|e| bad(e.to_string()))?;
-    let data = bytes::Bytes::copy_from_slice(bytes);
-    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(data) });
-    let mut mp = multer::Multipart::new(stream, boundary);
-    let mut out = Map::new();
-    let parsed: Result<(), multer::Error> = futures_util::FutureExt::now_or_never(async {
-        while let Some(field) = mp.next_field().await? {
-            let name = field.name().unwrap_or("").to_owned();
-            let file = field.file_name().map(str::to_owned);
-            let text = field.text().await?;
-            out.insert(name, file.map_or(Value::String(text), Value::String));
-        }
-        Ok(())
-    })
-    .unwrap_or(Ok(()));
-    parsed.map_err(|e| bad(e.to_string()))?;
-    Ok(Value::Object(out))
-}
-
-/// Text values of a parsed form, coerced to the types of the schema's properties.
-fn coerce_form(value: &mut Value, schema: &Value) {
-    let (Some(obj), Some(props)) = (value.as_object_mut(), schema.get("properties")) else {
-        return;
-    };
-    for (k, v) in obj.iter_mut() {
-        if let (Value::String(s), Some(p)) = (&*v, props.get(k)) {
-            *v = coerce(s, p);
-        }
-    }
 }
 
 #[cfg(test)]

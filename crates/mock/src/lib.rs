@@ -25,6 +25,7 @@ mod delivery;
 mod exchange;
 mod finish;
 mod form_path;
+mod forms;
 mod handle;
 mod journal;
 mod journal_filter;

@@ -10,6 +10,7 @@
 
 mod build;
 mod scan;
+mod text;
 
 /// The parts of a schema the quick check knows, compiled at load.
 #[derive(Debug, Clone)]
@@ -91,6 +92,9 @@ impl Check {
     }
 }
 
+/// `Some(())`: valid, certainly; `None`: not known.
+type Known = Option<()>;
+
 /// Index of the empty check (everything valid), always present.
 const ANY: usize = 0;
 /// Index of `false`, always present.
@@ -116,12 +120,12 @@ impl Quick {
     pub fn accepts_string(&self, text: &str) -> bool {
         match &self.nodes[self.root] {
             Node::Check(c) if c.kinds == Kind::String as u8 => {
-                let s = scan::Str {
+                let s = text::Str {
                     raw: text.as_bytes(),
                     escaped: false,
                     spare: 0,
                 };
-                scan::fits(c, &s).is_some()
+                text::fits(c, &s).is_some()
             }
             _ => false,
         }

@@ -1,7 +1,8 @@
 //! The quick check's one pass over the text: JSON's grammar as serde_json reads it, each
 //! value judged by its node as it is read. Every `None` here is "don't know".
 
-use super::{Check, Kind, Node, Quick};
+use super::text::{self, Str, fits};
+use super::{Check, Kind, Known, Node, Quick};
 
 /// serde_json refuses text nested deeper than 128; the quick check stops well short of it.
 const MAX_DEPTH: usize = 100;
@@ -27,21 +28,6 @@ pub(super) fn accepts(q: &Quick, text: &[u8], depth_limit: usize) -> bool {
         s.at == text.len()
     }
 }
-
-/// The bytes that stop a quick run through a string: its closing quote, an escape, a
-/// control character, or the first byte beyond ASCII. One table lookup per byte.
-static STOP: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = b == b'"' as usize || b == b'\\' as usize || b < 0x20 || b >= 0x80;
-        b += 1;
-    }
-    table
-};
-
-/// `Some(())`: valid, certainly; `None`: not known.
-type Known = Option<()>;
 
 struct Scan<'a> {
     q: &'a Quick,
@@ -116,34 +102,11 @@ impl<'a> Scan<'a> {
         Some(())
     }
 
-    /// A string between its quotes: escapes as serde_json reads them, no control
-    /// characters, UTF-8.
+    /// A string between its quotes (see [`text::string`]).
     fn string(&mut self) -> Option<Str<'a>> {
-        let start = self.at + 1;
-        let rest = self.text.get(start..)?;
-        let (mut i, mut ascii, mut spare, mut escaped) = (0, true, 0, false);
-        loop {
-            i += rest.get(i..)?.iter().position(|&b| STOP[usize::from(b)])?;
-            match rest[i] {
-                b'"' => break,
-                b'\\' => {
-                    let (len, saved) = escape(&rest[i..])?;
-                    (i, spare, escaped) = (i + len, spare + saved, true);
-                }
-                0x80.. => (i, ascii) = (i + 1, false),
-                _ => return None,
-            }
-        }
-        let raw = &rest[..i];
-        if !ascii && std::str::from_utf8(raw).is_err() {
-            return None;
-        }
-        self.at = start + i + 1;
-        Some(Str {
-            raw,
-            escaped,
-            spare,
-        })
+        let (s, next) = text::string(self.text, self.at)?;
+        self.at = next;
+        Some(s)
     }
 
     fn number(&mut self, c: &Check) -> Known {
@@ -279,55 +242,4 @@ impl<'a> Scan<'a> {
 /// differ in length.
 fn same(name: &str, key: &[u8]) -> bool {
     name.len() == key.len() && name.bytes().zip(key).all(|(a, &b)| a == b)
-}
-
-/// A string as the text writes it.
-pub(super) struct Str<'a> {
-    /// The bytes between the quotes, escapes as written.
-    pub raw: &'a [u8],
-    /// Whether it has escapes (then `raw` is not the string's own bytes).
-    pub escaped: bool,
-    /// How many more characters the escapes take than the characters they stand for.
-    pub spare: u64,
-}
-
-/// An escape at the start of `s` as serde_json reads it: its length, and how many more
-/// characters it takes than the one it stands for. A lone surrogate (serde_json refuses
-/// it) or anything else is not known.
-fn escape(s: &[u8]) -> Option<(usize, u64)> {
-    let hex = |h: &[u8]| {
-        h.iter()
-            .try_fold(0u32, |n, &b| Some(n * 16 + char::from(b).to_digit(16)?))
-    };
-    match *s.get(1)? {
-        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some((2, 1)),
-        b'u' => match hex(s.get(2..6)?)? {
-            0xd800..=0xdbff => {
-                // A high surrogate counts only with its low half right after it.
-                let low = (s.get(6..8)? == b"\\u").then(|| hex(s.get(8..12)?))??;
-                (0xdc00..=0xdfff).contains(&low).then_some((12, 11))
-            }
-            0xdc00..=0xdfff => None,
-            _ => Some((6, 5)),
-        },
-        _ => None,
-    }
-}
-
-/// Whether a string fits its lengths and enum; an escaped string is compared with an
-/// enum only as "not known".
-pub(super) fn fits(c: &Check, s: &Str<'_>) -> Known {
-    if c.min_length.is_some() || c.max_length.is_some() {
-        // Lengths count characters: every byte that does not continue one starts one,
-        // less what the escapes take beyond the character each stands for.
-        let n = s.raw.iter().filter(|&&b| b & 0xc0 != 0x80).count() as u64 - s.spare;
-        if c.min_length.is_some_and(|m| n < m) || c.max_length.is_some_and(|m| n > m) {
-            return None;
-        }
-    }
-    match &c.strings {
-        Some(_) if s.escaped => None,
-        Some(list) => list.iter().any(|l| l.as_bytes() == s.raw).then_some(()),
-        None => Some(()),
-    }
 }
