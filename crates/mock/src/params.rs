@@ -171,6 +171,11 @@ fn from_text(p: &Parameter, text: &str) -> Result<Value, String> {
 }
 
 fn query_value(p: &Parameter, raw: &Raw<'_>) -> Option<Result<Value, String>> {
+    // A request without a query has none of its parameters, in any style: the common
+    // case, answered before the schema is read.
+    if raw.query.is_empty() {
+        return None;
+    }
     if p.json_content {
         let v = *raw.query_values(&p.name).first()?;
         return Some(serde_json::from_str(v).map_err(|e| format!("`{}` is not JSON: {e}", p.name)));
