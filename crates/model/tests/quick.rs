@@ -52,6 +52,8 @@ fn schema(known: bool) -> impl Strategy<Value = Value> {
             .prop_map(|(lo, s)| json!({"type": "number", "exclusiveMinimum": lo, "exclusiveMaximum": lo + s}))
             .boxed(),
         Just(json!({"type": "number"})).boxed(),
+        Just(json!({"type": "integer", "format": "int32"})).boxed(),
+        Just(json!({"type": "string", "format": "password", "maxLength": 3})).boxed(),
         Just(json!({"type": ["boolean", "null"]})).boxed(),
         Just(json!({"enum": ["a", "é", "b c"]})).boxed(),
         Just(json!({"type": ["string", "null"], "enum": ["a", null]})).boxed(),
@@ -148,6 +150,7 @@ fn text() -> impl Strategy<Value = Vec<u8>> {
         "01",
         "-",
         "12345678901234567890",
+        "1099511627776",
         "1.00000000000000000000000001",
         "tru",
         "nul",
@@ -301,6 +304,16 @@ fn a_cart_body_is_judged_and_what_is_not_known_is_left_to_the_validator() {
         d.accepts(br#"{"c": 1}"#, 8),
         "the loops are only where they are reached"
     );
+    // OpenAPI's formats are not checked by jsonschema, so not here either; JSON Schema's are
+    // left to it.
+    let formats = json!({"i": {"type": "integer", "format": "int32"}, "d": {"type": "string", "format": "date"}});
+    let int32 = Quick::build(&formats, "/i").expect("judged");
+    assert!(
+        int32.accepts(b"1099511627776", 8),
+        "2^40 is a valid int32 to jsonschema"
+    );
+    assert!(validator(&json!({"x-case": formats["i"]})).is_valid(&json!(1099511627776i64)));
+    assert!(Quick::build(&formats, "/d").is_none());
     let unknown = json!({"s": {"type": "string", "pattern": "^a"}});
     assert!(
         Quick::build(&unknown, "/s").is_none(),

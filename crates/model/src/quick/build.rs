@@ -28,6 +28,12 @@ const NOTES: [&str; 15] = [
     "definitions",
 ];
 
+/// OpenAPI's own formats, which jsonschema does not know and so does not check (an
+/// `int32` of 2^40 is valid to it): annotations here too. Any other `format` is not known.
+const OPENAPI_FORMATS: [&str; 7] = [
+    "int32", "int64", "float", "double", "byte", "binary", "password",
+];
+
 /// Every bit of [`Check::required`] in use.
 const MAX_REQUIRED: usize = 64;
 
@@ -143,6 +149,7 @@ impl Builder<'_> {
                 }
                 // Read below, once the members are known.
                 "required" => {}
+                "format" if v.as_str().is_some_and(|f| OPENAPI_FORMATS.contains(&f)) => {}
                 _ => return None,
             }
         }
