@@ -22,20 +22,10 @@ pub(crate) fn validate<'r>(
     spec: &str,
     doc: &Value,
 ) -> Result<Parsed<'r>, Problem> {
-    checked(op, req, config, issues, spec, doc)
-        .map(|done| done.unwrap_or_else(|| Parsed::now(None)))
-}
-
-fn checked<'r>(
-    op: &Operation,
-    req: &'r Incoming,
-    config: &Config,
-    issues: &mut Vec<Issue>,
-    spec: &str,
-    doc: &Value,
-) -> Result<Option<Parsed<'r>>, Problem> {
+    // Nothing parsed: no body, none declared, or a media type not looked into.
+    let none = || Ok(Parsed::now(None));
     let Some(body) = &op.body else {
-        return Ok(None);
+        return none();
     };
     if req.body.is_empty() {
         if body.required {
@@ -45,10 +35,10 @@ fn checked<'r>(
                 message: "the request body is required".into(),
             });
         }
-        return Ok(None);
+        return none();
     }
     if body.content.is_empty() {
-        return Ok(None);
+        return none();
     }
     let content_type = req
         .header(http::header::CONTENT_TYPE)
@@ -69,17 +59,17 @@ fn checked<'r>(
         .with("accepted", serde_json::json!(accepted)));
     };
     let Some(media) = body.content.iter().find(|m| m.media_type == chosen) else {
-        return Ok(None);
+        return none();
     };
     if let Some(schema) = &media.schema
         && is_json(content_type)
         && schema.accepts_text(&req.body, config.depth_limit)
     {
-        return Ok(Some(Parsed::later(&req.body)));
+        return Ok(Parsed::later(&req.body));
     }
     let parsed = parse(media, content_type, &req.body, config, doc);
     let Some(value) = parsed.map_err(|p| unreadable(op, p))? else {
-        return Ok(None);
+        return none();
     };
     if let Some(schema) = &media.schema {
         // Most bodies are valid: the quick yes/no first, the located violations only for
@@ -107,7 +97,7 @@ fn checked<'r>(
             }
         }
     }
-    Ok(Some(Parsed::now(Some(value))))
+    Ok(Parsed::now(Some(value)))
 }
 
 /// A body that does not parse is a bad request as a schema violation is, so it gets the

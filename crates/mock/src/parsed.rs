@@ -8,7 +8,7 @@ use serde_json::Value;
 
 /// The body's value, parsed now or on first use.
 pub(crate) struct Parsed<'r> {
-    /// The text still to parse; empty once parsed (or when there is no value).
+    /// The text parsed on the first ask; empty for a body given already parsed.
     text: &'r [u8],
     value: OnceCell<Option<Value>>,
 }

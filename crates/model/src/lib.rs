@@ -45,7 +45,7 @@ pub use resource::{
     field_schema, fields, fold, name_key, same_name,
 };
 pub use route::{Lookup, Match, Part, RouteError, Router, Segment, Template};
-pub use schema::{Schema, Violation};
+pub use schema::{ANNOTATIONS, Schema, Violation};
 pub use security::{Requirement, SchemeKind, SecurityScheme};
 pub use time::{Bare, DurationError, civil, duration, duration_ms, iso, parse_duration};
 pub use view::view;

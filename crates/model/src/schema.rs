@@ -4,6 +4,27 @@ use std::sync::Arc;
 
 use crate::Quick;
 
+/// Keywords that judge nothing in JSON Schema 2020-12 (annotations, OpenAPI's own words,
+/// definitions): jsonschema ignores them, and `x-` extensions too. A schema of these and a
+/// few judging keywords can be judged by parts (the quick check, a changed member).
+pub const ANNOTATIONS: [&str; 15] = [
+    "title",
+    "description",
+    "example",
+    "examples",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "nullable",
+    "externalDocs",
+    "xml",
+    "$comment",
+    "discriminator",
+    "$defs",
+    "definitions",
+];
+
 /// A schema compiled at load time, with where it lives in the document.
 #[derive(Clone)]
 pub struct Schema {

@@ -4,36 +4,19 @@
 //! Medusa cart line then costs the check of `variant_id` and `quantity`, not of the whole
 //! line (which carries a generated product and variant).
 
-use cartwright_model::{Api, ResourceAction};
+use cartwright_model::{ANNOTATIONS, Api, ResourceAction};
 use cartwright_source::pointer::join;
 use serde_json::Value;
 
 use crate::compile::Compiler;
 use crate::direction::Direction;
 
-/// Keywords an item schema may hold for a member's violations to come from its property
-/// schema alone: the others (`allOf`, `patternProperties`, `dependentSchemas`, a `$ref`
-/// beside them, …) can apply more schemas to a member, and `minProperties`/`maxProperties`
-/// can fail when a member is added or removed. `required` reports where a missing member
-/// belongs; a member that was set is not missing.
-const PLAIN: [&str; 16] = [
-    "type",
-    "properties",
-    "required",
-    "additionalProperties",
-    "title",
-    "description",
-    "example",
-    "examples",
-    "default",
-    "deprecated",
-    "readOnly",
-    "writeOnly",
-    "nullable",
-    "externalDocs",
-    "xml",
-    "$comment",
-];
+/// Keywords besides [`ANNOTATIONS`] an item schema may hold for a member's violations to
+/// come from its property schema alone: the others (`allOf`, `patternProperties`,
+/// `dependentSchemas`, a `$ref` beside them, …) can apply more schemas to a member, and
+/// `minProperties`/`maxProperties` can fail when a member is added or removed. `required`
+/// reports where a missing member belongs; a member that was set is not missing.
+const PLAIN: [&str; 4] = ["type", "properties", "required", "additionalProperties"];
 
 /// Compiles each sub-resource's item schema and, where it is plain, its sent members.
 pub(crate) fn compile(api: &mut Api, compiler: &Compiler<'_>) {
@@ -50,9 +33,9 @@ pub(crate) fn compile(api: &mut Api, compiler: &Compiler<'_>) {
         let Some(node) = doc.pointer(&at).and_then(Value::as_object) else {
             continue;
         };
-        let plain = node
-            .keys()
-            .all(|k| k.starts_with("x-") || PLAIN.contains(&k.as_str()));
+        let plain = node.keys().all(|k| {
+            k.starts_with("x-") || PLAIN.contains(&k.as_str()) || ANNOTATIONS.contains(&k.as_str())
+        });
         let Some(props) = node.get("properties").and_then(Value::as_object) else {
             continue;
         };

@@ -7,26 +7,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use super::{ANY, Check, Kind, NEVER, Node, Quick};
-
-/// Keywords that judge nothing in JSON Schema 2020-12 (annotations, OpenAPI's own words,
-/// definitions), ignored here as jsonschema ignores them; `x-` extensions too.
-const NOTES: [&str; 15] = [
-    "title",
-    "description",
-    "example",
-    "examples",
-    "default",
-    "deprecated",
-    "readOnly",
-    "writeOnly",
-    "nullable",
-    "externalDocs",
-    "xml",
-    "$comment",
-    "discriminator",
-    "$defs",
-    "definitions",
-];
+use crate::ANNOTATIONS;
 
 /// OpenAPI's own formats, which jsonschema does not know and so does not check (an
 /// `int32` of 2^40 is valid to it): annotations here too. Any other `format` is not known.
@@ -93,7 +74,7 @@ impl Builder<'_> {
         let judged: Vec<(&str, &Value)> = m
             .iter()
             .map(|(k, v)| (k.as_str(), v))
-            .filter(|(k, _)| !k.starts_with("x-") && !NOTES.contains(k))
+            .filter(|(k, _)| !k.starts_with("x-") && !ANNOTATIONS.contains(k))
             .collect();
         match judged.as_slice() {
             [] => ANY,

@@ -27,7 +27,8 @@ enum Node {
     /// `false`: nothing is valid.
     Never,
     /// `null`, or else the node at this index (an OpenAPI 3.0 `nullable` schema, which the
-    /// loader writes as `anyOf: [schema, {type: null}]`).
+    /// loader writes as `anyOf: [schema, {type: null}]`). That node is never another
+    /// `OrNull`: chains are flattened at load, and one that loops is [`Node::Unknown`].
     OrNull(usize),
     /// Keywords the quick check judges; `{}` and `true` are a check with none.
     Check(Box<Check>),

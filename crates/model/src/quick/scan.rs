@@ -66,12 +66,8 @@ impl<'a> Scan<'a> {
                     self.at += 4;
                     return Some(());
                 }
-                // Only a check is read on: a nullable of a nullable (or of itself, through a
-                // cycle of references) would recurse without reading a byte.
-                return match &q.nodes[*inner] {
-                    Node::Check(_) => self.value(*inner),
-                    _ => None,
-                };
+                // Never another nullable (flattened at load): this reads a byte or ends.
+                return self.value(*inner);
             }
             Node::Unknown | Node::Never => return None,
         };
@@ -173,6 +169,16 @@ impl<'a> Scan<'a> {
         (self.depth <= self.limit).then_some(())
     }
 
+    /// After an item or member: `true` at a comma (another follows), `false` at `close`;
+    /// anything else is not known.
+    fn more(&mut self, close: u8) -> Option<bool> {
+        if self.eat(b',') {
+            Some(true)
+        } else {
+            self.eat(close).then_some(false)
+        }
+    }
+
     fn array(&mut self, c: &Check) -> Known {
         if !c.allows(Kind::Array) || c.strings.is_some() {
             return None;
@@ -183,13 +189,9 @@ impl<'a> Scan<'a> {
             loop {
                 self.value(c.items)?;
                 n += 1;
-                if self.eat(b',') {
-                    continue;
-                }
-                if self.eat(b']') {
+                if !self.more(b']')? {
                     break;
                 }
-                return None;
             }
         }
         self.depth -= 1;
@@ -224,13 +226,9 @@ impl<'a> Scan<'a> {
                 };
                 self.value(node)?;
                 seen |= bit;
-                if self.eat(b',') {
-                    continue;
-                }
-                if self.eat(b'}') {
+                if !self.more(b'}')? {
                     break;
                 }
-                return None;
             }
         }
         self.depth -= 1;

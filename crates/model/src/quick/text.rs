@@ -69,7 +69,10 @@ fn escape(s: &[u8]) -> Option<(usize, u64)> {
         b'u' => match hex(s.get(2..6)?)? {
             0xd800..=0xdbff => {
                 // A high surrogate counts only with its low half right after it.
-                let low = (s.get(6..8)? == b"\\u").then(|| hex(s.get(8..12)?))??;
+                if s.get(6..8)? != b"\\u" {
+                    return None;
+                }
+                let low = hex(s.get(8..12)?)?;
                 (0xdc00..=0xdfff).contains(&low).then_some((12, 11))
             }
             0xdc00..=0xdfff => None,
