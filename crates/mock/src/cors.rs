@@ -18,8 +18,8 @@ pub(crate) fn origin_allowed(config: &Config, origin: &str) -> bool {
 }
 
 /// 401 for a request from an origin outside the allow-list.
-pub(crate) fn check_origin(config: &Config, req: &Incoming) -> Result<(), Problem> {
-    match req.header(http::header::ORIGIN) {
+pub(crate) fn check_origin(config: &Config, origin: Option<&str>) -> Result<(), Problem> {
+    match origin {
         Some(origin) if !origin_allowed(config, origin) => Err(Problem::new(
             StatusCode::UNAUTHORIZED,
             ProblemKind::OriginNotAllowed,
@@ -30,10 +30,14 @@ pub(crate) fn check_origin(config: &Config, req: &Incoming) -> Result<(), Proble
     }
 }
 
-/// 401 for a browser request (one with `Origin`) carrying a header the API forbids there
+/// 401 for a browser request (one with `origin`) carrying a header the API forbids there
 /// (`x-cartwright: browser: forbid_headers`): the secret in it would be public.
-pub(crate) fn browser_secret(api: &Api, req: &Incoming) -> Result<(), Problem> {
-    if req.header(http::header::ORIGIN).is_none() {
+pub(crate) fn browser_secret(
+    api: &Api,
+    req: &Incoming,
+    origin: Option<&str>,
+) -> Result<(), Problem> {
+    if origin.is_none() {
         return Ok(());
     }
     match api
@@ -64,7 +68,7 @@ pub(crate) fn preflight(mock: &Mock, req: &Incoming) -> Option<Result<Outgoing, 
     if methods.is_empty() {
         return None;
     }
-    if let Err(p) = check_origin(mock.config(), req) {
+    if let Err(p) = check_origin(mock.config(), Some(origin)) {
         return Some(Err(p));
     }
     let mut out = Outgoing::empty(StatusCode::NO_CONTENT);
@@ -121,8 +125,8 @@ pub(crate) fn methods_of(mock: &Mock, path: &str) -> Vec<Method> {
 
 /// Adds CORS headers to an answer for a cross-origin request; never to an admin answer,
 /// which no page of another origin may read, whatever `--allow-origin` says.
-pub(crate) fn decorate(config: &Config, req: &Incoming, out: &mut Outgoing) {
-    let Some(origin) = req.header(http::header::ORIGIN) else {
+pub(crate) fn decorate(config: &Config, req: &Incoming, origin: Option<&str>, out: &mut Outgoing) {
+    let Some(origin) = origin else {
         return;
     };
     if crate::admin::is_admin(&req.path) {

@@ -41,26 +41,30 @@ impl Incoming {
     /// A header's value as text, if present and visible ASCII. The name is a `&str` in any
     /// case or, on the request path, a `HeaderName` constant.
     pub fn header(&self, name: impl HeaderKey) -> Option<&str> {
-        // Most requests carry a handful of headers: comparing each name is cheaper than
-        // hashing the one asked for, and a request answers several such questions.
-        let value = if self.headers.keys_len() <= SCANNED {
-            self.headers
-                .iter()
-                .find_map(|(n, v)| name.is(n).then_some(v))
+        self.header_value(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// A header's first value as sent, found as [`Incoming::header`] finds it.
+    pub fn header_value(&self, name: impl HeaderKey) -> Option<&HeaderValue> {
+        // Most requests carry a handful of headers, and most questions about them find
+        // nothing (`Origin`, `Prefer`, a cookie): the names alone are compared, which is
+        // cheaper than hashing the one asked for, and only a name found is then hashed.
+        if self.headers.keys_len() <= SCANNED {
+            let found = self.headers.keys().find(|n| name.is(n))?;
+            self.headers.get(found)
         } else {
             name.name().and_then(|n| self.headers.get(n.as_ref()))
-        };
-        value.and_then(|v| v.to_str().ok())
+        }
     }
 
     /// Every value of a header, in the order they came, found the way [`Incoming::header`]
     /// finds the first.
     pub fn header_values(&self, name: impl HeaderKey) -> Vec<&HeaderValue> {
         if self.headers.keys_len() <= SCANNED {
-            self.headers
-                .iter()
-                .filter_map(|(n, v)| name.is(n).then_some(v))
-                .collect()
+            let Some(found) = self.headers.keys().find(|n| name.is(n)) else {
+                return Vec::new();
+            };
+            self.headers.get_all(found).iter().collect()
         } else {
             let all = |n: Cow<'_, HeaderName>| self.headers.get_all(n.as_ref()).iter().collect();
             name.name().map_or_else(Vec::new, all)

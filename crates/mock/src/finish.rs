@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use crate::handle::Note;
-use crate::journal::{Entry, now_ms};
+use crate::journal::{Entry, method_name};
 use crate::{Incoming, Mock, Outgoing, admin, cors, mask};
 
 impl Mock {
@@ -22,7 +22,7 @@ impl Mock {
         if let Some(name) = &self.correlation
             && !forwarded
         {
-            match req.headers.get(name) {
+            match req.header_value(name) {
                 Some(id) => {
                     out.headers.insert(name.clone(), id.clone());
                 }
@@ -41,7 +41,11 @@ impl Mock {
                 None => {}
             }
         }
-        cors::decorate(config, req, &mut out);
+        let origin = match note.has_origin {
+            Some(false) => None,
+            _ => req.header(http::header::ORIGIN),
+        };
+        cors::decorate(config, req, origin, &mut out);
         if admin::is_admin(&req.path) {
             return out;
         }
@@ -72,8 +76,8 @@ impl Mock {
             );
         }
         self.journal().push(Entry {
-            at_ms: now_ms(),
-            method: req.method.to_string(),
+            at_ms: self.journal().at_ms(start),
+            method: method_name(&req.method),
             path,
             operation: note.operation,
             resource: note.resource,

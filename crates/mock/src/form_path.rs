@@ -13,8 +13,14 @@ const FORM: &str = "form";
 /// Re-reads the form-decoded path parameters of `m` from the raw path `rest` (below the base
 /// path). Parameters without the extension keep their percent-decoded values.
 pub(crate) fn reread(api: &Api, op: &Operation, method: Method, rest: &str, m: &mut Match) {
-    // Without a `+` there is nothing to re-read: the parameters' extensions are not looked up.
-    if !rest.contains('+') {
+    // Without path parameters or a `+` there is nothing to re-read: the parameters'
+    // extensions are not looked up.
+    if !op
+        .parameters
+        .iter()
+        .any(|p| p.location == ParamLocation::Path)
+        || !rest.contains('+')
+    {
         return;
     }
     let names: Vec<&str> = op

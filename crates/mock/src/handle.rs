@@ -34,6 +34,9 @@ pub(crate) struct Note {
     pub(crate) asked: crate::negotiate::Prefer,
     /// Whether chaos answered in place of the operation.
     pub(crate) chaos: bool,
+    /// Whether the request carries `Origin`, once dispatch has looked: finishing the
+    /// answer need not look again for a request that has none.
+    pub(crate) has_origin: Option<bool>,
 }
 
 impl Mock {
@@ -97,7 +100,9 @@ impl Mock {
             note.validation = Verdict::Preflight;
             return answer.unwrap_or_else(plain);
         }
-        if let Err(p) = cors::check_origin(config, req) {
+        let origin = req.header(http::header::ORIGIN);
+        note.has_origin = Some(origin.is_some());
+        if let Err(p) = cors::check_origin(config, origin) {
             note.validation = Verdict::OriginNotAllowed;
             return plain(p);
         }
@@ -120,7 +125,7 @@ impl Mock {
         };
         let op = &api.operations[m.operation];
         note.operation = Some(op.id.clone());
-        note.shown = Some(mask::shown(req, Some((api, op))));
+        note.shown = Some(mask::shown(req, Some((api, op, !m.params.is_empty()))));
         if let (Some(method), Some(rest)) = (
             Method::parse(req.method.as_str()),
             api.strip_base(&req.path),
@@ -162,7 +167,7 @@ impl Mock {
             note.violations = issues.len();
             return render(invalid(op, issues));
         }
-        if let Err(p) = cors::browser_secret(api, req) {
+        if let Err(p) = cors::browser_secret(api, req, origin) {
             note.validation = Verdict::Unauthorized;
             return render(p);
         }

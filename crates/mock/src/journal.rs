@@ -1,8 +1,9 @@
 //! The request journal: the last N requests, for the admin API and for debugging a frontend.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::Mutex;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
@@ -13,8 +14,8 @@ pub use crate::journal_filter::Filter;
 pub struct Entry {
     /// Milliseconds since the Unix epoch when the request arrived.
     pub at_ms: u128,
-    /// The method.
-    pub method: String,
+    /// The method: a standard one is borrowed, so recording it allocates nothing.
+    pub method: Cow<'static, str>,
     /// The path and query as sent, with values of credential-bearing parameters as `***`.
     pub path: String,
     /// The matched operation's id, if any.
@@ -124,7 +125,32 @@ impl std::fmt::Display for Verdict {
 
 #[cfg(test)]
 mod tests {
-    use super::Verdict;
+    use super::{Journal, Verdict, method_name};
+    use std::borrow::Cow;
+    use std::time::Duration;
+
+    #[test]
+    fn an_entry_is_timed_from_its_request_instant_on_the_wall_clock() {
+        let journal = Journal::new(1);
+        let later = journal.started + Duration::from_millis(2_500);
+        assert_eq!(journal.at_ms(later), journal.epoch_ms + 2_500);
+        // An instant from before the journal (a request older than a reload) is not
+        // placed before it.
+        let earlier = journal.started.checked_sub(Duration::from_secs(1));
+        if let Some(t) = earlier {
+            assert_eq!(journal.at_ms(t), journal.epoch_ms);
+        }
+    }
+
+    #[test]
+    fn standard_methods_are_borrowed_and_others_kept_as_sent() {
+        assert!(matches!(
+            method_name(&http::Method::DELETE),
+            Cow::Borrowed("DELETE")
+        ));
+        let purge = http::Method::from_bytes(b"PURGE").expect("a method");
+        assert!(matches!(method_name(&purge), Cow::Owned(m) if m == "PURGE"));
+    }
 
     #[test]
     fn verdicts_serialise_as_their_names() {
@@ -146,6 +172,10 @@ mod tests {
 pub struct Journal {
     capacity: usize,
     entries: Mutex<VecDeque<Entry>>,
+    /// The wall clock in milliseconds at `started`: an entry's time is read from the
+    /// monotonic clock its request already took, not from a second clock per request.
+    epoch_ms: u128,
+    started: Instant,
 }
 
 impl Journal {
@@ -154,7 +184,14 @@ impl Journal {
         Journal {
             capacity,
             entries: Mutex::new(VecDeque::with_capacity(capacity.min(4096))),
+            epoch_ms: now_ms(),
+            started: Instant::now(),
         }
+    }
+
+    /// Milliseconds since the Unix epoch at `t`, an instant after the journal was made.
+    pub(crate) fn at_ms(&self, t: Instant) -> u128 {
+        self.epoch_ms + t.saturating_duration_since(self.started).as_millis()
     }
 
     /// Records an entry, dropping the oldest beyond capacity.
@@ -203,6 +240,22 @@ impl Journal {
             .unwrap_or_else(|p| p.into_inner())
             .clear();
     }
+}
+
+/// A method's name, borrowed for the standard ones.
+pub(crate) fn method_name(method: &http::Method) -> Cow<'static, str> {
+    Cow::Borrowed(match method.as_str() {
+        "GET" => "GET",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "HEAD" => "HEAD",
+        "OPTIONS" => "OPTIONS",
+        "TRACE" => "TRACE",
+        "CONNECT" => "CONNECT",
+        other => return Cow::Owned(other.to_owned()),
+    })
 }
 
 /// Now, in milliseconds since the epoch.

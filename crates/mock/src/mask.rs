@@ -25,12 +25,14 @@ const CREDENTIAL_WORDS: [&str; 8] = [
 ];
 
 /// The request's path and query with credential values masked; `routed` is the API and
-/// operation the request matched, whose path template says which segments are parameters.
-pub(crate) fn shown(req: &Incoming, routed: Option<(&Api, &Operation)>) -> String {
-    let api = routed.map(|(a, _)| a);
+/// operation the request matched, whose path template says which segments are parameters,
+/// and whether the match took any parameter from the path (without one, no segment is
+/// masked and the template is not read).
+pub(crate) fn shown(req: &Incoming, routed: Option<(&Api, &Operation, bool)>) -> String {
+    let api = routed.map(|(a, _, _)| a);
     let path = match routed {
-        Some((api, op)) => masked_path(req, api, op).unwrap_or_else(|| req.path.clone()),
-        None => req.path.clone(),
+        Some((api, op, true)) => masked_path(req, api, op).unwrap_or_else(|| req.path.clone()),
+        _ => req.path.clone(),
     };
     match &req.query {
         Some(q) => format!("{path}?{}", masked_query(q, api)),

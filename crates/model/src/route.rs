@@ -212,10 +212,10 @@ impl Router {
     /// Finds the operation for a raw (still percent-encoded) request path and method.
     pub fn lookup(&self, method: Method, raw_path: &str) -> Lookup {
         let raw = raw_path.strip_prefix('/').unwrap_or(raw_path);
-        // A path without `%` is its own decoding, so it can be compared as it came.
+        // No exact key holds `%`, so a path found among them has none: it is its own
+        // decoding, and compared as it came.
         let key = raw.strip_suffix('/').unwrap_or(raw);
-        if !key.contains('%')
-            && let Some(ops) = self.exact.get(key)
+        if let Some(ops) = self.exact.get(key)
             && let Some((_, op)) = ops.iter().find(|(m, _)| *m == method)
         {
             return Lookup::Found(Match {

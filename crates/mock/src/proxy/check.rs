@@ -39,7 +39,7 @@ pub(super) fn request(mock: &Mock, req: &Incoming) -> Checked {
         shown: mask::shown(req, None),
         refused: false,
     };
-    if cors::check_origin(config, req).is_err() {
+    if cors::check_origin(config, req.header(http::header::ORIGIN)).is_err() {
         checked.refused = true;
         checked.verdict = Verdict::OriginNotAllowed;
         return checked;
@@ -53,7 +53,7 @@ pub(super) fn request(mock: &Mock, req: &Incoming) -> Checked {
     };
     let op = &api.operations[m.operation];
     checked.operation = Some(op.id.clone());
-    checked.shown = mask::shown(req, Some((api, op)));
+    checked.shown = mask::shown(req, Some((api, op, !m.params.is_empty())));
     if let (Some(method), Some(rest)) = (
         Method::parse(req.method.as_str()),
         api.strip_base(&req.path),
