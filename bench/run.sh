@@ -29,17 +29,19 @@ echo '{"currency":"EUR","items":[{"product":1,"quantity":2}]}' > "$tmp/valid.jso
 echo '{"currency":"NOK","items":[{"product":"x","quantity":0}]}' > "$tmp/invalid.json"
 
 load() { wrk -t"$threads" -c"$conn" -d"$dur" --latency "$@"; }
-load http://127.0.0.1:4712/ > "$tmp/plain.txt"
 # The same GET with the request log on (the default), written to a file: the logging pair.
-# One pair moves by ±0.1 on a busy machine, so three pairs run interleaved (quiet, logged,
-# quiet, …) and the median of their ratios is reported.
+# One run moves by ±0.1 on a busy machine, so the plain server, the GET and the logged GET
+# run three times interleaved (plain, quiet, logged, plain, …): each pair's ratio is taken
+# within its round, and the median run of each stands in the table (plain is its base).
 "$bin/cartwright" mock "$spec" --port 4716 > /dev/null 2> "$tmp/log.txt" & logged=$!
 wait_up http://127.0.0.1:4716/__cartwright/health
 for i in 1 2 3; do
+  load http://127.0.0.1:4712/ > "$tmp/plain$i.txt"
   load http://127.0.0.1:4711/api/shop/products/featured > "$tmp/get$i.txt"
   load http://127.0.0.1:4716/api/shop/products/featured > "$tmp/logged$i.txt"
 done
-cp "$tmp/get1.txt" "$tmp/get.txt"; cp "$tmp/logged1.txt" "$tmp/logged.txt"
+median_run() { for f in "$@"; do echo "$(rps "$f") $f"; done | sort -n | sed -n 2p | cut -d' ' -f2; }
+for case in plain get logged; do cp "$(median_run "$tmp/$case"[123].txt)" "$tmp/$case.txt"; done
 kill -INT "$logged"; wait "$logged" 2>/dev/null || true
 BODY_FILE="$tmp/valid.json" load -s bench/post.lua http://127.0.0.1:4711/api/shop/cart > "$tmp/post.txt"
 BODY_FILE="$tmp/invalid.json" load -s bench/post.lua http://127.0.0.1:4711/api/shop/cart > "$tmp/invalid.txt"
@@ -84,7 +86,10 @@ done
 awk '/Requests\/sec/ {r = $2} /Transfer\/sec/ {t = $2; u = $2; sub(/[0-9.]+/, "", u); m = (u == "GB") ? 1073741824 : (u == "MB") ? 1048576 : (u == "KB" ? 1024 : 1); gsub(/[A-Za-z]/, "", t)} END {printf "inferred: %.0f bytes per answer on average\n", t * m / r}' "$tmp/inferred.txt"
 awk -v a="$(rps "$tmp/post.txt")" -v b="$(rps "$tmp/plain_post.txt")" 'BEGIN {printf "post / plain sent the same POST = %.2f\n", a / b}'
 awk -v a="$(rps "$tmp/inferred.txt")" -v b="$(rps "$tmp/plain_cart.txt")" -v n="$(wc -c < "$tmp/cart.json")" 'BEGIN {printf "inferred / plain answering one cart (%d bytes) = %.2f\n", n, a / b}'
-pairs=$(for i in 1 2 3; do awk -v a="$(rps "$tmp/logged$i.txt")" -v b="$(rps "$tmp/get$i.txt")" 'BEGIN {printf "%.3f\n", a / b}'; done)
+ratios() { for i in 1 2 3; do awk -v a="$(rps "$tmp/$1$i.txt")" -v b="$(rps "$tmp/$2$i.txt")" 'BEGIN {printf "%.3f\n", a / b}'; done; }
+gets=$(ratios get plain)
+echo "GET / plain = $(echo $gets) (three interleaved rounds); median $(echo "$gets" | sort -n | sed -n 2p)"
+pairs=$(ratios logged get)
 echo "logging pair: logged / quiet GET = $(echo $pairs) (three interleaved pairs); median $(echo "$pairs" | sort -n | sed -n 2p)"
 echo "log written in the logged case: $(wc -l < "$tmp/log.txt") lines, $(( $(wc -c < "$tmp/log.txt") / 1048576 )) MiB; $(grep -c 'log lines dropped' "$tmp/log.txt" || true) drop reports: $(grep 'log lines dropped' "$tmp/log.txt" | tail -1)"
 echo "peak resident memory under load: $((rss / 1024)) MiB"
