@@ -15,12 +15,12 @@ use hyper::body::Incoming as Body;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, oneshot};
 use tokio::task::JoinHandle;
 
 use crate::conn::{BodyError, Limits, Watch, Watched, read_body};
+use crate::lifetime::Stopping;
 use crate::sent::{Break, Faulty, Sent, Switch};
 use crate::{Incoming, Mock, Outgoing};
 
@@ -96,7 +96,7 @@ where
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let task = tokio::spawn(async move {
         let builder = auto::Builder::new(TokioExecutor::new());
-        let graceful = GracefulShutdown::new();
+        let stopping = Stopping::new();
         tokio::pin!(signal);
         tokio::pin!(stopped);
         let mut waits: u64 = 0;
@@ -153,28 +153,11 @@ where
                 }
             });
             let io = TokioIo::new(Watched::new(Faulty::new(stream, switch), watch.clone()));
-            let conn = graceful.watch(builder.serve_connection(io, service).into_owned());
-            // The watchdog has a task of its own: polled beside the connection, its timer
-            // was looked at on every wake of every request.
-            let (kill, killed) = oneshot::channel::<()>();
-            let watchdog = tokio::spawn(async move {
-                watch.expired().await;
-                let _ = kill.send(());
-            });
-            tokio::spawn(async move {
-                // Past its deadline a connection has nothing in flight: dropping it closes
-                // the socket and frees its slot.
-                tokio::select! {
-                    biased;
-                    _ = conn => {}
-                    _ = killed => {}
-                }
-                watchdog.abort();
-                drop(permit);
-            });
+            let conn = builder.serve_connection(io, service).into_owned();
+            stopping.keep(conn, watch, permit);
         }
         drop(listener);
-        let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
+        let _ = tokio::time::timeout(Duration::from_secs(5), stopping.stop()).await;
     });
     Ok(Running {
         addr,

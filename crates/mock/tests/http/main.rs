@@ -34,6 +34,7 @@ mod scopes;
 mod security;
 mod spree;
 mod stateful;
+mod stopping;
 mod stubs;
 mod stubs_admin;
 mod stubs_journal;
