@@ -76,7 +76,20 @@ pub async fn read_body(body: Incoming, limit: usize, stall: Duration) -> Result<
     let mut first: Option<Bytes> = None;
     let mut out = bytes::BytesMut::new();
     loop {
-        match tokio::time::timeout(stall, body.frame()).await {
+        // A frame already there is taken without a timer: a small body has usually arrived
+        // with its head, and arming and dropping a timer was most of the cost of reading it.
+        let ready = std::future::poll_fn(|cx| {
+            Poll::Ready(match Pin::new(&mut body).poll_frame(cx) {
+                Poll::Ready(frame) => Some(frame),
+                Poll::Pending => None,
+            })
+        })
+        .await;
+        let next = match ready {
+            Some(frame) => Ok(frame),
+            None => tokio::time::timeout(stall, body.frame()).await,
+        };
+        match next {
             Err(_) => {
                 return Err(BodyError::Incomplete(format!(
                     "no byte arrived for {} ms",

@@ -6,23 +6,31 @@
 
 use cartwright_model::{Api, Lookup, Match, Method, Operation, ParamLocation};
 
+use crate::Incoming;
+
 /// The parameter extension, and the one value it takes.
 const KEY: &str = "x-cartwright-decode";
 const FORM: &str = "form";
 
-/// Re-reads the form-decoded path parameters of `m` from the raw path `rest` (below the base
-/// path). Parameters without the extension keep their percent-decoded values.
-pub(crate) fn reread(api: &Api, op: &Operation, method: Method, rest: &str, m: &mut Match) {
+/// Re-reads the form-decoded path parameters of `m` from the raw path of `req`. Parameters
+/// without the extension keep their percent-decoded values.
+pub(crate) fn reread(api: &Api, op: &Operation, req: &Incoming, m: &mut Match) {
     // Without path parameters or a `+` there is nothing to re-read: the parameters'
     // extensions are not looked up.
     if !op
         .parameters
         .iter()
         .any(|p| p.location == ParamLocation::Path)
-        || !rest.contains('+')
+        || !req.path.contains('+')
     {
         return;
     }
+    let (Some(method), Some(rest)) = (
+        Method::parse(req.method.as_str()),
+        api.strip_base(&req.path),
+    ) else {
+        return;
+    };
     let names: Vec<&str> = op
         .parameters
         .iter()

@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use cartwright_model::{Api, Method, Operation, StatusKey};
+use cartwright_model::{Api, Operation, StatusKey};
 use http::StatusCode;
 use serde_json::json;
 
@@ -126,12 +126,7 @@ impl Mock {
         let op = &api.operations[m.operation];
         note.operation = Some(op.id.clone());
         note.shown = Some(mask::shown(req, Some((api, op, !m.params.is_empty()))));
-        if let (Some(method), Some(rest)) = (
-            Method::parse(req.method.as_str()),
-            api.strip_base(&req.path),
-        ) {
-            form_path::reread(api, op, method, rest, &mut m);
-        }
+        form_path::reread(api, op, req, &mut m);
         let render = |p: Problem| p.render(config.error_style, Some(api), Some(op), config.seed);
         note.pace = op.pace.clone();
         match crate::prefer::check(req.header(crate::prefer::PREFER), config.max_delay) {

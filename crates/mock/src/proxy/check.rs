@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use cartwright_http::{Finding, Kind};
-use cartwright_model::{Api, Method};
+use cartwright_model::Api;
 
 use crate::journal::Verdict;
 use crate::params::Raw;
@@ -54,12 +54,7 @@ pub(super) fn request(mock: &Mock, req: &Incoming) -> Checked {
     let op = &api.operations[m.operation];
     checked.operation = Some(op.id.clone());
     checked.shown = mask::shown(req, Some((api, op, !m.params.is_empty())));
-    if let (Some(method), Some(rest)) = (
-        Method::parse(req.method.as_str()),
-        api.strip_base(&req.path),
-    ) {
-        form_path::reread(api, op, method, rest, &mut m);
-    }
+    form_path::reread(api, op, req, &mut m);
     let raw = Raw::new(req, &m.params);
     if let Err((problem, _)) = security::check(api, op, &raw, &config.credentials) {
         checked.verdict = Verdict::Unauthorized;
