@@ -150,25 +150,12 @@ pub struct Outgoing {
 impl Outgoing {
     /// A response with a body of the given content type.
     pub fn new(status: StatusCode, content_type: &str, body: impl Into<Bytes>) -> Self {
-        // The JSON answer's headers are copied from one made once: a copy costs two
-        // allocations, where building a map grows it and hashes the name on every answer.
-        static JSON: std::sync::LazyLock<HeaderMap> = std::sync::LazyLock::new(|| {
-            let mut headers = HeaderMap::with_capacity(4);
-            headers.insert(
-                http::header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
-            headers
-        });
-        let headers = if content_type == "application/json" {
-            JSON.clone()
-        } else {
-            let mut headers = HeaderMap::new();
-            if let Some(v) = content_type_value(content_type) {
-                headers.insert(http::header::CONTENT_TYPE, v);
-            }
-            headers
-        };
+        // A new map each time, not a copy of one made once: hyper keeps the map of the
+        // answer it wrote for the next request's headers, and a copy has room for one.
+        let mut headers = HeaderMap::new();
+        if let Some(v) = content_type_value(content_type) {
+            headers.insert(http::header::CONTENT_TYPE, v);
+        }
         Outgoing {
             status,
             headers,
