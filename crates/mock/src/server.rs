@@ -172,8 +172,8 @@ type Answer = Either<Ready<hyper::Response<Sent>>, BoxFuture<'static, hyper::Res
 /// Converts at the edge: hyper request in, buffered under the body limit, hyper response out.
 /// A body that does not arrive whole is refused: the operation never runs on part of one.
 ///
-/// A request with nothing to wait for (no body to read, no proxy, no delay) is answered
-/// here, before its future is polled: hyper moves each request's future into place, and a
+/// An HTTP/1 request with nothing to wait for (no body to read, no proxy, no delay) is
+/// answered here, before its future is polled: hyper moves each request's future into place, and a
 /// ready answer is a small one, where a future for every await below was 1.7 KB.
 fn answer(mock: Arc<Mock>, req: Request<Body>) -> Answer {
     let h1 = req.version() < http::Version::HTTP_2;
@@ -191,7 +191,9 @@ fn answer(mock: Arc<Mock>, req: Request<Body>) -> Answer {
     let out =
         if declared.is_some_and(|l| usize::try_from(l).map_or(true, |l| l > config.body_limit)) {
             mock.too_large(incoming)
-        } else if hyper::body::Body::is_end_stream(&body) && config.proxy.is_none() {
+        } else if h1 && hyper::body::Body::is_end_stream(&body) && config.proxy.is_none() {
+            // Not over HTTP/2, whose streams are answered in tasks of their own: answered
+            // here, they would wait for each other on the connection's task.
             mock.handle(incoming)
         } else {
             return Either::Right(Box::pin(async move {
