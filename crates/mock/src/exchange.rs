@@ -134,6 +134,27 @@ fn content_type_value(media: &str) -> Option<HeaderValue> {
     }
 }
 
+thread_local! {
+    /// The header map of the last request this thread answered, cleared: the next answer's
+    /// map. Hyper hands the map of each answer it writes back as the next request's, so
+    /// passing the request's on to an answer keeps both without allocating either.
+    static SPARE: std::cell::Cell<Option<HeaderMap>> = const { std::cell::Cell::new(None) };
+}
+
+/// An empty header map for an answer: the one this thread kept, or a new one.
+fn spare_headers() -> HeaderMap {
+    SPARE.with(std::cell::Cell::take).unwrap_or_default()
+}
+
+impl Incoming {
+    /// Gives the request's header map, cleared, to the next answer made on this thread.
+    pub(crate) fn recycle(mut self) {
+        let mut headers = std::mem::take(&mut self.headers);
+        headers.clear();
+        SPARE.with(|s| s.set(Some(headers)));
+    }
+}
+
 /// A response ready to be sent.
 #[derive(Debug, Clone)]
 pub struct Outgoing {
@@ -150,9 +171,9 @@ pub struct Outgoing {
 impl Outgoing {
     /// A response with a body of the given content type.
     pub fn new(status: StatusCode, content_type: &str, body: impl Into<Bytes>) -> Self {
-        // A new map each time, not a copy of one made once: hyper keeps the map of the
-        // answer it wrote for the next request's headers, and a copy has room for one.
-        let mut headers = HeaderMap::new();
+        // Not a copy of one map made once: hyper keeps the map of the answer it wrote for
+        // the next request's headers, and a copy has room for one.
+        let mut headers = spare_headers();
         if let Some(v) = content_type_value(content_type) {
             headers.insert(http::header::CONTENT_TYPE, v);
         }
@@ -168,7 +189,7 @@ impl Outgoing {
     pub fn empty(status: StatusCode) -> Self {
         Outgoing {
             status,
-            headers: HeaderMap::new(),
+            headers: spare_headers(),
             body: Bytes::new(),
             delivery: Delivery::default(),
         }
@@ -220,6 +241,19 @@ mod tests {
         req.headers
             .insert("x-bytes", HeaderValue::from_bytes(b"\xff").expect("value"));
         req
+    }
+
+    #[test]
+    fn an_answer_made_after_a_request_is_spent_carries_none_of_its_headers() {
+        let mut req = request(SCANNED + 5);
+        req.headers
+            .insert("authorization", HeaderValue::from_static("Bearer secret"));
+        req.recycle();
+        let out = Outgoing::new(StatusCode::OK, "application/json", "{}");
+        let names: Vec<&str> = out.headers.keys().map(HeaderName::as_str).collect();
+        assert_eq!(names, ["content-type"]);
+        // The map was taken: the next answer gets a new one, also empty.
+        assert!(Outgoing::empty(StatusCode::NO_CONTENT).headers.is_empty());
     }
 
     #[test]

@@ -3,15 +3,17 @@
 
 use std::time::Instant;
 
-use crate::handle::Note;
+use crate::note::{Note, Shown};
 use crate::journal::{Entry, method_name};
 use crate::{Incoming, Mock, Outgoing, admin, cors, mask};
 
 impl Mock {
-    /// Finishes `out`, the answer to `req` that began at `start`, and records it.
+    /// Finishes `out`, the answer to `req` that began at `start`, and records it. The
+    /// request is spent here: its path goes to the journal when shown as sent, and its
+    /// header map to the next answer.
     pub(crate) fn finish(
         &self,
-        req: &Incoming,
+        mut req: Incoming,
         mut out: Outgoing,
         note: Note,
         start: Instant,
@@ -45,12 +47,16 @@ impl Mock {
             Some(false) => None,
             _ => req.header(http::header::ORIGIN),
         };
-        cors::decorate(config, req, origin, &mut out);
+        cors::decorate(config, &req, origin, &mut out);
         if admin::is_admin(&req.path) {
             return out;
         }
         let took = start.elapsed();
-        let path = note.shown.unwrap_or_else(|| mask::shown(req, None));
+        let path = match note.shown {
+            Shown::Masked(masked) => masked,
+            Shown::Raw => std::mem::take(&mut req.path),
+            Shown::Unrouted => mask::shown(&req, None),
+        };
         if config.log_requests {
             // A raw path holds no `?`: one is there only when a query was appended.
             let shown_path = match req.query {
@@ -67,7 +73,7 @@ impl Mock {
         if config.journal_size > 0 && crate::unmatched::unmatched(note.validation) {
             let routed = note.operation.clone();
             self.unmatched.keep(
-                req,
+                &req,
                 &self.apis(),
                 &path,
                 routed,
@@ -94,6 +100,7 @@ impl Mock {
             chaos: note.chaos,
             proxy: note.proxy,
         });
+        req.recycle();
         out
     }
 }

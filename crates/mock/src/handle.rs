@@ -8,36 +8,13 @@ use serde_json::json;
 
 use crate::journal::Verdict;
 use crate::negotiate::prefer;
+use crate::note::{Note, Shown};
 use crate::params::Raw;
 use crate::problem::{Issue, Problem, ProblemKind};
 use crate::{
     Incoming, Mock, Outgoing, admin, behave, body, cors, form_path, mask, params, respond, routing,
     security,
 };
-
-/// What the journal and the log learn about a request while it is handled.
-#[derive(Default)]
-pub(crate) struct Note {
-    pub(crate) operation: Option<String>,
-    pub(crate) resource: Option<String>,
-    /// The stub that answered, if one did.
-    pub(crate) stub: Option<String>,
-    pub(crate) validation: Verdict,
-    pub(crate) violations: usize,
-    /// The path and query with credential values masked, once the request is routed.
-    pub(crate) shown: Option<String>,
-    /// What the proxy did with the request, in proxy mode.
-    pub(crate) proxy: Option<crate::Proxied>,
-    /// The routed operation's declared pacing.
-    pub(crate) pace: Option<std::sync::Arc<cartwright_model::Pace>>,
-    /// What `Prefer` asked for, once it was found well-formed.
-    pub(crate) asked: crate::negotiate::Prefer,
-    /// Whether chaos answered in place of the operation.
-    pub(crate) chaos: bool,
-    /// Whether the request carries `Origin`, once dispatch has looked: finishing the
-    /// answer need not look again for a request that has none.
-    pub(crate) has_origin: Option<bool>,
-}
 
 impl Mock {
     /// Handles one buffered request. Never panics on any input: every failure is an answer.
@@ -49,7 +26,7 @@ impl Mock {
         if !admin::is_admin(&req.path) {
             self.deliver(note.pace.as_deref(), &note.asked, &mut out);
         }
-        self.finish(&req, out, note, start)
+        self.finish(req, out, note, start)
     }
 
     /// Answers a request whose body exceeded the limit (the server stops reading it).
@@ -83,7 +60,7 @@ impl Mock {
             ..Note::default()
         };
         self.finish(
-            &req,
+            req,
             problem.render(self.config().error_style, None, None, self.config().seed),
             note,
             Instant::now(),
@@ -125,7 +102,10 @@ impl Mock {
         };
         let op = &api.operations[m.operation];
         note.operation = Some(op.id.clone());
-        note.shown = Some(mask::shown(req, Some((api, op, !m.params.is_empty()))));
+        note.shown = match mask::masked(req, Some((api, op, !m.params.is_empty()))) {
+            Some(masked) => Shown::Masked(masked),
+            None => Shown::Raw,
+        };
         form_path::reread(api, op, req, &mut m);
         let render = |p: Problem| p.render(config.error_style, Some(api), Some(op), config.seed);
         note.pace = op.pace.clone();

@@ -32,6 +32,7 @@ mod journal_filter;
 mod lifetime;
 mod mask;
 mod negotiate;
+mod note;
 mod pace;
 mod params;
 mod parsed;

@@ -29,13 +29,23 @@ const CREDENTIAL_WORDS: [&str; 8] = [
 /// and whether the match took any parameter from the path (without one, no segment is
 /// masked and the template is not read).
 pub(crate) fn shown(req: &Incoming, routed: Option<(&Api, &Operation, bool)>) -> String {
+    masked(req, routed).unwrap_or_else(|| req.path.clone())
+}
+
+/// What [`shown`] gives when it differs from the raw path as sent; `None` when the request
+/// has no query and nothing in its path is masked, so the raw path is shown without a copy.
+pub(crate) fn masked(req: &Incoming, routed: Option<(&Api, &Operation, bool)>) -> Option<String> {
     let api = routed.map(|(a, _, _)| a);
     let path = match routed {
-        Some((api, op, true)) => masked_path(req, api, op).unwrap_or_else(|| req.path.clone()),
-        _ => req.path.clone(),
+        Some((api, op, true)) => masked_path(req, api, op),
+        _ => None,
     };
     match &req.query {
-        Some(q) => format!("{path}?{}", masked_query(q, api)),
+        Some(q) => Some(format!(
+            "{}?{}",
+            path.as_deref().unwrap_or(&req.path),
+            masked_query(q, api)
+        )),
         None => path,
     }
 }

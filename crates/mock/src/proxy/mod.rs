@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use cartwright_model::Api;
 use serde::Serialize;
 
-use crate::handle::Note;
+use crate::note::Note;
 use crate::{Incoming, Mock, Outgoing, admin, cors};
 
 pub use record::{RECORDING, Recorder};
@@ -183,7 +183,7 @@ impl Mock {
             operation: checked.operation.clone(),
             validation: checked.verdict,
             violations: checked.violations.len(),
-            shown: Some(checked.shown.clone()),
+            shown: crate::note::Shown::Masked(checked.shown.clone()),
             ..Note::default()
         };
         // A credential the request carried stays out of the header and the journal.
@@ -205,7 +205,7 @@ impl Mock {
             if let Some(p) = &refusal.proxy {
                 header::set_violations(&mut out, &p.violations);
             }
-            return self.finish(&req, out, refusal, start);
+            return self.finish(req, out, refusal, start);
         }
         proxied.forwarded = true;
         let mut out = match forward::send(proxy, &req).await {
@@ -243,7 +243,7 @@ impl Mock {
         header::set_violations(&mut out, &proxied.violations);
         note.violations = proxied.violations.len();
         note.proxy = Some(proxied);
-        self.finish(&req, out, note, start)
+        self.finish(req, out, note, start)
     }
 }
 
