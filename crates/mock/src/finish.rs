@@ -3,8 +3,8 @@
 
 use std::time::Instant;
 
-use crate::note::{Note, Shown};
 use crate::journal::{Entry, method_name};
+use crate::note::{Note, Shown};
 use crate::{Incoming, Mock, Outgoing, admin, cors, mask};
 
 impl Mock {
