@@ -162,8 +162,12 @@ impl<'a> Scan<'a> {
         self.at - start
     }
 
-    /// Opens an array or object, unless that nests past the limit.
-    fn enter(&mut self) -> Known {
+    /// Opens an array or object the check takes as `kind` (never one listed in an enum),
+    /// unless that nests past the limit.
+    fn enter(&mut self, c: &Check, kind: Kind) -> Known {
+        if !c.allows(kind) || c.strings.is_some() {
+            return None;
+        }
         self.depth += 1;
         self.at += 1;
         (self.depth <= self.limit).then_some(())
@@ -180,10 +184,7 @@ impl<'a> Scan<'a> {
     }
 
     fn array(&mut self, c: &Check) -> Known {
-        if !c.allows(Kind::Array) || c.strings.is_some() {
-            return None;
-        }
-        self.enter()?;
+        self.enter(c, Kind::Array)?;
         let mut n = 0u64;
         if !self.eat(b']') {
             loop {
@@ -200,10 +201,7 @@ impl<'a> Scan<'a> {
     }
 
     fn object(&mut self, c: &Check) -> Known {
-        if !c.allows(Kind::Object) || c.strings.is_some() {
-            return None;
-        }
-        self.enter()?;
+        self.enter(c, Kind::Object)?;
         let mut seen = 0u64;
         if !self.eat(b'}') {
             loop {
