@@ -6,8 +6,9 @@
 use cartwright_model::{ExprError, Merge, Pointer, Shape};
 use serde_json::{Value, json};
 
+use super::change::{Change, Log, put_at};
 use super::context::Ctx;
-use super::patch::{get, get_mut, put_at};
+use super::patch::{get, get_mut};
 
 /// What a merge changes in the element found: each replaced field's value, then each
 /// added field's amount, in the binding's order.
@@ -50,8 +51,15 @@ pub(super) fn merged(
     }))
 }
 
-/// Applies a merge to the state it was found in.
-pub(super) fn merge(state: &mut Value, to: &Pointer, merge: &Merge, m: Merged) {
+/// Applies a merge to the state it was found in, keeping what undoes it in `log`.
+pub(super) fn merge<'a>(
+    state: &mut Value,
+    to: &'a Pointer,
+    merge: &'a Merge,
+    m: Merged,
+    log: &mut Log<'a>,
+) {
+    let within = Some((to.segments.as_slice(), m.at));
     let Some(existing) = get_mut(state, &to.segments)
         .and_then(Value::as_array_mut)
         .and_then(|l| l.get_mut(m.at))
@@ -59,7 +67,7 @@ pub(super) fn merge(state: &mut Value, to: &Pointer, merge: &Merge, m: Merged) {
         return;
     };
     for (field, v) in merge.replace.iter().zip(m.replace) {
-        put_at(existing, &field.segments, v);
+        log.keep(within, put_at(existing, &field.segments, v));
     }
     for (field, amount) in merge.add.iter().zip(m.add) {
         let field = &field.segments;
@@ -70,18 +78,20 @@ pub(super) fn merge(state: &mut Value, to: &Pointer, merge: &Merge, m: Merged) {
         } else {
             json!(sum)
         };
-        put_at(existing, field, Some(sum));
+        log.keep(within, put_at(existing, field, Some(sum)));
     }
 }
 
-/// Appends `v` to the list at `to`, making the list if there is none.
-pub(super) fn push(state: &mut Value, to: &Pointer, v: Value) {
+/// Appends `v` to the list at `to`, making the list if there is none, keeping what undoes
+/// it in `log`.
+pub(super) fn push<'a>(state: &mut Value, to: &'a Pointer, v: Value, log: &mut Log<'a>) {
     let to = &to.segments;
     if get(state, to).and_then(Value::as_array).is_none() {
-        put_at(state, to, Some(json!([])));
+        log.keep(None, put_at(state, to, Some(json!([]))));
     }
     if let Some(list) = get_mut(state, to).and_then(Value::as_array_mut) {
         list.push(v);
+        log.keep(None, Some(Change::Pushed(to)));
     }
 }
 
@@ -151,11 +161,13 @@ mod tests {
             "the whole line does not evaluate"
         );
         let found = merged(&mut ctx, &state, &p("/items"), &line, &m).expect("evaluates");
+        let to = p("/items");
         merge(
             &mut state,
-            &p("/items"),
+            &to,
             &m,
             found.expect("the line with variant 1"),
+            &mut Log::default(),
         );
         assert_eq!(
             state["items"][1],

@@ -7,10 +7,13 @@ use std::sync::{Arc, OnceLock};
 use cartwright_model::REQUEST_BODY;
 use serde_json::{Value, json};
 
+use super::change::Log;
 use super::request::{Seen, parsed_body, request};
 
-/// A live session as `auth` shows it: its kind, its token and its state.
-pub(crate) type Live = (String, String, Arc<Value>);
+/// A live session as `auth` shows it: its kind, its token and its state; `None` for the
+/// session whose state the context is changing where it lies, which `auth` shows as it
+/// was before the operation's changes, like every other.
+pub(crate) type Live = (String, String, Option<Arc<Value>>);
 
 /// The top-level names a step sets, each in its own place.
 #[derive(Clone, Copy)]
@@ -38,8 +41,11 @@ pub(crate) struct Ctx<'r> {
     /// `secret`, `now`, `token`, `record`, `issued` (as [`NAMES`]).
     places: [Value; 5],
     /// The session's `state`, shared with the store: a read copies nothing, the first
-    /// change copies it once.
+    /// change copies it once, unless the operation took it from the store to change it
+    /// where it lies ([`Ctx::change_in_place`]).
     state: Arc<Value>,
+    /// What undoes the changes made to `state` where it lies; off while it is a copy.
+    log: Log<'r>,
     /// The live sessions `auth` is made of (kind, token, state), and `auth` itself, made
     /// only if an expression reads it: most operations never do.
     auth: (Vec<Live>, OnceLock<Value>),
@@ -73,6 +79,7 @@ impl<'r> Ctx<'r> {
             request: OnceLock::new(),
             places: Default::default(),
             state: Arc::new(Value::Null),
+            log: Log::default(),
             auth: (Vec::new(), OnceLock::new()),
             globals,
             layers: Vec::new(),
@@ -106,8 +113,10 @@ impl<'r> Ctx<'r> {
         self.state = Arc::new(v);
     }
 
-    /// Sets `state` to a session's state without copying it.
+    /// Sets `state` to a session's state without copying it. A state being changed where
+    /// it lies is settled first ([`Ctx::settle`]) by whoever took it.
     pub(crate) fn set_state(&mut self, state: Arc<Value>) {
+        debug_assert!(!self.log.is_on(), "a state changed in place is replaced");
         self.state = state;
     }
 
@@ -131,9 +140,42 @@ impl<'r> Ctx<'r> {
         &self.globals
     }
 
-    /// `state`, to change in place (copied first if the store still shares it).
-    pub(crate) fn state_mut(&mut self) -> &mut Value {
-        Arc::make_mut(&mut self.state)
+    /// `state` to change (copied first if anything else still holds it), and the log that
+    /// keeps what undoes each change while it is changed where it lies.
+    pub(crate) fn changing(&mut self) -> (&mut Value, &mut Log<'r>) {
+        (Arc::make_mut(&mut self.state), &mut self.log)
+    }
+
+    /// Whether `state` is being changed where it lies.
+    pub(crate) fn in_place(&self) -> bool {
+        self.log.is_on()
+    }
+
+    /// Changes to `state` are made where it lies from now on, with a log to undo them:
+    /// the caller has taken it from the store. `auth` lets go of it too, and shows it as
+    /// the log says it was.
+    pub(crate) fn change_in_place(&mut self) {
+        self.log = Log::on();
+        for (_, _, s) in &mut self.auth.0 {
+            if s.as_ref().is_some_and(|s| Arc::ptr_eq(s, &self.state)) {
+                *s = None;
+            }
+        }
+    }
+
+    /// Undoes the changes made where `state` lies and returns it as it was, for its taker
+    /// to put back: an operation that fails leaves the stored state unchanged. `None` when
+    /// it was not changed in place.
+    pub(crate) fn settle(&mut self) -> Option<Arc<Value>> {
+        if !self.log.is_on() {
+            return None;
+        }
+        let mut log = std::mem::take(&mut self.log);
+        log.undo_all(Arc::make_mut(&mut self.state));
+        for (_, _, s) in &mut self.auth.0 {
+            s.get_or_insert_with(|| self.state.clone());
+        }
+        Some(self.state.clone())
     }
 
     /// Sets the live sessions `auth` shows: `auth.<kind>.token` and `auth.<kind>.state`.
@@ -144,7 +186,13 @@ impl<'r> Ctx<'r> {
     fn auth(&self) -> &Value {
         self.auth.1.get_or_init(|| {
             let m = (self.auth.0.iter())
-                .map(|(kind, t, s)| (kind.clone(), json!({"token": t, "state": &**s})))
+                .map(|(kind, t, s)| {
+                    let state = match s {
+                        Some(s) => Value::clone(s),
+                        None => self.log.before(&self.state),
+                    };
+                    (kind.clone(), json!({"token": t, "state": state}))
+                })
                 .collect();
             Value::Object(m)
         })

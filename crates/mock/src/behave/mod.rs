@@ -11,6 +11,7 @@ mod answer_tests;
 mod answers;
 mod append;
 mod apply;
+mod change;
 mod clock;
 mod context;
 #[cfg(test)]
@@ -221,6 +222,9 @@ impl Behave {
             },
             None => None,
         };
+        // The tokens' sessions hold the state too: let go of them, so that the steps may
+        // change it where it lies.
+        drop(given);
         let mut s = steps::Run {
             api,
             op,
@@ -230,6 +234,7 @@ impl Behave {
             behave: self,
             outbox: &mut Vec::new(),
             current: &mut current,
+            taken: None,
         };
         let plan = s.all(binding, ctx, replay)?;
         let outbox = std::mem::take(s.outbox);

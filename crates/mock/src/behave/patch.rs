@@ -1,62 +1,18 @@
-//! Writing into JSON at pointers: state changes (`set`, `append`) and response patches,
-//! where a `*` segment stands for every element of an array or value of an object.
+//! Finding and writing places in JSON by pointer: state changes (`set`, `append`, whose
+//! writes and their undoing are in `change.rs`) and response patches, where a `*` segment
+//! stands for every element of an array or value of an object.
 
 #[cfg(test)]
 use cartwright_model::{ExprError, Shape};
 use serde_json::Value;
 
 #[cfg(test)]
+use super::change::put_at;
+#[cfg(test)]
 use super::context::Ctx;
 
-/// Sets `v` at the pointer split into `segs`, creating objects on the way; `None` removes
-/// the field.
-pub(super) fn put_at<S: AsRef<str>>(root: &mut Value, segs: &[S], v: Option<Value>) {
-    let Some((last, parents)) = segs.split_last() else {
-        if let Some(v) = v {
-            *root = v;
-        }
-        return;
-    };
-    let last = last.as_ref();
-    let mut at = root;
-    for s in parents {
-        let s = s.as_ref();
-        if !at.is_object() && !at.is_array() {
-            *at = Value::Object(serde_json::Map::new());
-        }
-        at = match at {
-            Value::Array(a) => match s.parse::<usize>().ok().and_then(|i| a.get_mut(i)) {
-                Some(x) => x,
-                None => return,
-            },
-            Value::Object(m) => child(m, s),
-            _ => return,
-        };
-    }
-    if !at.is_object() && !at.is_array() {
-        *at = Value::Object(serde_json::Map::new());
-    }
-    match (at, v) {
-        (Value::Object(m), Some(v)) => match slot(m, last) {
-            Some(there) => *there = v,
-            None => {
-                m.insert(last.to_owned(), v);
-            }
-        },
-        (Value::Object(m), None) => {
-            m.shift_remove(last);
-        }
-        (Value::Array(a), Some(v)) => match last.parse::<usize>() {
-            Ok(i) if i < a.len() => a[i] = v,
-            _ if last == "-" => a.push(v),
-            _ => {}
-        },
-        _ => {}
-    }
-}
-
-/// The member `key`, made null first if missing; looked up before inserting because
-/// `entry` would allocate the key even when it exists.
+/// The member `key`, made null first if missing.
+#[cfg(test)]
 fn child<'v>(m: &'v mut serde_json::Map<String, Value>, key: &str) -> &'v mut Value {
     if cartwright_model::member(m, key).is_none() {
         m.insert(key.to_owned(), Value::Null);
@@ -67,7 +23,10 @@ fn child<'v>(m: &'v mut serde_json::Map<String, Value>, key: &str) -> &'v mut Va
 /// The member `key` to change: a small object is searched member by member, as
 /// [`cartwright_model::member`] reads one (comparing a few short keys costs less than
 /// hashing one).
-fn slot<'v>(m: &'v mut serde_json::Map<String, Value>, key: &str) -> Option<&'v mut Value> {
+pub(super) fn slot<'v>(
+    m: &'v mut serde_json::Map<String, Value>,
+    key: &str,
+) -> Option<&'v mut Value> {
     if m.len() <= 16 {
         m.iter_mut()
             .find(|(k, _)| k.as_str() == key)
@@ -107,7 +66,7 @@ pub(super) fn get_mut<'v>(doc: &'v mut Value, segs: &[String]) -> Option<&'v mut
 }
 
 /// An array index as `pointer::get` reads one: digits, no sign, no leading zero.
-fn index(token: &str) -> Option<usize> {
+pub(super) fn index(token: &str) -> Option<usize> {
     (!token.starts_with(['+', '0']) || token == "0")
         .then(|| token.parse().ok())
         .flatten()
@@ -150,7 +109,7 @@ fn walk(at: &mut Value, segs: &[String], shape: &Shape, ctx: &mut Ctx) -> Result
         }
         [last] => {
             let v = ctx.shape(shape)?;
-            put_at(at, std::slice::from_ref(last), v);
+            let _ = put_at(at, std::slice::from_ref(last), v);
             Ok(())
         }
         [seg, rest @ ..] => {
@@ -248,11 +207,11 @@ mod tests {
     #[test]
     fn put_creates_and_removes() {
         let mut v = json!({});
-        put_at(&mut v, &at("/location/country"), Some(json!("CA")));
-        put_at(&mut v, &at("/items"), Some(json!([1])));
-        put_at(&mut v, &at("/items/-"), Some(json!(2)));
+        let _ = put_at(&mut v, &at("/location/country"), Some(json!("CA")));
+        let _ = put_at(&mut v, &at("/items"), Some(json!([1])));
+        let _ = put_at(&mut v, &at("/items/-"), Some(json!(2)));
         assert_eq!(v, json!({"location": {"country": "CA"}, "items": [1, 2]}));
-        put_at(&mut v, &at("/location"), None);
+        let _ = put_at(&mut v, &at("/location"), None);
         assert_eq!(v, json!({"items": [1, 2]}));
     }
 

@@ -271,7 +271,7 @@ impl Behave {
             });
             match live {
                 Some((t, s)) => {
-                    auth.push((kind.name.clone(), t, s.state));
+                    auth.push((kind.name.clone(), t, Some(s.state)));
                 }
                 None if required => {
                     ctx.set_auth(auth);

@@ -6,10 +6,12 @@ use cartwright_model::{Action, Api, Binding, Operation, Respond, SessionKind, di
 use serde_json::{Value, json};
 
 use super::append;
+use super::change::{Log, put_at};
 use super::context::{Ctx, Top};
 use super::otp::{self, Code};
-use super::patch::{get, put_at};
+use super::patch::get;
 use super::store::{ApiState, Session};
+use super::tokens::Key;
 use super::{Behave, Current, Plan, eval_problem, tokens};
 use crate::Config;
 use crate::problem::Problem;
@@ -24,6 +26,15 @@ pub(super) struct Run<'r> {
     pub behave: &'r Behave,
     pub outbox: &'r mut Vec<Value>,
     pub current: &'r mut Option<Current>,
+    /// The session whose state the steps took from the store to change where it lies: it
+    /// is saved when the operation ends, or put back as it was ([`Run::settle`]).
+    pub taken: Option<(&'r SessionKind, Key)>,
+}
+
+/// How the steps ended: with the binding's answer or a step's, or refused.
+enum End<'a> {
+    Respond(&'a Respond),
+    Refused(Option<&'a Respond>, Option<u16>, &'static str),
 }
 
 /// How a step ended.
@@ -33,59 +44,66 @@ enum Flow<'a> {
 }
 
 impl Run<'_> {
-    /// Runs every step; the first that answers ends the operation.
+    /// Runs every step; the first that answers ends the operation. When one fails, what
+    /// the earlier ones changed is undone.
     pub(super) fn all<'a>(
         &mut self,
         b: &'a Binding,
         mut ctx: Ctx<'a>,
         replay: Option<(String, String)>,
     ) -> Result<Plan<'a>, Problem> {
+        let end = match self.steps(b, &mut ctx) {
+            Ok(end) => end,
+            Err(p) => {
+                self.settle(&mut ctx);
+                return Err(p);
+            }
+        };
+        Ok(match end {
+            End::Respond(r) => Plan {
+                status: r.status,
+                reason: None,
+                respond: Some(r),
+                ctx,
+                replay,
+            },
+            // A refusal is not a result to replay: the client may fix and retry.
+            End::Refused(respond, status, reason) => Plan {
+                status: respond.and_then(|r| r.status).or(status),
+                reason: Some(reason),
+                respond,
+                ctx,
+                replay: None,
+            },
+        })
+    }
+
+    fn steps<'a>(&mut self, b: &'a Binding, ctx: &mut Ctx<'a>) -> Result<End<'a>, Problem> {
         for step in &b.steps {
             if let Some(w) = &step.when
                 && !ctx.holds(w).map_err(eval_problem)?
             {
                 continue;
             }
-            match self.action(&step.action, &mut ctx)? {
-                Flow::Next => {}
-                Flow::Answer(respond, status, reason) => {
-                    // A refusal is not a result to replay: the client may fix and retry.
-                    return Ok(Plan {
-                        status: respond.and_then(|r| r.status).or(status),
-                        reason: Some(reason),
-                        respond,
-                        ctx,
-                        replay: None,
-                    });
-                }
+            if let Flow::Answer(respond, status, reason) = self.action(&step.action, ctx)? {
+                return Ok(End::Refused(respond, status, reason));
             }
             if let Some(r) = &step.respond {
-                return Ok(Plan {
-                    status: r.status,
-                    reason: None,
-                    respond: Some(r),
-                    ctx,
-                    replay,
-                });
+                return Ok(End::Respond(r));
             }
         }
-        Ok(Plan {
-            status: b.respond.status,
-            reason: None,
-            respond: Some(&b.respond),
-            ctx,
-            replay,
-        })
+        Ok(End::Respond(&b.respond))
     }
 
-    fn action<'a>(&mut self, a: &'a Action, ctx: &mut Ctx) -> Result<Flow<'a>, Problem> {
+    fn action<'a>(&mut self, a: &'a Action, ctx: &mut Ctx<'a>) -> Result<Flow<'a>, Problem> {
         let e = |r: Result<Option<Value>, cartwright_model::ExprError>| r.map_err(eval_problem);
         match a {
             Action::Nothing => {}
             Action::Set(pairs) => {
                 for (ptr, shape) in pairs {
                     let v = e(ctx.shape(shape))?;
-                    self.change(ctx, |state| put_at(state, &ptr.segments, v));
+                    let (state, log) = self.change(ctx);
+                    log.keep(None, put_at(state, &ptr.segments, v));
                 }
             }
             Action::Append { to, value, merge } => {
@@ -96,10 +114,14 @@ impl Run<'_> {
                     None => None,
                 };
                 match merged {
-                    Some((m, found)) => self.change(ctx, |s| append::merge(s, to, m, found)),
+                    Some((m, found)) => {
+                        let (state, log) = self.change(ctx);
+                        append::merge(state, to, m, found, log);
+                    }
                     None => {
                         let v = e(ctx.shape(value))?.unwrap_or(Value::Null);
-                        self.change(ctx, |state| append::push(state, to, v));
+                        let (state, log) = self.change(ctx);
+                        append::push(state, to, v, log);
                     }
                 }
             }
@@ -126,9 +148,11 @@ impl Run<'_> {
                         return Ok(Flow::Answer(Some(m), Some(404), "nothing to remove"));
                     }
                 } else {
-                    self.change(ctx, |state| {
-                        put_at(state, &from.segments, Some(Value::Array(keep)))
-                    });
+                    let (state, log) = self.change(ctx);
+                    log.keep(
+                        None,
+                        put_at(state, &from.segments, Some(Value::Array(keep))),
+                    );
                 }
             }
             Action::Record { store, key, init } => {
@@ -238,9 +262,41 @@ impl Run<'_> {
         Ok(Flow::Next)
     }
 
-    /// Changes the current session's state and shows the change to later expressions.
-    fn change(&mut self, ctx: &mut Ctx, f: impl FnOnce(&mut Value)) {
-        f(ctx.state_mut());
+    /// The current session's state to change, and the log of what undoes each change. On
+    /// the first change the state is taken from the store, when the store holds the very
+    /// state the context does, so that it is changed where it lies rather than copied. A
+    /// kind with an owner keeps the state in two places and is copied as before.
+    fn change<'c, 'a>(&mut self, ctx: &'c mut Ctx<'a>) -> (&'c mut Value, &'c mut Log<'a>) {
+        if !ctx.in_place()
+            && self.taken.is_none()
+            && let Some(c) = self
+                .current
+                .as_ref()
+                .filter(|c| c.keep && c.owner.is_none())
+            && let Some(key) = c.key
+            && let Some(kind) = self.api.behaviours.session(&c.kind)
+            && kind.owner.is_none()
+            && let Some(stored) = self.st.sessions(&kind.name, kind.max).get_mut(&key)
+            && Arc::ptr_eq(&stored.state, ctx.state_ref())
+        {
+            // Until the operation ends, the store holds a stand-in: every path out of it
+            // saves the state or puts it back.
+            stored.state = Arc::new(Value::Null);
+            self.taken = Some((kind, key));
+            ctx.change_in_place();
+        }
+        ctx.changing()
+    }
+
+    /// Undoes what the steps changed where the state lies and puts it back in the store,
+    /// unless its session has gone (ended or revoked) meanwhile.
+    pub(super) fn settle(&mut self, ctx: &mut Ctx) {
+        if let Some(state) = ctx.settle()
+            && let Some((kind, key)) = self.taken.take()
+            && let Some(stored) = self.st.sessions(&kind.name, kind.max).get_mut(&key)
+        {
+            stored.state = state;
+        }
     }
 
     /// Starts a session (and a refresh token) and makes it the current one: `issued`.
@@ -252,6 +308,8 @@ impl Run<'_> {
         state: Arc<Value>,
         ctx: &mut Ctx,
     ) -> Result<(), Problem> {
+        // The context's state is replaced: one changed where it lies goes back first.
+        self.settle(ctx);
         let owner = self.behave.owner_of(kind, &state, ctx)?;
         let state = owner
             .as_ref()

@@ -144,6 +144,11 @@ impl<K: std::hash::Hash + Eq + Clone, V, S: std::hash::BuildHasher + Default> Bo
         self.map.get(k).map(|(v, _)| v)
     }
 
+    /// The value for `k` to change, without counting as a use.
+    pub(super) fn get_mut(&mut self, k: &K) -> Option<&mut V> {
+        self.map.get_mut(k).map(|(v, _)| v)
+    }
+
     /// Marks `k` as just used.
     pub(super) fn touch(&mut self, k: &K) {
         self.tick += 1;

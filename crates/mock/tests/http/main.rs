@@ -9,6 +9,7 @@ mod centra_customer;
 mod centra_paths;
 mod contract;
 mod credentials;
+mod failed_steps;
 mod faults;
 mod faults_overlay;
 mod faults_pace;
