@@ -185,6 +185,16 @@ impl Outgoing {
         }
     }
 
+    /// Whether the answer has a header `name`: its few names are compared, as
+    /// [`Incoming::header`] compares a request's, rather than the one asked for hashed.
+    pub fn has(&self, name: &HeaderName) -> bool {
+        if self.headers.keys_len() <= SCANNED {
+            self.headers.keys().any(|k| k == name)
+        } else {
+            self.headers.contains_key(name)
+        }
+    }
+
     /// A response without a body.
     pub fn empty(status: StatusCode) -> Self {
         Outgoing {
@@ -252,6 +262,12 @@ mod tests {
         let out = Outgoing::new(StatusCode::OK, "application/json", "{}");
         let names: Vec<&str> = out.headers.keys().map(HeaderName::as_str).collect();
         assert_eq!(names, ["content-type"]);
+        let mut out = out;
+        for filled in [false, true] {
+            assert!(out.has(&http::header::CONTENT_TYPE), "{filled}");
+            assert!(!out.has(&http::header::AUTHORIZATION), "{filled}");
+            out.headers.extend(request(SCANNED + 1).headers);
+        }
         // The map was taken: the next answer gets a new one, also empty.
         assert!(Outgoing::empty(StatusCode::NO_CONTENT).headers.is_empty());
     }

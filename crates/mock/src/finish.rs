@@ -31,7 +31,7 @@ impl Mock {
                 // Without one in the request, a declared correlation header would carry the
                 // spec's example, the same on every answer; a fresh ID per request is what
                 // a gateway mints, and never looks like an echo of someone else's ID.
-                None if out.headers.contains_key(name) => {
+                None if out.has(name) => {
                     let id: String = cartwright_model::random(16)
                         .iter()
                         .map(|b| format!("{b:02x}"))
