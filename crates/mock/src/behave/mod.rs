@@ -14,6 +14,7 @@ mod apply;
 mod change;
 mod clock;
 mod context;
+mod issue;
 #[cfg(test)]
 mod kept_tests;
 mod otp;
@@ -22,6 +23,7 @@ mod request;
 mod session;
 mod steps;
 mod store;
+mod take;
 mod template;
 mod text;
 mod tokens;

@@ -6,11 +6,11 @@ use cartwright_model::{Action, Api, Binding, Operation, Respond, SessionKind, di
 use serde_json::{Value, json};
 
 use super::append;
-use super::change::{Log, put_at};
+use super::change::put_at;
 use super::context::{Ctx, Top};
 use super::otp::{self, Code};
 use super::patch::get;
-use super::store::{ApiState, Session};
+use super::store::ApiState;
 use super::tokens::Key;
 use super::{Behave, Current, Plan, eval_problem, tokens};
 use crate::Config;
@@ -78,6 +78,7 @@ impl Run<'_> {
         })
     }
 
+    /// Runs the steps until one answers or refuses.
     fn steps<'a>(&mut self, b: &'a Binding, ctx: &mut Ctx<'a>) -> Result<End<'a>, Problem> {
         for step in &b.steps {
             if let Some(w) = &step.when
@@ -260,106 +261,6 @@ impl Run<'_> {
                 .follow_owner(self.api, self.current, self.st, ctx)?;
         }
         Ok(Flow::Next)
-    }
-
-    /// The current session's state to change, and the log of what undoes each change. On
-    /// the first change the state is taken from the store, when the store holds the very
-    /// state the context does, so that it is changed where it lies rather than copied. A
-    /// kind with an owner keeps the state in two places and is copied as before.
-    fn change<'c, 'a>(&mut self, ctx: &'c mut Ctx<'a>) -> (&'c mut Value, &'c mut Log<'a>) {
-        if !ctx.in_place()
-            && self.taken.is_none()
-            && let Some(c) = self
-                .current
-                .as_ref()
-                .filter(|c| c.keep && c.owner.is_none())
-            && let Some(key) = c.key
-            && let Some(kind) = self.api.behaviours.session(&c.kind)
-            && kind.owner.is_none()
-            && let Some(stored) = self.st.sessions(&kind.name, kind.max).get_mut(&key)
-            && Arc::ptr_eq(&stored.state, ctx.state_ref())
-        {
-            // Until the operation ends, the store holds a stand-in: every path out of it
-            // saves the state or puts it back.
-            stored.state = Arc::new(Value::Null);
-            self.taken = Some((kind, key));
-            ctx.change_in_place();
-        }
-        ctx.changing()
-    }
-
-    /// Undoes what the steps changed where the state lies and puts it back in the store,
-    /// unless its session has gone (ended or revoked) meanwhile.
-    pub(super) fn settle(&mut self, ctx: &mut Ctx) {
-        if let Some(state) = ctx.settle()
-            && let Some((kind, key)) = self.taken.take()
-            && let Some(stored) = self.st.sessions(&kind.name, kind.max).get_mut(&key)
-        {
-            stored.state = state;
-        }
-    }
-
-    /// Starts a session (and a refresh token) and makes it the current one: `issued`.
-    /// An owner's saved state wins over the one given: a new token of a customer who has one
-    /// opens it (a second login, a refreshed token).
-    fn issue(
-        &mut self,
-        kind: &SessionKind,
-        state: Arc<Value>,
-        ctx: &mut Ctx,
-    ) -> Result<(), Problem> {
-        // The context's state is replaced: one changed where it lies goes back first.
-        self.settle(ctx);
-        let owner = self.behave.owner_of(kind, &state, ctx)?;
-        let state = owner
-            .as_ref()
-            .and_then(|o| self.st.owned_state(&kind.name, o))
-            .unwrap_or(state);
-        let (token, expires) = self
-            .behave
-            .mint(kind, &state, self.now_ms, ctx, self.config)?;
-        let key = tokens::key(&token);
-        self.st.save(
-            &kind.name,
-            kind.max,
-            key,
-            Session {
-                state: state.clone(),
-                expires,
-                owner: owner.clone(),
-            },
-        );
-        let mut issued = json!({
-            "token": token,
-            "token_type": "Bearer",
-            "created_at": self.now_ms / 1000,
-            "expires_in": kind.ttl,
-        });
-        if let Some(ttl) = kind.refresh {
-            let refresh = tokens::make(&cartwright_model::TokenFormat::Random { bytes: 32 }, None);
-            let expires =
-                ttl.map(|t| self.now_ms + i64::try_from(t).unwrap_or(i64::MAX / 2_000) * 1000);
-            self.st.refresh(&kind.name, kind.max).insert(
-                tokens::key(&refresh),
-                Session {
-                    state: state.clone(),
-                    expires,
-                    owner: owner.clone(),
-                },
-            );
-            issued["refresh_token"] = json!(refresh);
-        }
-        *self.current = Some(Current {
-            kind: kind.name.clone(),
-            key: Some(key),
-            expires,
-            owner,
-            keep: true,
-        });
-        ctx.set(Top::Issued, issued);
-        ctx.set_state(state);
-        ctx.set(Top::Token, json!(token));
-        Ok(())
     }
 
     /// The first of `preferred` that the operation declares, else the first of them.
