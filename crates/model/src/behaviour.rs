@@ -56,8 +56,9 @@ pub struct SessionKind {
     pub max: usize,
     /// Expression naming whose state a session is (`state.email`): every token whose state
     /// names the same owner opens one shared state, so a second login or a refreshed token
-    /// sees the same basket. `None`: each token has its own state.
-    pub owner: Option<String>,
+    /// sees the same basket. `None`: each token has its own state. Compiled at load, as it
+    /// is evaluated after every change to a session's state.
+    pub owner: Option<Expr>,
 }
 
 /// Where a token travels in a request.
@@ -78,7 +79,7 @@ pub enum Carrier {
 }
 
 /// How tokens are made.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum TokenFormat {
     /// Random bytes from a CSPRNG, base64url.
     Random {
@@ -94,8 +95,10 @@ pub enum TokenFormat {
     Jwt {
         /// The secret holding the signing key.
         key: String,
-        /// Expression for the `sub` claim, evaluated against the new session.
-        subject: Option<String>,
+        /// Expression for the `sub` claim, evaluated against the new session; compiled at
+        /// load, as it is evaluated for every token minted (boxed: a compiled expression is
+        /// large beside the other formats).
+        subject: Option<Box<Expr>>,
     },
 }
 

@@ -25,7 +25,7 @@ impl Run<'_> {
     ) -> Result<(), Problem> {
         // The context's state is replaced: one changed where it lies goes back first.
         self.settle(ctx);
-        let owner = self.behave.owner_of(kind, &state, ctx)?;
+        let owner = self.behave.owner_of(kind, Some(&state), ctx)?;
         let state = owner
             .as_ref()
             .and_then(|o| self.st.owned_state(&kind.name, o))

@@ -99,7 +99,7 @@ impl Behave {
             Unknown::Refuse(status) => Ok(Err(status)),
             Unknown::Renew => {
                 let mut state = self.initial(kind, ctx)?;
-                let owner = self.owner_of(kind, &state, ctx)?;
+                let owner = self.owner_of(kind, Some(&state), ctx)?;
                 if let Some(saved) = owner.as_ref().and_then(|o| st.owned_state(&kind.name, o)) {
                     state = Value::clone(&saved);
                 }
@@ -139,8 +139,7 @@ impl Behave {
         else {
             return Ok(());
         };
-        let state = ctx.get_state().clone();
-        let owner = self.owner_of(kind, &state, ctx)?;
+        let owner = self.owner_of(kind, None, ctx)?;
         if owner == c.owner {
             return Ok(());
         }
@@ -158,20 +157,22 @@ impl Behave {
         }
     }
 
-    /// Whose state `state` is, for a kind with an `owner` expression.
+    /// Whose state `state` is (the context's own when `None`, which is then not copied into
+    /// a layer), for a kind with an `owner` expression.
     pub(crate) fn owner_of(
         &self,
         kind: &SessionKind,
-        state: &Value,
+        state: Option<&Value>,
         ctx: &mut Ctx,
     ) -> Result<Option<String>, Problem> {
-        let Some(src) = &kind.owner else {
+        let Some(e) = &kind.owner else {
             return Ok(None);
         };
-        let e = cartwright_model::Expr::compile(src).map_err(eval_problem)?;
-        let owner = ctx
-            .with("state", state.clone(), |c| c.eval(&e))
-            .map_err(eval_problem)?;
+        let owner = match state {
+            Some(s) => ctx.with("state", s.clone(), |c| c.eval(e)),
+            None => ctx.eval(e),
+        }
+        .map_err(eval_problem)?;
         Ok(owner
             .filter(|v| !v.is_null())
             .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
@@ -197,11 +198,9 @@ impl Behave {
             cartwright_model::TokenFormat::Jwt { key, subject } => {
                 let secret = self.key(key, config);
                 let sub = match subject {
-                    Some(e) => {
-                        let e = cartwright_model::Expr::compile(e).map_err(eval_problem)?;
-                        ctx.with("state", state.clone(), |c| c.eval(&e))
-                            .map_err(eval_problem)?
-                    }
+                    Some(e) => ctx
+                        .with("state", state.clone(), |c| c.eval(e))
+                        .map_err(eval_problem)?,
                     None => None,
                 };
                 let sub = sub.map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned));

@@ -80,12 +80,10 @@ fn session(
             if !secrets.contains(&j.key.as_str()) {
                 errs.push(unknown_name("secret", &j.key, secrets, &join(at, "format")));
             }
-            if let Some(sub) = &j.subject {
-                expr(sub, &join(at, "format"), errs);
-            }
+            let subject = (j.subject).map(|sub| Box::new(expr(&sub, &join(at, "format"), errs)));
             TokenFormat::Jwt {
                 key: j.key,
-                subject: j.subject,
+                subject,
             }
         }
         Some(_) => {
@@ -118,11 +116,8 @@ fn session(
             Some(ttl.and_then(|t| seconds(&t, &join(at, "refresh"), errs)))
         }
     };
-    if let Some(owner) = &s.owner {
-        expr(owner, &join(at, "owner"), errs);
-    }
     Some(SessionKind {
-        owner: s.owner,
+        owner: (s.owner).map(|o| expr(&o, &join(at, "owner"), errs)),
         ttl: s.ttl.and_then(|t| seconds(&t, &join(at, "ttl"), errs)),
         state: s.state.map(|v| template(&v, &join(at, "state"), errs)),
         name,
@@ -212,13 +207,13 @@ fn request_parts(v: &Value, b: &Behaviours) -> RequestParts {
             shape(s, &mut parts);
         }
         if let Some(owner) = &kind.owner {
-            parts = parts.or(RequestParts::of(owner));
+            parts = parts.or(RequestParts::of(owner.source()));
         }
         if let TokenFormat::Jwt {
             subject: Some(sub), ..
         } = &kind.format
         {
-            parts = parts.or(RequestParts::of(sub));
+            parts = parts.or(RequestParts::of(sub.source()));
         }
     }
     parts
