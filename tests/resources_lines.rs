@@ -194,3 +194,55 @@ fn the_line_items_members_are_compiled_where_the_item_schema_is_plain() {
     assert!(quantity.is_valid(&json!(2)));
     assert!(!quantity.is_valid(&json!("two")));
 }
+
+/// Lines are made before the state lock is taken and appended under it: adds racing on two
+/// carts lose none, and every line keeps an id of its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_adds_to_two_carts_lose_no_line() {
+    let s = std::sync::Arc::new(support::serve(medusa()).await);
+    let mut carts = Vec::new();
+    for _ in 0..2 {
+        let made = call(
+            &s,
+            "POST",
+            "/store/carts",
+            Some(json!({"region_id": "reg_1"})),
+        )
+        .await;
+        carts.push(made["cart"]["id"].as_str().expect("cart id").to_owned());
+    }
+    let mut adds = tokio::task::JoinSet::new();
+    for n in 0..40u32 {
+        let (s, cart) = (s.clone(), carts[(n % 2) as usize].clone());
+        adds.spawn(async move {
+            let body = json!({"variant_id": format!("variant_{n}"), "quantity": n + 1});
+            call(
+                &s,
+                "POST",
+                &format!("/store/carts/{cart}/line-items"),
+                Some(body),
+            )
+            .await;
+        });
+    }
+    while let Some(done) = adds.join_next().await {
+        done.expect("an add");
+    }
+    for (i, cart) in carts.iter().enumerate() {
+        let got = call(&s, "GET", &format!("/store/carts/{cart}"), None).await;
+        let lines = got["cart"]["items"].as_array().expect("lines");
+        let mut quantities: Vec<u64> = lines
+            .iter()
+            .filter_map(|l| l["quantity"].as_u64())
+            .collect();
+        quantities.sort_unstable();
+        let sent: Vec<u64> = (0..40u64)
+            .filter(|n| n % 2 == i as u64)
+            .map(|n| n + 1)
+            .collect();
+        assert_eq!(quantities, sent, "cart {i}");
+        let ids: std::collections::HashSet<&str> =
+            lines.iter().filter_map(|l| l["id"].as_str()).collect();
+        assert_eq!(ids.len(), lines.len(), "cart {i}: one id per line");
+    }
+}

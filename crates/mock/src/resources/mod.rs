@@ -13,6 +13,7 @@ mod catalog;
 mod fill;
 mod guard;
 mod ids;
+mod made;
 mod ops;
 mod splice;
 mod store;
@@ -33,6 +34,7 @@ use crate::respond::respond;
 use crate::{Config, Incoming, Mock, Outgoing};
 pub(crate) use carry::carry;
 use catalog::seed;
+use made::{Made, template_of};
 use ops::{in_parent, own};
 use splice::Answer;
 pub(crate) use store::Items;
@@ -120,9 +122,18 @@ pub(crate) fn answer(
         }
     };
     let mut answer = Answer::new(body);
-    let done = mock
-        .behave
-        .with_items(api, |items| run(&ctx, items, &mut answer, &skeleton));
+    let made = match &col.parent {
+        Some(p) if role.action == Action::Create => {
+            let template = mock
+                .behave
+                .with_items(api, |items| template_of(&ctx, items, p));
+            Some(Made::new(&ctx, template))
+        }
+        _ => None,
+    };
+    let done = mock.behave.with_items(api, |items| {
+        run(&ctx, items, (&mut answer, made), &skeleton)
+    });
     let touched = |id: Option<&str>| Some(format!("{} {}", col.name, id.unwrap_or("*")));
     match done {
         Done::Missing(what, id) => {
@@ -163,11 +174,12 @@ pub(crate) fn answer(
     }
 }
 
-/// Changes the state and fills the answer's body, under the state lock.
+/// Changes the state and fills the answer's body, under the state lock; a create in a
+/// parent appends `made`.
 fn run(
     ctx: &Ctx<'_>,
     items: &mut HashMap<usize, Items>,
-    answer: &mut Answer,
+    (answer, made): (&mut Answer, Option<Made>),
     out: &Outgoing,
 ) -> Done {
     let r = &ctx.api.resources;
@@ -180,7 +192,7 @@ fn run(
             answer,
             out,
         ),
-        Some(p) => in_parent(ctx, items, p, answer, out),
+        Some(p) => in_parent(ctx, items, p, (answer, made), out),
     }
 }
 

@@ -10,9 +10,9 @@ use serde_json::{Value, json};
 use super::catalog::{fresh_id, generated, natural, new_id};
 use super::fill::{deleted, list, merge, place};
 use super::guard::{Walks, guard_element};
+use super::made::Made;
 use super::splice::{Answer, Part};
 use super::store::{ELEMENTS_MAX, Items, Stored, id_text};
-use super::template::Template;
 use super::{Ctx, Done, item_at, put};
 use crate::Outgoing;
 
@@ -94,31 +94,22 @@ pub(super) fn own(ctx: &Ctx<'_>, store: &mut Items, answer: &mut Answer, out: &O
 }
 
 /// A sub-resource's operation: the parent found, changed copy-on-write, and its kept text
-/// spliced rather than written again when the operation only appends.
+/// spliced rather than written again when the operation only appends. A create appends
+/// `made`, the element made before the lock.
 pub(super) fn in_parent(
     ctx: &Ctx<'_>,
     items: &mut HashMap<usize, Items>,
     p: &Parent,
-    answer: &mut Answer,
+    (answer, made): (&mut Answer, Option<Made>),
     out: &Outgoing,
 ) -> Done {
     let Some(pid) = ctx.param(Some(&p.param)).map(str::to_owned) else {
         return Done::Ok(None);
     };
-    let create = ctx.role.action == Action::Create;
     let own = items.entry(ctx.role.collection).or_default();
-    // A new element starts from the items schema's value, generated once.
-    let template = create.then(|| {
-        Arc::clone(own.template.get_or_insert_with(|| {
-            Arc::new(Template::new(
-                generated(ctx, Some(&p.items)).unwrap_or_else(|| json!({})),
-                cartwright_model::field_schema(ctx.doc(), &p.items, &ctx.col.id).cloned(),
-            ))
-        }))
-    });
     // Taken while the parent's store is borrowed, put back after.
     let mut walks = std::mem::take(&mut own.walks);
-    let done = change_parent(ctx, items, p, &pid, (template, &mut walks), answer, out);
+    let done = change_parent(ctx, items, p, &pid, (made, &mut walks), answer, out);
     items.entry(ctx.role.collection).or_default().walks = walks;
     done
 }
@@ -128,7 +119,7 @@ fn change_parent(
     items: &mut HashMap<usize, Items>,
     p: &Parent,
     pid: &str,
-    (template, walks): (Option<Arc<Template>>, &mut Walks),
+    (made, walks): (Option<Made>, &mut Walks),
     answer: &mut Answer,
     out: &Outgoing,
 ) -> Done {
@@ -151,7 +142,7 @@ fn change_parent(
     // Copy-on-write: an answer still being written keeps the old version.
     let parent = Arc::make_mut(stored);
     let mut add = Add {
-        template,
+        made,
         written: None,
     };
     let done = nested(
@@ -172,9 +163,9 @@ fn change_parent(
     done
 }
 
-/// What a create starts from, and the new element's text once written.
+/// The element a create appends, and its text once written.
 struct Add {
-    template: Option<Arc<Template>>,
+    made: Option<Made>,
     /// The appended element's JSON text, written from the template's.
     written: Option<Vec<u8>>,
 }
@@ -209,9 +200,11 @@ fn nested(
             {
                 return Done::Full(array.to_owned());
             }
-            let template = add.template.as_deref();
-            let mut element = template.map_or_else(|| json!({}), |t| t.value.clone());
-            let changes = merge(ctx, &mut element);
+            let (template, mut element, changes) = match add.made.take() {
+                Some(m) => (Some(m.template), m.element, m.changes),
+                None => (None, json!({}), Vec::new()),
+            };
+            let template = template.as_deref();
             // Elements whose schema has no id are only appended, never given one.
             let new_id = addressed(ctx).then(|| {
                 let n = parent[array].as_array().map_or(0, Vec::len) as u64 + 1;
