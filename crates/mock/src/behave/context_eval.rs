@@ -106,12 +106,17 @@ impl Ctx<'_> {
         Ok(e.eval(&self.jinja(this))?.map(Cow::Owned))
     }
 
-    /// Whether a condition holds.
+    /// Whether a condition holds: what a plain path or the native subset names is judged
+    /// where it lies, not copied first (`when: state.items` does not copy the cart's lines).
     pub(crate) fn holds(&mut self, e: &Expr) -> Result<bool, ExprError> {
         if let Some(f) = e.fast() {
-            return Ok(truthy(self.lookup(f).as_ref()));
+            return Ok(truthy(match f {
+                Fast::Literal(v) => v.as_ref(),
+                Fast::Path(name, keys) => follow(self.name(name), keys),
+            }));
         }
-        match self.native(e) {
+        let names = |k: &str| self.name(k);
+        match e.native().and_then(|n| n.eval(&names)) {
             Some(Val::Undef) => Ok(false),
             Some(Val::Json(v)) => Ok(truthy(Some(&v))),
             None => e.truthy(&self.jinja(None)),
