@@ -54,6 +54,18 @@ async fn read(s: &support::Served, api: &Api, id: &str) -> Value {
     first["cart"].clone()
 }
 
+/// A new cart's id.
+async fn new_cart(s: &support::Served) -> String {
+    let made = call(
+        s,
+        "POST",
+        "/store/carts",
+        Some(json!({"region_id": "reg_1"})),
+    )
+    .await;
+    made["cart"]["id"].as_str().expect("cart id").to_owned()
+}
+
 /// Adds a line of `variant` and `quantity`; the line as the answer and a read show it.
 async fn add(s: &support::Served, api: &Api, id: &str, variant: &str, quantity: u32) -> Value {
     let body = json!({"variant_id": variant, "quantity": quantity, "metadata": {"n": quantity}});
@@ -92,14 +104,7 @@ fn untouched(line: &Value) -> Value {
 async fn a_line_from_the_template_text_is_right_after_every_kind_of_write() {
     let api = medusa();
     let s = support::serve(medusa()).await;
-    let made = call(
-        &s,
-        "POST",
-        "/store/carts",
-        Some(json!({"region_id": "reg_1"})),
-    )
-    .await;
-    let id = made["cart"]["id"].as_str().expect("cart id").to_owned();
+    let id = new_cart(&s).await;
     let first = add(&s, &api, &id, "variant_1", 1).await;
     let second = add(&s, &api, &id, "variant_2", 3).await;
     assert_ne!(first["id"], second["id"], "each line its own id");
@@ -159,14 +164,7 @@ async fn a_line_from_the_template_text_is_right_after_every_kind_of_write() {
     call(&s, "POST", "/__cartwright/reset", Some(json!({}))).await;
     let (status, _, _) = support::exchange(&s, "GET", &cart_path, &[], None).await;
     assert_eq!(status, 404, "reset forgets the cart");
-    let made = call(
-        &s,
-        "POST",
-        "/store/carts",
-        Some(json!({"region_id": "reg_1"})),
-    )
-    .await;
-    let id = made["cart"]["id"].as_str().expect("cart id").to_owned();
+    let id = new_cart(&s).await;
     let again = add(&s, &api, &id, "variant_1", 1).await;
     assert_eq!(untouched(&again), untouched(&sixth));
 }
@@ -200,17 +198,7 @@ fn the_line_items_members_are_compiled_where_the_item_schema_is_plain() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn racing_adds_to_two_carts_lose_no_line() {
     let s = std::sync::Arc::new(support::serve(medusa()).await);
-    let mut carts = Vec::new();
-    for _ in 0..2 {
-        let made = call(
-            &s,
-            "POST",
-            "/store/carts",
-            Some(json!({"region_id": "reg_1"})),
-        )
-        .await;
-        carts.push(made["cart"]["id"].as_str().expect("cart id").to_owned());
-    }
+    let carts = [new_cart(&s).await, new_cart(&s).await];
     let mut adds = tokio::task::JoinSet::new();
     for n in 0..40u32 {
         let (s, cart) = (s.clone(), carts[(n % 2) as usize].clone());

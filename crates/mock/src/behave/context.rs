@@ -146,11 +146,6 @@ impl<'r> Ctx<'r> {
         (Arc::make_mut(&mut self.state), &mut self.log)
     }
 
-    /// Whether `state` is being changed where it lies.
-    pub(crate) fn in_place(&self) -> bool {
-        self.log.is_on()
-    }
-
     /// Changes to `state` are made where it lies from now on, with a log to undo them:
     /// the caller has taken it from the store. `auth` lets go of it too, and shows it as
     /// the log says it was.

@@ -19,8 +19,7 @@ impl Run<'_> {
         &mut self,
         ctx: &'c mut Ctx<'a>,
     ) -> (&'c mut Value, &'c mut Log<'a>) {
-        if !ctx.in_place()
-            && self.taken.is_none()
+        if self.taken.is_none()
             && let Some(c) = self
                 .current
                 .as_ref()

@@ -91,6 +91,16 @@ paths:
               schema: {type: object}
 "#;
 
+/// A new basket's id.
+async fn made(s: &Server) -> String {
+    let made: serde_json::Value = (s.client.post(s.url("/baskets")).send().await)
+        .expect("send")
+        .json()
+        .await
+        .expect("JSON");
+    made["basketId"].as_str().expect("an id").to_owned()
+}
+
 /// The basket's stored state as text, member order included.
 async fn basket(s: &Server, id: &str) -> String {
     let res = s
@@ -118,12 +128,7 @@ async fn add(s: &Server, id: &str, line: serde_json::Value) -> (u16, serde_json:
 #[tokio::test]
 async fn a_failed_step_leaves_the_basket_as_it_was() {
     let s = start_with(BASKETS, Config::default()).await;
-    let made: serde_json::Value = (s.client.post(s.url("/baskets")).send().await)
-        .expect("send")
-        .json()
-        .await
-        .expect("JSON");
-    let id = made["basketId"].as_str().expect("an id").to_owned();
+    let id = made(&s).await;
     let fresh = basket(&s, &id).await;
 
     let (status, first) = add(&s, &id, serde_json::json!({"sku": "a", "qty": 1})).await;
@@ -165,12 +170,7 @@ async fn a_failed_step_leaves_the_basket_as_it_was() {
 #[tokio::test]
 async fn issuing_another_basket_leaves_the_changed_one_as_it_was() {
     let s = start_with(BASKETS, Config::default()).await;
-    let made: serde_json::Value = (s.client.post(s.url("/baskets")).send().await)
-        .expect("send")
-        .json()
-        .await
-        .expect("JSON");
-    let id = made["basketId"].as_str().expect("an id").to_owned();
+    let id = made(&s).await;
     let before = basket(&s, &id).await;
     let split: serde_json::Value = (s.client)
         .post(s.url(&format!("/baskets/{id}/split")))
