@@ -52,13 +52,7 @@ impl Run<'_> {
         mut ctx: Ctx<'a>,
         replay: Option<(String, String)>,
     ) -> Result<Plan<'a>, Problem> {
-        let end = match self.steps(b, &mut ctx) {
-            Ok(end) => end,
-            Err(p) => {
-                self.settle(&mut ctx);
-                return Err(p);
-            }
-        };
+        let end = self.undoing(&mut ctx, |run, ctx| run.steps(b, ctx))?;
         Ok(match end {
             End::Respond(r) => Plan {
                 status: r.status,

@@ -2,6 +2,7 @@
 //! as it was when the run fails or replaces it: adding a line to a cart changes the stored
 //! cart instead of a copy of it.
 
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -9,6 +10,7 @@ use serde_json::Value;
 use super::change::Log;
 use super::context::Ctx;
 use super::steps::Run;
+use crate::problem::Problem;
 
 impl Run<'_> {
     /// The current session's state to change, and the log of what undoes each change. On
@@ -39,6 +41,27 @@ impl Run<'_> {
         ctx.changing()
     }
 
+    /// Runs `f`, the steps; when they fail, or panic on a bug, what they changed is undone
+    /// and the state put back before the failure goes on. A panic would otherwise leave the
+    /// store's stand-in where the session's state was, and the state would be lost.
+    pub(super) fn undoing<'a, T>(
+        &mut self,
+        ctx: &mut Ctx<'a>,
+        f: impl FnOnce(&mut Self, &mut Ctx<'a>) -> Result<T, Problem>,
+    ) -> Result<T, Problem> {
+        match catch_unwind(AssertUnwindSafe(|| f(self, ctx))) {
+            Ok(Ok(done)) => Ok(done),
+            Ok(Err(p)) => {
+                self.settle(ctx);
+                Err(p)
+            }
+            Err(panic) => {
+                self.settle(ctx);
+                resume_unwind(panic)
+            }
+        }
+    }
+
     /// Undoes what the steps changed where the state lies and puts it back in the store,
     /// unless its session has gone (ended or revoked) meanwhile.
     pub(super) fn settle(&mut self, ctx: &mut Ctx) {
@@ -50,3 +73,7 @@ impl Run<'_> {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "take_tests.rs"]
+mod tests;

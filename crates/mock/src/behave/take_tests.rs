@@ -1,0 +1,110 @@
+//! Steps that change a session's state where it lies and then fail, with an error or with
+//! a panic from a bug, leave the stored state as it was: never the stand-in that held its
+//! place while the steps ran.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::sync::Arc;
+
+use cartwright_diag::Sources;
+use cartwright_model::Api;
+use http::StatusCode;
+use serde_json::{Value, json};
+
+use super::super::change::put_at;
+use super::super::context::Ctx;
+use super::super::steps::Run;
+use super::super::store::{ApiState, Session};
+use super::super::{Behave, Current, tokens};
+use crate::Config;
+use crate::problem::{Problem, ProblemKind};
+
+fn vendo() -> Api {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs/vendo-storefront.yaml");
+    let options = cartwright_spec::LoadOptions::default();
+    match cartwright_spec::load(&path, &options, &mut Sources::new()) {
+        Ok(loaded) => loaded.api,
+        Err(e) => panic!("the Vendo spec does not load: {e:?}"),
+    }
+}
+
+/// How the steps end after changing the cart.
+#[derive(Clone, Copy)]
+enum Ending {
+    Error,
+    Panic,
+}
+
+/// Runs steps that set the cart's `item_count` and then end as `ending` says; returns the
+/// cart the store holds afterwards.
+fn after(ending: Ending) -> Value {
+    let api = vendo();
+    let op = (api.operations.iter())
+        .find(|o| o.id == "addItem")
+        .expect("addItem");
+    let kind = api.behaviours.session("order").expect("the order kind");
+    let cart = json!({"items": [{"id": "1"}], "item_count": 1});
+    let key = tokens::key("the cart's token");
+    let mut st = ApiState::default();
+    let session = Session {
+        state: Arc::new(cart.clone()),
+        expires: None,
+        owner: None,
+    };
+    st.save(&kind.name, kind.max, key, session);
+    let stored = |st: &mut ApiState| {
+        let sessions = st.sessions(&kind.name, kind.max);
+        sessions.get(&key).expect("still stored").state.clone()
+    };
+    let mut ctx = Ctx::new(json!({}), Arc::new(json!({})));
+    ctx.set_state(stored(&mut st));
+    let mut current = Some(Current {
+        kind: kind.name.clone(),
+        key: Some(key),
+        expires: None,
+        owner: None,
+        keep: true,
+    });
+    let (config, behave) = (Config::default(), Behave::default());
+    let mut run = Run {
+        api: &api,
+        op,
+        st: &mut st,
+        now_ms: 0,
+        config: &config,
+        behave: &behave,
+        outbox: &mut Vec::new(),
+        current: &mut current,
+        taken: None,
+    };
+    let count = ["item_count".to_owned()];
+    let ended = catch_unwind(AssertUnwindSafe(|| {
+        run.undoing(&mut ctx, |run, ctx| {
+            let (state, log) = run.change(ctx);
+            log.keep(None, put_at(state, &count, Some(json!(9))));
+            assert_eq!(ctx.get_state()["item_count"], 9, "changed");
+            assert_eq!(*stored(run.st), Value::Null, "the store holds a stand-in");
+            match ending {
+                Ending::Error => Err::<(), _>(Problem::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ProblemKind::Behaviour,
+                    "Behaviour Failed",
+                    "a later step failed",
+                )),
+                Ending::Panic => panic!("a bug in a step"),
+            }
+        })
+    }));
+    match ending {
+        Ending::Error => assert!(matches!(ended, Ok(Err(_))), "the error goes on"),
+        Ending::Panic => assert!(ended.is_err(), "the panic goes on"),
+    }
+    (*stored(&mut st)).clone()
+}
+
+#[test]
+fn a_failed_or_panicking_run_puts_the_state_back_as_it_was() {
+    let cart = json!({"items": [{"id": "1"}], "item_count": 1});
+    assert_eq!(after(Ending::Error), cart);
+    assert_eq!(after(Ending::Panic), cart);
+}
