@@ -28,13 +28,15 @@ impl Run<'_> {
         let owner = self.behave.owner_of(kind, Some(&state), ctx)?;
         let state = owner
             .as_ref()
-            .and_then(|o| self.st.owned_state(&kind.name, o))
+            .and_then(|o| self.store().ok()?.owned_state(&kind.name, o))
             .unwrap_or(state);
         let (token, expires) = self
             .behave
             .mint(kind, &state, self.now_ms, ctx, self.config)?;
         let key = tokens::key(&token);
-        self.st.save(
+        let now_ms = self.now_ms;
+        let st = self.store()?;
+        st.save(
             &kind.name,
             kind.max,
             key,
@@ -47,14 +49,13 @@ impl Run<'_> {
         let mut issued = json!({
             "token": token,
             "token_type": "Bearer",
-            "created_at": self.now_ms / 1000,
+            "created_at": now_ms / 1000,
             "expires_in": kind.ttl,
         });
         if let Some(ttl) = kind.refresh {
             let refresh = tokens::make(&cartwright_model::TokenFormat::Random { bytes: 32 }, None);
-            let expires =
-                ttl.map(|t| self.now_ms + i64::try_from(t).unwrap_or(i64::MAX / 2_000) * 1000);
-            self.st.refresh(&kind.name, kind.max).insert(
+            let expires = ttl.map(|t| now_ms + i64::try_from(t).unwrap_or(i64::MAX / 2_000) * 1000);
+            st.refresh(&kind.name, kind.max).insert(
                 tokens::key(&refresh),
                 Session {
                     state: state.clone(),

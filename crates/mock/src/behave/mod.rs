@@ -2,8 +2,11 @@
 //! sessions that start, renew and expire, one-time codes, token pairs, carts, idempotent
 //! retries — before the answer is made from the spec and patched with what the state says.
 //!
-//! One lock guards all state, held only while an operation's steps run (microseconds), so
-//! each operation is atomic. Nothing here knows an API: the bindings say everything.
+//! Each operation is atomic: operations on one session token run one at a time (a lock
+//! per stripe of tokens, `checkout.rs`), and one lock guards every store while an
+//! operation's steps run, except for steps that change only their session's state, which
+//! run on that state checked out of the store. Nothing here knows an API: the bindings say
+//! everything.
 
 mod answer;
 #[cfg(test)]
@@ -12,6 +15,7 @@ mod answers;
 mod append;
 mod apply;
 mod change;
+mod checkout;
 mod clock;
 mod context;
 mod issue;
@@ -57,6 +61,8 @@ pub(crate) struct Behave {
     templates: template::Templates,
     /// Answers kept by the state they were written from.
     answers: answers::Answers,
+    /// One lock per stripe of session tokens (`checkout.rs`).
+    stripes: checkout::Stripes,
 }
 
 impl Default for Behave {
@@ -67,6 +73,7 @@ impl Default for Behave {
             fallback_key: cartwright_model::random(32),
             templates: template::Templates::default(),
             answers: answers::Answers::default(),
+            stripes: checkout::Stripes::default(),
         }
     }
 }
@@ -168,6 +175,7 @@ impl Behave {
         let secret = request::secrets(req, &b.secrets, &config.secrets);
         let mut ctx = Ctx::of_request(seen, secret, now_ms / 1000, b.globals.clone());
         let mut given = session::Given::read(&b.sessions, (req, params));
+        let _held = self.stripes.lock(given.keys());
         let mut world = self.lock();
         let st = world.api(&api.source);
         if let Some(refusal) = self.authenticate(api, op, &mut given, st, now_ms, config, &mut ctx)
@@ -227,17 +235,18 @@ impl Behave {
         // The tokens' sessions hold the state too: let go of them, so that the steps may
         // change it where it lies.
         drop(given);
-        let mut s = steps::Run {
-            api,
-            op,
-            st,
-            now_ms,
-            config,
-            behave: self,
-            outbox: &mut Vec::new(),
-            current: &mut current,
-            taken: None,
-        };
+        let out = checkout::changes_only_state(binding)
+            .then(|| take::take(st, api, current.as_ref(), &mut ctx))
+            .flatten();
+        let mut outbox = Vec::new();
+        if out.is_some() {
+            drop(world);
+            let mut s = steps::Run::new(api, op, now_ms, config, self, (&mut outbox, &mut current));
+            s.taken = out;
+            return self.checked_out(s, binding, ctx, replay);
+        }
+        let mut s = steps::Run::new(api, op, now_ms, config, self, (&mut outbox, &mut current));
+        s.st = Some(st);
         let plan = s.all(binding, ctx, replay)?;
         let outbox = std::mem::take(s.outbox);
         if let Some(c) = current.filter(|c| c.keep)

@@ -41,6 +41,11 @@ impl<'k> Given<'k> {
         }
     }
 
+    /// The keys of the tokens given.
+    pub(super) fn keys(&self) -> impl Iterator<Item = &Key> {
+        self.tokens.iter().flatten().map(|(_, key)| key)
+    }
+
     /// The token given for the kind named `kind`, its key, and its live session when
     /// authentication found one.
     fn of(&self, kind: &str) -> Option<(&(String, Key), Option<&Session>)> {

@@ -20,7 +20,9 @@ use crate::problem::Problem;
 pub(super) struct Run<'r> {
     pub api: &'r Api,
     pub op: &'r Operation,
-    pub st: &'r mut ApiState,
+    /// The store; `None` while the run's session is checked out of it (`checkout.rs`):
+    /// its steps then change that session's state and nothing else.
+    pub st: Option<&'r mut ApiState>,
     pub now_ms: i64,
     pub config: &'r Config,
     pub behave: &'r Behave,
@@ -29,6 +31,9 @@ pub(super) struct Run<'r> {
     /// The session whose state the steps took from the store to change where it lies: it
     /// is saved when the operation ends, or put back as it was ([`Run::settle`]).
     pub taken: Option<(&'r SessionKind, Key)>,
+    /// The taken state as it was, for whoever holds the store to put back, when a failed
+    /// run of a checked-out session does not hold it.
+    pub back: Option<Arc<Value>>,
 }
 
 /// How the steps ended: with the binding's answer or a step's, or refused.
@@ -153,7 +158,7 @@ impl Run<'_> {
             Action::Record { store, key, init } => {
                 let k = text(e(ctx.eval(key))?);
                 let found = self
-                    .st
+                    .store()?
                     .records
                     .entry(store.clone())
                     .or_default()
@@ -163,7 +168,7 @@ impl Run<'_> {
                     (Some(r), _) => r,
                     (None, Some(init)) => {
                         let r = e(ctx.shape(init))?.unwrap_or(json!({}));
-                        self.st
+                        self.store()?
                             .records
                             .entry(store.clone())
                             .or_default()
@@ -182,7 +187,9 @@ impl Run<'_> {
                 let to = text(e(ctx.eval(to))?);
                 let code = (self.config.otp_code.clone()).unwrap_or_else(|| digits(*digits_n));
                 let expires = self.now_ms + i64::try_from(*ttl).unwrap_or(i64::MAX / 2_000) * 1000;
-                self.st.codes.insert(to.clone(), Code::new(&code, expires));
+                self.store()?
+                    .codes
+                    .insert(to.clone(), Code::new(&code, expires));
                 self.outbox.push(json!({"to": to, "code": code, "at": iso(self.now_ms / 1000), "api": self.api.title, "operation": self.op.id}));
             }
             Action::OtpVerify {
@@ -193,7 +200,9 @@ impl Run<'_> {
             } => {
                 let to = text(e(ctx.eval(to))?);
                 let given = text(e(ctx.eval(code))?);
-                if !otp::spend(&mut self.st.codes, &to, &given, self.now_ms, *attempts) {
+                let now_ms = self.now_ms;
+                let codes = &mut self.store()?.codes;
+                if !otp::spend(codes, &to, &given, now_ms, *attempts) {
                     return Ok(Flow::Answer(
                         fail.as_ref(),
                         Some(self.refusal(&[401, 422, 400, 403])),
@@ -218,7 +227,7 @@ impl Run<'_> {
                 let given = text(e(ctx.eval(token))?);
                 let k = tokens::key(&given);
                 let live = self
-                    .st
+                    .store()?
                     .refresh(&kind.name, kind.max)
                     .remove(&k)
                     .filter(|s| s.expires.is_none_or(|x| x > self.now_ms));
@@ -233,16 +242,21 @@ impl Run<'_> {
             }
             Action::Revoke { token } => {
                 let k = tokens::key(&text(e(ctx.eval(token))?));
-                for kind in &self.api.behaviours.sessions {
-                    self.st.sessions(&kind.name, kind.max).remove(&k);
-                    self.st.refresh(&kind.name, kind.max).remove(&k);
+                let api = self.api;
+                let st = self.store()?;
+                for kind in &api.behaviours.sessions {
+                    st.sessions(&kind.name, kind.max).remove(&k);
+                    st.refresh(&kind.name, kind.max).remove(&k);
                 }
             }
             Action::End => {
+                let st = self.st.as_deref_mut();
                 if let Some(c) = self.current.as_mut() {
                     c.keep = false;
-                    if let (Some(k), Some(kind)) = (&c.key, self.api.behaviours.session(&c.kind)) {
-                        self.st.sessions(&kind.name, kind.max).remove(k);
+                    if let (Some(k), Some(kind), Some(st)) =
+                        (&c.key, self.api.behaviours.session(&c.kind), st)
+                    {
+                        st.sessions(&kind.name, kind.max).remove(k);
                     }
                 }
             }
@@ -250,9 +264,10 @@ impl Run<'_> {
         if matches!(
             a,
             Action::Set(_) | Action::Append { .. } | Action::Remove { .. }
-        ) {
-            self.behave
-                .follow_owner(self.api, self.current, self.st, ctx)?;
+        ) && let Some(st) = self.st.as_deref()
+        {
+            // A checked-out session has no owner: only those without one are checked out.
+            self.behave.follow_owner(self.api, self.current, st, ctx)?;
         }
         Ok(Flow::Next)
     }

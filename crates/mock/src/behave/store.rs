@@ -1,6 +1,7 @@
 //! The state behaviours keep: sessions by kind, refresh tokens, records, one-time codes and
-//! idempotent answers — in memory, bounded, and all behind one lock per mock so that an
-//! operation's read-modify-write is atomic (100 concurrent adds to one cart lose none).
+//! idempotent answers — in memory, bounded, and behind one lock per mock, held while an
+//! operation reads and writes them; a session's state alone may be checked out of it for a
+//! while (`checkout.rs`), so that carts do not wait for each other.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
@@ -10,6 +11,8 @@ use serde_json::Value;
 /// Maps keyed by names from the spec (source files, session kinds, record stores): hashed
 /// with foldhash, as no client chooses them; they are looked up several times per request.
 type ByName<V> = HashMap<String, V, foldhash::fast::RandomState>;
+
+use cartwright_model::SessionKind;
 
 use super::otp::Code;
 use super::tokens::Key;
@@ -243,6 +246,20 @@ impl ApiState {
                      recently used go first, and their tokens are then unknown"
                 );
             }
+        }
+    }
+
+    /// Puts `state` back as the state of a session taken from the store; `false` when the
+    /// session has gone meanwhile (revoked, ended, evicted), and the state with it.
+    pub(super) fn put_back(&mut self, kind: &SessionKind, key: Key, state: Arc<Value>) -> bool {
+        let sessions = self.sessions(&kind.name, kind.max);
+        match sessions.get_mut(&key) {
+            Some(stored) => {
+                stored.state = state;
+                sessions.touch(&key);
+                true
+            }
+            None => false,
         }
     }
 

@@ -1,0 +1,104 @@
+//! Stores sharded by key, so that an operation on one session never waits on an operation
+//! on another. Every operation holds, for its whole run, the stripe lock of each session
+//! token it carries: operations on one session run one at a time, in the order they came.
+//! The state lock, which guards every store, is then needed only briefly by an operation
+//! whose steps change nothing but its session's state (a cart's add, update and remove):
+//! it checks the state out of the store, lets the state lock go while its steps run, and
+//! takes it again to put the state back. No other operation can meet the stand-in the
+//! store holds meanwhile: a session's state is only ever read through a token a request
+//! carries, and the stripe of that token is held.
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use cartwright_model::{Action, Binding};
+
+use super::steps::Run;
+use super::tokens::Key;
+use super::{Behave, Outcome};
+use crate::problem::Problem;
+
+/// How many stripes the sessions are spread over: one bit each of a `u64`.
+const STRIPES: usize = 64;
+
+/// The stripe locks.
+pub(super) struct Stripes(Box<[Mutex<()>]>);
+
+impl Default for Stripes {
+    fn default() -> Self {
+        Stripes((0..STRIPES).map(|_| Mutex::new(())).collect())
+    }
+}
+
+impl Stripes {
+    /// The stripe of a token's key: the key is a SHA-256 digest, so its first byte is as
+    /// good as a hash.
+    pub(super) fn of(key: &Key) -> usize {
+        usize::from(key[0]) % STRIPES
+    }
+
+    /// Locks the stripes of `keys`, lowest first, so that two operations that carry the
+    /// same two tokens never each wait on the other.
+    pub(super) fn lock<'k>(&self, keys: impl Iterator<Item = &'k Key>) -> Vec<MutexGuard<'_, ()>> {
+        let bits = keys.fold(0u64, |bits, k| bits | 1 << Stripes::of(k));
+        let mut held = Vec::with_capacity(bits.count_ones() as usize);
+        let mut rest = bits;
+        while rest != 0 {
+            let i = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            held.push(self.0[i].lock().unwrap_or_else(PoisonError::into_inner));
+        }
+        held
+    }
+}
+
+/// Whether a binding's steps change its session's state and nothing else: they set,
+/// append and remove (or only test and answer), and no answer is kept for repeats. Only
+/// such an operation runs its steps without the state lock.
+pub(super) fn changes_only_state(b: &Binding) -> bool {
+    let only_state = |a: &Action| {
+        matches!(
+            a,
+            Action::Nothing | Action::Set(_) | Action::Append { .. } | Action::Remove { .. }
+        )
+    };
+    b.idempotent.is_none()
+        && b.steps.iter().all(|s| only_state(&s.action))
+        && b.steps.iter().any(|s| !matches!(s.action, Action::Nothing))
+}
+
+impl Behave {
+    /// Runs the steps of a run whose session is checked out, without the state lock, then
+    /// puts the state back: as the steps left it, or as it was when they failed. A session
+    /// that went meanwhile (revoked by another operation, or evicted) stays gone.
+    pub(super) fn checked_out<'a>(
+        &self,
+        mut s: Run<'_>,
+        b: &'a Binding,
+        ctx: super::Ctx<'a>,
+        replay: Option<(String, String)>,
+    ) -> Result<Outcome<'a>, Problem> {
+        // Taken before the run: a failed run settles, which forgets it.
+        let Some((kind, key)) = s.taken else {
+            return s.all(b, ctx, replay).map(Outcome::Plan);
+        };
+        let ran = s.all(b, ctx, replay);
+        let mut world = self.lock();
+        let st = world.api(&s.api.source);
+        match ran {
+            Ok(plan) => {
+                st.put_back(kind, key, plan.ctx.state());
+                Ok(Outcome::Plan(plan))
+            }
+            Err(p) => {
+                if let Some(state) = s.back.take() {
+                    st.put_back(kind, key, state);
+                }
+                Err(p)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "checkout_tests.rs"]
+mod tests;
