@@ -4,15 +4,16 @@
 # once the mock answers) and covers N requests sent by bench/drive.py, setup included.
 # `logged` is `get` with the request log on (written to a file by its own thread, which
 # callgrind counts too), the other half of the logging pair. `plain` is bench/plain (next to
-# BIN) answering the GET's bytes: the baseline, so a ratio of counts can stand beside wrk's.
+# BIN) answering the GET's bytes: the baseline, so a ratio of counts can stand beside wrk's;
+# `plain_post` is that server sent the POST, which hyper alone reads at a higher price.
 # PORT= picks another port.
-#   bash bench/callgrind.sh plain|get|logged|post|vendo|medusa [N] [BIN]
+#   bash bench/callgrind.sh plain|plain_post|get|logged|post|vendo|medusa [N] [BIN]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case=$1 n=${2:-2000} bin=${3:-target/dist/cartwright} port=${PORT:-4741} quiet=--quiet
 command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind; }
 case $case in
-  get|post|plain) spec=crates/mock/tests/fixtures/shop.yaml ;;
+  get|post|plain|plain_post) spec=crates/mock/tests/fixtures/shop.yaml ;;
   logged) spec=crates/mock/tests/fixtures/shop.yaml quiet= ;;
   vendo) spec=specs/vendo-storefront.yaml ;;
   medusa) spec=tests/corpus/medusa-store-v2.full.yaml ;;
@@ -20,7 +21,8 @@ case $case in
 esac
 out=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true' EXIT
-if [ "$case" = plain ]; then
+plain=; case $case in plain*) plain=1 ;; esac
+if [ -n "$plain" ]; then
   "$bin" mock "$spec" --port $port --quiet & pid=$!
   for _ in $(seq 1 500); do curl -fs -o "$out/get.json" "http://127.0.0.1:$port/api/shop/products/featured" && break; sleep 0.01; done
   kill "$pid"; wait "$pid" 2>/dev/null || true
@@ -30,21 +32,21 @@ else
   valgrind --tool=callgrind --callgrind-out-file="$out/cg" "$bin" mock "$spec" --port $port $quiet \
     > "$out/log" 2>&1 & pid=$!
 fi
-health=/__cartwright/health; [ "$case" = plain ] && health=/
+health=/__cartwright/health; [ -n "$plain" ] && health=/
 for _ in $(seq 1 1500); do curl -fs -o /dev/null "http://127.0.0.1:$port$health" && break; sleep 0.2; done
-case_sent=${case/logged/get} case_sent=${case_sent/plain/get}
+case $case in plain|logged) case_sent=get ;; plain_post) case_sent=post ;; *) case_sent=$case ;; esac
 # Valgrind takes a command only while the program runs. The mock's timers wake it; the
 # plain server has none, so it is woken by one GET, at most one request in N of its count.
 nudged() {
   callgrind_control "$1" "$pid" > /dev/null &
-  if [ "$case" = plain ]; then python3 bench/drive.py $port 1 get > /dev/null; fi
+  if [ -n "$plain" ]; then python3 bench/drive.py $port 1 get > /dev/null; fi
   wait $!
 }
 nudged -z
 python3 bench/drive.py $port "$n" "$case_sent"
 nudged -d
 # The plain server has no SIGINT handler and, started in the background, ignores SIGINT.
-sig=INT; [ "$case" = plain ] && sig=TERM
+sig=INT; [ -n "$plain" ] && sig=TERM
 kill -$sig "$pid"; wait "$pid" 2>/dev/null || true
 file=$out/cg.1  # the dump asked for; `cg` is the one written at exit
 total=$(callgrind_annotate "$file" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
