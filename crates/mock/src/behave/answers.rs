@@ -4,9 +4,10 @@
 //! and the API's `vars` are kept (no `request`, `now`, `auth`, no random maker, nothing
 //! only minijinja evaluates), so the same state, token and patches give the same bytes.
 //!
-//! A state is never changed where it lies: a step copies it first (`Arc::make_mut`, which
-//! also moves it away from the weak reference kept here), so a write always makes another
-//! state, and an answer kept for the old one is never found for the new one.
+//! A state with a kept answer is never changed at the address it is kept by: every write
+//! goes through `Arc::make_mut`, which moves a value that weak references point to (every
+//! kept answer holds one) to a new address, without copying its tree. So an answer kept for
+//! the old state is never found for the changed one.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
