@@ -22,11 +22,28 @@ impl Mock {
         let start = Instant::now();
         let mut note = Note::default();
         crate::prefer::lift_query(&mut req);
-        let mut out = self.dispatch(&req, &mut note);
+        let mut out = self.unpanicked(|| self.dispatch(&req, &mut note));
         if !admin::is_admin(&req.path) {
             self.deliver(note.pace.as_deref(), &note.asked, &mut out);
         }
         self.finish(req, out, note, start)
+    }
+
+    /// Runs `f`, the dispatch of one request. A panic there is a bug in cartwright: it is
+    /// answered 500 with a problem that says so (the panic's message is printed, as every
+    /// panic's is), so the client gets an answer, its connection stays, and the journal
+    /// records the request.
+    fn unpanicked(&self, f: impl FnOnce() -> Outgoing) -> Outgoing {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
+            let config = self.config();
+            let problem = Problem::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ProblemKind::Internal,
+                "Internal Error",
+                "cartwright failed on a bug while answering; its message is in the mock's output",
+            );
+            problem.render(config.error_style, None, None, config.seed)
+        })
     }
 
     /// Answers a request whose body exceeded the limit (the server stops reading it).
@@ -279,3 +296,7 @@ fn invalid(op: &Operation, issues: Vec<Issue>) -> Problem {
     p.issues = issues;
     p.with("operation", json!(op.id))
 }
+
+#[cfg(test)]
+#[path = "handle_tests.rs"]
+mod tests;

@@ -78,6 +78,8 @@ pub(crate) enum ProblemKind {
     Upstream,
     /// Chaos (`--chaos`) answered in place of the operation, and it declares no 503.
     Unavailable,
+    /// The mock failed on a bug of its own while answering.
+    Internal,
 }
 
 impl ProblemKind {
@@ -111,6 +113,7 @@ impl ProblemKind {
             ProblemKind::Validation => "validation",
             ProblemKind::Upstream => "upstream",
             ProblemKind::Unavailable => "unavailable",
+            ProblemKind::Internal => "internal",
         }
     }
 }
