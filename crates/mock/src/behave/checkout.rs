@@ -86,12 +86,12 @@ impl Behave {
         let st = world.api(&s.api.source);
         match ran {
             Ok(plan) => {
-                st.put_back(kind, key, plan.ctx.state());
+                st.put_back(&kind.name, kind.max, key, plan.ctx.state());
                 Ok(Outcome::Plan(plan))
             }
             Err(p) => {
                 if let Some(state) = s.back.take() {
-                    st.put_back(kind, key, state);
+                    st.put_back(&kind.name, kind.max, key, state);
                 }
                 Err(p)
             }

@@ -12,8 +12,6 @@ use serde_json::Value;
 /// with foldhash, as no client chooses them; they are looked up several times per request.
 type ByName<V> = HashMap<String, V, foldhash::fast::RandomState>;
 
-use cartwright_model::SessionKind;
-
 use super::otp::Code;
 use super::tokens::Key;
 use crate::Outgoing;
@@ -251,8 +249,8 @@ impl ApiState {
 
     /// Puts `state` back as the state of a session taken from the store; `false` when the
     /// session has gone meanwhile (revoked, ended, evicted), and the state with it.
-    pub(super) fn put_back(&mut self, kind: &SessionKind, key: Key, state: Arc<Value>) -> bool {
-        let sessions = self.sessions(&kind.name, kind.max);
+    pub(super) fn put_back(&mut self, kind: &str, max: usize, key: Key, state: Arc<Value>) -> bool {
+        let sessions = self.sessions(kind, max);
         match sessions.get_mut(&key) {
             Some(stored) => {
                 stored.state = state;

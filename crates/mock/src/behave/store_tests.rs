@@ -64,3 +64,30 @@ fn sessions_by_digest_are_found_and_bounded() {
     assert!(all.get(&key("token 71")).is_none());
     assert_eq!(all.len(), 49);
 }
+
+/// A state taken from the store goes back to its session, which counts as a use; a
+/// session revoked meanwhile is not brought back by it.
+#[test]
+fn a_state_goes_back_only_to_a_session_still_there() {
+    let key = super::super::tokens::key;
+    let (a, b, c) = (key("a"), key("b"), key("c"));
+    let mut st = ApiState::default();
+    let session = |v: i64| Session {
+        state: Arc::new(Value::from(v)),
+        expires: None,
+        owner: None,
+    };
+    st.save("cart", 2, a, session(1));
+    st.save("cart", 2, b, session(2));
+    assert!(st.put_back("cart", 2, a, Arc::new(Value::from(10))));
+    st.save("cart", 2, c, session(3));
+    let carts = st.sessions("cart", 2);
+    assert_eq!(carts.get(&a).map(|s| &*s.state), Some(&Value::from(10)));
+    assert!(
+        carts.get(&b).is_none(),
+        "put back is a use: the other went first"
+    );
+    carts.remove(&a);
+    assert!(!st.put_back("cart", 2, a, Arc::new(Value::from(11))));
+    assert!(st.sessions("cart", 2).get(&a).is_none(), "not brought back");
+}

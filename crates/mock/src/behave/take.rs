@@ -121,7 +121,7 @@ impl<'r> Run<'r> {
         };
         match self.st.as_deref_mut() {
             Some(st) => {
-                st.put_back(kind, key, state);
+                st.put_back(&kind.name, kind.max, key, state);
             }
             None => self.back = Some(state),
         }
