@@ -8,6 +8,7 @@
 //! run on that state checked out of the store. Nothing here knows an API: the bindings say
 //! everything.
 
+mod access;
 mod answer;
 #[cfg(test)]
 mod answer_tests;
@@ -32,7 +33,7 @@ mod template;
 mod text;
 mod tokens;
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 
 use cartwright_model::{Api, Operation, Respond};
 use http::StatusCode;
@@ -63,6 +64,8 @@ pub(crate) struct Behave {
     answers: answers::Answers,
     /// One lock per stripe of session tokens (`checkout.rs`).
     stripes: checkout::Stripes,
+    /// Items of inferred collections, per API, behind a lock of their own (`access.rs`).
+    inferred: Mutex<store::Inferred>,
 }
 
 impl Default for Behave {
@@ -74,6 +77,7 @@ impl Default for Behave {
             templates: template::Templates::default(),
             answers: answers::Answers::default(),
             stripes: checkout::Stripes::default(),
+            inferred: Mutex::default(),
         }
     }
 }
@@ -117,40 +121,6 @@ pub(crate) struct Current {
 }
 
 impl Behave {
-    /// Forgets all state and the outbox, and resets the clock.
-    pub(crate) fn reset(&self) {
-        *self.lock() = World::default();
-        self.clock.reset();
-    }
-
-    /// The outbox, optionally only the messages to one recipient.
-    pub(crate) fn outbox(&self, to: Option<&str>) -> Vec<Value> {
-        self.lock()
-            .outbox
-            .iter()
-            .filter(|m| to.is_none_or(|t| m["to"] == t))
-            .cloned()
-            .collect()
-    }
-
-    /// Runs `f` on an API's inferred items under the state lock, so a read-modify-write
-    /// of one item is atomic like a behaviour's steps.
-    pub(crate) fn with_items<R>(
-        &self,
-        api: &Api,
-        f: impl FnOnce(&mut std::collections::HashMap<usize, crate::resources::Items>) -> R,
-    ) -> R {
-        f(&mut self.lock().api(&api.source).items)
-    }
-
-    fn lock(&self) -> MutexGuard<'_, World> {
-        // A panic while holding the lock cannot leave a half-applied step visible in a way
-        // that matters more than losing all sessions would, so a poisoned lock is reused.
-        self.world
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
     /// Runs the API's rules and the operation's binding for a valid request.
     pub(crate) fn run<'a>(
         &self,
@@ -271,14 +241,6 @@ impl Behave {
             world.outbox.push_back(m);
         }
         Ok(Outcome::Plan(plan))
-    }
-
-    /// Keeps an answer for idempotent repeats.
-    pub(crate) fn remember(&self, api: &Api, key: (String, String), out: &Outgoing) {
-        self.lock()
-            .api(&api.source)
-            .replies
-            .insert(key, out.clone());
     }
 }
 

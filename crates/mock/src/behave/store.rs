@@ -12,6 +12,9 @@ use serde_json::Value;
 /// with foldhash, as no client chooses them; they are looked up several times per request.
 type ByName<V> = HashMap<String, V, foldhash::fast::RandomState>;
 
+/// Items of inferred collections, by API source file, then collection index.
+pub(super) type Inferred = ByName<HashMap<usize, crate::resources::Items>>;
+
 use super::otp::Code;
 use super::tokens::Key;
 use crate::Outgoing;
@@ -54,8 +57,6 @@ pub(super) struct ApiState {
     pub codes: Bounded<String, Code>,
     /// First answers by operation and client reference.
     pub replies: Bounded<(String, String), Outgoing>,
-    /// Items of inferred collections, by collection index.
-    pub items: HashMap<usize, crate::resources::Items>,
     /// The state of sessions that have an owner (a customer), by kind and owner: every
     /// token of that owner opens it.
     pub owned: Bounded<(String, String), Arc<Value>>,

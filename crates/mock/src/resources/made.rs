@@ -1,4 +1,4 @@
-//! A sub-resource's new element, made before the state lock is taken: only the template
+//! A sub-resource's new element, made before the items' lock is taken: only the template
 //! is looked up under it, briefly.
 
 use std::collections::HashMap;
@@ -13,7 +13,7 @@ use super::fill::merge;
 use super::store::Items;
 use super::template::Template;
 
-/// A sub-resource's new element, made before the state lock is taken: a copy of its
+/// A sub-resource's new element, made before the items' lock is taken: a copy of its
 /// template with the request's fields written in, and what they changed. Copying a
 /// generated element (a Medusa cart line carries its whole product and variant) is most of
 /// an add's work, and no other cart's request need wait for it.
@@ -23,7 +23,7 @@ pub(super) struct Made {
     pub changes: Vec<(String, Option<Value>)>,
 }
 
-/// The template of `p`'s elements, generated on first use; under the state lock, briefly.
+/// The template of `p`'s elements, generated on first use; under the items' lock, briefly.
 pub(super) fn template_of(
     ctx: &Ctx<'_>,
     items: &mut HashMap<usize, Items>,
@@ -39,7 +39,7 @@ pub(super) fn template_of(
 }
 
 impl Made {
-    /// Makes a new element from `template`, outside the state lock.
+    /// Makes a new element from `template`, outside the items' lock.
     pub(super) fn new(ctx: &Ctx<'_>, template: Arc<Template>) -> Made {
         let mut element = template.value.clone();
         let changes = merge(ctx, &mut element);

@@ -39,7 +39,7 @@ use ops::{in_parent, own};
 use splice::Answer;
 pub(crate) use store::Items;
 
-/// What one request works on, gathered before the state lock is taken.
+/// What one request works on, gathered before the items' lock is taken.
 struct Ctx<'a> {
     api: &'a Api,
     op: &'a Operation,
@@ -159,7 +159,7 @@ pub(crate) fn answer(
         }
         Done::Ok(id) => {
             let mut out = skeleton;
-            // Written after the state lock is released, from the stored items themselves.
+            // Written after the items' lock is released, from the stored items themselves.
             if !answer.body.is_null() {
                 out.body = answer.to_bytes();
             }
@@ -174,7 +174,7 @@ pub(crate) fn answer(
     }
 }
 
-/// Changes the state and fills the answer's body, under the state lock; a create in a
+/// Changes the state and fills the answer's body, under the items' lock; a create in a
 /// parent appends `made`.
 fn run(
     ctx: &Ctx<'_>,

@@ -1,6 +1,6 @@
 //! An answer made of the spec's body with stored items in place, written without copying
 //! them: stored items are shared (`Arc`), so a read of a large cart copies its kept text
-//! straight from the store, after the state lock is released.
+//! straight from the store, after the items' lock is released.
 
 use std::sync::Arc;
 
