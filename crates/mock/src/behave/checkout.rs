@@ -38,17 +38,40 @@ impl Stripes {
 
     /// Locks the stripes of `keys`, lowest first, so that two operations that carry the
     /// same two tokens never each wait on the other.
-    pub(super) fn lock<'k>(&self, keys: impl Iterator<Item = &'k Key>) -> Vec<MutexGuard<'_, ()>> {
+    pub(super) fn lock<'k>(&self, keys: impl Iterator<Item = &'k Key>) -> Held<'_> {
         let bits = keys.fold(0u64, |bits, k| bits | 1 << Stripes::of(k));
-        let mut held = Vec::with_capacity(bits.count_ones() as usize);
-        let mut rest = bits;
-        while rest != 0 {
-            let i = rest.trailing_zeros() as usize;
-            rest &= rest - 1;
-            held.push(self.0[i].lock().unwrap_or_else(PoisonError::into_inner));
+        let take = |i: u32| {
+            self.0[i as usize]
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+        };
+        match bits.count_ones() {
+            0 => Held::None,
+            1 => Held::One {
+                _guard: take(bits.trailing_zeros()),
+            },
+            _ => {
+                let mut held = Vec::with_capacity(bits.count_ones() as usize);
+                let mut rest = bits;
+                while rest != 0 {
+                    held.push(take(rest.trailing_zeros()));
+                    rest &= rest - 1;
+                }
+                Held::Many { _guards: held }
+            }
         }
-        held
     }
+}
+
+/// The stripe locks an operation holds until it ends. Most requests carry one token: its
+/// guard is kept without an allocation.
+pub(super) enum Held<'s> {
+    /// No token, no stripe.
+    None,
+    /// The one token's stripe (held for its drop, never read).
+    One { _guard: MutexGuard<'s, ()> },
+    /// Several tokens' stripes, lowest first.
+    Many { _guards: Vec<MutexGuard<'s, ()>> },
 }
 
 /// Whether a binding's steps change its session's state and nothing else: they set,

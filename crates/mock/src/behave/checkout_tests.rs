@@ -13,7 +13,7 @@ use http::{HeaderValue, Method};
 use serde_json::Value;
 
 use super::super::tokens;
-use super::Stripes;
+use super::{Held, Stripes};
 use crate::{Config, Incoming, Mock};
 
 fn vendo() -> Mock {
@@ -113,4 +113,35 @@ fn adds_to_many_carts_from_many_threads_lose_none() {
     for cart in &carts {
         assert_eq!(count(&mock, cart), 100, "every add of every thread is kept");
     }
+}
+
+/// Every token a request carries has its stripe held until the operation ends, however
+/// many it carries; two tokens on one stripe hold it once.
+#[test]
+fn every_carried_token_has_its_stripe_held() {
+    let stripes = Stripes::default();
+    let keys: Vec<tokens::Key> = (0..)
+        .map(|i| tokens::key(&format!("token {i}")))
+        .take(200)
+        .collect();
+    let first = keys[0];
+    let other = *keys
+        .iter()
+        .find(|k| Stripes::of(k) != Stripes::of(&first))
+        .expect("another stripe");
+    let twin = *keys[1..]
+        .iter()
+        .find(|k| Stripes::of(k) == Stripes::of(&first))
+        .expect("the same stripe");
+    let free = |k: &tokens::Key| stripes.0[Stripes::of(k)].try_lock().is_ok();
+    let held = stripes.lock([first, other].iter());
+    assert!(matches!(held, Held::Many { .. }));
+    assert!(!free(&first) && !free(&other));
+    drop(held);
+    assert!(free(&first) && free(&other));
+    let held = stripes.lock([first, twin].iter());
+    assert!(matches!(held, Held::One { .. }), "one stripe, held once");
+    assert!(!free(&twin));
+    drop(held);
+    assert!(matches!(stripes.lock([].iter()), Held::None));
 }
