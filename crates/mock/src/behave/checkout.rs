@@ -1,12 +1,12 @@
 //! Stores sharded by key, so that an operation on one session never waits on an operation
 //! on another. Every operation holds, for its whole run, the stripe lock of each session
-//! token it carries: operations on one session run one at a time, in the order they came.
-//! The state lock, which guards every store, is then needed only briefly by an operation
-//! whose steps change nothing but its session's state (a cart's add, update and remove):
-//! it checks the state out of the store, lets the state lock go while its steps run, and
-//! takes it again to put the state back. No other operation can meet the stand-in the
-//! store holds meanwhile: a session's state is only ever read through a token a request
-//! carries, and the stripe of that token is held.
+//! token it carries: operations on one session run one at a time. The state lock, which
+//! guards every store, is then needed only briefly by an operation whose steps change
+//! nothing but its session's state (a cart's add, update and remove): it checks the state
+//! out of the store, lets the state lock go while its steps run, and takes it again to put
+//! the state back. No other operation can meet the stand-in the store holds meanwhile: a
+//! session's state is only ever read through a token a request carries, and the stripe of
+//! that token is held.
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
