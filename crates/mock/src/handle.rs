@@ -36,10 +36,7 @@ impl Mock {
     fn unpanicked(&self, f: impl FnOnce() -> Outgoing) -> Outgoing {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
             let config = self.config();
-            let problem = Problem::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                ProblemKind::Internal,
-                "Internal Error",
+            let problem = Problem::internal(
                 "cartwright failed on a bug while answering; its message is in the mock's output",
             );
             problem.render(config.error_style, None, None, config.seed)

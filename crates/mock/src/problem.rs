@@ -118,6 +118,19 @@ impl ProblemKind {
     }
 }
 
+impl Problem {
+    /// A 500 for a bug of the mock's own (a panic caught, a state that cannot be): `detail`
+    /// says where; the panic's message, if any, is in the mock's output.
+    pub(crate) fn internal(detail: impl Into<String>) -> Problem {
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ProblemKind::Internal,
+            "Internal Error",
+            detail,
+        )
+    }
+}
+
 impl std::fmt::Display for ProblemKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -135,6 +135,11 @@ pub struct Binding {
     pub respond: Respond,
     /// The parts of `request` its expressions (and the session kinds') may read.
     pub request: crate::RequestParts,
+    /// Whether its steps change the session's state and nothing else (`set`, `append` and
+    /// `remove`, besides tests and answers) and no answer is kept for repeats: the mock
+    /// then runs them on the state checked out of its store, so sessions do not wait for
+    /// each other. Decided at load, as it holds for every request.
+    pub state_only: bool,
 }
 
 /// One step: an optional condition, an action, and optionally the final answer.

@@ -10,7 +10,7 @@
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use cartwright_model::{Action, Binding};
+use cartwright_model::{Binding, SessionKind};
 
 use super::steps::Run;
 use super::tokens::Key;
@@ -74,36 +74,18 @@ pub(super) enum Held<'s> {
     Many { _guards: Vec<MutexGuard<'s, ()>> },
 }
 
-/// Whether a binding's steps change its session's state and nothing else: they set,
-/// append and remove (or only test and answer), and no answer is kept for repeats. Only
-/// such an operation runs its steps without the state lock.
-pub(super) fn changes_only_state(b: &Binding) -> bool {
-    let only_state = |a: &Action| {
-        matches!(
-            a,
-            Action::Nothing | Action::Set(_) | Action::Append { .. } | Action::Remove { .. }
-        )
-    };
-    b.idempotent.is_none()
-        && b.steps.iter().all(|s| only_state(&s.action))
-        && b.steps.iter().any(|s| !matches!(s.action, Action::Nothing))
-}
-
 impl Behave {
     /// Runs the steps of a run whose session is checked out, without the state lock, then
     /// puts the state back: as the steps left it, or as it was when they failed. A session
     /// that went meanwhile (revoked by another operation, or evicted) stays gone.
-    pub(super) fn checked_out<'a>(
+    pub(super) fn checked_out<'a, 'r>(
         &self,
-        mut s: Run<'_>,
+        mut s: Run<'r>,
+        (kind, key): (&'r SessionKind, Key),
         b: &'a Binding,
-        ctx: super::Ctx<'a>,
-        replay: Option<(String, String)>,
+        (ctx, replay): (super::Ctx<'a>, Option<(String, String)>),
     ) -> Result<Outcome<'a>, Problem> {
-        // Taken before the run: a failed run settles, which forgets it.
-        let Some((kind, key)) = s.taken else {
-            return s.all(b, ctx, replay).map(Outcome::Plan);
-        };
+        s.taken = Some((kind, key));
         let ran = s.all(b, ctx, replay);
         let mut world = self.lock();
         let st = world.api(&s.api.source);
@@ -112,6 +94,7 @@ impl Behave {
                 st.put_back(&kind.name, kind.max, key, plan.ctx.state());
                 Ok(Outcome::Plan(plan))
             }
+            // A failed run has settled: the state as it was is what it gives back.
             Err(p) => {
                 if let Some(state) = s.back.take() {
                     st.put_back(&kind.name, kind.max, key, state);

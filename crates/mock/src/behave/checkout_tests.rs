@@ -145,3 +145,20 @@ fn every_carried_token_has_its_stripe_held() {
     drop(held);
     assert!(matches!(stripes.lock([].iter()), Held::None));
 }
+
+/// Which operations run checked out is decided at load: the cart's add, update and
+/// remove change only the cart; making a cart issues a session, and reading one changes
+/// nothing, so neither does.
+#[test]
+fn only_operations_that_change_just_their_state_are_checked_out() {
+    let mock = vendo();
+    let apis = mock.apis();
+    let state_only = |id: &str| {
+        let op = apis[0].operation(id).expect("an operation");
+        op.behaviour.as_ref().expect("a binding").state_only
+    };
+    assert!(state_only("addItem"));
+    assert!(state_only("removeLineItem"));
+    assert!(!state_only("createCart"), "it issues a session");
+    assert!(!state_only("getCart"), "it changes nothing");
+}

@@ -26,10 +26,11 @@ impl Run<'_> {
         // The context's state is replaced: one changed where it lies goes back first.
         self.settle(ctx);
         let owner = self.behave.owner_of(kind, Some(&state), ctx)?;
-        let state = owner
-            .as_ref()
-            .and_then(|o| self.store().ok()?.owned_state(&kind.name, o))
-            .unwrap_or(state);
+        let saved = match &owner {
+            Some(o) => self.store()?.owned_state(&kind.name, o),
+            None => None,
+        };
+        let state = saved.unwrap_or(state);
         let (token, expires) = self
             .behave
             .mint(kind, &state, self.now_ms, ctx, self.config)?;

@@ -205,15 +205,15 @@ impl Behave {
         // The tokens' sessions hold the state too: let go of them, so that the steps may
         // change it where it lies.
         drop(given);
-        let out = checkout::changes_only_state(binding)
+        let out = binding
+            .state_only
             .then(|| take::take(st, api, current.as_ref(), &mut ctx))
             .flatten();
         let mut outbox = Vec::new();
-        if out.is_some() {
+        if let Some(taken) = out {
             drop(world);
-            let mut s = steps::Run::new(api, op, now_ms, config, self, (&mut outbox, &mut current));
-            s.taken = out;
-            return self.checked_out(s, binding, ctx, replay);
+            let s = steps::Run::new(api, op, now_ms, config, self, (&mut outbox, &mut current));
+            return self.checked_out(s, taken, binding, (ctx, replay));
         }
         let mut s = steps::Run::new(api, op, now_ms, config, self, (&mut outbox, &mut current));
         s.st = Some(st);

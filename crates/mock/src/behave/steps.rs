@@ -250,14 +250,13 @@ impl Run<'_> {
                 }
             }
             Action::End => {
-                let st = self.st.as_deref_mut();
-                if let Some(c) = self.current.as_mut() {
+                let api = self.api;
+                let ended = self.current.as_mut().map(|c| {
                     c.keep = false;
-                    if let (Some(k), Some(kind), Some(st)) =
-                        (&c.key, self.api.behaviours.session(&c.kind), st)
-                    {
-                        st.sessions(&kind.name, kind.max).remove(k);
-                    }
+                    (c.key, api.behaviours.session(&c.kind))
+                });
+                if let Some((Some(k), Some(kind))) = ended {
+                    self.store()?.sessions(&kind.name, kind.max).remove(&k);
                 }
             }
         }

@@ -13,7 +13,7 @@ use super::context::Ctx;
 use super::steps::Run;
 use super::store::ApiState;
 use super::tokens::Key;
-use super::{Behave, Current, eval_problem};
+use super::{Behave, Current};
 use crate::Config;
 use crate::problem::Problem;
 
@@ -69,9 +69,10 @@ impl<'r> Run<'r> {
     /// The store, which every run holds but one whose session is checked out; such a run's
     /// steps only change the session's state, so this is never asked of it.
     pub(super) fn store(&mut self) -> Result<&mut ApiState, Problem> {
+        let op = &self.op.id;
         self.st.as_deref_mut().ok_or_else(|| {
-            eval_problem(cartwright_model::ExprError(
-                "a step of a checked-out session reached for the store".into(),
+            Problem::internal(format!(
+                "a step of `{op}` reached for the store while its session was checked out"
             ))
         })
     }
@@ -103,8 +104,10 @@ impl<'r> Run<'r> {
         let failed = match catch_unwind(AssertUnwindSafe(|| f(self, ctx))) {
             Ok(Ok(done)) => return Ok(done),
             Ok(Err(p)) => p,
-            Err(_) => eval_problem(cartwright_model::ExprError(
-                "a step failed on a bug in cartwright (its message is in the mock's output)".into(),
+            Err(_) => Problem::internal(format!(
+                "a step of `{}` failed on a bug in cartwright; its message is in the mock's \
+                 output",
+                self.op.id
             )),
         };
         self.settle(ctx);

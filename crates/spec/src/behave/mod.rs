@@ -158,8 +158,10 @@ pub(crate) fn binding(v: &Value, at: &str, b: &Behaviours) -> Result<Binding, Ve
         steps.push(step(s, &at, &mut errs));
     }
     let request = request_parts(v, b);
+    let state_only = raw.idempotent.is_none() && changes_only_state(&steps);
     let binding = Binding {
         request,
+        state_only,
         session: raw.session,
         idempotent: raw
             .idempotent
@@ -175,6 +177,19 @@ pub(crate) fn binding(v: &Value, at: &str, b: &Behaviours) -> Result<Binding, Ve
     } else {
         Err(errs)
     }
+}
+
+/// Whether `steps` change the session's state and nothing else: at least one sets, appends
+/// or removes, and every other only tests and answers.
+fn changes_only_state(steps: &[cartwright_model::Step]) -> bool {
+    let only_state = |a: &Action| {
+        matches!(
+            a,
+            Action::Nothing | Action::Set(_) | Action::Append { .. } | Action::Remove { .. }
+        )
+    };
+    steps.iter().all(|s| only_state(&s.action))
+        && steps.iter().any(|s| !matches!(s.action, Action::Nothing))
 }
 
 /// The parts of `request` a binding may read: every string in it (expressions, and names
