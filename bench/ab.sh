@@ -8,12 +8,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -eq 2 ] || { echo "usage: bash bench/ab.sh DIR_A DIR_B" >&2; exit 2; }
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-pids=()
+dirs=("$1" "$2") pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 tokens=()
 for i in 0 1; do
-  dir=${*:$((i + 1)):1} port=$((4761 + i))
-  "$dir/cartwright" mock specs/vendo-storefront.yaml --port $port --quiet > /dev/null 2>&1 &
+  port=$((4761 + i))
+  "${dirs[$i]}/cartwright" mock specs/vendo-storefront.yaml --port $port --quiet > /dev/null 2>&1 &
   pids+=($!)
   for _ in $(seq 1 200); do curl -fs -o /dev/null "http://127.0.0.1:$port/__cartwright/health" && break; sleep 0.05; done
   tokens+=("$(curl -fs -X POST "http://127.0.0.1:$port/api/v2/storefront/cart" \
@@ -23,6 +23,6 @@ for round in 1 2 3; do
   for i in 0 1; do
     rps=$(ORDER_TOKEN=${tokens[$i]} wrk -t2 -c64 -d10s -s bench/stateful.lua "http://127.0.0.1:$((4761 + i))" \
       | awk '/Requests\/sec/ {print $2}')
-    echo "round $round, ${*:$((i + 1)):1}: $rps requests/s"
+    echo "round $round, ${dirs[$i]}: $rps requests/s"
   done
 done

@@ -193,7 +193,7 @@ fn the_line_items_members_are_compiled_where_the_item_schema_is_plain() {
     assert!(!quantity.is_valid(&json!("two")));
 }
 
-/// Lines are made before the state lock is taken and appended under it: adds racing on two
+/// Lines are made before the items' lock is taken and appended under it: adds racing on two
 /// carts lose none, and every line keeps an id of its own.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn racing_adds_to_two_carts_lose_no_line() {
