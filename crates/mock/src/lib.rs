@@ -47,7 +47,10 @@ mod scopes;
 mod security;
 mod sent;
 mod server;
+mod stripes;
 mod stubs;
+#[cfg(test)]
+mod test_specs;
 mod unmatched;
 
 use std::sync::Arc;

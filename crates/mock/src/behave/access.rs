@@ -1,6 +1,6 @@
 //! How a mock's behaviours reach their stores: the state lock over sessions, records,
-//! codes, kept replies and the outbox; the lock of the inferred collections' items; and
-//! forgetting all of it.
+//! codes, kept replies and the outbox; the lock of the inferred collections' items and their
+//! stripes; and forgetting all of it.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -12,6 +12,7 @@ use super::Behave;
 use super::store::{Inferred, World};
 use crate::Outgoing;
 use crate::resources::Items;
+use crate::stripes::Held;
 
 impl Behave {
     /// Forgets all state, inferred items and the outbox, and resets the clock.
@@ -45,6 +46,12 @@ impl Behave {
             inferred.insert(api.source.clone(), HashMap::new());
         }
         f(inferred.get_mut(&api.source).expect("just inserted"))
+    }
+
+    /// Holds the stripes of the inferred items an operation works on, until dropped: taken
+    /// before the items' lock, never while holding it.
+    pub(crate) fn hold_items(&self, stripes: u64) -> Held<'_> {
+        self.item_stripes.lock(stripes)
     }
 
     /// The state lock, over every behaviour store and the outbox.

@@ -1,29 +1,15 @@
 //! Inferred collections keep their items behind a lock of their own: a Medusa cart is made
 //! and read while the behaviours' state lock is held, and a reset forgets the cart.
 
-use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use cartwright_diag::Sources;
 use http::{HeaderValue, Method, StatusCode};
 use serde_json::Value;
 
-use crate::{Config, Incoming, Mock, Outgoing};
-
-fn medusa() -> Mock {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus/medusa-store-v2.full.yaml");
-    let options = cartwright_spec::LoadOptions {
-        lenient: true,
-        ..cartwright_spec::LoadOptions::default()
-    };
-    match cartwright_spec::load(&path, &options, &mut Sources::new()) {
-        Ok(loaded) => Mock::new(vec![loaded.api], Config::default()),
-        Err(e) => panic!("the Medusa spec does not load: {e:?}"),
-    }
-}
+use crate::test_specs::medusa;
+use crate::{Incoming, Mock, Outgoing};
 
 fn send(mock: &Mock, method: Method, path: &str, body: &'static str) -> Outgoing {
     let mut req = Incoming::new(method, path);

@@ -8,70 +8,18 @@
 //! session's state is only ever read through a token a request carries, and the stripe of
 //! that token is held.
 
-use std::sync::{Mutex, MutexGuard, PoisonError};
-
 use cartwright_model::{Binding, SessionKind};
 
 use super::steps::Run;
 use super::tokens::Key;
 use super::{Behave, Outcome};
 use crate::problem::Problem;
+use crate::stripes::Stripes;
 
-/// How many stripes the sessions are spread over: one bit each of a `u64`.
-const STRIPES: usize = 64;
-
-/// The stripe locks.
-pub(super) struct Stripes(Box<[Mutex<()>]>);
-
-impl Default for Stripes {
-    fn default() -> Self {
-        Stripes((0..STRIPES).map(|_| Mutex::new(())).collect())
-    }
-}
-
-impl Stripes {
-    /// The stripe of a token's key: the key is a SHA-256 digest, so its first byte is as
-    /// good as a hash.
-    pub(super) fn of(key: &Key) -> usize {
-        usize::from(key[0]) % STRIPES
-    }
-
-    /// Locks the stripes of `keys`, lowest first, so that two operations that carry the
-    /// same two tokens never each wait on the other.
-    pub(super) fn lock<'k>(&self, keys: impl Iterator<Item = &'k Key>) -> Held<'_> {
-        let bits = keys.fold(0u64, |bits, k| bits | 1 << Stripes::of(k));
-        let take = |i: u32| {
-            self.0[i as usize]
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-        };
-        match bits.count_ones() {
-            0 => Held::None,
-            1 => Held::One {
-                _guard: take(bits.trailing_zeros()),
-            },
-            _ => {
-                let mut held = Vec::with_capacity(bits.count_ones() as usize);
-                let mut rest = bits;
-                while rest != 0 {
-                    held.push(take(rest.trailing_zeros()));
-                    rest &= rest - 1;
-                }
-                Held::Many { _guards: held }
-            }
-        }
-    }
-}
-
-/// The stripe locks an operation holds until it ends. Most requests carry one token: its
-/// guard is kept without an allocation.
-pub(super) enum Held<'s> {
-    /// No token, no stripe.
-    None,
-    /// The one token's stripe (held for its drop, never read).
-    One { _guard: MutexGuard<'s, ()> },
-    /// Several tokens' stripes, lowest first.
-    Many { _guards: Vec<MutexGuard<'s, ()>> },
+/// The stripes of the session tokens an operation carries. A key is a SHA-256 digest, so
+/// its first byte is as good as a hash.
+pub(super) fn stripes<'k>(keys: impl Iterator<Item = &'k Key>) -> u64 {
+    keys.fold(0, |bits, k| bits | Stripes::bit(usize::from(k[0])))
 }
 
 impl Behave {

@@ -3,27 +3,18 @@
 //! answered, and the add to the first is answered once the stripe is let go, with its line.
 //! Adds to several carts from several threads lose none.
 
-use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use cartwright_diag::Sources;
 use http::{HeaderValue, Method};
 use serde_json::Value;
 
 use super::super::tokens;
-use super::{Held, Stripes};
-use crate::{Config, Incoming, Mock};
-
-fn vendo() -> Mock {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs/vendo-storefront.yaml");
-    let options = cartwright_spec::LoadOptions::default();
-    match cartwright_spec::load(&path, &options, &mut Sources::new()) {
-        Ok(loaded) => Mock::new(vec![loaded.api], Config::default()),
-        Err(e) => panic!("the Vendo spec does not load: {e:?}"),
-    }
-}
+use super::stripes;
+use crate::stripes::{Held, Stripes};
+use crate::test_specs::{add_from_threads, vendo};
+use crate::{Incoming, Mock};
 
 fn send(mock: &Mock, method: Method, path: &str, token: Option<&str>, body: &str) -> Value {
     let mut req = Incoming::new(method, &format!("/api/v2/storefront{path}"));
@@ -63,7 +54,7 @@ fn count(mock: &Mock, token: &str) -> u64 {
 fn a_cart_waits_for_its_own_operations_only() {
     let mock = vendo();
     let first = new_cart(&mock);
-    let stripe = |t: &str| Stripes::of(&tokens::key(t));
+    let stripe = |t: &str| Stripes::of(usize::from(tokens::key(t)[0]));
     let second = std::iter::repeat_with(|| new_cart(&mock))
         .find(|t| stripe(t) != stripe(&first))
         .expect("a cart on another stripe");
@@ -99,16 +90,8 @@ fn a_cart_waits_for_its_own_operations_only() {
 fn adds_to_many_carts_from_many_threads_lose_none() {
     let mock = vendo();
     let carts: Vec<String> = (0..4).map(|_| new_cart(&mock)).collect();
-    std::thread::scope(|scope| {
-        for _ in 0..4 {
-            scope.spawn(|| {
-                for _ in 0..25 {
-                    for cart in &carts {
-                        add(&mock, cart);
-                    }
-                }
-            });
-        }
+    add_from_threads(&carts, (4, 25), |cart| {
+        add(&mock, cart);
     });
     for cart in &carts {
         assert_eq!(count(&mock, cart), 100, "every add of every thread is kept");
@@ -119,31 +102,32 @@ fn adds_to_many_carts_from_many_threads_lose_none() {
 /// many it carries; two tokens on one stripe hold it once.
 #[test]
 fn every_carried_token_has_its_stripe_held() {
-    let stripes = Stripes::default();
+    let locks = Stripes::default();
     let keys: Vec<tokens::Key> = (0..)
         .map(|i| tokens::key(&format!("token {i}")))
         .take(200)
         .collect();
+    let of = |k: &tokens::Key| Stripes::of(usize::from(k[0]));
     let first = keys[0];
     let other = *keys
         .iter()
-        .find(|k| Stripes::of(k) != Stripes::of(&first))
+        .find(|k| of(k) != of(&first))
         .expect("another stripe");
     let twin = *keys[1..]
         .iter()
-        .find(|k| Stripes::of(k) == Stripes::of(&first))
+        .find(|k| of(k) == of(&first))
         .expect("the same stripe");
-    let free = |k: &tokens::Key| stripes.0[Stripes::of(k)].try_lock().is_ok();
-    let held = stripes.lock([first, other].iter());
+    let free = |k: &tokens::Key| locks.0[of(k)].try_lock().is_ok();
+    let held = locks.lock(stripes([first, other].iter()));
     assert!(matches!(held, Held::Many { .. }));
     assert!(!free(&first) && !free(&other));
     drop(held);
     assert!(free(&first) && free(&other));
-    let held = stripes.lock([first, twin].iter());
+    let held = locks.lock(stripes([first, twin].iter()));
     assert!(matches!(held, Held::One { .. }), "one stripe, held once");
     assert!(!free(&twin));
     drop(held);
-    assert!(matches!(stripes.lock([].iter()), Held::None));
+    assert!(matches!(locks.lock(stripes([].iter())), Held::None));
 }
 
 /// Which operations run checked out is decided at load: the cart's add, update and

@@ -63,9 +63,11 @@ pub(crate) struct Behave {
     /// Answers kept by the state they were written from.
     answers: answers::Answers,
     /// One lock per stripe of session tokens (`checkout.rs`).
-    stripes: checkout::Stripes,
+    stripes: crate::stripes::Stripes,
     /// Items of inferred collections, per API, behind a lock of their own (`access.rs`).
     inferred: Mutex<store::Inferred>,
+    /// One lock per stripe of inferred items' ids (`resources/checkout.rs`).
+    item_stripes: crate::stripes::Stripes,
 }
 
 impl Default for Behave {
@@ -76,8 +78,9 @@ impl Default for Behave {
             fallback_key: cartwright_model::random(32),
             templates: template::Templates::default(),
             answers: answers::Answers::default(),
-            stripes: checkout::Stripes::default(),
+            stripes: crate::stripes::Stripes::default(),
             inferred: Mutex::default(),
+            item_stripes: crate::stripes::Stripes::default(),
         }
     }
 }
@@ -145,7 +148,7 @@ impl Behave {
         let secret = request::secrets(req, &b.secrets, &config.secrets);
         let mut ctx = Ctx::of_request(seen, secret, now_ms / 1000, b.globals.clone());
         let mut given = session::Given::read(&b.sessions, (req, params));
-        let _held = self.stripes.lock(given.keys());
+        let _held = self.stripes.lock(checkout::stripes(given.keys()));
         let mut world = self.lock();
         let st = world.api(&api.source);
         if let Some(refusal) = self.authenticate(api, op, &mut given, st, now_ms, config, &mut ctx)

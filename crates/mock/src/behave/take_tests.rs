@@ -3,11 +3,8 @@
 //! place while the steps ran. A panic is answered as a failed step, not passed on.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::Path;
 use std::sync::Arc;
 
-use cartwright_diag::Sources;
-use cartwright_model::Api;
 use http::StatusCode;
 use serde_json::{Value, json};
 
@@ -18,15 +15,7 @@ use super::super::store::{ApiState, Session};
 use super::super::{Behave, Current, tokens};
 use crate::Config;
 use crate::problem::{Problem, ProblemKind};
-
-fn vendo() -> Api {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs/vendo-storefront.yaml");
-    let options = cartwright_spec::LoadOptions::default();
-    match cartwright_spec::load(&path, &options, &mut Sources::new()) {
-        Ok(loaded) => loaded.api,
-        Err(e) => panic!("the Vendo spec does not load: {e:?}"),
-    }
-}
+use crate::test_specs::vendo_api as vendo;
 
 /// How the steps end after changing the cart.
 #[derive(Clone, Copy)]

@@ -1,7 +1,6 @@
-//! A sub-resource's new element, made before the items' lock is taken: only the template
-//! is looked up under it, briefly.
+//! A sub-resource's new element, made outside the items' lock: only the template is looked
+//! up under it, briefly.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use cartwright_model::Parent;
@@ -13,7 +12,7 @@ use super::fill::merge;
 use super::store::Items;
 use super::template::Template;
 
-/// A sub-resource's new element, made before the items' lock is taken: a copy of its
+/// A sub-resource's new element, made outside the items' lock: a copy of its
 /// template with the request's fields written in, and what they changed. Copying a
 /// generated element (a Medusa cart line carries its whole product and variant) is most of
 /// an add's work, and no other cart's request need wait for it.
@@ -23,13 +22,9 @@ pub(super) struct Made {
     pub changes: Vec<(String, Option<Value>)>,
 }
 
-/// The template of `p`'s elements, generated on first use; under the items' lock, briefly.
-pub(super) fn template_of(
-    ctx: &Ctx<'_>,
-    items: &mut HashMap<usize, Items>,
-    p: &Parent,
-) -> Arc<Template> {
-    let own = items.entry(ctx.role.collection).or_default();
+/// The template of `p`'s elements, kept in the sub-resource's own store `own` and generated
+/// on first use; under the items' lock, briefly.
+pub(super) fn template_of(ctx: &Ctx<'_>, own: &mut Items, p: &Parent) -> Arc<Template> {
     Arc::clone(own.template.get_or_insert_with(|| {
         Arc::new(Template::new(
             generated(ctx, Some(&p.items)).unwrap_or_else(|| json!({})),

@@ -10,6 +10,7 @@
 
 mod carry;
 mod catalog;
+mod checkout;
 mod fill;
 mod guard;
 mod ids;
@@ -20,7 +21,6 @@ mod store;
 mod template;
 mod text;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use cartwright_model::{Api, Collection, Operation, Place, ResourceAction as Action, Role};
@@ -34,8 +34,7 @@ use crate::respond::respond;
 use crate::{Config, Incoming, Mock, Outgoing};
 pub(crate) use carry::carry;
 use catalog::seed;
-use made::{Made, template_of};
-use ops::{in_parent, own};
+use ops::own;
 use splice::Answer;
 pub(crate) use store::Items;
 
@@ -122,18 +121,18 @@ pub(crate) fn answer(
         }
     };
     let mut answer = Answer::new(body);
-    let made = match &col.parent {
-        Some(p) if role.action == Action::Create => {
-            let template = mock
-                .behave
-                .with_items(api, |items| template_of(&ctx, items, p));
-            Some(Made::new(&ctx, template))
-        }
-        _ => None,
+    let held = mock.behave.hold_items(checkout::stripes(&ctx));
+    let done = match &col.parent {
+        Some(p) => checkout::in_parent(mock, &ctx, p, &mut answer, &skeleton),
+        None => mock.behave.with_items(api, |items| {
+            let top = items.entry(role.collection).or_default();
+            seed(&ctx, role.collection, top, &answer.body, &skeleton);
+            own(&ctx, top, &mut answer, &skeleton)
+        }),
     };
-    let done = mock.behave.with_items(api, |items| {
-        run(&ctx, items, (&mut answer, made), &skeleton)
-    });
+    // The answer is written from the stored items themselves, which no later change
+    // touches (copy-on-write): the next operation on this item need not wait for it.
+    drop(held);
     let touched = |id: Option<&str>| Some(format!("{} {}", col.name, id.unwrap_or("*")));
     match done {
         Done::Missing(what, id) => {
@@ -159,7 +158,6 @@ pub(crate) fn answer(
         }
         Done::Ok(id) => {
             let mut out = skeleton;
-            // Written after the items' lock is released, from the stored items themselves.
             if !answer.body.is_null() {
                 out.body = answer.to_bytes();
             }
@@ -171,28 +169,6 @@ pub(crate) fn answer(
             }
             Some((Ok(out), touched(id.as_deref())))
         }
-    }
-}
-
-/// Changes the state and fills the answer's body, under the items' lock; a create in a
-/// parent appends `made`.
-fn run(
-    ctx: &Ctx<'_>,
-    items: &mut HashMap<usize, Items>,
-    (answer, made): (&mut Answer, Option<Made>),
-    out: &Outgoing,
-) -> Done {
-    let r = &ctx.api.resources;
-    let top = r.lineage(ctx.role.collection)[0];
-    seed(ctx, top, items.entry(top).or_default(), &answer.body, out);
-    match &ctx.col.parent {
-        None => own(
-            ctx,
-            items.entry(ctx.role.collection).or_default(),
-            answer,
-            out,
-        ),
-        Some(p) => in_parent(ctx, items, p, (answer, made), out),
     }
 }
 

@@ -1,7 +1,6 @@
 //! What each action does to the stored items: on a top-level collection's own store, and
 //! on a sub-resource's parent array.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use cartwright_model::{Parent, Place, ResourceAction as Action};
@@ -93,41 +92,18 @@ pub(super) fn own(ctx: &Ctx<'_>, store: &mut Items, answer: &mut Answer, out: &O
     }
 }
 
-/// A sub-resource's operation: the parent found, changed copy-on-write, and its kept text
-/// spliced rather than written again when the operation only appends. A create appends
-/// `made`, the element made before the lock.
-pub(super) fn in_parent(
+/// A sub-resource's operation on its parent `stored` (checked out of its store, see
+/// `checkout.rs`): changed copy-on-write, and its kept text spliced rather than written
+/// again when the operation only appends. A create appends `made`, the element made
+/// before.
+pub(super) fn change_parent(
     ctx: &Ctx<'_>,
-    items: &mut HashMap<usize, Items>,
+    stored: &mut Arc<Stored>,
     p: &Parent,
-    (answer, made): (&mut Answer, Option<Made>),
-    out: &Outgoing,
-) -> Done {
-    let Some(pid) = ctx.param(Some(&p.param)).map(str::to_owned) else {
-        return Done::Ok(None);
-    };
-    let own = items.entry(ctx.role.collection).or_default();
-    // Taken while the parent's store is borrowed, put back after.
-    let mut walks = std::mem::take(&mut own.walks);
-    let done = change_parent(ctx, items, p, &pid, (made, &mut walks), answer, out);
-    items.entry(ctx.role.collection).or_default().walks = walks;
-    done
-}
-
-fn change_parent(
-    ctx: &Ctx<'_>,
-    items: &mut HashMap<usize, Items>,
-    p: &Parent,
-    pid: &str,
     (made, walks): (Option<Made>, &mut Walks),
     answer: &mut Answer,
     out: &Outgoing,
 ) -> Done {
-    let store = items.entry(p.collection).or_default();
-    let Some(stored) = store.map.get_mut(pid) else {
-        let name = &ctx.api.resources.collections[p.collection].name;
-        return Done::Missing(name.clone(), pid.to_owned());
-    };
     // A create only appends to the array: the text written so far takes the new element
     // spliced in rather than being written again.
     let create = ctx.role.action == Action::Create;
