@@ -7,7 +7,7 @@
 //! read only by operations that address it or list its collection, and those wait for its
 //! stripe.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use cartwright_model::{Parent, ResourceAction as Action};
 use serde_json::Value;
@@ -50,6 +50,9 @@ fn stripe(c: usize, id: &str) -> u64 {
     Stripes::bit((hash >> 32) as usize)
 }
 
+/// What holds a parent's place in its store while the parent is checked out.
+static STAND_IN: LazyLock<Arc<Stored>> = LazyLock::new(|| Arc::new(Stored::new(Value::Null)));
+
 /// What a sub-resource's operation took out of the store under the items' lock.
 struct Taken {
     parent: Arc<Stored>,
@@ -70,9 +73,9 @@ pub(super) fn in_parent(
     let Some(pid) = ctx.param(Some(&p.param)) else {
         return Done::Ok(None);
     };
-    // Each checkout's own stand-in: put back only over itself, never over what a create
-    // or another checkout put there since.
-    let stand_in = Arc::new(Stored::new(Value::Null));
+    // One stand-in serves every checkout: while it is in a parent's place, that parent's
+    // stripe is held, so no other checkout of it is under way.
+    let stand_in = &*STAND_IN;
     let taken = mock.behave.with_items(ctx.api, |items| {
         let top = ctx.api.resources.lineage(ctx.role.collection)[0];
         seed(ctx, top, items.entry(top).or_default(), &answer.body, out);
@@ -81,7 +84,7 @@ pub(super) fn in_parent(
         let template = (ctx.role.action == Action::Create).then(|| template_of(ctx, own, p));
         let store = items.entry(p.collection).or_default();
         let slot = store.map.get_mut(pid)?;
-        let parent = std::mem::replace(slot, Arc::clone(&stand_in));
+        let parent = std::mem::replace(slot, Arc::clone(stand_in));
         Some(Taken {
             parent,
             template,
@@ -101,15 +104,16 @@ pub(super) fn in_parent(
         put_back(
             items.entry(p.collection).or_default(),
             pid,
-            &stand_in,
+            stand_in,
             t.parent,
         );
     });
     done
 }
 
-/// Puts a checked-out parent back in place of its stand-in; `false` when the stand-in is
-/// gone (the parent was deleted or forgotten meanwhile), and then the parent stays gone.
+/// Puts a checked-out parent back in place of the stand-in; `false` when the stand-in is
+/// gone (the parent was deleted or forgotten meanwhile, and maybe made again under its id),
+/// and then the parent stays gone.
 fn put_back(store: &mut Items, pid: &str, stand_in: &Arc<Stored>, parent: Arc<Stored>) -> bool {
     match store.map.get_mut(pid) {
         Some(slot) if Arc::ptr_eq(slot, stand_in) => {
