@@ -29,6 +29,7 @@ mod forms;
 mod handle;
 mod journal;
 mod journal_filter;
+mod json_text;
 mod lifetime;
 mod mask;
 mod negotiate;

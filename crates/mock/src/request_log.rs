@@ -167,21 +167,10 @@ fn push_escaped(out: &mut Vec<u8>, text: &str) {
 /// before or after adding one. A borrow or carry can only flag the byte above one that is
 /// flagged already, so the answer for the word is exact.
 fn printable(bytes: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut words = bytes.chunks_exact(8);
-    for word in &mut words {
-        let mut eight = [0u8; 8];
-        eight.copy_from_slice(word);
-        let x = u64::from_le_bytes(eight);
-        if ((x.wrapping_sub(0x20 * ONES) & !x) | x | x.wrapping_add(ONES)) & HIGH != 0 {
-            return false;
-        }
-    }
-    words
-        .remainder()
-        .iter()
-        .all(|b| b.wrapping_sub(0x20) < 0x5f)
+    use crate::json_text::{HIGH, ONES, every_word};
+    let caught =
+        |x: u64| ((x.wrapping_sub(0x20 * ONES) & !x) | x | x.wrapping_add(ONES)) & HIGH != 0;
+    every_word(bytes, caught, |b| b.wrapping_sub(0x20) < 0x5f)
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use cartwright_model::{ExprError, Shape};
 use serde_json::Value;
 
 use super::context::Ctx;
-use super::text;
+use crate::json_text as text;
 
 /// A JSON null to borrow.
 static NULL: Value = Value::Null;

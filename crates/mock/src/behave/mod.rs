@@ -30,7 +30,6 @@ mod steps;
 mod store;
 mod take;
 mod template;
-mod text;
 mod tokens;
 
 use std::sync::Mutex;

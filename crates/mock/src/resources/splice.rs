@@ -9,7 +9,7 @@ use cartwright_source::pointer::push;
 use serde_json::Value;
 
 use super::store::Stored;
-use super::text::json;
+use crate::json_text;
 
 /// What goes in a place of the answer.
 pub(super) enum Part {
@@ -102,7 +102,7 @@ impl Answer {
             p.len() > path.len() && p.starts_with(path.as_str()) && p.as_bytes()[path.len()] == b'/'
         });
         if !below {
-            json(out, value);
+            json_text::value(value, out);
             return;
         }
         match value {
@@ -112,7 +112,7 @@ impl Answer {
                     if i > 0 {
                         out.push(b',');
                     }
-                    json(out, k);
+                    json_text::string(k, out);
                     out.push(b':');
                     let len = path.len();
                     push(path, k);
@@ -134,7 +134,7 @@ impl Answer {
                 }
                 out.push(b']');
             }
-            other => json(out, other),
+            other => json_text::value(other, out),
         }
     }
 }

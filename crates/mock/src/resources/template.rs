@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use super::text::json;
+use crate::json_text;
 
 /// How a sub-resource's new element starts, found once per collection.
 pub(crate) struct Template {
@@ -36,7 +36,7 @@ impl Template {
             }
             text.push(b'}');
         } else {
-            json(&mut text, &value);
+            json_text::value(&value, &mut text);
         }
         Template {
             value,
@@ -84,9 +84,9 @@ impl Template {
 
 /// Writes one object member, `"k":v`.
 fn member(out: &mut Vec<u8>, k: &str, v: &Value) {
-    json(out, k);
+    json_text::string(k, out);
     out.push(b':');
-    json(out, v);
+    json_text::value(v, out);
 }
 
 #[cfg(test)]

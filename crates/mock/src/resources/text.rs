@@ -12,6 +12,8 @@ use std::sync::Arc;
 use bytes::Bytes;
 use serde_json::Value;
 
+use crate::json_text;
+
 /// An item's JSON text in its frame, and the ends of its top-level arrays.
 #[derive(Debug, Clone)]
 pub(crate) struct Text {
@@ -46,16 +48,16 @@ impl Text {
                 if i > 0 {
                     bytes.push(b',');
                 }
-                json(&mut bytes, k);
+                json_text::string(k, &mut bytes);
                 bytes.push(b':');
-                json(&mut bytes, v);
+                json_text::value(v, &mut bytes);
                 if v.is_array() {
                     ends.push((k.clone(), bytes.len() - 1));
                 }
             }
             bytes.push(b'}');
         } else {
-            json(&mut bytes, value);
+            json_text::value(value, &mut bytes);
         }
         let end = bytes.len();
         bytes.extend_from_slice(close);
@@ -89,7 +91,7 @@ impl Text {
     /// text unchanged) when the text has no such array.
     pub(crate) fn append(&mut self, array: &str, element: &Value) -> bool {
         let mut written = Vec::with_capacity(512);
-        json(&mut written, element);
+        json_text::value(element, &mut written);
         self.append_text(array, &written)
     }
 
@@ -125,11 +127,6 @@ impl Text {
         self.end += grown;
         true
     }
-}
-
-/// Appends `v`'s compact JSON to `out`; writing a value into a `Vec` cannot fail.
-pub(super) fn json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, v: &T) {
-    let _written = serde_json::to_writer(out, v);
 }
 
 #[cfg(test)]

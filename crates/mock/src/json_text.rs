@@ -1,12 +1,13 @@
 //! JSON text as `serde_json::to_writer` writes it (compact, strings escaped the same way),
 //! written straight into the answer's buffer: a string with nothing to escape, as keys
 //! and most values are, is copied whole instead of passing through the serializer's
-//! escaping loop byte by byte.
+//! escaping loop byte by byte. Behaviours' answers and inferred items' texts are both
+//! written with it.
 
 use serde_json::Value;
 
 /// Writes `v` as `serde_json::to_writer` does.
-pub(super) fn value(v: &Value, out: &mut Vec<u8>) {
+pub(crate) fn value(v: &Value, out: &mut Vec<u8>) {
     match v {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(true) => out.extend_from_slice(b"true"),
@@ -43,7 +44,7 @@ pub(super) fn value(v: &Value, out: &mut Vec<u8>) {
 
 /// Writes `s` as a JSON string, escaped as `serde_json` escapes it: quotes, backslashes
 /// and control characters (below U+0020); everything else as it is.
-pub(super) fn string(s: &str, out: &mut Vec<u8>) {
+pub(crate) fn string(s: &str, out: &mut Vec<u8>) {
     if plain(s.as_bytes()) {
         out.reserve(s.len() + 2);
         out.push(b'"');
@@ -59,24 +60,37 @@ pub(super) fn string(s: &str, out: &mut Vec<u8>) {
 /// 0x20, a quote or a backslash is caught (some others too, which are then written by
 /// `serde_json`, to the same bytes).
 fn plain(s: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let zero_byte = |w: u64| w.wrapping_sub(ONES) & !w & HIGH;
-    let mut words = s.chunks_exact(8);
-    for c in &mut words {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(c);
-        let w = u64::from_le_bytes(b);
+    let caught = |w: u64| {
         let control = w.wrapping_sub(0x20 * ONES) & !w & HIGH;
-        if control
-            | zero_byte(w ^ (u64::from(b'"') * ONES))
-            | zero_byte(w ^ (u64::from(b'\\') * ONES))
+        control | zero_byte(w ^ (u64::from(b'"') * ONES)) | zero_byte(w ^ (u64::from(b'\\') * ONES))
             != 0
-        {
+    };
+    every_word(s, caught, |b| b >= 0x20 && b != b'"' && b != b'\\')
+}
+
+/// A word with each of its eight bytes one.
+pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
+/// A word with the high bit of each of its eight bytes set.
+pub(crate) const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Whether `bytes` pass, eight at a time: no word (read little-endian) is `caught`, and
+/// every byte of the few left over is `fine`. The loop of both checks that run over every
+/// answer's strings and every logged path.
+pub(crate) fn every_word(
+    bytes: &[u8],
+    caught: impl Fn(u64) -> bool,
+    fine: impl Fn(u8) -> bool,
+) -> bool {
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(word);
+        if caught(u64::from_le_bytes(eight)) {
             return false;
         }
     }
-    (words.remainder().iter()).all(|&b| b >= 0x20 && b != b'"' && b != b'\\')
+    words.remainder().iter().all(|&b| fine(b))
 }
 
 #[cfg(test)]
