@@ -1,10 +1,14 @@
 //! Session carriers the spec returns and accepts back without a binding (Shopware's
 //! `sw-context-token`): an answer that declares the header hands back the request's value,
 //! so a client keeps its session, or a fresh token when the request brought none — never the
-//! spec's example, which would give every client the same session.
+//! spec's example, which would give every client the same session. A carrier returned in
+//! the body (Spree's cart `token`, sent back as `X-Spree-Token`) is minted into each new
+//! item instead, and kept with it.
 
 use cartwright_model::{Api, Operation};
+use serde_json::Value;
 
+use super::Ctx;
 use crate::{Incoming, Outgoing};
 
 /// Sets each inferred header carrier the answer declares: the request's value, else a new one.
@@ -32,6 +36,45 @@ pub(crate) fn carry(api: &Api, op: &Operation, req: &Incoming, out: &mut Outgoin
             .filter(|v| !v.is_empty())
             .map_or_else(|| mint(header.schema.as_ref()), str::to_owned);
         out.set(name, &value);
+    }
+}
+
+/// Gives a new item its own token in each member that an answer returns as a session
+/// carrier, where the item (placed at `at` in the answer) holds that member: a fresh one in
+/// the form the member's schema declares, unless the request set it (`changes`).
+pub(super) fn fresh_tokens(
+    ctx: &Ctx<'_>,
+    at: Option<&str>,
+    item: &mut Value,
+    changes: &[(String, Option<Value>)],
+) {
+    let carriers = &ctx.api.resources.carriers;
+    let Some(at) = at else {
+        return;
+    };
+    for c in carriers {
+        let Some(member) = (c.returned.strip_prefix("body "))
+            .and_then(|p| p.strip_prefix(at))
+            .and_then(|p| p.strip_prefix('/'))
+            .filter(|m| !m.contains('/'))
+        else {
+            continue;
+        };
+        let member = cartwright_source::pointer::unescape(member);
+        if changes.iter().any(|(k, _)| *k == member) {
+            continue;
+        }
+        let Some(slot) = item.get_mut(&member).filter(|v| v.is_string()) else {
+            continue;
+        };
+        let schema = ctx.col.schema.as_deref();
+        let declared = schema.and_then(|s| cartwright_model::field_schema(ctx.doc(), s, &member));
+        let uuid = declared.and_then(|s| s.get("format")) == Some(&Value::from("uuid"));
+        *slot = Value::String(if uuid {
+            cartwright_model::uuid()
+        } else {
+            cartwright_model::uuid().replace('-', "")
+        });
     }
 }
 

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use cartwright_model::{Parent, Place, ResourceAction as Action};
 use serde_json::{Value, json};
 
+use super::carry::fresh_tokens;
 use super::catalog::{fresh_id, generated, natural, new_id};
 use super::fill::{deleted, list, merge, place};
 use super::guard::{Walks, guard_element};
@@ -40,6 +41,7 @@ pub(super) fn own(ctx: &Ctx<'_>, store: &mut Items, answer: &mut Answer, out: &O
                 }
             }
             let changes = merge(ctx, &mut item);
+            fresh_tokens(ctx, at, &mut item, &changes);
             store.next += 1;
             let given = item.get(&col.id).and_then(id_text);
             let id = match given.filter(|g| natural(col) && !store.map.contains_key(g)) {
