@@ -79,12 +79,11 @@ pub(super) fn in_parent(
     let taken = mock.behave.with_items(ctx.api, |items| {
         let top = ctx.api.resources.lineage(ctx.role.collection)[0];
         seed(ctx, top, items.entry(top).or_default(), &answer.body, out);
+        let slot = items.entry(p.collection).or_default().map.get_mut(pid)?;
+        let parent = std::mem::replace(slot, Arc::clone(stand_in));
         let own = items.entry(ctx.role.collection).or_default();
         let walks = std::mem::take(&mut own.walks);
         let template = (ctx.role.action == Action::Create).then(|| template_of(ctx, own, p));
-        let store = items.entry(p.collection).or_default();
-        let slot = store.map.get_mut(pid)?;
-        let parent = std::mem::replace(slot, Arc::clone(stand_in));
         Some(Taken {
             parent,
             template,
