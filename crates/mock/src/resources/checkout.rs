@@ -7,6 +7,7 @@
 //! read only by operations that address it or list its collection, and those wait for its
 //! stripe.
 
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, LazyLock};
 
 use cartwright_model::{Parent, ResourceAction as Action};
@@ -73,10 +74,34 @@ pub(super) fn in_parent(
     let Some(pid) = ctx.param(Some(&p.param)) else {
         return Done::Ok(None);
     };
+    let done = checked_out(mock, ctx, p, pid, (answer, out), |t, answer| {
+        // Copying a generated element (a Medusa cart line carries its whole product and
+        // variant) is most of an add's work, done here without the lock.
+        let made = t.template.take().map(|template| Made::new(ctx, template));
+        change_parent(ctx, &mut t.parent, p, (made, &mut t.walks), answer, out)
+    });
+    done.unwrap_or_else(|| {
+        let name = &ctx.api.resources.collections[p.collection].name;
+        Done::Missing(name.clone(), pid.to_owned())
+    })
+}
+
+/// Checks parent `pid` out of its store, runs `change` on it without the items' lock, and
+/// puts it back; `None` when there is no such parent. A bug that panics in `change` must
+/// not leave the stand-in for good: the parent goes back as the panic left it, and the
+/// panic goes on, to be answered 500.
+fn checked_out<R>(
+    mock: &Mock,
+    ctx: &Ctx<'_>,
+    p: &Parent,
+    pid: &str,
+    (answer, out): (&mut Answer, &Outgoing),
+    change: impl FnOnce(&mut Taken, &mut Answer) -> R,
+) -> Option<R> {
     // One stand-in serves every checkout: while it is in a parent's place, that parent's
     // stripe is held, so no other checkout of it is under way.
     let stand_in = &*STAND_IN;
-    let taken = mock.behave.with_items(ctx.api, |items| {
+    let mut t = mock.behave.with_items(ctx.api, |items| {
         let top = ctx.api.resources.lineage(ctx.role.collection)[0];
         seed(ctx, top, items.entry(top).or_default(), &answer.body, out);
         let slot = items.entry(p.collection).or_default().map.get_mut(pid)?;
@@ -89,15 +114,8 @@ pub(super) fn in_parent(
             template,
             walks,
         })
-    });
-    let Some(mut t) = taken else {
-        let name = &ctx.api.resources.collections[p.collection].name;
-        return Done::Missing(name.clone(), pid.to_owned());
-    };
-    // Copying a generated element (a Medusa cart line carries its whole product and
-    // variant) is most of an add's work, done here without the lock.
-    let made = t.template.map(|template| Made::new(ctx, template));
-    let done = change_parent(ctx, &mut t.parent, p, (made, &mut t.walks), answer, out);
+    })?;
+    let done = std::panic::catch_unwind(AssertUnwindSafe(|| change(&mut t, answer)));
     mock.behave.with_items(ctx.api, |items| {
         items.entry(ctx.role.collection).or_default().walks = t.walks;
         put_back(
@@ -107,7 +125,7 @@ pub(super) fn in_parent(
             t.parent,
         );
     });
-    done
+    Some(done.unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
 }
 
 /// Puts a checked-out parent back in place of the stand-in; `false` when the stand-in is

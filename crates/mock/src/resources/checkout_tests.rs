@@ -1,9 +1,10 @@
 //! An inferred cart's operation waits for another operation on the same cart, never for one
 //! on another cart: held over the stripe of one Medusa cart, a line is added to a second
 //! cart, and the line of the first is added once the stripe is let go. A list waits for
-//! every stripe. Adds to several carts from several threads lose none, and a parent gone
-//! while checked out is not brought back.
+//! every stripe. Adds to several carts from several threads lose none, a parent gone
+//! while checked out is not brought back, and one that a bug panics over is.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
@@ -11,10 +12,12 @@ use bytes::Bytes;
 use http::{HeaderValue, Method, StatusCode};
 use serde_json::{Value, json};
 
+use super::super::Ctx;
+use super::super::splice::Answer;
 use super::super::store::{Items, Stored};
-use super::{put_back, stripe};
+use super::{checked_out, put_back, stripe};
 use crate::test_specs::{add_from_threads, medusa};
-use crate::{Incoming, Mock};
+use crate::{Incoming, Mock, Outgoing};
 
 fn send(mock: &Mock, method: Method, path: &str, body: &str) -> Value {
     let mut req = Incoming::new(method, path);
@@ -142,4 +145,45 @@ fn a_parent_gone_while_checked_out_stays_gone() {
     let mut store = Items::default();
     assert!(!put_back(&mut store, "c1", &stand_in, parent()));
     assert!(store.map.is_empty());
+}
+
+#[test]
+fn a_parent_a_bug_panics_over_is_put_back() {
+    let mock = medusa();
+    let cart = new_cart(&mock);
+    add(&mock, &cart);
+    let apis = mock.apis();
+    let api = &apis[0];
+    let index = (api.operations.iter())
+        .position(|o| o.id == "PostCartsIdLineItems")
+        .expect("the add");
+    let role = api.resources.role(index).expect("a role");
+    let col = &api.resources.collections[role.collection];
+    let parent = col.parent.as_ref().expect("lines live in carts");
+    let params = [(parent.param.clone(), cart.clone())];
+    let ctx = Ctx {
+        api,
+        op: &api.operations[index],
+        role,
+        col,
+        params: &params,
+        fields: None,
+        query: Vec::new(),
+        config: mock.config(),
+    };
+    let mut answer = Answer::new(Arc::new(Value::Null));
+    let out = Outgoing::empty(StatusCode::OK);
+    let run = |pid: &str, answer: &mut Answer, bug: bool| {
+        checked_out(&mock, &ctx, parent, pid, (answer, &out), |t, _| {
+            assert!(bug, "a parent to change: {}", t.parent["id"]);
+            panic!("a bug while the cart is checked out")
+        })
+    };
+    let panicked = catch_unwind(AssertUnwindSafe(|| run(&cart, &mut answer, true)));
+    assert!(panicked.is_err(), "the panic goes on");
+    assert_eq!(lines(&mock, &cart), 1, "the cart is back, as it was");
+    assert!(
+        run("cart_none", &mut answer, false).is_none(),
+        "no such cart"
+    );
 }
