@@ -33,14 +33,11 @@ enum Shop {
 
 fn main() {
     let mut args = std::env::args().skip(1).peekable();
-    let shop = match args.peek().map(String::as_str) {
+    // The shop is named first, or not at all (Vendo).
+    let shop = match args.next_if(|a| a == "medusa" || a == "vendo").as_deref() {
         Some("medusa") => Shop::Medusa,
-        Some("vendo") => Shop::Vendo,
         _ => Shop::Vendo,
     };
-    if args.peek().is_some_and(|a| a == "medusa" || a == "vendo") {
-        args.next();
-    }
     let default = match shop {
         Shop::Vendo => 20_000,
         Shop::Medusa => 2_000,

@@ -207,12 +207,14 @@ impl Behave {
         // The tokens' sessions hold the state too: let go of them, so that the steps may
         // change it where it lies.
         drop(given);
-        let out = binding
+        let taken = binding
             .state_only
             .then(|| take::take(st, api, current.as_ref(), &mut ctx))
             .flatten();
         let mut outbox = Vec::new();
-        if let Some(taken) = out {
+        // Two runs are written out: the checked-out one must not borrow the store, whose
+        // lock is let go before it runs.
+        if let Some(taken) = taken {
             drop(world);
             let s = steps::Run::new(api, op, now_ms, config, self, (&mut outbox, &mut current));
             return self.checked_out(s, taken, binding, (ctx, replay));

@@ -31,10 +31,12 @@ pub(crate) fn carry(api: &Api, op: &Operation, req: &Incoming, out: &mut Outgoin
         else {
             continue;
         };
+        let fits =
+            |v: &str| (header.schema.as_ref()).is_none_or(|s| s.is_valid(&serde_json::json!(v)));
         let value = req
             .header(&c.header)
             .filter(|v| !v.is_empty())
-            .map_or_else(|| mint(header.schema.as_ref()), str::to_owned);
+            .map_or_else(|| mint(fits), str::to_owned);
         out.set(name, &value);
     }
 }
@@ -70,21 +72,17 @@ pub(super) fn fresh_tokens(
         let schema = ctx.col.schema.as_deref();
         let declared = schema.and_then(|s| cartwright_model::field_schema(ctx.doc(), s, &member));
         let uuid = declared.and_then(|s| s.get("format")) == Some(&Value::from("uuid"));
-        *slot = Value::String(if uuid {
-            cartwright_model::uuid()
-        } else {
-            cartwright_model::uuid().replace('-', "")
-        });
+        // Of the two forms, only a UUID fits a member declared `format: uuid`.
+        *slot = Value::String(mint(|v| !uuid || v.contains('-')));
     }
 }
 
-/// A new token, from the OS's random source, in the first form the header's schema accepts:
-/// 32 hex digits (Shopware's own form), else a UUID (`format: uuid`, as `mcp-session-id`
-/// declares). Neither fitting, the hex form goes out: no other form is more likely to.
-fn mint(schema: Option<&cartwright_model::Schema>) -> String {
+/// A new token, from the OS's random source, in the first form that `fits`: 32 hex digits
+/// (Shopware's own form), else a UUID (`format: uuid`, as `mcp-session-id` declares).
+/// Neither fitting, the hex form goes out: no other form is more likely to.
+fn mint(fits: impl Fn(&str) -> bool) -> String {
     let uuid = cartwright_model::uuid();
     let hex = uuid.replace('-', "");
-    let fits = |v: &str| schema.is_none_or(|s| s.is_valid(&serde_json::json!(v)));
     if fits(&hex) || !fits(&uuid) {
         hex
     } else {
