@@ -3,20 +3,21 @@
 # hyper under the same wrk load: CPU time per request from /proc (user and system), and with
 # `perf` the system calls and scheduler switches per request. `spinN` is plain hyper sent
 # the POST with N rounds of arithmetic added per request (bench/plain's SPIN): it shows how
-# much extra kernel time a server pays only for being slower in user space. See
+# much extra kernel time a server pays only for being slower in user space; `raw` and
+# `raw_post` are bench/plain's cartwright-bench-raw (HTTP/1 without hyper). See
 # bench/README.md ("Kernel time per request").
 #   BIN=dir bash bench/kernel.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 bin=${BIN:-target/dist}
-[ -n "${BIN:-}" ] || cargo build --profile dist -q -p cartwright -p cartwright-bench-plain
+[ -n "${BIN:-}" ] || cargo build --profile dist -q -p cartwright -p cartwright-bench-plain --bins
 dur=${DUR:-5s} spins=${SPINS:-1000 2000}
 tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 wait_up() { for _ in $(seq 1 500); do curl -fs -o /dev/null "$1" && return 0; sleep 0.01; done; echo "not up: $1" >&2; return 1; }
 perf=; perf stat -e syscalls:sys_enter_writev true >/dev/null 2>&1 && perf=1
-events=syscalls:sys_enter_recvfrom,syscalls:sys_enter_writev,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_futex,sched:sched_switch
+events=syscalls:sys_enter_recvfrom,syscalls:sys_enter_writev,syscalls:sys_enter_sendto,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_futex,sched:sched_switch
 
 "$bin/cartwright" mock crates/mock/tests/fixtures/shop.yaml --port 4721 --quiet &
 wait_up http://127.0.0.1:4721/__cartwright/health
@@ -24,6 +25,8 @@ curl -fs http://127.0.0.1:4721/api/shop/products/featured > "$tmp/get.json"
 echo '{"currency":"EUR","items":[{"product":1,"quantity":2}]}' > "$tmp/valid.json"
 "$bin/cartwright-bench-plain" 4722 "$tmp/get.json" &
 wait_up http://127.0.0.1:4722/
+"$bin/cartwright-bench-raw" 4720 "$tmp/get.json" &
+wait_up http://127.0.0.1:4720/
 port=4723
 for n in $spins; do
   "$bin/cartwright-bench-plain" $port "$tmp/get.json" "$n" &
@@ -60,11 +63,13 @@ measure() {
 post=(-s bench/post.lua)
 export BODY_FILE="$tmp/valid.json"
 printf '%-12s %10s %8s %8s' case requests/s "user µs" "sys µs"
-[ -z "$perf" ] || printf ' %8s %8s %8s %8s %8s' recvfrom writev epoll futex switch
+[ -z "$perf" ] || printf ' %8s %8s %8s %8s %8s %8s' recvfrom writev sendto epoll futex switch
 printf '   (per request; wrk -t2 -c64 -d%s)\n' "$dur"
 measure plain 4722 /
 measure get 4721 /api/shop/products/featured
 measure plain_post 4722 / "${post[@]}"
+measure raw 4720 /
+measure raw_post 4720 / "${post[@]}"
 measure post 4721 /api/shop/cart "${post[@]}"
 port=4723
 for n in $spins; do
