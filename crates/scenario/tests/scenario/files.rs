@@ -3,7 +3,6 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use cartwright_diag::{Diagnostic, Sources};
 use cartwright_scenario::{Loader, lint};
@@ -74,13 +73,9 @@ fn an_include_of_dev_zero_inside_the_root_is_refused_at_once() {
     let dir = tempfile::tempdir().expect("tmp");
     let main = scenario_including(dir.path(), "/dev/zero");
     let reader = Reader::new();
-    let start = Instant::now();
     let errs = lint_with(&mut Loader::new(&reader).within(Path::new("/")), &main);
-    assert!(
-        start.elapsed() < Duration::from_secs(5),
-        "{:?}",
-        start.elapsed()
-    );
+    // "Not a regular file" is said only from the file's metadata, before it is opened: the
+    // endless device was never read.
     let e = errs.iter().find(|d| d.is_error()).expect("an error");
     assert!(e.message.contains("/dev/zero"), "{}", e.message);
     assert!(e.message.contains("not a regular file"), "{}", e.message);

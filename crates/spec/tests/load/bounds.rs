@@ -98,13 +98,9 @@ fn a_ref_to_dev_zero_is_refused_at_once_even_when_outside_is_allowed() {
         allow_ref_outside: true,
         ..LoadOptions::default()
     };
-    let start = std::time::Instant::now();
     let (diags, _) = refused(&spec, &allowed);
-    assert!(
-        start.elapsed().as_secs() < 5,
-        "not read: {:?}",
-        start.elapsed()
-    );
+    // "Not a regular file" is said only from the file's metadata, before it is opened: the
+    // endless device was never read.
     let d = diags.iter().find(|d| d.code == "io").expect("io");
     assert!(d.message.contains("/dev/zero"), "{}", d.message);
     assert!(d.message.contains("not a regular file"), "{}", d.message);
