@@ -14,6 +14,10 @@ use tokio::net::TcpStream;
 /// The most headers a request may carry here (hyper's default is 100; wrk sends a handful).
 const MAX_HEADERS: usize = 32;
 
+/// The most bytes a request (head and body) may take here: beyond it the connection is
+/// closed, so a client that never finishes one cannot grow the buffer without end.
+const MAX_REQUEST: usize = 64 * 1024;
+
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
@@ -47,6 +51,9 @@ async fn serve(mut stream: TcpStream, body: &[u8]) -> std::io::Result<()> {
             answer(&mut output, body, date.now());
         }
         input.drain(..used);
+        if input.len() >= MAX_REQUEST {
+            return Err(std::io::Error::other("request larger than MAX_REQUEST"));
+        }
         if !output.is_empty() {
             stream.write_all(&output).await?;
             output.clear();
@@ -61,7 +68,7 @@ async fn serve(mut stream: TcpStream, body: &[u8]) -> std::io::Result<()> {
 }
 
 /// The length of the whole request (head and body) at the start of `buf`, `None` while it is
-/// incomplete, an error for what cannot be read.
+/// incomplete, an error for what cannot be read or is over [`MAX_REQUEST`].
 fn request_len(buf: &[u8]) -> Option<std::io::Result<usize>> {
     let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut req = httparse::Request::new(&mut headers);
@@ -81,6 +88,11 @@ fn request_len(buf: &[u8]) -> Option<std::io::Result<usize>> {
                 None => return Some(Err(std::io::Error::other("bad content-length"))),
             }
         }
+    }
+    if length > MAX_REQUEST - head.min(MAX_REQUEST) {
+        return Some(Err(std::io::Error::other(
+            "request larger than MAX_REQUEST",
+        )));
     }
     (buf.len() >= head + length).then_some(Ok(head + length))
 }
